@@ -1,0 +1,50 @@
+import { isConfigError } from "../config/errors";
+import { UsageError } from "./errors";
+
+const USAGE = `usage: npm run <command> -- [options]
+  plan      show every resource a stack would create, offline        (npm run plan -- --help)`;
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<{ run: Command; usage: string }>> = {
+    plan: async () => {
+        const m = await import("./plan");
+        return { run: m.planCommand, usage: m.PLAN_USAGE };
+    },
+};
+
+async function main(argv: string[]): Promise<number> {
+    const [name, ...rest] = argv;
+    const load = name ? commands[name] : undefined;
+    if (!load) {
+        process.stderr.write(`${name ? `unknown command ${JSON.stringify(name)}\n` : ""}${USAGE}\n`);
+        return 2;
+    }
+    const cmd = await load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+        process.stdout.write(cmd.usage + "\n");
+        return 0;
+    }
+    try {
+        return await cmd.run(rest);
+    } catch (e) {
+        // A user's mistake gets its message alone; anything else is a bug and keeps its trace.
+        if (isConfigError(e) || e instanceof UsageError) {
+            process.stderr.write(`error: ${(e as Error).message}\n`);
+            return 2;
+        }
+        throw e;
+    }
+}
+
+main(process.argv.slice(2)).then(
+    (code) => {
+        process.exitCode = code;
+        // The mock runtime keeps handles open; a finished command must not wait on them.
+        setImmediate(() => process.exit(code));
+    },
+    (e) => {
+        process.stderr.write(`${(e as Error).stack ?? e}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,31 @@
+import { evaluateStack } from "../lib/evaluate";
+import { readStackFile } from "../lib/stackFile";
+import { writeOut } from "./output";
+import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
+import { planDocument, renderMarkdown, renderTable, PlanDocument } from "./planFormat";
+
+export const DEFAULT_STACK = "azure-dev";
+export const PLAN_FORMATS = ["table", "json", "markdown"] as const;
+
+export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table|json|markdown] [--config KEY=VALUE ...]
+  Evaluates the program for stacks/Pulumi.<NAME>.yaml under Pulumi's mock runtime, offline.
+  --stack   the stack to plan (default ${DEFAULT_STACK})
+  --format  table (default), json (the stable document) or markdown (for a pull-request comment)
+  --config  a value for an encrypted config key, repeatable; treated as a secret`;
+
+/** Evaluates a stack into the plan document. Shared by `plan` and `gate`. */
+export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; format: (typeof PLAN_FORMATS)[number] }> {
+    const args = parseArgs(argv, { values: ["stack", "format"], repeatable: ["config"] });
+    const format = oneOfFlag(args, "format", PLAN_FORMATS, "table");
+    const stack = stringFlag(args, "stack") ?? args.positional[0] ?? DEFAULT_STACK;
+    const file = readStackFile(stack, keyValues(args.multi.config, "config"));
+    const evaluation = await evaluateStack(file);
+    return { doc: planDocument(stack, evaluation.resources, [], evaluation.notes), format };
+}
+
+export async function planCommand(argv: string[]): Promise<number> {
+    const { doc, format } = await buildPlan(argv);
+    const text = format === "json" ? JSON.stringify(doc, null, 2) + "\n" : format === "markdown" ? renderMarkdown(doc) : renderTable(doc);
+    await writeOut(text);
+    return 0;
+}

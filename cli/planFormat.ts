@@ -1,0 +1,94 @@
+import { PlanNote } from "../lib/notes";
+import { PlanResource } from "../lib/mockRuntime";
+
+export interface Violation {
+    policy: string;
+    level: "mandatory" | "advisory";
+    resource: string;
+    message: string;
+}
+
+/** The stable JSON document of `plan --format json` (DESIGN.md). */
+export interface PlanDocument {
+    stack: string;
+    resources: { type: string; name: string; parent: string; inputs: Record<string, unknown> }[];
+    violations: Violation[];
+    notes: PlanNote[];
+}
+
+export function planDocument(stack: string, resources: PlanResource[], violations: Violation[], notes: PlanNote[]): PlanDocument {
+    return {
+        stack,
+        resources: resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })),
+        violations,
+        notes,
+    };
+}
+
+/** Flattens inputs to `a.b[0].c: value` lines, the form that reads best in a terminal or a diff. */
+export function flatten(value: unknown, prefix = ""): [string, string][] {
+    if (Array.isArray(value)) {
+        if (value.length === 0) return [[prefix, "[]"]];
+        return value.flatMap((v, i) => flatten(v, `${prefix}[${i}]`));
+    }
+    if (value && typeof value === "object") {
+        const entries = Object.entries(value as Record<string, unknown>);
+        if (entries.length === 0) return [[prefix, "{}"]];
+        return entries.flatMap(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k));
+    }
+    return [[prefix, typeof value === "string" ? value : JSON.stringify(value)]];
+}
+
+function summary(doc: PlanDocument): string {
+    const mandatory = doc.violations.filter((v) => v.level === "mandatory").length;
+    return `${doc.resources.length} resources, ${doc.violations.length} policy violations (${mandatory} mandatory)`;
+}
+
+export function renderTable(doc: PlanDocument): string {
+    const lines: string[] = [`Plan for stack ${doc.stack}: ${summary(doc)}`, ""];
+    const typeWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.type.length)));
+    const nameWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.name.length)));
+    lines.push(`${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
+    for (const r of doc.resources) {
+        lines.push(`${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
+        for (const [k, v] of flatten(r.inputs)) {
+            if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
+        }
+    }
+    if (doc.violations.length) {
+        lines.push("", "POLICY VIOLATIONS");
+        for (const v of doc.violations) lines.push(`  [${v.level}] ${v.policy} on ${v.resource}: ${v.message}`);
+    }
+    if (doc.notes.length) {
+        lines.push("", "NOTES");
+        for (const n of doc.notes) lines.push(`  [${n.kind}] ${n.subject}: ${n.message}`);
+    }
+    return lines.join("\n") + "\n";
+}
+
+function md(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function renderMarkdown(doc: PlanDocument): string {
+    const lines: string[] = [`### Plan for stack \`${doc.stack}\``, "", summary(doc), ""];
+    if (doc.violations.length) {
+        lines.push("#### Policy violations", "", "| level | policy | resource | message |", "|---|---|---|---|");
+        for (const v of doc.violations) lines.push(`| ${v.level} | ${md(v.policy)} | \`${md(v.resource)}\` | ${md(v.message)} |`);
+        lines.push("");
+    }
+    lines.push("#### Resources", "", "| type | name | parent |", "|---|---|---|");
+    for (const r of doc.resources) lines.push(`| \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
+    lines.push("");
+    if (doc.notes.length) {
+        lines.push("#### Notes", "");
+        for (const n of doc.notes) lines.push(`- **${n.kind}** \`${md(n.subject)}\`: ${md(n.message)}`);
+        lines.push("");
+    }
+    lines.push("<details><summary>Inputs</summary>", "");
+    for (const r of doc.resources) {
+        lines.push(`**\`${r.name}\`** (\`${r.type}\`)`, "", "```json", JSON.stringify(r.inputs, null, 2), "```", "");
+    }
+    lines.push("</details>", "");
+    return lines.join("\n");
+}

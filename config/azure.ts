@@ -1,0 +1,153 @@
+import { ConfigError } from "./errors";
+import {
+    bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, stringMap, stringWithDefault, unique,
+} from "./read";
+import {
+    CONTAINERS_EXTENSIONS, ContainersExtension, CSPM_EXTENSIONS, CspmExtension, GUARD_EFFECTS, GuardEffect,
+    OperatorKind, SECURITY_OPERATORS, AtScalePolicyKey,
+} from "../components/azure/facts";
+import {
+    AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId, parseWorkspaceId, WORKSPACE_ID_SHAPE,
+} from "../components/azure/resourceIds";
+import { isExcluded } from "../components/shared/exclusion";
+
+export interface AzureCluster extends ClusterRef {
+    tags: Record<string, string>;
+    excluded: boolean;
+}
+
+export interface AzureConfig {
+    subscriptionId: string;
+    /** Region of the policy assignments' managed identities. */
+    location: string;
+    logAnalyticsWorkspaceId?: string;
+    plan: {
+        extensions: Record<ContainersExtension, boolean>;
+        cspm: { enabled: boolean; extensions: Record<CspmExtension, boolean> };
+    };
+    discovery: {
+        enabled: boolean;
+        operator: OperatorKind;
+        bindingName: string;
+    };
+    aksClusters: AzureCluster[];
+    arcClusters: AzureCluster[];
+    atScale: {
+        policies: Record<AtScalePolicyKey, boolean>;
+        podSecurityBaseline: GuardEffect;
+        privilegedContainers: GuardEffect;
+    };
+    arcExtensions: { defender: boolean; azurePolicy: boolean };
+}
+
+const LOCATION = { expected: "an Azure region name such as westeurope (lower-case letters and digits)", pattern: /^[a-z][a-z0-9]{2,30}$/ };
+// AKS trusted access role binding names: 1-24 lower-case letters, digits and '-'.
+const BINDING_NAME = {
+    expected: "a trusted access role binding name: 1 to 24 lower-case letters, digits and hyphens, starting and ending alphanumeric",
+    pattern: /^[a-z0-9](?:[-a-z0-9]{0,22}[a-z0-9])?$/,
+};
+
+function extensionSwitches<K extends string>(v: unknown, path: string, defaults: Record<K, boolean>): Record<K, boolean> {
+    const names = Object.keys(defaults) as K[];
+    const raw = object(v, path, names);
+    const out = { ...defaults };
+    for (const n of names) out[n] = bool(raw[n], join(path, n), defaults[n]);
+    return out;
+}
+
+function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: string) => ClusterRef | null, shape: string, what: string): AzureCluster[] {
+    const items = list(v, path, `${what} entries ({ id, tags })`).map((item, i) => {
+        const p = join(path, i);
+        const entry = object(typeof item === "string" ? { id: item } : item, p, ["id", "tags"]);
+        const id = requiredString(entry.id, join(p, "id"), { expected: `${what} resource id ${shape}` });
+        const ref = parse(id);
+        if (!ref) throw new ConfigError(join(p, "id"), id, `${what} resource id ${shape}`);
+        if (ref.subscriptionId !== subscriptionId) {
+            throw new ConfigError(join(p, "id"), id,
+                `a cluster in this stack's subscription ${subscriptionId}; a cluster in another subscription belongs in that subscription's stack`);
+        }
+        const tags = stringMap(entry.tags, join(p, "tags"));
+        return { ...ref, tags, excluded: isExcluded(tags) };
+    });
+    unique(items, path, (c) => c.id, "cluster");
+    return items;
+}
+
+export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
+    const raw: Raw = object(v, path, [
+        "subscriptionId", "location", "logAnalyticsWorkspaceId", "plan", "discovery", "aksClusters", "arcClusters", "atScale", "arcExtensions",
+    ]);
+    if (v === undefined) throw new ConfigError(path, undefined, "an object with at least subscriptionId (the stack's cloud is azure)");
+    const subscriptionId = requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
+        ...GUID_RULE, expected: "the subscription id, a GUID such as 00000000-0000-0000-0000-000000000000",
+    }).toLowerCase();
+    const location = requiredString(raw.location, join(path, "location"), LOCATION);
+
+    const workspacePath = join(path, "logAnalyticsWorkspaceId");
+    const logAnalyticsWorkspaceId = optionalString(raw.logAnalyticsWorkspaceId, workspacePath, { expected: `a workspace resource id ${WORKSPACE_ID_SHAPE}` });
+    if (logAnalyticsWorkspaceId !== undefined && !parseWorkspaceId(logAnalyticsWorkspaceId)) {
+        throw new ConfigError(workspacePath, logAnalyticsWorkspaceId, `a workspace resource id ${WORKSPACE_ID_SHAPE}`);
+    }
+
+    const planPath = join(path, "plan");
+    const planRaw = object(raw.plan, planPath, ["extensions", "cspm"]);
+    const cspmPath = join(planPath, "cspm");
+    const cspmRaw = object(planRaw.cspm, cspmPath, ["enabled", "extensions"]);
+    const plan = {
+        extensions: extensionSwitches(planRaw.extensions, join(planPath, "extensions"), { ...CONTAINERS_EXTENSIONS }),
+        cspm: {
+            enabled: bool(cspmRaw.enabled, join(cspmPath, "enabled"), false),
+            extensions: extensionSwitches(cspmRaw.extensions, join(cspmPath, "extensions"), { ...CSPM_EXTENSIONS }),
+        },
+    };
+
+    const discPath = join(path, "discovery");
+    const discRaw = object(raw.discovery, discPath, ["enabled", "operator", "bindingName"]);
+    const operator = oneOf<OperatorKind>(discRaw.operator, join(discPath, "operator"), ["containers", "cspm"], "containers");
+    const discovery = {
+        enabled: bool(discRaw.enabled, join(discPath, "enabled"), true),
+        operator,
+        bindingName: stringWithDefault(discRaw.bindingName, join(discPath, "bindingName"), SECURITY_OPERATORS[operator].bindingName, BINDING_NAME),
+    };
+    // The operator identity exists only once its plan's discovery extension is on.
+    if (discovery.enabled && operator === "containers" && !plan.extensions.AgentlessDiscoveryForKubernetes) {
+        throw new ConfigError(join(planPath, "extensions.AgentlessDiscoveryForKubernetes"), false,
+            `true while ${join(discPath, "operator")} is "containers": the Containers security operator is created by that extension`);
+    }
+    if (discovery.enabled && operator === "cspm" && !(plan.cspm.enabled && plan.cspm.extensions.AgentlessDiscoveryForKubernetes)) {
+        throw new ConfigError(join(cspmPath, "enabled"), plan.cspm.enabled,
+            `true, with extensions.AgentlessDiscoveryForKubernetes true, while ${join(discPath, "operator")} is "cspm"`);
+    }
+
+    const atPath = join(path, "atScale");
+    const atRaw = object(raw.atScale, atPath, ["defenderProfile", "azurePolicyAddon", "arcDefender", "arcAzurePolicy", "podSecurityBaseline", "privilegedContainers"]);
+    const atScale = {
+        policies: {
+            defenderProfile: bool(atRaw.defenderProfile, join(atPath, "defenderProfile"), true),
+            azurePolicyAddon: bool(atRaw.azurePolicyAddon, join(atPath, "azurePolicyAddon"), true),
+            arcDefender: bool(atRaw.arcDefender, join(atPath, "arcDefender"), true),
+            arcAzurePolicy: bool(atRaw.arcAzurePolicy, join(atPath, "arcAzurePolicy"), true),
+        },
+        podSecurityBaseline: oneOf(atRaw.podSecurityBaseline, join(atPath, "podSecurityBaseline"), GUARD_EFFECTS, "off"),
+        privilegedContainers: oneOf(atRaw.privilegedContainers, join(atPath, "privilegedContainers"), GUARD_EFFECTS, "off"),
+    };
+
+    const arcExtPath = join(path, "arcExtensions");
+    const arcExtRaw = object(raw.arcExtensions, arcExtPath, ["defender", "azurePolicy"]);
+    const arcExtensions = {
+        defender: bool(arcExtRaw.defender, join(arcExtPath, "defender"), true),
+        azurePolicy: bool(arcExtRaw.azurePolicy, join(arcExtPath, "azurePolicy"), true),
+    };
+
+    return {
+        subscriptionId,
+        location,
+        logAnalyticsWorkspaceId,
+        plan,
+        discovery,
+        aksClusters: clusters(raw.aksClusters, join(path, "aksClusters"), subscriptionId, parseAksClusterId, AKS_ID_SHAPE, "an AKS cluster"),
+        arcClusters: clusters(raw.arcClusters, join(path, "arcClusters"), subscriptionId, parseArcClusterId, ARC_ID_SHAPE, "an Arc-enabled cluster"),
+        atScale,
+        arcExtensions,
+    };
+}

@@ -1,0 +1,11 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./lib/stackConfig";
+import { setNoteSink } from "./lib/notes";
+import { buildProgram } from "./program";
+
+setNoteSink((n) => pulumi.log.info(`[${n.kind}] ${n.subject}: ${n.message}`));
+
+// Config is validated in full before a single resource is declared: a bad value creates nothing.
+const outputs = buildProgram(readStackConfig());
+
+export = outputs;

@@ -1,0 +1,124 @@
+import * as pulumi from "@pulumi/pulumi";
+import { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { MockContext, mockResourceState } from "./mockState";
+
+/**
+ * Runs Pulumi code under the SDK's mock runtime and records every registered resource with its
+ * type, name, parent and inputs: the engine behind `plan`, `gate` and the program tests.
+ */
+
+export interface PlanResource {
+    type: string;
+    name: string;
+    /** Name of the parent resource; "" at the top of the stack. */
+    parent: string;
+    inputs: Record<string, unknown>;
+    /** True for providers and other custom resources, false for components. */
+    custom: boolean;
+}
+
+export const SECRET_PLACEHOLDER = "[secret]";
+export const UNKNOWN_PLACEHOLDER = "[unknown]";
+
+/** Secrets become "[secret]": a plan is printed and pasted into reviews. */
+export function renderValue(v: unknown): unknown {
+    if (v === unknownValue) return UNKNOWN_PLACEHOLDER;
+    if (Array.isArray(v)) return v.map(renderValue);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[specialSigKey] === specialSecretSig) return SECRET_PLACEHOLDER;
+        const out: Record<string, unknown> = {};
+        for (const [k, val] of Object.entries(o)) out[k] = renderValue(val);
+        return out;
+    }
+    return v;
+}
+
+/** The plain value under secret wrappers, for the mocks' own computed state. */
+export function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[specialSigKey] === specialSecretSig) return unwrapSecrets(o.value);
+        const out: Record<string, unknown> = {};
+        for (const [k, val] of Object.entries(o)) out[k] = unwrapSecrets(val);
+        return out;
+    }
+    return v;
+}
+
+function nameFromUrn(urn: string): string {
+    if (!urn) return "";
+    const i = urn.lastIndexOf("::");
+    return i < 0 ? urn : urn.slice(i + 2);
+}
+
+export interface MockSession {
+    resources: PlanResource[];
+    /** What the mocks know of the stack; tests may set fields before declaring resources. */
+    context: MockContext;
+    /** Waits until every registration started so far has been answered. */
+    settle(): Promise<void>;
+}
+
+let session: MockSession | undefined;
+
+/**
+ * Installs the mocks once per process. Config must be set before (see `setStackConfig`), and the
+ * program imported after, because Pulumi reads both at construction time.
+ */
+export async function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
+    if (session) return session;
+    const resources: PlanResource[] = [];
+    await pulumi.runtime.setMocks({
+        newResource: (args) => {
+            const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx);
+            return { id, state };
+        },
+        call: (args) => unwrapSecrets(args.inputs) as Record<string, unknown>,
+    }, project, stack, false);
+
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+    };
+    const original = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: nameFromUrn(req.getParent()),
+            inputs: renderValue(deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
+            custom: req.getCustom(),
+        });
+        return original(req, cb);
+    };
+
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    session = {
+        resources,
+        context: ctx,
+        settle: async () => {
+            // Registrations chain: an apply resolves, then declares more. Drain until quiet.
+            let before = -1;
+            while (before !== resources.length) {
+                before = resources.length;
+                await settings.waitForRPCs();
+                await new Promise((r) => setImmediate(r));
+            }
+        },
+    };
+    return session;
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): Parameters<typeof deserializeProperties>[0];
+}
+
+/** Sets the stack's config as the Pulumi CLI would: `project:key` → string. */
+export function setStackConfig(config: Record<string, string>, secretKeys: string[] = []): void {
+    pulumi.runtime.setAllConfig(config, secretKeys);
+}

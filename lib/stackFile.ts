@@ -1,0 +1,69 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { UsageError } from "../cli/errors";
+import { PROJECT } from "../config";
+
+export const STACKS_DIR = path.join(__dirname, "..", "stacks");
+
+export interface StackFile {
+    stack: string;
+    /** `namespace:key` → the string Pulumi would hand the program (objects as JSON). */
+    config: Record<string, string>;
+    secretKeys: string[];
+}
+
+export function listStacks(dir = STACKS_DIR): string[] {
+    if (!fs.existsSync(dir)) return [];
+    return fs.readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+function hasSecure(v: unknown): boolean {
+    if (Array.isArray(v)) return v.some(hasSecure);
+    if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (Object.keys(o).length === 1 && typeof o.secure === "string") return true;
+        return Object.values(o).some(hasSecure);
+    }
+    return false;
+}
+
+/**
+ * Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI does for config: bare keys belong to
+ * the project, objects are passed as JSON. Encrypted (`secure:`) values cannot be read offline, so
+ * they must be supplied through overrides.
+ */
+export function readStackFile(stack: string, overrides: Record<string, string> = {}, dir = STACKS_DIR): StackFile {
+    if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`stack name ${JSON.stringify(stack)} is not valid; expected letters, digits, "-", "_" and "."`);
+    const file = [".yaml", ".yml"].map((ext) => path.join(dir, `Pulumi.${stack}${ext}`)).find((f) => fs.existsSync(f));
+    if (!file) {
+        const known = listStacks(dir);
+        throw new UsageError(`unknown stack ${JSON.stringify(stack)}: no stacks/Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "(none)"}`);
+    }
+    let doc: unknown;
+    try {
+        doc = parse(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new UsageError(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const raw = ((doc as { config?: Record<string, unknown> } | null)?.config) ?? {};
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+        if (key in overrides) continue;
+        if (hasSecure(v)) {
+            throw new UsageError(`config key "${key}" in ${path.basename(file)} is encrypted, and the offline plan cannot decrypt it; give a value with --config ${key}=VALUE`);
+        }
+        config[key] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    for (const [k, v] of Object.entries(overrides)) {
+        const key = k.includes(":") ? k : `${PROJECT}:${k}`;
+        config[key] = v;
+        secretKeys.push(key);
+    }
+    return { stack, config, secretKeys };
+}

@@ -1,0 +1,14 @@
+import { StackConfig } from "./config";
+import { StackSettings } from "./components/shared/stackSettings";
+import { onboardAzure } from "./components/azure/onboarding";
+
+/** Declares the stack's resources from its validated config and returns the stack outputs. */
+export function buildProgram(cfg: StackConfig): Record<string, unknown> {
+    new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
+    switch (cfg.cloud) {
+        case "azure":
+            return { cloud: cfg.cloud, ...onboardAzure(cfg.azure!) };
+        default:
+            throw new Error(`cloud ${cfg.cloud} has no program`);
+    }
+}

@@ -1,0 +1,29 @@
+import { PROJECT } from "../../config";
+import { PlanResource, startMockSession } from "../../lib/mockRuntime";
+import { MockContext } from "../../lib/mockState";
+
+/**
+ * Declares resources under the process-wide mock runtime and returns the ones that `declare`
+ * registered, with their inputs as the engine received them. Give each test's components unique
+ * names: the runtime is shared by every test file in the mocha process.
+ */
+export async function registered(declare: () => void, context: MockContext = {}): Promise<PlanResource[]> {
+    const session = await startMockSession(PROJECT, "test");
+    Object.assign(session.context, context);
+    const start = session.resources.length;
+    declare();
+    await session.settle();
+    return session.resources.slice(start);
+}
+
+export function byType(resources: PlanResource[], type: string): PlanResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+export function one(resources: PlanResource[], type: string, name?: string): PlanResource {
+    const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+    }
+    return found[0];
+}
