@@ -4,7 +4,8 @@ import { parse } from "yaml";
 import { UsageError } from "../cli/errors";
 import { PROJECT } from "../config";
 
-export const STACKS_DIR = path.join(__dirname, "..", "stacks");
+/** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
+export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(__dirname, "..", "stacks");
 
 export interface StackFile {
     stack: string;

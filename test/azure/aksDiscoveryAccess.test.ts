@@ -33,3 +33,27 @@ describe("AksDiscoveryAccess", () => {
         assert.deepEqual(one(rs, "azure-native:containerservice:TrustedAccessRoleBinding", "t1-rg-b-aks-b").inputs.resourceGroupName, "rg-b");
     });
 });
+
+describe("AksDiscoveryAccess resource names", () => {
+    it("keeps a cluster's binding name when another cluster is added or removed", async () => {
+        const a = cluster("rg-a", "aks-a");
+        const b = cluster("rg-b", "aks-b");
+        const names = async (name: string, clusters: ReturnType<typeof cluster>[]) =>
+            byType(await registered(() => new AksDiscoveryAccess(name, { subscriptionId: SUB, operator: "containers", clusters })),
+                "azure-native:containerservice:TrustedAccessRoleBinding").map((r) => r.name.slice(name.length + 1));
+        assert.deepEqual(await names("s1", [a, b]), ["rg-a-aks-a", "rg-b-aks-b"]);
+        assert.deepEqual(await names("s2", [b]), ["rg-b-aks-b"]);
+        assert.deepEqual(await names("s3", [b, a]), ["rg-b-aks-b", "rg-a-aks-a"]);
+    });
+
+    it("uses the CSPM operator and the configured binding name", async () => {
+        const rs = await registered(() => new AksDiscoveryAccess("s4", {
+            subscriptionId: SUB, operator: "cspm", bindingName: "mdc-discovery", clusters: [cluster("rg-a", "aks-a")],
+        }), { azureSubscriptionId: SUB });
+        assert.deepEqual(one(rs, "azure-native:security:SecurityOperator").inputs,
+            { pricingName: "CloudPosture", securityOperatorName: "DefenderCSPMSecurityOperator" });
+        const b = one(rs, "azure-native:containerservice:TrustedAccessRoleBinding");
+        assert.equal(b.inputs.trustedAccessRoleBindingName, "mdc-discovery");
+        assert.equal(b.inputs.sourceResourceId, `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/CloudPosture/securityOperators/DefenderCSPMSecurityOperator`);
+    });
+});
