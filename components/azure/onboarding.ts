@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider } from "@pulumi/azure-native/provider";
 import { AzureConfig } from "../../config/azure";
+import { dropApiVersionAliases } from "../../lib/aliases";
 import { note } from "../../lib/notes";
 import { EXCLUSION_TAG } from "../shared/exclusion";
 import { DefenderPlan } from "./defenderPlan";
@@ -23,7 +24,7 @@ export function onboardAzure(cfg: AzureConfig): AzureOnboarding {
     // An explicit provider pins every resource to the validated subscription, whatever the
     // ambient `az` login points at.
     const provider = new Provider("azure", { subscriptionId: cfg.subscriptionId, location: cfg.location });
-    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+    const opts: pulumi.ComponentResourceOptions = { providers: [provider], transformations: [dropApiVersionAliases] };
 
     const plan = new DefenderPlan("defender", {
         subscriptionId: cfg.subscriptionId,
