@@ -2,7 +2,8 @@ import { isConfigError } from "../config/errors";
 import { UsageError } from "./errors";
 
 const USAGE = `usage: npm run <command> -- [options]
-  plan      show every resource a stack would create, offline        (npm run plan -- --help)`;
+  plan      show every resource a stack would create, offline        (npm run plan -- --help)
+  gate      apply the policy pack offline; exit 1 on a mandatory violation (npm run gate -- --help)`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -10,6 +11,10 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     plan: async () => {
         const m = await import("./plan");
         return { run: m.planCommand, usage: m.PLAN_USAGE };
+    },
+    gate: async () => {
+        const m = await import("./gate");
+        return { run: m.gateCommand, usage: m.GATE_USAGE };
     },
 };
 

@@ -1,4 +1,7 @@
 import { evaluateStack } from "../lib/evaluate";
+import { evaluatePolicies } from "../policies/evaluate";
+import { RULES } from "../policies/rules";
+import { readPolicyConfig } from "./policyConfig";
 import { readStackFile } from "../lib/stackFile";
 import { writeOut } from "./output";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
@@ -11,16 +14,19 @@ export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table
   Evaluates the program for stacks/Pulumi.<NAME>.yaml under Pulumi's mock runtime, offline.
   --stack   the stack to plan (default ${DEFAULT_STACK})
   --format  table (default), json (the stable document) or markdown (for a pull-request comment)
-  --config  a value for an encrypted config key, repeatable; treated as a secret`;
+  --config  a value for an encrypted config key, repeatable; treated as a secret
+  --policy-config  a policy-pack config file ({"<rule>": "advisory"|"mandatory"|"disabled"})`;
 
 /** Evaluates a stack into the plan document. Shared by `plan` and `gate`. */
 export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; format: (typeof PLAN_FORMATS)[number] }> {
-    const args = parseArgs(argv, { values: ["stack", "format"], repeatable: ["config"] });
+    const args = parseArgs(argv, { values: ["stack", "format", "policy-config"], repeatable: ["config"] });
     const format = oneOfFlag(args, "format", PLAN_FORMATS, "table");
     const stack = stringFlag(args, "stack") ?? args.positional[0] ?? DEFAULT_STACK;
     const file = readStackFile(stack, keyValues(args.multi.config, "config"));
+    const policyConfig = readPolicyConfig(stringFlag(args, "policy-config"));
     const evaluation = await evaluateStack(file);
-    return { doc: planDocument(stack, evaluation.resources, [], evaluation.notes), format };
+    const violations = evaluatePolicies(evaluation.resources, RULES, policyConfig);
+    return { doc: planDocument(stack, evaluation.resources, violations, evaluation.notes), format };
 }
 
 export async function planCommand(argv: string[]): Promise<number> {

@@ -1,12 +1,9 @@
 import { PlanNote } from "../lib/notes";
 import { PlanResource } from "../lib/mockRuntime";
 
-export interface Violation {
-    policy: string;
-    level: "mandatory" | "advisory";
-    resource: string;
-    message: string;
-}
+import { Violation } from "../policies/evaluate";
+
+export type { Violation };
 
 /** The stable JSON document of `plan --format json` (DESIGN.md). */
 export interface PlanDocument {

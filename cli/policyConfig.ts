@@ -1,0 +1,21 @@
+import * as fs from "fs";
+import { PolicyConfig, withEnforcement } from "../policies/evaluate";
+import { RULES } from "../policies/rules";
+import { UsageError } from "./errors";
+
+/** Reads and checks a policy-pack config file, the format `pulumi preview --policy-pack-config` takes. */
+export function readPolicyConfig(file: string | undefined): PolicyConfig | undefined {
+    if (!file) return undefined;
+    let config: PolicyConfig;
+    try {
+        config = JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig;
+    } catch (e) {
+        throw new UsageError(`--policy-config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`);
+    }
+    try {
+        withEnforcement(RULES, config);
+    } catch (e) {
+        throw new UsageError(`--policy-config ${file}: ${(e as Error).message}`);
+    }
+    return config;
+}

@@ -1,0 +1,29 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { ResourceView, Rule, stackContext } from "./types";
+
+/**
+ * The same rule objects as CrossGuard policies. The engine passes `props` where the offline gate
+ * has `inputs`; nothing else differs, so a rule is never written twice.
+ */
+export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
+    if (rule.kind === "resource") {
+        return {
+            name: rule.name,
+            description: rule.description,
+            enforcementLevel: rule.enforcementLevel,
+            validateResource: (args, reportViolation) => {
+                for (const message of rule.validate({ type: args.type, name: args.name, inputs: args.props })) reportViolation(message);
+            },
+        };
+    }
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        validateStack: (args, reportViolation) => {
+            const views: ResourceView[] = args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
+            const byName = new Map(args.resources.map((r) => [r.name, r.urn]));
+            for (const f of rule.validateStack(views, stackContext(views))) reportViolation(f.message, byName.get(f.resource));
+        },
+    };
+}

@@ -1,0 +1,16 @@
+import { StackRule } from "../types";
+
+export const gatekeeperDenyInProduction: StackRule = {
+    kind: "stack",
+    name: "gatekeeper-deny-in-production",
+    description: "In production, Gatekeeper constraints deny what they detect instead of only reporting it.",
+    enforcementLevel: "advisory",
+    validateStack(resources, ctx) {
+        if (!ctx.production) return [];
+        return resources
+            .filter((r) => r.type === "kubernetes:apiextensions.k8s.io:CustomResource" &&
+                typeof r.inputs.apiVersion === "string" && r.inputs.apiVersion.startsWith("constraints.gatekeeper.sh/"))
+            .filter((r) => (r.inputs.spec?.enforcementAction ?? "deny") !== "deny")
+            .map((r) => ({ resource: r.name, message: `constraint ${r.inputs.kind}/${r.inputs.metadata?.name ?? r.name} is in "${r.inputs.spec.enforcementAction}" mode in a production stack` }));
+    },
+};

@@ -1,0 +1,20 @@
+import { Rule } from "../types";
+import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "./aksDiscoveryRoleAssignment";
+import { awsAuthNoSystemMasters } from "./awsAuthNoSystemMasters";
+import { gatekeeperDenyInProduction } from "./gatekeeperDenyInProduction";
+import { helmChartsPinned } from "./helmChartsPinned";
+import { noSimulationInProduction } from "./noSimulationInProduction";
+import { noWildcardIamActions } from "./noWildcardIamActions";
+import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly";
+
+/** Every rule of the pack, in the order violations are reported. */
+export const RULES: readonly Rule[] = [
+    noWildcardIamActions,
+    aksDiscoveryRoleScope,
+    aksDiscoveryRoleIsBuiltIn,
+    trustedAccessDefenderRolesOnly,
+    noSimulationInProduction,
+    helmChartsPinned,
+    awsAuthNoSystemMasters,
+    gatekeeperDenyInProduction,
+];
