@@ -49,3 +49,19 @@ export function gkeClusterPath(projectId: string, location: string, name: string
 export function defaultPoolId(azureTenantId: string): string {
     return azureTenantId.replace(/-/g, "").toLowerCase();
 }
+
+/**
+ * The principal set of the pool GCP actually created, refusing a pool whose project number is not
+ * the configured one: with a wrong `gcp.projectNumber` the grant would match nobody, silently, and
+ * the connector would name the wrong project.
+ */
+export function principalSetFromPoolName(poolName: string, projectId: string, projectNumber: string): string {
+    const parsed = parseWorkloadIdentityPoolName(poolName);
+    if (!parsed) {
+        throw new Error(`workload identity pool name ${JSON.stringify(poolName)} is not in the form projects/<number>/locations/global/workloadIdentityPools/<id>`);
+    }
+    if (parsed.projectNumber !== projectNumber) {
+        throw new Error(`gcp.projectNumber is ${projectNumber}, but GCP reports project ${projectId} as number ${parsed.projectNumber}; correct gcp.projectNumber`);
+    }
+    return principalSetMember(parsed.projectNumber, parsed.poolId);
+}

@@ -3,7 +3,7 @@ import * as iam from "@pulumi/gcp/iam";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
 import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
-import { parseWorkloadIdentityPoolName, principalSetMember } from "./identifiers";
+import { principalSetFromPoolName } from "./identifiers";
 
 export interface WorkloadIdentityFederationArgs {
     projectId: string;
@@ -59,16 +59,8 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
         }, { parent: this });
         this.providerId = this.provider.workloadIdentityPoolProviderId;
 
-        // Built from the name GCP returns, and checked against the configured number: a wrong
-        // projectNumber would otherwise grant a principal set that matches nobody, silently.
-        this.principalSet = this.pool.name.apply((poolName) => {
-            const parsed = parseWorkloadIdentityPoolName(poolName);
-            if (!parsed) throw new Error(`workload identity pool name ${JSON.stringify(poolName)} is not in the form projects/<number>/locations/global/workloadIdentityPools/<id>`);
-            if (parsed.projectNumber !== args.projectNumber) {
-                throw new Error(`gcp.projectNumber is ${args.projectNumber}, but GCP reports project ${args.projectId} as number ${parsed.projectNumber}; correct gcp.projectNumber`);
-            }
-            return principalSetMember(parsed.projectNumber, parsed.poolId);
-        });
+        // Built from the name GCP returns (spelled with the project number), checked against config.
+        this.principalSet = this.pool.name.apply((poolName) => principalSetFromPoolName(poolName, args.projectId, args.projectNumber));
 
         this.impersonation = new serviceaccount.IAMMember(`${name}-workload-identity-user`, {
             serviceAccountId: args.serviceAccountName,
