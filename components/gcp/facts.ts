@@ -34,3 +34,19 @@ export type GcpScope = (typeof SCOPES)[number];
 export const CONNECTOR_ENVIRONMENT_NAME = "GCP";
 export const CONNECTOR_ENVIRONMENT_TYPE = "GcpProject";
 export const CONTAINERS_OFFERING_TYPE = "DefenderForContainersGcp";
+
+/** Pulumi type tokens of what the gcp stack creates, for the policy pack and the tests. */
+export const GCP_TYPES = {
+    provider: "pulumi:providers:gcp",
+    serviceAccount: "gcp:serviceaccount/account:Account",
+    serviceAccountIamMember: "gcp:serviceaccount/iAMMember:IAMMember",
+    projectCustomRole: "gcp:projects/iAMCustomRole:IAMCustomRole",
+    projectIamMember: "gcp:projects/iAMMember:IAMMember",
+    projectAuditConfig: "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+    organizationCustomRole: "gcp:organizations/iAMCustomRole:IAMCustomRole",
+    organizationIamMember: "gcp:organizations/iAMMember:IAMMember",
+    organizationAuditConfig: "gcp:organizations/iamAuditConfig:IamAuditConfig",
+    workloadIdentityPool: "gcp:iam/workloadIdentityPool:WorkloadIdentityPool",
+    workloadIdentityPoolProvider: "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+    securityConnector: "azure-native:security:SecurityConnector",
+} as const;

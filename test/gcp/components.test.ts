@@ -5,6 +5,7 @@ import { WorkloadIdentityFederation } from "../../components/gcp/workloadIdentit
 import { GkeAuditLogs } from "../../components/gcp/gkeAuditLogs";
 import { DefenderGcpConnector } from "../../components/gcp/defenderConnector";
 import { principalSetFromPoolName } from "../../components/gcp/identifiers";
+import { GCP_TYPES } from "../../components/gcp/facts";
 import { byType, one, registered } from "../helpers/pulumi";
 
 const PROJECT = "contoso-payments-prod";
@@ -141,5 +142,26 @@ describe("GCP components", () => {
                 enablePolicyAgentAutoProvisioning: false,
             }],
         });
+    });
+});
+
+describe("GCP_TYPES", () => {
+    it("spells each type token the way @pulumi/gcp registers it", () => {
+        const classes: Record<string, { __pulumiType: string }> = {
+            serviceAccount: require("@pulumi/gcp/serviceaccount").Account,
+            serviceAccountIamMember: require("@pulumi/gcp/serviceaccount").IAMMember,
+            projectCustomRole: require("@pulumi/gcp/projects").IAMCustomRole,
+            projectIamMember: require("@pulumi/gcp/projects").IAMMember,
+            projectAuditConfig: require("@pulumi/gcp/projects").IAMAuditConfig,
+            organizationCustomRole: require("@pulumi/gcp/organizations").IAMCustomRole,
+            organizationIamMember: require("@pulumi/gcp/organizations").IAMMember,
+            organizationAuditConfig: require("@pulumi/gcp/organizations").IamAuditConfig,
+            workloadIdentityPool: require("@pulumi/gcp/iam").WorkloadIdentityPool,
+            workloadIdentityPoolProvider: require("@pulumi/gcp/iam").WorkloadIdentityPoolProvider,
+            securityConnector: require("@pulumi/azure-native/security").SecurityConnector,
+        };
+        for (const [key, cls] of Object.entries(classes)) {
+            assert.equal(GCP_TYPES[key as keyof typeof GCP_TYPES], cls.__pulumiType, key);
+        }
     });
 });
