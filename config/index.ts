@@ -1,6 +1,7 @@
 import { ConfigError } from "./errors";
-import { bool, isPlainObject, oneOf } from "./read";
+import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
+import { GcpConfig, loadGcpConfig } from "./gcp";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -13,13 +14,16 @@ export interface StackConfig {
     /** A production stack refuses what must never run in production (the attack simulation). */
     production: boolean;
     azure?: AzureConfig;
+    /** The customer's Entra tenant (lower case): a secret wherever it reaches a resource input. */
+    azureTenantId?: string;
+    gcp?: GcpConfig;
 }
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure"] as const;
+export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "azureTenantId", "gcp"] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -33,12 +37,19 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
     }
     const cloud = oneOf<Cloud>(values.cloud, "cloud", CLOUDS);
     const cfg: StackConfig = { stack, cloud, production: bool(values.production, "production", false) };
+    const azureTenantId = optionalString(values.azureTenantId, "azureTenantId", {
+        ...GUID_RULE, expected: "the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000",
+    })?.toLowerCase();
+    if (azureTenantId !== undefined) cfg.azureTenantId = azureTenantId;
     switch (cloud) {
         case "azure":
             cfg.azure = loadAzureConfig(values.azure);
             break;
+        case "gcp":
+            cfg.gcp = loadGcpConfig(values.gcp, "gcp", { azureTenantId });
+            break;
         default:
-            throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure`);
+            throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure, gcp`);
     }
     return cfg;
 }

@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as security from "@pulumi/azure-native/security";
+import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "./facts";
+
+export interface DefenderGcpConnectorArgs {
+    projectId: string;
+    projectNumber: string;
+    resourceGroupName: string;
+    location: string;
+    connectorName: string;
+    /** The pool provider's id (not its full resource name): Defender looks it up in the project's pool. */
+    workloadIdentityProviderId: pulumi.Input<string>;
+    serviceAccountEmailAddress: pulumi.Input<string>;
+}
+
+/**
+ * The Defender side (SPEC §5): an Azure security connector for the GCP project with the
+ * Defender for Containers offering, whose agentless discovery points at the federated service
+ * account. Only discovery is switched on here: the sensor, policy and audit-log pipelines need
+ * service accounts, Pub/Sub and Arc resources that this stack does not create, so they are set
+ * off explicitly rather than left to the API's defaults.
+ */
+export class DefenderGcpConnector extends pulumi.ComponentResource {
+    readonly connector: security.SecurityConnector;
+
+    constructor(name: string, args: DefenderGcpConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agentless:gcp:DefenderGcpConnector", name, {}, opts);
+        this.connector = new security.SecurityConnector(`${name}-connector`, {
+            resourceGroupName: args.resourceGroupName,
+            securityConnectorName: args.connectorName,
+            location: args.location,
+            environmentName: CONNECTOR_ENVIRONMENT_NAME,
+            hierarchyIdentifier: args.projectNumber,
+            environmentData: {
+                environmentType: CONNECTOR_ENVIRONMENT_TYPE,
+                projectDetails: { projectId: args.projectId, projectNumber: args.projectNumber },
+            },
+            offerings: [{
+                offeringType: CONTAINERS_OFFERING_TYPE,
+                mdcContainersAgentlessDiscoveryK8S: {
+                    enabled: true,
+                    workloadIdentityProviderId: args.workloadIdentityProviderId,
+                    serviceAccountEmailAddress: args.serviceAccountEmailAddress,
+                },
+                enableAuditLogsAutoProvisioning: false,
+                enableDefenderAgentAutoProvisioning: false,
+                enablePolicyAgentAutoProvisioning: false,
+            }],
+        }, { parent: this });
+        this.registerOutputs({ connectorId: this.connector.id });
+    }
+}

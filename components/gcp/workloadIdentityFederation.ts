@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as iam from "@pulumi/gcp/iam";
+import * as serviceaccount from "@pulumi/gcp/serviceaccount";
+import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
+import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
+import { principalSetFromPoolName } from "./identifiers";
+
+export interface WorkloadIdentityFederationArgs {
+    projectId: string;
+    /** The pool's resource name is spelled with it; checked against what GCP returns. */
+    projectNumber: string;
+    poolId: string;
+    providerId?: string;
+    /** `projects/<id>/serviceAccounts/<email>` of the account the federated identity may act as. */
+    serviceAccountName: pulumi.Input<string>;
+}
+
+/**
+ * Step 1 seen from Microsoft's side: a workload identity pool whose OIDC provider trusts the
+ * tokens Microsoft's tenant issues for Defender's application, and the grant that lets the pool's
+ * identities impersonate the discovery service account. No key is ever created.
+ */
+export class WorkloadIdentityFederation extends pulumi.ComponentResource {
+    readonly pool: iam.WorkloadIdentityPool;
+    readonly provider: iam.WorkloadIdentityPoolProvider;
+    /** `principalSet://iam.googleapis.com/projects/<number>/locations/global/workloadIdentityPools/<pool>/*`. */
+    readonly principalSet: pulumi.Output<string>;
+    readonly impersonation: serviceaccount.IAMMember;
+    /** The provider id Defender's connector names (`workloadIdentityProviderId`). */
+    readonly providerId: pulumi.Output<string>;
+
+    constructor(name: string, args: WorkloadIdentityFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+        const providerId = args.providerId ?? DEFAULT_PROVIDER_ID;
+        // The identifiers are recorded on the component too: reviewers and policies read them there.
+        super("agentless:gcp:WorkloadIdentityFederation", name, {
+            projectId: args.projectId, projectNumber: args.projectNumber, poolId: args.poolId, providerId,
+        }, opts);
+
+        this.pool = new iam.WorkloadIdentityPool(`${name}-pool`, {
+            project: args.projectId,
+            workloadIdentityPoolId: args.poolId,
+            displayName: "Microsoft Defender for Cloud",
+            description: "Federates Microsoft Defender for Cloud's identities (Entra tokens) for agentless discovery",
+            disabled: false,
+        }, { parent: this });
+
+        this.provider = new iam.WorkloadIdentityPoolProvider(`${name}-provider`, {
+            project: args.projectId,
+            workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
+            workloadIdentityPoolProviderId: providerId,
+            displayName: "Defender for Containers",
+            description: "Trusts tokens from Microsoft's tenant for Defender's application",
+            disabled: false,
+            attributeMapping: { ...ATTRIBUTE_MAPPING },
+            oidc: {
+                issuerUri: MICROSOFT_ISSUER,
+                allowedAudiences: [DEFENDER_AUDIENCE],
+            },
+        }, { parent: this });
+        this.providerId = this.provider.workloadIdentityPoolProviderId;
+
+        // Built from the name GCP returns (spelled with the project number), checked against config.
+        this.principalSet = this.pool.name.apply((poolName) => principalSetFromPoolName(poolName, args.projectId, args.projectNumber));
+
+        this.impersonation = new serviceaccount.IAMMember(`${name}-workload-identity-user`, {
+            serviceAccountId: args.serviceAccountName,
+            role: WORKLOAD_IDENTITY_USER_ROLE,
+            member: this.principalSet,
+        }, { parent: this, dependsOn: [this.provider] });
+
+        this.registerOutputs({ pool: this.pool.name, provider: this.provider.name, principalSet: this.principalSet });
+    }
+}

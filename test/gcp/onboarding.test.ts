@@ -1,0 +1,29 @@
+import { strict as assert } from "assert";
+import { loadGcpConfig } from "../../config/gcp";
+import { onboardGcp } from "../../components/gcp/onboarding";
+import { takeNotes } from "../../lib/notes";
+import { byType, one, registered } from "../helpers/pulumi";
+
+describe("onboardGcp (organization scope, no connector, audit logs managed elsewhere)", () => {
+    it("grants at the organization, skips the audit config and the connector, and says what is left to do", async () => {
+        const cfg = loadGcpConfig({
+            projectId: "contoso-mgmt-01", projectNumber: "918273645501", scope: "organization", organizationId: "731946285017",
+            workloadIdentity: { poolId: "defender-pool" },
+            auditLogs: { enabled: false },
+            connector: { enabled: false },
+        }, "gcp");
+        takeNotes();
+        const rs = await registered(() => {
+            onboardGcp(cfg);
+        });
+        assert.equal(one(rs, "gcp:organizations/iAMCustomRole:IAMCustomRole").inputs.orgId, "731946285017");
+        assert.equal(byType(rs, "gcp:organizations/iAMMember:IAMMember").length, 2);
+        assert.equal(one(rs, "gcp:serviceaccount/iAMMember:IAMMember").inputs.member,
+            "principalSet://iam.googleapis.com/projects/918273645501/locations/global/workloadIdentityPools/defender-pool/*");
+        for (const absent of ["gcp:projects/iAMCustomRole:IAMCustomRole", "gcp:projects/iAMMember:IAMMember", "gcp:projects/iAMAuditConfig:IAMAuditConfig",
+            "gcp:organizations/iamAuditConfig:IamAuditConfig", "azure-native:security:SecurityConnector", "pulumi:providers:azure-native"]) {
+            assert.equal(byType(rs, absent).length, 0, absent);
+        }
+        assert.deepEqual(takeNotes().map((n) => n.kind), ["manual-step", "manual-step", "info"]);
+    });
+});
