@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
+import { dropApiVersionAliases } from "../../lib/aliases";
 import { GcpConfig } from "../../config/gcp";
 import { note } from "../../lib/notes";
 import { EXCLUSION_TAG } from "../shared/exclusion";
@@ -73,7 +74,7 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext = {}): GcpO
             connectorName: cfg.connector.name,
             workloadIdentityProviderId: federation.providerId,
             serviceAccountEmailAddress: access.email,
-        }, { providers: [azure], dependsOn: [access, federation] });
+        }, { providers: [azure], dependsOn: [access, federation], transformations: [dropApiVersionAliases] });
     } else {
         note("manual-step", `project ${cfg.projectId}`,
             `gcp.connector.enabled is false: the Defender for Containers connector for project number ${cfg.projectNumber} must name provider "${cfg.workloadIdentity.providerId}" and the service account ${cfg.serviceAccountName}`);

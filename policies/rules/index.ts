@@ -2,6 +2,7 @@ import { Rule } from "../types";
 import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "./aksDiscoveryRoleAssignment";
 import { awsAuthNoSystemMasters } from "./awsAuthNoSystemMasters";
 import { gatekeeperDenyInProduction } from "./gatekeeperDenyInProduction";
+import { gkeWriteRoleExact } from "./gkeWriteRoleExact";
 import { helmChartsPinned } from "./helmChartsPinned";
 import { noSimulationInProduction } from "./noSimulationInProduction";
 import { noWildcardIamActions } from "./noWildcardIamActions";
@@ -10,6 +11,7 @@ import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly
 /** Every rule of the pack, in the order violations are reported. */
 export const RULES: readonly Rule[] = [
     noWildcardIamActions,
+    gkeWriteRoleExact,
     aksDiscoveryRoleScope,
     aksDiscoveryRoleIsBuiltIn,
     trustedAccessDefenderRolesOnly,
