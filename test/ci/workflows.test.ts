@@ -1,0 +1,87 @@
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { listStacks } from "../../lib/stackFile";
+import { ROOT } from "../helpers/cli";
+
+interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> }
+interface Job { if?: string; needs?: string | string[]; steps: Step[]; strategy?: { matrix?: Record<string, unknown> }; outputs?: Record<string, string> }
+interface Workflow { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> }
+
+const dir = path.join(ROOT, ".github", "workflows");
+const read = (name: string): { wf: Workflow; text: string } => {
+    const text = fs.readFileSync(path.join(dir, name), "utf8");
+    return { wf: parse(text) as Workflow, text };
+};
+const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
+const matrixFromStacks = (wf: Workflow, job: string) => {
+    assert.equal(wf.jobs[job].strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.names) }}");
+    assert.ok(wf.jobs.stacks.steps.some((s) => s.run?.includes("scripts/stacks.sh")));
+};
+
+describe("CI workflows for users", () => {
+    it("scripts/stacks.sh lists exactly the stacks in stacks/", () => {
+        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], { encoding: "utf8" });
+        assert.deepEqual(JSON.parse(out), listStacks());
+    });
+
+    describe("pull request", () => {
+        const { wf, text } = read("pr.yml");
+        it("runs on pull_request (never pull_request_target) with a read-only token and no secret at all", () => {
+            assert.deepEqual(Object.keys(wf.on), ["pull_request"]);
+            assert.deepEqual(wf.permissions, { contents: "read" });
+            assert.doesNotMatch(text, /secrets\./);
+        });
+        it("installs with npm ci and runs npm test", () => {
+            const runs = wf.jobs.test.steps.map((s) => s.run).filter(Boolean);
+            assert.deepEqual(runs, ["npm ci", "npm test"]);
+        });
+        it("plans and gates every stack, the gate reading the plan file", () => {
+            matrixFromStacks(wf, "gate");
+            const runs = wf.jobs.gate.steps.map((s) => s.run ?? "");
+            assert.ok(runs.includes("npm ci"));
+            const planStep = runs.find((r) => r.includes(" plan -- "))!;
+            assert.match(planStep, /npm run --silent plan -- --stack \$\{\{ matrix\.stack \}\} --format json > plan-\$\{\{ matrix\.stack \}\}\.json/);
+            const gateStep = runs.find((r) => r.includes(" gate -- "))!;
+            assert.match(gateStep, /npm run --silent gate -- --plan plan-\$\{\{ matrix\.stack \}\}\.json/);
+        });
+    });
+
+    describe("preview with the Pulumi CLI", () => {
+        const { wf } = read("preview.yml");
+        it("runs only for branches of this repository, where credentials may exist", () => {
+            assert.equal(wf.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.equal(wf.jobs.stacks.if, wf.jobs.preview.if);
+        });
+        it("previews every stack with the policy pack and the diff, commented on the pull request", () => {
+            matrixFromStacks(wf, "preview");
+            const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+            assert.deepEqual(step.with, {
+                command: "preview", "stack-name": "${{ matrix.stack }}", diff: true, policyPacks: "policies",
+                "comment-on-pr": true, "github-token": "${{ secrets.GITHUB_TOKEN }}",
+            });
+            assert.equal(wf.permissions?.["pull-requests"], "write");
+        });
+    });
+
+    describe("drift", () => {
+        const { wf } = read("drift.yml");
+        it("runs on a schedule and refreshes every stack expecting no changes", () => {
+            assert.ok(Array.isArray((wf.on.schedule as { cron: string }[])) && (wf.on.schedule as { cron: string }[])[0].cron);
+            matrixFromStacks(wf, "drift");
+            const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+            assert.equal(step.with?.command, "preview");
+            assert.equal(step.with?.refresh, true);
+            assert.equal(step.with?.["expect-no-changes"], true);
+            assert.equal(step.with?.policyPacks, "policies");
+        });
+    });
+
+    it("the CrossGuard pack is declared where the workflows point", () => {
+        const pack = parse(fs.readFileSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"), "utf8")) as { runtime: { name: string } };
+        assert.equal(pack.runtime.name, "nodejs");
+        assert.ok(fs.existsSync(path.join(ROOT, "policies", "index.ts")));
+    });
+});

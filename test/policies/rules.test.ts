@@ -1,0 +1,150 @@
+import { strict as assert } from "assert";
+import { evaluatePolicies, withEnforcement } from "../../policies/evaluate";
+import { RULES } from "../../policies/rules";
+import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "../../policies/rules/aksDiscoveryRoleAssignment";
+import { awsAuthNoSystemMasters } from "../../policies/rules/awsAuthNoSystemMasters";
+import { gatekeeperDenyInProduction } from "../../policies/rules/gatekeeperDenyInProduction";
+import { gkeWriteRoleExact } from "../../policies/rules/gkeWriteRoleExact";
+import { helmChartsPinned } from "../../policies/rules/helmChartsPinned";
+import { noSimulationInProduction } from "../../policies/rules/noSimulationInProduction";
+import { noWildcardIamActions } from "../../policies/rules/noWildcardIamActions";
+import { trustedAccessDefenderRolesOnly } from "../../policies/rules/trustedAccessDefenderRolesOnly";
+import { ResourceView } from "../../policies/types";
+
+const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
+const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ type, name, inputs });
+const settings = (production: boolean) => res("agentless:stack:Settings", "settings", { stack: "s", cloud: "azure", production });
+const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+describe("policy rules", () => {
+    it("every rule has a unique name, a description and a default level", () => {
+        assert.equal(new Set(RULES.map((r) => r.name)).size, RULES.length);
+        for (const r of RULES) {
+            assert.ok(r.description.length > 10, r.name);
+            assert.ok(["mandatory", "advisory"].includes(r.enforcementLevel), r.name);
+        }
+    });
+
+    describe("no-wildcard-iam-actions", () => {
+        const policy = (d: string) => res("aws:iam/rolePolicy:RolePolicy", "p", { role: "r", policy: d });
+        it("passes named actions", () => {
+            assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: "arn:aws:eks:eu-west-1:123456789012:cluster/a" }))), []);
+        });
+        it("fails wildcards, NotAction and iam:PassRole, in inline role policies too", () => {
+            assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Sid: "All", Effect: "Allow", Action: "eks:*", Resource: "*" }))),
+                ['statement All grants the wildcard action "eks:*"']);
+            assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Effect: "Allow", Action: ["iam:PassRole", "eks:Describe*"] }))),
+                ["statement 0 grants iam:PassRole, which lets the holder hand roles to services", 'statement 0 grants the wildcard action "eks:Describe*"']);
+            assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Effect: "Allow", NotAction: "iam:*" }))),
+                ["statement 0 uses NotAction, which grants every other action"]);
+            const role = res("aws:iam/role:Role", "r", { inlinePolicies: [{ name: "x", policy: doc({ Effect: "Allow", Action: "*" }) }] });
+            assert.deepEqual(noWildcardIamActions.validate(role), ['statement 0 grants the wildcard action "*"']);
+        });
+        it("ignores Deny statements, which may name wildcards safely", () => {
+            assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Effect: "Deny", Action: "*" }))), []);
+        });
+    });
+
+    describe("aks-discovery-role-scope and aks-discovery-role-is-built-in", () => {
+        const ra = (scope: string, role = "d5a2ae44-610b-4500-93be-660a0c5f5ca6", name = "discovery-api-access") =>
+            res("azure-native:authorization:RoleAssignment", name, { scope, roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${role}` });
+        it("passes subscription and resource-group scope", () => {
+            assert.deepEqual(aksDiscoveryRoleScope.validate(ra(`/subscriptions/${SUB}`)), []);
+            assert.deepEqual(aksDiscoveryRoleScope.validate(ra(`/subscriptions/${SUB}/resourceGroups/rg`)), []);
+        });
+        it("fails a management group or the root scope", () => {
+            assert.deepEqual(aksDiscoveryRoleScope.validate(ra("/providers/Microsoft.Management/managementGroups/corp")),
+                ['assigns the discovery role at scope "/providers/Microsoft.Management/managementGroups/corp", wider than a subscription']);
+            assert.equal(aksDiscoveryRoleScope.validate(ra("/")).length, 1);
+        });
+        it("fails a discovery identity given another role, or none", () => {
+            const op = res("azure-native:security:SecurityOperator", "discovery-operator", {});
+            assert.deepEqual(aksDiscoveryRoleIsBuiltIn.validateStack([op, ra(`/subscriptions/${SUB}`)], { production: false }), []);
+            assert.deepEqual(aksDiscoveryRoleIsBuiltIn.validateStack([op, ra(`/subscriptions/${SUB}`, "b24988ac-6180-42a0-ab88-20f7382dd24c")], { production: false }).map((f) => f.resource),
+                ["discovery-api-access"]);
+            assert.deepEqual(aksDiscoveryRoleIsBuiltIn.validateStack([op], { production: false }),
+                [{ resource: "discovery-operator", message: "the security operator has no discovery role assignment" }]);
+        });
+    });
+
+    describe("trusted-access-defender-roles-only", () => {
+        const b = (roles: string[]) => res("azure-native:containerservice:TrustedAccessRoleBinding", "b", { roles });
+        it("passes the Defender operator role", () => {
+            assert.deepEqual(trustedAccessDefenderRolesOnly.validate(b(["Microsoft.Security/pricings/microsoft-defender-operator"])), []);
+        });
+        it("fails any other role", () => {
+            assert.deepEqual(trustedAccessDefenderRolesOnly.validate(b(["Microsoft.Security/pricings/microsoft-defender-operator", "Microsoft.MachineLearningServices/workspaces/mlworkspace"])),
+                ['binds role "Microsoft.MachineLearningServices/workspaces/mlworkspace"; only Microsoft.Security/pricings/microsoft-defender-operator is allowed']);
+        });
+    });
+
+    describe("gke-write-role-exact", () => {
+        const role = (permissions: string[]) => res("gcp:projects/iAMCustomRole:IAMCustomRole", "r", { roleId: "MDCGkeClusterWriteRole", permissions });
+        it("passes exactly container.clusters.update", () => assert.deepEqual(gkeWriteRoleExact.validate(role(["container.clusters.update"])), []));
+        it("fails an extra permission", () => {
+            assert.deepEqual(gkeWriteRoleExact.validate(role(["container.clusters.update", "container.clusters.delete"])),
+                ['custom role MDCGkeClusterWriteRole holds "container.clusters.delete"; it may hold only container.clusters.update']);
+        });
+        it("fails at organization scope too", () => {
+            const org = res("gcp:organizations/iAMCustomRole:IAMCustomRole", "o", { roleId: "MDCGkeClusterWriteRole", permissions: ["container.clusters.get"] });
+            assert.equal(gkeWriteRoleExact.validate(org).length, 2);
+        });
+    });
+
+    describe("helm-chart-versions-pinned", () => {
+        const chart = (version?: string) => res("kubernetes:helm.sh/v4:Chart", "c", { chart: "gatekeeper", version });
+        it("passes an exact version", () => assert.deepEqual(helmChartsPinned.validate(chart("3.18.2")), []));
+        it("fails a missing, ranged or latest version", () => {
+            assert.deepEqual(helmChartsPinned.validate(chart()), ["chart gatekeeper has no version: it would float to the newest"]);
+            assert.deepEqual(helmChartsPinned.validate(chart("^3.18")), ['chart gatekeeper version "^3.18" is not an exact version']);
+            assert.equal(helmChartsPinned.validate(chart("latest")).length, 1);
+            assert.equal(helmChartsPinned.validate(chart("3.x")).length, 1);
+        });
+    });
+
+    describe("no-attack-simulation-in-production", () => {
+        const sim = res("agentless:kubernetes:AttackSimulation", "sim-aks-a", { scenario: "all" });
+        it("passes a simulation outside production", () => assert.deepEqual(noSimulationInProduction.validateStack([settings(false), sim], { production: false }), []));
+        it("fails it in production", () => {
+            assert.deepEqual(evaluatePolicies([settings(true), sim], [noSimulationInProduction]),
+                [{ policy: "no-attack-simulation-in-production", level: "mandatory", resource: "sim-aks-a", message: "the attack simulation is deployed in a production stack" }]);
+        });
+    });
+
+    describe("aws-auth-no-system-masters (advisory)", () => {
+        const patch = (groups: string[]) => res("kubernetes:core/v1:ConfigMapPatch", "aws-auth", {
+            metadata: { name: "aws-auth", namespace: "kube-system" },
+            data: { mapRoles: `- rolearn: arn:aws:iam::123456789012:role/MDC\n  username: mdc\n  groups:\n${groups.map((g) => `    - ${g}`).join("\n")}\n` },
+        });
+        it("passes a read-only group", () => assert.deepEqual(awsAuthNoSystemMasters.validate(patch(["agentless-discovery:readers"])), []));
+        it("flags system:masters", () => {
+            assert.deepEqual(awsAuthNoSystemMasters.validate(patch(["system:masters"])), ["maps arn:aws:iam::123456789012:role/MDC to system:masters, which is cluster-admin"]);
+            assert.equal(awsAuthNoSystemMasters.enforcementLevel, "advisory");
+        });
+    });
+
+    describe("gatekeeper-deny-in-production (advisory)", () => {
+        const constraint = (enforcementAction: string) => res("kubernetes:apiextensions.k8s.io:CustomResource", "c1", {
+            apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sPrivileged", metadata: { name: "no-privileged" }, spec: { enforcementAction },
+        });
+        it("passes deny in production and dryrun elsewhere", () => {
+            assert.deepEqual(gatekeeperDenyInProduction.validateStack([constraint("deny")], { production: true }), []);
+            assert.deepEqual(gatekeeperDenyInProduction.validateStack([constraint("dryrun")], { production: false }), []);
+        });
+        it("flags warn or dryrun in production", () => {
+            assert.deepEqual(gatekeeperDenyInProduction.validateStack([constraint("warn")], { production: true }),
+                [{ resource: "c1", message: 'constraint K8sPrivileged/no-privileged is in "warn" mode in a production stack' }]);
+        });
+    });
+
+    describe("enforcement overrides", () => {
+        it("turns a rule advisory or off, and rejects unknown rules and levels", () => {
+            const sim = res("agentless:kubernetes:AttackSimulation", "sim", {});
+            assert.equal(evaluatePolicies([settings(true), sim], RULES, { "no-attack-simulation-in-production": "advisory" })[0].level, "advisory");
+            assert.deepEqual(evaluatePolicies([settings(true), sim], RULES, { "no-attack-simulation-in-production": { enforcementLevel: "disabled" } }), []);
+            assert.throws(() => withEnforcement(RULES, { "no-such-rule": "advisory" }), /policy config names unknown rule "no-such-rule"/);
+            assert.throws(() => withEnforcement(RULES, { "helm-chart-versions-pinned": "warn" }),
+                /policy config for "helm-chart-versions-pinned" has enforcement level "warn"; expected one of advisory, mandatory, disabled/);
+        });
+    });
+});
