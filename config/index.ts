@@ -1,6 +1,7 @@
 import { ConfigError } from "./errors";
 import { bool, isPlainObject, oneOf } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
+import { checkSensorCoverage, KubernetesConfig, loadKubernetesConfig } from "./kubernetes";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -13,13 +14,15 @@ export interface StackConfig {
     /** A production stack refuses what must never run in production (the attack simulation). */
     production: boolean;
     azure?: AzureConfig;
+    /** Cluster add-ons managed through each cluster's Kubernetes API, for any cloud. */
+    kubernetes?: KubernetesConfig;
 }
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure"] as const;
+export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "kubernetes"] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -40,6 +43,9 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
         default:
             throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure`);
     }
+    // After the cloud's block: the add-ons are checked against what that block already provisions.
+    cfg.kubernetes = loadKubernetesConfig(values.kubernetes, cfg.production);
+    if (cfg.kubernetes) checkSensorCoverage(cfg.kubernetes, cfg.azure);
     return cfg;
 }
 
