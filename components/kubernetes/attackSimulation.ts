@@ -28,6 +28,10 @@ export class AttackSimulation extends pulumi.ComponentResource {
     readonly expectedAlerts: string[];
 
     constructor(name: string, args: AttackSimulationArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.production) {
+            // Config validation refuses this first; this guards direct use of the component.
+            throw new Error(`the attack simulation must not run on a production stack (cluster ${args.clusterName})`);
+        }
         super("agentless:kubernetes:AttackSimulation", name, {
             cluster: args.clusterName,
             scenario: args.scenario,
@@ -35,10 +39,6 @@ export class AttackSimulation extends pulumi.ComponentResource {
             namespace: SIMULATION.namespace,
             images: { ...args.images },
         }, opts);
-        if (args.production) {
-            // Config validation refuses this first; this guards direct use of the component.
-            throw new Error(`the attack simulation must not run on a production stack (cluster ${args.clusterName})`);
-        }
         this.expectedAlerts = expectedAlerts(args.scenario);
         const labels = (role: string) => ({ ...MANAGED_BY_LABEL, [APP_LABEL]: SIMULATION.namespace, "app.kubernetes.io/component": role });
         const ns = new Namespace(`${name}-ns`, { metadata: { name: SIMULATION.namespace, labels: { ...MANAGED_BY_LABEL } } }, { parent: this });
