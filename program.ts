@@ -2,9 +2,19 @@ import { StackConfig } from "./config";
 import { StackSettings } from "./components/shared/stackSettings";
 import { onboardAzure } from "./components/azure/onboarding";
 import { onboardGcp } from "./components/gcp/onboarding";
+import { deployClusterAddons } from "./components/kubernetes/addons";
 
-/** Declares the stack's resources from its validated config and returns the stack outputs. */
+/**
+ * Declares the stack's resources from its validated config and returns the stack outputs: the
+ * cloud's onboarding, then the cluster add-ons of `agentless-discovery:kubernetes` (any cloud).
+ */
 export function buildProgram(cfg: StackConfig): Record<string, unknown> {
+    const outputs = buildCloud(cfg);
+    const addons = deployClusterAddons(cfg);
+    return addons ? { ...outputs, clusterAddons: addons } : outputs;
+}
+
+function buildCloud(cfg: StackConfig): Record<string, unknown> {
     new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
     switch (cfg.cloud) {
         case "azure":

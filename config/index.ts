@@ -2,6 +2,7 @@ import { ConfigError } from "./errors";
 import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
 import { GcpConfig, loadGcpConfig } from "./gcp";
+import { checkSensorCoverage, KubernetesConfig, loadKubernetesConfig } from "./kubernetes";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -17,13 +18,15 @@ export interface StackConfig {
     /** The customer's Entra tenant (lower case): a secret wherever it reaches a resource input. */
     azureTenantId?: string;
     gcp?: GcpConfig;
+    /** Cluster add-ons managed through each cluster's Kubernetes API, for any cloud. */
+    kubernetes?: KubernetesConfig;
 }
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "azureTenantId", "gcp"] as const;
+export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "azureTenantId", "gcp", "kubernetes"] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -51,6 +54,9 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
         default:
             throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure, gcp`);
     }
+    // After the cloud's block: the add-ons are checked against what that block already provisions.
+    cfg.kubernetes = loadKubernetesConfig(values.kubernetes, cfg.production);
+    if (cfg.kubernetes) checkSensorCoverage(cfg.kubernetes, cfg.azure);
     return cfg;
 }
 

@@ -8,7 +8,15 @@ import { Provider } from "@pulumi/kubernetes/provider";
  */
 export type KubeAccess =
     | { kind: "kubeconfig"; context?: string; kubeconfigPath?: string }
-    | { kind: "eks"; clusterName: string; region: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> };
+    | { kind: "eks"; clusterName: string; region: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
+    | { kind: "gke"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
+    | { kind: "aks"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string>; serverId?: string };
+
+/**
+ * The application id of AKS's Microsoft Entra server ("Azure Kubernetes Service AAD Server"),
+ * the audience kubelogin requests tokens for on AKS-managed Entra integration.
+ */
+export const AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
 const providers = new Map<string, Provider>();
 
@@ -33,6 +41,36 @@ export function eksKubeconfig(clusterName: string, region: string, endpoint: str
     });
 }
 
+/** A one-cluster kubeconfig whose user runs the given exec credential plug-in. */
+export function execKubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, exec: Record<string, unknown>): string {
+    return JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+        "current-context": clusterName,
+        users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", ...exec } } }],
+    });
+}
+
+/** Kubeconfig for GKE with `gke-gcloud-auth-plugin` (the plug-in gcloud installs) as the credential plug-in. */
+export function gkeKubeconfig(clusterName: string, endpoint: string, certificateAuthority: string): string {
+    return execKubeconfig(clusterName, endpoint, certificateAuthority, {
+        command: "gke-gcloud-auth-plugin",
+        installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+        provideClusterInfo: true,
+    });
+}
+
+/** Kubeconfig for AKS with Entra ID integration: `kubelogin get-token` with the Azure CLI's login. */
+export function aksKubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, serverId = AKS_AAD_SERVER_ID): string {
+    return execKubeconfig(clusterName, endpoint, certificateAuthority, {
+        command: "kubelogin",
+        args: ["get-token", "--login", "azurecli", "--server-id", serverId],
+        installHint: "Install kubelogin: az aks install-cli",
+    });
+}
+
 /**
  * One Kubernetes provider per cluster, named after the cluster, shared by every component that
  * works in that cluster (aws-auth, sensor, Gatekeeper...). Server-side apply is on: patches such
@@ -50,6 +88,14 @@ export function clusterProvider(clusterName: string, access: KubeAccess): Provid
         case "eks":
             args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
                 eksKubeconfig(access.clusterName, access.region, endpoint, ca));
+            break;
+        case "gke":
+            args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
+                gkeKubeconfig(access.clusterName, endpoint, ca));
+            break;
+        case "aks":
+            args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
+                aksKubeconfig(access.clusterName, endpoint, ca, access.serverId));
             break;
     }
     const provider = new Provider(clusterName, args);

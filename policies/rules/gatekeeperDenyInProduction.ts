@@ -8,8 +8,8 @@ export const gatekeeperDenyInProduction: StackRule = {
     validateStack(resources, ctx) {
         if (!ctx.production) return [];
         return resources
-            .filter((r) => r.type === "kubernetes:apiextensions.k8s.io:CustomResource" &&
-                typeof r.inputs.apiVersion === "string" && r.inputs.apiVersion.startsWith("constraints.gatekeeper.sh/"))
+            // @pulumi/kubernetes registers a custom resource as kubernetes:<apiVersion>:<kind>.
+            .filter((r) => r.type.startsWith("kubernetes:constraints.gatekeeper.sh/"))
             .filter((r) => (r.inputs.spec?.enforcementAction ?? "deny") !== "deny")
             .map((r) => ({ resource: r.name, message: `constraint ${r.inputs.kind}/${r.inputs.metadata?.name ?? r.name} is in "${r.inputs.spec.enforcementAction}" mode in a production stack` }));
     },

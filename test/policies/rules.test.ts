@@ -124,7 +124,7 @@ describe("policy rules", () => {
     });
 
     describe("gatekeeper-deny-in-production (advisory)", () => {
-        const constraint = (enforcementAction: string) => res("kubernetes:apiextensions.k8s.io:CustomResource", "c1", {
+        const constraint = (enforcementAction: string) => res("kubernetes:constraints.gatekeeper.sh/v1beta1:K8sPrivileged", "c1", {
             apiVersion: "constraints.gatekeeper.sh/v1beta1", kind: "K8sPrivileged", metadata: { name: "no-privileged" }, spec: { enforcementAction },
         });
         it("passes deny in production and dryrun elsewhere", () => {

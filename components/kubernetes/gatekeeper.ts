@@ -1,0 +1,79 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Chart } from "@pulumi/kubernetes/helm/v4";
+import { Namespace } from "@pulumi/kubernetes/core/v1";
+import { CustomResource } from "@pulumi/kubernetes/apiextensions";
+import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL } from "./facts";
+import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, POLICIES } from "./gatekeeperPolicies";
+
+export interface GatekeeperArgs {
+    clusterName: string;
+    chartVersion: string;
+    enforcement: EnforcementAction;
+    excludedNamespaces: readonly string[];
+}
+
+/**
+ * Open-source Gatekeeper in one cluster (chart `gatekeeper`, namespace `gatekeeper-system`), then
+ * our CEL ConstraintTemplates (read from policies/gatekeeper) and one Constraint per template.
+ */
+export class Gatekeeper extends pulumi.ComponentResource {
+    readonly chart: Chart;
+    readonly templates: CustomResource[] = [];
+    readonly constraints: CustomResource[] = [];
+    /** The constraints as declared, for the plan and for checks that read them. */
+    readonly constraintDocs: ConstraintDoc[] = [];
+
+    constructor(name: string, args: GatekeeperArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agentless:kubernetes:Gatekeeper", name, {
+            cluster: args.clusterName,
+            chart: GATEKEEPER_CHART.chart,
+            repo: GATEKEEPER_CHART.repo,
+            chartVersion: args.chartVersion,
+            release: GATEKEEPER_CHART.release,
+            namespace: GATEKEEPER_CHART.namespace,
+            enforcement: args.enforcement,
+            excludedNamespaces: [...args.excludedNamespaces],
+        }, opts);
+        // Gatekeeper's own namespace carries the label its webhook skips, as the chart's docs ask.
+        const ns = new Namespace(`${name}-ns`, {
+            metadata: { name: GATEKEEPER_CHART.namespace, labels: { ...MANAGED_BY_LABEL, "admission.gatekeeper.sh/ignore": "no-self-managing" } },
+        }, { parent: this });
+        this.chart = new Chart(name, {
+            chart: GATEKEEPER_CHART.chart,
+            version: args.chartVersion,
+            name: GATEKEEPER_CHART.release,
+            namespace: GATEKEEPER_CHART.namespace,
+            repositoryOpts: { repo: GATEKEEPER_CHART.repo },
+            values: gatekeeperValues(args.excludedNamespaces),
+        }, { parent: this, dependsOn: [ns] });
+
+        for (const policy of POLICIES) {
+            const template: ConstraintTemplateDoc = loadTemplate(policy.dir);
+            const t = new CustomResource(`${name}-${template.metadata.name}`, {
+                apiVersion: template.apiVersion,
+                kind: template.kind,
+                metadata: { name: template.metadata.name, annotations: template.metadata.annotations, labels: { ...MANAGED_BY_LABEL } },
+                spec: template.spec,
+            }, { parent: this, dependsOn: [this.chart] });
+            this.templates.push(t);
+            const doc = buildConstraint(policy, template.spec.crd.spec.names.kind, args.enforcement, args.excludedNamespaces);
+            this.constraintDocs.push(doc);
+            // The constraint's kind exists only once Gatekeeper has turned the template into a CRD.
+            this.constraints.push(new CustomResource(`${name}-${doc.metadata.name}`, {
+                apiVersion: doc.apiVersion,
+                kind: doc.kind,
+                metadata: { name: doc.metadata.name, labels: { ...MANAGED_BY_LABEL } },
+                spec: doc.spec,
+            }, { parent: this, dependsOn: [t] }));
+        }
+        this.registerOutputs({ constraints: this.constraintDocs.map((c) => `${c.kind}/${c.metadata.name}`) });
+    }
+}
+
+/**
+ * Chart values: the namespaces Gatekeeper itself never admits or audits (the chart's
+ * `controllerManager.exemptNamespaces`), the same list the constraints exclude.
+ */
+export function gatekeeperValues(excludedNamespaces: readonly string[]): Record<string, unknown> {
+    return { controllerManager: { exemptNamespaces: excludedNamespaces.filter((n) => n !== GATEKEEPER_CHART.namespace) } };
+}

@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
+import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "./isolationFacts";
+
+export interface PodQuarantineArgs {
+    clusterName: string;
+    /** Namespaces that get the policy; they must exist (they are the workloads' own). */
+    namespaces: readonly string[];
+    label?: QuarantineLabel;
+}
+
+/**
+ * One quarantine NetworkPolicy per namespace: pods carrying the label lose all ingress and egress.
+ * Isolating a pod is adding the label; releasing it is removing the label (`respond` does both).
+ * It bites only where a network-policy plug-in enforces it: see isolationSupport().
+ */
+export class PodQuarantine extends pulumi.ComponentResource {
+    readonly policies: NetworkPolicy[] = [];
+    readonly label: QuarantineLabel;
+
+    constructor(name: string, args: PodQuarantineArgs, opts?: pulumi.ComponentResourceOptions) {
+        const label = args.label ?? QUARANTINE_LABEL;
+        super("agentless:kubernetes:PodQuarantine", name, {
+            cluster: args.clusterName,
+            namespaces: [...args.namespaces],
+            labelKey: label.key,
+            labelValue: label.value,
+            policyName: QUARANTINE_POLICY_NAME,
+        }, opts);
+        this.label = label;
+        for (const ns of args.namespaces) {
+            const m = quarantinePolicyManifest(ns, label);
+            this.policies.push(new NetworkPolicy(`${name}-${ns}`, { metadata: m.metadata, spec: m.spec }, { parent: this }));
+        }
+        this.registerOutputs({ label: `${label.key}=${label.value}`, namespaces: [...args.namespaces] });
+    }
+}

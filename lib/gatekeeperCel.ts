@@ -1,0 +1,90 @@
+import { celEnv, isCelError, parse, plan, type CelInput, type CelValue } from "@bufbuild/cel";
+import { strings } from "@bufbuild/cel/ext";
+
+/**
+ * Evaluates a Gatekeeper ConstraintTemplate's `K8sNativeValidation` (CEL) source against one
+ * object, the way Gatekeeper does: `variables.params` is the constraint's parameters,
+ * `variables.anyObject` is the object (or the old object on DELETE), the template's variables are
+ * computed in order, then every validation must hold. Used by the tests (as `gator verify` would)
+ * and by nothing at deploy time.
+ */
+
+export interface CelSource {
+    variables?: { name: string; expression: string }[];
+    validations: { expression: string; message?: string; messageExpression?: string }[];
+}
+
+export interface Violation {
+    message: string;
+    expression: string;
+}
+
+type Planned = ReturnType<typeof plan>;
+const env = celEnv({ funcs: strings });
+const cache = new Map<string, Planned>();
+
+function compiled(expression: string): Planned {
+    let fn = cache.get(expression);
+    if (!fn) {
+        fn = plan(env, parse(expression));
+        cache.set(expression, fn);
+    }
+    return fn;
+}
+
+/** JSON (as YAML or the API server gives it) to CEL values: objects become maps, integers ints. */
+export function toCel(v: unknown): CelInput {
+    if (v === null || v === undefined) return null;
+    if (Array.isArray(v)) return v.map(toCel) as CelInput;
+    if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+    if (typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") return v as CelInput;
+    if (typeof v === "object") return new Map(Object.entries(v as Record<string, unknown>).map(([k, val]) => [k, toCel(val)])) as unknown as CelInput;
+    throw new Error(`cannot give CEL a ${typeof v}`);
+}
+
+export class CelEvaluationError extends Error {
+    constructor(readonly expression: string, cause: string) {
+        super(`CEL expression failed: ${cause}\n  in: ${expression.trim()}`);
+        this.name = "CelEvaluationError";
+    }
+}
+
+function run(expression: string, bindings: Record<string, CelInput>): CelValue {
+    let result: ReturnType<Planned>;
+    try {
+        result = compiled(expression)(bindings as never);
+    } catch (e) {
+        throw new CelEvaluationError(expression, (e as Error).message);
+    }
+    if (isCelError(result)) throw new CelEvaluationError(expression, result.message);
+    return result as CelValue;
+}
+
+/** The violations one object raises under a template's CEL source and a constraint's parameters. */
+export function evaluateCel(source: CelSource, object: unknown, params: unknown = {}, oldObject: unknown = null): Violation[] {
+    const obj = toCel(object);
+    const old = toCel(oldObject);
+    const variables = new Map<string, CelInput>([
+        ["params", toCel(params ?? {})],
+        ["anyObject", obj !== null ? obj : old],
+    ]);
+    const bindings = () => ({ object: obj, oldObject: old, variables: variables as unknown as CelInput });
+    for (const v of source.variables ?? []) {
+        if (variables.has(v.name)) throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
+        variables.set(v.name, run(v.expression, bindings()) as CelInput);
+    }
+    const violations: Violation[] = [];
+    for (const check of source.validations) {
+        const ok = run(check.expression, bindings());
+        if (typeof ok !== "boolean") throw new CelEvaluationError(check.expression, `the validation returned ${String(ok)}, not a bool`);
+        if (ok) continue;
+        let message = check.message ?? `failed expression: ${check.expression.trim()}`;
+        if (check.messageExpression) {
+            const m = run(check.messageExpression, bindings());
+            if (typeof m !== "string") throw new CelEvaluationError(check.messageExpression, "the message expression did not return a string");
+            message = m;
+        }
+        violations.push({ message, expression: check.expression });
+    }
+    return violations;
+}

@@ -1,0 +1,44 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT, runCli } from "../helpers/cli";
+
+describe("plan of the k8s-dev stack", () => {
+    it("shows both charts on each cluster with their values, the constraints and the alerts to expect", async () => {
+        const r = await runCli(["plan", "--stack", "k8s-dev", "--format", "json"]);
+        assert.equal(r.code, 0, r.stderr);
+        const plan = JSON.parse(r.stdout) as { resources: { type: string; name: string; inputs: any }[]; notes: { kind: string; subject: string; message: string }[] };
+        const charts = plan.resources.filter((x) => x.type === "kubernetes:helm.sh/v4:Chart");
+        assert.deepEqual(charts.map((c) => `${c.name}:${c.inputs.chart}@${c.inputs.version}`).sort(), [
+            "arc-lab-paris-gatekeeper:gatekeeper@3.18.2",
+            "arc-lab-paris-sensor:oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers@0.9.2",
+            "eks-lab-dublin-gatekeeper:gatekeeper@3.18.2",
+            "eks-lab-dublin-sensor:oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers@0.9.2",
+        ]);
+        assert.deepEqual(charts.find((c) => c.name === "arc-lab-paris-sensor")!.inputs.values.global.cloudIdentifiers, {
+            Azure: { subscriptionId: "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d", resourceGroupName: "rg-lab", clusterName: "arc-lab-paris", region: "francecentral" },
+        });
+        assert.deepEqual(charts.find((c) => c.name === "eks-lab-dublin-sensor")!.inputs.values.global.cloudIdentifiers, {
+            AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "lab-dublin" },
+        });
+        assert.equal(plan.resources.filter((x) => x.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:")).length, 14);
+        // No Arc Defender extension for the cluster that gets the chart: the two routes are never mixed.
+        assert.equal(plan.resources.filter((x) => x.type === "azure-native:kubernetesconfiguration:Extension").length, 0);
+        assert.equal(plan.notes.filter((n) => n.kind === "expected-alerts").length, 10);
+    });
+
+    it("stops with the config error alone when the stack enables the simulation in production", async () => {
+        // The CLI reads stacks/ only; a uniquely named copy, always removed.
+        const file = path.join(ROOT, "stacks", `Pulumi.k8s-prod-test-${process.pid}.yaml`);
+        try {
+            const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.k8s-dev.yaml"), "utf8").replace("agentless-discovery:production: false", "agentless-discovery:production: true");
+            fs.writeFileSync(file, text);
+            const r = await runCli(["plan", "--stack", `k8s-prod-test-${process.pid}`]);
+            assert.notEqual(r.code, 0);
+            assert.match(r.stderr + r.stdout, /config key "kubernetes\.simulation\.enabled" has value true; expected false on a production stack/);
+            assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
+        } finally {
+            fs.rmSync(file, { force: true });
+        }
+    });
+});
