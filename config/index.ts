@@ -1,6 +1,7 @@
 import { ConfigError } from "./errors";
 import { bool, isPlainObject, oneOf } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
+import { AwsConfig, loadAwsConfig, loadAzureTenantId } from "./aws";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -13,13 +14,16 @@ export interface StackConfig {
     /** A production stack refuses what must never run in production (the attack simulation). */
     production: boolean;
     azure?: AzureConfig;
+    aws?: AwsConfig;
+    /** The customer's Azure tenant id (AWS and GCP stacks): treat as a secret when used. */
+    azureTenantId?: string;
 }
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure"] as const;
+export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "aws", "azureTenantId"] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -37,8 +41,12 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
         case "azure":
             cfg.azure = loadAzureConfig(values.azure);
             break;
+        case "aws":
+            cfg.aws = loadAwsConfig(values.aws);
+            cfg.azureTenantId = loadAzureTenantId(values.azureTenantId);
+            break;
         default:
-            throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure`);
+            throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure, aws`);
     }
     return cfg;
 }
