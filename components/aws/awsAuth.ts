@@ -104,9 +104,9 @@ export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry)
     let merged: string;
     if (contents && isSeq(contents) && contents.flow) {
         // `[ ... ]`: add the entry inside the brackets, as a JSON object (valid YAML flow).
-        const close = contents.range![1] - 1;
-        const sep = contents.items.length > 0 ? ", " : "";
-        merged = text.slice(0, close) + sep + flowEntry(entry) + text.slice(close);
+        const last = contents.items[contents.items.length - 1] as { range?: [number, number, number] } | undefined;
+        const at = last?.range ? last.range[1] : contents.range![1] - 1;
+        merged = text.slice(0, at) + (last ? ", " : "") + flowEntry(entry) + text.slice(at);
     } else {
         let indent = "";
         if (contents && isSeq(contents)) {
