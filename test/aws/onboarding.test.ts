@@ -53,7 +53,7 @@ describe("DiscoveryRole", () => {
                 "sts:RoleSessionName": `MicrosoftDefenderForClouds_${TENANT}`,
             },
         });
-        assert.equal(trust.Statement[0].Principal.Federated, providerArn);
+        assert.equal(trust.Statement[0].Principal?.Federated, providerArn);
         assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
 
         const p = one(rs, "aws:iam/rolePolicy:RolePolicy");
