@@ -1,6 +1,7 @@
 import { StackConfig } from "./config";
 import { StackSettings } from "./components/shared/stackSettings";
 import { onboardAzure } from "./components/azure/onboarding";
+import { onboardAws } from "./components/aws/onboarding";
 import { onboardGcp } from "./components/gcp/onboarding";
 import { deployClusterAddons } from "./components/kubernetes/addons";
 
@@ -19,6 +20,8 @@ function buildCloud(cfg: StackConfig): Record<string, unknown> {
     switch (cfg.cloud) {
         case "azure":
             return { cloud: cfg.cloud, ...onboardAzure(cfg.azure!) };
+        case "aws":
+            return { cloud: cfg.cloud, ...onboardAws(cfg.aws!, cfg.azureTenantId!) };
         case "gcp":
             return { cloud: cfg.cloud, ...onboardGcp(cfg.gcp!, { azureTenantId: cfg.azureTenantId }) };
         default:

@@ -3,6 +3,7 @@ import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
 import { GcpConfig, loadGcpConfig } from "./gcp";
 import { checkSensorCoverage, KubernetesConfig, loadKubernetesConfig } from "./kubernetes";
+import { AwsConfig, loadAwsConfig, loadAzureTenantId } from "./aws";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -15,6 +16,7 @@ export interface StackConfig {
     /** A production stack refuses what must never run in production (the attack simulation). */
     production: boolean;
     azure?: AzureConfig;
+    aws?: AwsConfig;
     /** The customer's Entra tenant (lower case): a secret wherever it reaches a resource input. */
     azureTenantId?: string;
     gcp?: GcpConfig;
@@ -26,7 +28,7 @@ export interface StackConfig {
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "azureTenantId", "gcp", "kubernetes"] as const;
+export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "aws", "gcp", "azureTenantId", "kubernetes"] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -48,11 +50,15 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
         case "azure":
             cfg.azure = loadAzureConfig(values.azure);
             break;
+        case "aws":
+            cfg.aws = loadAwsConfig(values.aws);
+            cfg.azureTenantId = loadAzureTenantId(values.azureTenantId);
+            break;
         case "gcp":
             cfg.gcp = loadGcpConfig(values.gcp, "gcp", { azureTenantId });
             break;
         default:
-            throw new ConfigError("cloud", cloud, `a cloud this version onboards: azure, gcp`);
+            throw new ConfigError("cloud", cloud, `a cloud this version onboards: ${CLOUDS.join(", ")}`);
     }
     // After the cloud's block: the add-ons are checked against what that block already provisions.
     cfg.kubernetes = loadKubernetesConfig(values.kubernetes, cfg.production);

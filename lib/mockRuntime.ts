@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { MockContext, mockResourceState } from "./mockState";
+import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 
 /**
  * Runs Pulumi code under the SDK's mock runtime and records every registered resource with its
@@ -72,10 +72,10 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
     const resources: PlanResource[] = [];
     await pulumi.runtime.setMocks({
         newResource: (args) => {
-            const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx);
+            const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
             return { id, state };
         },
-        call: (args) => unwrapSecrets(args.inputs) as Record<string, unknown>,
+        call: (args) => mockCallResult(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx),
     }, project, stack, false);
 
     const monitor = pulumi.runtime.getMonitor() as unknown as {

@@ -12,6 +12,10 @@ export interface MockContext {
     gcpProject?: string;
     /** Project id → number, learnt from `agentless:gcp:*` components' `projectId`/`projectNumber`. */
     gcpProjectNumbers?: Record<string, string>;
+    /** The AWS account the AWS provider is pinned to (its allowedAccountIds), if any. */
+    awsAccountId?: string;
+    /** mapRoles that a read of a cluster's aws-auth answers, by read resource name; a sample otherwise. */
+    awsAuthMapRoles?: Record<string, string>;
 }
 
 /** A GUID derived from a seed: stable across runs, obviously not a real principal. */
@@ -34,7 +38,36 @@ function gcpProjectNumber(project: string, ctx: MockContext): string {
     return ctx.gcpProjectNumbers?.[project] ?? placeholderDigits(`project:${project}`, 12);
 }
 
-export function mockResourceState(type: string, name: string, inputs: State, ctx: MockContext): { id: string; state: State } {
+/** The account of the AWS provider, from its `allowedAccountIds` (a JSON string in provider inputs). */
+function allowedAccount(v: unknown): string | undefined {
+    let ids = v;
+    if (typeof v === "string") {
+        try {
+            ids = JSON.parse(v);
+        } catch {
+            return undefined;
+        }
+    }
+    return Array.isArray(ids) && typeof ids[0] === "string" ? ids[0] : undefined;
+}
+
+/**
+ * What an existing EKS cluster's aws-auth holds before this stack adds to it, offline: one managed
+ * node group role, so that the plan shows the entry appended after entries it must keep.
+ */
+export function sampleAwsAuthMapRoles(account: string): string {
+    return [
+        `- groups:`,
+        `  - system:bootstrappers`,
+        `  - system:nodes`,
+        `  rolearn: arn:aws:iam::${account}:role/example-existing-node-group-role`,
+        `  username: system:node:{{EC2PrivateDNSName}}`,
+        ``,
+    ].join("\n");
+}
+
+/** `readId` is set when the program reads an existing resource (`X.get`) instead of declaring one. */
+export function mockResourceState(type: string, name: string, inputs: State, ctx: MockContext, readId?: string): { id: string; state: State } {
     const sub = ctx.azureSubscriptionId ?? "00000000-0000-0000-0000-000000000000";
     const state: State = { ...inputs };
     let id = `${name}-id`;
@@ -104,8 +137,40 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             id = `organizations/${inputs.orgId}/roles/${inputs.roleId}`;
             Object.assign(state, { name: id, deleted: false });
             break;
+        case "pulumi:providers:aws": {
+            const account = allowedAccount(inputs.allowedAccountIds);
+            if (account) ctx.awsAccountId = account;
+            id = placeholderGuid(`provider:${name}`);
+            break;
+        }
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            id = `arn:aws:iam::${ctx.awsAccountId ?? "000000000000"}:oidc-provider/${String(inputs.url).replace(/^https:\/\//, "")}`;
+            state.arn = id;
+            break;
+        case "aws:iam/role:Role":
+            id = String(inputs.name ?? name);
+            state.arn = `arn:aws:iam::${ctx.awsAccountId ?? "000000000000"}:role${inputs.path ?? "/"}${id}`;
+            state.uniqueId = `AROA${createHash("sha256").update(id).digest("hex").slice(0, 17).toUpperCase()}`;
+            break;
+        case "aws:iam/rolePolicy:RolePolicy":
+            id = `${inputs.role}:${inputs.name ?? name}`;
+            break;
+        case "aws:eks/accessEntry:AccessEntry":
+            id = `${inputs.clusterName}:${inputs.principalArn}`;
+            state.accessEntryArn = `arn:aws:eks:${inputs.region ?? "us-east-1"}:${ctx.awsAccountId ?? "000000000000"}:access-entry/${inputs.clusterName}/role/${ctx.awsAccountId ?? "000000000000"}/${String(inputs.principalArn).split("/").pop()}/${placeholderGuid(name).slice(0, 8)}`;
+            break;
+        case "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
+            id = `${inputs.clusterName}#${inputs.principalArn}#${inputs.policyArn}`;
+            break;
         case "azure-native:security:SecurityConnector":
             id = `/subscriptions/${sub}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Security/securityConnectors/${inputs.securityConnectorName ?? name}`;
+            break;
+        case "kubernetes:core/v1:ConfigMap":
+            if (readId === "kube-system/aws-auth") {
+                id = readId;
+                state.metadata = { name: "aws-auth", namespace: "kube-system" };
+                state.data = { mapRoles: ctx.awsAuthMapRoles?.[name] ?? sampleAwsAuthMapRoles(ctx.awsAccountId ?? "000000000000") };
+            }
             break;
         default:
             if (type.startsWith("agentless:gcp:") && typeof inputs.projectId === "string" && typeof inputs.projectNumber === "string") {
@@ -114,4 +179,27 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             break;
     }
     return { id, state };
+}
+
+/** What the mock runtime answers for a data-source call (invoke); by default it echoes the arguments. */
+export function mockCallResult(token: string, inputs: State, ctx: MockContext): State {
+    switch (token) {
+        case "aws:eks/getCluster:getCluster": {
+            const region = String(inputs.region ?? "us-east-1");
+            const account = ctx.awsAccountId ?? "000000000000";
+            const host = createHash("sha256").update(`${region}/${inputs.name}`).digest("hex").slice(0, 32).toUpperCase();
+            return {
+                ...inputs,
+                id: inputs.name,
+                arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
+                endpoint: `https://${host}.gr7.${region}.eks.amazonaws.com`,
+                certificateAuthorities: [{ data: Buffer.from(`placeholder CA of ${inputs.name}`).toString("base64") }],
+                enabledClusterLogTypes: [],
+                status: "ACTIVE",
+                tags: {},
+            };
+        }
+        default:
+            return inputs;
+    }
 }

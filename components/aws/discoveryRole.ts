@@ -1,0 +1,85 @@
+import * as pulumi from "@pulumi/pulumi";
+import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import {
+    AccessMode, ACTIONS_BY_MODE, AUDIENCE_CONDITION_KEY, DEFAULT_ROLE_NAME, DEFENDER_AUDIENCE, MICROSOFT_ISSUER, OIDC_PROVIDER_TEMPLATE_NAME,
+    ROLE_TAGS, SESSION_NAME_PREFIX,
+} from "./facts";
+import { permissionsPolicy, trustPolicy } from "./policyDocuments";
+
+export interface DiscoveryRoleArgs {
+    /** Role name; Microsoft's name by default. */
+    roleName?: string;
+    accessMode: AccessMode;
+    /** An existing IAM OIDC provider for Microsoft's issuer; when given, none is created. */
+    existingOidcProviderArn?: string;
+    /** Thumbprints of a created provider; IAM fetches the issuer's CA itself when none are given. */
+    oidcThumbprints?: string[];
+    /** The customer's Azure tenant id, which the trusted session name carries. Kept secret. */
+    azureTenantId: pulumi.Input<string>;
+    /** ARNs of the clusters the role may describe and open: the listed, non-excluded ones. */
+    clusterArns: readonly string[];
+}
+
+/**
+ * Steps 1 and 2 of the discovery flow on AWS: Microsoft's tenant as an IAM OIDC provider, the role
+ * Defender assumes through it, and the role's only permissions, in one inline policy.
+ */
+export class DiscoveryRole extends pulumi.ComponentResource {
+    readonly oidcProvider?: OpenIdConnectProvider;
+    readonly oidcProviderArn: pulumi.Output<string>;
+    readonly role: Role;
+    readonly permissions?: RolePolicy;
+    readonly arn: pulumi.Output<string>;
+
+    constructor(name: string, args: DiscoveryRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        const roleName = args.roleName ?? DEFAULT_ROLE_NAME;
+        // The trust policy itself is secret (it holds the tenant id); these props let policy rules
+        // check its shape and the permissions without seeing the secret.
+        super("agentless:aws:DiscoveryRole", name, {
+            roleName,
+            accessMode: args.accessMode,
+            existingOidcProviderArn: args.existingOidcProviderArn ?? null,
+            issuer: MICROSOFT_ISSUER,
+            audience: DEFENDER_AUDIENCE,
+            audienceConditionKey: AUDIENCE_CONDITION_KEY,
+            sessionNamePrefix: SESSION_NAME_PREFIX,
+            actions: [...ACTIONS_BY_MODE[args.accessMode]],
+            clusterArns: [...args.clusterArns].sort(),
+        }, opts);
+
+        if (args.existingOidcProviderArn) {
+            this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
+        } else {
+            this.oidcProvider = new OpenIdConnectProvider(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, {
+                url: MICROSOFT_ISSUER,
+                clientIdLists: [DEFENDER_AUDIENCE],
+                ...(args.oidcThumbprints && args.oidcThumbprints.length > 0 ? { thumbprintLists: args.oidcThumbprints } : {}),
+                tags: { ...ROLE_TAGS },
+            }, { parent: this });
+            this.oidcProviderArn = this.oidcProvider.arn;
+        }
+
+        const tenant = pulumi.secret(args.azureTenantId);
+        this.role = new Role(`${name}-role`, {
+            name: roleName,
+            description: "Microsoft Defender for Containers agentless discovery of EKS clusters",
+            assumeRolePolicy: pulumi.all([this.oidcProviderArn, tenant]).apply(([arn, t]) => JSON.stringify(trustPolicy(arn, t))),
+            maxSessionDuration: 3600,
+            tags: { ...ROLE_TAGS },
+        }, { parent: this });
+        this.arn = this.role.arn;
+
+        // No cluster to reach means no statement to write: IAM rejects a statement without resources.
+        if (args.clusterArns.length > 0) {
+            this.permissions = new RolePolicy(`${name}-permissions`, {
+                role: this.role.name,
+                name: `${roleName}-eks-${args.accessMode}`.slice(0, 128),
+                policy: JSON.stringify(permissionsPolicy(args.accessMode, args.clusterArns)),
+            }, { parent: this });
+        }
+
+        this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
+    }
+}

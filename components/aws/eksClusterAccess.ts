@@ -1,0 +1,150 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AccessEntry } from "@pulumi/aws/eks/accessEntry";
+import { AccessPolicyAssociation } from "@pulumi/aws/eks/accessPolicyAssociation";
+import { getClusterOutput } from "@pulumi/aws/eks/getCluster";
+import { ConfigMap } from "@pulumi/kubernetes/core/v1/configMap";
+import { ConfigMapPatch } from "@pulumi/kubernetes/core/v1/configMapPatch";
+import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
+import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
+import { clusterProvider, KubeAccess } from "../kubernetes/clusterProvider";
+import {
+    ACCESS_ENTRY_MODES, accessPolicyArn, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
+    DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
+} from "./facts";
+import { mergeMapRoles, MapRoleEntry } from "./awsAuth";
+import { EndpointSettings } from "./endpointAccess";
+
+export interface EksClusterAccessArgs {
+    clusterName: string;
+    region: string;
+    authenticationMode: AuthenticationMode;
+    endpoint: EndpointSettings;
+    /** The discovery role to let in. */
+    roleArn: pulumi.Input<string>;
+    /** API / API_AND_CONFIG_MAP: the access policy of the entry; read-only view by default. */
+    accessPolicy?: EksAccessPolicy;
+    /** CONFIG_MAP: map the role to system:masters (Microsoft's script) instead of the read-only group. */
+    mapToSystemMasters?: boolean;
+    /** CONFIG_MAP: username, group and ClusterRole of the aws-auth mapping. */
+    awsAuth?: { username?: string; group?: string; clusterRoleName?: string };
+    /**
+     * CONFIG_MAP: how to reach the cluster's Kubernetes API. By default, endpoint and CA come from
+     * `eks:DescribeCluster` (the `getCluster` data source) and tokens from `aws eks get-token`.
+     */
+    kubeAccess?: KubeAccess;
+    /** Key of the cluster's Kubernetes provider (clusterProvider); region-qualified by default. */
+    providerKey?: string;
+}
+
+/**
+ * Step 4 of the discovery flow on AWS for one cluster: an EKS access entry with a read-only access
+ * policy where the cluster honours access entries, else a `mapRoles` entry in `aws-auth` mapped to
+ * a read-only group. The component's props carry the endpoint settings for the network rules.
+ */
+export class EksClusterAccess extends pulumi.ComponentResource {
+    readonly accessEntry?: AccessEntry;
+    readonly policyAssociation?: AccessPolicyAssociation;
+    readonly awsAuthPatch?: ConfigMapPatch;
+    readonly clusterRole?: ClusterRole;
+    readonly clusterRoleBinding?: ClusterRoleBinding;
+    /** The mapRoles text the patch writes (CONFIG_MAP clusters). */
+    readonly mapRoles?: pulumi.Output<string>;
+
+    constructor(name: string, args: EksClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        const mapToSystemMasters = args.mapToSystemMasters ?? false;
+        const usesAccessEntries = ACCESS_ENTRY_MODES.includes(args.authenticationMode);
+        const policy = args.accessPolicy ?? DEFAULT_ACCESS_POLICY;
+        super("agentless:aws:EksClusterAccess", name, {
+            clusterName: args.clusterName,
+            region: args.region,
+            authenticationMode: args.authenticationMode,
+            endpointPublicAccess: args.endpoint.publicAccess,
+            endpointPrivateAccess: args.endpoint.privateAccess,
+            publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
+            mapToSystemMasters,
+            accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
+        }, opts);
+
+        if (usesAccessEntries) {
+            if (mapToSystemMasters) throw new Error(`cluster ${args.clusterName}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
+            this.accessEntry = new AccessEntry(`${name}-entry`, {
+                clusterName: args.clusterName,
+                region: args.region,
+                principalArn: args.roleArn,
+                type: "STANDARD",
+            }, { parent: this });
+            this.policyAssociation = new AccessPolicyAssociation(`${name}-policy`, {
+                clusterName: args.clusterName,
+                region: args.region,
+                principalArn: args.roleArn,
+                policyArn: accessPolicyArn(policy, args.region),
+                accessScope: { type: "cluster" },
+            }, { parent: this, dependsOn: [this.accessEntry] });
+        } else {
+            const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;
+            const kube = clusterProvider(args.providerKey ?? `${args.region}-${args.clusterName}`, args.kubeAccess ?? this.eksAccess(args));
+            const kubeOpts = { parent: this, provider: kube };
+            const dependsOn: pulumi.Resource[] = [];
+            if (!mapToSystemMasters) {
+                const roleName = args.awsAuth?.clusterRoleName ?? DEFAULT_READER_CLUSTER_ROLE;
+                const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agentless-discovery" };
+                this.clusterRole = new ClusterRole(`${name}-reader`, {
+                    metadata: { name: roleName, labels },
+                    rules: READER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+                }, kubeOpts);
+                this.clusterRoleBinding = new ClusterRoleBinding(`${name}-readers`, {
+                    metadata: { name: roleName, labels },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
+                    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
+                }, kubeOpts);
+                dependsOn.push(this.clusterRoleBinding);
+            }
+
+            // Read what aws-auth holds now, and write it back with the entry appended (see awsAuth.ts).
+            const current = ConfigMap.get(`${name}-aws-auth-current`, `${AWS_AUTH.namespace}/${AWS_AUTH.name}`, kubeOpts);
+            this.mapRoles = pulumi.all([current.data, args.roleArn]).apply(([data, roleArn]) => {
+                const entry: MapRoleEntry = {
+                    rolearn: roleArn,
+                    username: args.awsAuth?.username ?? roleArn.split("/").pop()!,
+                    groups: [mapToSystemMasters ? SYSTEM_MASTERS : group],
+                };
+                return mergeMapRoles(data?.[AWS_AUTH.key], entry).mapRoles;
+            });
+            this.awsAuthPatch = new ConfigMapPatch(`${name}-aws-auth`, {
+                metadata: {
+                    name: AWS_AUTH.name,
+                    namespace: AWS_AUTH.namespace,
+                    annotations: {
+                        // The patch carries the whole merged mapRoles string, so taking the field
+                        // over from its last writer keeps their entries (docs/aws.md).
+                        "pulumi.com/patchForce": "true",
+                        "pulumi.com/patchFieldManager": AWS_AUTH_FIELD_MANAGER,
+                    },
+                },
+                data: { [AWS_AUTH.key]: this.mapRoles },
+            }, {
+                ...kubeOpts,
+                dependsOn,
+                // Deleting a patch removes the fields it owns: here the whole mapRoles, node roles
+                // included. Never do that; removing the entry is a documented manual step.
+                retainOnDelete: true,
+            });
+        }
+
+        this.registerOutputs({
+            accessEntry: this.accessEntry?.id,
+            awsAuthPatch: this.awsAuthPatch?.id,
+        });
+    }
+
+    private eksAccess(args: EksClusterAccessArgs): KubeAccess {
+        const cluster = getClusterOutput({ name: args.clusterName, region: args.region }, { parent: this });
+        return {
+            kind: "eks",
+            clusterName: args.clusterName,
+            region: args.region,
+            endpoint: cluster.endpoint,
+            certificateAuthority: cluster.certificateAuthorities.apply((cas) => cas[0]?.data ?? ""),
+        };
+    }
+}

@@ -1,0 +1,211 @@
+import { ConfigError } from "./errors";
+import { bool, GUID_RULE, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import {
+    ACCESS_ENTRY_MODES, ACCESS_MODES, AccessMode, AUTHENTICATION_MODES, AuthenticationMode, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType,
+    DEFAULT_ACCESS_POLICY, DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, EksAccessPolicy,
+    MICROSOFT_ISSUER_HOST_PATH,
+} from "../components/aws/facts";
+import { isExcluded } from "../components/shared/exclusion";
+
+export interface EksEndpoint {
+    publicAccess: boolean;
+    privateAccess: boolean;
+    /** CIDRs allowed to reach the public endpoint; EKS's default is 0.0.0.0/0. */
+    publicAccessCidrs: string[];
+}
+
+export interface EksCluster {
+    name: string;
+    region: string;
+    authenticationMode: AuthenticationMode;
+    tags: Record<string, string>;
+    excluded: boolean;
+    endpoint: EksEndpoint;
+    /** Access policy of the access entry (API and API_AND_CONFIG_MAP clusters). */
+    accessPolicy: EksAccessPolicy;
+    /** CONFIG_MAP clusters: map the role to system:masters instead of the read-only group. */
+    mapToSystemMasters: boolean;
+    /** Control-plane log types already on; audit and authenticator are asked for when missing. */
+    enabledLogTypes: ControlPlaneLogType[];
+}
+
+export interface AwsConnectorConfig {
+    enabled: boolean;
+    subscriptionId: string;
+    resourceGroupName: string;
+    location: string;
+    name: string;
+    auditLogsAutoProvisioning: boolean;
+}
+
+export interface AwsConfig {
+    accountId: string;
+    /** Region of the AWS provider; each cluster names its own region. */
+    region: string;
+    roleName: string;
+    accessMode: AccessMode;
+    /** An existing IAM OIDC provider for Microsoft's issuer; when set, none is created. */
+    oidcProviderArn?: string;
+    oidcThumbprints: string[];
+    accessPolicy: EksAccessPolicy;
+    awsAuth: { username: string; group: string; clusterRoleName: string };
+    clusters: EksCluster[];
+    connector?: AwsConnectorConfig;
+}
+
+const ACCOUNT_ID: StringRule = { expected: "a 12-digit AWS account id such as \"123456789012\" (quoted, so that leading zeros survive)", pattern: /^\d{12}$/ };
+const REGION: StringRule = { expected: "an AWS region name such as eu-west-1", pattern: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/ };
+// IAM role names: 1 to 64 characters of letters, digits and + = , . @ _ -.
+export const ROLE_NAME: StringRule = {
+    expected: "an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -",
+    pattern: /^[\w+=,.@-]{1,64}$/,
+};
+// EKS cluster names: 1 to 100 characters, starting alphanumeric, then letters, digits, - and _.
+const CLUSTER_NAME: StringRule = {
+    expected: "an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _",
+    pattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/,
+};
+const OIDC_ARN_SHAPE = `arn:aws:iam::<account id>:oidc-provider/${MICROSOFT_ISSUER_HOST_PATH}`;
+const OIDC_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):oidc-provider\/(.+)$/;
+const THUMBPRINT: StringRule = { expected: "a SHA-1 thumbprint: 40 hexadecimal characters", pattern: /^[0-9a-fA-F]{40}$/ };
+const CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const K8S_NAME: StringRule = {
+    expected: "a Kubernetes name: 1 to 63 lower-case letters, digits, '-' and '.', starting and ending alphanumeric",
+    pattern: /^[a-z0-9]([-a-z0-9.]{0,61}[a-z0-9])?$/,
+};
+const K8S_SUBJECT: StringRule = {
+    expected: "a Kubernetes user or group name: 1 to 253 characters without spaces, not starting with system: (reserved)",
+    pattern: /^(?!system:)\S{1,253}$/,
+};
+const AZURE_LOCATION: StringRule = { expected: "an Azure region name such as westeurope (lower-case letters and digits)", pattern: /^[a-z][a-z0-9]{2,30}$/ };
+const RESOURCE_GROUP: StringRule = {
+    expected: "an Azure resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending with '.'",
+    pattern: /^[-\w.()]{0,89}[-\w()]$/,
+};
+const CONNECTOR_NAME: StringRule = {
+    expected: "a security connector name: 1 to 64 letters, digits, '-', '_' and '.', starting with a letter or digit",
+    pattern: /^[A-Za-z0-9][-\w.]{0,63}$/,
+};
+
+/** Account ids are strings; YAML turns an unquoted one into a number, which is accepted if it has 12 digits. */
+function accountId(v: unknown, path: string): string {
+    const s = typeof v === "number" && Number.isInteger(v) ? String(v) : v;
+    return requiredString(s, path, ACCOUNT_ID);
+}
+
+function endpoint(v: unknown, path: string): EksEndpoint {
+    const raw = object(v, path, ["publicAccess", "privateAccess", "publicAccessCidrs"]);
+    const publicAccess = bool(raw.publicAccess, join(path, "publicAccess"), true);
+    const privateAccess = bool(raw.privateAccess, join(path, "privateAccess"), false);
+    if (!publicAccess && !privateAccess) {
+        throw new ConfigError(join(path, "publicAccess"), false, "true, or privateAccess true: an EKS endpoint is public, private or both");
+    }
+    const cidrsPath = join(path, "publicAccessCidrs");
+    const cidrs = list(raw.publicAccessCidrs, cidrsPath, "IPv4 CIDR blocks").map((c, i) => {
+        if (typeof c !== "string" || !CIDR.test(c)) throw new ConfigError(join(cidrsPath, i), c, "an IPv4 CIDR block such as 203.0.113.0/24");
+        return c;
+    });
+    return { publicAccess, privateAccess, publicAccessCidrs: raw.publicAccessCidrs === undefined ? ["0.0.0.0/0"] : cidrs };
+}
+
+function clusters(v: unknown, path: string, defaults: { region: string; accessPolicy: EksAccessPolicy }): EksCluster[] {
+    const items = list(v, path, "EKS cluster entries ({ name, region, authenticationMode, ... })").map((item, i) => {
+        const p = join(path, i);
+        const raw = object(item, p, ["name", "region", "authenticationMode", "tags", "endpoint", "accessPolicy", "mapToSystemMasters", "enabledLogTypes"]);
+        if (item === undefined || item === null) throw new ConfigError(p, item, "an EKS cluster entry { name, region, authenticationMode }");
+        const authenticationMode = oneOf(raw.authenticationMode, join(p, "authenticationMode"), AUTHENTICATION_MODES);
+        const usesAccessEntries = ACCESS_ENTRY_MODES.includes(authenticationMode);
+        if (raw.accessPolicy !== undefined && !usesAccessEntries) {
+            throw new ConfigError(join(p, "accessPolicy"), raw.accessPolicy, `no value while authenticationMode is ${authenticationMode}: access policies apply to access entries (API, API_AND_CONFIG_MAP)`);
+        }
+        if (raw.mapToSystemMasters !== undefined && usesAccessEntries) {
+            throw new ConfigError(join(p, "mapToSystemMasters"), raw.mapToSystemMasters, `no value while authenticationMode is ${authenticationMode}: it applies to aws-auth (CONFIG_MAP) only; use accessPolicy`);
+        }
+        const logsPath = join(p, "enabledLogTypes");
+        const enabledLogTypes = list(raw.enabledLogTypes, logsPath, "control-plane log types").map((t, j) =>
+            oneOf<ControlPlaneLogType>(t, join(logsPath, j), CONTROL_PLANE_LOG_TYPES));
+        const tags = stringMap(raw.tags, join(p, "tags"));
+        return {
+            name: requiredString(raw.name, join(p, "name"), CLUSTER_NAME),
+            region: stringWithDefault(raw.region, join(p, "region"), defaults.region, REGION),
+            authenticationMode,
+            tags,
+            excluded: isExcluded(tags),
+            endpoint: endpoint(raw.endpoint, join(p, "endpoint")),
+            accessPolicy: oneOf(raw.accessPolicy, join(p, "accessPolicy"), EKS_ACCESS_POLICIES, defaults.accessPolicy),
+            mapToSystemMasters: bool(raw.mapToSystemMasters, join(p, "mapToSystemMasters"), false),
+            enabledLogTypes,
+        };
+    });
+    unique(items, path, (c) => `${c.region}/${c.name}`, "cluster (region/name)");
+    return items;
+}
+
+function connector(v: unknown, path: string, account: string): AwsConnectorConfig | undefined {
+    const raw = object(v, path, ["enabled", "subscriptionId", "resourceGroupName", "location", "name", "auditLogsAutoProvisioning"]);
+    const enabled = bool(raw.enabled, join(path, "enabled"), v !== undefined);
+    if (!enabled) return undefined;
+    return {
+        enabled,
+        subscriptionId: requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
+            ...GUID_RULE, expected: "the Azure subscription id of the connector, a GUID such as 00000000-0000-0000-0000-000000000000",
+        }).toLowerCase(),
+        resourceGroupName: requiredString(raw.resourceGroupName, join(path, "resourceGroupName"), RESOURCE_GROUP),
+        location: requiredString(raw.location, join(path, "location"), AZURE_LOCATION),
+        name: stringWithDefault(raw.name, join(path, "name"), `aws-${account}`, CONNECTOR_NAME),
+        auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true),
+    };
+}
+
+export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
+    const raw = object(v, path, [
+        "accountId", "region", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "clusters", "connector",
+    ]);
+    if (v === undefined) throw new ConfigError(path, undefined, "an object with at least accountId and region (the stack's cloud is aws)");
+    const account = accountId(raw.accountId, join(path, "accountId"));
+    const region = requiredString(raw.region, join(path, "region"), REGION);
+    const roleName = stringWithDefault(raw.roleName, join(path, "roleName"), DEFAULT_ROLE_NAME, ROLE_NAME);
+
+    const arnPath = join(path, "oidcProviderArn");
+    const oidcProviderArn = optionalString(raw.oidcProviderArn, arnPath, { expected: `an IAM OIDC provider ARN ${OIDC_ARN_SHAPE}` });
+    if (oidcProviderArn !== undefined) {
+        const m = OIDC_ARN.exec(oidcProviderArn);
+        if (!m) throw new ConfigError(arnPath, oidcProviderArn, `an IAM OIDC provider ARN ${OIDC_ARN_SHAPE}`);
+        if (m[2] !== account) throw new ConfigError(arnPath, oidcProviderArn, `a provider in this stack's account ${account}: a role trusts only providers of its own account`);
+        if (m[3].replace(/\/?$/, "/") !== MICROSOFT_ISSUER_HOST_PATH) {
+            throw new ConfigError(arnPath, oidcProviderArn, `the provider for Microsoft's issuer, ${OIDC_ARN_SHAPE}`);
+        }
+    }
+    const thumbPath = join(path, "oidcThumbprints");
+    const oidcThumbprints = list(raw.oidcThumbprints, thumbPath, "SHA-1 thumbprints").map((t, i) => requiredString(t, join(thumbPath, i), THUMBPRINT).toLowerCase());
+    if (oidcProviderArn !== undefined && oidcThumbprints.length > 0) {
+        throw new ConfigError(thumbPath, raw.oidcThumbprints, `no value while ${arnPath} names an existing provider: this stack does not manage that provider`);
+    }
+
+    const accessPolicy = oneOf(raw.accessPolicy, join(path, "accessPolicy"), EKS_ACCESS_POLICIES, DEFAULT_ACCESS_POLICY);
+    const authPath = join(path, "awsAuth");
+    const authRaw = object(raw.awsAuth, authPath, ["username", "group", "clusterRoleName"]);
+    const awsAuth = {
+        username: stringWithDefault(authRaw.username, join(authPath, "username"), roleName, K8S_SUBJECT),
+        group: stringWithDefault(authRaw.group, join(authPath, "group"), DEFAULT_READER_GROUP, K8S_SUBJECT),
+        clusterRoleName: stringWithDefault(authRaw.clusterRoleName, join(authPath, "clusterRoleName"), DEFAULT_READER_CLUSTER_ROLE, K8S_NAME),
+    };
+
+    return {
+        accountId: account,
+        region,
+        roleName,
+        accessMode: oneOf<AccessMode>(raw.accessMode, join(path, "accessMode"), ACCESS_MODES, "least-privilege"),
+        oidcProviderArn,
+        oidcThumbprints,
+        accessPolicy,
+        awsAuth,
+        clusters: clusters(raw.clusters, join(path, "clusters"), { region, accessPolicy }),
+        connector: connector(raw.connector, join(path, "connector"), account),
+    };
+}
+
+/** The customer's Azure tenant id (top-level key azureTenantId): what Defender's session name carries. */
+export function loadAzureTenantId(v: unknown, path = "azureTenantId"): string {
+    return requiredString(v, path, { ...GUID_RULE, expected: "the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000" }).toLowerCase();
+}
