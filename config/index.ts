@@ -24,6 +24,9 @@ export interface StackConfig {
     kubernetes?: KubernetesConfig;
 }
 
+/** Keys whose values are secrets wherever they reach a resource input. */
+export const SECRET_CONFIG_KEYS = ["azureTenantId"] as const;
+
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.

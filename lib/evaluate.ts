@@ -1,7 +1,7 @@
 import * as path from "path";
-import { PROJECT } from "../config";
+import { PROJECT, SECRET_CONFIG_KEYS } from "../config";
 import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
-import { PlanResource, setStackConfig, startMockSession } from "./mockRuntime";
+import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
 
 export interface Evaluation {
@@ -18,6 +18,9 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     lightenStackTraces();
     captureNotesOnly();
     setStackConfig(file.config, file.secretKeys);
+    setKnownSecrets([...SECRET_CONFIG_KEYS.map((k) => `${PROJECT}:${k}`), ...file.secretKeys]
+        .map((k) => file.config[k])
+        .filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
     // Importing the program declares its resources; a config error throws from here.
     require(programPath);

@@ -20,13 +20,33 @@ export interface PlanResource {
 export const SECRET_PLACEHOLDER = "[secret]";
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
 
+let knownSecrets: string[] = [];
+
+/**
+ * The secret config values, so that a document that became secret only because it embeds one
+ * (a trust policy naming the tenant id) can be printed with just that value masked: reviewers and
+ * the gate still see the rest of the document.
+ */
+export function setKnownSecrets(values: readonly string[]): void {
+    const variants = values.filter((v) => v.length >= 8).flatMap((v) => [v, v.replace(/-/g, "")]);
+    knownSecrets = [...new Set(variants)].sort((a, b) => b.length - a.length);
+}
+
+/** A secret's plain text with every known secret masked, or "[secret]" when nothing is known in it. */
+export function redactSecret(plain: unknown): unknown {
+    if (typeof plain !== "string") return SECRET_PLACEHOLDER;
+    let out = plain;
+    for (const s of knownSecrets) out = out.split(s).join(SECRET_PLACEHOLDER);
+    return out === plain ? SECRET_PLACEHOLDER : out;
+}
+
 /** Secrets become "[secret]": a plan is printed and pasted into reviews. */
 export function renderValue(v: unknown): unknown {
     if (v === unknownValue) return UNKNOWN_PLACEHOLDER;
     if (Array.isArray(v)) return v.map(renderValue);
     if (v && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (o[specialSigKey] === specialSecretSig) return SECRET_PLACEHOLDER;
+        if (o[specialSigKey] === specialSecretSig) return redactSecret(unwrapSecrets(o.value));
         const out: Record<string, unknown> = {};
         for (const [k, val] of Object.entries(o)) out[k] = renderValue(val);
         return out;

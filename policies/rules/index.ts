@@ -1,6 +1,8 @@
 import { Rule } from "../types";
 import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "./aksDiscoveryRoleAssignment";
 import { awsAuthNoSystemMasters } from "./awsAuthNoSystemMasters";
+import { defenderCidrsAllowed } from "./defenderCidrsAllowed";
+import { eksDiscoveryRoleActions, eksDiscoveryTrust } from "./eksDiscoveryRole";
 import { gatekeeperDenyInProduction } from "./gatekeeperDenyInProduction";
 import { gkeWriteRoleExact } from "./gkeWriteRoleExact";
 import { helmChartsPinned } from "./helmChartsPinned";
@@ -11,6 +13,8 @@ import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly
 /** Every rule of the pack, in the order violations are reported. */
 export const RULES: readonly Rule[] = [
     noWildcardIamActions,
+    eksDiscoveryRoleActions,
+    eksDiscoveryTrust,
     gkeWriteRoleExact,
     aksDiscoveryRoleScope,
     aksDiscoveryRoleIsBuiltIn,
@@ -19,4 +23,5 @@ export const RULES: readonly Rule[] = [
     helmChartsPinned,
     awsAuthNoSystemMasters,
     gatekeeperDenyInProduction,
+    defenderCidrsAllowed,
 ];

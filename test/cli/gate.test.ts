@@ -40,8 +40,53 @@ describe("npm run gate (child process)", function () {
         for (const stack of Object.keys(plans)) {
             const r = await runCli(["gate", "--plan", write(`good-${stack}`, plans[stack])]);
             assert.equal(r.code, 0, `${stack}: ${r.stdout}${r.stderr}`);
-            assert.match(r.stdout, new RegExp(`^PASS: stack ${stack}, 0 violations, 0 mandatory\\n$`));
+            assert.match(r.stdout, new RegExp(`^PASS: stack ${stack}, \\d+ violations, 0 mandatory$`, "m"));
         }
+    });
+
+    const awsDoc = (doc: PlanDocument, type: string) => doc.resources.find((r) => r.type === type)!;
+    const editPolicy = (doc: PlanDocument, edit: (policy: { Statement: Record<string, unknown>[] }) => void) => {
+        const p = awsDoc(doc, "aws:iam/rolePolicy:RolePolicy");
+        const policy = JSON.parse(p.inputs.policy as string);
+        edit(policy);
+        p.inputs.policy = JSON.stringify(policy);
+    };
+
+    it("fails a wildcard action in the discovery role's policy", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => { p.Statement[0].Action = ["eks:*"]; });
+        const r = await runCli(["gate", "--plan", write("wildcard", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement DescribeAndOpenClusters grants the wildcard action "eks:\*"$/m);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:\*", outside /m);
+    });
+
+    it("fails an extra dangerous action", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => { (p.Statement[0].Action as string[]).push("eks:DeleteCluster"); });
+        const r = await runCli(["gate", "--plan", write("extra", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:UpdateClusterConfig, eks:DescribeCluster, /m);
+        assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 1 mandatory$/m);
+    });
+
+    it("fails iam:PassRole added to the discovery role", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => { p.Statement.push({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/admin" }); });
+        const r = await runCli(["gate", "--plan", write("passrole", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement 1 grants iam:PassRole/m);
+    });
+
+    it("fails a trust policy without the audience condition", async () => {
+        const doc = clone("aws-dev");
+        const role = awsDoc(doc, "aws:iam/role:Role");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
+        delete trust.Statement[0].Condition.StringEquals["sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud"];
+        role.inputs.assumeRolePolicy = JSON.stringify(trust);
+        const r = await runCli(["gate", "--plan", write("no-aud", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-trust on discovery-role: statement DefenderAgentlessDiscovery lacks the condition StringEquals sts\.windows\.net\/33e01921-4d64-4f8c-a055-5bdaffd5e33d\/:aud = api:\/\/6610e979-c931-41ec-adc7-b9920c9d52f1$/m);
     });
 
     it("fails the attack simulation in a production stack", async () => {

@@ -148,3 +148,54 @@ describe("policy rules", () => {
         });
     });
 });
+
+describe("AWS discovery role rules", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { eksDiscoveryRoleActions, eksDiscoveryTrust } = require("../../policies/rules/eksDiscoveryRole") as typeof import("../../policies/rules/eksDiscoveryRole");
+    const { defenderCidrsAllowed } = require("../../policies/rules/defenderCidrsAllowed") as typeof import("../../policies/rules/defenderCidrsAllowed");
+    const tags = { "agentless-discovery:purpose": "defender-discovery" };
+    const trust = (cond: Record<string, string>) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/" }, Action: "sts:AssumeRoleWithWebIdentity", Condition: { StringEquals: cond } }],
+    });
+    const goodCond = { "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud": "api://6610e979-c931-41ec-adc7-b9920c9d52f1", "sts:RoleSessionName": "MicrosoftDefenderForClouds_[secret]" };
+    const role = (assumeRolePolicy: string) => res("aws:iam/role:Role", "discovery-role", { name: "MDCRole", tags, assumeRolePolicy });
+    const perms = (actions: string[], resource: string | string[] = "arn:aws:eks:eu-west-1:123456789012:cluster/a") =>
+        res("aws:iam/rolePolicy:RolePolicy", "discovery-permissions", { role: "MDCRole", policy: doc({ Effect: "Allow", Action: actions, Resource: resource }) });
+    const ctx = { production: false };
+
+    it("passes least privilege and the access-entries mode", () => {
+        assert.deepEqual(eksDiscoveryRoleActions.validateStack([role(trust(goodCond)), perms(["eks:UpdateClusterConfig", "eks:DescribeCluster"])], ctx), []);
+        assert.deepEqual(eksDiscoveryRoleActions.validateStack([role(trust(goodCond)), perms(["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"])], ctx), []);
+    });
+    it("fails an action outside the set, a resource wider than clusters, and an attached managed policy", () => {
+        const found = eksDiscoveryRoleActions.validateStack([
+            role(trust(goodCond)), perms(["eks:DescribeCluster", "eks:ListClusters"], "*"),
+            res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "MDCRole", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
+        ], ctx);
+        assert.deepEqual(found.map((f) => f.message), [
+            "attaches managed policy arn:aws:iam::aws:policy/ReadOnlyAccess to the discovery role; its permissions must be the inline least-privilege policy only",
+            'the discovery role is granted "eks:ListClusters", outside eks:UpdateClusterConfig, eks:DescribeCluster, eks:CreateAccessEntry, eks:ListAccessEntries, eks:AssociateAccessPolicy, eks:ListAssociatedAccessPolicies',
+            'the discovery role\'s actions apply to "*"; expected the account\'s EKS cluster ARNs',
+        ]);
+    });
+    it("passes the trust policy with both conditions and fails it without the session name or with another principal", () => {
+        assert.deepEqual(eksDiscoveryTrust.validateStack([role(trust(goodCond))], ctx), []);
+        const noSession = eksDiscoveryTrust.validateStack([role(trust({ "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud": "api://6610e979-c931-41ec-adc7-b9920c9d52f1" }))], ctx);
+        assert.deepEqual(noSession.map((f) => f.message), ["statement 0 lacks the condition StringEquals sts:RoleSessionName = MicrosoftDefenderForClouds_<tenant id>"]);
+        const other = JSON.parse(trust(goodCond));
+        other.Statement[0].Principal = { AWS: "*" };
+        assert.match(eksDiscoveryTrust.validateStack([role(JSON.stringify(other))], ctx)[0].message, /^statement 0 trusts \{"AWS":"\*"\}; expected only the OIDC provider of sts\.windows\.net/);
+    });
+    it("advises on endpoints that keep Defender out", () => {
+        const access = (publicAccess: boolean, cidrs: string[]) => res("agentless:aws:EksClusterAccess", "eks-a", {
+            clusterName: "a", endpointPublicAccess: publicAccess, endpointPrivateAccess: true, publicAccessCidrs: cidrs,
+        });
+        assert.deepEqual(defenderCidrsAllowed.validate(access(true, ["0.0.0.0/0"])), []);
+        assert.deepEqual(defenderCidrsAllowed.validate(access(true, ["203.0.113.0/24", "172.212.245.192/28", "48.209.1.192/28"])), []);
+        assert.deepEqual(defenderCidrsAllowed.validate(access(true, ["203.0.113.0/24", "172.212.245.192/28"])),
+            ["cluster a restricts its endpoint to 203.0.113.0/24, 172.212.245.192/28 without 48.209.1.192/28"]);
+        assert.equal(defenderCidrsAllowed.validate(access(false, [])).length, 1);
+        assert.equal(defenderCidrsAllowed.enforcementLevel, "advisory");
+    });
+});
