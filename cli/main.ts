@@ -2,7 +2,9 @@ import { isConfigError } from "../config/errors";
 import { UsageError } from "./errors";
 
 const USAGE = `usage: npm run <command> -- [options]
-  plan      show every resource a stack would create, offline        (npm run plan -- --help)`;
+  plan      show every resource a stack would create, offline        (npm run plan -- --help)
+  snapshot  read clusters, store an inventory snapshot, diff it      (npm run snapshot -- --help)
+  respond   isolate, release or terminate a pod                      (npm run respond -- --help)`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -10,6 +12,14 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     plan: async () => {
         const m = await import("./plan");
         return { run: m.planCommand, usage: m.PLAN_USAGE };
+    },
+    snapshot: async () => {
+        const m = await import("./snapshot");
+        return { run: m.snapshotCommand, usage: m.SNAPSHOT_USAGE };
+    },
+    respond: async () => {
+        const m = await import("./respond");
+        return { run: m.respondCommand, usage: m.RESPOND_USAGE };
     },
 };
 

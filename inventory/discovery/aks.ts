@@ -2,7 +2,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import { ContainerServiceClient, ManagedCluster } from "@azure/arm-containerservice";
 import { isExcluded } from "../../components/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
-import { DiscoveredCluster, DiscoveryResult } from "./types";
+import { DiscoveryResult } from "./types";
 
 export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     const addons = Object.entries(c.addonProfiles ?? {}).filter(([, p]) => p.enabled).map(([k]) => k).sort();
