@@ -95,7 +95,7 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
     try {
         doc = parseYaml(text);
     } catch (e) {
-        throw new KubeconfigError(`kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        throw new KubeconfigError(`kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
     if (!isRecord(doc)) throw new KubeconfigError(`kubeconfig ${file} is not a kubeconfig (expected a map with clusters, contexts and users)`);
     const clusters = namedList<Record<string, unknown>>(doc, "clusters", "cluster", file);
