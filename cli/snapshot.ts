@@ -3,8 +3,8 @@ import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
-import { diffIndexes, indexOf, renderDiff } from "../inventory/diff";
-import { parseSnapshot, SnapshotFormatError } from "../inventory/schema";
+import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
+import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
 import { LocalStore } from "../inventory/store/local";
 import { S3Store } from "../inventory/store/s3";
@@ -123,7 +123,7 @@ function summaryLine(r: ClusterRunResult): string {
 
 async function diffCommand(files: string[]): Promise<number> {
     if (files.length !== 2) throw new UsageError("usage: npm run snapshot -- diff A.json B.json");
-    const docs = files.map((f) => {
+    const [a, b] = files.map((f) => {
         let text: string;
         try {
             text = fs.readFileSync(f, "utf8");
@@ -131,15 +131,14 @@ async function diffCommand(files: string[]): Promise<number> {
             throw new UsageError(`snapshot ${f} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
         try {
-            return parseSnapshot(text, f);
+            return indexFromText(text, f);
         } catch (e) {
             if (e instanceof SnapshotFormatError) throw new UsageError(e.message);
             throw e;
         }
     });
-    const [a, b] = docs;
-    const header = a.cluster.name === b.cluster.name ? `${a.cluster.name}: ${a.startedAt} → ${b.startedAt}` : `${a.cluster.name} (${a.startedAt}) → ${b.cluster.name} (${b.startedAt})`;
-    await writeOut(`${header}\n${renderDiff(diffIndexes(indexOf(a), indexOf(b)), 200)}`);
+    const header = a.header.cluster.name === b.header.cluster.name ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}` : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
+    await writeOut(`${header}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
     return 0;
 }
 

@@ -1,6 +1,6 @@
 import { Finding } from "./findings";
 import { objectKey } from "./normalise";
-import { SnapshotDocument } from "./schema";
+import { parseSnapshot, SCHEMA_VERSION, SnapshotDocument, SnapshotFormatError } from "./schema";
 
 /**
  * What a diff needs from a snapshot: each object's canonical text by key, the kinds that failed
@@ -34,6 +34,58 @@ export function indexOf(doc: SnapshotDocument): SnapshotIndex {
     for (const list of Object.values(doc.objects)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
     const erroredKinds = new Set(Object.entries(doc.kinds).filter(([, v]) => v.error).map(([k]) => k));
     return { objects, erroredKinds, findings: new Map(doc.findings.map((f) => [f.id, f])) };
+}
+
+export interface SnapshotHeader {
+    cluster: SnapshotDocument["cluster"];
+    startedAt: string;
+}
+
+/**
+ * Builds the index of a snapshot this tool wrote without parsing the whole document: the writer
+ * puts the header, each object, the kinds table and each finding on lines of their own, so only
+ * one line is parsed at a time and the object's text is its own canonical form. Any other layout
+ * of a valid snapshot (reformatted by hand) falls back to a full parse.
+ */
+export function indexFromText(text: string, where: string): { header: SnapshotHeader; index: SnapshotIndex } {
+    const prefix = `{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery",`;
+    if (!text.startsWith(prefix)) {
+        const doc = parseSnapshot(text, where);
+        return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
+    }
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    let header: SnapshotHeader | undefined;
+    let sawKinds = false;
+    let complete = false;
+    try {
+        for (let start = 0; start < text.length; ) {
+            let end = text.indexOf("\n", start);
+            if (end < 0) end = text.length;
+            let line = text.slice(start, end);
+            start = end + 1;
+            if (line.endsWith(",")) line = line.slice(0, -1);
+            if (!header) {
+                const h = JSON.parse(line + "}") as SnapshotDocument;
+                header = { cluster: h.cluster, startedAt: h.startedAt };
+            } else if (line.startsWith('{"kind":')) {
+                const o = JSON.parse(line);
+                index.objects.set(objectKey(o), line);
+            } else if (line.startsWith('{"id":')) {
+                const f = JSON.parse(line) as Finding;
+                index.findings.set(f.id, f);
+            } else if (line.startsWith('"kinds":')) {
+                sawKinds = true;
+                const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
+                for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
+            } else if (line.startsWith('"finishedAt":')) {
+                complete = true;
+            }
+        }
+    } catch (e) {
+        throw new SnapshotFormatError(`${where} is not a complete snapshot (${(e as Error).message})`);
+    }
+    if (!header || !sawKinds || !complete) throw new SnapshotFormatError(`${where} is not a complete snapshot (it ends early)`);
+    return { header, index };
 }
 
 function kindOf(key: string): string {

@@ -1,9 +1,9 @@
 import { ClientOptions, KubeApiError, KubeClient } from "../lib/kube/client";
 import { ClusterAccess } from "../lib/kube/kubeconfig";
 import { collectCluster } from "./collectKube";
-import { diffIndexes, indexOf, SnapshotDiff } from "./diff";
+import { diffIndexes, indexFromText, SnapshotDiff } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
-import { ClusterIdentity, parseSnapshot } from "./schema";
+import { ClusterIdentity } from "./schema";
 import { SnapshotStore, stampOf } from "./store/types";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
@@ -57,7 +57,7 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
         let diff: SnapshotDiff | undefined;
         if (previous) {
             try {
-                diff = diffIndexes(indexOf(parseSnapshot(previous.text, previous.location)), result.index);
+                diff = diffIndexes(indexFromText(previous.text, previous.location).index, result.index);
             } catch (e) {
                 base.reason = `previous snapshot not compared: ${(e as Error).message}`;
             }
