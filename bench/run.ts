@@ -51,6 +51,7 @@ async function main() {
             process.stdout.write(`run ${i + 1}: snapshot ${snap[i].seconds}s ${snap[i].peakMiB} MiB; kubectl ${kubectl[i].seconds}s ${kubectl[i].peakMiB} MiB\n`);
         }
         const four = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--out", out, "--retain", "2"]);
+        const fourSerial = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--concurrency", "1", "--out", out, "--retain", "2"]);
         if (RUNS < 2) timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc1, "--out", out, "--retain", "2"]);
         const files = fs.readdirSync(path.join(out, "bench")).filter((f) => /^\d.*\.json$/.test(f)).sort().slice(-2).map((f) => path.join(out, "bench", f));
         const diffs = Array.from({ length: RUNS }, () => timed(cli[0], [...cli.slice(1), "snapshot", "diff", ...files]));
@@ -61,6 +62,7 @@ async function main() {
             `snapshot (1 cluster):   median ${median(snap.map((s) => s.seconds))} s, peak ${median(snap.map((s) => s.peakMiB))} MiB, snapshot file ${(size / 1048576).toFixed(1)} MiB`,
             `kubectl get (same kinds): median ${median(kubectl.map((s) => s.seconds))} s, peak ${median(kubectl.map((s) => s.peakMiB))} MiB`,
             `snapshot (4 clusters, concurrency 2): ${four.seconds} s, peak ${four.peakMiB} MiB`,
+            `snapshot (4 clusters, concurrency 1): ${fourSerial.seconds} s, peak ${fourSerial.peakMiB} MiB`,
             `snapshot diff of two ${PODS}-pod snapshots: median ${median(diffs.map((s) => s.seconds))} s (process start included), peak ${median(diffs.map((s) => s.peakMiB))} MiB`,
         ];
         process.stdout.write("\n" + lines.join("\n") + "\n");

@@ -207,6 +207,12 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             progress.clusterDone();
             progress.clear();
             process.stdout.write(summaryLine(r) + "\n");
+            // Printed: from here on the run record needs only the diff's counts, not its lists.
+            if (r.diff) {
+                const d = r.diff;
+                r.diffCounts = { added: d.added.length, removed: d.removed.length, changed: d.changed.length, findingsOpened: d.opened.length, findingsClosed: d.closed.length };
+                delete r.diff;
+            }
         },
     });
     progress.clear();
@@ -219,7 +225,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         schemaVersion: 1,
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
-        clusters: all.map(({ diff, ...r }) => ({ ...r, ...(diff ? { diff: { added: diff.added.length, removed: diff.removed.length, changed: diff.changed.length, findingsOpened: diff.opened.length, findingsClosed: diff.closed.length } } : {}) })),
+        clusters: all.map(({ diffCounts, ...r }) => ({ ...r, ...(diffCounts ? { diff: diffCounts } : {}) })),
         discoveryFailures,
     };
     const runFile = await store.writeRun(stampOf(started), record);

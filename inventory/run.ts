@@ -5,6 +5,7 @@ import { diffIndexes, indexFromText, SnapshotDiff } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
 import { SnapshotStore, stampOf } from "./store/types";
+import { collectGarbage } from "../lib/gc";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
 export interface SnapshotTarget {
@@ -23,6 +24,8 @@ export interface ClusterRunResult {
     findings?: number;
     kindErrors?: { kind: string; message: string }[];
     diff?: SnapshotDiff;
+    /** What the run record keeps of the diff once it is printed. */
+    diffCounts?: { added: number; removed: number; changed: number; findingsOpened: number; findingsClosed: number };
 }
 
 export interface RunOptions {
@@ -51,6 +54,7 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
         const writer = new BufferedFileWriter(pending.fd);
         const result = await collectCluster(client, target.identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now });
         writer.sync();
+        collectGarbage();
         // The previous snapshot is read before the new one is published, then dropped right after the diff.
         const previous = await store.readLatest(name);
         const location = await store.commit(pending);
@@ -83,6 +87,8 @@ export async function runSnapshots(targets: SnapshotTarget[], store: SnapshotSto
             const i = next++;
             results[i] = await snapshotCluster(targets[i], store, opts);
             opts.onClusterDone?.(results[i]);
+            // Only the printed diff's counts are kept in the run record; the lists go with the cluster.
+            collectGarbage();
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, targets.length)) }, worker));

@@ -8,6 +8,7 @@ import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { SnapshotDocument } from "../../inventory/schema";
+import { indexFromText, indexOf } from "../../inventory/diff";
 
 function tmpDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "snap-"));
@@ -93,6 +94,16 @@ describe("npm run snapshot", function () {
         assert.match(second.stdout, /✓ \[high\] privileged-container: Pod team-0\/debug-privileged runs privileged container\(s\) shell/);
 
         const [a, b] = snapshots(out, "shop").map((f) => path.join(out, "shop", f));
+        // The line-by-line index of a stored snapshot equals the index of the fully parsed document.
+        const text = fs.readFileSync(b, "utf8");
+        const fast = indexFromText(text, b).index;
+        const full = indexOf(JSON.parse(text));
+        assert.deepStrictEqual([[...fast.objects], [...fast.findings], [...fast.erroredKinds]], [[...full.objects], [...full.findings], [...full.erroredKinds]]);
+        assert.strictEqual(fast.objects.size, 78);
+        fs.writeFileSync(path.join(out, "cut.json"), text.slice(0, text.length / 2));
+        const cut = await runCli(["snapshot", "diff", a, path.join(out, "cut.json")]);
+        assert.strictEqual(cut.code, 2);
+        assert.match(cut.stderr, /^error: .*cut\.json is not a complete snapshot/);
         const d = await runCli(["snapshot", "diff", a, b]);
         assert.strictEqual(d.code, 0, d.stderr);
         assert.match(d.stdout, /^shop: .* → .*\nobjects: \+1 added, -1 removed, ~1 changed; findings: 1 opened, 1 closed/);
