@@ -3,7 +3,9 @@ import { UsageError } from "./errors";
 
 const USAGE = `usage: npm run <command> -- [options]
   plan      show every resource a stack would create, offline        (npm run plan -- --help)
-  gate      apply the policy pack offline; exit 1 on a mandatory violation (npm run gate -- --help)`;
+  gate      apply the policy pack offline; exit 1 on a mandatory violation (npm run gate -- --help)
+  snapshot  read clusters, store an inventory snapshot, diff it      (npm run snapshot -- --help)
+  respond   isolate, release or terminate a pod                      (npm run respond -- --help)`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -15,6 +17,14 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     gate: async () => {
         const m = await import("./gate");
         return { run: m.gateCommand, usage: m.GATE_USAGE };
+    },
+    snapshot: async () => {
+        const m = await import("./snapshot");
+        return { run: m.snapshotCommand, usage: m.SNAPSHOT_USAGE };
+    },
+    respond: async () => {
+        const m = await import("./respond");
+        return { run: m.respondCommand, usage: m.RESPOND_USAGE };
     },
 };
 

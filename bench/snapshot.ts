@@ -1,0 +1,78 @@
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { KINDS } from "../inventory/kinds";
+import { writeKubeconfig } from "../test/fixtures/kubeconfig";
+
+/**
+ * `npm run bench` (part two): snapshot of a generated 50,000-pod cluster served by the fixture server, beside
+ * `kubectl get` of the same kinds (-o json --chunk-size=500) against the same server, median of 5;
+ * peak memory with 1 and 4 clusters in one run; `snapshot diff` of two 50,000-pod snapshots.
+ */
+const ROOT = path.join(__dirname, "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const PODS = Number(process.env.BENCH_PODS ?? 50_000);
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; peakMiB: number } {
+    // GNU time reports the child's wall time and maximum resident set size (KiB).
+    const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", cmd, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "ignore", "pipe"] });
+    const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
+    if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+    return { seconds: Number(m[1]), peakMiB: Math.round(Number(m[2]) / 1024) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+    const server = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts"), String(PODS)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const [url, counts] = await new Promise<[string, string]>((resolve, reject) => {
+        let buf = "";
+        server.stdout!.on("data", (d) => {
+            buf += d;
+            const lines = buf.split("\n");
+            if (lines.length >= 3) resolve([lines[0], lines[1]]);
+        });
+        server.on("exit", (code) => reject(new Error(`fixture server exited (${code})`)));
+    });
+    try {
+        process.stdout.write(`fixture server ${url}: ${counts}\n`);
+        const kc1 = writeKubeconfig({ bench: { url } }).file;
+        const kc4 = writeKubeconfig({ a: { url }, b: { url }, c: { url }, d: { url } }).file;
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-snap-"));
+        const cli = [process.execPath, "--import", "tsx", path.join(ROOT, "cli", "main.ts")];
+        const kinds = KINDS.filter((k) => !k.optional).map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural)).join(",");
+
+        const snap: { seconds: number; peakMiB: number }[] = [];
+        const kubectl: { seconds: number; peakMiB: number }[] = [];
+        for (let i = 0; i < RUNS; i++) {
+            snap.push(timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc1, "--out", out, "--retain", "2"]));
+            kubectl.push(timed("kubectl", ["--kubeconfig", kc1, "get", kinds, "-A", "-o", "json", "--chunk-size=500"]));
+            process.stdout.write(`run ${i + 1}: snapshot ${snap[i].seconds}s ${snap[i].peakMiB} MiB; kubectl ${kubectl[i].seconds}s ${kubectl[i].peakMiB} MiB\n`);
+        }
+        const four = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--out", out, "--retain", "2"]);
+        const fourSerial = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--concurrency", "1", "--out", out, "--retain", "2"]);
+        if (RUNS < 2) timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc1, "--out", out, "--retain", "2"]);
+        const files = fs.readdirSync(path.join(out, "bench")).filter((f) => /^\d.*\.json$/.test(f)).sort().slice(-2).map((f) => path.join(out, "bench", f));
+        const diffs = Array.from({ length: RUNS }, () => timed(cli[0], [...cli.slice(1), "snapshot", "diff", ...files]));
+        const size = fs.statSync(files[1]).size;
+
+        const lines = [
+            `pods ${PODS}, runs ${RUNS}, machine ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ""}, node ${process.version}`,
+            `snapshot (1 cluster):   median ${median(snap.map((s) => s.seconds))} s, peak ${median(snap.map((s) => s.peakMiB))} MiB, snapshot file ${(size / 1048576).toFixed(1)} MiB`,
+            `kubectl get (same kinds): median ${median(kubectl.map((s) => s.seconds))} s, peak ${median(kubectl.map((s) => s.peakMiB))} MiB`,
+            `snapshot (4 clusters, concurrency 2): ${four.seconds} s, peak ${four.peakMiB} MiB`,
+            `snapshot (4 clusters, concurrency 1): ${fourSerial.seconds} s, peak ${fourSerial.peakMiB} MiB`,
+            `snapshot diff of two ${PODS}-pod snapshots: median ${median(diffs.map((s) => s.seconds))} s (process start included), peak ${median(diffs.map((s) => s.peakMiB))} MiB`,
+        ];
+        process.stdout.write("\n" + lines.join("\n") + "\n");
+        fs.rmSync(out, { recursive: true, force: true });
+    } finally {
+        server.kill("SIGTERM");
+    }
+}
+
+main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+});

@@ -1,0 +1,60 @@
+import { parseArgs, stringFlag } from "./args";
+import { UsageError } from "./errors";
+import { writeOut } from "./output";
+import { KubeClient, KubeApiError, KubeTransportError } from "../lib/kube/client";
+import { defaultKubeconfigPath, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
+import { parsePodRef, Refusal, respond, ResponseAction, RESPONSE_ACTIONS } from "../lib/respond";
+import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../components/kubernetes/isolationFacts";
+import { ExecCredentialError } from "../lib/kube/exec";
+
+export const RESPOND_USAGE = `usage: npm run respond -- isolate|release|terminate --pod NAMESPACE/NAME [--kubeconfig F] [--context C]
+  isolate    add the quarantine label (${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}) to a running pod; refused unless
+             Kubernetes is 1.27+ and a network-policy plug-in (Azure-NPM 1.5.34, Calico 3.24.1, Cilium 1.13.1,
+             aws-node 1.15.1 or later) enforces the namespace's quarantine NetworkPolicy
+  release    remove the quarantine label
+  terminate  delete the pod
+  --label KEY=VALUE  the quarantine label, when the stack sets kubernetes.isolation.label
+  --policy NAME      the quarantine NetworkPolicy's name (default ${QUARANTINE_POLICY_NAME})
+  Exit codes: 0 done (or nothing to do), 1 refused or failed, 2 usage or configuration error.`;
+
+export async function respondCommand(argv: string[]): Promise<number> {
+    const args = parseArgs(argv, { values: ["pod", "kubeconfig", "context", "label", "policy"] });
+    const [action, ...extra] = args.positional;
+    if (!action || !(RESPONSE_ACTIONS as readonly string[]).includes(action)) {
+        throw new UsageError(`${action ? `unknown action ${JSON.stringify(action)}` : "no action given"}; use one of ${RESPONSE_ACTIONS.join(", ")}`);
+    }
+    if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+    const podText = stringFlag(args, "pod");
+    if (!podText) throw new UsageError("--pod NAMESPACE/NAME is required");
+    const ref = parsePodRef(podText);
+    if (typeof ref === "string") throw new UsageError(ref);
+    let label = QUARANTINE_LABEL;
+    const labelText = stringFlag(args, "label");
+    if (labelText !== undefined) {
+        const m = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/.exec(labelText);
+        if (!m) throw new UsageError(`--label ${JSON.stringify(labelText)} must be KEY=VALUE with a valid Kubernetes label key and value`);
+        label = { key: m[1], value: m[2] };
+    }
+
+    let access;
+    try {
+        access = loadKubeconfig(stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath()).resolve(stringFlag(args, "context"));
+    } catch (e) {
+        if (e instanceof KubeconfigError) throw new UsageError(e.message);
+        throw e;
+    }
+    const client = new KubeClient(access, { timeoutMs: 30_000 });
+    try {
+        const lines = await respond(client, action as ResponseAction, ref, label, stringFlag(args, "policy") ?? QUARANTINE_POLICY_NAME);
+        await writeOut(lines.map((l) => `${l}\n`).join(""));
+        return 0;
+    } catch (e) {
+        if (e instanceof Refusal || e instanceof KubeApiError || e instanceof KubeTransportError || e instanceof ExecCredentialError) {
+            process.stderr.write(`${e instanceof Refusal ? "refused" : "error"}: ${e.message}\n`);
+            return 1;
+        }
+        throw e;
+    } finally {
+        client.close();
+    }
+}

@@ -1,0 +1,236 @@
+import * as fs from "fs";
+import { parseArgs, stringFlag, ParsedArgs } from "./args";
+import { UsageError } from "./errors";
+import { writeOut } from "./output";
+import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
+import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
+import { SnapshotFormatError } from "../inventory/schema";
+import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
+import { LocalStore } from "../inventory/store/local";
+import { S3Store } from "../inventory/store/s3";
+import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
+import { DiscoveredCluster, DiscoveryResult } from "../inventory/discovery/types";
+import { Progress } from "./progress";
+
+export const EXIT_CLUSTER_FAILED = 3;
+const CLOUDS = ["aws", "azure", "gcp"] as const;
+
+export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
+       npm run snapshot -- diff A.json B.json
+  Reads each cluster's Kubernetes API (read-only), writes one schema-versioned JSON snapshot per
+  cluster into the store, and prints a summary and the difference from the previous snapshot.
+  --kubeconfig F     kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
+  --context C        a context of the kubeconfig (default: the current context)
+  --all-contexts     every context of the kubeconfig
+  --cloud NAME       discover clusters with the cloud's API, repeatable: aws, azure, gcp
+  --region R         AWS regions to list EKS clusters in, repeatable (default $AWS_REGION)
+  --subscription ID  Azure subscription (default $AZURE_SUBSCRIPTION_ID)
+  --project ID       Google Cloud project (default $GOOGLE_CLOUD_PROJECT)
+  --out DIR          store: a directory (default ./snapshots) or s3://BUCKET[/PREFIX]
+  --retain N         snapshots kept per cluster (default 30)
+  --concurrency N    clusters read at once (default 2)
+  --timeout S        seconds per API request (default 30)
+  Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
+
+function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+    const v = stringFlag(args, name);
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number of at least 1`);
+    return Number(v);
+}
+
+export function openStore(out: string, retain: number): SnapshotStore {
+    return out.startsWith("s3://") ? new S3Store(out, retain) : new LocalStore(out, retain);
+}
+
+function loadConfig(file: string, required: boolean): Kubeconfig | undefined {
+    if (!required && !fs.existsSync(file)) return undefined;
+    try {
+        return loadKubeconfig(file);
+    } catch (e) {
+        if (e instanceof KubeconfigError) throw new UsageError(e.message);
+        throw e;
+    }
+}
+
+function resolveOrUsage(cfg: Kubeconfig, context?: string) {
+    try {
+        return cfg.resolve(context);
+    } catch (e) {
+        if (e instanceof KubeconfigError) throw new UsageError(e.message);
+        throw e;
+    }
+}
+
+async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryResult> {
+    const all: DiscoveryResult = { clusters: [], failures: [] };
+    for (const cloud of clouds) {
+        let r: DiscoveryResult;
+        if (cloud === "aws") {
+            const regions = args.multi.region ?? [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((x): x is string => Boolean(x));
+            if (!regions.length) throw new UsageError("--cloud aws needs at least one --region (or AWS_REGION)");
+            const { discoverEks } = await import("../inventory/discovery/eks");
+            r = await discoverEks(regions);
+        } else if (cloud === "azure") {
+            const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
+            if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
+            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([import("../inventory/discovery/aks"), import("@azure/identity")]);
+            r = await discoverAks(sub, new DefaultAzureCredential());
+        } else {
+            const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
+            if (!project) throw new UsageError("--cloud gcp needs --project (or GOOGLE_CLOUD_PROJECT)");
+            const { discoverGke } = await import("../inventory/discovery/gke");
+            r = await discoverGke(project);
+        }
+        all.clusters.push(...r.clusters);
+        all.failures.push(...r.failures);
+    }
+    return all;
+}
+
+function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): SnapshotTarget {
+    // The user's own kubeconfig context for the same API server wins over the cloud's plug-in.
+    const context = cfg && c.server ? cfg.contexts.find((name) => {
+        try {
+            return cfg.resolve(name).server === c.server!.replace(/\/+$/, "");
+        } catch {
+            return false;
+        }
+    }) : undefined;
+    const cloud = { id: c.id, location: c.location, version: c.version, tags: c.tags, ...c.details };
+    return {
+        identity: { name: c.name, server: c.server ?? "", source: c.cloud, ...(context ? { context } : {}), cloud },
+        access: async () => {
+            if (context) return cfg!.resolve(context);
+            if (!c.access) throw new Error(`${c.cloud} reported no API server endpoint for ${c.name}`);
+            return c.access();
+        },
+    };
+}
+
+function summaryLine(r: ClusterRunResult): string {
+    if (r.status === "failed") return `✗ ${r.cluster}: FAILED — ${r.reason}`;
+    if (r.status === "excluded") return `- ${r.cluster}: excluded — ${r.reason}`;
+    const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
+    const kinds = Object.entries(r.counts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
+    const lines = [`✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`];
+    for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
+    if (r.diff) lines.push(...renderDiff(r.diff).trimEnd().split("\n").map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)));
+    else lines.push("    first snapshot of this cluster");
+    if (r.reason) lines.push(`    note: ${r.reason}`);
+    return lines.join("\n");
+}
+
+async function diffCommand(files: string[]): Promise<number> {
+    if (files.length !== 2) throw new UsageError("usage: npm run snapshot -- diff A.json B.json");
+    const [a, b] = files.map((f) => {
+        let text: string;
+        try {
+            text = fs.readFileSync(f, "utf8");
+        } catch (e) {
+            throw new UsageError(`snapshot ${f} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        try {
+            return indexFromText(text, f);
+        } catch (e) {
+            if (e instanceof SnapshotFormatError) throw new UsageError(e.message);
+            throw e;
+        }
+    });
+    const header = a.header.cluster.name === b.header.cluster.name ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}` : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
+    await writeOut(`${header}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
+    return 0;
+}
+
+export async function snapshotCommand(argv: string[]): Promise<number> {
+    if (argv[0] === "diff") return diffCommand(argv.slice(1));
+    const args = parseArgs(argv, {
+        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "subscription", "project"],
+        booleans: ["all-contexts"],
+        repeatable: ["cloud", "region"],
+    });
+    if (args.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}; did you mean "snapshot -- diff A B"?`);
+    const clouds = [...new Set(args.multi.cloud ?? [])];
+    for (const c of clouds) if (!(CLOUDS as readonly string[]).includes(c)) throw new UsageError(`--cloud ${JSON.stringify(c)} is not allowed; use one of ${CLOUDS.join(", ")}`);
+    const context = stringFlag(args, "context");
+    const allContexts = args.flags["all-contexts"] === true;
+    if (context && allContexts) throw new UsageError("--context and --all-contexts exclude each other");
+    const retain = positiveInt(args, "retain", 30);
+    const concurrency = positiveInt(args, "concurrency", 2);
+    const timeoutMs = positiveInt(args, "timeout", 30) * 1000;
+
+    const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
+    const wantContexts = !clouds.length || context !== undefined || allContexts;
+    const cfg = loadConfig(kubeconfigPath, wantContexts || stringFlag(args, "kubeconfig") !== undefined);
+
+    const targets: SnapshotTarget[] = [];
+    if (wantContexts) {
+        const names = allContexts ? cfg!.contexts : [context ?? cfg!.currentContext ?? ""];
+        if (allContexts && !names.length) throw new UsageError(`kubeconfig ${kubeconfigPath} has no contexts`);
+        for (const name of names) {
+            const access = resolveOrUsage(cfg!, name || undefined);
+            targets.push({ identity: { name: access.name, server: access.server, source: "kubeconfig", context: access.name }, access: async () => access });
+        }
+    }
+
+    const store = openStore(stringFlag(args, "out") ?? "snapshots", retain);
+    try {
+        await store.check();
+    } catch (e) {
+        if (e instanceof StoreError) throw new UsageError(e.message);
+        throw e;
+    }
+
+    const started = new Date();
+    const excluded: ClusterRunResult[] = [];
+    const discoveryFailures: DiscoveryResult["failures"] = [];
+    if (clouds.length) {
+        const found = await discover(clouds, args);
+        discoveryFailures.push(...found.failures);
+        const servers = new Set(targets.map((t) => t.identity.server));
+        for (const c of found.clusters) {
+            if (c.excluded) {
+                excluded.push({ cluster: c.name, source: c.cloud, status: "excluded", reason: `tagged ms_defender_container_exclude_agentless=true (${c.id})` });
+                continue;
+            }
+            if (c.server && servers.has(c.server.replace(/\/+$/, ""))) continue;
+            targets.push(discoveredTarget(c, cfg));
+        }
+    }
+
+    const progress = new Progress(process.stderr, targets.length);
+    const results = await runSnapshots(targets, store, {
+        concurrency,
+        client: { timeoutMs },
+        onObjects: (n) => progress.objects(n),
+        onClusterDone: (r) => {
+            progress.clusterDone();
+            progress.clear();
+            process.stdout.write(summaryLine(r) + "\n");
+            // Printed: from here on the run record needs only the diff's counts, not its lists.
+            if (r.diff) {
+                const d = r.diff;
+                r.diffCounts = { added: d.added.length, removed: d.removed.length, changed: d.changed.length, findingsOpened: d.opened.length, findingsClosed: d.closed.length };
+                delete r.diff;
+            }
+        },
+    });
+    progress.clear();
+    for (const r of excluded) process.stdout.write(summaryLine(r) + "\n");
+    for (const f of discoveryFailures) process.stdout.write(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}\n`);
+
+    const all = [...results, ...excluded];
+    const failed = all.filter((r) => r.status === "failed").length + discoveryFailures.length;
+    const record = {
+        schemaVersion: 1,
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        clusters: all.map(({ diffCounts, ...r }) => ({ ...r, ...(diffCounts ? { diff: diffCounts } : {}) })),
+        discoveryFailures,
+    };
+    const runFile = await store.writeRun(stampOf(started), record);
+    const ok = all.filter((r) => r.status === "complete" || r.status === "partial").length;
+    await writeOut(`${ok} cluster(s) snapshotted, ${failed} failed, ${excluded.length} excluded; run record ${runFile}\n`);
+    if (!targets.length && !excluded.length && !discoveryFailures.length) process.stderr.write("note: no cluster was found to snapshot\n");
+    return failed ? EXIT_CLUSTER_FAILED : 0;
+}

@@ -1,0 +1,84 @@
+import { KubeApiError, KubeClient } from "../lib/kube/client";
+import { FindingsBuilder } from "./findings";
+import { KINDS, listPath } from "./kinds";
+import { BufferedFileWriter } from "./jsonWriter";
+import { normalise, objectKey } from "./normalise";
+import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
+import { SnapshotIndex } from "./diff";
+
+export interface CollectResult {
+    index: SnapshotIndex;
+    counts: Record<string, number>;
+    status: SnapshotDocument["status"];
+    findings: number;
+    errors: { kind: string; message: string }[];
+}
+
+const sameTextAsJson = JSON.stringify;
+
+/**
+ * Reads one cluster kind by kind and writes the snapshot document as it goes: each page is
+ * normalised and appended, so memory holds one page and the diff index, never the raw lists.
+ * API errors on one kind (403, 404, 5xx after retries) are recorded and the next kind is read;
+ * transport failures (unreachable, timeout) and 401 end the cluster and are thrown.
+ */
+export async function collectCluster(
+    client: KubeClient,
+    identity: ClusterIdentity,
+    out: BufferedFileWriter,
+    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date } = {},
+): Promise<CollectResult> {
+    const now = opts.now ?? (() => new Date());
+    const startedAt = now().toISOString();
+    const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
+    const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
+    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify(identity)},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
+
+    const findings = new FindingsBuilder();
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    const kinds: Record<string, KindResult> = {};
+    const errors: CollectResult["errors"] = [];
+    let firstKind = true;
+    let constraintTemplatesServed = false;
+
+    for (const spec of KINDS) {
+        out.write(`${firstKind ? "" : ","}\n${JSON.stringify(spec.kind)}:[`);
+        firstKind = false;
+        let count = 0;
+        try {
+            for await (const page of client.listPages<Record<string, unknown>>(listPath(spec), { limit: opts.pageSize ?? 500 })) {
+                for (const raw of page.items) {
+                    const o = normalise(spec.kind, raw);
+                    const key = objectKey(o);
+                    // After a 410 restart the list starts over: objects already written are skipped.
+                    if (index.objects.has(key)) continue;
+                    const text = sameTextAsJson(o);
+                    index.objects.set(key, text);
+                    out.write(`${count ? "," : ""}\n${text}`);
+                    findings.add(o);
+                    count++;
+                }
+                opts.onObjects?.(page.items.length);
+            }
+            kinds[spec.kind] = { count };
+            if (spec.kind === "ConstraintTemplate") constraintTemplatesServed = true;
+        } catch (e) {
+            if (!(e instanceof KubeApiError) || e.status === 401) throw e;
+            if (e.status === 404 && spec.optional) {
+                kinds[spec.kind] = { count: 0, absent: true };
+            } else {
+                kinds[spec.kind] = { count, error: { status: e.status, reason: e.reason, message: e.message } };
+                index.erroredKinds.add(spec.kind);
+                errors.push({ kind: spec.kind, message: e.message });
+            }
+        }
+        out.write("\n]");
+    }
+    const counts = Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, v.count]));
+    const { findings: list, posture } = findings.finish(serverVersion, constraintTemplatesServed);
+    for (const f of list) index.findings.set(f.id, f);
+    const status = errors.length ? "partial" : "complete";
+    out.write(`},\n"kinds":${JSON.stringify(kinds)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`);
+    out.flush();
+    return { index, counts, status, findings: list.length, errors };
+}

@@ -1,0 +1,153 @@
+import { Finding } from "./findings";
+import { objectKey } from "./normalise";
+import { parseSnapshot, SCHEMA_VERSION, SnapshotDocument, SnapshotFormatError } from "./schema";
+
+/**
+ * What a diff needs from a snapshot: each object's canonical text by key, the kinds that failed
+ * (their objects are unknown, not gone) and the findings by id. Built while a snapshot streams, or
+ * from a parsed document.
+ */
+export interface SnapshotIndex {
+    objects: Map<string, string>;
+    erroredKinds: Set<string>;
+    findings: Map<string, Finding>;
+}
+
+export interface ObjectChange {
+    key: string;
+    /** Top-level fields whose value differs. */
+    fields: string[];
+}
+
+export interface SnapshotDiff {
+    added: string[];
+    removed: string[];
+    changed: ObjectChange[];
+    /** Kinds left out because one side could not read them. */
+    skippedKinds: string[];
+    opened: Finding[];
+    closed: Finding[];
+}
+
+export function indexOf(doc: SnapshotDocument): SnapshotIndex {
+    const objects = new Map<string, string>();
+    for (const list of Object.values(doc.objects)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
+    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([, v]) => v.error).map(([k]) => k));
+    return { objects, erroredKinds, findings: new Map(doc.findings.map((f) => [f.id, f])) };
+}
+
+export interface SnapshotHeader {
+    cluster: SnapshotDocument["cluster"];
+    startedAt: string;
+}
+
+/**
+ * Builds the index of a snapshot this tool wrote without parsing the whole document: the writer
+ * puts the header, each object, the kinds table and each finding on lines of their own, so only
+ * one line is parsed at a time and the object's text is its own canonical form. Any other layout
+ * of a valid snapshot (reformatted by hand) falls back to a full parse.
+ */
+export function indexFromText(text: string, where: string): { header: SnapshotHeader; index: SnapshotIndex } {
+    const prefix = `{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery",`;
+    if (!text.startsWith(prefix)) {
+        const doc = parseSnapshot(text, where);
+        return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
+    }
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    let header: SnapshotHeader | undefined;
+    let sawKinds = false;
+    let complete = false;
+    try {
+        for (let start = 0; start < text.length; ) {
+            let end = text.indexOf("\n", start);
+            if (end < 0) end = text.length;
+            let line = text.slice(start, end);
+            start = end + 1;
+            if (line.endsWith(",")) line = line.slice(0, -1);
+            if (!header) {
+                const h = JSON.parse(line + "}") as SnapshotDocument;
+                header = { cluster: h.cluster, startedAt: h.startedAt };
+            } else if (line.startsWith('{"kind":')) {
+                const o = JSON.parse(line);
+                index.objects.set(objectKey(o), line);
+            } else if (line.startsWith('{"id":')) {
+                const f = JSON.parse(line) as Finding;
+                index.findings.set(f.id, f);
+            } else if (line.startsWith('"kinds":')) {
+                sawKinds = true;
+                const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
+                for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
+            } else if (line.startsWith('"finishedAt":')) {
+                complete = true;
+            }
+        }
+    } catch (e) {
+        throw new SnapshotFormatError(`${where} is not a complete snapshot (${(e as Error).message})`);
+    }
+    if (!header || !sawKinds || !complete) throw new SnapshotFormatError(`${where} is not a complete snapshot (it ends early)`);
+    return { header, index };
+}
+
+function kindOf(key: string): string {
+    return key.slice(0, key.indexOf("/"));
+}
+
+function changedFields(a: string, b: string): string[] {
+    const x = JSON.parse(a) as Record<string, unknown>;
+    const y = JSON.parse(b) as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+    return keys.filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
+}
+
+/** Differences from `before` to `after`. Keys are compared as text, so 50,000 objects take milliseconds. */
+export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): SnapshotDiff {
+    const skipped = new Set([...before.erroredKinds, ...after.erroredKinds]);
+    const added: string[] = [];
+    const removed: string[] = [];
+    const changed: ObjectChange[] = [];
+    for (const [key, text] of after.objects) {
+        if (skipped.has(kindOf(key))) continue;
+        const old = before.objects.get(key);
+        if (old === undefined) added.push(key);
+        else if (old !== text) changed.push({ key, fields: changedFields(old, text) });
+    }
+    for (const key of before.objects.keys()) {
+        if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);
+    }
+    // A finding about a kind that one side could not read is neither opened nor closed.
+    const judged = (f: Finding) => !skipped.has(f.subject.kind);
+    const opened = [...after.findings.values()].filter((f) => judged(f) && !before.findings.has(f.id));
+    const closed = [...before.findings.values()].filter((f) => judged(f) && !after.findings.has(f.id));
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return {
+        added: added.sort(byKey),
+        removed: removed.sort(byKey),
+        changed: changed.sort((a, b) => byKey(a.key, b.key)),
+        skippedKinds: [...skipped].sort(),
+        opened: opened.sort((a, b) => byKey(a.id, b.id)),
+        closed: closed.sort((a, b) => byKey(a.id, b.id)),
+    };
+}
+
+export function isEmptyDiff(d: SnapshotDiff): boolean {
+    return !d.added.length && !d.removed.length && !d.changed.length && !d.opened.length && !d.closed.length;
+}
+
+/** Text for a terminal or a review: counts first, then up to `limit` entries per section. */
+export function renderDiff(d: SnapshotDiff, limit = 20): string {
+    const lines: string[] = [];
+    lines.push(`objects: +${d.added.length} added, -${d.removed.length} removed, ~${d.changed.length} changed; findings: ${d.opened.length} opened, ${d.closed.length} closed`);
+    const section = <T>(title: string, items: T[], show: (t: T) => string) => {
+        if (!items.length) return;
+        lines.push(`  ${title}:`);
+        for (const i of items.slice(0, limit)) lines.push(`    ${show(i)}`);
+        if (items.length > limit) lines.push(`    ... and ${items.length - limit} more`);
+    };
+    section("added", d.added, (k) => `+ ${k}`);
+    section("removed", d.removed, (k) => `- ${k}`);
+    section("changed", d.changed, (c) => `~ ${c.key} (${c.fields.join(", ")})`);
+    section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}`);
+    section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}`);
+    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${d.skippedKinds.join(", ")}`);
+    return lines.join("\n") + "\n";
+}

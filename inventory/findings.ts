@@ -1,0 +1,158 @@
+import { NormalContainer, NormalObject, NormalPodSpec, ObjectRef, objectKey } from "./normalise";
+import { sensorHealth, SensorHealth, SENSOR_NAMESPACES } from "./sensorHealth";
+import { isolationSupport, IsolationSupport, PLUGIN_LABEL_KEY, NETWORK_POLICY_PLUGINS, PluginFound, ServerVersionInfo, versionFromImage } from "../components/kubernetes/isolationFacts";
+
+export type Severity = "high" | "medium" | "low" | "info";
+
+export const FINDING_RULES = {
+    "privileged-container": "high",
+    "host-namespace": "high",
+    "host-path": "medium",
+    "public-service": "high",
+    "nodeport-service": "medium",
+    "cluster-admin-binding": "high",
+    "wildcard-role": "medium",
+    "sensor-absent": "high",
+    "sensor-unhealthy": "medium",
+    "gatekeeper-absent": "low",
+    "isolation-unsupported": "info",
+} as const satisfies Record<string, Severity>;
+
+export type FindingRule = keyof typeof FINDING_RULES;
+
+export interface Finding {
+    /** Stable across runs: `<rule>:<subject key>`, which is how the diff opens and closes findings. */
+    id: string;
+    rule: FindingRule;
+    severity: Severity;
+    subject: ObjectRef;
+    message: string;
+}
+
+export interface Posture {
+    sensor: SensorHealth;
+    gatekeeper: { present: boolean; constraintTemplates: number };
+    isolation: IsolationSupport & { plugins: PluginFound[] };
+}
+
+export function finding(rule: FindingRule, subject: ObjectRef, message: string): Finding {
+    return { id: `${rule}:${objectKey(subject)}`, rule, severity: FINDING_RULES[rule], subject: { kind: subject.kind, ...(subject.namespace ? { namespace: subject.namespace } : {}), name: subject.name }, message };
+}
+
+/** Controllers whose pod template stands for their pods: those pods are judged through the template. */
+const TEMPLATE_OWNERS = new Set(["ReplicaSet", "DaemonSet", "StatefulSet", "Job"]);
+
+function where(o: NormalObject): string {
+    return `${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`;
+}
+
+/** Findings about one pod spec: privileged containers, host namespaces, host paths. */
+export function podSpecFindings(o: NormalObject, spec: NormalPodSpec): Finding[] {
+    const out: Finding[] = [];
+    const privileged = spec.containers.filter((c: NormalContainer) => c.privileged).map((c) => c.name);
+    if (privileged.length) out.push(finding("privileged-container", o, `${where(o)} runs privileged container(s) ${privileged.join(", ")}`));
+    const hostNs = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => spec[k]);
+    if (hostNs.length) out.push(finding("host-namespace", o, `${where(o)} shares the node's namespaces: ${hostNs.join(", ")}`));
+    if (spec.hostPaths?.length) out.push(finding("host-path", o, `${where(o)} mounts host path(s) ${spec.hostPaths.join(", ")}`));
+    return out;
+}
+
+const OPEN_RANGES = new Set(["0.0.0.0/0", "::/0"]);
+
+/**
+ * Findings computed one object at a time while a snapshot streams, so nothing but the findings
+ * themselves and a few small facts is held.
+ */
+export class FindingsBuilder {
+    readonly findings: Finding[] = [];
+    private readonly workloads: NormalObject[] = [];
+    private readonly plugins: PluginFound[] = [];
+    private templates = 0;
+    private gatekeeperNamespace = false;
+
+    add(o: NormalObject): void {
+        switch (o.kind) {
+            case "Pod": {
+                const app = o.labels?.[PLUGIN_LABEL_KEY];
+                if (app && NETWORK_POLICY_PLUGINS.some((p) => p.app === app) && o.phase === "Running") {
+                    const main = (o.containers as NormalContainer[]).find((c) => !c.init);
+                    this.plugins.push({ app, version: main ? versionFromImage(main.image) : undefined });
+                }
+                if (!o.owner || !TEMPLATE_OWNERS.has(o.owner.kind)) this.findings.push(...podSpecFindings(o, o as unknown as NormalPodSpec));
+                break;
+            }
+            case "Deployment":
+            case "DaemonSet":
+            case "StatefulSet":
+            case "CronJob":
+            case "Job":
+                if (o.kind === "Job" && o.owner?.kind === "CronJob") break;
+                this.findings.push(...podSpecFindings(o, o.template as NormalPodSpec));
+                if ((o.kind === "Deployment" || o.kind === "DaemonSet") && SENSOR_NAMESPACES.includes(o.namespace ?? "")) this.workloads.push(o);
+                break;
+            case "Service":
+                this.service(o);
+                break;
+            case "ClusterRoleBinding":
+            case "RoleBinding": {
+                const ref = o.roleRef as { kind: string; name: string };
+                const sas = (o.subjects as { kind: string; name: string; namespace?: string }[]).filter((s) => s.kind === "ServiceAccount");
+                if (ref.kind === "ClusterRole" && ref.name === "cluster-admin" && sas.length) {
+                    const scope = o.kind === "ClusterRoleBinding" ? "the whole cluster" : `namespace ${o.namespace}`;
+                    this.findings.push(finding("cluster-admin-binding", o, `${where(o)} gives cluster-admin over ${scope} to service account(s) ${sas.map((s) => `${s.namespace ?? o.namespace}/${s.name}`).join(", ")}`));
+                }
+                break;
+            }
+            case "Role":
+            case "ClusterRole": {
+                // Kubernetes' own default roles (cluster-admin, admin, edit) are wildcards by design.
+                if (o.labels?.["kubernetes.io/bootstrapping"] === "rbac-defaults" || o.aggregated) break;
+                const wild = (o.rules as { verbs: string[]; resources?: string[] }[]).filter((r) => r.verbs.includes("*") || (r.resources ?? []).includes("*"));
+                if (wild.length) {
+                    const what = [...new Set(wild.flatMap((r) => [r.verbs.includes("*") ? "verbs" : "", (r.resources ?? []).includes("*") ? "resources" : ""]).filter(Boolean))];
+                    this.findings.push(finding("wildcard-role", o, `${where(o)} grants wildcard ${what.join(" and ")}`));
+                }
+                break;
+            }
+            case "ConstraintTemplate":
+                this.templates++;
+                break;
+            case "Namespace":
+                if (o.name === "gatekeeper-system") this.gatekeeperNamespace = true;
+                break;
+        }
+    }
+
+    private service(o: NormalObject): void {
+        if (o.type === "LoadBalancer" && !o.internal) {
+            const ranges = (o.loadBalancerSourceRanges as string[] | undefined) ?? [];
+            if (ranges.length === 0 || ranges.some((r) => OPEN_RANGES.has(r))) {
+                const ports = (o.ports as { port: number }[]).map((p) => p.port).join(", ");
+                this.findings.push(finding("public-service", o, `${where(o)} is a public LoadBalancer on port(s) ${ports} with ${ranges.length ? "an open source range" : "no loadBalancerSourceRanges"}`));
+            }
+        } else if (o.type === "NodePort") {
+            const ports = (o.ports as { nodePort?: number }[]).map((p) => p.nodePort).filter(Boolean).join(", ");
+            this.findings.push(finding("nodeport-service", o, `${where(o)} opens node port(s) ${ports} on every node`));
+        }
+    }
+
+    /** Cluster-level findings once every kind is read. `gatekeeperReadable` is false when the list failed. */
+    finish(serverVersion: ServerVersionInfo, constraintTemplatesServed: boolean): { findings: Finding[]; posture: Posture } {
+        const cluster: ObjectRef = { kind: "Cluster", name: "cluster" };
+        const sensor = sensorHealth(this.workloads);
+        if (sensor.state === "absent") this.findings.push(finding("sensor-absent", cluster, "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)"));
+        else if (sensor.state === "degraded") this.findings.push(finding("sensor-unhealthy", cluster, `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`));
+        const present = constraintTemplatesServed || this.gatekeeperNamespace;
+        if (!present) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
+        const isolation = isolationSupport(serverVersion, this.plugins);
+        if (!isolation.supported) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${isolation.reason}`));
+        this.findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        return { findings: this.findings, posture: { sensor, gatekeeper: { present, constraintTemplates: this.templates }, isolation: { ...isolation, plugins: dedupePlugins(this.plugins) } } };
+    }
+}
+
+function dedupePlugins(ps: PluginFound[]): PluginFound[] {
+    const seen = new Map<string, PluginFound>();
+    for (const p of ps) seen.set(`${p.app}@${p.version ?? "?"}`, p);
+    return [...seen.values()].sort((a, b) => `${a.app}@${a.version}`.localeCompare(`${b.app}@${b.version}`));
+}

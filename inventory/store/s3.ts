@@ -1,0 +1,123 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
+import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+    if (!m) throw new StoreError(`--out ${JSON.stringify(url)} is not an S3 location; expected s3://BUCKET[/PREFIX]`);
+    return { bucket: m[1], prefix: (m[2] ?? "").replace(/^\/+|\/+$/g, "") };
+}
+
+/**
+ * Snapshots in S3 under the same layout as the local store. A PutObject is atomic (an object is
+ * whole or absent), and the `latest` pointer object is written only after the snapshot object.
+ */
+export class S3Store implements SnapshotStore {
+    private readonly bucket: string;
+    private readonly prefix: string;
+    private readonly s3: S3Client;
+
+    constructor(readonly location: string, private readonly retain: number, client?: S3Client) {
+        ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(location));
+        // A custom endpoint (S3-compatible storage, moto_server) usually has no per-bucket DNS names.
+        const custom = Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+        this.s3 = client ?? new S3Client({ forcePathStyle: custom });
+    }
+
+    private key(...parts: string[]): string {
+        return [this.prefix, ...parts].filter(Boolean).join("/");
+    }
+
+    async check(): Promise<void> {
+        try {
+            await this.s3.send(new HeadBucketCommand({ Bucket: this.bucket }));
+        } catch (e) {
+            const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+            const status = err.$metadata?.httpStatusCode;
+            const why = status === 404 ? "the bucket does not exist" : status === 403 ? "access denied" : `${err.name ?? "error"}: ${err.message ?? ""}`.trim();
+            throw new StoreError(`snapshot store ${this.location} cannot be used (${why})`);
+        }
+    }
+
+    async begin(cluster: string, stamp: string): Promise<PendingSnapshot> {
+        const tempPath = path.join(os.tmpdir(), `agentless-snapshot-${clusterDirName(cluster)}-${stamp}-${process.pid}.json`);
+        return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
+    }
+
+    async commit(p: PendingSnapshot): Promise<string> {
+        fs.closeSync(p.fd);
+        const dir = clusterDirName(p.cluster);
+        const name = `${p.stamp}.json`;
+        const key = this.key(dir, name);
+        try {
+            const size = fs.statSync(p.tempPath).size;
+            await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+            await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
+            await this.applyRetention(dir, name);
+        } finally {
+            fs.rmSync(p.tempPath, { force: true });
+        }
+        return `s3://${this.bucket}/${key}`;
+    }
+
+    private async names(dir: string): Promise<string[]> {
+        const out: string[] = [];
+        let token: string | undefined;
+        do {
+            const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(dir) + "/", ContinuationToken: token }));
+            for (const o of page.Contents ?? []) {
+                const name = (o.Key ?? "").split("/").pop() ?? "";
+                if (SNAPSHOT_FILE.test(name)) out.push(name);
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+        return out.sort();
+    }
+
+    private async applyRetention(dir: string, keep: string): Promise<void> {
+        const names = await this.names(dir);
+        const old = names.slice(0, Math.max(0, names.length - this.retain)).filter((n) => n !== keep);
+        for (let i = 0; i < old.length; i += 1000) {
+            await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: old.slice(i, i + 1000).map((n) => ({ Key: this.key(dir, n) })) } }));
+        }
+    }
+
+    async abort(p: PendingSnapshot): Promise<void> {
+        try {
+            fs.closeSync(p.fd);
+        } catch {
+            /* already closed */
+        }
+        fs.rmSync(p.tempPath, { force: true });
+    }
+
+    private async getText(key: string): Promise<string | undefined> {
+        try {
+            const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+            return await r.Body!.transformToString("utf8");
+        } catch (e) {
+            const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+            if (err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404) return undefined;
+            throw e;
+        }
+    }
+
+    async readLatest(cluster: string): Promise<{ location: string; text: string } | undefined> {
+        const dir = clusterDirName(cluster);
+        let name = (await this.getText(this.key(dir, LATEST_POINTER)))?.trim();
+        let text = name && SNAPSHOT_FILE.test(name) ? await this.getText(this.key(dir, name)) : undefined;
+        if (text === undefined) {
+            name = (await this.names(dir)).pop();
+            text = name ? await this.getText(this.key(dir, name)) : undefined;
+        }
+        return text === undefined ? undefined : { location: `s3://${this.bucket}/${this.key(dir, name!)}`, text };
+    }
+
+    async writeRun(stamp: string, record: unknown): Promise<string> {
+        const key = this.key("runs", `${stamp}.json`);
+        await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(record, null, 2) + "\n", ContentType: "application/json" }));
+        return `s3://${this.bucket}/${key}`;
+    }
+}

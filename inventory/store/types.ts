@@ -1,0 +1,43 @@
+/** Where snapshots live. Every store writes a snapshot first to a local temporary file. */
+export interface PendingSnapshot {
+    cluster: string;
+    stamp: string;
+    /** The temporary file being written; it is never taken as a snapshot until `commit`. */
+    tempPath: string;
+    fd: number;
+}
+
+export interface SnapshotStore {
+    /** For messages: a directory or an s3:// URL. */
+    readonly location: string;
+    /** Fails with a clear message when the store cannot be written, before any cluster is read. */
+    check(): Promise<void>;
+    begin(cluster: string, stamp: string): Promise<PendingSnapshot>;
+    /** Publishes the snapshot, then moves the latest pointer to it, then applies retention. Returns its location. */
+    commit(p: PendingSnapshot): Promise<string>;
+    abort(p: PendingSnapshot): Promise<void>;
+    /** The latest published snapshot of a cluster (text), if any. */
+    readLatest(cluster: string): Promise<{ location: string; text: string } | undefined>;
+    writeRun(stamp: string, record: unknown): Promise<string>;
+}
+
+/** Cluster names become one path segment: contexts such as `arn:aws:eks:...:cluster/x` hold `:` and `/`. */
+export function clusterDirName(cluster: string): string {
+    return cluster.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "_") || "_";
+}
+
+/** `2025-01-15T10-00-00-123Z`: sorts by time and is a valid file name everywhere. */
+export function stampOf(d: Date): string {
+    return d.toISOString().replace(/:/g, "-").replace(".", "-");
+}
+
+export const SNAPSHOT_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(?:-\d+)?\.json$/;
+export const LATEST_POINTER = "latest";
+
+/** Thrown when the store cannot be used at all: exit code 2 with this message. */
+export class StoreError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StoreError";
+    }
+}

@@ -1,0 +1,265 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+import { ClusterAccess } from "./kubeconfig";
+import { ExecCredential, runExecPlugin } from "./exec";
+
+/** An answer of the API server that is not a success, after retries. */
+export class KubeApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly reason: string,
+        message: string,
+        /** For 410 Gone: the server's fresh continue token, if it offered one. */
+        readonly continueToken?: string,
+    ) {
+        super(message);
+        this.name = "KubeApiError";
+    }
+}
+
+/** The server could not be reached or did not answer in time. */
+export class KubeTransportError extends Error {
+    constructor(message: string, readonly code: string) {
+        super(message);
+        this.name = "KubeTransportError";
+    }
+}
+
+export interface RetryPolicy {
+    /** Attempts after the first, for 429 and 5xx answers and reset connections. */
+    maxRetries: number;
+    /** First backoff when the server gives no Retry-After; doubles each attempt. */
+    baseDelayMs: number;
+    /** Upper bound on any single wait, Retry-After included, so a hostile value cannot stall a run. */
+    maxDelayMs: number;
+}
+
+export interface ClientOptions {
+    /** Per request: from sending to the last byte of the answer. */
+    timeoutMs?: number;
+    retry?: Partial<RetryPolicy>;
+    /** Called before each wait, for progress output and tests. */
+    onRetry?: (info: { status?: number; attempt: number; delayMs: number; path: string }) => void;
+    userAgent?: string;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 250, maxDelayMs: 30_000 };
+
+export interface KubeResponse<T> {
+    status: number;
+    body: T;
+}
+
+export interface ListOptions {
+    limit?: number;
+    labelSelector?: string;
+    fieldSelector?: string;
+    /** How many times an expired continue token (410) may restart the list. */
+    maxRestarts?: number;
+}
+
+export interface ListPage<T> {
+    items: T[];
+    /** True on the first page after a 410 forced the list to start over: items may repeat. */
+    restarted: boolean;
+}
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds, or undefined. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (!v) return undefined;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(parseFloat(v) * 1000);
+    const at = Date.parse(v);
+    return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function backoffMs(attempt: number, retryAfter: number | undefined, policy: RetryPolicy): number {
+    const wanted = retryAfter ?? policy.baseDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5);
+    return Math.min(policy.maxDelayMs, Math.round(wanted));
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A small Kubernetes API client: just what inventory and response need (GET, list with
+ * pagination, PATCH, DELETE), with bounded retries and a timeout on every request.
+ */
+export class KubeClient {
+    private readonly base: URL;
+    private readonly timeoutMs: number;
+    private readonly retry: RetryPolicy;
+    private agent?: http.Agent;
+    private credential?: ExecCredential;
+    private fileToken?: string;
+
+    constructor(readonly access: ClusterAccess, private readonly options: ClientOptions = {}) {
+        this.base = new URL(access.server);
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    }
+
+    /** Releases pooled connections, so a finished run does not keep sockets open. */
+    close(): void {
+        this.agent?.destroy();
+        this.agent = undefined;
+    }
+
+    private async credentials(forceRefresh: boolean): Promise<{ token?: string; cert?: string; key?: string }> {
+        const a = this.access;
+        if (a.exec) {
+            const stale = !this.credential || (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
+            if (forceRefresh || stale) {
+                this.credential = await runExecPlugin(a.exec);
+                this.agent?.destroy();
+                this.agent = undefined;
+            }
+            const c = this.credential!;
+            return { token: c.token, cert: c.clientCert ?? a.clientCert, key: c.clientKey ?? a.clientKey };
+        }
+        if (a.tokenFile && (forceRefresh || this.fileToken === undefined)) {
+            // The file is re-read on a 401: projected tokens rotate underneath a long run.
+            try {
+                this.fileToken = fs.readFileSync(a.tokenFile, "utf8").trim();
+            } catch (e) {
+                throw new KubeTransportError(`token file ${a.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "TOKENFILE");
+            }
+        }
+        return { token: a.token ?? this.fileToken, cert: a.clientCert, key: a.clientKey };
+    }
+
+    private agentFor(cert?: string, key?: string): http.Agent {
+        if (this.agent) return this.agent;
+        if (this.base.protocol === "https:") {
+            this.agent = new https.Agent({
+                keepAlive: true,
+                maxSockets: 4,
+                ca: this.access.ca,
+                cert,
+                key,
+                rejectUnauthorized: !this.access.insecureSkipTlsVerify,
+                servername: this.access.tlsServerName,
+            });
+        } else {
+            this.agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+        }
+        return this.agent;
+    }
+
+    private once<T>(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+        const url = new URL(path, this.base);
+        const lib = url.protocol === "https:" ? https : http;
+        const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.options.userAgent ?? "agentless-discovery" };
+        if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
+        if (body !== undefined) {
+            headers["Content-Type"] = contentType ?? "application/json";
+            headers["Content-Length"] = String(Buffer.byteLength(body));
+        }
+        return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+            const req = lib.request(url, { method, headers, agent: this.agentFor(cred.cert, cred.key) }, (res) => {
+                const chunks: Buffer[] = [];
+                res.on("data", (c: Buffer) => chunks.push(c));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+                res.on("error", reject);
+            });
+            // One deadline for the whole exchange: a server that trickles bytes is as stuck as a silent one.
+            const timer = setTimeout(() => req.destroy(new KubeTransportError(`${method} ${url.pathname} timed out after ${this.timeoutMs} ms`, "ETIMEDOUT")), this.timeoutMs);
+            req.on("close", () => clearTimeout(timer));
+            req.on("error", (e: NodeJS.ErrnoException) => {
+                clearTimeout(timer);
+                if (e instanceof KubeTransportError) reject(e);
+                else reject(new KubeTransportError(`${method} ${url.host}${url.pathname}: ${e.code === "ECONNREFUSED" ? "connection refused" : e.message}`, e.code ?? "EUNKNOWN"));
+            });
+            if (body !== undefined) req.write(body);
+            req.end();
+        });
+    }
+
+    /** One API call with authentication refresh on 401 and bounded retries on 429, 5xx and resets. */
+    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string } = {}): Promise<KubeResponse<T>> {
+        const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+        let cred = await this.credentials(false);
+        let refreshed = false;
+        for (let attempt = 0; ; attempt++) {
+            let res: { status: number; headers: http.IncomingHttpHeaders; text: string } | undefined;
+            try {
+                res = await this.once<T>(method, path, body, opts.contentType, cred);
+            } catch (e) {
+                const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE");
+                if (!retriable || attempt >= this.retry.maxRetries) throw e;
+                const delayMs = backoffMs(attempt + 1, undefined, this.retry);
+                this.options.onRetry?.({ attempt: attempt + 1, delayMs, path });
+                await sleep(delayMs);
+                continue;
+            }
+            if (res.status === 401 && !refreshed && (this.access.exec || this.access.tokenFile)) {
+                refreshed = true;
+                cred = await this.credentials(true);
+                attempt--;
+                continue;
+            }
+            if ((res.status === 429 || res.status >= 500) && attempt < this.retry.maxRetries) {
+                const delayMs = backoffMs(attempt + 1, retryAfterMs(res.headers["retry-after"]), this.retry);
+                this.options.onRetry?.({ status: res.status, attempt: attempt + 1, delayMs, path });
+                await sleep(delayMs);
+                continue;
+            }
+            let parsed: unknown = undefined;
+            try {
+                parsed = res.text ? JSON.parse(res.text) : undefined;
+            } catch {
+                if (res.status < 300) throw new KubeApiError(res.status, "BadResponse", `${method} ${path}: the server answered ${res.status} with a body that is not JSON`);
+            }
+            if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed as T };
+            const st = (parsed ?? {}) as { reason?: string; message?: string; metadata?: { continue?: string } };
+            const reason = st.reason || httpReason(res.status);
+            const detail = st.message ? `: ${st.message}` : "";
+            const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : "";
+            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`, st.metadata?.continue);
+        }
+    }
+
+    get<T = unknown>(path: string): Promise<T> {
+        return this.request<T>("GET", path).then((r) => r.body);
+    }
+
+    /**
+     * Lists a collection page by page (`limit` and `continue`). A 410 for an expired continue
+     * token starts the list over, a bounded number of times; the caller sees `restarted`.
+     */
+    async *listPages<T = unknown>(path: string, opts: ListOptions = {}): AsyncGenerator<ListPage<T>> {
+        const limit = opts.limit ?? 500;
+        const maxRestarts = opts.maxRestarts ?? 3;
+        let token: string | undefined;
+        let restarts = 0;
+        let restarted = false;
+        for (;;) {
+            const q = new URLSearchParams({ limit: String(limit) });
+            if (token) q.set("continue", token);
+            if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
+            if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
+            let page: { items?: T[]; metadata?: { continue?: string } };
+            try {
+                page = await this.get(`${path}?${q.toString()}`);
+            } catch (e) {
+                if (e instanceof KubeApiError && e.status === 410 && token && restarts < maxRestarts) {
+                    restarts++;
+                    token = undefined;
+                    restarted = true;
+                    continue;
+                }
+                throw e;
+            }
+            yield { items: page.items ?? [], restarted };
+            restarted = false;
+            token = page.metadata?.continue || undefined;
+            if (!token) return;
+        }
+    }
+}
+
+function httpReason(status: number): string {
+    return (
+        { 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 410: "Expired", 422: "Invalid", 429: "TooManyRequests" } as Record<number, string>
+    )[status] ?? (http.STATUS_CODES[status] ?? "Error").replace(/\s+/g, "");
+}

@@ -1,0 +1,56 @@
+import { execFile } from "child_process";
+import { ExecConfig } from "./kubeconfig";
+
+export interface ExecCredential {
+    token?: string;
+    clientCert?: string;
+    clientKey?: string;
+    /** When the credential stops being valid; undefined means "until the server rejects it". */
+    expiresAt?: number;
+}
+
+/** The plug-in could not be run or gave no usable credential: the cluster fails with this reason. */
+export class ExecCredentialError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ExecCredentialError";
+    }
+}
+
+/**
+ * Runs an exec credential plug-in the way kubectl does: KUBERNETES_EXEC_INFO carries the request,
+ * stdout carries an ExecCredential whose status holds a token or a client certificate.
+ */
+export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000): Promise<ExecCredential> {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const e of exec.env) env[e.name] = e.value;
+    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } });
+    return new Promise((resolve, reject) => {
+        execFile(exec.command, exec.args, { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+            if (err) {
+                const code = (err as NodeJS.ErrnoException).code;
+                const detail = code === "ENOENT" ? "command not found" : (stderr.trim().split("\n").pop() || err.message);
+                reject(new ExecCredentialError(`credential plug-in ${exec.command} failed: ${detail}`));
+                return;
+            }
+            let doc: { status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string } };
+            try {
+                doc = JSON.parse(stdout);
+            } catch {
+                reject(new ExecCredentialError(`credential plug-in ${exec.command} did not print an ExecCredential (JSON)`));
+                return;
+            }
+            const s = doc.status ?? {};
+            if (!s.token && !(s.clientCertificateData && s.clientKeyData)) {
+                reject(new ExecCredentialError(`credential plug-in ${exec.command} returned neither a token nor a client certificate`));
+                return;
+            }
+            resolve({
+                token: s.token,
+                clientCert: s.clientCertificateData,
+                clientKey: s.clientKeyData,
+                expiresAt: s.expirationTimestamp ? Date.parse(s.expirationTimestamp) : undefined,
+            });
+        });
+    });
+}
