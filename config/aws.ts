@@ -1,3 +1,4 @@
+import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { ConfigError } from "./errors";
 import { bool, GUID_RULE, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import {
@@ -29,12 +30,7 @@ export interface EksCluster {
     enabledLogTypes: ControlPlaneLogType[];
 }
 
-export interface AwsConnectorConfig {
-    enabled: boolean;
-    subscriptionId: string;
-    resourceGroupName: string;
-    location: string;
-    name: string;
+export interface AwsConnectorConfig extends ConnectorConfig {
     auditLogsAutoProvisioning: boolean;
 }
 
@@ -76,15 +72,6 @@ const K8S_NAME: StringRule = {
 const K8S_SUBJECT: StringRule = {
     expected: "a Kubernetes user or group name: 1 to 253 characters without spaces, not starting with system: (reserved)",
     pattern: /^(?!system:)\S{1,253}$/,
-};
-const AZURE_LOCATION: StringRule = { expected: "an Azure region name such as westeurope (lower-case letters and digits)", pattern: /^[a-z][a-z0-9]{2,30}$/ };
-const RESOURCE_GROUP: StringRule = {
-    expected: "an Azure resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending with '.'",
-    pattern: /^[-\w.()]{0,89}[-\w()]$/,
-};
-const CONNECTOR_NAME: StringRule = {
-    expected: "a security connector name: 1 to 64 letters, digits, '-', '_' and '.', starting with a letter or digit",
-    pattern: /^[A-Za-z0-9][-\w.]{0,63}$/,
 };
 
 /** Account ids are strings; YAML turns an unquoted one into a number, which is accepted if it has 12 digits. */
@@ -142,19 +129,11 @@ function clusters(v: unknown, path: string, defaults: { region: string; accessPo
 }
 
 function connector(v: unknown, path: string, account: string): AwsConnectorConfig | undefined {
-    const raw = object(v, path, ["enabled", "subscriptionId", "resourceGroupName", "location", "name", "auditLogsAutoProvisioning"]);
-    const enabled = bool(raw.enabled, join(path, "enabled"), v !== undefined);
-    if (!enabled) return undefined;
-    return {
-        enabled,
-        subscriptionId: requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
-            ...GUID_RULE, expected: "the Azure subscription id of the connector, a GUID such as 00000000-0000-0000-0000-000000000000",
-        }).toLowerCase(),
-        resourceGroupName: requiredString(raw.resourceGroupName, join(path, "resourceGroupName"), RESOURCE_GROUP),
-        location: requiredString(raw.location, join(path, "location"), AZURE_LOCATION),
-        name: stringWithDefault(raw.name, join(path, "name"), `aws-${account}`, CONNECTOR_NAME),
-        auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true),
-    };
+    const raw = object(v, path, [...CONNECTOR_KEYS, "auditLogsAutoProvisioning"]);
+    // The connector is opt-in on AWS: no block, no connector.
+    const base = loadConnector(raw, path, `aws-${account}`, v !== undefined);
+    if (!base) return undefined;
+    return { ...base, auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true) };
 }
 
 export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {

@@ -1,3 +1,4 @@
+import { AZURE_LOCATION_RULE } from "./connector";
 import { ConfigError } from "./errors";
 import {
     bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, stringMap, stringWithDefault, unique,
@@ -40,7 +41,6 @@ export interface AzureConfig {
     arcExtensions: { defender: boolean; azurePolicy: boolean };
 }
 
-const LOCATION = { expected: "an Azure region name such as westeurope (lower-case letters and digits)", pattern: /^[a-z][a-z0-9]{2,30}$/ };
 // AKS trusted access role binding names: 1-24 lower-case letters, digits and '-'.
 const BINDING_NAME = {
     expected: "a trusted access role binding name: 1 to 24 lower-case letters, digits and hyphens, starting and ending alphanumeric",
@@ -81,7 +81,7 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
     const subscriptionId = requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
         ...GUID_RULE, expected: "the subscription id, a GUID such as 00000000-0000-0000-0000-000000000000",
     }).toLowerCase();
-    const location = requiredString(raw.location, join(path, "location"), LOCATION);
+    const location = requiredString(raw.location, join(path, "location"), AZURE_LOCATION_RULE);
 
     const workspacePath = join(path, "logAnalyticsWorkspaceId");
     const logAnalyticsWorkspaceId = optionalString(raw.logAnalyticsWorkspaceId, workspacePath, { expected: `a workspace resource id ${WORKSPACE_ID_SHAPE}` });

@@ -1,5 +1,6 @@
+import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { ConfigError } from "./errors";
-import { bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import { bool, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../components/gcp/facts";
 import { defaultPoolId } from "../components/gcp/identifiers";
 import { isExcluded } from "../components/shared/exclusion";
@@ -12,13 +13,7 @@ export interface GkeCluster {
     excluded: boolean;
 }
 
-export interface GcpConnectorConfig {
-    enabled: boolean;
-    subscriptionId: string;
-    resourceGroupName: string;
-    location: string;
-    name: string;
-}
+export type GcpConnectorConfig = ConnectorConfig;
 
 export interface GcpConfig {
     projectId: string;
@@ -77,15 +72,6 @@ const CLUSTER_LOCATION_RULE: StringRule = {
     expected: "a GCP region such as europe-west1 or zone such as europe-west1-b",
     pattern: /^[a-z]+-[a-z]+[0-9]+(?:-[a-z])?$/,
 };
-const AZURE_LOCATION_RULE: StringRule = { expected: "an Azure region name such as westeurope (lower-case letters and digits)", pattern: /^[a-z][a-z0-9]{2,30}$/ };
-const RESOURCE_GROUP_RULE: StringRule = {
-    expected: "a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'",
-    pattern: /^[-\w.()]{0,89}[-\w()]$/,
-};
-const CONNECTOR_NAME_RULE: StringRule = {
-    expected: "a security connector name: 1 to 80 letters, digits, '_', '-' and '.', starting with a letter or digit and not ending with '.'",
-    pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}[\w-])?$/,
-};
 
 /** Project numbers and organization ids are often written unquoted in YAML, which makes them numbers. */
 function digits(v: unknown): unknown {
@@ -109,19 +95,7 @@ function clusters(v: unknown, path: string): GkeCluster[] {
 }
 
 function connector(v: unknown, path: string, projectId: string): GcpConnectorConfig | undefined {
-    const raw = object(v, path, ["enabled", "subscriptionId", "resourceGroupName", "location", "name"]);
-    const enabled = bool(raw.enabled, join(path, "enabled"), true);
-    if (!enabled) return undefined;
-    const why = ` (or set ${join(path, "enabled")} to false to manage the connector elsewhere)`;
-    return {
-        enabled,
-        subscriptionId: requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
-            ...GUID_RULE, expected: `the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000${why}`,
-        }).toLowerCase(),
-        resourceGroupName: requiredString(raw.resourceGroupName, join(path, "resourceGroupName"), { ...RESOURCE_GROUP_RULE, expected: RESOURCE_GROUP_RULE.expected + why }),
-        location: requiredString(raw.location, join(path, "location"), { ...AZURE_LOCATION_RULE, expected: AZURE_LOCATION_RULE.expected + why }),
-        name: stringWithDefault(raw.name, join(path, "name"), `gcp-${projectId}`, CONNECTOR_NAME_RULE),
-    };
+    return loadConnector(object(v, path, CONNECTOR_KEYS), path, `gcp-${projectId}`, true);
 }
 
 export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContext = {}): GcpConfig {

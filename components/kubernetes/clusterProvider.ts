@@ -22,22 +22,9 @@ const providers = new Map<string, Provider>();
 
 /** Kubeconfig for EKS with `aws eks get-token` as the credential plug-in. */
 export function eksKubeconfig(clusterName: string, region: string, endpoint: string, certificateAuthority: string): string {
-    return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
-        contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
-        "current-context": clusterName,
-        users: [{
-            name: clusterName,
-            user: {
-                exec: {
-                    apiVersion: "client.authentication.k8s.io/v1beta1",
-                    command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
-                },
-            },
-        }],
+    return execKubeconfig(clusterName, endpoint, certificateAuthority, {
+        command: "aws",
+        args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
     });
 }
 

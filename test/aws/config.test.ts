@@ -97,7 +97,7 @@ describe("AWS stack config", () => {
         ["a typo in a key", (v) => { v.clusters[0].authMode = "API"; },
             `config key "aws.clusters[0].authMode" has value "API"; expected no such key; allowed keys under "aws.clusters[0]": name, region, authenticationMode, tags, endpoint, accessPolicy, mapToSystemMasters, enabledLogTypes`],
         ["a connector without subscription", (v) => { v.connector = { resourceGroupName: "rg", location: "westeurope" }; },
-            `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id of the connector, a GUID such as 00000000-0000-0000-0000-000000000000`],
+            `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000 (or set aws.connector.enabled to false to manage the connector elsewhere)`],
     ];
     for (const [what, mutate, expected] of bad) {
         it(`rejects ${what}`, () => {
