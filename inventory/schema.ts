@@ -1,7 +1,7 @@
 import { Finding, Posture } from "./findings";
 import { NormalObject } from "./normalise";
 
-/** Version of the snapshot document. A change that breaks readers increments it (docs/snapshot.md). */
+/** Version of the snapshot document. A change that breaks readers increments it (README, "Snapshot document"). */
 export const SCHEMA_VERSION = 1;
 
 export interface ClusterIdentity {

@@ -116,7 +116,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                     namespace: AWS_AUTH.namespace,
                     annotations: {
                         // The patch carries the whole merged mapRoles string, so taking the field
-                        // over from its last writer keeps their entries (docs/aws.md).
+                        // over from its last writer keeps their entries (README, "aws-auth").
                         "pulumi.com/patchForce": "true",
                         "pulumi.com/patchFieldManager": AWS_AUTH_FIELD_MANAGER,
                     },
