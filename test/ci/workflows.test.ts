@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { listStacks } from "../../lib/stackFile";
 import { ROOT } from "../helpers/cli";
 
-interface Step { uses?: string; run?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> }
+interface Step { uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> }
 interface Job { if?: string; needs?: string | string[]; steps: Step[]; strategy?: { matrix?: Record<string, unknown> }; outputs?: Record<string, string> }
 interface Workflow { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> }
 
@@ -76,6 +76,21 @@ describe("CI workflows for users", () => {
             assert.equal(step.with?.refresh, true);
             assert.equal(step.with?.["expect-no-changes"], true);
             assert.equal(step.with?.policyPacks, "policies");
+        });
+    });
+
+    describe("periodic snapshot", () => {
+        const { wf } = read("snapshot.yml");
+        it("runs on a schedule, snapshots every context into the store and keeps the result as an artifact", () => {
+            assert.ok((wf.on.schedule as { cron: string }[])[0].cron);
+            const all = steps(wf);
+            const snap = all.find((s) => s.run?.includes(" snapshot -- "))!;
+            assert.match(snap.run!, /^npm run --silent snapshot -- --all-contexts --out snapshots --retain \d+/);
+            assert.equal(snap.shell, "bash");
+            const artifact = all.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+            assert.equal(artifact.if, "always()");
+            assert.match(String(artifact.with?.path), /^snapshots$/m);
+            assert.ok(all.some((s) => s.uses?.startsWith("actions/cache/restore@") && s.with?.path === "snapshots"), "the previous snapshots are restored for the diff");
         });
     });
 
