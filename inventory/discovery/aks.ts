@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { ContainerServiceClient, ManagedCluster } from "@azure/arm-containerservice";
+import { ContainerServiceClient, ContainerServiceClientOptionalParams, ManagedCluster } from "@azure/arm-containerservice";
 import { isExcluded } from "../../components/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
 import { DiscoveryResult } from "./types";
@@ -20,6 +20,34 @@ export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     };
 }
 
+/**
+ * The client's paging helper throws "Pagination failed with unexpected statusCode 403" and drops
+ * ARM's error body, which holds the reason an operator needs (AuthorizationFailed and the action
+ * that was denied, SubscriptionNotFound...). This keeps the last error answer's code and message.
+ */
+function armErrorRecorder(client: ContainerServiceClient): () => string | undefined {
+    let last: string | undefined;
+    client.pipeline.addPolicy({
+        name: "agentlessArmErrorReason",
+        async sendRequest(request, next) {
+            const response = await next(request);
+            if (response.status >= 400) {
+                let error: { code?: unknown; message?: unknown } | undefined;
+                try {
+                    error = JSON.parse(response.bodyAsText ?? "").error;
+                } catch {
+                    error = undefined;
+                }
+                const code = typeof error?.code === "string" ? ` ${error.code}` : "";
+                const message = typeof error?.message === "string" ? `: ${error.message}` : "";
+                last = `ARM answered ${response.status}${code}${message}`;
+            }
+            return response;
+        },
+    });
+    return () => last;
+}
+
 function resourceGroupOf(id: string): string {
     return /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? "";
 }
@@ -27,9 +55,12 @@ function resourceGroupOf(id: string): string {
 /**
  * The managed clusters of a subscription. Reading a cluster uses the user credentials AKS hands
  * out (`listClusterUserCredentials`, format exec: the kubelogin plug-in), as `az aks get-credentials` does.
+ * `clientOptions` passes through to the client (`endpoint`, `tlsOptions`, `retryOptions`): empty in
+ * production, which means https://management.azure.com.
  */
-export async function discoverAks(subscriptionId: string, credential: TokenCredential, options: { endpoint?: string } = {}): Promise<DiscoveryResult> {
-    const client = new ContainerServiceClient(credential, subscriptionId, options.endpoint ? { endpoint: options.endpoint } : {});
+export async function discoverAks(subscriptionId: string, credential: TokenCredential, clientOptions: ContainerServiceClientOptionalParams = {}): Promise<DiscoveryResult> {
+    const client = new ContainerServiceClient(credential, subscriptionId, clientOptions);
+    const lastArmError = armErrorRecorder(client);
     const out: DiscoveryResult = { clusters: [], failures: [] };
     try {
         for await (const c of client.managedClusters.list()) {
@@ -57,7 +88,9 @@ export async function discoverAks(subscriptionId: string, credential: TokenCrede
             });
         }
     } catch (e) {
-        out.failures.push({ cloud: "azure", scope: `subscriptions/${subscriptionId}`, message: (e as Error).message });
+        const status = (e as { statusCode?: number }).statusCode;
+        const message = (status !== undefined && lastArmError()) || (e as Error).message;
+        out.failures.push({ cloud: "azure", scope: `subscriptions/${subscriptionId}`, message });
     }
     return out;
 }
