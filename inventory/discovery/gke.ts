@@ -4,15 +4,40 @@ import { DiscoveredCluster, DiscoveryResult } from "./types";
 
 type GkeCluster = protos.google.container.v1.ICluster;
 
+// The client library decodes with proto3 defaults: an absent string arrives as "" and an absent
+// enum as its *_UNSPECIFIED name, never as undefined. Both mean "not set" here.
+function text(v: string | null | undefined): string | undefined {
+    return v ? v : undefined;
+}
+
+function enumName(v: unknown): string | null {
+    return typeof v === "string" && v !== "" && !v.endsWith("_UNSPECIFIED") ? v : null;
+}
+
+/**
+ * Over HTTP/JSON (`fallback: "rest"`) a refused call surfaces as the raw JSON error body; over gRPC
+ * as "7 PERMISSION_DENIED: ...". Either way the operator gets one line with Google's reason.
+ */
+function googleReason(e: unknown): string {
+    const message = e instanceof Error ? e.message : String(e);
+    try {
+        const error = JSON.parse(message)?.error;
+        if (typeof error?.message === "string") return `Google answered ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message}`;
+    } catch {
+        /* not a JSON body */
+    }
+    return message;
+}
+
 export function gkeDetails(c: GkeCluster): Record<string, unknown> {
     return {
-        status: c.status ?? null,
+        status: enumName(c.status),
         networkPolicyEnabled: c.networkPolicy?.enabled ?? false,
-        networkPolicyProvider: c.networkPolicy?.provider ?? null,
-        datapathProvider: c.networkConfig?.datapathProvider ?? null,
+        networkPolicyProvider: enumName(c.networkPolicy?.provider),
+        datapathProvider: enumName(c.networkConfig?.datapathProvider),
         privateEndpoint: c.privateClusterConfig?.enablePrivateEndpoint ?? false,
         masterAuthorizedNetworks: (c.masterAuthorizedNetworksConfig?.cidrBlocks ?? []).map((b) => b.cidrBlock).filter(Boolean),
-        workloadPool: c.workloadIdentityConfig?.workloadPool ?? null,
+        workloadPool: text(c.workloadIdentityConfig?.workloadPool) ?? null,
     };
 }
 
@@ -28,15 +53,16 @@ export async function discoverGke(projectId: string, clientOptions: ConstructorP
         for (const loc of res.missingZones ?? []) out.failures.push({ cloud: "gcp", scope: `projects/${projectId}/locations/${loc}`, message: "location did not answer" });
         for (const c of res.clusters ?? []) {
             const name = c.name ?? "";
+            const location = text(c.location) ?? text(c.zone) ?? "";
             const tags = (c.resourceLabels ?? {}) as Record<string, string>;
-            const endpoint = c.endpoint;
-            const ca = c.masterAuth?.clusterCaCertificate;
+            const endpoint = text(c.endpoint);
+            const ca = text(c.masterAuth?.clusterCaCertificate);
             const found: DiscoveredCluster = {
                 cloud: "gcp",
                 name,
-                id: c.selfLink ?? `projects/${projectId}/locations/${c.location}/clusters/${name}`,
-                location: c.location ?? "",
-                version: c.currentMasterVersion ?? undefined,
+                id: text(c.selfLink) ?? `projects/${projectId}/locations/${location}/clusters/${name}`,
+                location,
+                version: text(c.currentMasterVersion),
                 server: endpoint ? `https://${endpoint}` : undefined,
                 tags,
                 excluded: isExcluded(tags),
@@ -55,7 +81,7 @@ export async function discoverGke(projectId: string, clientOptions: ConstructorP
             out.clusters.push(found);
         }
     } catch (e) {
-        out.failures.push({ cloud: "gcp", scope: `projects/${projectId}`, message: (e as Error).message });
+        out.failures.push({ cloud: "gcp", scope: `projects/${projectId}`, message: googleReason(e) });
     } finally {
         await client.close();
     }
