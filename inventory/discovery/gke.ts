@@ -4,8 +4,8 @@ import { DiscoveredCluster, DiscoveryResult } from "./types";
 
 type GkeCluster = protos.google.container.v1.ICluster;
 
-// The client library decodes with proto3 defaults: an absent string arrives as "" and an absent
-// enum as its *_UNSPECIFIED name, never as undefined. Both mean "not set" here.
+// The client library decodes with proto3 defaults (gRPC and HTTP/JSON alike): an absent string
+// arrives as "" and an absent enum as its *_UNSPECIFIED name, never as undefined. Both mean "not set".
 function text(v: string | null | undefined): string | undefined {
     return v ? v : undefined;
 }
