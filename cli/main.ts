@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
         return await cmd.run(rest);
     } catch (e) {
         // A user's mistake gets its message alone; anything else is a bug and keeps its trace.
-        if (isConfigError(e) || e instanceof UsageError) {
+        if (isConfigError(e) || e instanceof UsageError || (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true) {
             process.stderr.write(`error: ${(e as Error).message}\n`);
             return 2;
         }

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { PROJECT, SECRET_CONFIG_KEYS } from "../config";
 import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
+import { takeProgramErrors } from "./programErrors";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
 
@@ -22,9 +23,31 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         .map((k) => file.config[k])
         .filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
-    // Importing the program declares its resources; a config error throws from here.
-    require(programPath);
-    await session.settle();
+    // An error thrown inside an apply (say, an aws-auth entry this stack must not overwrite) is not
+    // thrown by the import: the registrations waiting on it never finish and the event loop drains.
+    // Depending on where it lands, the SDK rejects a promise nobody awaits, or nothing at all.
+    let settled = false;
+    const rejections: unknown[] = [];
+    let onRejection: (reason: unknown) => void = () => undefined;
+    const rejected = new Promise<void>((resolve) => {
+        onRejection = (reason) => {
+            rejections.push(reason);
+            resolve();
+        };
+    });
+    const drained = new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
+    process.on("unhandledRejection", onRejection);
+    try {
+        // Importing the program declares its resources; a config error throws from here.
+        require(programPath);
+        await Promise.race([session.settle().then(() => { settled = true; }), rejected, drained]);
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+    const errors = takeProgramErrors();
+    if (errors.length > 0) throw errors[0];
+    if (rejections.length > 0) throw rejections[0];
+    if (!settled) throw new Error("the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)");
     return { stack: file.stack, resources: session.resources.slice(), notes: takeNotes() };
 }
 

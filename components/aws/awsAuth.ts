@@ -14,7 +14,14 @@ export interface MapRoleEntry {
     groups: string[];
 }
 
+/**
+ * The cluster's aws-auth holds something this stack must not overwrite. It is raised while the
+ * program runs (inside an apply, once the ConfigMap has been read), so it is marked like
+ * `pulumi.RunError`: the Pulumi CLI, and the offline plan, print its message alone.
+ */
 export class AwsAuthMergeError extends Error {
+    readonly __pulumiRunError = true;
+
     constructor(message: string) {
         super(message);
         this.name = "AwsAuthMergeError";

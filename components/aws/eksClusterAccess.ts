@@ -11,7 +11,8 @@ import {
     ACCESS_ENTRY_MODES, accessPolicyArn, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
 } from "./facts";
-import { mergeMapRoles, MapRoleEntry } from "./awsAuth";
+import { failProgram } from "../../lib/programErrors";
+import { AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
 
 export interface EksClusterAccessArgs {
@@ -108,7 +109,12 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                     username: args.awsAuth?.username ?? roleArn.split("/").pop()!,
                     groups: [mapToSystemMasters ? SYSTEM_MASTERS : group],
                 };
-                return mergeMapRoles(data?.[AWS_AUTH.key], entry).mapRoles;
+                try {
+                    return mergeMapRoles(data?.[AWS_AUTH.key], entry).mapRoles;
+                } catch (e) {
+                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${args.clusterName}: ${e.message}`));
+                    throw e;
+                }
             });
             this.awsAuthPatch = new ConfigMapPatch(`${name}-aws-auth`, {
                 metadata: {
