@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { CreateClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, EKSClient, UpdateClusterConfigCommand } from "@aws-sdk/client-eks";
 import {
-    EksControlPlaneLogging, enabledTypes, loggingProvider, loggingUpdate, typesToDisable, typesToEnable, waitForUpdate,
+    enabledTypes, loggingProvider, loggingUpdate, typesToDisable, typesToEnable, waitForUpdate,
 } from "../../components/aws/controlPlaneLogging";
 import { EksClusterAccess } from "../../components/aws/eksClusterAccess";
 import { DYNAMIC_PROVIDER_PLACEHOLDER } from "../../lib/mockRuntime";
@@ -103,7 +103,6 @@ describe("EksControlPlaneLogging under the mock runtime", () => {
         const fn = await pulumi.runtime.serializeFunction(() => loggingProvider, { isFactoryFunction: false });
         for (const m of ["create", "read", "diff", "update", "delete"]) assert.match(fn.text, new RegExp(`\\b${m}\\b`));
         assert.match(fn.text, /require\("@aws-sdk\/client-eks"\)/);
-        void EksControlPlaneLogging;
     });
 });
 
@@ -170,6 +169,18 @@ describe("EksControlPlaneLogging's provider against moto_server", function () {
         assert.deepEqual(created.outs!.enabledByStack, []);
         await loggingProvider.delete!(created.id, created.outs!);
         assert.deepEqual((await loggingOf("cpl-both")).sort(), ["audit", "authenticator"]);
+    });
+
+    it("update turns off a type no longer asked for only if it turned it on, and turns on a newly asked one", async () => {
+        await create("cpl-upd", ["api"]);
+        const created = await loggingProvider.create({ clusterName: "cpl-upd", region, logTypes: ["audit", "authenticator"], endpoint: moto.url });
+        const updated = await loggingProvider.update!(created.id, created.outs!, { clusterName: "cpl-upd", region, logTypes: ["audit"], endpoint: moto.url });
+        assert.deepEqual(updated.outs!.enabledByStack, ["audit"]);
+        assert.deepEqual((await loggingOf("cpl-upd")).sort(), ["api", "audit"]);
+        const again = await loggingProvider.update!(created.id, updated.outs!, { clusterName: "cpl-upd", region, logTypes: ["audit", "api"], endpoint: moto.url });
+        assert.deepEqual(again.outs!.enabledByStack, ["audit"], "api was on before: it stays out of what delete turns off");
+        await loggingProvider.delete!(created.id, again.outs!);
+        assert.deepEqual(await loggingOf("cpl-upd"), ["api"]);
     });
 
     it("takes the path without an update id here: moto answers UpdateClusterConfig without one and has no DescribeUpdate", async () => {
