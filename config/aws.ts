@@ -28,6 +28,8 @@ export interface EksCluster {
     mapToSystemMasters: boolean;
     /** Control-plane log types already on; audit and authenticator are asked for when missing. */
     enabledLogTypes: ControlPlaneLogType[];
+    /** The stack turns on audit and authenticator itself; enabledLogTypes then only informs the plan. */
+    manageLogging: boolean;
 }
 
 export interface AwsConnectorConfig extends ConnectorConfig {
@@ -98,7 +100,7 @@ function endpoint(v: unknown, path: string): EksEndpoint {
 function clusters(v: unknown, path: string, defaults: { region: string; accessPolicy: EksAccessPolicy }): EksCluster[] {
     const items = list(v, path, "EKS cluster entries ({ name, region, authenticationMode, ... })").map((item, i) => {
         const p = join(path, i);
-        const raw = object(item, p, ["name", "region", "authenticationMode", "tags", "endpoint", "accessPolicy", "mapToSystemMasters", "enabledLogTypes"]);
+        const raw = object(item, p, ["name", "region", "authenticationMode", "tags", "endpoint", "accessPolicy", "mapToSystemMasters", "enabledLogTypes", "manageLogging"]);
         if (item === undefined || item === null) throw new ConfigError(p, item, "an EKS cluster entry { name, region, authenticationMode }");
         const authenticationMode = oneOf(raw.authenticationMode, join(p, "authenticationMode"), AUTHENTICATION_MODES);
         const usesAccessEntries = ACCESS_ENTRY_MODES.includes(authenticationMode);
@@ -122,6 +124,7 @@ function clusters(v: unknown, path: string, defaults: { region: string; accessPo
             accessPolicy: oneOf(raw.accessPolicy, join(p, "accessPolicy"), EKS_ACCESS_POLICIES, defaults.accessPolicy),
             mapToSystemMasters: bool(raw.mapToSystemMasters, join(p, "mapToSystemMasters"), false),
             enabledLogTypes,
+            manageLogging: bool(raw.manageLogging, join(p, "manageLogging"), false),
         };
     });
     unique(items, path, (c) => `${c.region}/${c.name}`, "cluster (region/name)");

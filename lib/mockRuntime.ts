@@ -19,6 +19,8 @@ export interface PlanResource {
 
 export const SECRET_PLACEHOLDER = "[secret]";
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
+/** A dynamic resource's `__provider` input: its serialized provider code, tens of kilobytes. */
+export const DYNAMIC_PROVIDER_PLACEHOLDER = "[dynamic provider]";
 
 let knownSecrets: string[] = [];
 
@@ -48,7 +50,7 @@ export function renderValue(v: unknown): unknown {
         const o = v as Record<string, unknown>;
         if (o[specialSigKey] === specialSecretSig) return redactSecret(unwrapSecrets(o.value));
         const out: Record<string, unknown> = {};
-        for (const [k, val] of Object.entries(o)) out[k] = renderValue(val);
+        for (const [k, val] of Object.entries(o)) out[k] = k === "__provider" && typeof val === "string" ? DYNAMIC_PROVIDER_PLACEHOLDER : renderValue(val);
         return out;
     }
     return v;

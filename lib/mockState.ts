@@ -165,6 +165,14 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
         case "azure-native:security:SecurityConnector":
             id = `/subscriptions/${sub}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.Security/securityConnectors/${inputs.securityConnectorName ?? name}`;
             break;
+        case "pulumi-nodejs:dynamic:Resource":
+            // The provider code is not state anyone reads; EksControlPlaneLogging's id and outputs are.
+            delete state.__provider;
+            if (typeof inputs.clusterName === "string" && Array.isArray(inputs.logTypes)) {
+                id = `${inputs.region}/${inputs.clusterName}`;
+                state.enabledLogTypes = [...inputs.logTypes];
+            }
+            break;
         case "kubernetes:core/v1:ConfigMap":
             if (readId === "kube-system/aws-auth") {
                 id = readId;

@@ -8,12 +8,13 @@ import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
 import { clusterProvider, KubeAccess } from "../kubernetes/clusterProvider";
 import {
-    ACCESS_ENTRY_MODES, accessPolicyArn, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
+    ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
 } from "./facts";
 import { failProgram } from "../../lib/programErrors";
 import { AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
+import { EksControlPlaneLogging } from "./controlPlaneLogging";
 
 export interface EksClusterAccessArgs {
     clusterName: string;
@@ -35,6 +36,10 @@ export interface EksClusterAccessArgs {
     kubeAccess?: KubeAccess;
     /** Key of the cluster's Kubernetes provider (clusterProvider); region-qualified by default. */
     providerKey?: string;
+    /** Turn on the audit log types (AUDIT_LOG_TYPES) on the cluster; off by default (a manual step). */
+    manageLogging?: boolean;
+    /** EKS API endpoint of the logging resource's client; tests against an emulator only. */
+    eksEndpoint?: string;
 }
 
 /**
@@ -50,6 +55,8 @@ export class EksClusterAccess extends pulumi.ComponentResource {
     readonly clusterRoleBinding?: ClusterRoleBinding;
     /** The mapRoles text the patch writes (CONFIG_MAP clusters). */
     readonly mapRoles?: pulumi.Output<string>;
+    /** The cluster's audit log types, when manageLogging is on. */
+    readonly logging?: EksControlPlaneLogging;
 
     constructor(name: string, args: EksClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         const mapToSystemMasters = args.mapToSystemMasters ?? false;
@@ -64,7 +71,17 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
             mapToSystemMasters,
             accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
+            manageLogging: args.manageLogging ?? false,
         }, opts);
+
+        if (args.manageLogging) {
+            this.logging = new EksControlPlaneLogging(`${name}-logging`, {
+                clusterName: args.clusterName,
+                region: args.region,
+                logTypes: [...AUDIT_LOG_TYPES],
+                ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
+            }, { parent: this });
+        }
 
         if (usesAccessEntries) {
             if (mapToSystemMasters) throw new Error(`cluster ${args.clusterName}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
@@ -140,6 +157,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
         this.registerOutputs({
             accessEntry: this.accessEntry?.id,
             awsAuthPatch: this.awsAuthPatch?.id,
+            logging: this.logging?.id,
         });
     }
 

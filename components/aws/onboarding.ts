@@ -58,6 +58,7 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
             accessPolicy: c.accessPolicy,
             mapToSystemMasters: c.mapToSystemMasters,
             awsAuth: cfg.awsAuth,
+            manageLogging: c.manageLogging,
         }, { providers: [aws], dependsOn: [discovery] });
 
         if (ACCESS_ENTRY_MODES.includes(c.authenticationMode)) {
@@ -70,7 +71,11 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
         if (network) note("network", key, network);
 
         const missingLogs = AUDIT_LOG_TYPES.filter((t) => !c.enabledLogTypes.includes(t));
-        if (missingLogs.length > 0) {
+        if (c.manageLogging) {
+            if (missingLogs.length > 0) {
+                note("info", key, `this stack turns on control-plane logging ${missingLogs.join(", ")} (manageLogging; types already on are kept) and turns off only those on destroy`);
+            }
+        } else if (missingLogs.length > 0) {
             note("manual-step", key,
                 `turn on control-plane logging ${missingLogs.join(", ")} (this stack does not manage the cluster itself): ${enableLoggingCommand(c.name, c.region, missingLogs)}`);
         }

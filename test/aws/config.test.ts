@@ -39,7 +39,7 @@ describe("AWS stack config", () => {
         assert.deepEqual(aws.clusters[0], {
             name: "eks-a", region: "eu-west-1", authenticationMode: "API", tags: {}, excluded: false,
             endpoint: { publicAccess: true, privateAccess: false, publicAccessCidrs: ["0.0.0.0/0"] },
-            accessPolicy: "AmazonEKSViewPolicy", mapToSystemMasters: false, enabledLogTypes: [],
+            accessPolicy: "AmazonEKSViewPolicy", mapToSystemMasters: false, enabledLogTypes: [], manageLogging: false,
         });
         assert.equal(aws.clusters[1].region, "us-east-1");
     });
@@ -95,7 +95,9 @@ describe("AWS stack config", () => {
         ["an unknown log type", (v) => { v.clusters[0].enabledLogTypes = ["audits"]; },
             `config key "aws.clusters[0].enabledLogTypes[0]" has value "audits"; expected one of api, audit, authenticator, controllerManager, scheduler`],
         ["a typo in a key", (v) => { v.clusters[0].authMode = "API"; },
-            `config key "aws.clusters[0].authMode" has value "API"; expected no such key; allowed keys under "aws.clusters[0]": name, region, authenticationMode, tags, endpoint, accessPolicy, mapToSystemMasters, enabledLogTypes`],
+            `config key "aws.clusters[0].authMode" has value "API"; expected no such key; allowed keys under "aws.clusters[0]": name, region, authenticationMode, tags, endpoint, accessPolicy, mapToSystemMasters, enabledLogTypes, manageLogging`],
+        ["a manageLogging that is not a boolean", (v) => { v.clusters[0].manageLogging = "yes"; },
+            `config key "aws.clusters[0].manageLogging" has value "yes"; expected true or false`],
         ["a connector without subscription", (v) => { v.connector = { resourceGroupName: "rg", location: "westeurope" }; },
             `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000 (or set aws.connector.enabled to false to manage the connector elsewhere)`],
     ];

@@ -175,7 +175,9 @@ describe("onboardAws", () => {
             clusterName: "ob-api", region: "eu-central-1", authenticationMode: "API",
             endpointPublicAccess: true, endpointPrivateAccess: false, publicAccessCidrs: ["198.51.100.0/24"],
             mapToSystemMasters: false, accessPolicyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+            manageLogging: false,
         });
+        assert.deepEqual(byType(rs, "pulumi-nodejs:dynamic:Resource"), [], "logging is not managed unless asked");
 
         const connector = one(rs, "azure-native:security:SecurityConnector");
         assert.equal(connector.inputs.environmentName, "AWS");
@@ -222,5 +224,39 @@ describe("onboardAws", () => {
         assert.equal(byType(rs, "azure-native:security:SecurityConnector").length, 0);
         assert.ok(notes.some((n) => n.kind === "info" && n.message.includes("system:masters (explicit opt-in")));
         assert.ok(notes.some((n) => n.kind === "manual-step" && n.message.includes("no Defender connector in this stack")));
+    });
+
+    it("turns logging on where manageLogging is set: an info note instead of the manual step, none when both types are on", async () => {
+        const cfg = loadAwsConfig({
+            accountId: ACCOUNT,
+            region: "ap-south-1",
+            clusters: [
+                { name: "ml-some", authenticationMode: "API", enabledLogTypes: ["api", "audit"], manageLogging: true },
+                { name: "ml-all", authenticationMode: "API", enabledLogTypes: ["audit", "authenticator"], manageLogging: true },
+                { name: "ml-manual", authenticationMode: "API", enabledLogTypes: ["api"] },
+            ],
+        });
+        takeNotes();
+        const rs = await registered(() => {
+            onboardAws(cfg, TENANT);
+        });
+        const notes = takeNotes().filter((n) => n.subject.startsWith("ap-south-1/ml-"));
+
+        const logging = byType(rs, "pulumi-nodejs:dynamic:Resource");
+        assert.deepEqual(logging.map((r) => [r.name, r.parent]), [
+            ["eks-ap-south-1-ml-some-logging", "eks-ap-south-1-ml-some"],
+            ["eks-ap-south-1-ml-all-logging", "eks-ap-south-1-ml-all"],
+        ]);
+        assert.deepEqual({ ...logging[0].inputs, __provider: undefined }, {
+            __provider: undefined, clusterName: "ml-some", region: "ap-south-1", logTypes: ["audit", "authenticator"],
+        });
+        assert.equal(one(rs, "agentless:aws:EksClusterAccess", "eks-ap-south-1-ml-some").inputs.manageLogging, true);
+        assert.equal(one(rs, "agentless:aws:EksClusterAccess", "eks-ap-south-1-ml-manual").inputs.manageLogging, false);
+
+        const logNotes = notes.filter((n) => n.message.includes("control-plane logging")).map((n) => `${n.kind} ${n.subject}: ${n.message}`);
+        assert.deepEqual(logNotes, [
+            "info ap-south-1/ml-some: this stack turns on control-plane logging authenticator (manageLogging; types already on are kept) and turns off only those on destroy",
+            `manual-step ap-south-1/ml-manual: turn on control-plane logging audit, authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region ap-south-1 --name ml-manual --logging '{"clusterLogging":[{"types":["audit","authenticator"],"enabled":true}]}'`,
+        ]);
     });
 });

@@ -48,7 +48,21 @@ describe("npm run plan -- --stack aws-dev", () => {
         assert.ok(kinds.includes("excluded eu-west-1/eks-sandbox"));
         assert.ok(kinds.includes("network eu-west-1/eks-payments-prod"));
         assert.ok(kinds.includes("network us-east-1/eks-legacy-batch"));
-        assert.ok(kinds.includes("manual-step us-east-1/eks-legacy-batch"));
+        assert.ok(!kinds.includes("manual-step us-east-1/eks-legacy-batch"), "manageLogging replaces the manual step");
+        assert.deepEqual(doc.notes.filter((n) => n.message.includes("control-plane logging")), [{
+            kind: "info", subject: "us-east-1/eks-legacy-batch",
+            message: "this stack turns on control-plane logging audit, authenticator (manageLogging; types already on are kept) and turns off only those on destroy",
+        }]);
+
+        // eks-legacy-batch has manageLogging: the dynamic resource under its component, provider code elided.
+        const logging = of("pulumi-nodejs:dynamic:Resource");
+        assert.equal(logging.length, 1);
+        assert.equal(logging[0].name, "eks-us-east-1-eks-legacy-batch-logging");
+        assert.equal(logging[0].parent, "eks-us-east-1-eks-legacy-batch");
+        assert.deepEqual(logging[0].inputs, {
+            __provider: "[dynamic provider]", clusterName: "eks-legacy-batch", region: "us-east-1", logTypes: ["audit", "authenticator"],
+        });
+        assert.ok(res.stdout.length < 200_000, `the plan stays readable: ${res.stdout.length} characters`);
     });
 
     it("stops on a config error with the key, the value and what is allowed, and plans nothing", async () => {
