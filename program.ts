@@ -1,9 +1,12 @@
 import { StackConfig } from "./config";
 import { StackSettings } from "./components/shared/stackSettings";
-import { onboardAzure } from "./components/azure/onboarding";
-import { onboardAws } from "./components/aws/onboarding";
-import { onboardGcp } from "./components/gcp/onboarding";
-import { deployClusterAddons } from "./components/kubernetes/addons";
+
+// Each cloud's module (and its provider SDK) is loaded only by the stacks that use it: a stack's
+// start-up is part of every preview, and the AWS module alone costs about 100 ms to load.
+type AzureModule = typeof import("./components/azure/onboarding");
+type AwsModule = typeof import("./components/aws/onboarding");
+type GcpModule = typeof import("./components/gcp/onboarding");
+type AddonsModule = typeof import("./components/kubernetes/addons");
 
 /**
  * Declares the stack's resources from its validated config and returns the stack outputs: the
@@ -11,6 +14,8 @@ import { deployClusterAddons } from "./components/kubernetes/addons";
  */
 export function buildProgram(cfg: StackConfig): Record<string, unknown> {
     const outputs = buildCloud(cfg);
+    if (!cfg.kubernetes) return outputs;
+    const { deployClusterAddons } = require("./components/kubernetes/addons") as AddonsModule;
     const addons = deployClusterAddons(cfg);
     return addons ? { ...outputs, clusterAddons: addons } : outputs;
 }
@@ -18,12 +23,18 @@ export function buildProgram(cfg: StackConfig): Record<string, unknown> {
 function buildCloud(cfg: StackConfig): Record<string, unknown> {
     new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
     switch (cfg.cloud) {
-        case "azure":
+        case "azure": {
+            const { onboardAzure } = require("./components/azure/onboarding") as AzureModule;
             return { cloud: cfg.cloud, ...onboardAzure(cfg.azure!) };
-        case "aws":
+        }
+        case "aws": {
+            const { onboardAws } = require("./components/aws/onboarding") as AwsModule;
             return { cloud: cfg.cloud, ...onboardAws(cfg.aws!, cfg.azureTenantId!) };
-        case "gcp":
+        }
+        case "gcp": {
+            const { onboardGcp } = require("./components/gcp/onboarding") as GcpModule;
             return { cloud: cfg.cloud, ...onboardGcp(cfg.gcp!, { azureTenantId: cfg.azureTenantId }) };
+        }
         default:
             throw new Error(`cloud ${cfg.cloud} has no program`);
     }

@@ -1,3 +1,4 @@
+import { EXCLUSION_TAG } from "../components/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { UsageError } from "./errors";
@@ -190,7 +191,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         const servers = new Set(targets.map((t) => t.identity.server));
         for (const c of found.clusters) {
             if (c.excluded) {
-                excluded.push({ cluster: c.name, source: c.cloud, status: "excluded", reason: `tagged ms_defender_container_exclude_agentless=true (${c.id})` });
+                excluded.push({ cluster: c.name, source: c.cloud, status: "excluded", reason: `tagged ${EXCLUSION_TAG}=true (${c.id})` });
                 continue;
             }
             if (c.server && servers.has(c.server.replace(/\/+$/, ""))) continue;

@@ -1,3 +1,4 @@
+import { RESOURCE_GROUP_PATTERN } from "../components/azure/resourceIds";
 import { bool, GUID_RULE, join, Raw, requiredString, StringRule, stringWithDefault } from "./read";
 
 /** Azure names shared by every block that places something in Azure. */
@@ -7,7 +8,7 @@ export const AZURE_LOCATION_RULE: StringRule = {
 };
 export const RESOURCE_GROUP_RULE: StringRule = {
     expected: "a resource group name: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'",
-    pattern: /^[-\w.()]{0,89}[-\w()]$/,
+    pattern: new RegExp(`^${RESOURCE_GROUP_PATTERN}$`),
 };
 export const CONNECTOR_NAME_RULE: StringRule = {
     expected: "a security connector name: 1 to 80 letters, digits, '_', '-' and '.', starting with a letter or digit and not ending with '.'",

@@ -1,7 +1,7 @@
 import { ConfigError } from "./errors";
 import { bool, join, list, object, oneOf, optionalString, Raw, requiredString, stringWithDefault, unique } from "./read";
 import { AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId } from "../components/azure/resourceIds";
-import { ENFORCEMENT_ACTIONS, EnforcementAction, GATEKEEPER_CHART, KUBE_SYSTEM, SENSOR_CHART, SIMULATION } from "../components/kubernetes/facts";
+import { ENFORCEMENT_ACTIONS, EnforcementAction, EXACT_CHART_VERSION, GATEKEEPER_CHART, KUBE_SYSTEM, SENSOR_CHART, SIMULATION } from "../components/kubernetes/facts";
 import { QUARANTINE_LABEL, QuarantineLabel } from "../components/kubernetes/isolationFacts";
 import { SENSOR_FOOTPRINT } from "../components/kubernetes/sensorFootprint";
 import { Scenario, SCENARIOS } from "../components/kubernetes/simulationScenarios";
@@ -67,8 +67,6 @@ const LABEL_KEY = {
 };
 const LABEL_VALUE = { expected: "a label value: 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric", pattern: /^[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/ };
 
-/** Exact SemVer: what "pinned" means for a chart version. */
-const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 const PINNED = "an exact chart version such as 3.18.2; floating versions (empty, latest, ranges such as ^1.2, ~1.2, 1.x, >=1.0, *) are not allowed";
 /** An image pinned by tag (not `latest`) or by digest. */
 const PINNED_IMAGE = {
@@ -77,7 +75,7 @@ const PINNED_IMAGE = {
 };
 
 function chartVersion(v: unknown, path: string): string {
-    if (typeof v !== "string" || !EXACT_VERSION.test(v.trim())) throw new ConfigError(path, v, PINNED);
+    if (typeof v !== "string" || !EXACT_CHART_VERSION.test(v.trim())) throw new ConfigError(path, v, PINNED);
     return v.trim();
 }
 

@@ -1,6 +1,6 @@
 import { NormalContainer, NormalObject, NormalPodSpec, ObjectRef, objectKey } from "./normalise";
 import { sensorHealth, SensorHealth, SENSOR_NAMESPACES } from "./sensorHealth";
-import { isolationSupport, IsolationSupport, PLUGIN_LABEL_KEY, NETWORK_POLICY_PLUGINS, PluginFound, ServerVersionInfo, versionFromImage } from "../components/kubernetes/isolationFacts";
+import { isolationSupport, IsolationSupport, pluginOfPod, PluginFound, ServerVersionInfo } from "../components/kubernetes/isolationFacts";
 
 export type Severity = "high" | "medium" | "low" | "info";
 
@@ -73,11 +73,8 @@ export class FindingsBuilder {
     add(o: NormalObject): void {
         switch (o.kind) {
             case "Pod": {
-                const app = o.labels?.[PLUGIN_LABEL_KEY];
-                if (app && NETWORK_POLICY_PLUGINS.some((p) => p.app === app) && o.phase === "Running") {
-                    const main = (o.containers as NormalContainer[]).find((c) => !c.init);
-                    this.plugins.push({ app, version: main ? versionFromImage(main.image) : undefined });
-                }
+                const plugin = pluginOfPod(o.labels, o.phase as string | undefined, (o.containers as NormalContainer[]).find((c) => !c.init)?.image);
+                if (plugin) this.plugins.push(plugin);
                 if (!o.owner || !TEMPLATE_OWNERS.has(o.owner.kind)) this.findings.push(...podSpecFindings(o, o as unknown as NormalPodSpec));
                 break;
             }

@@ -2,13 +2,12 @@ import { KubeApiError, KubeClient } from "./kube/client";
 import {
     isolationSupport,
     ISOLATION_TARGET_PHASE,
-    PLUGIN_LABEL_KEY,
+    pluginOfPod,
     PLUGIN_LABEL_SELECTOR,
     PluginFound,
     QuarantineLabel,
     QUARANTINE_POLICY_NAME,
     ServerVersionInfo,
-    versionFromImage,
 } from "../components/kubernetes/isolationFacts";
 
 export type ResponseAction = "isolate" | "release" | "terminate";
@@ -47,10 +46,8 @@ export async function findPlugins(client: KubeClient): Promise<PluginFound[]> {
     const found: PluginFound[] = [];
     for await (const page of client.listPages<RawPod>("/api/v1/pods", { labelSelector: PLUGIN_LABEL_SELECTOR })) {
         for (const p of page.items) {
-            if (p.status?.phase !== "Running") continue;
-            const app = p.metadata.labels?.[PLUGIN_LABEL_KEY];
-            const image = p.spec?.containers?.[0]?.image;
-            if (app) found.push({ app, version: image ? versionFromImage(image) : undefined });
+            const plugin = pluginOfPod(p.metadata.labels, p.status?.phase, p.spec?.containers?.[0]?.image);
+            if (plugin) found.push(plugin);
         }
     }
     return found;

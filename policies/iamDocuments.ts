@@ -35,3 +35,8 @@ export function asList(v: string | string[] | undefined): string[] {
 export function isWildcardAction(action: string): boolean {
     return action.includes("*") || action.includes("?");
 }
+
+/** How a message names a statement: by its Sid, or by its position. */
+export function statementLabel(s: Statement, index: number): string {
+    return s.Sid ? `statement ${s.Sid}` : `statement ${index}`;
+}

@@ -12,8 +12,9 @@ export interface ClusterRef {
 }
 
 const GUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-// Resource group names: 1-90 of letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.
-const GROUP = "[-\\w.()]{0,89}[-\\w()]";
+/** Resource group names: 1-90 of letters, digits, '_', '-', '.', '(' and ')', not ending in '.'. */
+export const RESOURCE_GROUP_PATTERN = "[-\\w.()]{0,89}[-\\w()]";
+
 // AKS cluster names: 1-63 of letters, digits, '_' and '-', starting and ending alphanumeric.
 const AKS_NAME = "[a-zA-Z0-9](?:[-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?";
 // Arc connected cluster names: 1-63 of letters, digits, '_', '-' and '.'.
@@ -21,7 +22,7 @@ const ARC_NAME = "[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?";
 
 function parser(provider: string, type: string, namePattern: string) {
     const re = new RegExp(
-        `^/subscriptions/(${GUID})/resourceGroups/(${GROUP})/providers/${provider}/${type}/(${namePattern})$`,
+        `^/subscriptions/(${GUID})/resourceGroups/(${RESOURCE_GROUP_PATTERN})/providers/${provider}/${type}/(${namePattern})$`,
         "i",
     );
     return (id: string): ClusterRef | null => {

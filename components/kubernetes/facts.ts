@@ -29,6 +29,9 @@ export const GATEKEEPER_CHART: ChartFact = {
 
 export const KUBE_SYSTEM = "kube-system";
 
+/** Exact SemVer: what "pinned" means for a chart version (no range, no `latest`, not empty). */
+export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 /** Gatekeeper's API groups: what the templates and constraints are declared with. */
 export const CONSTRAINT_TEMPLATE_API_VERSION = "templates.gatekeeper.sh/v1";
 export const CONSTRAINT_API_VERSION = "constraints.gatekeeper.sh/v1beta1";

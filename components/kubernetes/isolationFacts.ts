@@ -47,6 +47,17 @@ export const NETWORK_POLICY_PLUGINS: readonly PluginFact[] = [
 export const PLUGIN_LABEL_KEY = "k8s-app";
 export const PLUGIN_LABEL_SELECTOR = `${PLUGIN_LABEL_KEY} in (${NETWORK_POLICY_PLUGINS.map((p) => p.app).join(",")})`;
 
+/**
+ * The plug-in a pod stands for: a running pod whose `k8s-app` label names a known plug-in,
+ * versioned by its main container's image. The `respond` command and the snapshot both read
+ * plug-ins this way.
+ */
+export function pluginOfPod(labels: Readonly<Record<string, string>> | undefined, phase: string | undefined, mainImage: string | undefined): PluginFound | undefined {
+    const app = labels?.[PLUGIN_LABEL_KEY];
+    if (!app || phase !== "Running" || !NETWORK_POLICY_PLUGINS.some((p) => p.app === app)) return undefined;
+    return { app, version: mainImage ? versionFromImage(mainImage) : undefined };
+}
+
 /** One plug-in pod (or workload) seen in the cluster. */
 export interface PluginFound {
     /** Its `k8s-app` label value; values other than the known plug-ins are ignored. */

@@ -2,7 +2,7 @@ import {
     ACCESS_ENTRY_ACTIONS, AUDIENCE_CONDITION_KEY, DEFENDER_AUDIENCE, LEAST_PRIVILEGE_ACTIONS, MICROSOFT_ISSUER_HOST_PATH, ROLE_TAGS,
     SESSION_NAME_CONDITION_KEY, SESSION_NAME_PREFIX,
 } from "../../components/aws/facts";
-import { asList, parseDocument, Statement } from "../iamDocuments";
+import { asList, parseDocument, Statement, statementLabel } from "../iamDocuments";
 import { ResourceView, StackFinding, StackRule } from "../types";
 
 /** SPEC §3: least privilege plus, at most, the access-entry actions of Microsoft's current default. */
@@ -63,7 +63,7 @@ function trustProblems(statements: Statement[]): string[] {
     if (allows.length === 0) return ["the trust policy allows nothing"];
     const out: string[] = [];
     allows.forEach((s, i) => {
-        const where = s.Sid ? `statement ${s.Sid}` : `statement ${i}`;
+        const where = statementLabel(s, i);
         const actions = asList(s.Action);
         if (actions.length !== 1 || actions[0] !== "sts:AssumeRoleWithWebIdentity") {
             out.push(`${where} allows ${JSON.stringify(s.Action)}; only sts:AssumeRoleWithWebIdentity is allowed`);

@@ -1,4 +1,4 @@
-import { asList, isWildcardAction, parseDocument } from "../iamDocuments";
+import { asList, isWildcardAction, parseDocument, statementLabel } from "../iamDocuments";
 import { ResourceRule, ResourceView } from "../types";
 
 /** Where an AWS resource carries a permissions document, by type token and input name. */
@@ -29,7 +29,7 @@ export const noWildcardIamActions: ResourceRule = {
             const { statements, error } = parseDocument(doc);
             if (error) out.push(error);
             statements.forEach((s, i) => {
-                const where = s.Sid ? `statement ${s.Sid}` : `statement ${i}`;
+                const where = statementLabel(s, i);
                 if (s.Effect === "Deny") return;
                 if (s.NotAction !== undefined) out.push(`${where} uses NotAction, which grants every other action`);
                 for (const a of asList(s.Action)) {

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { runCli } from "../helpers/cli";
+import { runCli, planJson } from "../helpers/cli";
 
 interface Doc {
     stack: string;
@@ -9,7 +9,7 @@ interface Doc {
 
 describe("npm run plan -- --stack aws-dev", () => {
     it("plans the example account offline: role, one access entry, the aws-auth patch and the connector", async () => {
-        const res = await runCli(["plan", "--stack", "aws-dev", "--format", "json"]);
+        const res = await planJson("aws-dev");
         assert.equal(res.code, 0, res.stderr);
         const doc = JSON.parse(res.stdout) as Doc;
         assert.equal(doc.stack, "aws-dev");

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanDocument } from "../../cli/planFormat";
-import { runCli } from "../helpers/cli";
+import { runCli, planJson } from "../helpers/cli";
 
 /**
  * The gate as CI runs it: a plan made in one job, saved as JSON, gated in another. Each broken plan
@@ -16,7 +16,7 @@ describe("npm run gate (child process)", function () {
 
     before(async () => {
         for (const stack of ["k8s-dev", "aws-dev"]) {
-            const r = await runCli(["plan", "--stack", stack, "--format", "json"]);
+            const r = await planJson(stack);
             assert.equal(r.code, 0, r.stderr);
             plans[stack] = JSON.parse(r.stdout) as PlanDocument;
         }

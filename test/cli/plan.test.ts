@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runCli } from "../helpers/cli";
+import { runCli, planJson } from "../helpers/cli";
 import { PlanDocument } from "../../cli/planFormat";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
@@ -12,7 +12,7 @@ describe("npm run plan (child process)", function () {
     let doc: PlanDocument;
 
     before(async () => {
-        const r = await runCli(["plan", "--stack", "azure-dev", "--format", "json"]);
+        const r = await planJson("azure-dev");
         assert.equal(r.code, 0, r.stderr);
         doc = JSON.parse(r.stdout) as PlanDocument;
     });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { runCli } from "../helpers/cli";
+import { runCli, planJson } from "../helpers/cli";
 import { PlanDocument } from "../../cli/planFormat";
 
 const PROJECT = "contoso-payments-prod";
@@ -11,7 +11,7 @@ describe("plan --stack gcp-dev (child process)", function () {
     this.timeout(60_000);
     let doc: PlanDocument;
     before(async () => {
-        const r = await runCli(["plan", "--stack", "gcp-dev", "--format", "json"]);
+        const r = await planJson("gcp-dev");
         assert.equal(r.code, 0, r.stderr);
         doc = JSON.parse(r.stdout) as PlanDocument;
     });

@@ -29,3 +29,18 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
         });
     });
 }
+
+const plans = new Map<string, Promise<CliResult>>();
+
+/**
+ * `plan --stack <stack> --format json` of an example stack, run once per mocha process: several
+ * test files read the same plan, and each run is a child process of a second or more.
+ */
+export function planJson(stack: string): Promise<CliResult> {
+    let p = plans.get(stack);
+    if (!p) {
+        p = runCli(["plan", "--stack", stack, "--format", "json"]);
+        plans.set(stack, p);
+    }
+    return p;
+}

@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, runCli } from "../helpers/cli";
+import { ROOT, runCli, planJson } from "../helpers/cli";
 
 describe("plan of the k8s-dev stack", () => {
     it("shows both charts on each cluster with their values, the constraints and the alerts to expect", async () => {
-        const r = await runCli(["plan", "--stack", "k8s-dev", "--format", "json"]);
+        const r = await planJson("k8s-dev");
         assert.equal(r.code, 0, r.stderr);
         const plan = JSON.parse(r.stdout) as { resources: { type: string; name: string; inputs: any }[]; notes: { kind: string; subject: string; message: string }[] };
         const charts = plan.resources.filter((x) => x.type === "kubernetes:helm.sh/v4:Chart");
