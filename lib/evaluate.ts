@@ -35,7 +35,9 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
             resolve();
         };
     });
-    const drained = new Promise<void>((resolve) => process.once("beforeExit", () => resolve()));
+    let onDrained: () => void = () => undefined;
+    const drained = new Promise<void>((resolve) => (onDrained = resolve));
+    process.once("beforeExit", onDrained);
     process.on("unhandledRejection", onRejection);
     try {
         // Importing the program declares its resources; a config error throws from here.
@@ -43,6 +45,7 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         await Promise.race([session.settle().then(() => { settled = true; }), rejected, drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
+        process.off("beforeExit", onDrained);
     }
     const errors = takeProgramErrors();
     if (errors.length > 0) throw errors[0];
