@@ -34,9 +34,12 @@ describe("CI workflows for users", () => {
             assert.deepEqual(wf.permissions, { contents: "read" });
             assert.doesNotMatch(text, /secrets\./);
         });
-        it("installs with npm ci and runs npm test", () => {
+        it("provides the test prerequisites (a Python for moto), installs with npm ci and runs npm test", () => {
             const runs = wf.jobs.test.steps.map((s) => s.run).filter(Boolean);
-            assert.deepEqual(runs, ["npm ci", "npm test"]);
+            assert.deepEqual(runs, ["bash scripts/test-prereqs.sh", "npm ci", "npm test"]);
+            const python = wf.jobs.test.steps.findIndex((s) => s.uses?.startsWith("actions/setup-python@"));
+            const prereqs = wf.jobs.test.steps.findIndex((s) => s.run === "bash scripts/test-prereqs.sh");
+            assert.ok(python >= 0 && python < prereqs, "a Python is set up before the prerequisites are checked");
         });
         it("plans and gates every stack, the gate reading the plan file", () => {
             matrixFromStacks(wf, "gate");
