@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -8,6 +9,7 @@ import {
     BUILT_IN_WILDCARD_ROLES, buildConstraint, celSourceOf, constraintMatches, loadTemplate, policies, POLICIES, POLICY_DIR,
 } from "../../components/kubernetes/gatekeeperPolicies";
 import { SENSOR_FOOTPRINT } from "../../components/kubernetes/sensorFootprint";
+import { QUARANTINE_LABEL } from "../../components/kubernetes/isolationFacts";
 
 describe("Gatekeeper CEL evaluator", () => {
     const check = (expression: string, object: unknown, params: unknown = {}) =>
@@ -130,6 +132,15 @@ describe("Gatekeeper constraints", () => {
             assert.match(pin.commit, /^[0-9a-f]{40}$/);
             assert.equal(pin.path, `library/pod-security-policy/${dir}`);
             assert.equal(loadTemplate(dir).metadata.annotations?.["metadata.gatekeeper.sh/version"], pin.templateVersion, dir);
+            // Every file of the folder is the library's, byte for byte: an edit must be a re-vendoring.
+            const files = (fs.readdirSync(path.join(POLICY_DIR, dir), { recursive: true }) as string[])
+                .filter((f) => f !== "library.yaml" && fs.statSync(path.join(POLICY_DIR, dir, f)).isFile()).sort();
+            assert.deepEqual(files, Object.keys(pin.sha256).sort(), dir);
+            assert.ok(files.includes("template.yaml") && files.includes("suite.yaml"));
+            for (const f of files) {
+                const sum = createHash("sha256").update(fs.readFileSync(path.join(POLICY_DIR, dir, f))).digest("hex");
+                assert.equal(sum, pin.sha256[f], `${dir}/${f} differs from gatekeeper-library ${pin.commit}`);
+            }
         }
     });
 
@@ -143,7 +154,7 @@ describe("Gatekeeper constraints", () => {
             volumes: [{ name: "root", hostPath: { path: "/" } }],
         },
     };
-    const isolated = { ...worstPod, metadata: { ...worstPod.metadata, labels: { ...worstPod.metadata.labels, "agentless-discovery/isolated": "true" } } };
+    const isolated = { ...worstPod, metadata: { ...worstPod.metadata, labels: { ...worstPod.metadata.labels, [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } } };
     const podPolicies = POLICIES.filter((p) => p.match.some((m) => m.kinds.includes("Pod")));
 
     it("denies the CREATE of a privileged host pod in every pod template", () => {
