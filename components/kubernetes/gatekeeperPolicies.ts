@@ -43,7 +43,8 @@ export const INTERNAL_LOAD_BALANCER_ANNOTATIONS: Record<string, string> = {
  * The ClusterRoles Kubernetes itself creates with a `*` in verbs or resources (the API server's
  * bootstrap policy, kubernetes/kubernetes
  * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/{cluster,controller}-roles.yaml), and
- * Gatekeeper's own manager role. Exact names: a role someone names `system:x` is not exempt.
+ * the Gatekeeper chart's manager role (get/list/watch on `*` for its audit). Exact names: a role
+ * someone names `system:x` is not exempt.
  */
 export const BUILT_IN_WILDCARD_ROLES: readonly string[] = [
     "cluster-admin",
