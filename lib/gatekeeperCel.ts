@@ -3,11 +3,35 @@ import { strings } from "@bufbuild/cel/ext";
 
 /**
  * Evaluates a Gatekeeper ConstraintTemplate's `K8sNativeValidation` (CEL) source against one
- * object, the way Gatekeeper does: `variables.params` is the constraint's parameters,
- * `variables.anyObject` is the object (or the old object on DELETE), the template's variables are
- * computed in order, then every validation must hold. Used by the tests (as `gator verify` would)
- * and by nothing at deploy time.
+ * admission request, the way Gatekeeper does: `request` is the AdmissionReview's request
+ * (`request.operation`, `request.object`, `request.oldObject`), `object` and `oldObject` are bound
+ * at the top level too, `variables.params` is the constraint's parameters, `variables.anyObject`
+ * is the object (or the old object on DELETE), the template's variables are computed in order,
+ * then every validation must hold. Used by the tests (as `gator verify` would) and by nothing at
+ * deploy time.
  */
+
+export const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "CONNECT"] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** The `request` of an AdmissionReview, as far as templates read it. */
+export interface AdmissionRequest {
+    operation: Operation;
+    object?: unknown;
+    oldObject?: unknown;
+    /** Further request fields (kind, userInfo, namespace...) are passed through to CEL as given. */
+    [field: string]: unknown;
+}
+
+/** A CREATE request for an object: what a plain object in a suite stands for. */
+export function createRequest(object: unknown): AdmissionRequest {
+    return { operation: "CREATE", object };
+}
+
+/** An UPDATE request: the new object and the one it replaces. */
+export function updateRequest(object: unknown, oldObject: unknown): AdmissionRequest {
+    return { operation: "UPDATE", object, oldObject };
+}
 
 export interface CelSource {
     variables?: { name: string; expression: string }[];
@@ -60,15 +84,19 @@ function run(expression: string, bindings: Record<string, CelInput>): CelValue {
     return result as CelValue;
 }
 
-/** The violations one object raises under a template's CEL source and a constraint's parameters. */
-export function evaluateCel(source: CelSource, object: unknown, params: unknown = {}, oldObject: unknown = null): Violation[] {
-    const obj = toCel(object);
-    const old = toCel(oldObject);
+/** The violations one admission request raises under a template's CEL source and a constraint's parameters. */
+export function evaluateCel(source: CelSource, request: AdmissionRequest, params: unknown = {}): Violation[] {
+    if (!OPERATIONS.includes(request?.operation)) {
+        throw new Error(`request.operation is ${JSON.stringify(request?.operation)}; allowed: ${OPERATIONS.join(", ")}`);
+    }
+    const obj = toCel(request.object ?? null);
+    const old = toCel(request.oldObject ?? null);
+    const req = toCel({ ...request, object: request.object ?? null, oldObject: request.oldObject ?? null });
     const variables = new Map<string, CelInput>([
         ["params", toCel(params ?? {})],
         ["anyObject", obj !== null ? obj : old],
     ]);
-    const bindings = () => ({ object: obj, oldObject: old, variables: variables as unknown as CelInput });
+    const bindings = () => ({ object: obj, oldObject: old, request: req, variables: variables as unknown as CelInput });
     for (const v of source.variables ?? []) {
         if (variables.has(v.name)) throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
         variables.set(v.name, run(v.expression, bindings()) as CelInput);

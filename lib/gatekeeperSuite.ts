@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { evaluateCel, Violation } from "./gatekeeperCel";
+import { AdmissionRequest, createRequest, evaluateCel, Violation } from "./gatekeeperCel";
 import { celSourceOf, ConstraintDoc, constraintMatches, loadTemplateFile } from "../components/kubernetes/gatekeeperPolicies";
 
 /**
@@ -48,6 +48,16 @@ export function checkAssertion(a: Assertion, violations: Violation[]): string | 
     return `unknown assertion ${JSON.stringify(a)}`;
 }
 
+/**
+ * A case's object file as `gator verify` reads it: an AdmissionReview (its `request`, e.g. the
+ * library's UPDATE samples) or a plain object, which stands for its CREATE.
+ */
+export function requestOf(doc: any, file: string): AdmissionRequest {
+    if (doc?.kind !== "AdmissionReview") return createRequest(doc);
+    if (!doc.request || typeof doc.request !== "object") throw new Error(`${file}: an AdmissionReview without a request`);
+    return doc.request as AdmissionRequest;
+}
+
 export function runSuite(dir: string): CaseResult[] {
     const suite = readYaml(path.join(dir, "suite.yaml")) as SuiteDoc;
     if (suite?.kind !== "Suite" || !Array.isArray(suite.tests)) throw new Error(`${dir}/suite.yaml is not a Suite`);
@@ -57,9 +67,10 @@ export function runSuite(dir: string): CaseResult[] {
         const constraint = readYaml(path.join(dir, test.constraint)) as ConstraintDoc;
         if (constraint.kind !== template.spec.crd.spec.names.kind) throw new Error(`${test.constraint}: kind ${constraint.kind} is not the template's ${template.spec.crd.spec.names.kind}`);
         for (const c of test.cases) {
-            const object = readYaml(path.join(dir, c.object));
+            const request = requestOf(readYaml(path.join(dir, c.object)), c.object);
+            const object = (request.object ?? request.oldObject) as Parameters<typeof constraintMatches>[1];
             // An object the constraint does not match raises nothing, as in the cluster.
-            const violations = constraintMatches(constraint, object) ? evaluateCel(celSourceOf(template), object, constraint.spec.parameters ?? {}) : [];
+            const violations = constraintMatches(constraint, object) ? evaluateCel(celSourceOf(template), request, constraint.spec.parameters ?? {}) : [];
             const failures = c.assertions.map((a) => checkAssertion(a, violations)).filter((f): f is string => f !== undefined);
             results.push({ suite: suite.metadata.name, test: test.name, case: c.name, violations, failures });
         }

@@ -3,18 +3,21 @@ import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL } from "./facts";
-import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, POLICIES } from "./gatekeeperPolicies";
+import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, policies } from "./gatekeeperPolicies";
 
 export interface GatekeeperArgs {
     clusterName: string;
     chartVersion: string;
     enforcement: EnforcementAction;
     excludedNamespaces: readonly string[];
+    /** Roles allowed to hold wildcards (exact names); Kubernetes' built-in ones and Gatekeeper's by default. */
+    wildcardRoleExemptions?: readonly string[];
 }
 
 /**
  * Open-source Gatekeeper in one cluster (chart `gatekeeper`, namespace `gatekeeper-system`), then
- * our CEL ConstraintTemplates (read from policies/gatekeeper) and one Constraint per template.
+ * the ConstraintTemplates in policies/gatekeeper (gatekeeper-library's where it has one, ours
+ * otherwise: docs/gatekeeper.md) and one Constraint per template.
  */
 export class Gatekeeper extends pulumi.ComponentResource {
     readonly chart: Chart;
@@ -47,7 +50,7 @@ export class Gatekeeper extends pulumi.ComponentResource {
             values: gatekeeperValues(args.excludedNamespaces),
         }, { parent: this, dependsOn: [ns] });
 
-        for (const policy of POLICIES) {
+        for (const policy of policies({ wildcardRoleExemptions: args.wildcardRoleExemptions })) {
             const template: ConstraintTemplateDoc = loadTemplate(policy.dir);
             const t = new CustomResource(`${name}-${template.metadata.name}`, {
                 apiVersion: template.apiVersion,

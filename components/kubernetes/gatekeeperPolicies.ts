@@ -39,29 +39,68 @@ export const INTERNAL_LOAD_BALANCER_ANNOTATIONS: Record<string, string> = {
     "networking.gke.io/load-balancer-type": "Internal",
 };
 
-export const POLICIES: readonly PolicySpec[] = [
-    { dir: "privileged-containers", constraintName: "privileged-containers", match: PODS, parameters: { exemptImages: [] } },
-    { dir: "host-namespaces", constraintName: "host-namespaces", match: PODS },
-    { dir: "host-path-volumes", constraintName: "host-path-volumes", match: PODS, parameters: { allowedHostPaths: [] } },
-    { dir: "added-capabilities", constraintName: "added-capabilities", match: PODS, parameters: { allowedCapabilities: [] } },
-    {
-        dir: "public-services", constraintName: "public-services", match: [{ apiGroups: [""], kinds: ["Service"] }],
-        parameters: { allowNodePort: false, internalLoadBalancerAnnotations: INTERNAL_LOAD_BALANCER_ANNOTATIONS },
-    },
-    {
-        dir: "cluster-admin-bindings", constraintName: "cluster-admin-bindings",
-        match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRoleBinding", "RoleBinding"] }],
-        parameters: { roles: ["cluster-admin"] },
-    },
-    {
-        // cluster-admin and the API server's own system: roles hold wildcards by design and are
-        // reconciled by the API server; Gatekeeper's chart ships its manager role with wildcards
-        // over its own API groups. Exact names, so that a look-alike name is not exempt.
-        dir: "wildcard-roles", constraintName: "wildcard-roles",
-        match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRole", "Role"] }],
-        parameters: { exemptRoleNames: ["cluster-admin", "gatekeeper-manager-role"], exemptRolePrefixes: ["system:"] },
-    },
+/**
+ * The ClusterRoles Kubernetes itself creates with a `*` in verbs or resources (the API server's
+ * bootstrap policy, kubernetes/kubernetes
+ * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/{cluster,controller}-roles.yaml), and
+ * the Gatekeeper chart's manager role (get/list/watch on `*` for its audit). Exact names: a role
+ * someone names `system:x` is not exempt.
+ */
+export const BUILT_IN_WILDCARD_ROLES: readonly string[] = [
+    "cluster-admin",
+    "system:kube-controller-manager",
+    "system:kubelet-api-admin",
+    "system:controller:generic-garbage-collector",
+    "system:controller:horizontal-pod-autoscaler",
+    "system:controller:namespace-controller",
+    "system:controller:resourcequota-controller",
+    "gatekeeper-manager-role",
 ];
+
+export interface PolicyOptions {
+    /** Role names exempt from the wildcard-roles constraint; BUILT_IN_WILDCARD_ROLES by default. */
+    wildcardRoleExemptions?: readonly string[];
+}
+
+/** A Kubernetes object name: at most 253 characters, no whitespace, no `/` (not a pattern). */
+const ROLE_NAME = /^[^\s\/*]{1,253}$/;
+
+/**
+ * The constraints this project declares. Pod controls are gatekeeper-library's templates with the
+ * library's parameter names (see each folder's library.yaml); the rest are ours (docs/gatekeeper.md).
+ */
+export function policies(options: PolicyOptions = {}): PolicySpec[] {
+    const exempt = options.wildcardRoleExemptions ?? BUILT_IN_WILDCARD_ROLES;
+    for (const name of exempt) {
+        if (typeof name !== "string" || !ROLE_NAME.test(name)) {
+            throw new Error(`wildcardRoleExemptions: ${JSON.stringify(name)} is not a role name; allowed: exact names (no "*", "/" or spaces), no prefixes`);
+        }
+    }
+    return [
+        { dir: "privileged-containers", constraintName: "privileged-containers", match: PODS, parameters: { exemptImages: [] } },
+        { dir: "host-namespaces", constraintName: "host-namespaces", match: PODS },
+        // The library's host-namespaces covers hostPID and hostIPC; hostNetwork is in host-network-ports.
+        { dir: "host-network-ports", constraintName: "host-network", match: PODS, parameters: { hostNetwork: false, exemptImages: [] } },
+        { dir: "host-filesystem", constraintName: "host-filesystem", match: PODS, parameters: { allowedHostPaths: [] } },
+        { dir: "capabilities", constraintName: "capabilities", match: PODS, parameters: { allowedCapabilities: [], exemptImages: [] } },
+        {
+            dir: "public-services", constraintName: "public-services", match: [{ apiGroups: [""], kinds: ["Service"] }],
+            parameters: { allowNodePort: false, internalLoadBalancerAnnotations: INTERNAL_LOAD_BALANCER_ANNOTATIONS },
+        },
+        {
+            dir: "cluster-admin-bindings", constraintName: "cluster-admin-bindings",
+            match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRoleBinding", "RoleBinding"] }],
+            parameters: { roles: ["cluster-admin"] },
+        },
+        {
+            dir: "wildcard-roles", constraintName: "wildcard-roles",
+            match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRole", "Role"] }],
+            parameters: { exemptRoleNames: [...exempt] },
+        },
+    ];
+}
+
+export const POLICIES: readonly PolicySpec[] = policies();
 
 export interface ConstraintTemplateDoc {
     apiVersion: string;
@@ -69,11 +108,15 @@ export interface ConstraintTemplateDoc {
     metadata: { name: string; annotations?: Record<string, string> };
     spec: {
         crd: { spec: { names: { kind: string }; validation?: { openAPIV3Schema?: Record<string, unknown> } } };
-        targets: { target: string; code: { engine: string; source: CelSource }[] }[];
+        targets: { target: string; rego?: string; code?: { engine: string; source: CelSource | Record<string, unknown> }[] }[];
     };
 }
 
-/** Reads and checks one template: Gatekeeper requires name == lower-case kind, and ours are CEL only. */
+/**
+ * Reads and checks one template: Gatekeeper requires name == lower-case kind; every template we
+ * ship must carry a CEL (`K8sNativeValidation`) block, the one the tests evaluate. The library's
+ * templates carry a Rego block beside it, which Gatekeeper uses where CEL is not enabled.
+ */
 export function loadTemplate(dir: string, root = POLICY_DIR): ConstraintTemplateDoc {
     return loadTemplateFile(path.join(root, dir, "template.yaml"));
 }
@@ -86,13 +129,16 @@ export function loadTemplateFile(file: string): ConstraintTemplateDoc {
     if (!kind || doc.metadata?.name !== kind.toLowerCase()) fail(`metadata.name must be the lower-case kind (${kind})`);
     const target = doc.spec.targets?.[0];
     if (doc.spec.targets.length !== 1 || target.target !== GATEKEEPER_TARGET) fail(`one target, ${GATEKEEPER_TARGET}`);
-    if (!target.code?.length || target.code.some((c) => c.engine !== CEL_ENGINE)) fail(`code in the ${CEL_ENGINE} engine only`);
-    if (!target.code[0].source?.validations?.length) fail("at least one validation");
+    const cel = target.code?.filter((c) => c.engine === CEL_ENGINE) ?? [];
+    if (cel.length !== 1) fail(`exactly one code block in the ${CEL_ENGINE} engine (found ${cel.length})`);
+    const other = target.code!.filter((c) => c.engine !== CEL_ENGINE && c.engine !== "Rego");
+    if (other.length) fail(`unknown engine ${other[0].engine}; allowed: ${CEL_ENGINE}, Rego`);
+    if (!(cel[0].source as CelSource)?.validations?.length) fail("at least one validation");
     return doc;
 }
 
 export function celSourceOf(template: ConstraintTemplateDoc): CelSource {
-    return template.spec.targets[0].code[0].source;
+    return template.spec.targets[0].code!.find((c) => c.engine === CEL_ENGINE)!.source as CelSource;
 }
 
 export interface ConstraintDoc {
@@ -100,8 +146,8 @@ export interface ConstraintDoc {
     kind: string;
     metadata: { name: string };
     spec: {
-        enforcementAction: EnforcementAction;
-        match: { kinds: MatchKind[]; excludedNamespaces: string[] };
+        enforcementAction?: EnforcementAction;
+        match: { kinds: MatchKind[]; excludedNamespaces?: string[] };
         parameters?: Record<string, unknown>;
     };
 }
@@ -121,5 +167,5 @@ export function constraintMatches(constraint: Pick<ConstraintDoc, "spec">, objec
     const kindOk = constraint.spec.match.kinds.some((m) =>
         (m.apiGroups.includes("*") || m.apiGroups.includes(group)) && (m.kinds.includes("*") || m.kinds.includes(object.kind)));
     const ns = object.metadata?.namespace;
-    return kindOk && !(ns !== undefined && constraint.spec.match.excludedNamespaces.includes(ns));
+    return kindOk && !(ns !== undefined && (constraint.spec.match.excludedNamespaces ?? []).includes(ns));
 }

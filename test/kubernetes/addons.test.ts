@@ -59,7 +59,7 @@ describe("Gatekeeper component", () => {
             { chart: "gatekeeper", version: "3.18.2", name: "gatekeeper", namespace: "gatekeeper-system", repositoryOpts: { repo: "https://open-policy-agent.github.io/gatekeeper/charts" }, values: { controllerManager: { exemptNamespaces: ["kube-system", "mdc"] } } },
         );
         const templates = rs.filter((r) => r.type === "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate");
-        assert.equal(templates.length, 7);
+        assert.equal(templates.length, 8);
         for (const t of templates) {
             const spec = t.inputs.spec as any;
             assert.equal(spec.targets[0].code[0].engine, "K8sNativeValidation");
@@ -67,7 +67,7 @@ describe("Gatekeeper component", () => {
         }
         const constraints = rs.filter((r) => r.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:"));
         assert.deepEqual(constraints.map((c) => c.type.split(":")[2]).sort(), [
-            "K8sAddedCapabilities", "K8sClusterAdminBinding", "K8sHostNamespace", "K8sHostPathVolume", "K8sPrivilegedContainer", "K8sPublicService", "K8sWildcardRole",
+            "K8sClusterAdminBinding", "K8sPSPCapabilities", "K8sPSPHostFilesystem", "K8sPSPHostNamespace", "K8sPSPHostNetworkingPorts", "K8sPSPPrivilegedContainer", "K8sPublicService", "K8sWildcardRole",
         ]);
         for (const c of constraints) {
             assert.equal((c.inputs.spec as any).enforcementAction, "warn");

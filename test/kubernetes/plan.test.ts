@@ -21,7 +21,7 @@ describe("plan of the k8s-dev stack", () => {
         assert.deepEqual(charts.find((c) => c.name === "eks-lab-dublin-sensor")!.inputs.values.global.cloudIdentifiers, {
             AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "lab-dublin" },
         });
-        assert.equal(plan.resources.filter((x) => x.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:")).length, 14);
+        assert.equal(plan.resources.filter((x) => x.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:")).length, 16);
         // No Arc Defender extension for the cluster that gets the chart: the two routes are never mixed.
         assert.equal(plan.resources.filter((x) => x.type === "azure-native:kubernetesconfiguration:Extension").length, 0);
         assert.equal(plan.notes.filter((n) => n.kind === "expected-alerts").length, 10);
