@@ -31,6 +31,8 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --retain N         snapshots kept per cluster (default 30)
   --concurrency N    clusters read at once (default 2)
   --timeout S        seconds per API request (default 30)
+  --kind-deadline S  seconds to list one kind, all pages (default 600)
+  --cluster-deadline S  seconds to read one cluster (default 1800)
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
@@ -146,7 +148,7 @@ async function diffCommand(files: string[]): Promise<number> {
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
     const args = parseArgs(argv, {
-        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "subscription", "project"],
+        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "kind-deadline", "cluster-deadline", "subscription", "project"],
         booleans: ["all-contexts"],
         repeatable: ["cloud", "region"],
     });
@@ -159,6 +161,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const retain = positiveInt(args, "retain", 30);
     const concurrency = positiveInt(args, "concurrency", 2);
     const timeoutMs = positiveInt(args, "timeout", 30) * 1000;
+    const kindDeadlineMs = positiveInt(args, "kind-deadline", 600) * 1000;
+    const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800) * 1000;
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
@@ -203,6 +207,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const results = await runSnapshots(targets, store, {
         concurrency,
         client: { timeoutMs },
+        kindDeadlineMs,
+        clusterDeadlineMs,
         onObjects: (n) => progress.objects(n),
         onClusterDone: (r) => {
             progress.clusterDone();

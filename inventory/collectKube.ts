@@ -1,4 +1,4 @@
-import { KubeApiError, KubeClient } from "../lib/kube/client";
+import { DeadlineError, KubeApiError, KubeClient } from "../lib/kube/client";
 import { FindingsBuilder } from "./findings";
 import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
@@ -16,6 +16,10 @@ export interface CollectResult {
 
 const sameTextAsJson = JSON.stringify;
 
+/** Overall limits, so a server that pages forever or trickles pages cannot hold a run. */
+export const DEFAULT_KIND_DEADLINE_MS = 10 * 60_000;
+export const DEFAULT_CLUSTER_DEADLINE_MS = 30 * 60_000;
+
 /**
  * Reads one cluster kind by kind and writes the snapshot document as it goes: each page is
  * normalised and appended, so memory holds one page and the diff index, never the raw lists.
@@ -26,9 +30,11 @@ export async function collectCluster(
     client: KubeClient,
     identity: ClusterIdentity,
     out: BufferedFileWriter,
-    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date } = {},
+    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date; kindDeadlineMs?: number; clusterDeadlineMs?: number } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
+    const clusterMs = opts.clusterDeadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS;
+    const clusterDeadline = Date.now() + clusterMs;
     const startedAt = now().toISOString();
     const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
     const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
@@ -45,8 +51,10 @@ export async function collectCluster(
         out.write(`${firstKind ? "" : ","}\n${JSON.stringify(spec.kind)}:[`);
         firstKind = false;
         let count = 0;
+        if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped before ${spec.kind})`, "cluster");
+        const deadline = Math.min(clusterDeadline, Date.now() + (opts.kindDeadlineMs ?? DEFAULT_KIND_DEADLINE_MS));
         try {
-            for await (const page of client.listPages<Record<string, unknown>>(listPath(spec), { limit: opts.pageSize ?? 500 })) {
+            for await (const page of client.listPages<Record<string, unknown>>(listPath(spec), { limit: opts.pageSize ?? 500, deadline })) {
                 for (const raw of page.items) {
                     const o = normalise(spec.kind, raw);
                     const key = objectKey(o);
@@ -63,6 +71,14 @@ export async function collectCluster(
             kinds[spec.kind] = { count };
             if (spec.kind === "ConstraintTemplate") constraintTemplatesServed = true;
         } catch (e) {
+            if (e instanceof DeadlineError) {
+                if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped in ${spec.kind})`, "cluster");
+                kinds[spec.kind] = { count, error: { reason: "DeadlineExceeded", message: e.message } };
+                index.erroredKinds.add(spec.kind);
+                errors.push({ kind: spec.kind, message: e.message });
+                out.write("\n]");
+                continue;
+            }
             if (!(e instanceof KubeApiError) || e.status === 401) throw e;
             if (e.status === 404 && spec.optional) {
                 kinds[spec.kind] = { count: 0, absent: true };

@@ -57,6 +57,34 @@ export interface ListOptions {
     fieldSelector?: string;
     /** How many times an expired continue token (410) may restart the list. */
     maxRestarts?: number;
+    /** Epoch milliseconds after which no further page is requested: the list fails with DeadlineError. */
+    deadline?: number;
+}
+
+/** A list or a cluster ran past its overall deadline; `scope` says which. */
+export class DeadlineError extends Error {
+    constructor(message: string, readonly scope: "kind" | "cluster") {
+        super(message);
+        this.name = "DeadlineError";
+    }
+}
+
+/**
+ * Checks that a 200 answer to a list request is a list: a map (not a Status) whose `items` is a
+ * list of maps. Anything else would otherwise read as an empty list and a "complete" kind.
+ */
+export function listItemsOf<T>(body: unknown, path: string): { items: T[]; continueToken?: string } {
+    const what = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : `a ${typeof v}`);
+    const bad = (why: string) => new KubeApiError(200, "BadResponse", `GET ${path} answered 200 with ${why}, not a list`);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw bad(what(body));
+    const b = body as { kind?: unknown; items?: unknown; metadata?: { continue?: unknown } };
+    if (b.kind === "Status") throw bad("a Status object");
+    if (!Array.isArray(b.items)) throw bad(b.items === undefined ? "a map without items" : `items that are ${what(b.items)}`);
+    const i = b.items.findIndex((x) => typeof x !== "object" || x === null || Array.isArray(x));
+    if (i >= 0) throw bad(`items[${i}] that is ${what(b.items[i])}`);
+    const token = b.metadata?.continue;
+    if (token !== undefined && token !== null && typeof token !== "string") throw bad("a continue token that is not a string");
+    return { items: b.items as T[], continueToken: (token as string | undefined) || undefined };
 }
 
 export interface ListPage<T> {
@@ -233,27 +261,35 @@ export class KubeClient {
         let token: string | undefined;
         let restarts = 0;
         let restarted = false;
+        // Tokens seen since the list last started: a server that hands one back again would page forever.
+        let seen = new Set<string>();
         for (;;) {
+            if (opts.deadline !== undefined && Date.now() > opts.deadline) {
+                throw new DeadlineError(`GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`, "kind");
+            }
             const q = new URLSearchParams({ limit: String(limit) });
             if (token) q.set("continue", token);
             if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
             if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
-            let page: { items?: T[]; metadata?: { continue?: string } };
+            let page: { items: T[]; continueToken?: string };
             try {
-                page = await this.get(`${path}?${q.toString()}`);
+                page = listItemsOf<T>(await this.get(`${path}?${q.toString()}`), path);
             } catch (e) {
                 if (e instanceof KubeApiError && e.status === 410 && token && restarts < maxRestarts) {
                     restarts++;
                     token = undefined;
                     restarted = true;
+                    seen = new Set();
                     continue;
                 }
                 throw e;
             }
-            yield { items: page.items ?? [], restarted };
+            yield { items: page.items, restarted };
             restarted = false;
-            token = page.metadata?.continue || undefined;
+            token = page.continueToken;
             if (!token) return;
+            if (seen.has(token)) throw new KubeApiError(200, "EndlessPaging", `GET ${path}: the server returned continue token ${JSON.stringify(token.slice(0, 40))} a second time; the list would never end`);
+            seen.add(token);
         }
     }
 }
