@@ -1,4 +1,5 @@
 import { DeadlineError, KubeApiError, KubeClient } from "../lib/kube/client";
+import { redactUrl } from "../lib/kube/redact";
 import { FindingsBuilder } from "./findings";
 import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
@@ -38,7 +39,7 @@ export async function collectCluster(
     const startedAt = now().toISOString();
     const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
     const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
-    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify(identity)},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
+    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify({ ...identity, server: redactUrl(identity.server) })},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
 
     const findings = new FindingsBuilder();
     const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };

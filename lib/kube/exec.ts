@@ -1,5 +1,6 @@
 import { execFile } from "child_process";
 import { ExecConfig } from "./kubeconfig";
+import { safeReason } from "./redact";
 
 export interface ExecCredential {
     token?: string;
@@ -29,7 +30,9 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000): Promise<Exe
         execFile(exec.command, exec.args, { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
             if (err) {
                 const code = (err as NodeJS.ErrnoException).code;
-                const detail = code === "ENOENT" ? "command not found" : (stderr.trim().split("\n").pop() || err.message);
+                // The plug-in's own output can echo tokens or keys: only a redacted last line is kept.
+                const exit = typeof code === "number" ? ` (exit ${code})` : (err as { killed?: boolean }).killed ? " (timed out)" : "";
+                const detail = code === "ENOENT" ? "command not found" : `${safeReason(stderr) || "no error output"}${exit}`;
                 reject(new ExecCredentialError(`credential plug-in ${exec.command} failed: ${detail}`));
                 return;
             }
