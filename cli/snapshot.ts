@@ -3,7 +3,7 @@ import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
-import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
+import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
@@ -46,10 +46,10 @@ export function openStore(out: string, retain: number): SnapshotStore {
     return out.startsWith("s3://") ? new S3Store(out, retain) : new LocalStore(out, retain);
 }
 
-function loadConfig(file: string, required: boolean): Kubeconfig | undefined {
-    if (!required && !fs.existsSync(file)) return undefined;
+function loadConfig(files: string[], required: boolean): Kubeconfig | undefined {
+    if (!required && !files.some((f) => fs.existsSync(f))) return undefined;
     try {
-        return loadKubeconfig(file);
+        return loadKubeconfigs(files);
     } catch (e) {
         if (e instanceof KubeconfigError) throw new UsageError(e.message);
         throw e;
@@ -166,7 +166,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
-    const cfg = loadConfig(kubeconfigPath, wantContexts || stringFlag(args, "kubeconfig") !== undefined);
+    const cfg = loadConfig(kubeconfigFiles(stringFlag(args, "kubeconfig")), wantContexts || stringFlag(args, "kubeconfig") !== undefined);
 
     const targets: SnapshotTarget[] = [];
     if (wantContexts) {

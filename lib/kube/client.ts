@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
-import { ClusterAccess } from "./kubeconfig";
+import { ClusterAccess, isPlainRemoteHttp } from "./kubeconfig";
 import { ExecCredential, runExecPlugin } from "./exec";
 
 /** An answer of the API server that is not a success, after retries. */
@@ -138,7 +138,7 @@ export class KubeClient {
         if (a.exec) {
             const stale = !this.credential || (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
             if (forceRefresh || stale) {
-                this.credential = await runExecPlugin(a.exec);
+                this.credential = await runExecPlugin(a.exec, undefined, { server: a.server, ca: a.ca, insecureSkipTlsVerify: a.insecureSkipTlsVerify, tlsServerName: a.tlsServerName, config: a.execClusterConfig });
                 this.agent?.destroy();
                 this.agent = undefined;
             }
@@ -179,6 +179,11 @@ export class KubeClient {
         const lib = url.protocol === "https:" ? https : http;
         const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.options.userAgent ?? "agentless-discovery" };
         if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
+        const imp = this.access.impersonate;
+        if (imp?.user) headers["Impersonate-User"] = imp.user;
+        if (imp?.uid) headers["Impersonate-Uid"] = imp.uid;
+        for (const [k, vs] of Object.entries(imp?.extra ?? {})) (headers as Record<string, string | string[]>)[`Impersonate-Extra-${encodeURIComponent(k)}`] = vs;
+        if (imp?.groups) (headers as Record<string, string | string[]>)["Impersonate-Group"] = imp.groups;
         if (body !== undefined) {
             headers["Content-Type"] = contentType ?? "application/json";
             headers["Content-Length"] = String(Buffer.byteLength(body));
@@ -207,6 +212,10 @@ export class KubeClient {
     async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string } = {}): Promise<KubeResponse<T>> {
         const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
         let cred = await this.credentials(false);
+        if (isPlainRemoteHttp(this.access.server) && (cred.token || cred.cert)) {
+            // kubectl refuses this too: anyone on the path could read and replay the credential.
+            throw new KubeTransportError(`refusing to send a ${cred.token ? "bearer token" : "client certificate"} over plain http:// to ${this.base.host}; use an https:// server URL`, "EINSECURE");
+        }
         let refreshed = false;
         for (let attempt = 0; ; attempt++) {
             let res: { status: number; headers: http.IncomingHttpHeaders; text: string } | undefined;
