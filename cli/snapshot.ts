@@ -1,7 +1,7 @@
 import { EXCLUSION_TAG } from "../components/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
-import { UsageError } from "./errors";
+import { systemErrorLine, UsageError } from "./errors";
 import { writeOut } from "./output";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
@@ -14,6 +14,7 @@ import { DiscoveredCluster, DiscoveryResult } from "../inventory/discovery/types
 import { Progress } from "./progress";
 
 export const EXIT_CLUSTER_FAILED = 3;
+export const EXIT_STORE_FAILED = 4;
 const CLOUDS = ["aws", "azure", "gcp"] as const;
 
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
@@ -33,7 +34,8 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --timeout S        seconds per API request (default 30)
   --kind-deadline S  seconds to list one kind, all pages (default 600)
   --cluster-deadline S  seconds to read one cluster (default 1800)
-  Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
+  Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
+  4 the store failed during the run (disk full...): the run record could not be written.`;
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
     const v = stringFlag(args, name);
@@ -235,7 +237,14 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         clusters: all.map(({ diffCounts, ...r }) => ({ ...r, ...(diffCounts ? { diff: diffCounts } : {}) })),
         discoveryFailures,
     };
-    const runFile = await store.writeRun(stampOf(started), record);
+    let runFile: string;
+    try {
+        runFile = await store.writeRun(stampOf(started), record);
+    } catch (e) {
+        // Clusters already published stay published; the missing record is the run's failure.
+        process.stderr.write(`error: the run record could not be written to ${store.location}: ${systemErrorLine(e) ?? (e as Error).message}\n`);
+        return EXIT_STORE_FAILED;
+    }
     const ok = all.filter((r) => r.status === "complete" || r.status === "partial").length;
     await writeOut(`${ok} cluster(s) snapshotted, ${failed} failed, ${excluded.length} excluded; run record ${runFile}\n`);
     if (!targets.length && !excluded.length && !discoveryFailures.length) process.stderr.write("note: no cluster was found to snapshot\n");

@@ -22,12 +22,18 @@ export function writeFileAtomic(file: string, text: string): void {
     const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
     const fd = fs.openSync(tmp, "w", FILE_MODE);
     try {
-        fs.writeSync(fd, text);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
+        try {
+            fs.writeSync(fd, text);
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, file);
+    } catch (e) {
+        // A full disk must not leave a half-written temporary file behind.
+        fs.rmSync(tmp, { force: true });
+        throw e;
     }
-    fs.renameSync(tmp, file);
     fsyncDir(path.dirname(file));
 }
 
