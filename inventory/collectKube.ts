@@ -1,9 +1,9 @@
-import { DeadlineError, KubeApiError, KubeClient } from "../lib/kube/client";
+import { DeadlineError, DEFAULT_MAX_OBJECT_BYTES, KubeApiError, KubeClient } from "../lib/kube/client";
 import { redactUrl } from "../lib/kube/redact";
 import { FindingsBuilder } from "./findings";
 import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
-import { normalise, objectKey } from "./normalise";
+import { normalise, NormalObject, objectKey } from "./normalise";
 import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
 import { SnapshotIndex } from "./diff";
 
@@ -31,7 +31,7 @@ export async function collectCluster(
     client: KubeClient,
     identity: ClusterIdentity,
     out: BufferedFileWriter,
-    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date; kindDeadlineMs?: number; clusterDeadlineMs?: number } = {},
+    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date; kindDeadlineMs?: number; clusterDeadlineMs?: number; maxObjectBytes?: number } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
     const clusterMs = opts.clusterDeadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS;
@@ -55,9 +55,11 @@ export async function collectCluster(
         if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped before ${spec.kind})`, "cluster");
         const deadline = Math.min(clusterDeadline, Date.now() + (opts.kindDeadlineMs ?? DEFAULT_KIND_DEADLINE_MS));
         try {
-            for await (const page of client.listPages<Record<string, unknown>>(listPath(spec), { limit: opts.pageSize ?? 500, deadline })) {
-                for (const raw of page.items) {
-                    const o = normalise(spec.kind, raw);
+            const oversized: string[] = [];
+            // Items are normalised as they stream in: a page's raw objects are never held whole.
+            const map = (raw: Record<string, unknown>) => normalise(spec.kind, raw);
+            for await (const page of client.listPages<NormalObject>(listPath(spec), { limit: opts.pageSize ?? 500, deadline, map, maxObjectBytes: opts.maxObjectBytes })) {
+                for (const o of page.items) {
                     const key = objectKey(o);
                     // After a 410 restart the list starts over: objects already written are skipped.
                     if (index.objects.has(key)) continue;
@@ -67,7 +69,16 @@ export async function collectCluster(
                     findings.add(o);
                     count++;
                 }
+                for (const x of page.oversized ?? []) oversized.push(`${x.bytes} bytes`);
                 opts.onObjects?.(page.items.length);
+            }
+            if (oversized.length) {
+                const message = `${oversized.length} ${spec.kind} object(s) skipped for their size (${oversized.slice(0, 5).join(", ")}${oversized.length > 5 ? ", ..." : ""}; the limit is ${opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES} bytes)`;
+                kinds[spec.kind] = { count, error: { reason: "ObjectTooLarge", message } };
+                index.erroredKinds.add(spec.kind);
+                errors.push({ kind: spec.kind, message });
+                out.write("\n]");
+                continue;
             }
             kinds[spec.kind] = { count };
             if (spec.kind === "ConstraintTemplate") constraintTemplatesServed = true;

@@ -3,6 +3,7 @@ import * as http from "http";
 import * as https from "https";
 import { ClusterAccess, isPlainRemoteHttp } from "./kubeconfig";
 import { ExecCredential, runExecPlugin } from "./exec";
+import { ListScanner, NonObjectItem, OversizedObject, ScannedList } from "./listStream";
 
 /** An answer of the API server that is not a success, after retries. */
 export class KubeApiError extends Error {
@@ -59,7 +60,17 @@ export interface ListOptions {
     maxRestarts?: number;
     /** Epoch milliseconds after which no further page is requested: the list fails with DeadlineError. */
     deadline?: number;
+    /**
+     * Reads each page as a stream and maps every item as soon as it is cut out of the bytes
+     * (normalisation): memory then holds the mapped page, not the raw one.
+     */
+    map?: (raw: Record<string, unknown>) => unknown;
+    /** With `map`: an item larger than this is skipped and reported in `oversized` (default 8 MiB). */
+    maxObjectBytes?: number;
 }
+
+/** Kubernetes objects are bounded by etcd's request limit (about 1.5 MiB by default); 8 MiB leaves room. */
+export const DEFAULT_MAX_OBJECT_BYTES = 8 << 20;
 
 /** A list or a cluster ran past its overall deadline; `scope` says which. */
 export class DeadlineError extends Error {
@@ -91,7 +102,11 @@ export interface ListPage<T> {
     items: T[];
     /** True on the first page after a 410 forced the list to start over: items may repeat. */
     restarted: boolean;
+    /** Items skipped for their size (streamed pages only). */
+    oversized?: OversizedObject[];
 }
+
+type RawAnswer = { status: number; headers: http.IncomingHttpHeaders; text: string; scanned?: ScannedList<unknown> };
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds, or undefined. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -174,7 +189,7 @@ export class KubeClient {
         return this.agent;
     }
 
-    private once<T>(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+    private once(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }, scan?: () => ListScanner<unknown>): Promise<RawAnswer> {
         const url = new URL(path, this.base);
         const lib = url.protocol === "https:" ? https : http;
         const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.options.userAgent ?? "agentless-discovery" };
@@ -188,8 +203,38 @@ export class KubeClient {
             headers["Content-Type"] = contentType ?? "application/json";
             headers["Content-Length"] = String(Buffer.byteLength(body));
         }
-        return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+        return new Promise<RawAnswer>((resolve, reject) => {
             const req = lib.request(url, { method, headers, agent: this.agentFor(cred.cert, cred.key) }, (res) => {
+                const status = res.statusCode ?? 0;
+                if (scan && status >= 200 && status < 300) {
+                    const scanner = scan();
+                    const bad = (e: unknown) => {
+                        const why = e instanceof NonObjectItem ? e.message : `a body that is not JSON (${(e as Error).message})`;
+                        const err = new KubeApiError(status, "BadResponse", `${method} ${url.pathname} answered ${status} with ${why}${e instanceof NonObjectItem ? ", not a list" : ""}`);
+                        reject(err);
+                        req.destroy();
+                    };
+                    let failed = false;
+                    res.on("data", (c: Buffer) => {
+                        if (failed) return;
+                        try {
+                            scanner.write(c);
+                        } catch (e) {
+                            failed = true;
+                            bad(e);
+                        }
+                    });
+                    res.on("end", () => {
+                        if (failed) return;
+                        try {
+                            resolve({ status, headers: res.headers, text: "", scanned: scanner.finish() });
+                        } catch (e) {
+                            bad(e);
+                        }
+                    });
+                    res.on("error", reject);
+                    return;
+                }
                 const chunks: Buffer[] = [];
                 res.on("data", (c: Buffer) => chunks.push(c));
                 res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
@@ -209,7 +254,7 @@ export class KubeClient {
     }
 
     /** One API call with authentication refresh on 401 and bounded retries on 429, 5xx and resets. */
-    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string } = {}): Promise<KubeResponse<T>> {
+    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string; scan?: () => ListScanner<unknown> } = {}): Promise<KubeResponse<T>> {
         const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
         let cred = await this.credentials(false);
         if (isPlainRemoteHttp(this.access.server) && (cred.token || cred.cert)) {
@@ -218,9 +263,9 @@ export class KubeClient {
         }
         let refreshed = false;
         for (let attempt = 0; ; attempt++) {
-            let res: { status: number; headers: http.IncomingHttpHeaders; text: string } | undefined;
+            let res: RawAnswer | undefined;
             try {
-                res = await this.once<T>(method, path, body, opts.contentType, cred);
+                res = await this.once(method, path, body, opts.contentType, cred, opts.scan);
             } catch (e) {
                 const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE");
                 if (!retriable || attempt >= this.retry.maxRetries) throw e;
@@ -241,6 +286,7 @@ export class KubeClient {
                 await sleep(delayMs);
                 continue;
             }
+            if (res.scanned) return { status: res.status, body: res.scanned as T };
             let parsed: unknown = undefined;
             try {
                 parsed = res.text ? JSON.parse(res.text) : undefined;
@@ -280,9 +326,17 @@ export class KubeClient {
             if (token) q.set("continue", token);
             if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
             if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
-            let page: { items: T[]; continueToken?: string };
+            let page: { items: T[]; continueToken?: string; oversized?: OversizedObject[] };
             try {
-                page = listItemsOf<T>(await this.get(`${path}?${q.toString()}`), path);
+                const url = `${path}?${q.toString()}`;
+                if (opts.map) {
+                    const map = opts.map;
+                    const max = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+                    const scanned = (await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max) })).body;
+                    page = { ...listItemsOf<T>(scanned.envelope, path), items: scanned.items, oversized: scanned.oversized };
+                } else {
+                    page = listItemsOf<T>(await this.get(url), path);
+                }
             } catch (e) {
                 if (e instanceof KubeApiError && e.status === 410 && token && restarts < maxRestarts) {
                     restarts++;
@@ -293,7 +347,7 @@ export class KubeClient {
                 }
                 throw e;
             }
-            yield { items: page.items, restarted };
+            yield { items: page.items, restarted, ...(page.oversized?.length ? { oversized: page.oversized } : {}) };
             restarted = false;
             token = page.continueToken;
             if (!token) return;
