@@ -60,8 +60,8 @@ export class ListScanner<U> {
             this.element = [];
             return;
         }
-        // Copied: the chunk's memory must not be pinned by a small slice of it.
-        this.element!.push(Buffer.from(chunk.subarray(from, to)));
+        // A view, not a copy: it pins at most one socket chunk per piece until the element is parsed.
+        this.element!.push(chunk.subarray(from, to));
     }
 
     private finishElement(chunk: Buffer, from: number, to: number): void {
@@ -79,6 +79,28 @@ export class ListScanner<U> {
         for (let i = 0; i < chunk.length; i++) {
             const c = chunk[i];
             if (this.inString) {
+                if (!this.escape && c !== BS && c !== Q && (this.depth !== 1 || this.element)) {
+                    // Fast path through long strings (annotations, labels): jump to the next quote and
+                    // count the backslashes before it; an odd count means it is escaped.
+                    let q = chunk.indexOf(Q, i);
+                    for (;;) {
+                        if (q < 0) {
+                            let n = 0;
+                            while (n < chunk.length - i && chunk[chunk.length - 1 - n] === BS) n++;
+                            this.escape = n % 2 === 1;
+                            i = chunk.length;
+                            break;
+                        }
+                        let n = 0;
+                        while (q - 1 - n >= i && chunk[q - 1 - n] === BS) n++;
+                        if (n % 2 === 0) {
+                            i = q - 1; // the loop's increment lands on the closing quote
+                            break;
+                        }
+                        q = chunk.indexOf(Q, q + 1);
+                    }
+                    continue;
+                }
                 if (this.escape) this.escape = false;
                 else if (c === BS) this.escape = true;
                 else if (c === Q) {

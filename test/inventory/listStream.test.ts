@@ -20,7 +20,7 @@ describe("list pages read as a stream of items", function () {
     this.timeout(30_000);
 
     it("cuts items out at any chunk boundary, with strings holding braces, quotes and non-ASCII", () => {
-        const items = [{ metadata: { name: 'a}"]{[', labels: { "k\\\"": "wert ü 雪" } } }, { metadata: { name: "b", items: [1, { x: "]" }] } }];
+        const items = [{ metadata: { name: 'a}"]{[', labels: { "k\\\"": "wert ü 雪" } } }, { metadata: { name: "b", items: [1, { x: "]" }] } }, { metadata: { name: "c", annotations: { a: 'x\\"}'.repeat(50) + "\\", b: '\\\\"' } } }];
         const text = JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { continue: "tok", resourceVersion: "7" }, items, after: { items: [] } });
         for (const chunk of [1, 2, 3, 7, 64, 1 << 16]) {
             const r = scan(text, chunk);
