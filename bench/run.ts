@@ -5,7 +5,7 @@ import * as path from "path";
  * `npm run bench`: every measurement, one after the other so they do not compete for the two cores.
  * `npm run bench -- plan` or `-- snapshot` runs one. BENCH_RUNS sets the number of runs (default 5).
  */
-const BENCHES: Record<string, string> = { plan: "plan.ts", snapshot: "snapshot.ts" };
+const BENCHES: Record<string, string> = { plan: "plan.ts", snapshot: "snapshot.ts", memory: "memory.ts" };
 const chosen = process.argv.slice(2);
 for (const name of chosen) {
     if (!BENCHES[name]) {

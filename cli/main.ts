@@ -1,5 +1,7 @@
 import { isConfigError } from "../config/errors";
-import { UsageError } from "./errors";
+import { systemErrorLine, UsageError } from "./errors";
+import { tolerateClosedOutput } from "./output";
+import { StoreError } from "../inventory/store/types";
 
 const USAGE = `usage: npm run <command> -- [options]
   plan      show every resource a stack would create, offline        (npm run plan -- --help)
@@ -28,7 +30,11 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     },
 };
 
+/** The machine refused an operation the run needs (full disk, read-only file system...). */
+export const EXIT_SYSTEM = 4;
+
 async function main(argv: string[]): Promise<number> {
+    tolerateClosedOutput(process.stdout, process.stderr);
     const [name, ...rest] = argv;
     const load = name ? commands[name] : undefined;
     if (!load) {
@@ -44,9 +50,15 @@ async function main(argv: string[]): Promise<number> {
         return await cmd.run(rest);
     } catch (e) {
         // A user's mistake gets its message alone; anything else is a bug and keeps its trace.
-        if (isConfigError(e) || e instanceof UsageError || (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true) {
+        if (isConfigError(e) || e instanceof UsageError || e instanceof StoreError || (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true) {
             process.stderr.write(`error: ${(e as Error).message}\n`);
             return 2;
+        }
+        // The machine refused (disk full, read-only, permissions): one line, not a trace.
+        const line = systemErrorLine(e);
+        if (line) {
+            process.stderr.write(`error: ${line}\n`);
+            return EXIT_SYSTEM;
         }
         throw e;
     }

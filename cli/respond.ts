@@ -2,7 +2,7 @@ import { parseArgs, stringFlag } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
 import { KubeClient, KubeApiError, KubeTransportError } from "../lib/kube/client";
-import { defaultKubeconfigPath, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
+import { KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { parsePodRef, Refusal, respond, ResponseAction, RESPONSE_ACTIONS } from "../lib/respond";
 import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../components/kubernetes/isolationFacts";
 import { ExecCredentialError } from "../lib/kube/exec";
@@ -38,7 +38,7 @@ export async function respondCommand(argv: string[]): Promise<number> {
 
     let access;
     try {
-        access = loadKubeconfig(stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath()).resolve(stringFlag(args, "context"));
+        access = loadKubeconfigs(kubeconfigFiles(stringFlag(args, "kubeconfig"))).resolve(stringFlag(args, "context"));
     } catch (e) {
         if (e instanceof KubeconfigError) throw new UsageError(e.message);
         throw e;

@@ -1,9 +1,9 @@
 import { EXCLUSION_TAG } from "../components/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
-import { UsageError } from "./errors";
+import { systemErrorLine, UsageError } from "./errors";
 import { writeOut } from "./output";
-import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
+import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
@@ -14,6 +14,7 @@ import { DiscoveredCluster, DiscoveryResult } from "../inventory/discovery/types
 import { Progress } from "./progress";
 
 export const EXIT_CLUSTER_FAILED = 3;
+export const EXIT_STORE_FAILED = 4;
 const CLOUDS = ["aws", "azure", "gcp"] as const;
 
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
@@ -31,7 +32,10 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --retain N         snapshots kept per cluster (default 30)
   --concurrency N    clusters read at once (default 2)
   --timeout S        seconds per API request (default 30)
-  Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
+  --kind-deadline S  seconds to list one kind, all pages (default 600)
+  --cluster-deadline S  seconds to read one cluster (default 1800)
+  Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
+  4 the store failed during the run (disk full...): the run record could not be written.`;
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
     const v = stringFlag(args, name);
@@ -44,10 +48,10 @@ export function openStore(out: string, retain: number): SnapshotStore {
     return out.startsWith("s3://") ? new S3Store(out, retain) : new LocalStore(out, retain);
 }
 
-function loadConfig(file: string, required: boolean): Kubeconfig | undefined {
-    if (!required && !fs.existsSync(file)) return undefined;
+function loadConfig(files: string[], required: boolean): Kubeconfig | undefined {
+    if (!required && !files.some((f) => fs.existsSync(f))) return undefined;
     try {
-        return loadKubeconfig(file);
+        return loadKubeconfigs(files);
     } catch (e) {
         if (e instanceof KubeconfigError) throw new UsageError(e.message);
         throw e;
@@ -146,7 +150,7 @@ async function diffCommand(files: string[]): Promise<number> {
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
     const args = parseArgs(argv, {
-        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "subscription", "project"],
+        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "kind-deadline", "cluster-deadline", "subscription", "project"],
         booleans: ["all-contexts"],
         repeatable: ["cloud", "region"],
     });
@@ -159,10 +163,12 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const retain = positiveInt(args, "retain", 30);
     const concurrency = positiveInt(args, "concurrency", 2);
     const timeoutMs = positiveInt(args, "timeout", 30) * 1000;
+    const kindDeadlineMs = positiveInt(args, "kind-deadline", 600) * 1000;
+    const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800) * 1000;
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
-    const cfg = loadConfig(kubeconfigPath, wantContexts || stringFlag(args, "kubeconfig") !== undefined);
+    const cfg = loadConfig(kubeconfigFiles(stringFlag(args, "kubeconfig")), wantContexts || stringFlag(args, "kubeconfig") !== undefined);
 
     const targets: SnapshotTarget[] = [];
     if (wantContexts) {
@@ -203,6 +209,8 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const results = await runSnapshots(targets, store, {
         concurrency,
         client: { timeoutMs },
+        kindDeadlineMs,
+        clusterDeadlineMs,
         onObjects: (n) => progress.objects(n),
         onClusterDone: (r) => {
             progress.clusterDone();
@@ -229,7 +237,14 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         clusters: all.map(({ diffCounts, ...r }) => ({ ...r, ...(diffCounts ? { diff: diffCounts } : {}) })),
         discoveryFailures,
     };
-    const runFile = await store.writeRun(stampOf(started), record);
+    let runFile: string;
+    try {
+        runFile = await store.writeRun(stampOf(started), record);
+    } catch (e) {
+        // Clusters already published stay published; the missing record is the run's failure.
+        process.stderr.write(`error: the run record could not be written to ${store.location}: ${systemErrorLine(e) ?? (e as Error).message}\n`);
+        return EXIT_STORE_FAILED;
+    }
     const ok = all.filter((r) => r.status === "complete" || r.status === "partial").length;
     await writeOut(`${ok} cluster(s) snapshotted, ${failed} failed, ${excluded.length} excluded; run record ${runFile}\n`);
     if (!targets.length && !excluded.length && !discoveryFailures.length) process.stderr.write("note: no cluster was found to snapshot\n");

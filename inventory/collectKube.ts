@@ -1,8 +1,9 @@
-import { KubeApiError, KubeClient } from "../lib/kube/client";
+import { DeadlineError, DEFAULT_MAX_OBJECT_BYTES, KubeApiError, KubeClient } from "../lib/kube/client";
+import { redactUrl } from "../lib/kube/redact";
 import { FindingsBuilder } from "./findings";
 import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
-import { normalise, objectKey } from "./normalise";
+import { normalise, NormalObject, objectKey } from "./normalise";
 import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
 import { SnapshotIndex } from "./diff";
 
@@ -16,6 +17,10 @@ export interface CollectResult {
 
 const sameTextAsJson = JSON.stringify;
 
+/** Overall limits, so a server that pages forever or trickles pages cannot hold a run. */
+export const DEFAULT_KIND_DEADLINE_MS = 10 * 60_000;
+export const DEFAULT_CLUSTER_DEADLINE_MS = 30 * 60_000;
+
 /**
  * Reads one cluster kind by kind and writes the snapshot document as it goes: each page is
  * normalised and appended, so memory holds one page and the diff index, never the raw lists.
@@ -26,13 +31,15 @@ export async function collectCluster(
     client: KubeClient,
     identity: ClusterIdentity,
     out: BufferedFileWriter,
-    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date } = {},
+    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date; kindDeadlineMs?: number; clusterDeadlineMs?: number; maxObjectBytes?: number } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
+    const clusterMs = opts.clusterDeadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS;
+    const clusterDeadline = Date.now() + clusterMs;
     const startedAt = now().toISOString();
     const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
     const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
-    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify(identity)},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
+    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify({ ...identity, server: redactUrl(identity.server) })},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
 
     const findings = new FindingsBuilder();
     const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
@@ -45,10 +52,14 @@ export async function collectCluster(
         out.write(`${firstKind ? "" : ","}\n${JSON.stringify(spec.kind)}:[`);
         firstKind = false;
         let count = 0;
+        if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped before ${spec.kind})`, "cluster");
+        const deadline = Math.min(clusterDeadline, Date.now() + (opts.kindDeadlineMs ?? DEFAULT_KIND_DEADLINE_MS));
         try {
-            for await (const page of client.listPages<Record<string, unknown>>(listPath(spec), { limit: opts.pageSize ?? 500 })) {
-                for (const raw of page.items) {
-                    const o = normalise(spec.kind, raw);
+            const oversized: string[] = [];
+            // Items are normalised as they stream in: a page's raw objects are never held whole.
+            const map = (raw: Record<string, unknown>) => normalise(spec.kind, raw);
+            for await (const page of client.listPages<NormalObject>(listPath(spec), { limit: opts.pageSize ?? 500, deadline, map, maxObjectBytes: opts.maxObjectBytes })) {
+                for (const o of page.items) {
                     const key = objectKey(o);
                     // After a 410 restart the list starts over: objects already written are skipped.
                     if (index.objects.has(key)) continue;
@@ -58,11 +69,28 @@ export async function collectCluster(
                     findings.add(o);
                     count++;
                 }
+                for (const x of page.oversized ?? []) oversized.push(`${x.bytes} bytes`);
                 opts.onObjects?.(page.items.length);
+            }
+            if (oversized.length) {
+                const message = `${oversized.length} ${spec.kind} object(s) skipped for their size (${oversized.slice(0, 5).join(", ")}${oversized.length > 5 ? ", ..." : ""}; the limit is ${opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES} bytes)`;
+                kinds[spec.kind] = { count, error: { reason: "ObjectTooLarge", message } };
+                index.erroredKinds.add(spec.kind);
+                errors.push({ kind: spec.kind, message });
+                out.write("\n]");
+                continue;
             }
             kinds[spec.kind] = { count };
             if (spec.kind === "ConstraintTemplate") constraintTemplatesServed = true;
         } catch (e) {
+            if (e instanceof DeadlineError) {
+                if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped in ${spec.kind})`, "cluster");
+                kinds[spec.kind] = { count, error: { reason: "DeadlineExceeded", message: e.message } };
+                index.erroredKinds.add(spec.kind);
+                errors.push({ kind: spec.kind, message: e.message });
+                out.write("\n]");
+                continue;
+            }
             if (!(e instanceof KubeApiError) || e.status === 401) throw e;
             if (e.status === 404 && spec.optional) {
                 kinds[spec.kind] = { count: 0, absent: true };

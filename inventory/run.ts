@@ -32,6 +32,9 @@ export interface RunOptions {
     concurrency?: number;
     client?: ClientOptions;
     pageSize?: number;
+    /** Overall deadlines per kind and per cluster (collectKube's defaults when absent). */
+    kindDeadlineMs?: number;
+    clusterDeadlineMs?: number;
     now?: () => Date;
     onObjects?: (n: number) => void;
     onClusterDone?: (r: ClusterRunResult) => void;
@@ -52,7 +55,7 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
         const access = await target.access();
         client = new KubeClient(access, opts.client);
         const writer = new BufferedFileWriter(pending.fd);
-        const result = await collectCluster(client, target.identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now });
+        const result = await collectCluster(client, target.identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, kindDeadlineMs: opts.kindDeadlineMs, clusterDeadlineMs: opts.clusterDeadlineMs });
         writer.sync();
         collectGarbage();
         // The previous snapshot is read before the new one is published, then dropped right after the diff.

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { acquireLock, processAlive } from "./lock";
 import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
 
 function fsyncDir(dir: string): void {
@@ -19,24 +20,52 @@ function fsyncDir(dir: string): void {
 /** Writes a small file atomically: temporary file, fsync, rename, fsync of the directory. */
 export function writeFileAtomic(file: string, text: string): void {
     const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
-    const fd = fs.openSync(tmp, "w", 0o644);
+    const fd = fs.openSync(tmp, "w", FILE_MODE);
     try {
-        fs.writeSync(fd, text);
-        fs.fsyncSync(fd);
-    } finally {
-        fs.closeSync(fd);
+        try {
+            fs.writeSync(fd, text);
+            fs.fsyncSync(fd);
+        } finally {
+            fs.closeSync(fd);
+        }
+        fs.renameSync(tmp, file);
+    } catch (e) {
+        // A full disk must not leave a half-written temporary file behind.
+        fs.rmSync(tmp, { force: true });
+        throw e;
     }
-    fs.renameSync(tmp, file);
     fsyncDir(path.dirname(file));
 }
 
-function alive(pid: number): boolean {
+/** Snapshots name every workload, image and RBAC edge of a cluster: readable by their owner only. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** Creates a directory (and parents) owner-only; an existing one is left as its owner set it. */
+function mkdirPrivate(dir: string): void {
+    fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+}
+
+/** The lock taken while a snapshot is published, the pointer moved and old snapshots removed. */
+export const LOCK_FILE = ".lock";
+
+/** Removes temporary files that runs killed earlier left behind (their process is gone). */
+export function sweepTemporaries(dir: string, pattern = /^\.tmp-.*-(\d+)(?:\.json)?$/): string[] {
+    const removed: string[] = [];
+    let names: string[];
     try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
+        names = fs.readdirSync(dir);
+    } catch {
+        return removed;
     }
+    for (const f of names) {
+        const m = pattern.exec(f);
+        if (m && Number(m[1]) !== process.pid && !processAlive(Number(m[1]))) {
+            fs.rmSync(path.join(dir, f), { force: true });
+            removed.push(f);
+        }
+    }
+    return removed;
 }
 
 /**
@@ -49,10 +78,10 @@ export class LocalStore implements SnapshotStore {
 
     async check(): Promise<void> {
         try {
-            fs.mkdirSync(this.location, { recursive: true });
+            mkdirPrivate(this.location);
             fs.accessSync(this.location, fs.constants.W_OK);
             const probe = path.join(this.location, `.probe-${process.pid}`);
-            fs.writeFileSync(probe, "");
+            fs.writeFileSync(probe, "", { mode: FILE_MODE });
             fs.unlinkSync(probe);
         } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
@@ -66,24 +95,27 @@ export class LocalStore implements SnapshotStore {
 
     async begin(cluster: string, stamp: string): Promise<PendingSnapshot> {
         const dir = this.dir(cluster);
-        fs.mkdirSync(dir, { recursive: true });
-        this.sweep(dir);
+        mkdirPrivate(dir);
+        sweepTemporaries(dir);
         const tempPath = path.join(dir, `.tmp-${stamp}-${process.pid}.json`);
-        return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o644) };
-    }
-
-    /** Removes temporary files that runs killed earlier left behind (their process is gone). */
-    private sweep(dir: string): void {
-        for (const f of fs.readdirSync(dir)) {
-            const m = /^\.tmp-.*-(\d+)(?:\.json)?$/.exec(f);
-            if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) fs.rmSync(path.join(dir, f), { force: true });
-        }
+        return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", FILE_MODE) };
     }
 
     async commit(p: PendingSnapshot): Promise<string> {
         fs.fsyncSync(p.fd);
         fs.closeSync(p.fd);
         const dir = this.dir(p.cluster);
+        // Concurrent runs on one cluster: without the lock, one run's retention could delete the
+        // file another run's pointer is about to name.
+        const release = await acquireLock(path.join(dir, LOCK_FILE));
+        try {
+            return this.publish(p, dir);
+        } finally {
+            release();
+        }
+    }
+
+    private publish(p: PendingSnapshot, dir: string): string {
         let name = `${p.stamp}.json`;
         for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = `${p.stamp}-${i}.json`;
         const final = path.join(dir, name);
@@ -129,7 +161,8 @@ export class LocalStore implements SnapshotStore {
 
     async writeRun(stamp: string, record: unknown): Promise<string> {
         const dir = path.join(this.location, "runs");
-        fs.mkdirSync(dir, { recursive: true });
+        mkdirPrivate(dir);
+        sweepTemporaries(dir);
         const file = path.join(dir, `${stamp}.json`);
         writeFileAtomic(file, JSON.stringify(record, null, 2) + "\n");
         return file;

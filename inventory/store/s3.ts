@@ -2,7 +2,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
+import { sweepTemporaries } from "./local";
 import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+
+/** The local copy of a snapshot on its way to S3: `agentless-snapshot-<cluster>-<stamp>-<pid>.json`. */
+export const S3_TEMP_FILE = /^agentless-snapshot-.*-(\d+)\.json$/;
 
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
     const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
@@ -42,6 +46,8 @@ export class S3Store implements SnapshotStore {
     }
 
     async begin(cluster: string, stamp: string): Promise<PendingSnapshot> {
+        // Uploads of runs killed earlier leave their local copy behind, named with their pid.
+        sweepTemporaries(os.tmpdir(), S3_TEMP_FILE);
         const tempPath = path.join(os.tmpdir(), `agentless-snapshot-${clusterDirName(cluster)}-${stamp}-${process.pid}.json`);
         return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
     }

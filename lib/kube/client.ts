@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
-import { ClusterAccess } from "./kubeconfig";
+import { ClusterAccess, isPlainRemoteHttp } from "./kubeconfig";
 import { ExecCredential, runExecPlugin } from "./exec";
+import { ListScanner, NonObjectItem, OversizedObject, ScannedList } from "./listStream";
 
 /** An answer of the API server that is not a success, after retries. */
 export class KubeApiError extends Error {
@@ -57,13 +58,55 @@ export interface ListOptions {
     fieldSelector?: string;
     /** How many times an expired continue token (410) may restart the list. */
     maxRestarts?: number;
+    /** Epoch milliseconds after which no further page is requested: the list fails with DeadlineError. */
+    deadline?: number;
+    /**
+     * Reads each page as a stream and maps every item as soon as it is cut out of the bytes
+     * (normalisation): memory then holds the mapped page, not the raw one.
+     */
+    map?: (raw: Record<string, unknown>) => unknown;
+    /** With `map`: an item larger than this is skipped and reported in `oversized` (default 8 MiB). */
+    maxObjectBytes?: number;
+}
+
+/** Kubernetes objects are bounded by etcd's request limit (about 1.5 MiB by default); 8 MiB leaves room. */
+export const DEFAULT_MAX_OBJECT_BYTES = 8 << 20;
+
+/** A list or a cluster ran past its overall deadline; `scope` says which. */
+export class DeadlineError extends Error {
+    constructor(message: string, readonly scope: "kind" | "cluster") {
+        super(message);
+        this.name = "DeadlineError";
+    }
+}
+
+/**
+ * Checks that a 200 answer to a list request is a list: a map (not a Status) whose `items` is a
+ * list of maps. Anything else would otherwise read as an empty list and a "complete" kind.
+ */
+export function listItemsOf<T>(body: unknown, path: string): { items: T[]; continueToken?: string } {
+    const what = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : `a ${typeof v}`);
+    const bad = (why: string) => new KubeApiError(200, "BadResponse", `GET ${path} answered 200 with ${why}, not a list`);
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw bad(what(body));
+    const b = body as { kind?: unknown; items?: unknown; metadata?: { continue?: unknown } };
+    if (b.kind === "Status") throw bad("a Status object");
+    if (!Array.isArray(b.items)) throw bad(b.items === undefined ? "a map without items" : `items that are ${what(b.items)}`);
+    const i = b.items.findIndex((x) => typeof x !== "object" || x === null || Array.isArray(x));
+    if (i >= 0) throw bad(`items[${i}] that is ${what(b.items[i])}`);
+    const token = b.metadata?.continue;
+    if (token !== undefined && token !== null && typeof token !== "string") throw bad("a continue token that is not a string");
+    return { items: b.items as T[], continueToken: (token as string | undefined) || undefined };
 }
 
 export interface ListPage<T> {
     items: T[];
     /** True on the first page after a 410 forced the list to start over: items may repeat. */
     restarted: boolean;
+    /** Items skipped for their size (streamed pages only). */
+    oversized?: OversizedObject[];
 }
+
+type RawAnswer = { status: number; headers: http.IncomingHttpHeaders; text: string; scanned?: ScannedList<unknown> };
 
 /** Parses Retry-After (seconds or an HTTP date) into milliseconds, or undefined. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -110,7 +153,7 @@ export class KubeClient {
         if (a.exec) {
             const stale = !this.credential || (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
             if (forceRefresh || stale) {
-                this.credential = await runExecPlugin(a.exec);
+                this.credential = await runExecPlugin(a.exec, undefined, { server: a.server, ca: a.ca, insecureSkipTlsVerify: a.insecureSkipTlsVerify, tlsServerName: a.tlsServerName, config: a.execClusterConfig });
                 this.agent?.destroy();
                 this.agent = undefined;
             }
@@ -146,17 +189,52 @@ export class KubeClient {
         return this.agent;
     }
 
-    private once<T>(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+    private once(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }, scan?: () => ListScanner<unknown>): Promise<RawAnswer> {
         const url = new URL(path, this.base);
         const lib = url.protocol === "https:" ? https : http;
         const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.options.userAgent ?? "agentless-discovery" };
         if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
+        const imp = this.access.impersonate;
+        if (imp?.user) headers["Impersonate-User"] = imp.user;
+        if (imp?.uid) headers["Impersonate-Uid"] = imp.uid;
+        for (const [k, vs] of Object.entries(imp?.extra ?? {})) (headers as Record<string, string | string[]>)[`Impersonate-Extra-${encodeURIComponent(k)}`] = vs;
+        if (imp?.groups) (headers as Record<string, string | string[]>)["Impersonate-Group"] = imp.groups;
         if (body !== undefined) {
             headers["Content-Type"] = contentType ?? "application/json";
             headers["Content-Length"] = String(Buffer.byteLength(body));
         }
-        return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+        return new Promise<RawAnswer>((resolve, reject) => {
             const req = lib.request(url, { method, headers, agent: this.agentFor(cred.cert, cred.key) }, (res) => {
+                const status = res.statusCode ?? 0;
+                if (scan && status >= 200 && status < 300) {
+                    const scanner = scan();
+                    const bad = (e: unknown) => {
+                        const why = e instanceof NonObjectItem ? e.message : `a body that is not JSON (${(e as Error).message})`;
+                        const err = new KubeApiError(status, "BadResponse", `${method} ${url.pathname} answered ${status} with ${why}${e instanceof NonObjectItem ? ", not a list" : ""}`);
+                        reject(err);
+                        req.destroy();
+                    };
+                    let failed = false;
+                    res.on("data", (c: Buffer) => {
+                        if (failed) return;
+                        try {
+                            scanner.write(c);
+                        } catch (e) {
+                            failed = true;
+                            bad(e);
+                        }
+                    });
+                    res.on("end", () => {
+                        if (failed) return;
+                        try {
+                            resolve({ status, headers: res.headers, text: "", scanned: scanner.finish() });
+                        } catch (e) {
+                            bad(e);
+                        }
+                    });
+                    res.on("error", reject);
+                    return;
+                }
                 const chunks: Buffer[] = [];
                 res.on("data", (c: Buffer) => chunks.push(c));
                 res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
@@ -176,14 +254,18 @@ export class KubeClient {
     }
 
     /** One API call with authentication refresh on 401 and bounded retries on 429, 5xx and resets. */
-    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string } = {}): Promise<KubeResponse<T>> {
+    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string; scan?: () => ListScanner<unknown> } = {}): Promise<KubeResponse<T>> {
         const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
         let cred = await this.credentials(false);
+        if (isPlainRemoteHttp(this.access.server) && (cred.token || cred.cert)) {
+            // kubectl refuses this too: anyone on the path could read and replay the credential.
+            throw new KubeTransportError(`refusing to send a ${cred.token ? "bearer token" : "client certificate"} over plain http:// to ${this.base.host}; use an https:// server URL`, "EINSECURE");
+        }
         let refreshed = false;
         for (let attempt = 0; ; attempt++) {
-            let res: { status: number; headers: http.IncomingHttpHeaders; text: string } | undefined;
+            let res: RawAnswer | undefined;
             try {
-                res = await this.once<T>(method, path, body, opts.contentType, cred);
+                res = await this.once(method, path, body, opts.contentType, cred, opts.scan);
             } catch (e) {
                 const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE");
                 if (!retriable || attempt >= this.retry.maxRetries) throw e;
@@ -204,6 +286,7 @@ export class KubeClient {
                 await sleep(delayMs);
                 continue;
             }
+            if (res.scanned) return { status: res.status, body: res.scanned as T };
             let parsed: unknown = undefined;
             try {
                 parsed = res.text ? JSON.parse(res.text) : undefined;
@@ -233,27 +316,43 @@ export class KubeClient {
         let token: string | undefined;
         let restarts = 0;
         let restarted = false;
+        // Tokens seen since the list last started: a server that hands one back again would page forever.
+        let seen = new Set<string>();
         for (;;) {
+            if (opts.deadline !== undefined && Date.now() > opts.deadline) {
+                throw new DeadlineError(`GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`, "kind");
+            }
             const q = new URLSearchParams({ limit: String(limit) });
             if (token) q.set("continue", token);
             if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
             if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
-            let page: { items?: T[]; metadata?: { continue?: string } };
+            let page: { items: T[]; continueToken?: string; oversized?: OversizedObject[] };
             try {
-                page = await this.get(`${path}?${q.toString()}`);
+                const url = `${path}?${q.toString()}`;
+                if (opts.map) {
+                    const map = opts.map;
+                    const max = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+                    const scanned = (await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max) })).body;
+                    page = { ...listItemsOf<T>(scanned.envelope, path), items: scanned.items, oversized: scanned.oversized };
+                } else {
+                    page = listItemsOf<T>(await this.get(url), path);
+                }
             } catch (e) {
                 if (e instanceof KubeApiError && e.status === 410 && token && restarts < maxRestarts) {
                     restarts++;
                     token = undefined;
                     restarted = true;
+                    seen = new Set();
                     continue;
                 }
                 throw e;
             }
-            yield { items: page.items ?? [], restarted };
+            yield { items: page.items, restarted, ...(page.oversized?.length ? { oversized: page.oversized } : {}) };
             restarted = false;
-            token = page.metadata?.continue || undefined;
+            token = page.continueToken;
             if (!token) return;
+            if (seen.has(token)) throw new KubeApiError(200, "EndlessPaging", `GET ${path}: the server returned continue token ${JSON.stringify(token.slice(0, 40))} a second time; the list would never end`);
+            seen.add(token);
         }
     }
 }

@@ -1,5 +1,6 @@
 import { execFile } from "child_process";
 import { ExecConfig } from "./kubeconfig";
+import { safeReason } from "./redact";
 
 export interface ExecCredential {
     token?: string;
@@ -7,6 +8,25 @@ export interface ExecCredential {
     clientKey?: string;
     /** When the credential stops being valid; undefined means "until the server rejects it". */
     expiresAt?: number;
+}
+
+/** What `provideClusterInfo: true` passes to the plug-in about the cluster. */
+export interface ExecClusterInfo {
+    server: string;
+    ca?: string;
+    insecureSkipTlsVerify: boolean;
+    tlsServerName?: string;
+    config?: unknown;
+}
+
+/** ExecCredential `spec.cluster` (client.authentication.k8s.io): field names as client-go writes them. */
+export function execClusterInfo(c: ExecClusterInfo): Record<string, unknown> {
+    const out: Record<string, unknown> = { server: c.server };
+    if (c.tlsServerName) out["tls-server-name"] = c.tlsServerName;
+    if (c.insecureSkipTlsVerify) out["insecure-skip-tls-verify"] = true;
+    if (c.ca) out["certificate-authority-data"] = Buffer.from(c.ca, "utf8").toString("base64");
+    if (c.config !== undefined) out.config = c.config;
+    return out;
 }
 
 /** The plug-in could not be run or gave no usable credential: the cluster fails with this reason. */
@@ -21,15 +41,19 @@ export class ExecCredentialError extends Error {
  * Runs an exec credential plug-in the way kubectl does: KUBERNETES_EXEC_INFO carries the request,
  * stdout carries an ExecCredential whose status holds a token or a client certificate.
  */
-export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000): Promise<ExecCredential> {
+export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000, cluster?: ExecClusterInfo): Promise<ExecCredential> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const e of exec.env) env[e.name] = e.value;
-    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec: { interactive: false } });
+    const spec: Record<string, unknown> = { interactive: false };
+    if (exec.provideClusterInfo && cluster) spec.cluster = execClusterInfo(cluster);
+    env.KUBERNETES_EXEC_INFO = JSON.stringify({ apiVersion: exec.apiVersion, kind: "ExecCredential", spec });
     return new Promise((resolve, reject) => {
         execFile(exec.command, exec.args, { env, timeout: timeoutMs, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
             if (err) {
                 const code = (err as NodeJS.ErrnoException).code;
-                const detail = code === "ENOENT" ? "command not found" : (stderr.trim().split("\n").pop() || err.message);
+                // The plug-in's own output can echo tokens or keys: only a redacted last line is kept.
+                const exit = typeof code === "number" ? ` (exit ${code})` : (err as { killed?: boolean }).killed ? " (timed out)" : "";
+                const detail = code === "ENOENT" ? "command not found" : `${safeReason(stderr) || "no error output"}${exit}`;
                 reject(new ExecCredentialError(`credential plug-in ${exec.command} failed: ${detail}`));
                 return;
             }

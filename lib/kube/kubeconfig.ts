@@ -17,6 +17,16 @@ export interface ExecConfig {
     command: string;
     args: string[];
     env: { name: string; value: string }[];
+    /** `provideClusterInfo: true`: the plug-in gets the cluster (server, CA...) in KUBERNETES_EXEC_INFO. */
+    provideClusterInfo?: boolean;
+}
+
+/** Impersonation the user entry asks for (`as`, `as-groups`, `as-uid`, `as-user-extra`), sent as Impersonate-* headers. */
+export interface Impersonation {
+    user?: string;
+    groups?: string[];
+    uid?: string;
+    extra?: Record<string, string[]>;
 }
 
 /** Everything needed to reach one cluster's API server as one user. Paths are already resolved. */
@@ -35,6 +45,9 @@ export interface ClusterAccess {
     exec?: ExecConfig;
     /** The namespace the context selects (for commands that default to it). */
     namespace?: string;
+    impersonate?: Impersonation;
+    /** The cluster entry's `extensions` value named `client.authentication.k8s.io/exec`, for provideClusterInfo. */
+    execClusterConfig?: unknown;
 }
 
 interface Named<T> {
@@ -49,21 +62,41 @@ export interface Kubeconfig {
     resolve(context?: string): ClusterAccess;
 }
 
-/** The kubeconfig the user means: --kubeconfig, else the first file of $KUBECONFIG, else ~/.kube/config. */
+/** For messages: $KUBECONFIG as given (every file of it), else ~/.kube/config. */
 export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env): string {
-    const fromEnv = env.KUBECONFIG?.split(path.delimiter).find((p) => p.length > 0);
-    return fromEnv ?? path.join(os.homedir(), ".kube", "config");
+    return kubeconfigFiles(undefined, env).join(path.delimiter);
 }
 
-export function loadKubeconfig(file: string): Kubeconfig {
-    let text: string;
+/** The files the user means, as kubectl reads them: --kubeconfig alone, else every file of $KUBECONFIG, else ~/.kube/config. */
+export function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+    if (flag !== undefined) return [flag];
+    const fromEnv = [...new Set((env.KUBECONFIG ?? "").split(path.delimiter).filter((p) => p.length > 0))];
+    return fromEnv.length ? fromEnv : [path.join(os.homedir(), ".kube", "config")];
+}
+
+/**
+ * Loads and merges kubeconfig files the way kubectl merges $KUBECONFIG: the first file that
+ * defines a cluster, user or context name wins; the current-context is the first file's that sets
+ * one; files of the list that do not exist are skipped (one file alone must exist).
+ */
+export function loadKubeconfigs(files: string[]): Kubeconfig {
+    if (files.length === 1) return loadKubeconfig(files[0]);
+    const present = files.filter((f) => fs.existsSync(f));
+    if (!present.length) throw new KubeconfigError(`none of the kubeconfig files of KUBECONFIG exists: ${files.join(", ")}`);
+    return mergeKubeconfigs(present.map((f) => parsedFile(readKubeconfigText(f), f)), files.join(path.delimiter));
+}
+
+function readKubeconfigText(file: string): string {
     try {
-        text = fs.readFileSync(file, "utf8");
+        return fs.readFileSync(file, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         throw new KubeconfigError(code === "ENOENT" ? `kubeconfig ${file} does not exist` : `kubeconfig ${file} cannot be read (${code ?? (e as Error).message})`);
     }
-    return parseKubeconfig(text, file);
+}
+
+export function loadKubeconfig(file: string): Kubeconfig {
+    return parseKubeconfig(readKubeconfigText(file), file);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -90,29 +123,71 @@ function str(v: unknown, where: string, file: string): string | undefined {
     return v;
 }
 
-export function parseKubeconfig(text: string, file: string): Kubeconfig {
+interface ParsedFile {
+    file: string;
+    currentContext?: string;
+    clusters: Named<Record<string, unknown>>[];
+    contexts: Named<Record<string, unknown>>[];
+    users: Named<Record<string, unknown>>[];
+}
+
+interface FromFile<T> extends Named<T> {
+    file: string;
+}
+
+function parsedFile(text: string, file: string): ParsedFile {
     let doc: unknown;
     try {
         doc = parseYaml(text);
     } catch (e) {
         throw new KubeconfigError(`kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
     }
+    // An empty file is an empty kubeconfig, as kubectl reads it.
+    if (doc === null || doc === undefined) doc = {};
     if (!isRecord(doc)) throw new KubeconfigError(`kubeconfig ${file} is not a kubeconfig (expected a map with clusters, contexts and users)`);
-    const clusters = namedList<Record<string, unknown>>(doc, "clusters", "cluster", file);
-    const contexts = namedList<Record<string, unknown>>(doc, "contexts", "context", file);
-    const users = namedList<Record<string, unknown>>(doc, "users", "user", file);
-    const currentContext = str(doc["current-context"], "current-context", file) || undefined;
-    const base = path.dirname(path.resolve(file));
-    const rel = (p: string) => (path.isAbsolute(p) ? p : path.join(base, p));
-    const readPem = (dataKey: string, fileKey: string, m: Record<string, unknown>, where: string): string | undefined => {
-        const data = str(m[dataKey], `${where}.${dataKey}`, file);
+    return {
+        file,
+        clusters: namedList<Record<string, unknown>>(doc, "clusters", "cluster", file),
+        contexts: namedList<Record<string, unknown>>(doc, "contexts", "context", file),
+        users: namedList<Record<string, unknown>>(doc, "users", "user", file),
+        currentContext: str(doc["current-context"], "current-context", file) || undefined,
+    };
+}
+
+export function parseKubeconfig(text: string, file: string): Kubeconfig {
+    return mergeKubeconfigs([parsedFile(text, file)], file);
+}
+
+function firstByName<T>(lists: { file: string; list: Named<T>[] }[]): FromFile<T>[] {
+    const out = new Map<string, FromFile<T>>();
+    for (const { file, list } of lists) for (const e of list) if (!out.has(e.name)) out.set(e.name, { ...e, file });
+    return [...out.values()];
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i;
+
+/** Plain http:// to a host other than this machine's loopback: no credential may travel over it. */
+export function isPlainRemoteHttp(server: string): boolean {
+    const u = new URL(server);
+    return u.protocol === "http:" && !LOOPBACK.test(u.hostname);
+}
+
+function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
+    const file = label;
+    const clusters = firstByName(parsed.map((p) => ({ file: p.file, list: p.clusters })));
+    const contexts = firstByName(parsed.map((p) => ({ file: p.file, list: p.contexts })));
+    const users = firstByName(parsed.map((p) => ({ file: p.file, list: p.users })));
+    const currentContext = parsed.find((p) => p.currentContext)?.currentContext;
+    const readPem = (dataKey: string, fileKey: string, m: Record<string, unknown>, where: string, from: string): string | undefined => {
+        const data = str(m[dataKey], `${where}.${dataKey}`, from);
         if (data) return Buffer.from(data, "base64").toString("utf8");
-        const p = str(m[fileKey], `${where}.${fileKey}`, file);
+        const p = str(m[fileKey], `${where}.${fileKey}`, from);
         if (!p) return undefined;
+        const full = relTo(from, p);
         try {
-            return fs.readFileSync(rel(p), "utf8");
+            return fs.readFileSync(full, "utf8");
         } catch (e) {
-            throw new KubeconfigError(`kubeconfig ${file}: ${where}.${fileKey} ${rel(p)} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            throw new KubeconfigError(`kubeconfig ${from}: ${where}.${fileKey} ${full} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
         }
     };
 
@@ -125,43 +200,84 @@ export function parseKubeconfig(text: string, file: string): Kubeconfig {
             if (!wanted) throw new KubeconfigError(`kubeconfig ${file} has no current-context; name one with --context (known: ${contexts.map((c) => c.name).join(", ") || "none"})`);
             const ctx = contexts.find((c) => c.name === wanted);
             if (!ctx) throw new KubeconfigError(`context ${JSON.stringify(wanted)} is not in kubeconfig ${file}; known contexts: ${contexts.map((c) => c.name).join(", ") || "none"}`);
-            const clusterName = str(ctx.value.cluster, `contexts[${wanted}].cluster`, file);
+            const clusterName = str(ctx.value.cluster, `contexts[${wanted}].cluster`, ctx.file);
             const cluster = clusters.find((c) => c.name === clusterName);
             if (!cluster) throw new KubeconfigError(`context ${JSON.stringify(wanted)} names cluster ${JSON.stringify(clusterName)}, which is not in kubeconfig ${file}`);
-            const userName = str(ctx.value.user, `contexts[${wanted}].user`, file);
+            const userName = str(ctx.value.user, `contexts[${wanted}].user`, ctx.file);
             const user = userName ? users.find((u) => u.name === userName) : undefined;
             if (userName && !user) throw new KubeconfigError(`context ${JSON.stringify(wanted)} names user ${JSON.stringify(userName)}, which is not in kubeconfig ${file}`);
             const cw = `clusters[${cluster.name}].cluster`;
-            const server = str(cluster.value.server, `${cw}.server`, file);
-            if (!server) throw new KubeconfigError(`kubeconfig ${file}: cluster ${JSON.stringify(cluster.name)} has no server`);
-            if (!/^https?:\/\//.test(server)) throw new KubeconfigError(`kubeconfig ${file}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(server)} is not an http(s) URL`);
+            const cf = cluster.file;
+            const server = str(cluster.value.server, `${cw}.server`, cf);
+            if (!server) throw new KubeconfigError(`kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} has no server`);
+            if (!/^https?:\/\//.test(server)) throw new KubeconfigError(`kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(server)} is not an http(s) URL`);
+            if (cluster.value["proxy-url"] !== undefined) {
+                throw new KubeconfigError(`kubeconfig ${cf}: ${cw}.proxy-url is not supported; this tool connects to the API server directly (remove proxy-url, or run where the server is reachable)`);
+            }
             const access: ClusterAccess = {
                 name: wanted,
                 server: server.replace(/\/+$/, ""),
-                ca: readPem("certificate-authority-data", "certificate-authority", cluster.value, cw),
+                ca: readPem("certificate-authority-data", "certificate-authority", cluster.value, cw, cf),
                 insecureSkipTlsVerify: cluster.value["insecure-skip-tls-verify"] === true,
-                tlsServerName: str(cluster.value["tls-server-name"], `${cw}.tls-server-name`, file),
-                namespace: str(ctx.value.namespace, `contexts[${wanted}].namespace`, file),
+                tlsServerName: str(cluster.value["tls-server-name"], `${cw}.tls-server-name`, cf),
+                namespace: str(ctx.value.namespace, `contexts[${wanted}].namespace`, ctx.file),
             };
+            const ext = cluster.value.extensions;
+            if (Array.isArray(ext)) {
+                const e = ext.find((x) => isRecord(x) && x.name === "client.authentication.k8s.io/exec");
+                if (isRecord(e)) access.execClusterConfig = e.extension;
+            }
             if (user) {
                 const uw = `users[${user.name}].user`;
                 const u = user.value;
-                access.clientCert = readPem("client-certificate-data", "client-certificate", u, uw);
-                access.clientKey = readPem("client-key-data", "client-key", u, uw);
-                access.token = str(u.token, `${uw}.token`, file);
-                const tokenFile = str(u.tokenFile, `${uw}.tokenFile`, file);
-                if (tokenFile) access.tokenFile = rel(tokenFile);
-                if (u.exec !== undefined) access.exec = execConfig(u.exec, `${uw}.exec`, file);
+                const uf = user.file;
+                access.clientCert = readPem("client-certificate-data", "client-certificate", u, uw, uf);
+                access.clientKey = readPem("client-key-data", "client-key", u, uw, uf);
+                access.token = str(u.token, `${uw}.token`, uf);
+                const tokenFile = str(u.tokenFile, `${uw}.tokenFile`, uf);
+                if (tokenFile) access.tokenFile = relTo(uf, tokenFile);
+                if (u.exec !== undefined) access.exec = execConfig(u.exec, `${uw}.exec`, uf);
+                const imp = impersonation(u, uw, uf);
+                if (imp) access.impersonate = imp;
                 if (u["auth-provider"] !== undefined && !access.token && !access.exec) {
-                    throw new KubeconfigError(`kubeconfig ${file}: ${uw} uses auth-provider, which Kubernetes removed; use an exec credential plug-in`);
+                    throw new KubeconfigError(`kubeconfig ${uf}: ${uw} uses auth-provider, which Kubernetes removed; use an exec credential plug-in`);
                 }
                 if (u.username !== undefined && !access.token && !access.exec && !access.clientCert) {
-                    throw new KubeconfigError(`kubeconfig ${file}: ${uw} uses basic authentication, which Kubernetes removed; use a token, a client certificate or an exec plug-in`);
+                    throw new KubeconfigError(`kubeconfig ${uf}: ${uw} uses basic authentication, which Kubernetes removed; use a token, a client certificate or an exec plug-in`);
                 }
             }
             return access;
         },
     };
+}
+
+function relTo(file: string, p: string): string {
+    return path.isAbsolute(p) ? p : path.join(path.dirname(path.resolve(file)), p);
+}
+
+function stringList(v: unknown, where: string, file: string): string[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new KubeconfigError(`kubeconfig ${file}: ${where} must be a list of strings`);
+    return v as string[];
+}
+
+function impersonation(u: Record<string, unknown>, uw: string, file: string): Impersonation | undefined {
+    const imp: Impersonation = {};
+    const user = str(u.as, `${uw}.as`, file);
+    if (user) imp.user = user;
+    const groups = stringList(u["as-groups"], `${uw}.as-groups`, file);
+    if (groups?.length) imp.groups = groups;
+    const uid = str(u["as-uid"], `${uw}.as-uid`, file);
+    if (uid) imp.uid = uid;
+    const extra = u["as-user-extra"];
+    if (extra !== undefined && extra !== null) {
+        if (!isRecord(extra)) throw new KubeconfigError(`kubeconfig ${file}: ${uw}.as-user-extra must be a map of lists of strings`);
+        imp.extra = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, stringList(v, `${uw}.as-user-extra.${k}`, file) ?? []]));
+    }
+    if (!Object.keys(imp).length) return undefined;
+    // The API server refuses groups, uid or extras without a user to impersonate.
+    if (!imp.user) throw new KubeconfigError(`kubeconfig ${file}: ${uw} sets ${Object.keys(imp).map((k) => ({ groups: "as-groups", uid: "as-uid", extra: "as-user-extra" })[k]).join(", ")} without "as" (the user to impersonate)`);
+    return imp;
 }
 
 function execConfig(raw: unknown, where: string, file: string): ExecConfig {
@@ -174,10 +290,13 @@ function execConfig(raw: unknown, where: string, file: string): ExecConfig {
     if (!Array.isArray(env) || env.some((e) => !isRecord(e) || typeof e.name !== "string" || typeof e.value !== "string")) {
         throw new KubeconfigError(`kubeconfig ${file}: ${where}.env must be a list of {name, value}`);
     }
+    const provide = raw.provideClusterInfo;
+    if (provide !== undefined && typeof provide !== "boolean") throw new KubeconfigError(`kubeconfig ${file}: ${where}.provideClusterInfo must be true or false`);
     return {
         apiVersion: str(raw.apiVersion, `${where}.apiVersion`, file) ?? "client.authentication.k8s.io/v1beta1",
         command,
         args: args as string[],
         env: env as { name: string; value: string }[],
+        ...(provide ? { provideClusterInfo: true } : {}),
     };
 }

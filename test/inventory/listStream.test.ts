@@ -1,0 +1,66 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { KubeClient } from "../../lib/kube/client";
+import { ListScanner, NonObjectItem } from "../../lib/kube/listStream";
+import { collectCluster } from "../../inventory/collectKube";
+import { BufferedFileWriter } from "../../inventory/jsonWriter";
+import { startKubeApiServer } from "../fixtures/kubeApiServer";
+import { generateCluster } from "../fixtures/clusterGenerator";
+
+function scan(text: string, chunk: number, max = 1 << 20) {
+    const s = new ListScanner((o) => o, max);
+    const buf = Buffer.from(text, "utf8");
+    for (let i = 0; i < buf.length; i += chunk) s.write(buf.subarray(i, i + chunk));
+    return s.finish();
+}
+
+describe("list pages read as a stream of items", function () {
+    this.timeout(30_000);
+
+    it("cuts items out at any chunk boundary, with strings holding braces, quotes and non-ASCII", () => {
+        const items = [{ metadata: { name: 'a}"]{[', labels: { "k\\\"": "wert ü 雪" } } }, { metadata: { name: "b", items: [1, { x: "]" }] } }, { metadata: { name: "c", annotations: { a: 'x\\"}'.repeat(50) + "\\", b: '\\\\"' } } }];
+        const text = JSON.stringify({ kind: "PodList", apiVersion: "v1", metadata: { continue: "tok", resourceVersion: "7" }, items, after: { items: [] } });
+        for (const chunk of [1, 2, 3, 7, 64, 1 << 16]) {
+            const r = scan(text, chunk);
+            assert.deepStrictEqual(r.items, items, `chunk ${chunk}`);
+            assert.deepStrictEqual(r.envelope, { kind: "PodList", apiVersion: "v1", metadata: { continue: "tok", resourceVersion: "7" }, items: [], after: { items: [] } });
+            assert.strictEqual(r.itemsArray, true);
+        }
+        assert.deepStrictEqual(scan('{"items":"x"}', 3).envelope, { items: "x" });
+        assert.strictEqual(scan('{"items":"x"}', 3).itemsArray, false);
+        assert.deepStrictEqual(scan("[1,2,3]", 1).envelope, [1, 2, 3]);
+        assert.throws(() => scan('{"items":[{}, 5]}', 2), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a number");
+    });
+
+    it("skips an object over the size limit without holding it, and names its size", () => {
+        const big = "x".repeat(5000);
+        const text = JSON.stringify({ items: [{ metadata: { name: "a" } }, { metadata: { name: "big", labels: { big } } }, { metadata: { name: "c" } }] });
+        const r = scan(text, 100, 1000);
+        assert.deepStrictEqual(r.items.map((o) => (o as { metadata: { name: string } }).metadata.name), ["a", "c"]);
+        assert.deepStrictEqual(r.oversized, [{ index: 1, bytes: JSON.stringify({ metadata: { name: "big", labels: { big } } }).length }]);
+    });
+
+    it("records a kind with an oversized object as an error, and keeps its other objects", async () => {
+        const state = generateCluster({ pods: 8, nodes: 1 });
+        state.objects.Pod[3].metadata.labels = { ...state.objects.Pod[3].metadata.labels, huge: "y".repeat(300_000) };
+        const server = await startKubeApiServer(state, { lifetimeMs: 20_000 });
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "oversize-")), "s.json");
+        const fd = fs.openSync(file, "w");
+        const client = new KubeClient({ name: "t", server: server.url, insecureSkipTlsVerify: false });
+        try {
+            const r = await collectCluster(client, { name: "t", server: server.url, source: "kubeconfig" }, new BufferedFileWriter(fd), { pageSize: 5, maxObjectBytes: 100_000 });
+            fs.closeSync(fd);
+            const doc = JSON.parse(fs.readFileSync(file, "utf8"));
+            assert.strictEqual(r.status, "partial");
+            assert.strictEqual(doc.kinds.Pod.error.reason, "ObjectTooLarge");
+            assert.match(doc.kinds.Pod.error.message, /^1 Pod object\(s\) skipped for their size \(3\d{5} bytes; the limit is 100000 bytes\)$/);
+            assert.strictEqual(doc.objects.Pod.length, state.objects.Pod.length - 1);
+            assert.ok(!doc.objects.Pod.some((p: { name: string }) => p.name === state.objects.Pod[3].metadata.name));
+        } finally {
+            client.close();
+            await server.close();
+        }
+    });
+});
