@@ -116,6 +116,7 @@ function summaryLine(r: ClusterRunResult): string {
     const kinds = Object.entries(r.counts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
     const lines = [`✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`];
     for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
+    for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
     if (r.diff) lines.push(...renderDiff(r.diff).trimEnd().split("\n").map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)));
     else lines.push("    first snapshot of this cluster");
     if (r.reason) lines.push(`    note: ${r.reason}`);

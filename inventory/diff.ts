@@ -11,6 +11,8 @@ export interface SnapshotIndex {
     objects: Map<string, string>;
     erroredKinds: Set<string>;
     findings: Map<string, Finding>;
+    /** Cluster-finding ids whose evidence was not read: neither opened nor closed. */
+    unknownFindings: Set<string>;
 }
 
 export interface ObjectChange {
@@ -32,8 +34,11 @@ export interface SnapshotDiff {
 export function indexOf(doc: SnapshotDocument): SnapshotIndex {
     const objects = new Map<string, string>();
     for (const list of Object.values(doc.objects)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
-    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([, v]) => v.error).map(([k]) => k));
-    return { objects, erroredKinds, findings: new Map(doc.findings.map((f) => [f.id, f])) };
+    for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
+    const carried = new Set(doc.carried?.kinds ?? []);
+    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([k, v]) => v.error && !carried.has(k)).map(([k]) => k));
+    const findings = new Map([...doc.findings, ...(doc.carriedFindings ?? [])].map((f) => [f.id, f]));
+    return { objects, erroredKinds, findings, unknownFindings: new Set((doc.unknownFindings ?? []).map((u) => u.id)) };
 }
 
 export interface SnapshotHeader {
@@ -53,7 +58,7 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
         const doc = parseSnapshot(text, where);
         return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
     }
-    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map(), unknownFindings: new Set() };
     let header: SnapshotHeader | undefined;
     let sawKinds = false;
     let complete = false;
@@ -77,6 +82,11 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
                 sawKinds = true;
                 const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
                 for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
+            } else if (line.startsWith('"carried":')) {
+                // Written after the kinds line: a carried kind is known, as of the snapshot it came from.
+                for (const k of (JSON.parse(line.slice('"carried":'.length)) as { kinds: string[] }).kinds) index.erroredKinds.delete(k);
+            } else if (line.startsWith('"unknownFindings":')) {
+                for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[]) index.unknownFindings.add(u.id);
             } else if (line.startsWith('"finishedAt":')) {
                 complete = true;
             }
@@ -115,7 +125,7 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
         if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);
     }
     // A finding about a kind that one side could not read is neither opened nor closed.
-    const judged = (f: Finding) => !skipped.has(f.subject.kind);
+    const judged = (f: Finding) => !skipped.has(f.subject.kind) && !before.unknownFindings.has(f.id) && !after.unknownFindings.has(f.id);
     const opened = [...after.findings.values()].filter((f) => judged(f) && !before.findings.has(f.id));
     const closed = [...before.findings.values()].filter((f) => judged(f) && !after.findings.has(f.id));
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,4 +1,4 @@
-import { Finding, Posture } from "./findings";
+import { Finding, Posture, UnknownFinding } from "./findings";
 import { NormalObject } from "./normalise";
 
 /** Version of the snapshot document. A change that breaks readers increments it (README, "Snapshot document"). */
@@ -32,6 +32,15 @@ export interface SnapshotDocument {
     objects: Record<string, NormalObject[]>;
     kinds: Record<string, KindResult>;
     counts: Record<string, number>;
+    /**
+     * For a partial snapshot: the kinds whose objects (`carriedObjects`) and findings
+     * (`carriedFindings`) are copied from the last snapshot that read them (`from`), not read now.
+     */
+    carried?: { from: string; kinds: string[] };
+    carriedObjects?: NormalObject[];
+    carriedFindings?: Finding[];
+    /** Cluster findings neither raised nor cleared: their evidence kind was not read here nor before. */
+    unknownFindings?: UnknownFinding[];
     status: "complete" | "partial";
     posture: Posture;
     findings: Finding[];
