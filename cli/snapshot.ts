@@ -3,6 +3,7 @@ import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
+import { escapeControl } from "../lib/escape";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
@@ -110,8 +111,8 @@ function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): Sn
 }
 
 function summaryLine(r: ClusterRunResult): string {
-    if (r.status === "failed") return `✗ ${r.cluster}: FAILED — ${r.reason}`;
-    if (r.status === "excluded") return `- ${r.cluster}: excluded — ${r.reason}`;
+    if (r.status === "failed") return escapeControl(`✗ ${r.cluster}: FAILED — ${r.reason}`);
+    if (r.status === "excluded") return escapeControl(`- ${r.cluster}: excluded — ${r.reason}`);
     const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
     const kinds = Object.entries(r.counts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
     const lines = [`✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`];
@@ -120,7 +121,8 @@ function summaryLine(r: ClusterRunResult): string {
     if (r.diff) lines.push(...renderDiff(r.diff).trimEnd().split("\n").map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)));
     else lines.push("    first snapshot of this cluster");
     if (r.reason) lines.push(`    note: ${r.reason}`);
-    return lines.join("\n");
+    // Names, paths and server messages come from the cluster: one of them must never make a line of its own.
+    return lines.map(escapeControl).join("\n");
 }
 
 async function diffCommand(files: string[]): Promise<number> {
@@ -140,7 +142,7 @@ async function diffCommand(files: string[]): Promise<number> {
         }
     });
     const header = a.header.cluster.name === b.header.cluster.name ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}` : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
-    await writeOut(`${header}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
+    await writeOut(`${escapeControl(header)}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
     return 0;
 }
 
@@ -219,7 +221,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     });
     progress.clear();
     for (const r of excluded) process.stdout.write(summaryLine(r) + "\n");
-    for (const f of discoveryFailures) process.stdout.write(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}\n`);
+    for (const f of discoveryFailures) process.stdout.write(`${escapeControl(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}`)}\n`);
 
     const all = [...results, ...excluded];
     const failed = all.filter((r) => r.status === "failed").length + discoveryFailures.length;

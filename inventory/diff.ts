@@ -1,3 +1,4 @@
+import { escapeControl } from "../lib/escape";
 import { Finding } from "./findings";
 import { objectKey } from "./normalise";
 import { parseSnapshot, SCHEMA_VERSION, SnapshotDocument, SnapshotFormatError } from "./schema";
@@ -150,7 +151,7 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     const section = <T>(title: string, items: T[], show: (t: T) => string) => {
         if (!items.length) return;
         lines.push(`  ${title}:`);
-        for (const i of items.slice(0, limit)) lines.push(`    ${show(i)}`);
+        for (const i of items.slice(0, limit)) lines.push(`    ${escapeControl(show(i))}`);
         if (items.length > limit) lines.push(`    ... and ${items.length - limit} more`);
     };
     section("added", d.added, (k) => `+ ${k}`);
@@ -158,6 +159,6 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     section("changed", d.changed, (c) => `~ ${c.key} (${c.fields.join(", ")})`);
     section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}`);
     section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}`);
-    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${d.skippedKinds.join(", ")}`);
+    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${escapeControl(d.skippedKinds.join(", "))}`);
     return lines.join("\n") + "\n";
 }

@@ -68,3 +68,29 @@ describe("snapshot: kinds that could not be read", function () {
         assert.deepStrictEqual(rec.unknownFindings!.map((u) => u.rule), ["sensor-absent", "sensor-unhealthy", "isolation-unsupported"]);
     });
 });
+
+describe("snapshot: control characters from the cluster", function () {
+    this.timeout(60_000);
+    let server: FixtureServer;
+    afterEach(() => server?.close());
+
+    it("prints a Role named with a newline and ANSI escapes and a server message with escapes on one line each, escaped", async () => {
+        const state = generateCluster({ pods: 5 });
+        server = await startKubeApiServer(state);
+        const { file } = writeKubeconfig({ shop: { url: server.url } });
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-escape-"));
+        assert.strictEqual((await runCli(["snapshot", "--kubeconfig", file, "--out", out])).code, 0);
+        const evil = "x\n✓ fake: complete, 0 objects\x1b[2K\x1b[32m";
+        state.objects.Role.push({ metadata: { name: evil, namespace: "team-0" }, rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }] });
+        server.faults.push({ path: "/apis/networking.k8s.io/v1/ingresses", status: 403, message: "denied\n✓ other: complete\x1b]0;title\x07" });
+        const r = await runCli(["snapshot", "--kubeconfig", file, "--out", out]);
+        assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, "no control character but the program's own newlines");
+        assert.doesNotMatch(r.stdout, /^✓ (fake|other):/m, "no forged summary line");
+        assert.match(r.stdout, /\+ Role\/team-0\/x\\n✓ fake: complete, 0 objects\\x1b\[2K\\x1b\[32m\n/);
+        assert.match(r.stdout, /Ingress not read: .*denied\\n✓ other: complete\\x1b\]0;title\\x07\n/);
+        // The snapshot itself keeps the exact name.
+        const name = fs.readFileSync(path.join(out, "shop", "latest"), "utf8").trim();
+        const doc = JSON.parse(fs.readFileSync(path.join(out, "shop", name), "utf8")) as SnapshotDocument;
+        assert.ok(doc.objects.Role.some((o) => o.name === evil));
+    });
+});
