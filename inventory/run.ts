@@ -5,7 +5,8 @@ import { UnknownFinding } from "./findings";
 import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
-import { SnapshotStore, stampOf } from "./store/types";
+import { clusterDirName, SnapshotStore, stampOf } from "./store/types";
+import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
 import { collectGarbage } from "../lib/gc";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
@@ -16,6 +17,11 @@ export interface SnapshotTarget {
 
 export interface ClusterRunResult {
     cluster: string;
+    /** The store's folder for the cluster; `source`, `server`, `context` and `cloudId` say which cluster it is. */
+    key?: string;
+    server?: string;
+    context?: string;
+    cloudId?: string;
     source: ClusterIdentity["source"];
     status: "complete" | "partial" | "failed" | "excluded";
     reason?: string;
@@ -45,12 +51,27 @@ function failureReason(e: unknown): string {
     return (e as Error).message ?? String(e);
 }
 
+/**
+ * Before cluster keys, a cluster was filed under its bare name: that folder's latest snapshot is
+ * this cluster's previous one only if its recorded identity is exactly this cluster's.
+ */
+async function legacyLatest(store: SnapshotStore, identity: ClusterIdentity): Promise<{ location: string; text: string } | undefined> {
+    if (STORE_RESERVED_NAMES.includes(clusterDirName(identity.name))) return undefined;
+    try {
+        const old = await store.readLatest(identity.name);
+        return old && sameCluster(indexFromText(old.text, old.location).header.cluster, identity) ? old : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** Snapshots one cluster into the store and diffs it against that cluster's previous snapshot. */
 export async function snapshotCluster(target: SnapshotTarget, store: SnapshotStore, opts: RunOptions = {}): Promise<ClusterRunResult> {
-    const name = target.identity.name;
-    const base: ClusterRunResult = { cluster: name, source: target.identity.source, status: "failed" };
+    const key = clusterKey(target.identity);
+    const identity = { ...target.identity, key };
+    const base: ClusterRunResult = { cluster: identity.name, key, source: identity.source, server: identity.server, ...(identity.context ? { context: identity.context } : {}), ...(typeof identity.cloud?.id === "string" ? { cloudId: identity.cloud.id } : {}), status: "failed" };
     let client: KubeClient | undefined;
-    const pending = await store.begin(name, stampOf((opts.now ?? (() => new Date()))()));
+    const pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
     try {
         const access = await target.access();
         client = new KubeClient(access, opts.client);
@@ -61,7 +82,7 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
         let previousIndex: SnapshotIndex | undefined;
         const loadPrevious = async () => {
             if (previous === null) {
-                previous = await store.readLatest(name);
+                previous = (await store.readLatest(key)) ?? (await legacyLatest(store, target.identity));
                 if (previous) {
                     try {
                         previousIndex = indexFromText(previous.text, previous.location).index;
@@ -81,7 +102,7 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
             const knownFindingIds = unknownIds.filter((id) => !prev.unknownFindings.has(id));
             return { from: previous.location, kinds, objects, findings, knownFindingIds };
         };
-        const result = await collectCluster(client, target.identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, carry });
+        const result = await collectCluster(client, identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, carry });
         writer.sync();
         collectGarbage();
         await loadPrevious();

@@ -5,8 +5,10 @@ import { NormalObject } from "./normalise";
 export const SCHEMA_VERSION = 1;
 
 export interface ClusterIdentity {
-    /** The name the store files it under: the kubeconfig context or the discovered cluster's name. */
+    /** The kubeconfig context or the discovered cluster's name (the store files it under `key`). */
     name: string;
+    /** The store's folder for the cluster (inventory/clusterKey.ts); set by the run. */
+    key?: string;
     server: string;
     source: "kubeconfig" | "aws" | "azure" | "gcp";
     context?: string;

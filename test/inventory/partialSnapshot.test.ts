@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runCli } from "../helpers/cli";
+import { contextDir } from "../helpers/storeDir";
 import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
@@ -14,8 +15,8 @@ function runRecord(out: string): { clusters: { cluster: string; status: string; 
 }
 
 function latestDoc(out: string, dir: string): SnapshotDocument {
-    const name = fs.readFileSync(path.join(out, dir, "latest"), "utf8").trim();
-    return JSON.parse(fs.readFileSync(path.join(out, dir, name), "utf8"));
+    const name = fs.readFileSync(path.join(out, contextDir(out, dir), "latest"), "utf8").trim();
+    return JSON.parse(fs.readFileSync(path.join(out, contextDir(out, dir), name), "utf8"));
 }
 
 describe("snapshot: kinds that could not be read", function () {
@@ -89,8 +90,7 @@ describe("snapshot: control characters from the cluster", function () {
         assert.match(r.stdout, /\+ Role\/team-0\/x\\n✓ fake: complete, 0 objects\\x1b\[2K\\x1b\[32m\n/);
         assert.match(r.stdout, /Ingress not read: .*denied\\n✓ other: complete\\x1b\]0;title\\x07\n/);
         // The snapshot itself keeps the exact name.
-        const name = fs.readFileSync(path.join(out, "shop", "latest"), "utf8").trim();
-        const doc = JSON.parse(fs.readFileSync(path.join(out, "shop", name), "utf8")) as SnapshotDocument;
+        const doc = latestDoc(out, "shop");
         assert.ok(doc.objects.Role.some((o) => o.name === evil));
     });
 });
