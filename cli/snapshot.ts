@@ -4,6 +4,7 @@ import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
+import { awsRegionProblem } from "../inventory/discovery/awsRegion";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, loadKubeconfig } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
@@ -34,12 +35,15 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --timeout S        seconds per API request (default 30)
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
 
-function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = stringFlag(args, name);
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number of at least 1`);
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number from 1 to ${max}`);
     return Number(v);
 }
+
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); beyond that a timer fires at once. One day is plenty for one request. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
 
 export function openStore(out: string, retain: number): SnapshotStore {
     return out.startsWith("s3://") ? new S3Store(out, retain) : new LocalStore(out, retain);
@@ -71,6 +75,10 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
         if (cloud === "aws") {
             const regions = args.multi.region ?? [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((x): x is string => Boolean(x));
             if (!regions.length) throw new UsageError("--cloud aws needs at least one --region (or AWS_REGION)");
+            for (const region of regions) {
+                const problem = awsRegionProblem(region);
+                if (problem) throw new UsageError(problem);
+            }
             const { discoverEks } = await import("../inventory/discovery/eks");
             r = await discoverEks(regions);
         } else if (cloud === "azure") {
@@ -161,7 +169,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     if (context && allContexts) throw new UsageError("--context and --all-contexts exclude each other");
     const retain = positiveInt(args, "retain", 30);
     const concurrency = positiveInt(args, "concurrency", 2);
-    const timeoutMs = positiveInt(args, "timeout", 30) * 1000;
+    const timeoutMs = positiveInt(args, "timeout", 30, MAX_TIMEOUT_SECONDS) * 1000;
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;

@@ -46,7 +46,10 @@ export async function collectCluster(
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
     const startedAt = now().toISOString();
-    const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
+    const version = await client.get<SnapshotDocument["serverVersion"] | null>("/version");
+    if (typeof version !== "object" || version === null || Array.isArray(version)) {
+        throw new Error(`GET /version answered ${JSON.stringify(version)?.slice(0, 80)}, not a version object; is ${identity.server} a Kubernetes API server?`);
+    }
     const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
     out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify(identity)},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
 
