@@ -32,7 +32,7 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --out DIR          store: a directory (default ./snapshots) or s3://BUCKET[/PREFIX]
   --retain N         snapshots kept per cluster (default 30)
   --concurrency N    clusters read at once (default 2)
-  --timeout S        seconds per API request (default 30)
+  --timeout S        seconds per API request, 1 to 86400 (default 30)
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed.`;
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
