@@ -55,4 +55,24 @@ describe("clusterKey", () => {
             await Promise.all([a.close(), b.close()]);
         }
     });
+
+    it("takes a snapshot filed under the old bare-name folder as the previous one only when its identity matches", async function () {
+        this.timeout(60_000);
+        const a = await startKubeApiServer(generateCluster({ pods: 3 }));
+        const b = await startKubeApiServer(generateCluster({ pods: 3 }));
+        try {
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-legacy-"));
+            const first = writeKubeconfig({ shop: { url: a.url } }).file;
+            assert.strictEqual((await runCli(["snapshot", "--kubeconfig", first, "--out", out])).code, 0);
+            const [keyDir] = fs.readdirSync(out).filter((d) => d.startsWith("kube-"));
+            fs.renameSync(path.join(out, keyDir), path.join(out, "shop"));
+            const again = await runCli(["snapshot", "--kubeconfig", first, "--out", out]);
+            assert.match(again.stdout, new RegExp(`since ${path.join(out, "shop").replace(/[.\\/]/g, "\\$&")}/[^:]+\\.json: objects: \\+0 added`));
+            const other = writeKubeconfig({ shop: { url: b.url } }).file;
+            const elsewhere = await runCli(["snapshot", "--kubeconfig", other, "--out", out]);
+            assert.match(elsewhere.stdout, /first snapshot of this cluster/, "a context of the same name on another server is another cluster");
+        } finally {
+            await Promise.all([a.close(), b.close()]);
+        }
+    });
 });
