@@ -34,11 +34,12 @@ export interface SnapshotDiff {
 
 export function indexOf(doc: SnapshotDocument): SnapshotIndex {
     const objects = new Map<string, string>();
-    for (const list of Object.values(doc.objects)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
-    for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
+    // A carried kind stands as the last snapshot that read it saw it, not as the pages read before the error.
     const carried = new Set(doc.carried?.kinds ?? []);
+    for (const [kind, list] of Object.entries(doc.objects)) if (!carried.has(kind)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
+    for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
     const erroredKinds = new Set(Object.entries(doc.kinds).filter(([k, v]) => v.error && !carried.has(k)).map(([k]) => k));
-    const findings = new Map([...doc.findings, ...(doc.carriedFindings ?? [])].map((f) => [f.id, f]));
+    const findings = new Map([...doc.findings.filter((f) => !carried.has(f.subject.kind)), ...(doc.carriedFindings ?? [])].map((f) => [f.id, f]));
     return { objects, erroredKinds, findings, unknownFindings: new Set((doc.unknownFindings ?? []).map((u) => u.id)) };
 }
 
@@ -63,6 +64,8 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
     let header: SnapshotHeader | undefined;
     let sawKinds = false;
     let complete = false;
+    const carried = new Set<string>();
+    let inFindings = false;
     try {
         for (let start = 0; start < text.length; ) {
             let end = text.indexOf("\n", start);
@@ -78,14 +81,22 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
                 index.objects.set(objectKey(o), line);
             } else if (line.startsWith('{"id":')) {
                 const f = JSON.parse(line) as Finding;
-                index.findings.set(f.id, f);
+                if (!(inFindings && carried.has(f.subject.kind))) index.findings.set(f.id, f);
+            } else if (line.startsWith('"findings":[')) {
+                inFindings = true;
             } else if (line.startsWith('"kinds":')) {
                 sawKinds = true;
                 const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
                 for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
             } else if (line.startsWith('"carried":')) {
                 // Written after the kinds line: a carried kind is known, as of the snapshot it came from.
-                for (const k of (JSON.parse(line.slice('"carried":'.length)) as { kinds: string[] }).kinds) index.erroredKinds.delete(k);
+                // The objects section is behind, the carried objects and all findings ahead: a carried kind
+                // stands as the last snapshot that read it saw it, not as the pages read before the error.
+                for (const k of (JSON.parse(line.slice('"carried":'.length)) as { kinds: string[] }).kinds) {
+                    index.erroredKinds.delete(k);
+                    carried.add(k);
+                }
+                for (const key of [...index.objects.keys()]) if (carried.has(key.slice(0, key.indexOf("/")))) index.objects.delete(key);
             } else if (line.startsWith('"unknownFindings":')) {
                 for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[]) index.unknownFindings.add(u.id);
             } else if (line.startsWith('"finishedAt":')) {

@@ -52,6 +52,26 @@ describe("snapshot faults", function () {
         assert.strictEqual(starts, 4, "the first listing and 3 restarts");
     });
 
+    it("after a kind failed midway, compares it with the last full read, not with the pages read before the error", async () => {
+        server = await startKubeApiServer(generateCluster({ pods: 30 }));
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-midway-"));
+        const store = new LocalStore(out, 5);
+        const target = { identity: { name: "c", server: server.url, source: "kubeconfig" as const, context: "c" }, access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }) };
+        const run = async () => (await runSnapshots([target], store, { pageSize: 10, client: { retry: FAST } }))[0];
+        assert.strictEqual((await run()).status, "complete");
+        const template = server.state.objects.Pod.find((p) => p.metadata.namespace === "team-0")!;
+        server.state.objects.Pod.unshift({ ...template, metadata: { ...template.metadata, name: "new-pod", uid: "new-pod-uid" } });
+        const forbidden = { path: "/api/v1/pods", withContinue: true, status: 403 };
+        server.faults.push(forbidden);
+        const partial = await run();
+        assert.strictEqual(partial.status, "partial");
+        const partialDoc = JSON.parse(fs.readFileSync(partial.snapshot!, "utf8")) as SnapshotDocument;
+        assert.ok(partialDoc.objects.Pod.some((p) => p.name === "new-pod"), "the first page, read before the 403, holds the new pod");
+        server.faults.splice(server.faults.indexOf(forbidden), 1);
+        const full = await run();
+        assert.deepStrictEqual(full.diff!.added, ["Pod/team-0/new-pod"]);
+    });
+
     it("retries a page that timed out", async () => {
         server = await startKubeApiServer(generateCluster({ pods: 30 }));
         server.faults.push({ path: "/api/v1/pods", withContinue: true, delayMs: 1_000, times: 1 });
