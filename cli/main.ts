@@ -1,3 +1,4 @@
+import { escapeControl } from "../lib/escape";
 import { isConfigError } from "../config/errors";
 import { systemErrorLine, UsageError } from "./errors";
 import { tolerateClosedOutput } from "./output";
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (e) {
         // A user's mistake gets its message alone; anything else is a bug and keeps its trace.
         if (isConfigError(e) || e instanceof UsageError || e instanceof StoreError || (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true) {
-            process.stderr.write(`error: ${(e as Error).message}\n`);
+            process.stderr.write(`error: ${escapeControl((e as Error).message)}\n`);
             return 2;
         }
         // The machine refused (disk full, read-only, permissions): one line, not a trace.

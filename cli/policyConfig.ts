@@ -12,6 +12,9 @@ export function readPolicyConfig(file: string | undefined): PolicyConfig | undef
     } catch (e) {
         throw new UsageError(`--policy-config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`);
     }
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new UsageError(`--policy-config ${file}: holds ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}`);
+    }
     try {
         withEnforcement(RULES, config);
     } catch (e) {

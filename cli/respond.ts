@@ -1,6 +1,7 @@
 import { parseArgs, stringFlag } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
+import { escapeControl } from "../lib/escape";
 import { KubeClient, KubeApiError, KubeTransportError } from "../lib/kube/client";
 import { KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { parsePodRef, Refusal, respond, ResponseAction, RESPONSE_ACTIONS } from "../lib/respond";
@@ -46,11 +47,11 @@ export async function respondCommand(argv: string[]): Promise<number> {
     const client = new KubeClient(access, { timeoutMs: 30_000 });
     try {
         const lines = await respond(client, action as ResponseAction, ref, label, stringFlag(args, "policy") ?? QUARANTINE_POLICY_NAME);
-        await writeOut(lines.map((l) => `${l}\n`).join(""));
+        await writeOut(lines.map((l) => `${escapeControl(l)}\n`).join(""));
         return 0;
     } catch (e) {
         if (e instanceof Refusal || e instanceof KubeApiError || e instanceof KubeTransportError || e instanceof ExecCredentialError) {
-            process.stderr.write(`${e instanceof Refusal ? "refused" : "error"}: ${e.message}\n`);
+            process.stderr.write(`${e instanceof Refusal ? "refused" : "error"}: ${escapeControl(e.message)}\n`);
             return 1;
         }
         throw e;

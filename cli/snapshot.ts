@@ -3,6 +3,8 @@ import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { systemErrorLine, UsageError } from "./errors";
 import { writeOut } from "./output";
+import { escapeControl } from "../lib/escape";
+import { awsRegionProblem } from "../inventory/discovery/awsRegion";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
@@ -31,18 +33,21 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --out DIR          store: a directory (default ./snapshots) or s3://BUCKET[/PREFIX]
   --retain N         snapshots kept per cluster (default 30)
   --concurrency N    clusters read at once (default 2)
-  --timeout S        seconds per API request (default 30)
-  --kind-deadline S  seconds to list one kind, all pages (default 600)
-  --cluster-deadline S  seconds to read one cluster (default 1800)
+  --timeout S        seconds per API request, 1 to 86400 (default 30)
+  --kind-deadline S  seconds to list one kind, all pages, 1 to 86400 (default 600)
+  --cluster-deadline S  seconds to read one cluster, 1 to 86400 (default 1800)
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
   4 the store failed during the run (disk full...): the run record could not be written.`;
 
-function positiveInt(args: ParsedArgs, name: string, fallback: number): number {
+function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = stringFlag(args, name);
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number of at least 1`);
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number from 1 to ${max}`);
     return Number(v);
 }
+
+/** Node's timers hold at most 2^31-1 ms (about 24.8 days); beyond that a timer fires at once. One day is plenty for one request. */
+export const MAX_TIMEOUT_SECONDS = 86_400;
 
 export function openStore(out: string, retain: number): SnapshotStore {
     return out.startsWith("s3://") ? new S3Store(out, retain) : new LocalStore(out, retain);
@@ -74,6 +79,10 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
         if (cloud === "aws") {
             const regions = args.multi.region ?? [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((x): x is string => Boolean(x));
             if (!regions.length) throw new UsageError("--cloud aws needs at least one --region (or AWS_REGION)");
+            for (const region of regions) {
+                const problem = awsRegionProblem(region);
+                if (problem) throw new UsageError(problem);
+            }
             const { discoverEks } = await import("../inventory/discovery/eks");
             r = await discoverEks(regions);
         } else if (cloud === "azure") {
@@ -114,16 +123,18 @@ function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): Sn
 }
 
 function summaryLine(r: ClusterRunResult): string {
-    if (r.status === "failed") return `✗ ${r.cluster}: FAILED — ${r.reason}`;
-    if (r.status === "excluded") return `- ${r.cluster}: excluded — ${r.reason}`;
+    if (r.status === "failed") return escapeControl(`✗ ${r.cluster}: FAILED — ${r.reason}`);
+    if (r.status === "excluded") return escapeControl(`- ${r.cluster}: excluded — ${r.reason}`);
     const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
     const kinds = Object.entries(r.counts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
     const lines = [`✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`];
     for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
+    for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
     if (r.diff) lines.push(...renderDiff(r.diff).trimEnd().split("\n").map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)));
     else lines.push("    first snapshot of this cluster");
     if (r.reason) lines.push(`    note: ${r.reason}`);
-    return lines.join("\n");
+    // Names, paths and server messages come from the cluster: one of them must never make a line of its own.
+    return lines.map(escapeControl).join("\n");
 }
 
 async function diffCommand(files: string[]): Promise<number> {
@@ -143,7 +154,7 @@ async function diffCommand(files: string[]): Promise<number> {
         }
     });
     const header = a.header.cluster.name === b.header.cluster.name ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}` : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
-    await writeOut(`${header}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
+    await writeOut(`${escapeControl(header)}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
     return 0;
 }
 
@@ -162,9 +173,9 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     if (context && allContexts) throw new UsageError("--context and --all-contexts exclude each other");
     const retain = positiveInt(args, "retain", 30);
     const concurrency = positiveInt(args, "concurrency", 2);
-    const timeoutMs = positiveInt(args, "timeout", 30) * 1000;
-    const kindDeadlineMs = positiveInt(args, "kind-deadline", 600) * 1000;
-    const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800) * 1000;
+    const timeoutMs = positiveInt(args, "timeout", 30, MAX_TIMEOUT_SECONDS) * 1000;
+    const kindDeadlineMs = positiveInt(args, "kind-deadline", 600, MAX_TIMEOUT_SECONDS) * 1000;
+    const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800, MAX_TIMEOUT_SECONDS) * 1000;
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
@@ -226,7 +237,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     });
     progress.clear();
     for (const r of excluded) process.stdout.write(summaryLine(r) + "\n");
-    for (const f of discoveryFailures) process.stdout.write(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}\n`);
+    for (const f of discoveryFailures) process.stdout.write(`${escapeControl(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}`)}\n`);
 
     const all = [...results, ...excluded];
     const failed = all.filter((r) => r.status === "failed").length + discoveryFailures.length;

@@ -1,14 +1,30 @@
 import { DeadlineError, DEFAULT_MAX_OBJECT_BYTES, KubeApiError, KubeClient } from "../lib/kube/client";
 import { redactUrl } from "../lib/kube/redact";
-import { FindingsBuilder } from "./findings";
+import { Finding, FindingsBuilder, UnknownFinding } from "./findings";
 import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
 import { normalise, NormalObject, objectKey } from "./normalise";
 import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
 import { SnapshotIndex } from "./diff";
 
+/**
+ * What the last snapshot knew of the kinds and cluster findings this run could not read: a partial
+ * snapshot carries it forward, so the next run compares each kind against the last snapshot in which
+ * that kind was read.
+ */
+export interface CarriedState {
+    from: string;
+    /** Kinds whose objects (canonical text) are carried. */
+    kinds: string[];
+    objects: string[];
+    findings: Finding[];
+    /** Unknown cluster-finding ids the previous snapshot knew the state of (present or not). */
+    knownFindingIds: string[];
+}
+
 export interface CollectResult {
     index: SnapshotIndex;
+    unknownFindings: UnknownFinding[];
     counts: Record<string, number>;
     status: SnapshotDocument["status"];
     findings: number;
@@ -31,18 +47,29 @@ export async function collectCluster(
     client: KubeClient,
     identity: ClusterIdentity,
     out: BufferedFileWriter,
-    opts: { pageSize?: number; onObjects?: (n: number) => void; now?: () => Date; kindDeadlineMs?: number; clusterDeadlineMs?: number; maxObjectBytes?: number } = {},
+    opts: {
+        pageSize?: number;
+        onObjects?: (n: number) => void;
+        now?: () => Date;
+        kindDeadlineMs?: number;
+        clusterDeadlineMs?: number;
+        maxObjectBytes?: number;
+        carry?: (unreadKinds: string[], unknownIds: string[]) => Promise<CarriedState | undefined>;
+    } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
     const clusterMs = opts.clusterDeadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS;
     const clusterDeadline = Date.now() + clusterMs;
     const startedAt = now().toISOString();
-    const version = await client.get<SnapshotDocument["serverVersion"]>("/version");
+    const version = await client.get<SnapshotDocument["serverVersion"] | null>("/version");
+    if (typeof version !== "object" || version === null || Array.isArray(version)) {
+        throw new Error(`GET /version answered ${JSON.stringify(version)?.slice(0, 80)}, not a version object; is ${identity.server} a Kubernetes API server?`);
+    }
     const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
     out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify({ ...identity, server: redactUrl(identity.server) })},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
 
     const findings = new FindingsBuilder();
-    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map(), unknownFindings: new Set() };
     const kinds: Record<string, KindResult> = {};
     const errors: CollectResult["errors"] = [];
     let firstKind = true;
@@ -103,10 +130,15 @@ export async function collectCluster(
         out.write("\n]");
     }
     const counts = Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, v.count]));
-    const { findings: list, posture } = findings.finish(serverVersion, constraintTemplatesServed);
+    const { findings: list, posture, unknown } = findings.finish(serverVersion, constraintTemplatesServed, index.erroredKinds);
     for (const f of list) index.findings.set(f.id, f);
+    for (const u of unknown) index.unknownFindings.add(u.id);
     const status = errors.length ? "partial" : "complete";
-    out.write(`},\n"kinds":${JSON.stringify(kinds)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`);
+    const carried = index.erroredKinds.size || unknown.length ? await opts.carry?.([...index.erroredKinds], unknown.map((u) => u.id)) : undefined;
+    // Unknown now and unknown in the last snapshot too: the next run must not judge these either.
+    const stillUnknown = unknown.filter((u) => !carried?.knownFindingIds.includes(u.id));
+    const carriedHead = carried ? `"carried":${JSON.stringify({ from: carried.from, kinds: carried.kinds })},\n"carriedObjects":[${carried.objects.map((t) => "\n" + t).join(",")}\n],\n"carriedFindings":[${carried.findings.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n` : "";
+    out.write(`},\n"kinds":${JSON.stringify(kinds)},\n${carriedHead}"unknownFindings":${JSON.stringify(stillUnknown)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`);
     out.flush();
-    return { index, counts, status, findings: list.length, errors };
+    return { index, unknownFindings: unknown, counts, status, findings: list.length, errors };
 }

@@ -1,3 +1,4 @@
+import { escapeControl } from "../lib/escape";
 import { Finding } from "./findings";
 import { objectKey } from "./normalise";
 import { parseSnapshot, SCHEMA_VERSION, SnapshotDocument, SnapshotFormatError } from "./schema";
@@ -11,6 +12,8 @@ export interface SnapshotIndex {
     objects: Map<string, string>;
     erroredKinds: Set<string>;
     findings: Map<string, Finding>;
+    /** Cluster-finding ids whose evidence was not read: neither opened nor closed. */
+    unknownFindings: Set<string>;
 }
 
 export interface ObjectChange {
@@ -31,9 +34,13 @@ export interface SnapshotDiff {
 
 export function indexOf(doc: SnapshotDocument): SnapshotIndex {
     const objects = new Map<string, string>();
-    for (const list of Object.values(doc.objects)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
-    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([, v]) => v.error).map(([k]) => k));
-    return { objects, erroredKinds, findings: new Map(doc.findings.map((f) => [f.id, f])) };
+    // A carried kind stands as the last snapshot that read it saw it, not as the pages read before the error.
+    const carried = new Set(doc.carried?.kinds ?? []);
+    for (const [kind, list] of Object.entries(doc.objects)) if (!carried.has(kind)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
+    for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
+    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([k, v]) => v.error && !carried.has(k)).map(([k]) => k));
+    const findings = new Map([...doc.findings.filter((f) => !carried.has(f.subject.kind)), ...(doc.carriedFindings ?? [])].map((f) => [f.id, f]));
+    return { objects, erroredKinds, findings, unknownFindings: new Set((doc.unknownFindings ?? []).map((u) => u.id)) };
 }
 
 export interface SnapshotHeader {
@@ -53,10 +60,12 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
         const doc = parseSnapshot(text, where);
         return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
     }
-    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map() };
+    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map(), unknownFindings: new Set() };
     let header: SnapshotHeader | undefined;
     let sawKinds = false;
     let complete = false;
+    const carried = new Set<string>();
+    let inFindings = false;
     try {
         for (let start = 0; start < text.length; ) {
             let end = text.indexOf("\n", start);
@@ -72,11 +81,24 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
                 index.objects.set(objectKey(o), line);
             } else if (line.startsWith('{"id":')) {
                 const f = JSON.parse(line) as Finding;
-                index.findings.set(f.id, f);
+                if (!(inFindings && carried.has(f.subject.kind))) index.findings.set(f.id, f);
+            } else if (line.startsWith('"findings":[')) {
+                inFindings = true;
             } else if (line.startsWith('"kinds":')) {
                 sawKinds = true;
                 const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
                 for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
+            } else if (line.startsWith('"carried":')) {
+                // Written after the kinds line: a carried kind is known, as of the snapshot it came from.
+                // The objects section is behind, the carried objects and all findings ahead: a carried kind
+                // stands as the last snapshot that read it saw it, not as the pages read before the error.
+                for (const k of (JSON.parse(line.slice('"carried":'.length)) as { kinds: string[] }).kinds) {
+                    index.erroredKinds.delete(k);
+                    carried.add(k);
+                }
+                for (const key of [...index.objects.keys()]) if (carried.has(key.slice(0, key.indexOf("/")))) index.objects.delete(key);
+            } else if (line.startsWith('"unknownFindings":')) {
+                for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[]) index.unknownFindings.add(u.id);
             } else if (line.startsWith('"finishedAt":')) {
                 complete = true;
             }
@@ -115,7 +137,7 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
         if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);
     }
     // A finding about a kind that one side could not read is neither opened nor closed.
-    const judged = (f: Finding) => !skipped.has(f.subject.kind);
+    const judged = (f: Finding) => !skipped.has(f.subject.kind) && !before.unknownFindings.has(f.id) && !after.unknownFindings.has(f.id);
     const opened = [...after.findings.values()].filter((f) => judged(f) && !before.findings.has(f.id));
     const closed = [...before.findings.values()].filter((f) => judged(f) && !after.findings.has(f.id));
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -140,7 +162,7 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     const section = <T>(title: string, items: T[], show: (t: T) => string) => {
         if (!items.length) return;
         lines.push(`  ${title}:`);
-        for (const i of items.slice(0, limit)) lines.push(`    ${show(i)}`);
+        for (const i of items.slice(0, limit)) lines.push(`    ${escapeControl(show(i))}`);
         if (items.length > limit) lines.push(`    ... and ${items.length - limit} more`);
     };
     section("added", d.added, (k) => `+ ${k}`);
@@ -148,6 +170,6 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     section("changed", d.changed, (c) => `~ ${c.key} (${c.fields.join(", ")})`);
     section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}`);
     section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}`);
-    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${d.skippedKinds.join(", ")}`);
+    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${escapeControl(d.skippedKinds.join(", "))}`);
     return lines.join("\n") + "\n";
 }

@@ -29,6 +29,13 @@ export interface Finding {
     message: string;
 }
 
+/** A cluster finding that could be neither raised nor cleared because its evidence was not read. */
+export interface UnknownFinding {
+    id: string;
+    rule: FindingRule;
+    reason: string;
+}
+
 export interface Posture {
     sensor: SensorHealth;
     gatekeeper: { present: boolean; constraintTemplates: number };
@@ -133,18 +140,31 @@ export class FindingsBuilder {
         }
     }
 
-    /** Cluster-level findings once every kind is read. `gatekeeperReadable` is false when the list failed. */
-    finish(serverVersion: ServerVersionInfo, constraintTemplatesServed: boolean): { findings: Finding[]; posture: Posture } {
+    /**
+     * Cluster-level findings once every kind is read. A cluster finding whose evidence kind could
+     * not be read (`unread`) is neither raised nor cleared: its id is returned in `unknown`.
+     */
+    finish(serverVersion: ServerVersionInfo, constraintTemplatesServed: boolean, unread: ReadonlySet<string> = new Set()): { findings: Finding[]; posture: Posture; unknown: UnknownFinding[] } {
         const cluster: ObjectRef = { kind: "Cluster", name: "cluster" };
+        const unknown: UnknownFinding[] = [];
+        const unknownIf = (rules: FindingRule[], kinds: string[]): boolean => {
+            const missing = kinds.filter((k) => unread.has(k));
+            if (!missing.length) return false;
+            for (const rule of rules) unknown.push({ id: finding(rule, cluster, "").id, rule, reason: `${missing.join(" and ")} could not be read` });
+            return true;
+        };
         const sensor = sensorHealth(this.workloads);
-        if (sensor.state === "absent") this.findings.push(finding("sensor-absent", cluster, "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)"));
-        else if (sensor.state === "degraded") this.findings.push(finding("sensor-unhealthy", cluster, `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`));
+        if (!unknownIf(["sensor-absent", "sensor-unhealthy"], ["Deployment", "DaemonSet"])) {
+            if (sensor.state === "absent") this.findings.push(finding("sensor-absent", cluster, "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)"));
+            else if (sensor.state === "degraded") this.findings.push(finding("sensor-unhealthy", cluster, `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`));
+        }
         const present = constraintTemplatesServed || this.gatekeeperNamespace;
-        if (!present) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
+        // Absent only when the ConstraintTemplate list said 404 and the namespaces were read.
+        if (!present && !unknownIf(["gatekeeper-absent"], ["ConstraintTemplate", "Namespace"])) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
         const isolation = isolationSupport(serverVersion, this.plugins);
-        if (!isolation.supported) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${isolation.reason}`));
+        if (!isolation.supported && !unknownIf(["isolation-unsupported"], ["Pod"])) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${isolation.reason}`));
         this.findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        return { findings: this.findings, posture: { sensor, gatekeeper: { present, constraintTemplates: this.templates }, isolation: { ...isolation, plugins: dedupePlugins(this.plugins) } } };
+        return { findings: this.findings, unknown, posture: { sensor, gatekeeper: { present, constraintTemplates: this.templates }, isolation: { ...isolation, plugins: dedupePlugins(this.plugins) } } };
     }
 }
 

@@ -1,10 +1,12 @@
 import { ClientOptions, KubeApiError, KubeClient } from "../lib/kube/client";
 import { ClusterAccess } from "../lib/kube/kubeconfig";
-import { collectCluster } from "./collectKube";
-import { diffIndexes, indexFromText, SnapshotDiff } from "./diff";
+import { CarriedState, collectCluster } from "./collectKube";
+import { UnknownFinding } from "./findings";
+import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
-import { SnapshotStore, stampOf } from "./store/types";
+import { clusterDirName, SnapshotStore, stampOf } from "./store/types";
+import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
 import { collectGarbage } from "../lib/gc";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
@@ -15,6 +17,11 @@ export interface SnapshotTarget {
 
 export interface ClusterRunResult {
     cluster: string;
+    /** The store's folder for the cluster; `source`, `server`, `context` and `cloudId` say which cluster it is. */
+    key?: string;
+    server?: string;
+    context?: string;
+    cloudId?: string;
     source: ClusterIdentity["source"];
     status: "complete" | "partial" | "failed" | "excluded";
     reason?: string;
@@ -23,6 +30,8 @@ export interface ClusterRunResult {
     counts?: Record<string, number>;
     findings?: number;
     kindErrors?: { kind: string; message: string }[];
+    /** Cluster findings neither opened nor closed because their evidence kind was not read. */
+    unknownFindings?: UnknownFinding[];
     diff?: SnapshotDiff;
     /** What the run record keeps of the diff once it is printed. */
     diffCounts?: { added: number; removed: number; changed: number; findingsOpened: number; findingsClosed: number };
@@ -45,31 +54,67 @@ function failureReason(e: unknown): string {
     return (e as Error).message ?? String(e);
 }
 
+/**
+ * Before cluster keys, a cluster was filed under its bare name: that folder's latest snapshot is
+ * this cluster's previous one only if its recorded identity is exactly this cluster's.
+ */
+async function legacyLatest(store: SnapshotStore, identity: ClusterIdentity): Promise<{ location: string; text: string } | undefined> {
+    if (STORE_RESERVED_NAMES.includes(clusterDirName(identity.name))) return undefined;
+    try {
+        const old = await store.readLatest(identity.name);
+        return old && sameCluster(indexFromText(old.text, old.location).header.cluster, identity) ? old : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** Snapshots one cluster into the store and diffs it against that cluster's previous snapshot. */
 export async function snapshotCluster(target: SnapshotTarget, store: SnapshotStore, opts: RunOptions = {}): Promise<ClusterRunResult> {
-    const name = target.identity.name;
-    const base: ClusterRunResult = { cluster: name, source: target.identity.source, status: "failed" };
+    const key = clusterKey(target.identity);
+    const identity = { ...target.identity, key };
+    const base: ClusterRunResult = { cluster: identity.name, key, source: identity.source, server: identity.server, ...(identity.context ? { context: identity.context } : {}), ...(typeof identity.cloud?.id === "string" ? { cloudId: identity.cloud.id } : {}), status: "failed" };
     let client: KubeClient | undefined;
-    const pending = await store.begin(name, stampOf((opts.now ?? (() => new Date()))()));
+    const pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
     try {
         const access = await target.access();
         client = new KubeClient(access, opts.client);
         const writer = new BufferedFileWriter(pending.fd);
-        const result = await collectCluster(client, target.identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, kindDeadlineMs: opts.kindDeadlineMs, clusterDeadlineMs: opts.clusterDeadlineMs });
+        // The previous snapshot is read once: by the carry (only when a kind or finding is unknown) or
+        // after the snapshot is written, before it is published; it is dropped right after the diff.
+        let previous: { location: string; text: string } | undefined | null = null;
+        let previousIndex: SnapshotIndex | undefined;
+        const loadPrevious = async () => {
+            if (previous === null) {
+                previous = (await store.readLatest(key)) ?? (await legacyLatest(store, target.identity));
+                if (previous) {
+                    try {
+                        previousIndex = indexFromText(previous.text, previous.location).index;
+                    } catch (e) {
+                        base.reason = `previous snapshot not compared: ${(e as Error).message}`;
+                    }
+                }
+            }
+            return previousIndex;
+        };
+        const carry = async (unreadKinds: string[], unknownIds: string[]): Promise<CarriedState | undefined> => {
+            const prev = await loadPrevious();
+            if (!prev || !previous) return undefined;
+            const kinds = unreadKinds.filter((k) => !prev.erroredKinds.has(k));
+            const objects = [...prev.objects].filter(([key]) => kinds.includes(key.slice(0, key.indexOf("/")))).map(([, text]) => text);
+            const findings = [...prev.findings.values()].filter((f) => kinds.includes(f.subject.kind) || (unknownIds.includes(f.id) && !prev.unknownFindings.has(f.id)));
+            const knownFindingIds = unknownIds.filter((id) => !prev.unknownFindings.has(id));
+            return { from: previous.location, kinds, objects, findings, knownFindingIds };
+        };
+        const result = await collectCluster(client, identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, kindDeadlineMs: opts.kindDeadlineMs, clusterDeadlineMs: opts.clusterDeadlineMs, carry });
         writer.sync();
         collectGarbage();
-        // The previous snapshot is read before the new one is published, then dropped right after the diff.
-        const previous = await store.readLatest(name);
+        await loadPrevious();
         const location = await store.commit(pending);
-        let diff: SnapshotDiff | undefined;
-        if (previous) {
-            try {
-                diff = diffIndexes(indexFromText(previous.text, previous.location).index, result.index);
-            } catch (e) {
-                base.reason = `previous snapshot not compared: ${(e as Error).message}`;
-            }
-        }
-        return { ...base, status: result.status, snapshot: location, previous: previous?.location, counts: result.counts, findings: result.findings, kindErrors: result.errors.length ? result.errors : undefined, diff };
+        const diff = previousIndex ? diffIndexes(previousIndex, result.index) : undefined;
+        const prevLocation = (previous as { location: string } | undefined | null)?.location;
+        previous = undefined;
+        previousIndex = undefined;
+        return { ...base, status: result.status, snapshot: location, previous: prevLocation, counts: result.counts, findings: result.findings, unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined, kindErrors: result.errors.length ? result.errors : undefined, diff };
     } catch (e) {
         await store.abort(pending);
         return { ...base, reason: failureReason(e) };

@@ -1,12 +1,14 @@
-import { Finding, Posture } from "./findings";
+import { Finding, Posture, UnknownFinding } from "./findings";
 import { NormalObject } from "./normalise";
 
 /** Version of the snapshot document. A change that breaks readers increments it (README, "Snapshot document"). */
 export const SCHEMA_VERSION = 1;
 
 export interface ClusterIdentity {
-    /** The name the store files it under: the kubeconfig context or the discovered cluster's name. */
+    /** The kubeconfig context or the discovered cluster's name (the store files it under `key`). */
     name: string;
+    /** The store's folder for the cluster (inventory/clusterKey.ts); set by the run. */
+    key?: string;
     server: string;
     source: "kubeconfig" | "aws" | "azure" | "gcp";
     context?: string;
@@ -32,6 +34,15 @@ export interface SnapshotDocument {
     objects: Record<string, NormalObject[]>;
     kinds: Record<string, KindResult>;
     counts: Record<string, number>;
+    /**
+     * For a partial snapshot: the kinds whose objects (`carriedObjects`) and findings
+     * (`carriedFindings`) are copied from the last snapshot that read them (`from`), not read now.
+     */
+    carried?: { from: string; kinds: string[] };
+    carriedObjects?: NormalObject[];
+    carriedFindings?: Finding[];
+    /** Cluster findings neither raised nor cleared: their evidence kind was not read here nor before. */
+    unknownFindings?: UnknownFinding[];
     status: "complete" | "partial";
     posture: Posture;
     findings: Finding[];

@@ -1,4 +1,5 @@
 import { KubeApiError, KubeClient } from "./kube/client";
+import { NetworkPolicyLike, quarantinePolicyGaps } from "./quarantinePolicy";
 import {
     isolationSupport,
     ISOLATION_TARGET_PHASE,
@@ -84,14 +85,17 @@ export async function respond(client: KubeClient, action: ResponseAction, ref: P
     const version = await client.get<ServerVersionInfo>("/version");
     const support = isolationSupport(version, await findPlugins(client));
     if (!support.supported) throw new Refusal(`cannot isolate ${what}: ${support.reason}`);
+    let policy: NetworkPolicyLike;
     try {
-        await client.get(`/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/networkpolicies/${encodeURIComponent(policyName)}`);
+        policy = await client.get<NetworkPolicyLike>(`/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/networkpolicies/${encodeURIComponent(policyName)}`);
     } catch (e) {
         if (e instanceof KubeApiError && e.status === 404) {
             throw new Refusal(`cannot isolate ${what}: namespace ${ref.namespace} has no NetworkPolicy ${policyName}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first`);
         }
         throw e;
     }
+    const gaps = quarantinePolicyGaps(policy ?? {}, pod.metadata.labels ?? {}, label);
+    if (gaps.length) throw new Refusal(`cannot isolate ${what}: NetworkPolicy ${ref.namespace}/${policyName} would not cut its traffic: ${gaps.join("; ")}`);
     if (has) return [`${what} is already isolated (${label.key}=${label.value})`];
     await client.request("PATCH", podPath(ref), { body: { metadata: { labels: { [label.key]: label.value } } }, contentType: "application/merge-patch+json" });
     return [`isolated ${what}: added label ${label.key}=${label.value}; NetworkPolicy ${ref.namespace}/${policyName} now denies its ingress and egress (${support.reason})`];

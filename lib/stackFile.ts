@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parseDocument, visit } from "yaml";
 import { UsageError } from "../cli/errors";
 import { PROJECT } from "../config";
 
@@ -33,6 +33,24 @@ function hasSecure(v: unknown): boolean {
 }
 
 /**
+ * YAML with one change: an unquoted number that a JavaScript number cannot hold exactly (a 16+
+ * digit id) or that is not written as plain digits (`4.8e11`) keeps its source text, so that a
+ * project number is read as written and a rule that wants digits refuses `4.8e11` by name.
+ */
+export function parseStackYaml(text: string): unknown {
+    const doc = parseDocument(text);
+    if (doc.errors.length) throw doc.errors[0];
+    visit(doc, {
+        Scalar(_key, node) {
+            if (typeof node.value !== "number" || node.type !== "PLAIN" || node.source === undefined) return;
+            const src = String(node.source);
+            if (/[eE]/.test(src) || (/^[-+]?\d+$/.test(src) && !Number.isSafeInteger(node.value))) node.value = src;
+        },
+    });
+    return doc.toJS();
+}
+
+/**
  * Reads `stacks/Pulumi.<stack>.yaml` the way the Pulumi CLI does for config: bare keys belong to
  * the project, objects are passed as JSON. Encrypted (`secure:`) values cannot be read offline, so
  * they must be supplied through overrides.
@@ -46,7 +64,7 @@ export function readStackFile(stack: string, overrides: Record<string, string> =
     }
     let doc: unknown;
     try {
-        doc = parse(fs.readFileSync(file, "utf8"));
+        doc = parseStackYaml(fs.readFileSync(file, "utf8"));
     } catch (e) {
         throw new UsageError(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
     }

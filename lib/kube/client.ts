@@ -267,7 +267,8 @@ export class KubeClient {
             try {
                 res = await this.once(method, path, body, opts.contentType, cred, opts.scan);
             } catch (e) {
-                const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE");
+                // A timed-out read is retried like a reset one; a timed-out write is not, it may have been applied.
+                const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE" || (e.code === "ETIMEDOUT" && method === "GET"));
                 if (!retriable || attempt >= this.retry.maxRetries) throw e;
                 const delayMs = backoffMs(attempt + 1, undefined, this.retry);
                 this.options.onRetry?.({ attempt: attempt + 1, delayMs, path });

@@ -105,6 +105,7 @@ describe("diff", () => {
         objects: new Map(Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)])),
         erroredKinds: new Set(errored),
         findings: new Map(findings.map((id) => [id, { id, rule: "wildcard-role" as const, severity: "medium" as const, subject: { kind: id.split(":")[1].split("/")[0], name: "x" }, message: `m ${id}` }])),
+        unknownFindings: new Set(),
     });
 
     it("lists added, removed and changed objects with the fields that changed, and findings opened and closed", () => {

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runCli, ROOT } from "../helpers/cli";
+import { contextDir } from "../helpers/storeDir";
 import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
@@ -15,13 +16,14 @@ function tmpDir(): string {
 }
 
 function snapshots(out: string, cluster: string): string[] {
-    const dir = path.join(out, cluster);
+    const dir = path.join(out, contextDir(out, cluster));
     return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith(".")).sort() : [];
 }
 
 function latest(out: string, cluster: string): SnapshotDocument {
-    const name = fs.readFileSync(path.join(out, cluster, "latest"), "utf8").trim();
-    return JSON.parse(fs.readFileSync(path.join(out, cluster, name), "utf8"));
+    const dir = path.join(out, contextDir(out, cluster));
+    const name = fs.readFileSync(path.join(dir, "latest"), "utf8").trim();
+    return JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
 }
 
 describe("npm run snapshot", function () {
@@ -93,7 +95,7 @@ describe("npm run snapshot", function () {
         assert.match(second.stdout, /! \[high\] public-service: Service team-1\/new-lb is a public LoadBalancer on port\(s\) 8080 with no loadBalancerSourceRanges/);
         assert.match(second.stdout, /✓ \[high\] privileged-container: Pod team-0\/debug-privileged runs privileged container\(s\) shell/);
 
-        const [a, b] = snapshots(out, "shop").map((f) => path.join(out, "shop", f));
+        const [a, b] = snapshots(out, "shop").map((f) => path.join(out, contextDir(out, "shop"), f));
         // The line-by-line index of a stored snapshot equals the index of the fully parsed document.
         const text = fs.readFileSync(b, "utf8");
         const fast = indexFromText(text, b).index;
@@ -119,7 +121,7 @@ describe("npm run snapshot", function () {
         for (let i = 0; i < 3; i++) assert.strictEqual((await runCli(["snapshot", "--kubeconfig", file, "--out", out, "--retain", "2"])).code, 0);
         const kept = snapshots(out, "c");
         assert.strictEqual(kept.length, 2);
-        assert.strictEqual(fs.readFileSync(path.join(out, "c", "latest"), "utf8").trim(), kept[1]);
+        assert.strictEqual(fs.readFileSync(path.join(out, contextDir(out, "c"), "latest"), "utf8").trim(), kept[1]);
     });
 
     it("gives clear messages for a missing or malformed kubeconfig, an unknown context and an unwritable store", async () => {
@@ -147,13 +149,13 @@ describe("npm run snapshot", function () {
         const out = tmpDir();
         assert.strictEqual((await runCli(["snapshot", "--kubeconfig", file, "--out", out])).code, 0);
         const before = snapshots(out, "big");
-        const pointer = fs.readFileSync(path.join(out, "big", "latest"), "utf8");
-        const goodText = fs.readFileSync(path.join(out, "big", before[0]), "utf8");
+        const pointer = fs.readFileSync(path.join(out, contextDir(out, "big"), "latest"), "utf8");
+        const goodText = fs.readFileSync(path.join(out, contextDir(out, "big"), before[0]), "utf8");
 
         // Slow pages make sure the child is inside the write when it is killed.
         s.faults.push({ path: "/api/v1/pods", withContinue: true, delayMs: 300 });
         const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "main.ts"), "snapshot", "--kubeconfig", file, "--out", out], { cwd: ROOT, stdio: "ignore" });
-        const dir = path.join(out, "big");
+        const dir = path.join(out, contextDir(out, "big"));
         const deadline = Date.now() + 20_000;
         while (!fs.readdirSync(dir).some((f) => f.startsWith(".tmp-") && fs.statSync(path.join(dir, f)).size > 0)) {
             assert.ok(Date.now() < deadline, "the child never started writing");
@@ -163,8 +165,8 @@ describe("npm run snapshot", function () {
         await new Promise((r) => child.once("exit", r));
 
         assert.deepStrictEqual(snapshots(out, "big"), before);
-        assert.strictEqual(fs.readFileSync(path.join(out, "big", "latest"), "utf8"), pointer);
-        assert.strictEqual(fs.readFileSync(path.join(out, "big", before[0]), "utf8"), goodText);
+        assert.strictEqual(fs.readFileSync(path.join(out, contextDir(out, "big"), "latest"), "utf8"), pointer);
+        assert.strictEqual(fs.readFileSync(path.join(out, contextDir(out, "big"), before[0]), "utf8"), goodText);
         assert.ok(fs.readdirSync(dir).some((f) => f.startsWith(".tmp-")), "the half-written file is only a temporary file");
 
         // The next run sweeps the dead run's temporary file and diffs against the intact snapshot.

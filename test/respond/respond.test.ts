@@ -81,6 +81,28 @@ describe("npm run respond", function () {
         assert.deepStrictEqual(writes(), []);
     });
 
+    it("refuses isolation when the quarantine NetworkPolicy would not cut the pod's traffic, naming what it lacks", async () => {
+        const policyPath = `NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} would not cut its traffic`;
+        const cases: [string, Record<string, unknown>, string[], string][] = [
+            ["--label other than the policy's selector", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress", "Egress"] }, ["--label", "sec/quarantine=yes"], "its podSelector does not select the pod labelled sec/quarantine=yes"],
+            ["Ingress only", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress"] }, [], "policyTypes lacks Egress"],
+            ["an allow-all egress rule", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress", "Egress"], egress: [{}] }, [], "it has 1 egress rule(s) that allow traffic out"],
+            ["a selector of another label and no policy types", { podSelector: { matchLabels: { tier: "db" } } }, [], "its podSelector does not select the pod labelled agentless-discovery/quarantine=isolated; policyTypes lacks Ingress; policyTypes lacks Egress"],
+        ];
+        await cluster({}, false);
+        for (const [what, spec, extra, lack] of cases) {
+            server.state.objects.NetworkPolicy = [{ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec }];
+            const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, ...extra]);
+            assert.deepStrictEqual([r.code, r.stderr], [1, `refused: cannot isolate pod ${POD}: ${policyPath}: ${lack}\n`], what);
+        }
+        assert.deepStrictEqual(writes(), []);
+        // The policy selecting the --label actually applied is accepted.
+        server.state.objects.NetworkPolicy = [{ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec: { podSelector: { matchExpressions: [{ key: "sec/quarantine", operator: "In", values: ["yes"] }] }, policyTypes: ["Egress", "Ingress"] } }];
+        const ok = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, "--label", "sec/quarantine=yes"]);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        assert.strictEqual(pod()!.metadata.labels!["sec/quarantine"], "yes");
+    });
+
     it("rejects a pod reference without a namespace and an unknown action (exit 2)", async () => {
         await cluster({});
         const cases: [string[], string][] = [
