@@ -85,8 +85,12 @@ describe("DiscoveryRole", () => {
         const statements = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy)).Statement;
         assert.deepEqual(statements.map((s: { Action: string[] }) => s.Action), [
             ["eks:UpdateClusterConfig", "eks:DescribeCluster"],
-            ["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"],
+            "eks:ListAccessEntries", "eks:CreateAccessEntry", "eks:ListAssociatedAccessPolicies", "eks:AssociateAccessPolicy",
         ]);
+        // Without an explicit access policy the role may associate only the view policy, only with its own entry.
+        assert.deepEqual(statements[4].Resource, [`arn:aws:eks:eu-west-1:${ACCOUNT}:access-entry/a/role/${ACCOUNT}/DefenderDiscovery/*`]);
+        assert.deepEqual(statements[4].Condition, { StringEquals: { "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", "eks:accessScope": "cluster" } });
+        assert.deepEqual(statements[2].Condition.StringEquals, { "eks:principalArn": `arn:aws:iam::${ACCOUNT}:role/DefenderDiscovery` });
         const component = one(rs, "agentless:aws:DiscoveryRole");
         assert.equal(component.inputs.existingOidcProviderArn, existing);
         assert.equal(component.inputs.roleName, "DefenderDiscovery");
