@@ -230,6 +230,21 @@ describe("onboardAws", () => {
         assert.ok(notes.some((n) => n.kind === "manual-step" && n.message.includes("no Defender connector in this stack")));
     });
 
+    it("passes aws.awsAuthExisting to the aws-auth merge: narrow rewrites the system:masters entry Microsoft's script left", async () => {
+        const microsoft = `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`;
+        const cfg = loadAwsConfig({
+            accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow",
+            clusters: [{ name: "ob-ms", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"] }],
+        });
+        takeNotes();
+        const rs = await registered(() => {
+            onboardAws(cfg, TENANT);
+        }, { awsAuthMapRoles: { "eks-eu-central-1-ob-ms-aws-auth-current": microsoft } });
+        takeNotes();
+        assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
+            `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
+    });
+
     it("turns logging on where manageLogging is set: an info note instead of the manual step, none when both types are on", async () => {
         const cfg = loadAwsConfig({
             accountId: ACCOUNT,
