@@ -7,8 +7,8 @@
 
 /** SPEC §3: least privilege, plus at most the access-entry actions of Microsoft's current default. */
 export const EKS_DISCOVERY_ACTIONS: readonly string[] = [
-    "eks:DescribeCluster",
     "eks:UpdateClusterConfig",
+    "eks:DescribeCluster",
     "eks:CreateAccessEntry",
     "eks:ListAccessEntries",
     "eks:AssociateAccessPolicy",

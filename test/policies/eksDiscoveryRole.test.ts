@@ -53,7 +53,7 @@ describe("eks-discovery-role-actions", () => {
     it("reads a single-object Statement with string Action and Resource", () => {
         const single = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:DeleteCluster", Resource: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*` } };
         assert.deepEqual(judge(plan(single)), [
-            'discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:DescribeCluster, eks:UpdateClusterConfig, eks:CreateAccessEntry, eks:ListAccessEntries, eks:AssociateAccessPolicy, eks:ListAssociatedAccessPolicies',
+            'discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:UpdateClusterConfig, eks:DescribeCluster, eks:CreateAccessEntry, eks:ListAccessEntries, eks:AssociateAccessPolicy, eks:ListAssociatedAccessPolicies',
             `discovery-permissions: statement 0 applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*": a wildcard ARN covers clusters this stack does not onboard`,
         ]);
     });
