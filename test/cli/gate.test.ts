@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanDocument } from "../../cli/planFormat";
-import { runCli, planJson } from "../helpers/cli";
+import { ROOT, runCli, planJson } from "../helpers/cli";
 
 /**
  * The gate as CI runs it: a plan made in one job, saved as JSON, gated in another. Each broken plan
@@ -176,6 +176,30 @@ describe("npm run gate (child process)", function () {
         const r = await runCli(["gate", "--plan", write("chart", doc)]);
         assert.equal(r.code, 1);
         assert.match(r.stdout, /^\[mandatory\] helm-chart-versions-pinned on [\w-]+: chart \S+ version "latest" is not an exact version$/m);
+    });
+
+    it("judges by the pack given with --policy-pack, not by the checkout's own policies", async () => {
+        // A pack whose allow-list a pull request widened: the base branch's copy still refuses.
+        const packs = fs.mkdtempSync(path.join(os.tmpdir(), "packs-"));
+        try {
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(packs, "node_modules"), "dir");
+            fs.cpSync(path.join(ROOT, "policies"), path.join(packs, "loose"), { recursive: true });
+            const facts = path.join(packs, "loose", "facts.ts");
+            fs.writeFileSync(facts, fs.readFileSync(facts, "utf8").replace('"eks:UpdateClusterConfig",', '"eks:UpdateClusterConfig",\n    "eks:DeleteCluster",'));
+            const doc = clone("aws-dev");
+            editPolicy(doc, (p) => { (p.Statement[0].Action as string[]).push("eks:DeleteCluster"); });
+            const file = write("loosened", doc);
+            const loose = await runCli(["gate", "--plan", file, "--policy-pack", path.join(packs, "loose")]);
+            assert.equal(loose.code, 0, loose.stdout + loose.stderr);
+            const strict = await runCli(["gate", "--plan", file, "--policy-pack", path.join(ROOT, "policies")]);
+            assert.equal(strict.code, 1);
+            assert.match(strict.stdout, /the discovery role is granted "eks:DeleteCluster"/);
+            const none = await runCli(["gate", "--plan", file, "--policy-pack", packs]);
+            assert.equal(none.code, 2);
+            assert.equal(none.stderr, `error: --policy-pack ${packs}: expected a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)\n`);
+        } finally {
+            fs.rmSync(packs, { recursive: true, force: true });
+        }
     });
 
     it("prints clear errors for a missing file, a file that is not a plan, and no target", async () => {
