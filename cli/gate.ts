@@ -1,16 +1,17 @@
 import * as fs from "fs";
-import { evaluatePolicies, Violation } from "../policies/evaluate";
-import { RULES } from "../policies/rules";
+import { Violation } from "../policies/evaluate";
 import { ResourceView } from "../policies/types";
 import { oneOfFlag, parseArgs, stringFlag } from "./args";
 import { UsageError } from "./errors";
 import { writeOut } from "./output";
 import { buildPlan } from "./plan";
 import { readPolicyConfig } from "./policyConfig";
+import { loadPolicyPack } from "./policyPack";
 
-export const GATE_USAGE = `usage: npm run gate -- (--stack NAME | --plan FILE) [--policy-config FILE] [--format text|json|markdown]
+export const GATE_USAGE = `usage: npm run gate -- (--stack NAME | --plan FILE) [--policy-config FILE] [--policy-pack DIR] [--format text|json|markdown]
   Applies the policy pack to a stack evaluated offline (--stack) or to a saved
-  \`npm run plan -- --format json\` document (--plan). Exit 1 on any mandatory violation.`;
+  \`npm run plan -- --format json\` document (--plan). Exit 1 on any mandatory violation.
+  --policy-pack DIR judges by the pack in DIR (CI: the base branch's policies/) instead of ./policies.`;
 
 /** Reads a saved plan document, checking the shape the gate relies on. */
 export function readPlanFile(file: string): { stack: string; resources: ResourceView[] } {
@@ -51,26 +52,28 @@ export function renderViolations(stack: string, violations: Violation[], format:
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ["stack", "plan", "policy-config", "format"], repeatable: ["config"] });
+    const args = parseArgs(argv, { values: ["stack", "plan", "policy-config", "policy-pack", "format"], repeatable: ["config"] });
     const format = oneOfFlag(args, "format", ["text", "json", "markdown"] as const, "text");
     const planFile = stringFlag(args, "plan");
     const stackName = stringFlag(args, "stack");
     if (planFile && stackName) throw new UsageError("give either --stack or --plan, not both");
     if (!planFile && !stackName) throw new UsageError("give --stack NAME to evaluate a stack, or --plan FILE for a saved plan");
+    const pack = loadPolicyPack(stringFlag(args, "policy-pack"));
+    const policyConfig = readPolicyConfig(stringFlag(args, "policy-config"), pack.rules);
     let stack: string;
-    let violations: Violation[];
+    let resources: ResourceView[];
     if (planFile) {
         const plan = readPlanFile(planFile);
         stack = plan.stack;
-        violations = evaluatePolicies(plan.resources, RULES, readPolicyConfig(stringFlag(args, "policy-config")));
+        resources = plan.resources;
     } else {
         const passOn = ["--stack", stackName!, ...(args.multi.config ?? []).flatMap((c) => ["--config", c])];
-        const policyConfig = stringFlag(args, "policy-config");
-        if (policyConfig) passOn.push("--policy-config", policyConfig);
         const { doc } = await buildPlan(passOn);
         stack = doc.stack;
-        violations = doc.violations;
+        resources = doc.resources as ResourceView[];
     }
+    // The plan's own verdicts are ignored: the gate judges the resources with the chosen pack.
+    const violations: Violation[] = pack.evaluate(resources, pack.rules, policyConfig);
     await writeOut(renderViolations(stack, violations, format));
     return violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

@@ -15,7 +15,7 @@ export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table
   --stack   the stack to plan (default ${DEFAULT_STACK})
   --format  table (default), json (the stable document) or markdown (for a pull-request comment)
   --config  a value for an encrypted config key, repeatable; treated as a secret
-  --policy-config  a policy-pack config file ({"<rule>": "advisory"|"mandatory"|"disabled"})`;
+  --policy-config  a policy-pack config file ({"<rule>": "advisory"|"mandatory"|"disabled"|{"enforcementLevel", "production": true}})`;
 
 /** Evaluates a stack into the plan document. Shared by `plan` and `gate`. */
 export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; format: (typeof PLAN_FORMATS)[number] }> {

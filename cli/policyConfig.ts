@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import { PolicyConfig, withEnforcement } from "../policies/evaluate";
 import { RULES } from "../policies/rules";
+import { Rule } from "../policies/types";
 import { UsageError } from "./errors";
 
 /** Reads and checks a policy-pack config file, the format `pulumi preview --policy-pack-config` takes. */
-export function readPolicyConfig(file: string | undefined): PolicyConfig | undefined {
+export function readPolicyConfig(file: string | undefined, rules: readonly Rule[] = RULES): PolicyConfig | undefined {
     if (!file) return undefined;
     let config: PolicyConfig;
     try {
@@ -16,7 +17,7 @@ export function readPolicyConfig(file: string | undefined): PolicyConfig | undef
         throw new UsageError(`--policy-config ${file}: holds ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}`);
     }
     try {
-        withEnforcement(RULES, config);
+        withEnforcement(rules, config);
     } catch (e) {
         throw new UsageError(`--policy-config ${file}: ${(e as Error).message}`);
     }

@@ -6,6 +6,7 @@ import {
     DEFAULT_ACCESS_POLICY, DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, EksAccessPolicy,
     MICROSOFT_ISSUER_HOST_PATH,
 } from "../components/aws/facts";
+import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../components/aws/awsAuth";
 import { isExcluded } from "../components/shared/exclusion";
 
 export interface EksEndpoint {
@@ -46,7 +47,8 @@ export interface AwsConfig {
     oidcProviderArn?: string;
     oidcThumbprints: string[];
     accessPolicy: EksAccessPolicy;
-    awsAuth: { username: string; group: string; clusterRoleName: string };
+    /** `existing`: what to do with an aws-auth entry for the role with other groups (aws.awsAuthExisting). */
+    awsAuth: { username: string; group: string; clusterRoleName: string; existing: AwsAuthExisting };
     clusters: EksCluster[];
     connector?: AwsConnectorConfig;
 }
@@ -141,7 +143,8 @@ function connector(v: unknown, path: string, account: string): AwsConnectorConfi
 
 export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
     const raw = object(v, path, [
-        "accountId", "region", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "clusters", "connector",
+        "accountId", "region", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "awsAuthExisting", "clusters",
+        "connector",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least accountId and region (the stack's cloud is aws)");
     const account = accountId(raw.accountId, join(path, "accountId"));
@@ -171,6 +174,7 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
         username: stringWithDefault(authRaw.username, join(authPath, "username"), roleName, K8S_SUBJECT),
         group: stringWithDefault(authRaw.group, join(authPath, "group"), DEFAULT_READER_GROUP, K8S_SUBJECT),
         clusterRoleName: stringWithDefault(authRaw.clusterRoleName, join(authPath, "clusterRoleName"), DEFAULT_READER_CLUSTER_ROLE, K8S_NAME),
+        existing: oneOf<AwsAuthExisting>(raw.awsAuthExisting, join(path, "awsAuthExisting"), AWS_AUTH_EXISTING_CHOICES, "stop"),
     };
 
     return {

@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ResourceView, Rule, stackContext } from "./types";
+import { ResourceView, Rule } from "./types";
 
 /**
  * The same rule objects as CrossGuard policies. The engine passes `props` where the offline gate
@@ -20,10 +20,13 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
         name: rule.name,
         description: rule.description,
         enforcementLevel: rule.enforcementLevel,
+        // `pulumi preview --policy-pack-config` sets it: { "<rule>": { "production": true } }.
+        ...(rule.takesProduction ? { configSchema: { properties: { production: { type: "boolean", default: false } } } } : {}),
         validateStack: (args, reportViolation) => {
+            const production = rule.takesProduction ? args.getConfig<{ production?: boolean }>().production === true : false;
             const views: ResourceView[] = args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
             const byName = new Map(args.resources.map((r) => [r.name, r.urn]));
-            for (const f of rule.validateStack(views, stackContext(views))) reportViolation(f.message, byName.get(f.resource));
+            for (const f of rule.validateStack(views, { production })) reportViolation(f.message, byName.get(f.resource));
         },
     };
 }

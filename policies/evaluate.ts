@@ -1,4 +1,4 @@
-import { Level, ResourceView, Rule, stackContext } from "./types";
+import { Level, ResourceView, Rule, StackContext } from "./types";
 
 export interface Violation {
     policy: string;
@@ -7,8 +7,11 @@ export interface Violation {
     message: string;
 }
 
-/** Pulumi's policy-pack config: `{ "<rule>": "advisory" | "mandatory" | "disabled" | { enforcementLevel } }`. */
-export type PolicyConfig = Record<string, string | { enforcementLevel?: string }>;
+/**
+ * Pulumi's policy-pack config: `{ "<rule>": "advisory" | "mandatory" | "disabled" | { enforcementLevel, ...properties } }`.
+ * The one property is `production` (boolean), on the rules that take it.
+ */
+export type PolicyConfig = Record<string, string | { enforcementLevel?: string; production?: unknown }>;
 
 const LEVELS = ["advisory", "mandatory", "disabled"];
 
@@ -19,6 +22,16 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
         if (name === "all") continue;
         if (!names.includes(name)) throw new Error(`policy config names unknown rule "${name}"; rules: ${names.join(", ")}`);
         const level = typeof value === "string" ? value : value?.enforcementLevel;
+        if (value && typeof value === "object") {
+            const rule = rules.find((r) => r.name === name)!;
+            const allowed = ["enforcementLevel", ...(rule.kind === "stack" && rule.takesProduction ? ["production"] : [])];
+            for (const key of Object.keys(value)) {
+                if (!allowed.includes(key)) throw new Error(`policy config for "${name}" has property "${key}"; allowed: ${allowed.join(", ")}`);
+            }
+            if (value.production !== undefined && typeof value.production !== "boolean") {
+                throw new Error(`policy config for "${name}" has production ${JSON.stringify(value.production)}; expected true or false`);
+            }
+        }
         if (level !== undefined && !LEVELS.includes(level)) {
             throw new Error(`policy config for "${name}" has enforcement level "${level}"; expected one of ${LEVELS.join(", ")}`);
         }
@@ -32,7 +45,6 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
 
 /** Runs every rule over a stack's resources: the offline gate and `plan` use exactly this. */
 export function evaluatePolicies(resources: readonly ResourceView[], rules: readonly Rule[], config?: PolicyConfig): Violation[] {
-    const ctx = stackContext(resources);
     const out: Violation[] = [];
     for (const { rule, level } of withEnforcement(rules, config)) {
         if (rule.kind === "resource") {
@@ -40,8 +52,14 @@ export function evaluatePolicies(resources: readonly ResourceView[], rules: read
                 for (const message of rule.validate(r)) out.push({ policy: rule.name, level, resource: r.name, message });
             }
         } else {
-            for (const f of rule.validateStack(resources, ctx)) out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
+            for (const f of rule.validateStack(resources, stackContextOf(rule.name, config))) out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
         }
     }
     return out;
+}
+
+/** A stack rule's context from its policy config: production only when the config says so. */
+export function stackContextOf(ruleName: string, config: PolicyConfig = {}): StackContext {
+    const v = config[ruleName];
+    return { production: typeof v === "object" && v !== null && v.production === true };
 }

@@ -12,9 +12,14 @@ export interface ResourceView {
     inputs: Record<string, any>;
 }
 
+/**
+ * What a stack rule knows beyond the resources: whether the stack is production. It comes from the
+ * policy pack's config (`{ "<rule>": { "production": true } }`, given to `npm run gate --
+ * --policy-config` or `pulumi preview --policy-pack-config`), never from a resource the program
+ * registers about itself, which the program under review could simply leave out.
+ */
 export interface StackContext {
     production: boolean;
-    cloud?: string;
 }
 
 export interface ResourceRule {
@@ -37,17 +42,9 @@ export interface StackRule {
     name: string;
     description: string;
     enforcementLevel: Level;
+    /** The rule reads `production` from its policy config. */
+    takesProduction?: boolean;
     validateStack(resources: readonly ResourceView[], ctx: StackContext): StackFinding[];
 }
 
 export type Rule = ResourceRule | StackRule;
-
-/** The stack's settings, read from the `agentless:stack:Settings` resource the program registers. */
-export function stackContext(resources: readonly ResourceView[]): StackContext {
-    const settings = resources.find((r) => r.type === "agentless:stack:Settings");
-    const production = settings?.inputs.production;
-    return {
-        production: production === true || production === "true",
-        cloud: typeof settings?.inputs.cloud === "string" ? settings.inputs.cloud : undefined,
-    };
-}

@@ -87,24 +87,45 @@ function flowEntry(entry: MapRoleEntry): string {
 }
 
 /**
+ * What to do with an entry that maps the same role ARN under the same username but to other groups
+ * (Microsoft's script leaves `system:masters` there): keep it as it is, narrow its groups to this
+ * stack's, or stop and let a person decide (the default).
+ */
+export const AWS_AUTH_EXISTING_CHOICES = ["keep", "narrow", "stop"] as const;
+export type AwsAuthExisting = (typeof AWS_AUTH_EXISTING_CHOICES)[number];
+
+/** Config key of that choice, as messages name it. */
+export const AWS_AUTH_EXISTING_KEY = "aws.awsAuthExisting";
+
+/**
  * Adds `entry` to the mapRoles text `existing`.
  * - the entry already there, identical: the text is returned unchanged (`changed: false`);
- * - another entry for the same role ARN (other username or groups): an error, never an overwrite;
+ * - an entry for the same role ARN under another username: always an error, never an overwrite;
+ * - one for the same role ARN and username with other groups: `onExisting` decides (see above);
  * - otherwise the entry is appended after the existing text, at the list's own indentation.
  */
-export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry): MergeResult {
+export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry, onExisting: AwsAuthExisting = "stop"): MergeResult {
     const text = existing ?? "";
     const entries = parseMapRoles(text);
     const same = entries.filter((e) => e.rolearn === entry.rolearn);
-    if (same.length > 0) {
-        const other = same.find((e) => !sameEntry(e, entry));
-        if (other) {
-            throw new AwsAuthMergeError(
-                `aws-auth already maps ${entry.rolearn} to username ${JSON.stringify(other.username)} and groups ${JSON.stringify(other.groups)}; ` +
-                `this stack would map it to username ${JSON.stringify(entry.username)} and groups ${JSON.stringify(entry.groups)}. ` +
-                "Remove or fix that entry by hand (it is not this stack's to overwrite), then run again");
+    if (same.length > 1) {
+        throw new AwsAuthMergeError(`aws-auth maps ${entry.rolearn} ${same.length} times; which one applies is undefined. Leave one entry by hand, then run again`);
+    }
+    if (same.length === 1) {
+        const other = same[0];
+        if (sameEntry(other, entry)) return { mapRoles: text, changed: false };
+        const found = `aws-auth already maps ${entry.rolearn} to username ${JSON.stringify(other.username)} and groups ${JSON.stringify(other.groups)}; ` +
+            `this stack would map it to username ${JSON.stringify(entry.username)} and groups ${JSON.stringify(entry.groups)}. `;
+        if (other.username !== entry.username) {
+            throw new AwsAuthMergeError(found + "Remove or fix that entry by hand (it is not this stack's to overwrite), " +
+                `or set aws.awsAuth.username to ${JSON.stringify(other.username)}, then run again`);
         }
-        return { mapRoles: text, changed: false };
+        if (onExisting === "keep") return { mapRoles: text, changed: false };
+        if (onExisting === "stop") {
+            throw new AwsAuthMergeError(found + `Set ${AWS_AUTH_EXISTING_KEY} to "keep" (leave that entry and its groups as they are), ` +
+                `"narrow" (replace its groups with ${JSON.stringify(entry.groups)}) or "stop" (the default: change nothing), then run again`);
+        }
+        return { mapRoles: narrow(text, entries, entries.indexOf(other), entry), changed: true };
     }
 
     const contents = parseOne(text).contents;
@@ -131,4 +152,32 @@ export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry)
         entries.every((e, i) => e.rolearn === after[i].rolearn && sameEntry(e, after[i]));
     if (!ok) throw new AwsAuthMergeError("adding the entry would change how aws-auth mapRoles reads; refusing to edit it");
     return { mapRoles: merged, changed: true };
+}
+
+/**
+ * Rewrites one item of the list in place (only that item's text changes) and checks that the result
+ * reads as the old entries with that one replaced.
+ */
+function narrow(text: string, entries: MapRoleEntry[], index: number, entry: MapRoleEntry): string {
+    const contents = parseOne(text).contents;
+    if (!contents || !isSeq(contents)) throw new AwsAuthMergeError("aws-auth mapRoles is not a YAML list; refusing to edit it");
+    const item = contents.items[index] as { range?: [number, number, number] };
+    if (!item.range) throw new AwsAuthMergeError("cannot locate the aws-auth entry to narrow; refusing to edit it");
+    const [start, end] = item.range;
+    let replacement: string;
+    if (contents.flow) {
+        replacement = flowEntry(entry);
+    } else {
+        const column = start - (text.lastIndexOf("\n", start - 1) + 1);
+        const pad = " ".repeat(column);
+        // renderEntry writes "- rolearn: ..." lines; the item's text starts after its own "- ".
+        replacement = renderEntry(entry, pad.slice(2)).slice(column).replace(/\n$/, "");
+        if (text.slice(start, end).endsWith("\n")) replacement += "\n";
+    }
+    const merged = text.slice(0, start) + replacement + text.slice(end);
+    const after = parseMapRoles(merged);
+    const expected = entries.map((e, i) => (i === index ? entry : e));
+    const ok = after.length === expected.length && after.every((e, i) => e.rolearn === expected[i].rolearn && sameEntry(e, expected[i]));
+    if (!ok) throw new AwsAuthMergeError("narrowing the entry would change how aws-auth mapRoles reads; refusing to edit it");
+    return merged;
 }

@@ -3,7 +3,7 @@ import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import {
-    AccessMode, ACTIONS_BY_MODE, AUDIENCE_CONDITION_KEY, DEFAULT_ROLE_NAME, DEFENDER_AUDIENCE, MICROSOFT_ISSUER, OIDC_PROVIDER_TEMPLATE_NAME,
+    accessPolicyArn, AccessMode, ACTIONS_BY_MODE, DEFAULT_ACCESS_POLICY, AUDIENCE_CONDITION_KEY, DEFAULT_ROLE_NAME, DEFENDER_AUDIENCE, MICROSOFT_ISSUER, OIDC_PROVIDER_TEMPLATE_NAME,
     ROLE_TAGS, SESSION_NAME_PREFIX,
 } from "./facts";
 import { permissionsPolicy, trustPolicy } from "./policyDocuments";
@@ -20,7 +20,16 @@ export interface DiscoveryRoleArgs {
     azureTenantId: pulumi.Input<string>;
     /** ARNs of the clusters the role may describe and open: the listed, non-excluded ones. */
     clusterArns: readonly string[];
+    /** Account of the role; needed in access-entries mode, whose statements name the role's own entry. */
+    accountId?: string;
+    /** Access policy ARN per cluster ARN, which the role may associate with its own entry (access-entries mode). */
+    accessPolicyArns?: Record<string, string>;
 }
+
+const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
+/** The default access policy (view) for every cluster, in each cluster's partition. */
+const viewPolicyByCluster = (arns: readonly string[]): Record<string, string> =>
+    Object.fromEntries(arns.map((a) => [a, accessPolicyArn(DEFAULT_ACCESS_POLICY, a.split(":")[3])]));
 
 /**
  * Steps 1 and 2 of the discovery flow on AWS: Microsoft's tenant as an IAM OIDC provider, the role
@@ -76,7 +85,9 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.permissions = new RolePolicy(`${name}-permissions`, {
                 role: this.role.name,
                 name: `${roleName}-eks-${args.accessMode}`.slice(0, 128),
-                policy: JSON.stringify(permissionsPolicy(args.accessMode, args.clusterArns)),
+                policy: JSON.stringify(permissionsPolicy(args.accessMode, args.clusterArns, args.accessMode === "access-entries"
+                    ? { roleName, roleAccountId: args.accountId ?? accountOf(args.clusterArns[0]), accessPolicyArns: { ...viewPolicyByCluster(args.clusterArns), ...args.accessPolicyArns } }
+                    : undefined)),
             }, { parent: this });
         }
 

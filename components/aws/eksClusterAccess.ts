@@ -12,7 +12,7 @@ import {
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
 } from "./facts";
 import { failProgram } from "../../lib/programErrors";
-import { AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
+import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
 
@@ -28,7 +28,8 @@ export interface EksClusterAccessArgs {
     /** CONFIG_MAP: map the role to system:masters (Microsoft's script) instead of the read-only group. */
     mapToSystemMasters?: boolean;
     /** CONFIG_MAP: username, group and ClusterRole of the aws-auth mapping. */
-    awsAuth?: { username?: string; group?: string; clusterRoleName?: string };
+    /** `existing`: what to do with an aws-auth entry for the role with other groups; "stop" by default. */
+    awsAuth?: { username?: string; group?: string; clusterRoleName?: string; existing?: AwsAuthExisting };
     /**
      * CONFIG_MAP: how to reach the cluster's Kubernetes API. By default, endpoint and CA come from
      * `eks:DescribeCluster` (the `getCluster` data source) and tokens from `aws eks get-token`.
@@ -127,7 +128,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                     groups: [mapToSystemMasters ? SYSTEM_MASTERS : group],
                 };
                 try {
-                    return mergeMapRoles(data?.[AWS_AUTH.key], entry).mapRoles;
+                    return mergeMapRoles(data?.[AWS_AUTH.key], entry, args.awsAuth?.existing ?? "stop").mapRoles;
                 } catch (e) {
                     if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${args.clusterName}: ${e.message}`));
                     throw e;

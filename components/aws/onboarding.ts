@@ -45,6 +45,8 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
         oidcThumbprints: cfg.oidcThumbprints,
         azureTenantId: pulumi.secret(azureTenantId),
         clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
+        accountId: cfg.accountId,
+        accessPolicyArns: Object.fromEntries(clusters.map((c) => [clusterArn(c.region, cfg.accountId, c.name), accessPolicyArn(c.accessPolicy, c.region)])),
     }, { providers: [aws] });
 
     for (const c of clusters) {

@@ -3,7 +3,7 @@
  * pack can build and compare them without a Pulumi runtime.
  */
 import {
-    ACCESS_ENTRY_ACTIONS, AccessMode, ACTIONS_BY_MODE, AUDIENCE_CONDITION_KEY, DEFENDER_AUDIENCE, LEAST_PRIVILEGE_ACTIONS,
+    AccessMode, ACTIONS_BY_MODE, AUDIENCE_CONDITION_KEY, DEFENDER_AUDIENCE, LEAST_PRIVILEGE_ACTIONS,
     SESSION_NAME_CONDITION_KEY, SESSION_NAME_PREFIX,
 } from "./facts";
 
@@ -13,7 +13,7 @@ export interface PolicyStatement {
     Action: string | string[];
     Resource?: string[];
     Principal?: { Federated: string };
-    Condition?: Record<string, Record<string, string>>;
+    Condition?: Record<string, Record<string, string | string[]>>;
 }
 
 export interface PolicyDocument {
@@ -48,17 +48,33 @@ export function trustPolicy(oidcProviderArn: string, azureTenantId: string): Pol
     };
 }
 
-/** Access entry ARNs of a cluster: `access-entry/<cluster>/...` in the cluster's region and account. */
-export function accessEntryArnPattern(clusterArn: string): string {
-    return clusterArn.replace(/:cluster\/([^/]+)$/, ":access-entry/$1/*");
+/** The discovery role's own access entry on a cluster: `access-entry/<cluster>/role/<account>/<roleName>/<uuid>`. */
+export function ownAccessEntryArnPattern(clusterArn: string, roleAccountId: string, roleName: string): string {
+    return clusterArn.replace(/:cluster\/([^/]+)$/, `:access-entry/$1/role/${roleAccountId}/${roleName}/*`);
+}
+
+/** The role's ARN in the partition of the cluster ARN. */
+function roleArnFor(clusterArn: string, roleAccountId: string, roleName: string): string {
+    const partition = clusterArn.split(":")[1];
+    return `arn:${partition}:iam::${roleAccountId}:role/${roleName}`;
+}
+
+/** Who the access-entry statements are for: the role itself, and the access policy each cluster gets. */
+export interface OwnAccessEntry {
+    roleName: string;
+    roleAccountId: string;
+    /** Access policy ARN per cluster ARN (the configured view policy by default). */
+    accessPolicyArns: Record<string, string>;
 }
 
 /**
  * Permissions: `least-privilege` holds exactly DescribeCluster and UpdateClusterConfig on the listed
- * clusters; `access-entries` adds the four access-entry actions on those clusters and their access
- * entries. Actions are always named, never `*`; resources are always the listed clusters.
+ * clusters; `access-entries` adds the four access-entry actions, each narrowed so the role can only
+ * create its own entry (no Kubernetes groups) and only associate the configured access policy, at
+ * cluster scope, with that entry. Without those conditions the role could associate
+ * AmazonEKSClusterAdminPolicy with itself (SPEC §3). Actions are always named, never `*`.
  */
-export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string[]): PolicyDocument {
+export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string[], own?: OwnAccessEntry): PolicyDocument {
     if (clusterArns.length === 0) throw new Error("permissionsPolicy needs at least one cluster ARN: an IAM statement cannot have an empty Resource");
     const arns = [...clusterArns].sort();
     const statements: PolicyStatement[] = [{
@@ -68,12 +84,36 @@ export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string
         Resource: arns,
     }];
     if (mode === "access-entries") {
-        statements.push({
-            Sid: "ManageOwnAccessEntries",
-            Effect: "Allow",
-            Action: [...ACCESS_ENTRY_ACTIONS],
-            // Create/ListAccessEntries act on the cluster, Associate/ListAssociated on its access entries.
-            Resource: [...arns, ...arns.map(accessEntryArnPattern)],
+        if (!own) throw new Error("permissionsPolicy in access-entries mode needs the role's name, account and access policies: its statements are narrowed to the role's own access entry");
+        const entries = (list: readonly string[]) => list.map((a) => ownAccessEntryArnPattern(a, own.roleAccountId, own.roleName));
+        const roleArns = [...new Set(arns.map((a) => roleArnFor(a, own.roleAccountId, own.roleName)))];
+        const policyOf = (a: string): string => {
+            const p = own.accessPolicyArns[a];
+            if (!p) throw new Error(`permissionsPolicy: no access policy ARN for cluster ${a}`);
+            return p;
+        };
+        statements.push(
+            { Sid: "ListAccessEntries", Effect: "Allow", Action: "eks:ListAccessEntries", Resource: arns },
+            {
+                Sid: "CreateOwnAccessEntry",
+                Effect: "Allow",
+                Action: "eks:CreateAccessEntry",
+                Resource: arns,
+                // Only an entry for this role, and without Kubernetes groups (a group could be bound to cluster-admin).
+                Condition: { StringEquals: { "eks:principalArn": roleArns.length === 1 ? roleArns[0] : roleArns }, Null: { "eks:kubernetesGroups": "true" } },
+            },
+            { Sid: "ListOwnAccessPolicies", Effect: "Allow", Action: "eks:ListAssociatedAccessPolicies", Resource: entries(arns) },
+        );
+        const byPolicy = new Map<string, string[]>();
+        for (const a of arns) byPolicy.set(policyOf(a), [...(byPolicy.get(policyOf(a)) ?? []), a]);
+        [...byPolicy.entries()].sort(([x], [y]) => x.localeCompare(y)).forEach(([policy, clusters], i) => {
+            statements.push({
+                Sid: byPolicy.size === 1 ? "AssociateOwnAccessPolicy" : `AssociateOwnAccessPolicy${i + 1}`,
+                Effect: "Allow",
+                Action: "eks:AssociateAccessPolicy",
+                Resource: entries(clusters),
+                Condition: { StringEquals: { "eks:policyArn": policy, "eks:accessScope": "cluster" } },
+            });
         });
     }
     return { Version: "2012-10-17", Statement: statements };

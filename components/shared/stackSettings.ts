@@ -7,8 +7,9 @@ export interface StackSettingsArgs {
 }
 
 /**
- * Records the stack's cloud and production flag as a resource, so that stack-level policies
- * (the offline gate and the CrossGuard pack alike) can read them from the resource list.
+ * Records the stack's cloud and production flag as a resource, for readers of the plan. The policy
+ * pack does not trust it (the program under review writes it): production comes from the pack's
+ * config (docs/policies.md).
  */
 export class StackSettings extends pulumi.ComponentResource {
     constructor(name: string, args: StackSettingsArgs, opts?: pulumi.ComponentResourceOptions) {

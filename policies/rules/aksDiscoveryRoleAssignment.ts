@@ -1,4 +1,4 @@
-import { DISCOVERY_ROLE_DEFINITION_GUID } from "../../components/azure/facts";
+import { AKS_DISCOVERY_ROLE_GUID as DISCOVERY_ROLE_DEFINITION_GUID } from "../facts";
 import { ResourceRule, StackRule } from "../types";
 
 const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";

@@ -1,4 +1,4 @@
-import { DEFENDER_CIDRS } from "../../components/aws/facts";
+import { DEFENDER_CIDRS } from "../facts";
 import { ResourceRule } from "../types";
 
 /**

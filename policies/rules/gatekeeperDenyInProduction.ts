@@ -5,6 +5,7 @@ export const gatekeeperDenyInProduction: StackRule = {
     name: "gatekeeper-deny-in-production",
     description: "In production, Gatekeeper constraints deny what they detect instead of only reporting it.",
     enforcementLevel: "advisory",
+    takesProduction: true,
     validateStack(resources, ctx) {
         if (!ctx.production) return [];
         return resources

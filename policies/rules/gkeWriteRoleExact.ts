@@ -1,7 +1,7 @@
-import { CUSTOM_ROLE_PERMISSIONS, GCP_TYPES } from "../../components/gcp/facts";
+import { GCP_CUSTOM_ROLE_TYPES, GKE_WRITE_ROLE_PERMISSIONS as CUSTOM_ROLE_PERMISSIONS } from "../facts";
 import { ResourceRule } from "../types";
 
-const CUSTOM_ROLE_TYPES: string[] = [GCP_TYPES.projectCustomRole, GCP_TYPES.organizationCustomRole];
+const CUSTOM_ROLE_TYPES: readonly string[] = GCP_CUSTOM_ROLE_TYPES;
 
 /**
  * The only custom role the GCP stack creates is the cluster write role (MDCGkeClusterWriteRole by

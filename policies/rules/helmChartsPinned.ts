@@ -1,4 +1,4 @@
-import { EXACT_CHART_VERSION } from "../../components/kubernetes/facts";
+import { EXACT_CHART_VERSION } from "../facts";
 import { ResourceRule } from "../types";
 
 const CHART_TYPES = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release"];

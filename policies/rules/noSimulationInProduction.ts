@@ -7,6 +7,7 @@ export const noSimulationInProduction: StackRule = {
     name: "no-attack-simulation-in-production",
     description: "The attack simulation never runs in a production stack.",
     enforcementLevel: "mandatory",
+    takesProduction: true,
     validateStack(resources, ctx) {
         if (!ctx.production) return [];
         return resources

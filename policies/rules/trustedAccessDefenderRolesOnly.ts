@@ -1,4 +1,4 @@
-import { TRUSTED_ACCESS_ROLE } from "../../components/azure/facts";
+import { TRUSTED_ACCESS_ROLE } from "../facts";
 import { ResourceRule } from "../types";
 
 export const trustedAccessDefenderRolesOnly: ResourceRule = {

@@ -70,16 +70,63 @@ describe("aws-auth mapRoles merge", () => {
         assert.deepEqual(mergeMapRoles(spelled, ENTRY), { mapRoles: spelled, changed: false });
     });
 
-    it("refuses to overwrite another entry for the same role ARN", () => {
-        const masters = `${EKSCTL}- rolearn: ${ROLE}\n  username: defender\n  groups:\n    - system:masters\n`;
-        assert.throws(() => mergeMapRoles(masters, ENTRY), (e: unknown) => {
-            assert.ok(e instanceof AwsAuthMergeError);
-            assert.equal(e.message,
-                `aws-auth already maps ${ROLE} to username "defender" and groups ["system:masters"]; this stack would map it to ` +
-                `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
-                "Remove or fix that entry by hand (it is not this stack's to overwrite), then run again");
-            return true;
-        });
+    // What Microsoft's script leaves: the same role and username, mapped to system:masters.
+    const MASTERS_ENTRY = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`;
+    const MASTERS = `${EKSCTL}${MASTERS_ENTRY}# kept\n`;
+
+    it("stops by default on the same role and username with other groups, naming the entry and the choices", () => {
+        for (const choice of [undefined, "stop"] as const) {
+            assert.throws(() => mergeMapRoles(MASTERS, ENTRY, choice), (e: unknown) => {
+                assert.ok(e instanceof AwsAuthMergeError);
+                assert.equal(e.message,
+                    `aws-auth already maps ${ROLE} to username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["system:masters"]; this stack would map it to ` +
+                    `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
+                    'Set aws.awsAuthExisting to "keep" (leave that entry and its groups as they are), "narrow" (replace its groups with ' +
+                    '["mdc-agentless-discovery-readers"]) or "stop" (the default: change nothing), then run again');
+                return true;
+            });
+        }
+    });
+
+    it("keep: leaves that entry and everything else untouched, adding nothing", () => {
+        assert.deepEqual(mergeMapRoles(MASTERS, ENTRY, "keep"), { mapRoles: MASTERS, changed: false });
+    });
+
+    it("narrow: rewrites only that entry's groups, every other byte stays", () => {
+        const { mapRoles, changed } = mergeMapRoles(MASTERS, ENTRY, "narrow");
+        assert.equal(changed, true);
+        assert.equal(mapRoles, `${EKSCTL}- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n# kept\n`);
+        assert.deepEqual(parseMapRoles(mapRoles).map((e) => e.groups), [
+            ["system:bootstrappers", "system:nodes"], ["system:bootstrappers", "system:nodes", "system:node-proxier"], ["system:masters"], ["mdc-agentless-discovery-readers"],
+        ]);
+        // Run again: nothing more to do.
+        assert.deepEqual(mergeMapRoles(mapRoles, ENTRY, "narrow"), { mapRoles, changed: false });
+        // In the middle of an indented list, and in a flow list.
+        const middle = `  - groups: [system:masters]\n    rolearn: ${ROLE}\n    username: MDCContainersAgentlessDiscoveryK8sRole\n  - rolearn: arn:aws:iam::123456789012:role/x\n    username: x\n    groups: [g]\n`;
+        assert.equal(mergeMapRoles(middle, ENTRY, "narrow").mapRoles,
+            `  - rolearn: ${ROLE}\n    username: MDCContainersAgentlessDiscoveryK8sRole\n    groups:\n      - mdc-agentless-discovery-readers\n  - rolearn: arn:aws:iam::123456789012:role/x\n    username: x\n    groups: [g]\n`);
+        const flow = `[{rolearn: a, username: a, groups: [g]}, {rolearn: "${ROLE}", username: MDCContainersAgentlessDiscoveryK8sRole, groups: [system:masters]}]\n`;
+        assert.equal(mergeMapRoles(flow, ENTRY, "narrow").mapRoles,
+            `[{rolearn: a, username: a, groups: [g]}, {"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}]\n`);
+    });
+
+    it("refuses, whatever the choice, the same role under another username, even with the same groups", () => {
+        const other = `${EKSCTL}- rolearn: ${ROLE}\n  username: defender\n  groups:\n    - mdc-agentless-discovery-readers\n`;
+        for (const choice of ["keep", "narrow", "stop"] as const) {
+            assert.throws(() => mergeMapRoles(other, ENTRY, choice), (e: unknown) => {
+                assert.ok(e instanceof AwsAuthMergeError);
+                assert.equal(e.message,
+                    `aws-auth already maps ${ROLE} to username "defender" and groups ["mdc-agentless-discovery-readers"]; this stack would map it to ` +
+                    `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
+                    'Remove or fix that entry by hand (it is not this stack\'s to overwrite), or set aws.awsAuth.username to "defender", then run again');
+                return true;
+            });
+        }
+    });
+
+    it("refuses a role mapped twice", () => {
+        assert.throws(() => mergeMapRoles(`${MASTERS_ENTRY}${MASTERS_ENTRY}`, ENTRY, "narrow"),
+            { name: "AwsAuthMergeError", message: `aws-auth maps ${ROLE} 2 times; which one applies is undefined. Leave one entry by hand, then run again` });
     });
 
     it("writes the entry alone into an empty or missing mapRoles, and keeps a comment-only one", () => {

@@ -27,6 +27,12 @@ function message(fn: () => unknown): string {
 }
 
 describe("AWS stack config", () => {
+    it("reads aws.awsAuthExisting as keep, narrow or stop, and names key, value and choices when it is anything else", () => {
+        for (const choice of ["keep", "narrow", "stop"]) assert.equal(loadAwsConfig({ ...base(), awsAuthExisting: choice }).awsAuth.existing, choice);
+        assert.equal(message(() => loadAwsConfig({ ...base(), awsAuthExisting: "overwrite" })),
+            'config key "aws.awsAuthExisting" has value "overwrite"; expected one of keep, narrow, stop');
+    });
+
     it("fills Microsoft's names and least-privilege defaults", () => {
         const cfg = loadStackConfig("t", { cloud: "aws", aws: base(), azureTenantId: TENANT.toUpperCase() });
         assert.equal(cfg.azureTenantId, TENANT);
@@ -34,7 +40,7 @@ describe("AWS stack config", () => {
         assert.equal(aws.roleName, "MDCContainersAgentlessDiscoveryK8sRole");
         assert.equal(aws.accessMode, "least-privilege");
         assert.equal(aws.oidcProviderArn, undefined);
-        assert.deepEqual(aws.awsAuth, { username: "MDCContainersAgentlessDiscoveryK8sRole", group: "mdc-agentless-discovery-readers", clusterRoleName: "mdc-agentless-discovery-reader" });
+        assert.deepEqual(aws.awsAuth, { username: "MDCContainersAgentlessDiscoveryK8sRole", group: "mdc-agentless-discovery-readers", clusterRoleName: "mdc-agentless-discovery-reader", existing: "stop" });
         assert.equal(aws.connector, undefined);
         assert.deepEqual(aws.clusters[0], {
             name: "eks-a", region: "eu-west-1", authenticationMode: "API", tags: {}, excluded: false,

@@ -85,8 +85,12 @@ describe("DiscoveryRole", () => {
         const statements = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy)).Statement;
         assert.deepEqual(statements.map((s: { Action: string[] }) => s.Action), [
             ["eks:UpdateClusterConfig", "eks:DescribeCluster"],
-            ["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"],
+            "eks:ListAccessEntries", "eks:CreateAccessEntry", "eks:ListAssociatedAccessPolicies", "eks:AssociateAccessPolicy",
         ]);
+        // Without an explicit access policy the role may associate only the view policy, only with its own entry.
+        assert.deepEqual(statements[4].Resource, [`arn:aws:eks:eu-west-1:${ACCOUNT}:access-entry/a/role/${ACCOUNT}/DefenderDiscovery/*`]);
+        assert.deepEqual(statements[4].Condition, { StringEquals: { "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", "eks:accessScope": "cluster" } });
+        assert.deepEqual(statements[2].Condition.StringEquals, { "eks:principalArn": `arn:aws:iam::${ACCOUNT}:role/DefenderDiscovery` });
         const component = one(rs, "agentless:aws:DiscoveryRole");
         assert.equal(component.inputs.existingOidcProviderArn, existing);
         assert.equal(component.inputs.roleName, "DefenderDiscovery");
@@ -224,6 +228,21 @@ describe("onboardAws", () => {
         assert.equal(byType(rs, "azure-native:security:SecurityConnector").length, 0);
         assert.ok(notes.some((n) => n.kind === "info" && n.message.includes("system:masters (explicit opt-in")));
         assert.ok(notes.some((n) => n.kind === "manual-step" && n.message.includes("no Defender connector in this stack")));
+    });
+
+    it("passes aws.awsAuthExisting to the aws-auth merge: narrow rewrites the system:masters entry Microsoft's script left", async () => {
+        const microsoft = `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`;
+        const cfg = loadAwsConfig({
+            accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow",
+            clusters: [{ name: "ob-ms", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"] }],
+        });
+        takeNotes();
+        const rs = await registered(() => {
+            onboardAws(cfg, TENANT);
+        }, { awsAuthMapRoles: { "eks-eu-central-1-ob-ms-aws-auth-current": microsoft } });
+        takeNotes();
+        assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
+            `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
     });
 
     it("turns logging on where manageLogging is set: an info note instead of the manual step, none when both types are on", async () => {

@@ -50,6 +50,20 @@ describe("CI workflows for users", () => {
             const gateStep = runs.find((r) => r.includes(" gate -- "))!;
             assert.match(gateStep, /npm run --silent gate -- --plan plan-\$\{\{ matrix\.stack \}\}\.json/);
         });
+        it("gates with the base branch's policy pack, checked out apart from the pull request's code", () => {
+            const gateSteps = wf.jobs.gate.steps;
+            const base = gateSteps.find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.ref === "${{ github.base_ref }}");
+            assert.ok(base, "a checkout of github.base_ref");
+            const dir = String(base.with?.path);
+            assert.ok(dir && dir !== "." && !dir.includes(".."), `checked out into its own folder, not over the pull request: ${dir}`);
+            assert.equal(base.with?.["persist-credentials"], false);
+            assert.match(String(base.with?.["sparse-checkout"] ?? "policies"), /^policies$/m);
+            const gateIndex = gateSteps.findIndex((s) => (s.run ?? "").includes(" gate -- "));
+            assert.ok(gateSteps.indexOf(base) < gateIndex, "the base pack is there before the gate runs");
+            const args = (gateSteps[gateIndex].run ?? "").split(/\s+/);
+            assert.equal(args[args.indexOf("--policy-pack") + 1], `${dir}/policies`, "the gate is pointed at the base branch's policies");
+            assert.ok(args.indexOf("--policy-pack") > 0);
+        });
     });
 
     describe("preview with the Pulumi CLI", () => {

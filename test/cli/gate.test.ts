@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanDocument } from "../../cli/planFormat";
-import { runCli, planJson } from "../helpers/cli";
+import { ROOT, runCli, planJson } from "../helpers/cli";
 
 /**
  * The gate as CI runs it: a plan made in one job, saved as JSON, gated in another. Each broken plan
@@ -89,24 +89,85 @@ describe("npm run gate (child process)", function () {
         assert.match(r.stdout, /^\[mandatory\] eks-discovery-trust on discovery-role: statement DefenderAgentlessDiscovery lacks the condition StringEquals sts\.windows\.net\/33e01921-4d64-4f8c-a055-5bdaffd5e33d\/:aud = api:\/\/6610e979-c931-41ec-adc7-b9920c9d52f1$/m);
     });
 
-    it("fails the attack simulation in a production stack", async () => {
-        const doc = clone("k8s-dev");
-        doc.resources.find((r) => r.type === "agentless:stack:Settings")!.inputs.production = true;
-        const r = await runCli(["gate", "--plan", write("sim-prod", doc)]);
+    const policyConfig = (name: string, config: object): string => {
+        const file = path.join(dir, `${name}.json`);
+        fs.writeFileSync(file, JSON.stringify(config));
+        return file;
+    };
+    const PROD = { "no-attack-simulation-in-production": { production: true }, "gatekeeper-deny-in-production": { production: true } };
+
+    it("fails the attack simulation when the policy config says the stack is production", async () => {
+        const r = await runCli(["gate", "--plan", write("sim-prod", clone("k8s-dev")), "--policy-config", policyConfig("prod", PROD)]);
         assert.equal(r.code, 1);
         assert.match(r.stdout, /^\[mandatory\] no-attack-simulation-in-production on [\w-]+: the attack simulation is deployed in a production stack$/m);
         assert.match(r.stdout, /^\[advisory\] gatekeeper-deny-in-production on /m);
         assert.match(r.stdout, /^FAIL: stack k8s-dev, \d+ violations, \d+ mandatory$/m);
     });
 
-    it("lets a policy config make a rule advisory, and the verdict follows", async () => {
+    it("does not take production from a resource the plan registers about itself", async () => {
         const doc = clone("k8s-dev");
-        doc.resources.find((r) => r.type === "agentless:stack:Settings")!.inputs.production = true;
-        const cfg = path.join(dir, "policy-config.json");
-        fs.writeFileSync(cfg, JSON.stringify({ "no-attack-simulation-in-production": "advisory" }));
-        const r = await runCli(["gate", "--plan", write("sim-prod-2", doc), "--policy-config", cfg]);
+        const settings = doc.resources.find((r) => r.type === "agentless:stack:Settings");
+        if (settings) settings.inputs.production = true;
+        const r = await runCli(["gate", "--plan", write("sim-self-prod", doc)]);
+        assert.equal(r.code, 0, r.stdout);
+        assert.doesNotMatch(r.stdout, /no-attack-simulation-in-production/);
+        // And a production plan cannot escape by leaving that resource out.
+        doc.resources = doc.resources.filter((x) => x.type !== "agentless:stack:Settings");
+        const p = await runCli(["gate", "--plan", write("sim-no-settings", doc), "--policy-config", policyConfig("prod2", PROD)]);
+        assert.equal(p.code, 1, p.stdout);
+    });
+
+    it("lets a policy config make a rule advisory, and the verdict follows", async () => {
+        const cfg = policyConfig("policy-config", { ...PROD, "no-attack-simulation-in-production": { enforcementLevel: "advisory", production: true } });
+        const r = await runCli(["gate", "--plan", write("sim-prod-2", clone("k8s-dev")), "--policy-config", cfg]);
         assert.equal(r.code, 0, r.stdout);
         assert.match(r.stdout, /^\[advisory\] no-attack-simulation-in-production on /m);
+    });
+
+    it("fails a discovery role on cluster/*", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => { p.Statement[0].Resource = ["arn:aws:eks:eu-west-1:123456789012:cluster/*"]; });
+        const r = await runCli(["gate", "--plan", write("cluster-star", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement DescribeAndOpenClusters applies to "arn:aws:eks:eu-west-1:123456789012:cluster\/\*": a wildcard ARN covers clusters this stack does not onboard$/m);
+        assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 1 mandatory$/m);
+    });
+
+    it("fails a single-object Statement granting more than discovery", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => {
+            (p as unknown as { Statement: unknown }).Statement = { Effect: "Allow", Action: "eks:DeleteCluster", Resource: "arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod" };
+        });
+        const r = await runCli(["gate", "--plan", write("single-statement", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside /m);
+    });
+
+    it("fails a managed policy with a wildcard action", async () => {
+        const doc = clone("aws-dev");
+        doc.resources.push({
+            type: "aws:iam/policy:Policy", name: "extra-managed", parent: "", op: "create",
+            inputs: { policy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:*", Resource: "*" } }) },
+        } as unknown as PlanDocument["resources"][number]);
+        const r = await runCli(["gate", "--plan", write("managed-wildcard", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on extra-managed: statement 0 grants the wildcard action "eks:\*"$/m);
+    });
+
+    it("fails the access-entry escalation: the old unconditioned statement", async () => {
+        const doc = clone("aws-dev");
+        editPolicy(doc, (p) => {
+            p.Statement.push({
+                Sid: "ManageOwnAccessEntries", Effect: "Allow",
+                Action: ["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"],
+                Resource: ["arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod", "arn:aws:eks:eu-west-1:123456789012:access-entry/eks-payments-prod/*"],
+            });
+        });
+        const r = await runCli(["gate", "--plan", write("escalation", doc)]);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:AssociateAccessPolicy without the condition StringEquals eks:policyArn = /m);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = /m);
+        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries applies to "arn:aws:eks:eu-west-1:123456789012:access-entry\/eks-payments-prod\/\*"; an access entry ARN must be the role's own/m);
     });
 
     it("fails a floating chart version", async () => {
@@ -115,6 +176,30 @@ describe("npm run gate (child process)", function () {
         const r = await runCli(["gate", "--plan", write("chart", doc)]);
         assert.equal(r.code, 1);
         assert.match(r.stdout, /^\[mandatory\] helm-chart-versions-pinned on [\w-]+: chart \S+ version "latest" is not an exact version$/m);
+    });
+
+    it("judges by the pack given with --policy-pack, not by the checkout's own policies", async () => {
+        // A pack whose allow-list a pull request widened: the base branch's copy still refuses.
+        const packs = fs.mkdtempSync(path.join(os.tmpdir(), "packs-"));
+        try {
+            fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(packs, "node_modules"), "dir");
+            fs.cpSync(path.join(ROOT, "policies"), path.join(packs, "loose"), { recursive: true });
+            const facts = path.join(packs, "loose", "facts.ts");
+            fs.writeFileSync(facts, fs.readFileSync(facts, "utf8").replace('"eks:UpdateClusterConfig",', '"eks:UpdateClusterConfig",\n    "eks:DeleteCluster",'));
+            const doc = clone("aws-dev");
+            editPolicy(doc, (p) => { (p.Statement[0].Action as string[]).push("eks:DeleteCluster"); });
+            const file = write("loosened", doc);
+            const loose = await runCli(["gate", "--plan", file, "--policy-pack", path.join(packs, "loose")]);
+            assert.equal(loose.code, 0, loose.stdout + loose.stderr);
+            const strict = await runCli(["gate", "--plan", file, "--policy-pack", path.join(ROOT, "policies")]);
+            assert.equal(strict.code, 1);
+            assert.match(strict.stdout, /the discovery role is granted "eks:DeleteCluster"/);
+            const none = await runCli(["gate", "--plan", file, "--policy-pack", packs]);
+            assert.equal(none.code, 2);
+            assert.equal(none.stderr, `error: --policy-pack ${packs}: expected a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)\n`);
+        } finally {
+            fs.rmSync(packs, { recursive: true, force: true });
+        }
     });
 
     it("prints clear errors for a missing file, a file that is not a plan, and no target", async () => {

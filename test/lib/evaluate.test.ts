@@ -24,6 +24,6 @@ describe("offline evaluation of errors raised inside an apply", function () {
         assert.equal(r.status, 2, r.stdout + r.stderr);
         assert.equal(r.stderr,
             'run error: cluster us-west-2/cm: aws-auth already maps arn:aws:iam::123456789012:role/MDCContainersAgentlessDiscoveryK8sRole to username "someone-else" and groups ["system:masters"]; ' +
-            'this stack would map it to username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. Remove or fix that entry by hand (it is not this stack\'s to overwrite), then run again\n');
+            'this stack would map it to username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. Remove or fix that entry by hand (it is not this stack\'s to overwrite), or set aws.awsAuth.username to "someone-else", then run again\n');
     });
 });

@@ -25,14 +25,19 @@ describe("CrossGuard adapter", () => {
         assert.deepEqual(reported, ['binds role "Other/role"; only Microsoft.Security/pricings/microsoft-defender-operator is allowed']);
     });
 
-    it("reports a stack rule's finding against the resource's URN, reading production from the settings resource", async () => {
+    it("reports a stack rule's finding against the resource's URN, production coming from the pack's config only", async () => {
         const p = toCrossGuard(noSimulationInProduction) as StackValidationPolicy;
-        const reported: [string, string | undefined][] = [];
+        assert.deepEqual(p.configSchema, { properties: { production: { type: "boolean", default: false } } });
         const resources = [
             { type: "agentless:stack:Settings", name: "settings", urn: "urn:pulumi:prod::agentless-discovery::agentless:stack:Settings::settings", props: { production: true } },
             { type: "agentless:kubernetes:AttackSimulation", name: "sim", urn: "urn:pulumi:prod::agentless-discovery::agentless:kubernetes:AttackSimulation::sim", props: {} },
         ];
-        await (p.validateStack as (a: unknown, r: (m: string, urn?: string) => void) => void)({ resources }, (m, urn) => reported.push([m, urn]));
-        assert.deepEqual(reported, [["the attack simulation is deployed in a production stack", resources[1].urn]]);
+        const run = async (config: Record<string, unknown>) => {
+            const reported: [string, string | undefined][] = [];
+            await (p.validateStack as (a: unknown, r: (m: string, urn?: string) => void) => void)({ resources, getConfig: () => config }, (m, urn) => reported.push([m, urn]));
+            return reported;
+        };
+        assert.deepEqual(await run({ production: true }), [["the attack simulation is deployed in a production stack", resources[1].urn]]);
+        assert.deepEqual(await run({}), [], "the settings resource alone does not make a stack production");
     });
 });

@@ -13,7 +13,9 @@ import { ResourceView } from "../../policies/types";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
 const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ type, name, inputs });
+// What a program registers about itself; the rules must not take production from it.
 const settings = (production: boolean) => res("agentless:stack:Settings", "settings", { stack: "s", cloud: "azure", production });
+const PROD = { "no-attack-simulation-in-production": { production: true } };
 const doc = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
 describe("policy rules", () => {
@@ -105,9 +107,13 @@ describe("policy rules", () => {
     describe("no-attack-simulation-in-production", () => {
         const sim = res("agentless:kubernetes:AttackSimulation", "sim-aks-a", { scenario: "all" });
         it("passes a simulation outside production", () => assert.deepEqual(noSimulationInProduction.validateStack([settings(false), sim], { production: false }), []));
-        it("fails it in production", () => {
-            assert.deepEqual(evaluatePolicies([settings(true), sim], [noSimulationInProduction]),
+        it("fails it in production, as the policy config says", () => {
+            assert.deepEqual(evaluatePolicies([sim], [noSimulationInProduction], PROD),
                 [{ policy: "no-attack-simulation-in-production", level: "mandatory", resource: "sim-aks-a", message: "the attack simulation is deployed in a production stack" }]);
+        });
+        it("ignores a production flag the program registers about itself", () => {
+            assert.deepEqual(evaluatePolicies([settings(true), sim], [noSimulationInProduction]), []);
+            assert.deepEqual(evaluatePolicies([settings(false), sim], [noSimulationInProduction], PROD).length, 1);
         });
     });
 
@@ -140,8 +146,12 @@ describe("policy rules", () => {
     describe("enforcement overrides", () => {
         it("turns a rule advisory or off, and rejects unknown rules and levels", () => {
             const sim = res("agentless:kubernetes:AttackSimulation", "sim", {});
-            assert.equal(evaluatePolicies([settings(true), sim], RULES, { "no-attack-simulation-in-production": "advisory" })[0].level, "advisory");
-            assert.deepEqual(evaluatePolicies([settings(true), sim], RULES, { "no-attack-simulation-in-production": { enforcementLevel: "disabled" } }), []);
+            assert.equal(evaluatePolicies([sim], RULES, { "no-attack-simulation-in-production": { enforcementLevel: "advisory", production: true } })[0].level, "advisory");
+            assert.deepEqual(evaluatePolicies([sim], RULES, { "no-attack-simulation-in-production": { enforcementLevel: "disabled", production: true } }), []);
+            assert.throws(() => withEnforcement(RULES, { "no-attack-simulation-in-production": { production: "yes" } }),
+                /^Error: policy config for "no-attack-simulation-in-production" has production "yes"; expected true or false$/);
+            assert.throws(() => withEnforcement(RULES, { "helm-chart-versions-pinned": { production: true } }),
+                /^Error: policy config for "helm-chart-versions-pinned" has property "production"; allowed: enforcementLevel$/);
             assert.throws(() => withEnforcement(RULES, { "no-such-rule": "advisory" }), /policy config names unknown rule "no-such-rule"/);
             assert.throws(() => withEnforcement(RULES, { "helm-chart-versions-pinned": "warn" }),
                 /policy config for "helm-chart-versions-pinned" has enforcement level "warn"; expected one of advisory, mandatory, disabled/);
@@ -151,7 +161,7 @@ describe("policy rules", () => {
 
 describe("AWS discovery role rules", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { eksDiscoveryRoleActions, eksDiscoveryTrust } = require("../../policies/rules/eksDiscoveryRole") as typeof import("../../policies/rules/eksDiscoveryRole");
+    const { eksDiscoveryTrust } = require("../../policies/rules/eksDiscoveryRole") as typeof import("../../policies/rules/eksDiscoveryRole");
     const { defenderCidrsAllowed } = require("../../policies/rules/defenderCidrsAllowed") as typeof import("../../policies/rules/defenderCidrsAllowed");
     const tags = { "agentless-discovery:purpose": "defender-discovery" };
     const trust = (cond: Record<string, string>) => JSON.stringify({
@@ -160,25 +170,9 @@ describe("AWS discovery role rules", () => {
     });
     const goodCond = { "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud": "api://6610e979-c931-41ec-adc7-b9920c9d52f1", "sts:RoleSessionName": "MicrosoftDefenderForClouds_[secret]" };
     const role = (assumeRolePolicy: string) => res("aws:iam/role:Role", "discovery-role", { name: "MDCRole", tags, assumeRolePolicy });
-    const perms = (actions: string[], resource: string | string[] = "arn:aws:eks:eu-west-1:123456789012:cluster/a") =>
-        res("aws:iam/rolePolicy:RolePolicy", "discovery-permissions", { role: "MDCRole", policy: doc({ Effect: "Allow", Action: actions, Resource: resource }) });
     const ctx = { production: false };
 
-    it("passes least privilege and the access-entries mode", () => {
-        assert.deepEqual(eksDiscoveryRoleActions.validateStack([role(trust(goodCond)), perms(["eks:UpdateClusterConfig", "eks:DescribeCluster"])], ctx), []);
-        assert.deepEqual(eksDiscoveryRoleActions.validateStack([role(trust(goodCond)), perms(["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"])], ctx), []);
-    });
-    it("fails an action outside the set, a resource wider than clusters, and an attached managed policy", () => {
-        const found = eksDiscoveryRoleActions.validateStack([
-            role(trust(goodCond)), perms(["eks:DescribeCluster", "eks:ListClusters"], "*"),
-            res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "attach", { role: "MDCRole", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }),
-        ], ctx);
-        assert.deepEqual(found.map((f) => f.message), [
-            "attaches managed policy arn:aws:iam::aws:policy/ReadOnlyAccess to the discovery role; its permissions must be the inline least-privilege policy only",
-            'the discovery role is granted "eks:ListClusters", outside eks:UpdateClusterConfig, eks:DescribeCluster, eks:CreateAccessEntry, eks:ListAccessEntries, eks:AssociateAccessPolicy, eks:ListAssociatedAccessPolicies',
-            'the discovery role\'s actions apply to "*"; expected the account\'s EKS cluster ARNs',
-        ]);
-    });
+    // eks-discovery-role-actions: test/policies/eksDiscoveryRole.test.ts
     it("passes the trust policy with both conditions and fails it without the session name or with another principal", () => {
         assert.deepEqual(eksDiscoveryTrust.validateStack([role(trust(goodCond))], ctx), []);
         const noSession = eksDiscoveryTrust.validateStack([role(trust({ "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud": "api://6610e979-c931-41ec-adc7-b9920c9d52f1" }))], ctx);

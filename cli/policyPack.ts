@@ -1,0 +1,33 @@
+import * as fs from "fs";
+import * as path from "path";
+import { evaluatePolicies as ownEvaluate, PolicyConfig } from "../policies/evaluate";
+import { RULES as OWN_RULES } from "../policies/rules";
+import { ResourceView, Rule } from "../policies/types";
+import { UsageError } from "./errors";
+
+/** A policy pack as the gate uses it: its rules and its own evaluation of them. */
+export interface LoadedPack {
+    rules: readonly Rule[];
+    evaluate(resources: readonly ResourceView[], rules: readonly Rule[], config?: PolicyConfig): ReturnType<typeof ownEvaluate>;
+}
+
+export const OWN_PACK: LoadedPack = { rules: OWN_RULES, evaluate: ownEvaluate };
+
+/**
+ * Loads the pack in DIR (`rules/index.ts` exporting RULES, `evaluate.ts` exporting evaluatePolicies):
+ * CI points it at the base branch's policies/, so a pull request is judged by rules it cannot edit.
+ */
+export function loadPolicyPack(dir: string | undefined): LoadedPack {
+    if (!dir) return OWN_PACK;
+    const root = path.resolve(dir);
+    const expected = "a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)";
+    if (!fs.existsSync(path.join(root, "rules", "index.ts")) || !fs.existsSync(path.join(root, "evaluate.ts"))) {
+        throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const rules = require(path.join(root, "rules")).RULES as readonly Rule[] | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const evaluate = require(path.join(root, "evaluate")).evaluatePolicies as LoadedPack["evaluate"] | undefined;
+    if (!Array.isArray(rules) || typeof evaluate !== "function") throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
+    return { rules, evaluate };
+}
