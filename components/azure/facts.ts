@@ -124,7 +124,12 @@ export const ARC_DEFENDER_EXTENSION = {
     extensionType: "microsoft.azuredefender.kubernetes",
     releaseNamespace: "mdc",
     workspaceSetting: "logAnalyticsWorkspaceResourceID",
+    /** Protected settings both Microsoft routes (policy 708b60a6, `az k8s-extension`) send: see docs/sources.md. */
+    workspaceIdSetting: "omsagent.secret.wsid",
+    workspaceKeySetting: "omsagent.secret.key",
 } as const;
+/** Extensions' release train, spelled as Microsoft's policies spell it. */
+export const ARC_RELEASE_TRAIN = "Stable";
 export const ARC_POLICY_EXTENSION = {
     extensionType: "microsoft.policyinsights",
     releaseNamespace: "kube-system",
