@@ -126,7 +126,7 @@ describe("onboardAws", () => {
         assert.equal(provider.inputs.region, "eu-central-1");
         assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), [ACCOUNT]);
 
-        const policy = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy));
+        const policy = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy", "discovery-permissions").inputs.policy));
         assert.deepEqual(policy.Statement[0].Resource, [
             `arn:aws:eks:eu-central-1:${ACCOUNT}:cluster/ob-api`,
             `arn:aws:eks:eu-central-1:${ACCOUNT}:cluster/ob-both`,
@@ -189,6 +189,10 @@ describe("onboardAws", () => {
             offeringType: "DefenderForContainersAws",
             mdcContainersAgentlessDiscoveryK8S: { enabled: true, cloudRoleArn: ROLE_ARN },
             enableAuditLogsAutoProvisioning: true,
+            kubernetesService: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sRole` },
+            kubernetesDataCollection: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sDataCollectionRole` },
+            cloudWatchToKinesis: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sCloudWatchToKinesisRole` },
+            kinesisToS3: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sKinesisToS3Role` },
             enableDefenderAgentAutoProvisioning: false,
             enablePolicyAgentAutoProvisioning: false,
         }]);
