@@ -9,7 +9,7 @@ import { DiscoveryRole } from "./discoveryRole";
 import { EksClusterAccess } from "./eksClusterAccess";
 import { DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
-import { endpointNetworkNote } from "./endpointAccess";
+import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
 import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, clusterArn, enableLoggingCommand, SYSTEM_MASTERS } from "./facts";
 
 export interface AwsOnboarding {
@@ -69,7 +69,13 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
             note("info", key, `aws-auth mapRoles entry for ${cfg.roleName} → ${target}; the patch writes the cluster's current mapRoles, read at preview/up time, with this entry appended; existing entries are kept byte for byte`);
         }
         const network = endpointNetworkNote(c.endpoint);
-        if (network) note("network", key, network);
+        if (network) {
+            note("network", key, network);
+            note("manual-step", key, `so that Defender can reach the API endpoint (this stack does not change the cluster's network): ${restrictedEndpointCommand(c.name, c.region, c.endpoint)}`);
+        }
+        if (c.authenticationMode === "CONFIG_MAP") {
+            note("info", key, "eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone");
+        }
 
         const missingLogs = AUDIT_LOG_TYPES.filter((t) => !c.enabledLogTypes.includes(t));
         if (c.manageLogging) {
