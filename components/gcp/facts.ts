@@ -1,5 +1,5 @@
 /**
- * The GCP facts of SPEC §4 and §5 in one place. Components, config validation, tests and the
+ * The GCP facts (docs/sources.md: GCP, connectors) in one place. Components, config validation, tests and the
  * policy pack read them from here, so a fact is never spelled twice.
  */
 
