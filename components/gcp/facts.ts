@@ -13,6 +13,15 @@ export const CUSTOM_ROLE_TITLE = "MDC GKE Cluster Write Role";
 /** Lets Defender add its IP ranges to a cluster's authorized networks (clusters with IP restrictions). */
 export const CUSTOM_ROLE_PERMISSIONS = ["container.clusters.update"] as const;
 
+/**
+ * Microsoft's newer permissions article lists a second custom role for the discovery account.
+ * It lets the holder list every Secret in every cluster in scope (and proxy to nodes): an explicit
+ * option, off by default.
+ */
+export const INVENTORY_ROLE_ID = "MDCGkeContainerInventoryCollectionRole";
+export const INVENTORY_ROLE_TITLE = "MDC GKE Container Inventory Collection Role";
+export const INVENTORY_ROLE_PERMISSIONS = ["container.nodes.proxy", "container.secrets.list"] as const;
+
 /** Built-in role: read the project's GKE clusters and, through GKE's IAM mapping, their Kubernetes objects. */
 export const VIEWER_ROLE = "roles/container.viewer";
 /** Lets the federated principal set impersonate the service account. */
