@@ -8,6 +8,7 @@ import {
 } from "../components/aws/facts";
 import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../components/aws/awsAuth";
 import { isExcluded } from "../components/shared/exclusion";
+import { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../components/aws/auditLogFacts";
 
 export interface EksEndpoint {
     publicAccess: boolean;
@@ -34,8 +35,15 @@ export interface EksCluster {
 }
 
 export interface AwsConnectorConfig extends ConnectorConfig {
+    /** On: the stack creates the pipeline's four roles and passes their ARNs; off: neither. */
     auditLogsAutoProvisioning: boolean;
+    auditLogRoleNames: Record<AuditLogRoleKey, string>;
+    /** Actions added to a pipeline role (its permissions are inferred; see docs/sources.md). */
+    auditLogExtraActions: Partial<Record<AuditLogRoleKey, string[]>>;
 }
+
+// An IAM action with no wildcard: least privilege is the point of listing them.
+const EXACT_ACTION: StringRule = { expected: "an IAM action without wildcards, such as firehose:ListTagsForDeliveryStream", pattern: /^[a-z0-9-]+:[A-Za-z0-9]+$/ };
 
 export interface AwsConfig {
     accountId: string;
@@ -134,11 +142,27 @@ function clusters(v: unknown, path: string, defaults: { region: string; accessPo
 }
 
 function connector(v: unknown, path: string, account: string): AwsConnectorConfig | undefined {
-    const raw = object(v, path, [...CONNECTOR_KEYS, "auditLogsAutoProvisioning"]);
+    const raw = object(v, path, [...CONNECTOR_KEYS, "auditLogsAutoProvisioning", "auditLogRoleNames", "auditLogExtraActions"]);
     // The connector is opt-in on AWS: no block, no connector.
     const base = loadConnector(raw, path, `aws-${account}`, v !== undefined);
     if (!base) return undefined;
-    return { ...base, auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true) };
+    const namesPath = join(path, "auditLogRoleNames");
+    const namesRaw = object(raw.auditLogRoleNames, namesPath, AUDIT_LOG_ROLE_KEYS);
+    const auditLogRoleNames = { ...DEFAULT_AUDIT_LOG_ROLE_NAMES };
+    for (const k of AUDIT_LOG_ROLE_KEYS) auditLogRoleNames[k] = stringWithDefault(namesRaw[k], join(namesPath, k), DEFAULT_AUDIT_LOG_ROLE_NAMES[k], ROLE_NAME);
+    const extraPath = join(path, "auditLogExtraActions");
+    const extraRaw = object(raw.auditLogExtraActions, extraPath, AUDIT_LOG_ROLE_KEYS);
+    const auditLogExtraActions: Partial<Record<AuditLogRoleKey, string[]>> = {};
+    for (const k of AUDIT_LOG_ROLE_KEYS) {
+        if (extraRaw[k] === undefined) continue;
+        auditLogExtraActions[k] = list(extraRaw[k], join(extraPath, k), "IAM actions").map((a, i) => requiredString(a, join(join(extraPath, k), i), EXACT_ACTION));
+    }
+    return {
+        ...base,
+        auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true),
+        auditLogRoleNames,
+        auditLogExtraActions,
+    };
 }
 
 export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {

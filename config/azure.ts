@@ -38,7 +38,12 @@ export interface AzureConfig {
         podSecurityBaseline: GuardEffect;
         privilegedContainers: GuardEffect;
     };
-    arcExtensions: { defender: boolean; azurePolicy: boolean };
+    /**
+     * `defaultWorkspace`: the explicit choice of Defender's default workspace for Arc clusters. The
+     * stack then installs no Defender extension itself and leaves it to policy 708b60a6, which finds
+     * or creates that workspace (DefaultWorkspace-<subscription>-<geo>) and sends its id and key.
+     */
+    arcExtensions: { defender: boolean; azurePolicy: boolean; defaultWorkspace: boolean };
 }
 
 // AKS trusted access role binding names: 1-24 lower-case letters, digits and '-'.
@@ -71,6 +76,32 @@ function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: 
     });
     unique(items, path, (c) => c.id, "cluster");
     return items;
+}
+
+/**
+ * The Arc Defender extension works only with a workspace's id and key: a stack that installs it
+ * names a workspace, or chooses Defender's default one explicitly (left to policy 708b60a6).
+ */
+function checkArcWorkspace(
+    ext: AzureConfig["arcExtensions"], workspace: string | undefined, arcDefenderPolicy: boolean, arcClusters: AzureCluster[], path: string,
+): void {
+    const extPath = join(path, "arcExtensions");
+    if (ext.defaultWorkspace) {
+        if (workspace !== undefined) {
+            throw new ConfigError(join(extPath, "defaultWorkspace"), true,
+                `false (or absent) while ${join(path, "logAnalyticsWorkspaceId")} names a workspace: choose one of the two`);
+        }
+        if (!arcDefenderPolicy) {
+            throw new ConfigError(join(path, "atScale.arcDefender"), false,
+                `true while ${join(extPath, "defaultWorkspace")} is true: policy 708b60a6 is what installs the Defender extension with Defender's default workspace`);
+        }
+        return;
+    }
+    if (ext.defender && workspace === undefined && arcClusters.some((c) => !c.excluded)) {
+        throw new ConfigError(join(path, "logAnalyticsWorkspaceId"), undefined,
+            `a workspace resource id ${WORKSPACE_ID_SHAPE} for the Defender extension on ${join(path, "arcClusters")} (it needs the workspace's id and key), ` +
+            `or ${join(extPath, "defaultWorkspace")}: true to use Defender's default workspace, or ${join(extPath, "defender")}: false`);
+    }
 }
 
 export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
@@ -133,11 +164,14 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
     };
 
     const arcExtPath = join(path, "arcExtensions");
-    const arcExtRaw = object(raw.arcExtensions, arcExtPath, ["defender", "azurePolicy"]);
+    const arcExtRaw = object(raw.arcExtensions, arcExtPath, ["defender", "azurePolicy", "defaultWorkspace"]);
     const arcExtensions = {
         defender: bool(arcExtRaw.defender, join(arcExtPath, "defender"), true),
         azurePolicy: bool(arcExtRaw.azurePolicy, join(arcExtPath, "azurePolicy"), true),
+        defaultWorkspace: bool(arcExtRaw.defaultWorkspace, join(arcExtPath, "defaultWorkspace"), false),
     };
+    const arcClusters = clusters(raw.arcClusters, join(path, "arcClusters"), subscriptionId, parseArcClusterId, ARC_ID_SHAPE, "an Arc-enabled cluster");
+    checkArcWorkspace(arcExtensions, logAnalyticsWorkspaceId, atScale.policies.arcDefender, arcClusters, path);
 
     return {
         subscriptionId,
@@ -146,7 +180,7 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         plan,
         discovery,
         aksClusters: clusters(raw.aksClusters, join(path, "aksClusters"), subscriptionId, parseAksClusterId, AKS_ID_SHAPE, "an AKS cluster"),
-        arcClusters: clusters(raw.arcClusters, join(path, "arcClusters"), subscriptionId, parseArcClusterId, ARC_ID_SHAPE, "an Arc-enabled cluster"),
+        arcClusters,
         atScale,
         arcExtensions,
     };

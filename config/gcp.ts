@@ -23,6 +23,8 @@ export interface GcpConfig {
     organizationId?: string;
     serviceAccountName: string;
     customRoleId: string;
+    /** Grant MDCGkeContainerInventoryCollectionRole too (container.secrets.list): explicit opt-in. */
+    inventoryRole: boolean;
     workloadIdentity: { poolId: string; providerId: string };
     auditLogs: { enabled: boolean };
     /** Absent when the connector is switched off. */
@@ -100,7 +102,7 @@ function connector(v: unknown, path: string, projectId: string): GcpConnectorCon
 
 export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContext = {}): GcpConfig {
     const raw: Raw = object(v, path, [
-        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "workloadIdentity", "auditLogs", "connector", "clusters",
+        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "inventoryRole", "workloadIdentity", "auditLogs", "connector", "clusters",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least projectId and projectNumber (the stack's cloud is gcp)");
     const projectId = requiredString(raw.projectId, join(path, "projectId"), PROJECT_ID_RULE);
@@ -138,6 +140,7 @@ export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContex
         organizationId,
         serviceAccountName: stringWithDefault(raw.serviceAccountName, join(path, "serviceAccountName"), DEFAULT_SERVICE_ACCOUNT_NAME, SERVICE_ACCOUNT_NAME_RULE),
         customRoleId: stringWithDefault(raw.customRoleId, join(path, "customRoleId"), DEFAULT_CUSTOM_ROLE_ID, CUSTOM_ROLE_ID_RULE),
+        inventoryRole: bool(raw.inventoryRole, join(path, "inventoryRole"), false),
         workloadIdentity: {
             poolId,
             providerId: stringWithDefault(wiRaw.providerId, join(wiPath, "providerId"), DEFAULT_PROVIDER_ID, PROVIDER_ID_RULE),

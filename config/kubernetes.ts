@@ -16,7 +16,7 @@ import type { AzureConfig } from "./azure";
 export const CLUSTER_KINDS = ["aks", "arc", "eks", "gke"] as const;
 export type ClusterKind = (typeof CLUSTER_KINDS)[number];
 
-/** The sensor chart's `global.cloudIdentifiers` block, per cloud (SPEC §6). */
+/** The sensor chart's `global.cloudIdentifiers` block, per cloud (docs/sources.md: sensor). */
 export type CloudIdentifiers =
     | { cloud: "Azure"; subscriptionId: string; resourceGroupName: string; clusterName: string; region: string; resourceId: string }
     | { cloud: "AWS"; accountId: string; region: string; clusterName: string }
@@ -265,7 +265,7 @@ export function loadKubernetesConfig(v: unknown, production: boolean, path = "ku
 }
 
 /**
- * The Helm route must not be mixed with Defender's own provisioning on the same cluster (SPEC §6):
+ * The Helm route must not be mixed with Defender's own provisioning on the same cluster (docs/sources.md: sensor):
  * refuses a cluster that the Azure block's at-scale policy or Arc extension already covers.
  */
 export function checkSensorCoverage(k8s: KubernetesConfig, azure: AzureConfig | undefined, path = "kubernetes"): void {

@@ -3,7 +3,7 @@ import { NormalContainer, NormalObject, NormalPodSpec } from "./normalise";
 
 /**
  * Where the sensor may run: the footprint's namespace (AKS's managed sensor, kube-system) and the
- * Helm chart's release namespace `mdc` (SPEC §6) used outside AKS.
+ * Helm chart's release namespace `mdc` (docs/sources.md: sensor) used outside AKS.
  */
 export const SENSOR_NAMESPACES: readonly string[] = [...new Set([...SENSOR_FOOTPRINT.map((w) => w.namespace), "mdc"])];
 
@@ -28,7 +28,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
     return x.length === y.length && x.every((v, i) => v === y[i]);
 }
 
-/** Compares the sensor workloads of a cluster with SPEC §6's footprint. */
+/** Compares the sensor workloads of a cluster with the sensor footprint of docs/sources.md. */
 export function sensorHealth(workloads: readonly NormalObject[]): SensorHealth {
     const out: SensorWorkloadHealth[] = SENSOR_FOOTPRINT.map((fp) => {
         const w = workloads.find((o) => o.kind === fp.kind && SENSOR_NAMESPACES.includes(o.namespace ?? "") && o.name.startsWith(fp.namePrefix));

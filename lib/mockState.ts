@@ -207,6 +207,18 @@ export function mockCallResult(token: string, inputs: State, ctx: MockContext): 
                 tags: {},
             };
         }
+        // Made-up, recognisable values: the plan shows them only as "[secret]".
+        case "azure-native:operationalinsights:getWorkspace":
+            return {
+                ...inputs,
+                customerId: placeholderGuid(`workspace/${inputs.resourceGroupName}/${inputs.workspaceName}`),
+                name: inputs.workspaceName,
+            };
+        case "azure-native:operationalinsights:getSharedKeys":
+            return {
+                primarySharedKey: Buffer.from(`placeholder primary key of ${inputs.workspaceName}`).toString("base64"),
+                secondarySharedKey: Buffer.from(`placeholder secondary key of ${inputs.workspaceName}`).toString("base64"),
+            };
         default:
             return inputs;
     }

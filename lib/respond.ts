@@ -42,7 +42,7 @@ interface RawPod {
     spec?: { containers?: { image?: string }[] };
 }
 
-/** Network-policy plug-ins from running pods' `k8s-app` label, versions from their images (SPEC §9). */
+/** Network-policy plug-ins from running pods' `k8s-app` label, versions from their images (docs/sources.md: response actions). */
 export async function findPlugins(client: KubeClient): Promise<PluginFound[]> {
     const found: PluginFound[] = [];
     for await (const page of client.listPages<RawPod>("/api/v1/pods", { labelSelector: PLUGIN_LABEL_SELECTOR })) {

@@ -1,11 +1,11 @@
 /**
  * The facts the rules judge by, written out here as literals. The pack is its own package
  * (`pulumi policy publish`) and must not widen when a component's constant widens: a pull request
- * that loosens a component is judged by the base branch's copy of these lists. Sources: SPEC §2-§4
+ * that loosens a component is judged by the base branch's copy of these lists. Sources: docs/sources.md (Azure, AWS, GCP)
  * and docs/policies.md. test/policies/facts.test.ts checks that the components stay inside them.
  */
 
-/** SPEC §3: least privilege, plus at most the access-entry actions of Microsoft's current default. */
+/** docs/sources.md, AWS: least privilege, plus at most the access-entry actions of Microsoft's current default. */
 export const EKS_DISCOVERY_ACTIONS: readonly string[] = [
     "eks:UpdateClusterConfig",
     "eks:DescribeCluster",
@@ -28,14 +28,14 @@ export const DEFENDER_AUDIENCE = "api://6610e979-c931-41ec-adc7-b9920c9d52f1";
 export const SESSION_NAME_CONDITION_KEY = "sts:RoleSessionName";
 export const SESSION_NAME_PREFIX = "MicrosoftDefenderForClouds_";
 
-/** SPEC §3: Defender's discovery service ranges. */
+/** docs/sources.md, AWS: Defender's discovery service ranges. */
 export const DEFENDER_CIDRS: readonly string[] = ["172.212.245.192/28", "48.209.1.192/28"];
 
-/** SPEC §2: built-in role Defender Kubernetes API Access, and the trusted access role. */
+/** docs/sources.md, Azure: built-in role Defender Kubernetes API Access, and the trusted access role. */
 export const AKS_DISCOVERY_ROLE_GUID = "d5a2ae44-610b-4500-93be-660a0c5f5ca6";
 export const TRUSTED_ACCESS_ROLE = "Microsoft.Security/pricings/microsoft-defender-operator";
 
-/** SPEC §4: MDCGkeClusterWriteRole's one permission, and the custom-role resource types. */
+/** docs/sources.md, GCP: MDCGkeClusterWriteRole's one permission, and the custom-role resource types. */
 export const GKE_WRITE_ROLE_PERMISSIONS: readonly string[] = ["container.clusters.update"];
 export const GCP_CUSTOM_ROLE_TYPES: readonly string[] = ["gcp:projects/iAMCustomRole:IAMCustomRole", "gcp:organizations/iAMCustomRole:IAMCustomRole"];
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * Turns on control-plane log types of an EKS cluster this stack does not own (SPEC §3: Defender
+ * Turns on control-plane log types of an EKS cluster this stack does not own (docs/sources.md, AWS: Defender
  * reads `audit` and `authenticator` from CloudWatch), and on destroy turns off only what it turned on.
  *
  * A dynamic provider because no Pulumi resource can own part of an existing cluster's config: the

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConnector } from "@pulumi/azure-native/security/securityConnector";
+import { AuditLogRoleKey } from "./auditLogFacts";
 
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 
@@ -11,11 +12,15 @@ export interface DefenderConnectorArgs {
     location: string;
     /** The discovery role Defender assumes. */
     discoveryRoleArn: pulumi.Input<string>;
-    auditLogsAutoProvisioning: boolean;
+    /**
+     * The audit-log pipeline's role ARNs. Present: audit-log auto-provisioning is on and the offering
+     * carries them; absent: it is off. One never goes without the other.
+     */
+    auditLogRoleArns?: Record<AuditLogRoleKey, pulumi.Input<string>>;
 }
 
 /**
- * The Defender side (SPEC §5): an Azure security connector for the AWS account whose Containers
+ * The Defender side: an Azure security connector for the AWS account whose Containers
  * offering turns on agentless discovery with the role created here. The sensor and policy add-on
  * auto-provisioning stay off: this project installs those itself (Helm), and the two routes must
  * not be mixed on one cluster.
@@ -27,8 +32,9 @@ export class DefenderConnector extends pulumi.ComponentResource {
         super("agentless:aws:DefenderConnector", name, {
             accountId: args.accountId,
             connectorName: args.connectorName,
-            auditLogsAutoProvisioning: args.auditLogsAutoProvisioning,
+            auditLogsAutoProvisioning: args.auditLogRoleArns !== undefined,
         }, opts);
+        const roles = args.auditLogRoleArns;
         this.connector = new SecurityConnector(`${name}-connector`, {
             securityConnectorName: args.connectorName,
             resourceGroupName: args.resourceGroupName,
@@ -39,7 +45,13 @@ export class DefenderConnector extends pulumi.ComponentResource {
             offerings: [{
                 offeringType: AWS_CONTAINERS_OFFERING,
                 mdcContainersAgentlessDiscoveryK8S: { enabled: true, cloudRoleArn: args.discoveryRoleArn },
-                enableAuditLogsAutoProvisioning: args.auditLogsAutoProvisioning,
+                enableAuditLogsAutoProvisioning: roles !== undefined,
+                ...(roles ? {
+                    kubernetesService: { cloudRoleArn: roles.kubernetesService },
+                    kubernetesDataCollection: { cloudRoleArn: roles.kubernetesDataCollection },
+                    cloudWatchToKinesis: { cloudRoleArn: roles.cloudWatchToKinesis },
+                    kinesisToS3: { cloudRoleArn: roles.kinesisToS3 },
+                } : {}),
                 enableDefenderAgentAutoProvisioning: false,
                 enablePolicyAgentAutoProvisioning: false,
             }],

@@ -1,4 +1,4 @@
-/** Whether Defender's source ranges can reach a cluster's API endpoint (SPEC §3). */
+/** Whether Defender's source ranges can reach a cluster's API endpoint (docs/sources.md, "EKS network"). */
 import { DEFENDER_CIDRS } from "./facts";
 
 export interface EndpointSettings {
@@ -23,8 +23,9 @@ export function cidrContains(outer: string, inner: string): boolean {
 }
 
 /**
- * Defender CIDRs that the endpoint does not let in. A private-only endpoint lets none in: Defender
- * then opens a restricted public endpoint with eks:UpdateClusterConfig, which must allow them all.
+ * Defender CIDRs that the endpoint does not let in. A private-only endpoint lets none in, and
+ * Defender does not open it: Microsoft's network article says a restricted public endpoint must be
+ * enabled with Defender's CIDRs.
  */
 export function missingDefenderCidrs(e: EndpointSettings): string[] {
     if (!e.publicAccess) return [...DEFENDER_CIDRS];
@@ -36,7 +37,20 @@ export function endpointNetworkNote(e: EndpointSettings): string | undefined {
     const missing = missingDefenderCidrs(e);
     if (missing.length === 0) return undefined;
     if (!e.publicAccess) {
-        return `API endpoint is private: Defender opens a restricted public endpoint (eks:UpdateClusterConfig), which must allow ${DEFENDER_CIDRS.join(" and ")}`;
+        return `API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); ` +
+            `enable a restricted public endpoint that allows ${DEFENDER_CIDRS.join(" and ")}`;
     }
     return `public API endpoint is restricted to ${e.publicAccessCidrs.join(", ")}: add ${missing.join(" and ")} to publicAccessCidrs so that Defender can reach it`;
+}
+
+/** publicAccessCidrs with Defender's ranges added, the existing ones kept first and in order. */
+export function cidrsWithDefender(existing: readonly string[]): string[] {
+    return [...existing, ...DEFENDER_CIDRS.filter((d) => !existing.some((c) => cidrContains(c, d)))];
+}
+
+/** The command that enables the restricted public endpoint, keeping the cluster's CIDRs. */
+export function restrictedEndpointCommand(clusterName: string, region: string, e: EndpointSettings): string {
+    const cidrs = cidrsWithDefender(e.publicAccess ? e.publicAccessCidrs : []);
+    return `aws eks update-cluster-config --region ${region} --name ${clusterName} ` +
+        `--resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=${e.privateAccess || !e.publicAccess},publicAccessCidrs=${cidrs.join(",")}`;
 }

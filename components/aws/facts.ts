@@ -1,5 +1,5 @@
 /**
- * The AWS facts of SPEC §3 and §5 in one place. Components, config validation, tests and the
+ * The AWS facts (docs/sources.md: AWS, connectors) in one place. Components, config validation, tests and the
  * policy rules all read them from here, so a fact is never spelled twice.
  */
 import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER, MICROSOFT_TENANT_ID } from "../shared/microsoft";

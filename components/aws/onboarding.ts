@@ -8,7 +8,8 @@ import { EXCLUSION_TAG } from "../shared/exclusion";
 import { DiscoveryRole } from "./discoveryRole";
 import { EksClusterAccess } from "./eksClusterAccess";
 import { DefenderConnector } from "./defenderConnector";
-import { endpointNetworkNote } from "./endpointAccess";
+import { AuditLogPipelineRoles } from "./auditLogPipeline";
+import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
 import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, clusterArn, enableLoggingCommand, SYSTEM_MASTERS } from "./facts";
 
 export interface AwsOnboarding {
@@ -70,7 +71,13 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
             note("info", key, `aws-auth mapRoles entry for ${cfg.roleName} → ${target}; the patch writes the cluster's current mapRoles, read at preview/up time, with this entry appended; existing entries are kept byte for byte`);
         }
         const network = endpointNetworkNote(c.endpoint);
-        if (network) note("network", key, network);
+        if (network) {
+            note("network", key, network);
+            note("manual-step", key, `so that Defender can reach the API endpoint (this stack does not change the cluster's network): ${restrictedEndpointCommand(c.name, c.region, c.endpoint)}`);
+        }
+        if (c.authenticationMode === "CONFIG_MAP") {
+            note("info", key, "eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone");
+        }
 
         const missingLogs = AUDIT_LOG_TYPES.filter((t) => !c.enabledLogTypes.includes(t));
         if (c.manageLogging) {
@@ -86,13 +93,30 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding
     let connector: DefenderConnector | undefined;
     if (cfg.connector) {
         const azure = new AzureProvider("azure", { subscriptionId: cfg.connector.subscriptionId, location: cfg.connector.location });
+        let pipeline: AuditLogPipelineRoles | undefined;
+        if (cfg.connector.auditLogsAutoProvisioning) {
+            pipeline = new AuditLogPipelineRoles("audit-logs", {
+                accountId: cfg.accountId,
+                region: cfg.region,
+                clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
+                roleNames: cfg.connector.auditLogRoleNames,
+                extraActions: cfg.connector.auditLogExtraActions,
+                oidcProviderArn: discovery.oidcProviderArn,
+                azureTenantId,
+            }, { providers: [aws], dependsOn: [discovery] });
+            note("info", cfg.accountId, `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
+                "go into the connector's offering (their permissions replace Microsoft's firehose:*, sqs:*, s3:* with inferred exact actions: docs/sources.md)");
+        } else {
+            note("info", cfg.accountId, "audit-log auto-provisioning off (aws.connector.auditLogsAutoProvisioning: false): no pipeline roles, " +
+                "and Defender gets no EKS audit logs from this account, so control-plane detections stay silent");
+        }
         connector = new DefenderConnector("defender", {
             accountId: cfg.accountId,
             connectorName: cfg.connector.name,
             resourceGroupName: cfg.connector.resourceGroupName,
             location: cfg.connector.location,
             discoveryRoleArn: discovery.arn,
-            auditLogsAutoProvisioning: cfg.connector.auditLogsAutoProvisioning,
+            auditLogRoleArns: pipeline?.arns,
         }, { providers: [azure], transformations: [dropApiVersionAliases] });
     } else {
         note("manual-step", cfg.accountId, "no Defender connector in this stack: give the discovery role's ARN to the account's AWS connector in Defender for Cloud (Containers plan, agentless discovery)");

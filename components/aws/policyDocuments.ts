@@ -72,7 +72,7 @@ export interface OwnAccessEntry {
  * clusters; `access-entries` adds the four access-entry actions, each narrowed so the role can only
  * create its own entry (no Kubernetes groups) and only associate the configured access policy, at
  * cluster scope, with that entry. Without those conditions the role could associate
- * AmazonEKSClusterAdminPolicy with itself (SPEC §3). Actions are always named, never `*`.
+ * AmazonEKSClusterAdminPolicy with itself (docs/sources.md, AWS; docs/policies.md). Actions are always named, never `*`.
  */
 export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string[], own?: OwnAccessEntry): PolicyDocument {
     if (clusterArns.length === 0) throw new Error("permissionsPolicy needs at least one cluster ARN: an IAM statement cannot have an empty Resource");

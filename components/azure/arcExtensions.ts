@@ -1,15 +1,39 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
-import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION } from "./facts";
-import { ClusterRef, clusterResourceKey } from "./resourceIds";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
+import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
+import { ClusterRef, clusterResourceKey, parseWorkspaceId } from "./resourceIds";
 
 export interface ArcExtensionsArgs {
     /** Connected clusters; excluded ones must already be filtered out. */
     clusters: readonly ClusterRef[];
+    /**
+     * The Log Analytics workspace the Defender extension reports through. Required when `defender`
+     * is true: the extension is useless without the workspace's id and key (see docs/sources.md).
+     */
+    logAnalyticsWorkspaceId?: string;
     defender: boolean;
     azurePolicy: boolean;
-    /** Passed to the Defender extension; without it the extension uses Defender's default workspace. */
-    logAnalyticsWorkspaceId?: string;
+}
+
+/**
+ * The workspace id and primary key, read at deploy time and kept secret, in the protected settings
+ * both Microsoft routes send (policy 708b60a6 and `az k8s-extension create`).
+ */
+export function defenderProtectedSettings(workspaceId: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<Record<string, string>> {
+    const ws = parseWorkspaceId(workspaceId);
+    if (!ws) throw new Error(`logAnalyticsWorkspaceId "${workspaceId}" is not a Log Analytics workspace resource id`);
+    const args = { resourceGroupName: ws.resourceGroup, workspaceName: ws.name };
+    const customerId = operationalinsights.getWorkspaceOutput(args, opts).customerId;
+    const key = operationalinsights.getSharedKeysOutput(args, opts).primarySharedKey;
+    return pulumi.secret(pulumi.all([customerId, key]).apply(([id, k]) => {
+        if (!k) throw new Error(`workspace ${workspaceId} returned no primary shared key; the Defender extension needs it as ${ARC_DEFENDER_EXTENSION.workspaceKeySetting}`);
+        const settings: Record<string, string> = {
+            [ARC_DEFENDER_EXTENSION.workspaceIdSetting]: id,
+            [ARC_DEFENDER_EXTENSION.workspaceKeySetting]: k,
+        };
+        return settings;
+    })) as pulumi.Output<Record<string, string>>;
 }
 
 /** The Defender sensor and the Azure Policy extension on each Arc-enabled (connected) cluster. */
@@ -18,6 +42,11 @@ export class ArcExtensions extends pulumi.ComponentResource {
 
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:ArcExtensions", name, {}, opts);
+        if (args.defender && !args.logAnalyticsWorkspaceId) {
+            throw new Error(`ArcExtensions ${name}: defender is true but logAnalyticsWorkspaceId is missing; the Defender extension needs a workspace's id and key`);
+        }
+        // One read of the workspace for every cluster: the key is the same.
+        const protectedSettings = args.defender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
         for (const cluster of args.clusters) {
             const key = clusterResourceKey(cluster);
             const target = {
@@ -25,18 +54,19 @@ export class ArcExtensions extends pulumi.ComponentResource {
                 clusterResourceName: ARC_CLUSTER_RESOURCE_NAME,
                 clusterName: cluster.name,
                 resourceGroupName: cluster.resourceGroup,
+                // Both Microsoft routes create these extensions with a system-assigned identity.
+                identity: { type: "SystemAssigned" as const },
+                autoUpgradeMinorVersion: true,
+                releaseTrain: ARC_RELEASE_TRAIN,
             };
             if (args.defender) {
                 this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-defender`, {
                     ...target,
                     extensionName: ARC_DEFENDER_EXTENSION.extensionType,
                     extensionType: ARC_DEFENDER_EXTENSION.extensionType,
-                    autoUpgradeMinorVersion: true,
-                    releaseTrain: "stable",
                     scope: { cluster: { releaseNamespace: ARC_DEFENDER_EXTENSION.releaseNamespace } },
-                    configurationSettings: args.logAnalyticsWorkspaceId
-                        ? { [ARC_DEFENDER_EXTENSION.workspaceSetting]: args.logAnalyticsWorkspaceId }
-                        : {},
+                    configurationSettings: { [ARC_DEFENDER_EXTENSION.workspaceSetting]: args.logAnalyticsWorkspaceId! },
+                    configurationProtectedSettings: protectedSettings,
                 }, { parent: this }));
             }
             if (args.azurePolicy) {
@@ -44,8 +74,6 @@ export class ArcExtensions extends pulumi.ComponentResource {
                     ...target,
                     extensionName: "azurepolicy",
                     extensionType: ARC_POLICY_EXTENSION.extensionType,
-                    autoUpgradeMinorVersion: true,
-                    releaseTrain: "stable",
                     scope: { cluster: { releaseNamespace: ARC_POLICY_EXTENSION.releaseNamespace } },
                 }, { parent: this }));
             }

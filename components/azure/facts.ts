@@ -1,5 +1,5 @@
 /**
- * The Azure facts of SPEC §2 in one place. Components, config validation, tests and the policy
+ * The Azure facts (docs/sources.md: Azure) in one place. Components, config validation, tests and the policy
  * rules all read them from here, so a fact is never spelled twice.
  */
 
@@ -97,7 +97,7 @@ export const DEPLOY_IF_NOT_EXISTS_POLICIES: readonly DeployIfNotExistsPolicy[] =
     {
         key: "arcDefender",
         definitionGuid: "708b60a6-d253-4fe0-9114-4be4c00f012c",
-        displayName: "Configure Azure Arc enabled Kubernetes clusters to install the Microsoft Defender for Cloud extension",
+        displayName: "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension",
         roleGuids: ["5e93ba01-8f92-4c7a-b12a-801e3df23824", "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5"],
         takesWorkspace: true,
         assignmentName: "mdc-arc-defender-extension",
@@ -124,7 +124,12 @@ export const ARC_DEFENDER_EXTENSION = {
     extensionType: "microsoft.azuredefender.kubernetes",
     releaseNamespace: "mdc",
     workspaceSetting: "logAnalyticsWorkspaceResourceID",
+    /** Protected settings both Microsoft routes (policy 708b60a6, `az k8s-extension`) send: see docs/sources.md. */
+    workspaceIdSetting: "omsagent.secret.wsid",
+    workspaceKeySetting: "omsagent.secret.key",
 } as const;
+/** Extensions' release train, spelled as Microsoft's policies spell it. */
+export const ARC_RELEASE_TRAIN = "Stable";
 export const ARC_POLICY_EXTENSION = {
     extensionType: "microsoft.policyinsights",
     releaseNamespace: "kube-system",

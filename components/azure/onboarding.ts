@@ -60,10 +60,18 @@ export function onboardAzure(cfg: AzureConfig): AzureOnboarding {
         privilegedContainers: cfg.atScale.privilegedContainers,
     }, { ...opts, dependsOn: [plan] });
 
-    if (arc.length > 0 && (cfg.arcExtensions.defender || cfg.arcExtensions.azurePolicy)) {
+    // With Defender's default workspace the extension is left to policy 708b60a6, which resolves it.
+    const arcDefender = cfg.arcExtensions.defender && !cfg.arcExtensions.defaultWorkspace;
+    if (arc.length > 0 && cfg.arcExtensions.defaultWorkspace) {
+        for (const c of arc) {
+            note("info", c.id, `Defender extension left to policy 708b60a6 with Defender's default workspace (azure.arcExtensions.defaultWorkspace); ` +
+                `the policy skips distributions aks, aks_management, eks and gke by default (excludedDistributions)`);
+        }
+    }
+    if (arc.length > 0 && (arcDefender || cfg.arcExtensions.azurePolicy)) {
         new ArcExtensions("arc", {
             clusters: arc,
-            defender: cfg.arcExtensions.defender,
+            defender: arcDefender,
             azurePolicy: cfg.arcExtensions.azurePolicy,
             logAnalyticsWorkspaceId: cfg.logAnalyticsWorkspaceId,
         }, { ...opts, dependsOn: [plan] });

@@ -14,7 +14,7 @@ export interface DefenderGcpConnectorArgs {
 }
 
 /**
- * The Defender side (SPEC §5): an Azure security connector for the GCP project with the
+ * The Defender side (docs/sources.md: connectors): an Azure security connector for the GCP project with the
  * Defender for Containers offering, whose agentless discovery points at the federated service
  * account. Only discovery is switched on here: the sensor, policy and audit-log pipelines need
  * service accounts, Pub/Sub and Arc resources that this stack does not create, so they are set

@@ -1,5 +1,5 @@
 /**
- * The GCP facts of SPEC §4 and §5 in one place. Components, config validation, tests and the
+ * The GCP facts (docs/sources.md: GCP, connectors) in one place. Components, config validation, tests and the
  * policy pack read them from here, so a fact is never spelled twice.
  */
 
@@ -12,6 +12,15 @@ export const DEFAULT_CUSTOM_ROLE_ID = "MDCGkeClusterWriteRole";
 export const CUSTOM_ROLE_TITLE = "MDC GKE Cluster Write Role";
 /** Lets Defender add its IP ranges to a cluster's authorized networks (clusters with IP restrictions). */
 export const CUSTOM_ROLE_PERMISSIONS = ["container.clusters.update"] as const;
+
+/**
+ * Microsoft's newer permissions article lists a second custom role for the discovery account.
+ * It lets the holder list every Secret in every cluster in scope (and proxy to nodes): an explicit
+ * option, off by default.
+ */
+export const INVENTORY_ROLE_ID = "MDCGkeContainerInventoryCollectionRole";
+export const INVENTORY_ROLE_TITLE = "MDC GKE Container Inventory Collection Role";
+export const INVENTORY_ROLE_PERMISSIONS = ["container.nodes.proxy", "container.secrets.list"] as const;
 
 /** Built-in role: read the project's GKE clusters and, through GKE's IAM mapping, their Kubernetes objects. */
 export const VIEWER_ROLE = "roles/container.viewer";

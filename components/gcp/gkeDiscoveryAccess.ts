@@ -4,6 +4,7 @@ import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
 import {
     CUSTOM_ROLE_PERMISSIONS, CUSTOM_ROLE_TITLE, DEFAULT_CUSTOM_ROLE_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope,
+    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE,
     SERVICE_ACCOUNT_DISPLAY_NAME, VIEWER_ROLE,
 } from "./facts";
 
@@ -16,6 +17,8 @@ export interface GkeDiscoveryAccessArgs {
     organizationId?: string;
     serviceAccountName?: string;
     customRoleId?: string;
+    /** Also create and grant MDCGkeContainerInventoryCollectionRole (reads Secrets: opt-in). */
+    inventoryRole?: boolean;
 }
 
 /**
@@ -35,6 +38,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
     /** `projects/<id>/roles/<roleId>` or `organizations/<id>/roles/<roleId>`. */
     readonly customRoleName: pulumi.Output<string>;
     readonly grants: (projects.IAMMember | organizations.IAMMember)[] = [];
+    readonly inventoryRole?: projects.IAMCustomRole | organizations.IAMCustomRole;
 
     constructor(name: string, args: GkeDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:GkeDiscoveryAccess", name, {}, opts);
@@ -72,6 +76,24 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
             }
         }
         this.customRoleName = this.customRole.name;
+
+        if (args.inventoryRole) {
+            const inv = {
+                roleId: INVENTORY_ROLE_ID,
+                title: INVENTORY_ROLE_TITLE,
+                description: "Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)",
+                permissions: [...INVENTORY_ROLE_PERMISSIONS],
+                stage: "GA",
+            };
+            if (args.scope === "organization") {
+                const orgId = args.organizationId!;
+                this.inventoryRole = new organizations.IAMCustomRole(`${name}-inventory-role`, { ...inv, orgId }, { parent: this });
+                this.grants.push(new organizations.IAMMember(`${name}-inventory`, { orgId, role: this.inventoryRole.name, member: this.member }, { parent: this }));
+            } else {
+                this.inventoryRole = new projects.IAMCustomRole(`${name}-inventory-role`, { ...inv, project: args.projectId }, { parent: this });
+                this.grants.push(new projects.IAMMember(`${name}-inventory`, { project: args.projectId, role: this.inventoryRole.name, member: this.member }, { parent: this }));
+            }
+        }
 
         this.registerOutputs({ email: this.email, customRole: this.customRoleName });
     }

@@ -8,6 +8,7 @@ import { EXCLUSION_TAG } from "../shared/exclusion";
 import { VIEWER_ROLE } from "./facts";
 import { gkeClusterPath } from "./identifiers";
 import { GkeDiscoveryAccess } from "./gkeDiscoveryAccess";
+import { INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS } from "./facts";
 import { WorkloadIdentityFederation } from "./workloadIdentityFederation";
 import { GkeAuditLogs } from "./gkeAuditLogs";
 import { DefenderGcpConnector } from "./defenderConnector";
@@ -42,7 +43,11 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext = {}): GcpO
         organizationId: cfg.organizationId,
         serviceAccountName: cfg.serviceAccountName,
         customRoleId: cfg.customRoleId,
+        inventoryRole: cfg.inventoryRole,
     }, opts);
+    note("info", `project ${cfg.projectId}`, cfg.inventoryRole
+        ? `${INVENTORY_ROLE_ID} granted (gcp.inventoryRole): ${INVENTORY_ROLE_PERMISSIONS.join(", ")} lets Defender list every Secret, values included, and proxy to nodes in every cluster in scope`
+        : `${INVENTORY_ROLE_ID} not granted (gcp.inventoryRole: false): Microsoft's newer docs list it, but container.secrets.list would let Defender read every Secret; discovery works without it`);
 
     const federation = new WorkloadIdentityFederation("federation", {
         projectId: cfg.projectId,

@@ -19,7 +19,7 @@ export function victimAddress(): string {
 }
 
 /**
- * Microsoft's attack simulation (SPEC §8): an attacker pod and a victim pod, each behind a headless
+ * Microsoft's attack simulation (docs/sources.md: attack simulation): an attacker pod and a victim pod, each behind a headless
  * Service, in namespace `mdc-simulation`; the victim runs as service account `mdc-simulation-victim`,
  * which is granted nothing. The scenario reaches the attacker as SCENARIO. Only for clusters
  * without production workloads, with the sensor installed.

@@ -1,5 +1,5 @@
 /**
- * Chart and namespace facts of the cluster add-ons (SPEC §6 to §8), kept once: the components,
+ * Chart and namespace facts of the cluster add-ons (docs/sources.md: sensor, policy add-on, attack simulation), kept once: the components,
  * the config checks, the tests and the policy rules read them from here.
  */
 
@@ -12,14 +12,14 @@ export interface ChartFact {
     namespace: string;
 }
 
-/** The Defender sensor outside AKS's own security profile (SPEC §6). */
+/** The Defender sensor outside AKS's own security profile (docs/sources.md: sensor). */
 export const SENSOR_CHART: ChartFact = {
     chart: "oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers",
     release: "defender-k8s",
     namespace: "mdc",
 };
 
-/** Open-source Gatekeeper, the guard Azure Policy for Kubernetes builds on (SPEC §7). */
+/** Open-source Gatekeeper, the guard Azure Policy for Kubernetes builds on (docs/sources.md: policy add-on). */
 export const GATEKEEPER_CHART: ChartFact = {
     chart: "gatekeeper",
     repo: "https://open-policy-agent.github.io/gatekeeper/charts",
@@ -42,7 +42,7 @@ export const CEL_ENGINE = "K8sNativeValidation";
 export const ENFORCEMENT_ACTIONS = ["dryrun", "warn", "deny"] as const;
 export type EnforcementAction = (typeof ENFORCEMENT_ACTIONS)[number];
 
-/** The attack simulation's fixed names (SPEC §8). */
+/** The attack simulation's fixed names (docs/sources.md: attack simulation). */
 export const SIMULATION = {
     namespace: "mdc-simulation",
     attackerPod: "mdc-simulation-attacker",

@@ -6,7 +6,7 @@ import { CEL_ENGINE, CONSTRAINT_API_VERSION, CONSTRAINT_TEMPLATE_API_VERSION, En
 
 /**
  * The ConstraintTemplates in policies/gatekeeper/<dir>/template.yaml and the Constraint this
- * project declares for each: which kinds it matches and with which parameters. The SPEC §7
+ * project declares for each: which kinds it matches and with which parameters. The docs/sources.md "policy add-on"
  * control-plane detections, one template each.
  */
 

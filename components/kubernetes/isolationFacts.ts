@@ -1,5 +1,5 @@
 /**
- * Pod isolation (SPEC §9) as typed data and one pure check, shared by the quarantine NetworkPolicy
+ * Pod isolation (docs/sources.md: response actions) as typed data and one pure check, shared by the quarantine NetworkPolicy
  * component, the `respond` command and the snapshot findings. Self-contained on purpose (no
  * imports): other parts of the project copy or import it without pulling in Pulumi.
  *

@@ -13,7 +13,7 @@ export interface DefenderSensorArgs {
     identifiers: CloudIdentifiers;
 }
 
-/** The chart's `global.cloudIdentifiers` for one cluster (SPEC §6), the only values we set. */
+/** The chart's `global.cloudIdentifiers` for one cluster (docs/sources.md: sensor), the only values we set. */
 export function sensorValues(id: CloudIdentifiers): Record<string, unknown> {
     switch (id.cloud) {
         case "Azure":

@@ -1,5 +1,5 @@
 /**
- * The Defender sensor's expected footprint in a cluster (SPEC §6), as typed data. The sensor
+ * The Defender sensor's expected footprint in a cluster (docs/sources.md: sensor), as typed data. The sensor
  * component's tests check the chart against it and the snapshot's health check compares a live
  * cluster with it, so the facts are kept here once.
  */

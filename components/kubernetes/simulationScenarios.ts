@@ -1,5 +1,5 @@
 /**
- * The attack simulation's scenarios and the alerts each should raise (SPEC §8), as typed data:
+ * The attack simulation's scenarios and the alerts each should raise (docs/sources.md: attack simulation), as typed data:
  * the plan lists them so that the reviewer knows what to look for in Defender afterwards.
  */
 

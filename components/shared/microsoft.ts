@@ -1,5 +1,5 @@
 /**
- * Microsoft's identity side of the discovery flow for AWS and GCP (SPEC §3, §4): the Entra tenant
+ * Microsoft's identity side of the discovery flow for AWS and GCP (docs/sources.md: AWS, GCP): the Entra tenant
  * that issues the tokens Defender presents, and the application those tokens are for.
  */
 export const MICROSOFT_TENANT_ID = "33e01921-4d64-4f8c-a055-5bdaffd5e33d";

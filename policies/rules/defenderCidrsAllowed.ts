@@ -3,7 +3,7 @@ import { ResourceRule } from "../types";
 
 /**
  * Defender reaches a private or IP-restricted API server through a public endpoint restricted to
- * its ranges (SPEC §3). A fully private endpoint, or an allow list without them, leaves the cluster
+ * its ranges (docs/sources.md: AWS). A fully private endpoint, or an allow list without them, leaves the cluster
  * undiscovered until someone opens it.
  */
 export const defenderCidrsAllowed: ResourceRule = {

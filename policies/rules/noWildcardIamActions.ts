@@ -17,10 +17,22 @@ function documents(r: ResourceView): unknown[] {
     return (DOCUMENT_INPUTS[r.type] ?? []).map((k) => r.inputs[k]);
 }
 
+/**
+ * iam:PassRole is tolerated only as the audit-log pipeline uses it: on named role ARNs (no
+ * wildcard) and only to the services named in an iam:PassedToService condition.
+ */
+function isNarrowPassRole(s: { Resource?: unknown; Condition?: unknown }): boolean {
+    const resources = asList(s.Resource as string | string[] | undefined);
+    const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
+    const services = condition?.StringEquals?.["iam:PassedToService"];
+    return resources.length > 0 && resources.every((r) => /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(r))
+        && (typeof services === "string" || (Array.isArray(services) && services.length > 0));
+}
+
 export const noWildcardIamActions: ResourceRule = {
     kind: "resource",
     name: "no-wildcard-iam-actions",
-    description: "IAM statements name their actions one by one: no wildcard, no NotAction, no iam:PassRole.",
+    description: "IAM statements name their actions one by one: no wildcard, no NotAction, no iam:PassRole except on named roles to named services.",
     enforcementLevel: "mandatory",
     validate(r) {
         const out: string[] = [];
@@ -34,7 +46,7 @@ export const noWildcardIamActions: ResourceRule = {
                 if (s.NotAction !== undefined) out.push(`${where} uses NotAction, which grants every other action`);
                 for (const a of asList(s.Action)) {
                     if (isWildcardAction(a)) out.push(`${where} grants the wildcard action "${a}"`);
-                    else if (a.toLowerCase() === "iam:passrole") out.push(`${where} grants iam:PassRole, which lets the holder hand roles to services`);
+                    else if (a.toLowerCase() === "iam:passrole" && !isNarrowPassRole(s)) out.push(`${where} grants iam:PassRole, which lets the holder hand roles to services`);
                 }
             });
         }

@@ -59,6 +59,11 @@ describe("AWS stack config", () => {
         assert.deepEqual(aws.connector, {
             enabled: true, subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security",
             location: "westeurope", name: "aws-123456789012", auditLogsAutoProvisioning: true,
+            auditLogRoleNames: {
+                kubernetesService: "MDCContainersK8sRole", kubernetesDataCollection: "MDCContainersK8sDataCollectionRole",
+                cloudWatchToKinesis: "MDCContainersK8sCloudWatchToKinesisRole", kinesisToS3: "MDCContainersK8sKinesisToS3Role",
+            },
+            auditLogExtraActions: {},
         });
         assert.equal(loadAwsConfig({ ...v, connector: { ...v.connector, enabled: false } }).connector, undefined);
     });

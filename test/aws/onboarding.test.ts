@@ -130,7 +130,7 @@ describe("onboardAws", () => {
         assert.equal(provider.inputs.region, "eu-central-1");
         assert.deepEqual(JSON.parse(String(provider.inputs.allowedAccountIds)), [ACCOUNT]);
 
-        const policy = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy").inputs.policy));
+        const policy = JSON.parse(String(one(rs, "aws:iam/rolePolicy:RolePolicy", "discovery-permissions").inputs.policy));
         assert.deepEqual(policy.Statement[0].Resource, [
             `arn:aws:eks:eu-central-1:${ACCOUNT}:cluster/ob-api`,
             `arn:aws:eks:eu-central-1:${ACCOUNT}:cluster/ob-both`,
@@ -193,18 +193,26 @@ describe("onboardAws", () => {
             offeringType: "DefenderForContainersAws",
             mdcContainersAgentlessDiscoveryK8S: { enabled: true, cloudRoleArn: ROLE_ARN },
             enableAuditLogsAutoProvisioning: true,
+            kubernetesService: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sRole` },
+            kubernetesDataCollection: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sDataCollectionRole` },
+            cloudWatchToKinesis: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sCloudWatchToKinesisRole` },
+            kinesisToS3: { cloudRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersK8sKinesisToS3Role` },
             enableDefenderAgentAutoProvisioning: false,
             enablePolicyAgentAutoProvisioning: false,
         }]);
         assert.equal(one(rs, "pulumi:providers:azure-native").inputs.subscriptionId, "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34");
 
         const byKind = (kind: string) => notes.filter((n) => n.kind === kind).map((n) => `${n.subject}: ${n.message}`);
+        assert.ok(byKind("info").includes("us-west-2/ob-cm: eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone"));
+        assert.equal(byKind("info").filter((n) => n.includes("CONFIG_MAP to API_AND_CONFIG_MAP")).length, 1, "only CONFIG_MAP clusters get the note");
         assert.deepEqual(byKind("excluded"), ["eu-central-1/ob-skip: left out: tagged ms_defender_container_exclude_agentless=true"]);
         assert.deepEqual(byKind("network"), [
             "eu-central-1/ob-api: public API endpoint is restricted to 198.51.100.0/24: add 172.212.245.192/28 and 48.209.1.192/28 to publicAccessCidrs so that Defender can reach it",
-            "us-west-2/ob-cm: API endpoint is private: Defender opens a restricted public endpoint (eks:UpdateClusterConfig), which must allow 172.212.245.192/28 and 48.209.1.192/28",
+            "us-west-2/ob-cm: API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); enable a restricted public endpoint that allows 172.212.245.192/28 and 48.209.1.192/28",
         ]);
         assert.deepEqual(byKind("manual-step"), [
+            "eu-central-1/ob-api: so that Defender can reach the API endpoint (this stack does not change the cluster's network): aws eks update-cluster-config --region eu-central-1 --name ob-api --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=false,publicAccessCidrs=198.51.100.0/24,172.212.245.192/28,48.209.1.192/28",
+            "us-west-2/ob-cm: so that Defender can reach the API endpoint (this stack does not change the cluster's network): aws eks update-cluster-config --region us-west-2 --name ob-cm --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs=172.212.245.192/28,48.209.1.192/28",
             `us-west-2/ob-cm: turn on control-plane logging audit, authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region us-west-2 --name ob-cm --logging '{"clusterLogging":[{"types":["audit","authenticator"],"enabled":true}]}'`,
             `eu-central-1/ob-both: turn on control-plane logging authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region eu-central-1 --name ob-both --logging '{"clusterLogging":[{"types":["authenticator"],"enabled":true}]}'`,
         ]);

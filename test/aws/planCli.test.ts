@@ -48,7 +48,8 @@ describe("npm run plan -- --stack aws-dev", () => {
         assert.ok(kinds.includes("excluded eu-west-1/eks-sandbox"));
         assert.ok(kinds.includes("network eu-west-1/eks-payments-prod"));
         assert.ok(kinds.includes("network us-east-1/eks-legacy-batch"));
-        assert.ok(!kinds.includes("manual-step us-east-1/eks-legacy-batch"), "manageLogging replaces the manual step");
+        assert.ok(!doc.notes.some((n) => n.kind === "manual-step" && n.subject === "us-east-1/eks-legacy-batch" && n.message.includes("logging")),
+            "manageLogging replaces the logging manual step");
         assert.deepEqual(doc.notes.filter((n) => n.message.includes("control-plane logging")), [{
             kind: "info", subject: "us-east-1/eks-legacy-batch",
             message: "this stack turns on control-plane logging audit, authenticator (manageLogging; types already on are kept) and turns off only those on destroy",

@@ -4,7 +4,7 @@ import {
 } from "../../components/aws/facts";
 import { allowedActions, permissionsPolicy, trustPolicy } from "../../components/aws/policyDocuments";
 import { evaluate } from "../helpers/iamEvaluator";
-import { cidrContains, endpointNetworkNote, missingDefenderCidrs } from "../../components/aws/endpointAccess";
+import { cidrContains, cidrsWithDefender, endpointNetworkNote, missingDefenderCidrs, restrictedEndpointCommand } from "../../components/aws/endpointAccess";
 
 const PROVIDER = "arn:aws:iam::123456789012:oidc-provider/sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/";
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -172,10 +172,16 @@ describe("endpoint reachability for Defender", () => {
         assert.deepEqual(missingDefenderCidrs({ publicAccess: false, privateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }), [...DEFENDER_CIDRS]);
     });
 
+    it("adds Defender's CIDRs to the existing ones, keeping them, in the restricted-endpoint command", () => {
+        assert.deepEqual(cidrsWithDefender(["198.51.100.0/24", "48.209.1.0/24"]), ["198.51.100.0/24", "48.209.1.0/24", "172.212.245.192/28"]);
+        assert.equal(restrictedEndpointCommand("c1", "eu-west-1", { publicAccess: false, privateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }),
+            "aws eks update-cluster-config --region eu-west-1 --name c1 --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs=172.212.245.192/28,48.209.1.192/28");
+    });
+
     it("writes a note only for private or restricted endpoints", () => {
         assert.equal(endpointNetworkNote({ publicAccess: true, privateAccess: false, publicAccessCidrs: ["0.0.0.0/0"] }), undefined);
         assert.equal(endpointNetworkNote({ publicAccess: false, privateAccess: true, publicAccessCidrs: [] }),
-            "API endpoint is private: Defender opens a restricted public endpoint (eks:UpdateClusterConfig), which must allow 172.212.245.192/28 and 48.209.1.192/28");
+            "API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); enable a restricted public endpoint that allows 172.212.245.192/28 and 48.209.1.192/28");
         assert.equal(endpointNetworkNote({ publicAccess: true, privateAccess: false, publicAccessCidrs: ["10.0.0.0/8"] }),
             "public API endpoint is restricted to 10.0.0.0/8: add 172.212.245.192/28 and 48.209.1.192/28 to publicAccessCidrs so that Defender can reach it");
     });

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { AddonsAtScale, identityRoleScopes } from "../../components/azure/addonsAtScale";
-import { ArcExtensions } from "../../components/azure/arcExtensions";
+import * as pulumi from "@pulumi/pulumi";
+import { ArcExtensions, defenderProtectedSettings } from "../../components/azure/arcExtensions";
+import { placeholderGuid } from "../../lib/mockState";
 import { DefenderPlan, pricingExtensions } from "../../components/azure/defenderPlan";
 import { DEPLOY_IF_NOT_EXISTS_POLICIES } from "../../components/azure/facts";
 import { parseArcClusterId } from "../../components/azure/resourceIds";
@@ -139,8 +141,33 @@ describe("ArcExtensions", () => {
         assert.equal(defender.inputs.resourceGroupName, "rg-edge");
         assert.deepEqual(defender.inputs.scope, { cluster: { releaseNamespace: "mdc" } });
         assert.deepEqual(defender.inputs.configurationSettings, { logAnalyticsWorkspaceResourceID: WS });
+        assert.deepEqual(defender.inputs.identity, { type: "SystemAssigned" });
+        assert.equal(defender.inputs.releaseTrain, "Stable");
+        // The workspace's id and key are read at deploy time and never printed.
+        assert.equal(defender.inputs.configurationProtectedSettings, "[secret]");
         const policy = one(rs, "azure-native:kubernetesconfiguration:Extension", "arc1-rg-edge-arc-lyon-azure-policy");
         assert.equal(policy.inputs.extensionType, "microsoft.policyinsights");
         assert.deepEqual(policy.inputs.scope, { cluster: { releaseNamespace: "kube-system" } });
+        assert.deepEqual(policy.inputs.identity, { type: "SystemAssigned" });
+        assert.equal(policy.inputs.releaseTrain, "Stable");
+    });
+
+    it("sends the workspace's customer id and primary shared key as omsagent.secret.wsid and omsagent.secret.key", async () => {
+        let settings: pulumi.Output<Record<string, string>> | undefined;
+        await registered(() => {
+            settings = defenderProtectedSettings(WS, {});
+        });
+        const secret = await (settings as unknown as { isSecret: Promise<boolean> }).isSecret;
+        assert.equal(secret, true);
+        const value = await new Promise<Record<string, string>>((resolve) => settings!.apply((v) => { resolve(v); return v; }));
+        assert.deepEqual(Object.keys(value).sort(), ["omsagent.secret.key", "omsagent.secret.wsid"]);
+        assert.equal(value["omsagent.secret.wsid"], placeholderGuid("workspace/rg-sec/law-weu"));
+        assert.equal(value["omsagent.secret.key"], Buffer.from("placeholder primary key of law-weu").toString("base64"));
+    });
+
+    it("refuses a Defender extension without a workspace", () => {
+        const ref = parseArcClusterId(`/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-nice`)!;
+        assert.throws(() => new ArcExtensions("arc2", { clusters: [ref], defender: true, azurePolicy: false }),
+            /defender is true but logAnalyticsWorkspaceId is missing/);
     });
 });

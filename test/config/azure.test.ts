@@ -124,4 +124,28 @@ describe("Azure config", () => {
             'config key "azure.atScale.podSecurityBaseline" has value "deny"; expected one of off, Audit, Deny');
         assert.equal(errorOf(azure({ logAnalyticsWorkspaceId: "law-defender" })).key, "azure.logAnalyticsWorkspaceId");
     });
+    it("refuses Arc clusters with the Defender extension but neither a workspace nor Defender's default one", () => {
+        const e = errorOf(azure({ arcClusters: [arc("rg-edge", "arc-1")] }));
+        assert.equal(e.message,
+            'config key "azure.logAnalyticsWorkspaceId" is missing; expected a workspace resource id ' +
+            "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> " +
+            "for the Defender extension on azure.arcClusters (it needs the workspace's id and key), " +
+            "or azure.arcExtensions.defaultWorkspace: true to use Defender's default workspace, or azure.arcExtensions.defender: false");
+        // Without connected clusters there is nothing to install, so nothing to refuse.
+        assert.equal(loadStackConfig("t", azure()).azure!.arcExtensions.defaultWorkspace, false);
+    });
+
+    it("accepts Defender's default workspace only as an explicit choice left to policy 708b60a6", () => {
+        const cfg = loadStackConfig("t", azure({ arcClusters: [arc("rg-edge", "arc-1")], arcExtensions: { defaultWorkspace: true } })).azure!;
+        assert.deepEqual(cfg.arcExtensions, { defender: true, azurePolicy: true, defaultWorkspace: true });
+        const both = errorOf(azure({
+            arcClusters: [arc("rg-edge", "arc-1")], arcExtensions: { defaultWorkspace: true },
+            logAnalyticsWorkspaceId: `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-1`,
+        }));
+        assert.equal(both.key, "azure.arcExtensions.defaultWorkspace");
+        const noPolicy = errorOf(azure({ arcClusters: [arc("rg-edge", "arc-1")], arcExtensions: { defaultWorkspace: true }, atScale: { arcDefender: false } }));
+        assert.equal(noPolicy.message,
+            'config key "azure.atScale.arcDefender" has value false; expected true while azure.arcExtensions.defaultWorkspace is true: ' +
+            "policy 708b60a6 is what installs the Defender extension with Defender's default workspace");
+    });
 });

@@ -16,6 +16,7 @@ describe("GCP config", () => {
             organizationId: undefined,
             serviceAccountName: "mdc-containers-k8s-operator",
             customRoleId: "MDCGkeClusterWriteRole",
+            inventoryRole: false,
             workloadIdentity: { poolId: "7c1e4b2a93d54f68a0b72e5d9c8f1a36", providerId: "containers" },
             auditLogs: { enabled: true },
             connector: undefined,
@@ -80,7 +81,7 @@ describe("GCP config", () => {
         ["a cluster listed twice", { clusters: [{ name: "gke-a", location: "europe-west1" }, { name: "gke-a", location: "europe-west1" }] },
             `config key "gcp.clusters[1]" has value "europe-west1/gke-a"; expected each cluster (location/name) listed once; it is already listed at gcp.clusters[0]`],
         ["a typo in a key", { auditlogs: { enabled: false } },
-            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, workloadIdentity, auditLogs, connector, clusters`],
+            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, clusters`],
     ];
     for (const [what, over, message] of bad) {
         it(`refuses ${what} with one clear message`, () => {

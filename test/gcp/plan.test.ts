@@ -58,6 +58,7 @@ describe("plan --stack gcp-dev (child process)", function () {
 
     it("reports the labelled cluster as excluded and the other as discovered through IAM", () => {
         assert.deepEqual(doc.notes.map((n) => [n.kind, n.subject]), [
+            ["info", `project ${PROJECT}`],
             ["info", `projects/${PROJECT}/locations/europe-west1/clusters/gke-payments-euw1`],
             ["excluded", `projects/${PROJECT}/locations/europe-west1-b/clusters/gke-sandbox-01`],
         ]);

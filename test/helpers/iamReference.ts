@@ -57,7 +57,8 @@ export function arnTemplateRegex(template: string): RegExp {
     const body = parts
         .map((p) => {
             if (!p.startsWith("${")) return p.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&");
-            return ["${Partition}", "${Region}", "${Account}"].includes(p) ? "[^:]*" : "[^:]+";
+            // A resource name may hold colons: CloudWatch Logs grants are written `log-group:NAME:*`.
+            return ["${Partition}", "${Region}", "${Account}"].includes(p) ? "[^:]*" : ".+";
         })
         .join("");
     return new RegExp(`^${body}$`);

@@ -88,7 +88,7 @@ describe("findings", () => {
         assert.ok(!r.findings.some((f) => f.rule === "gatekeeper-absent"));
     });
 
-    it("judges response readiness from the version and the plug-in pods (SPEC §9)", () => {
+    it("judges response readiness from the version and the plug-in pods (docs/sources.md: response actions)", () => {
         assert.deepStrictEqual(run({ pods: 10 }).posture.isolation, { supported: true, reason: "Kubernetes 1.29 with Calico enforcing network policy", enforcing: ["calico-node"], plugins: [{ app: "calico-node", version: "3.26.1" }] });
         const old = run({ pods: 10, version: "1.26.9" });
         assert.strictEqual(old.posture.isolation.supported, false);

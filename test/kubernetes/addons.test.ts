@@ -36,7 +36,7 @@ describe("DefenderSensor", () => {
         });
     });
 
-    it("expects the SPEC §6 footprint: two DaemonSets and a Deployment, only the collector DaemonSet with capabilities", () => {
+    it("expects the sensor footprint (docs/sources.md): two DaemonSets and a Deployment, only the collector DaemonSet with capabilities", () => {
         assert.deepEqual(SENSOR_FOOTPRINT.map((w) => [w.namePrefix, w.kind, w.capabilities.join(",")]), [
             ["microsoft-defender-collector-ds", "DaemonSet", "SYS_ADMIN,SYS_RESOURCE,SYS_PTRACE"],
             ["microsoft-defender-collector-misc", "Deployment", ""],

@@ -112,10 +112,10 @@ describe("kubernetes config", () => {
             `config key "kubernetes.clusters[0].resourceId" has value "${AKS_ID}"; expected a cluster not covered by azure.atScale.defenderProfile, which enables the Defender profile on every AKS cluster of subscription ${SUB}; set kubernetes.clusters[0].sensor to false, or switch off azure.atScale.defenderProfile`);
         fails(() => loadStackConfig("t", { cloud: "azure", azure: azure({ atScale: { defenderProfile: false, arcDefender: true } }), kubernetes: { clusters: [arc], sensor } }),
             `config key "kubernetes.clusters[0].resourceId" has value "${ARC_ID}"; expected a cluster not covered by azure.atScale.arcDefender, which installs the Defender extension on every Arc-enabled cluster of subscription ${SUB}; set kubernetes.clusters[0].sensor to false, or switch off azure.atScale.arcDefender`);
-        fails(() => loadStackConfig("t", { cloud: "azure", azure: azure({ arcClusters: [ARC_ID], arcExtensions: { defender: true } }), kubernetes: { clusters: [arc], sensor } }),
+        fails(() => loadStackConfig("t", { cloud: "azure", azure: azure({ arcClusters: [ARC_ID], arcExtensions: { defender: true }, logAnalyticsWorkspaceId: `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-lab` }), kubernetes: { clusters: [arc], sensor } }),
             `config key "kubernetes.clusters[0].resourceId" has value "${ARC_ID}"; expected a cluster not covered by azure.arcExtensions.defender, which installs the Defender extension on the clusters of azure.arcClusters; set kubernetes.clusters[0].sensor to false, or switch off azure.arcExtensions.defender`);
         // The per-cluster opt-out resolves it; so does a cluster of another subscription.
-        assert.equal(loadStackConfig("t", { cloud: "azure", azure: azure({ arcClusters: [ARC_ID], arcExtensions: { defender: true } }), kubernetes: { clusters: [{ ...arc, sensor: false }], sensor } }).kubernetes!.clusters[0].sensor, false);
+        assert.equal(loadStackConfig("t", { cloud: "azure", azure: azure({ arcClusters: [ARC_ID], arcExtensions: { defender: true }, logAnalyticsWorkspaceId: `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-lab` }), kubernetes: { clusters: [{ ...arc, sensor: false }], sensor } }).kubernetes!.clusters[0].sensor, false);
     });
 
     it("refuses a typo in the block", () => {

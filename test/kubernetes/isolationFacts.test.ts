@@ -5,7 +5,7 @@ import {
 } from "../../components/kubernetes/isolationFacts";
 
 describe("isolationFacts", () => {
-    it("holds the SPEC §9 plug-ins and minimum versions", () => {
+    it("holds the plug-ins of docs/sources.md (response actions) and minimum versions", () => {
         assert.deepEqual(NETWORK_POLICY_PLUGINS.map((p) => [p.app, p.minVersion]), [
             ["azure-npm", "1.5.34"], ["calico-node", "3.24.1"], ["cilium", "1.13.1"], ["aws-node", "1.15.1"],
         ]);

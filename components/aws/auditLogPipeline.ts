@@ -1,0 +1,152 @@
+/**
+ * The roles of Defender's EKS audit-log pipeline (CloudWatch Logs → Firehose → S3 → SQS, read by
+ * Defender). With `enableAuditLogsAutoProvisioning` on, the connector's offering must carry their
+ * ARNs: auto-provisioning without them provisions nothing.
+ *
+ * Role names and which role does what: Microsoft's containers-permissions article. That article
+ * grants `firehose:*`, `sqs:*` and `s3:*`; the actions below replace those wildcards with the
+ * calls such a pipeline makes, and are *inferred* (no published template was found that lists
+ * them): docs/sources.md says so, and `extraActions` widens a role without editing code.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Role } from "@pulumi/aws/iam/role";
+import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
+import { partitionOf } from "./facts";
+import { trustPolicy } from "./policyDocuments";
+import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "./auditLogFacts";
+
+export { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "./auditLogFacts";
+
+interface Statement {
+    Sid: string;
+    Effect: "Allow";
+    Action: string | string[];
+    Resource?: string[];
+    Principal?: Record<string, string>;
+    Condition?: Record<string, Record<string, string | string[]>>;
+}
+export interface AuditLogDocument { Version: "2012-10-17"; Statement: Statement[] }
+
+export interface AuditLogPipelineInput {
+    accountId: string;
+    region: string;
+    clusterArns: readonly string[];
+    roleNames: Record<AuditLogRoleKey, string>;
+    /** Added to a role's actions (same resources as its first statement); never wildcards. */
+    extraActions?: Partial<Record<AuditLogRoleKey, readonly string[]>>;
+}
+
+function doc(...statements: Statement[]): AuditLogDocument {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Trust of each role: Defender's web identity for the two it assumes, AWS services for the two that carry logs. */
+export function auditLogTrustPolicies(input: AuditLogPipelineInput, oidcProviderArn: string, azureTenantId: string): Record<AuditLogRoleKey, AuditLogDocument> {
+    const p = partitionOf(input.region);
+    const defender = (sid: string): AuditLogDocument => {
+        const t = trustPolicy(oidcProviderArn, azureTenantId);
+        return doc(...t.Statement.map((s) => ({ ...s, Sid: sid })));
+    };
+    return {
+        kubernetesService: defender("DefenderAuditLogProvisioning"),
+        kubernetesDataCollection: defender("DefenderAuditLogReading"),
+        // CloudWatch Logs assumes the subscription filter's role; only for this account's log groups.
+        cloudWatchToKinesis: doc({
+            Sid: "CloudWatchLogsSubscription", Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "sts:AssumeRole",
+            Condition: { StringLike: { "aws:SourceArn": `arn:${p}:logs:*:${input.accountId}:*` } },
+        }),
+        // Firehose assumes the delivery role; the external id is the account, as AWS documents.
+        kinesisToS3: doc({
+            Sid: "FirehoseDelivery", Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": input.accountId } },
+        }),
+    };
+}
+
+/** Permissions of each role, no wildcard actions; resources limited to this account. */
+export function auditLogPermissionPolicies(input: AuditLogPipelineInput, roleArns: Record<AuditLogRoleKey, string>): Record<AuditLogRoleKey, AuditLogDocument> {
+    const p = partitionOf(input.region);
+    const a = input.accountId;
+    const streams = `arn:${p}:firehose:*:${a}:deliverystream/*`;
+    const queues = `arn:${p}:sqs:*:${a}:*`;
+    const buckets = `arn:${p}:s3:::*`;
+    const objects = `arn:${p}:s3:::*/*`;
+    const eksLogGroups = `arn:${p}:logs:*:${a}:log-group:/aws/eks/*`;
+    const docs: Record<AuditLogRoleKey, AuditLogDocument> = {
+        kubernetesService: doc(
+            { Sid: "SubscribeEksLogGroups", Effect: "Allow", Resource: [eksLogGroups, `${eksLogGroups}:*`],
+                Action: ["logs:PutSubscriptionFilter", "logs:DescribeSubscriptionFilters", "logs:PutRetentionPolicy"] },
+            { Sid: "DescribeLogGroups", Effect: "Allow", Resource: [`arn:${p}:logs:*:${a}:log-group:*`], Action: ["logs:DescribeLogGroups"] },
+            { Sid: "PassPipelineRoles", Effect: "Allow", Resource: [roleArns.cloudWatchToKinesis, roleArns.kinesisToS3], Action: ["iam:PassRole"],
+                Condition: { StringEquals: { "iam:PassedToService": ["logs.amazonaws.com", "firehose.amazonaws.com"] } } },
+            { Sid: "DeliveryStreams", Effect: "Allow", Resource: [streams],
+                Action: ["firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:DescribeDeliveryStream", "firehose:UpdateDestination", "firehose:TagDeliveryStream"] },
+            { Sid: "Queues", Effect: "Allow", Resource: [queues],
+                Action: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SetQueueAttributes", "sqs:TagQueue"] },
+            { Sid: "Buckets", Effect: "Allow", Resource: [buckets],
+                Action: ["s3:CreateBucket", "s3:DeleteBucket", "s3:GetBucketLocation", "s3:PutBucketNotification", "s3:PutBucketPolicy",
+                    "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketTagging"] },
+            ...(input.clusterArns.length > 0
+                ? [{ Sid: "ClusterLogging", Effect: "Allow" as const, Resource: [...input.clusterArns], Action: ["eks:DescribeCluster", "eks:UpdateClusterConfig"] }]
+                : []),
+        ),
+        kubernetesDataCollection: doc(
+            { Sid: "ReadQueues", Effect: "Allow", Resource: [queues], Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"] },
+            { Sid: "ReadObjects", Effect: "Allow", Resource: [objects], Action: ["s3:GetObject"] },
+            { Sid: "LocateBuckets", Effect: "Allow", Resource: [buckets], Action: ["s3:GetBucketLocation"] },
+        ),
+        cloudWatchToKinesis: doc(
+            { Sid: "PutToDeliveryStreams", Effect: "Allow", Resource: [streams], Action: ["firehose:PutRecord", "firehose:PutRecordBatch"] },
+        ),
+        kinesisToS3: doc(
+            { Sid: "DeliverToBuckets", Effect: "Allow", Resource: [buckets, objects],
+                Action: ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"] },
+        ),
+    };
+    for (const key of AUDIT_LOG_ROLE_KEYS) {
+        const extra = input.extraActions?.[key] ?? [];
+        if (extra.length === 0) continue;
+        const first = docs[key].Statement[0];
+        docs[key].Statement.push({ Sid: "ExtraActions", Effect: "Allow", Resource: first.Resource, Action: [...extra] });
+    }
+    return docs;
+}
+
+export interface AuditLogPipelineArgs extends AuditLogPipelineInput {
+    oidcProviderArn: pulumi.Input<string>;
+    azureTenantId: pulumi.Input<string>;
+}
+
+/** The four roles, each with its trust and one inline policy. */
+export class AuditLogPipelineRoles extends pulumi.ComponentResource {
+    readonly arns: Record<AuditLogRoleKey, pulumi.Output<string>>;
+
+    constructor(name: string, args: AuditLogPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("agentless:aws:AuditLogPipelineRoles", name, { roleNames: args.roleNames }, opts);
+        const p = partitionOf(args.region);
+        // ARNs are known from the names: the permission documents need them before the roles exist.
+        const arnOf = (key: AuditLogRoleKey) => `arn:${p}:iam::${args.accountId}:role/${args.roleNames[key]}`;
+        const roleArns = Object.fromEntries(AUDIT_LOG_ROLE_KEYS.map((k) => [k, arnOf(k)])) as Record<AuditLogRoleKey, string>;
+        const permissions = auditLogPermissionPolicies(args, roleArns);
+        const trust = pulumi.all([args.oidcProviderArn, pulumi.secret(args.azureTenantId)])
+            .apply(([arn, tenant]) => auditLogTrustPolicies(args, arn, tenant));
+        const arns = {} as Record<AuditLogRoleKey, pulumi.Output<string>>;
+        for (const key of AUDIT_LOG_ROLE_KEYS) {
+            const role = new Role(`${name}-${key}`, {
+                name: args.roleNames[key],
+                description: `Microsoft Defender for Containers audit-log pipeline: ${key}`,
+                assumeRolePolicy: trust.apply((t) => JSON.stringify(t[key])),
+                maxSessionDuration: 3600,
+                tags: { ...AUDIT_LOG_ROLE_TAGS },
+            }, { parent: this });
+            new RolePolicy(`${name}-${key}-permissions`, {
+                role: role.name,
+                name: `${args.roleNames[key]}-audit-logs`.slice(0, 128),
+                policy: JSON.stringify(permissions[key]),
+            }, { parent: this });
+            arns[key] = role.arn;
+        }
+        this.arns = arns;
+        this.registerOutputs({ arns });
+    }
+}
