@@ -289,6 +289,15 @@ export function checkSensorCoverage(k8s: KubernetesConfig, azure: AzureConfig | 
                 throw new ConfigError(join(p, "resourceId"), id.resourceId,
                     `a cluster not covered by azure.arcExtensions.defender, which installs the Defender extension on the clusters of azure.arcClusters; ${fix} azure.arcExtensions.defender`);
             }
+            // Microsoft's Helm article covers AKS, EKS and GKE; Arc clusters take the Arc extension.
+            throw new ConfigError(join(p, "sensor"), true,
+                `false for an Arc-enabled cluster: the sensor's Helm route is for AKS, EKS and GKE; list the cluster in azure.arcClusters and use azure.arcExtensions.defender`);
         }
     });
+    // Microsoft's Helm article: remove policy 64def556 before installing the sensor with Helm.
+    const helm = k8s.clusters.findIndex((c) => c.sensor);
+    if (helm >= 0 && azure.atScale.policies.defenderProfile) {
+        throw new ConfigError("azure.atScale.defenderProfile", true,
+            `false while ${join(join(path, "clusters"), helm)} installs the sensor with Helm (kubernetes.sensor): Microsoft's Helm route requires policy 64def556 (Configure AKS clusters to enable Defender profile) to be removed first`);
+    }
 }

@@ -71,9 +71,11 @@ export function readStackFile(stack: string, overrides: Record<string, string> =
     const raw = ((doc as { config?: Record<string, unknown> } | null)?.config) ?? {};
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
+    // `--config azureTenantId=...` and `--config agentless-discovery:azureTenantId=...` name one key.
+    const overridden = new Set(Object.keys(overrides).map((k) => (k.includes(":") ? k : `${PROJECT}:${k}`)));
     for (const [k, v] of Object.entries(raw)) {
         const key = k.includes(":") ? k : `${PROJECT}:${k}`;
-        if (key in overrides) continue;
+        if (overridden.has(key)) continue;
         if (hasSecure(v)) {
             throw new UsageError(`config key "${key}" in ${path.basename(file)} is encrypted, and the offline plan cannot decrypt it; give a value with --config ${key}=VALUE`);
         }

@@ -76,7 +76,9 @@ export function auditLogPermissionPolicies(input: AuditLogPipelineInput, roleArn
         kubernetesService: doc(
             { Sid: "SubscribeEksLogGroups", Effect: "Allow", Resource: [eksLogGroups, `${eksLogGroups}:*`],
                 Action: ["logs:PutSubscriptionFilter", "logs:DescribeSubscriptionFilters", "logs:PutRetentionPolicy"] },
-            { Sid: "DescribeLogGroups", Effect: "Allow", Resource: [`arn:${p}:logs:*:${a}:log-group:*`], Action: ["logs:DescribeLogGroups"] },
+            // The service authorization reference lists no resource type for DescribeLogGroups: it can
+            // only be granted on "*" (a log-group ARN here would grant nothing). It reads names only.
+            { Sid: "DescribeLogGroups", Effect: "Allow", Resource: ["*"], Action: ["logs:DescribeLogGroups"] },
             { Sid: "PassPipelineRoles", Effect: "Allow", Resource: [roleArns.cloudWatchToKinesis, roleArns.kinesisToS3], Action: ["iam:PassRole"],
                 Condition: { StringEquals: { "iam:PassedToService": ["logs.amazonaws.com", "firehose.amazonaws.com"] } } },
             { Sid: "DeliveryStreams", Effect: "Allow", Resource: [streams],

@@ -47,7 +47,10 @@ export const SECURITY_OPERATORS: Record<OperatorKind, { pricingName: string; sec
 /** Built-in role "Defender Kubernetes API Access" (formerly "Kubernetes Agentless Operator"). Always by id. */
 export const DISCOVERY_ROLE_DEFINITION_GUID = "d5a2ae44-610b-4500-93be-660a0c5f5ca6";
 
-/** What that role holds, for documentation and for the policy rules that check assignments. */
+/**
+ * What that role holds in its newest rendering (11 actions), for documentation only: the role is
+ * assigned by id, and Microsoft may change the list.
+ */
 export const DISCOVERY_ROLE_PERMISSIONS = [
     "Microsoft.ContainerService/managedClusters/read",
     "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings/write",
@@ -57,11 +60,19 @@ export const DISCOVERY_ROLE_PERMISSIONS = [
     "Microsoft.Features/providers/features/read",
     "Microsoft.Features/providers/features/register/action",
     "Microsoft.Security/pricings/securityoperators/read",
+    "Microsoft.Security/securityOperators/read",
+    "Microsoft.Authorization/policyAssignments/read",
+    "Microsoft.Authorization/policySetDefinitions/read",
 ] as const;
 
 export const TRUSTED_ACCESS_ROLE = "Microsoft.Security/pricings/microsoft-defender-operator";
 /** The ClusterRole AKS binds the operator to inside each cluster (read access). */
 export const TRUSTED_ACCESS_CLUSTER_ROLE = "aks:trustedaccessrole:defender-containers:microsoft-defender-operator";
+/** The same for the CSPM operator's binding (the last segment is *inferred* from the Containers one). */
+export const TRUSTED_ACCESS_CLUSTER_ROLES: Record<OperatorKind, string> = {
+    containers: TRUSTED_ACCESS_CLUSTER_ROLE,
+    cspm: "aks:trustedaccessrole:defender-cloudposture:microsoft-defender-operator",
+};
 
 export type AtScalePolicyKey = "defenderProfile" | "azurePolicyAddon" | "arcDefender" | "arcAzurePolicy";
 

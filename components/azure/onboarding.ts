@@ -8,7 +8,7 @@ import { DefenderPlan } from "./defenderPlan";
 import { AksDiscoveryAccess } from "./aksDiscoveryAccess";
 import { AddonsAtScale } from "./addonsAtScale";
 import { ArcExtensions } from "./arcExtensions";
-import { TRUSTED_ACCESS_CLUSTER_ROLE } from "./facts";
+import { TRUSTED_ACCESS_CLUSTER_ROLES } from "./facts";
 
 export interface AzureOnboarding {
     subscriptionId: string;
@@ -47,7 +47,7 @@ export function onboardAzure(cfg: AzureConfig): AzureOnboarding {
             clusters: aks,
         }, { ...opts, dependsOn: [plan] });
         for (const c of aks) {
-            note("info", c.id, `trusted access binding "${cfg.discovery.bindingName}" → ClusterRole ${TRUSTED_ACCESS_CLUSTER_ROLE} (read access)`);
+            note("info", c.id, `trusted access binding "${cfg.discovery.bindingName}" → ClusterRole ${TRUSTED_ACCESS_CLUSTER_ROLES[cfg.discovery.operator]} (read access)`);
         }
     }
 

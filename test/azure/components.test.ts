@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArcExtensions, defenderProtectedSettings } from "../../components/azure/arcExtensions";
 import { placeholderGuid } from "../../lib/mockState";
 import { DefenderPlan, pricingExtensions } from "../../components/azure/defenderPlan";
-import { DEPLOY_IF_NOT_EXISTS_POLICIES } from "../../components/azure/facts";
+import { DEPLOY_IF_NOT_EXISTS_POLICIES, DISCOVERY_ROLE_PERMISSIONS, TRUSTED_ACCESS_CLUSTER_ROLES } from "../../components/azure/facts";
 import { parseArcClusterId } from "../../components/azure/resourceIds";
 import { byType, one, registered } from "../helpers/pulumi";
 
@@ -169,5 +169,20 @@ describe("ArcExtensions", () => {
         const ref = parseArcClusterId(`/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-nice`)!;
         assert.throws(() => new ArcExtensions("arc2", { clusters: [ref], defender: true, azurePolicy: false }),
             /defender is true but logAnalyticsWorkspaceId is missing/);
+    });
+});
+
+describe("Azure facts: role d5a2ae44 and trusted access ClusterRoles", () => {
+    it("lists the 11 actions of d5a2ae44's newest rendering and the ClusterRole of each operator", () => {
+        assert.equal(DISCOVERY_ROLE_PERMISSIONS.length, 11);
+        for (const a of ["Microsoft.Security/securityOperators/read", "Microsoft.Authorization/policyAssignments/read", "Microsoft.Authorization/policySetDefinitions/read"]) {
+            assert.ok((DISCOVERY_ROLE_PERMISSIONS as readonly string[]).includes(a), a);
+        }
+        assert.deepEqual(TRUSTED_ACCESS_CLUSTER_ROLES, {
+            containers: "aks:trustedaccessrole:defender-containers:microsoft-defender-operator",
+            cspm: "aks:trustedaccessrole:defender-cloudposture:microsoft-defender-operator",
+        });
+        assert.equal(DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.key === "arcDefender")!.displayName,
+            "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension");
     });
 });

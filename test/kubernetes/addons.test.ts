@@ -123,7 +123,7 @@ describe("deployClusterAddons", () => {
     it("declares one provider per cluster and every enabled add-on, and notes the alerts to expect", async () => {
         const cfg = loadStackConfig("t", {
             cloud: "azure",
-            azure: { subscriptionId: SUB, location: "westeurope", atScale: { arcDefender: false } },
+            azure: { subscriptionId: SUB, location: "westeurope", atScale: { arcDefender: false, defenderProfile: false } },
             kubernetes: {
                 clusters: [
                     { name: "dca-eks", kind: "eks", accountId: "123456789012", region: "eu-west-1", access: { cloudCredentials: true, endpoint: "https://ABC.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: "LS0tLS1CRUdJTiBDRVJU" } },

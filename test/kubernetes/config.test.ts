@@ -128,3 +128,26 @@ describe("kubernetes config", () => {
             'config key "kubernetes.isolation.namespaces[1]" has value "kube-system"; expected a workload namespace; not kube-system, gatekeeper-system, mdc or mdc-simulation');
     });
 });
+
+describe("sensor route conflicts", () => {
+    const SUB2 = "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d";
+    const eks = { name: "rc-eks", kind: "eks", accountId: "123456789012", region: "eu-west-1", access: { context: "rc-eks" } };
+    const arcId = `/subscriptions/${SUB2}/resourceGroups/rg/providers/Microsoft.Kubernetes/connectedClusters/rc-arc`;
+    const base = { subscriptionId: SUB2, location: "westeurope", atScale: { arcDefender: false, defenderProfile: false }, arcExtensions: { defender: false } };
+    const sensor = { enabled: true, chartVersion: "0.9.2" };
+
+    it("refuses Helm alongside policy 64def556, naming both", () => {
+        assert.throws(() => loadStackConfig("t", { cloud: "azure", azure: { ...base, atScale: { arcDefender: false, defenderProfile: true } }, kubernetes: { clusters: [eks], sensor } }),
+            (e: unknown) => e instanceof Error && e.message ===
+                'config key "azure.atScale.defenderProfile" has value true; expected false while kubernetes.clusters[0] installs the sensor with Helm (kubernetes.sensor): ' +
+                "Microsoft's Helm route requires policy 64def556 (Configure AKS clusters to enable Defender profile) to be removed first");
+        assert.equal(loadStackConfig("t", { cloud: "azure", azure: base, kubernetes: { clusters: [eks], sensor } }).kubernetes!.clusters[0].sensor, true);
+    });
+
+    it("refuses Helm on an Arc cluster in favour of the Arc extension", () => {
+        const arc = { name: "rc-arc", kind: "arc", resourceId: arcId, region: "westeurope", access: { context: "rc-arc" } };
+        assert.throws(() => loadStackConfig("t", { cloud: "azure", azure: base, kubernetes: { clusters: [arc], sensor } }),
+            (e: unknown) => e instanceof Error && e.message ===
+                'config key "kubernetes.clusters[0].sensor" has value true; expected false for an Arc-enabled cluster: the sensor\'s Helm route is for AKS, EKS and GKE; list the cluster in azure.arcClusters and use azure.arcExtensions.defender');
+    });
+});

@@ -11,19 +11,16 @@ describe("plan of the k8s-dev stack", () => {
         const charts = plan.resources.filter((x) => x.type === "kubernetes:helm.sh/v4:Chart");
         assert.deepEqual(charts.map((c) => `${c.name}:${c.inputs.chart}@${c.inputs.version}`).sort(), [
             "arc-lab-paris-gatekeeper:gatekeeper@3.18.2",
-            "arc-lab-paris-sensor:oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers@0.9.2",
             "eks-lab-dublin-gatekeeper:gatekeeper@3.18.2",
             "eks-lab-dublin-sensor:oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers@0.9.2",
         ]);
-        assert.deepEqual(charts.find((c) => c.name === "arc-lab-paris-sensor")!.inputs.values.global.cloudIdentifiers, {
-            Azure: { subscriptionId: "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d", resourceGroupName: "rg-lab", clusterName: "arc-lab-paris", region: "francecentral" },
-        });
         assert.deepEqual(charts.find((c) => c.name === "eks-lab-dublin-sensor")!.inputs.values.global.cloudIdentifiers, {
             AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "lab-dublin" },
         });
         assert.equal(plan.resources.filter((x) => x.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:")).length, 16);
-        // No Arc Defender extension for the cluster that gets the chart: the two routes are never mixed.
-        assert.equal(plan.resources.filter((x) => x.type === "azure-native:kubernetesconfiguration:Extension").length, 0);
+        // The Arc cluster gets the sensor from the Arc extension, not the chart: the two routes are never mixed.
+        assert.deepEqual(plan.resources.filter((x) => x.type === "azure-native:kubernetesconfiguration:Extension").map((x) => x.inputs.extensionType),
+            ["microsoft.azuredefender.kubernetes"]);
         assert.equal(plan.notes.filter((n) => n.kind === "expected-alerts").length, 10);
     });
 
