@@ -47,7 +47,10 @@ export class Gatekeeper extends pulumi.ComponentResource {
             name: GATEKEEPER_CHART.release,
             namespace: GATEKEEPER_CHART.namespace,
             repositoryOpts: { repo: GATEKEEPER_CHART.repo },
-            values: gatekeeperValues(args.excludedNamespaces),
+            // No controllerManager.exemptNamespaces: that flag only permits the namespaces to carry the
+            // admission.gatekeeper.sh/ignore label (without the label nothing is exempt, with it the
+            // webhook skips them yet audit still reports them). The constraints' excludedNamespaces
+            // exclude them from admission and audit alike (docs/gatekeeper.md, "Excluded namespaces").
         }, { parent: this, dependsOn: [ns] });
 
         for (const policy of policies({ wildcardRoleExemptions: args.wildcardRoleExemptions })) {
@@ -71,12 +74,4 @@ export class Gatekeeper extends pulumi.ComponentResource {
         }
         this.registerOutputs({ constraints: this.constraintDocs.map((c) => `${c.kind}/${c.metadata.name}`) });
     }
-}
-
-/**
- * Chart values: the namespaces Gatekeeper itself never admits or audits (the chart's
- * `controllerManager.exemptNamespaces`), the same list the constraints exclude.
- */
-export function gatekeeperValues(excludedNamespaces: readonly string[]): Record<string, unknown> {
-    return { controllerManager: { exemptNamespaces: excludedNamespaces.filter((n) => n !== GATEKEEPER_CHART.namespace) } };
 }

@@ -56,8 +56,10 @@ describe("Gatekeeper component", () => {
         const chart = one(rs, CHART, "gk1");
         assert.deepEqual(
             { chart: chart.inputs.chart, version: chart.inputs.version, name: chart.inputs.name, namespace: chart.inputs.namespace, repositoryOpts: chart.inputs.repositoryOpts, values: chart.inputs.values },
-            { chart: "gatekeeper", version: "3.18.2", name: "gatekeeper", namespace: "gatekeeper-system", repositoryOpts: { repo: "https://open-policy-agent.github.io/gatekeeper/charts" }, values: { controllerManager: { exemptNamespaces: ["kube-system", "mdc"] } } },
+            { chart: "gatekeeper", version: "3.18.2", name: "gatekeeper", namespace: "gatekeeper-system", repositoryOpts: { repo: "https://open-policy-agent.github.io/gatekeeper/charts" }, values: undefined },
         );
+        // No chart-level exemptNamespaces (it only permits the ignore label, and audit still reports):
+        // the namespaces are excluded by every constraint, below.
         const templates = rs.filter((r) => r.type === "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate");
         assert.equal(templates.length, 8);
         for (const t of templates) {
