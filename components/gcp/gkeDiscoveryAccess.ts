@@ -56,45 +56,48 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         this.email = this.serviceAccount.email;
         this.member = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
 
-        const roleArgs = {
+        this.customRole = this.roleWithGrants(name, args, "role", {
             roleId,
             title: CUSTOM_ROLE_TITLE,
             description: "Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks",
             permissions: [...CUSTOM_ROLE_PERMISSIONS],
-            stage: "GA",
-        };
-        if (args.scope === "organization") {
-            const orgId = args.organizationId!;
-            this.customRole = new organizations.IAMCustomRole(`${name}-role`, { ...roleArgs, orgId }, { parent: this });
-            for (const [suffix, role] of [["cluster-write", this.customRole.name], ["container-viewer", VIEWER_ROLE]] as const) {
-                this.grants.push(new organizations.IAMMember(`${name}-${suffix}`, { orgId, role, member: this.member }, { parent: this }));
-            }
-        } else {
-            this.customRole = new projects.IAMCustomRole(`${name}-role`, { ...roleArgs, project: args.projectId }, { parent: this });
-            for (const [suffix, role] of [["cluster-write", this.customRole.name], ["container-viewer", VIEWER_ROLE]] as const) {
-                this.grants.push(new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role, member: this.member }, { parent: this }));
-            }
-        }
+        }, ["cluster-write", "container-viewer"]);
         this.customRoleName = this.customRole.name;
 
         if (args.inventoryRole) {
-            const inv = {
+            this.inventoryRole = this.roleWithGrants(name, args, "inventory-role", {
                 roleId: INVENTORY_ROLE_ID,
                 title: INVENTORY_ROLE_TITLE,
                 description: "Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)",
                 permissions: [...INVENTORY_ROLE_PERMISSIONS],
-                stage: "GA",
-            };
-            if (args.scope === "organization") {
-                const orgId = args.organizationId!;
-                this.inventoryRole = new organizations.IAMCustomRole(`${name}-inventory-role`, { ...inv, orgId }, { parent: this });
-                this.grants.push(new organizations.IAMMember(`${name}-inventory`, { orgId, role: this.inventoryRole.name, member: this.member }, { parent: this }));
-            } else {
-                this.inventoryRole = new projects.IAMCustomRole(`${name}-inventory-role`, { ...inv, project: args.projectId }, { parent: this });
-                this.grants.push(new projects.IAMMember(`${name}-inventory`, { project: args.projectId, role: this.inventoryRole.name, member: this.member }, { parent: this }));
-            }
+            }, ["inventory"]);
         }
 
         this.registerOutputs({ email: this.email, customRole: this.customRoleName });
+    }
+
+    /**
+     * A custom role at the scope (project or organization) and one non-authoritative grant per
+     * suffix: the first grant is of the custom role itself, a second (if named) of roles/container.viewer.
+     */
+    private roleWithGrants(
+        name: string,
+        args: GkeDiscoveryAccessArgs,
+        roleSuffix: string,
+        role: { roleId: string; title: string; description: string; permissions: string[] },
+        grantSuffixes: readonly string[],
+    ): projects.IAMCustomRole | organizations.IAMCustomRole {
+        const roleArgs = { ...role, stage: "GA" };
+        const opts = { parent: this };
+        const created = args.scope === "organization"
+            ? new organizations.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, orgId: args.organizationId! }, opts)
+            : new projects.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, project: args.projectId }, opts);
+        grantSuffixes.forEach((suffix, i) => {
+            const granted = i === 0 ? created.name : VIEWER_ROLE;
+            this.grants.push(args.scope === "organization"
+                ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, opts)
+                : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, opts));
+        });
+        return created;
     }
 }
