@@ -1,5 +1,6 @@
 import { StackConfig } from "./config";
 import { StackSettings } from "./components/shared/stackSettings";
+import { LookupSource } from "./cloudState/source";
 
 // Each cloud's module (and its provider SDK) is loaded only by the stacks that use it: a stack's
 // start-up is part of every preview, and the AWS module alone costs about 100 ms to load.
@@ -11,29 +12,31 @@ type AddonsModule = typeof import("./components/kubernetes/addons");
 /**
  * Declares the stack's resources from its validated config and returns the stack outputs: the
  * cloud's onboarding, then the cluster add-ons of `agentless-discovery:kubernetes` (any cloud).
+ * The cloud is read first (clusters, objects Defender made), through `source`: a failed lookup
+ * rejects before any resource is declared.
  */
-export function buildProgram(cfg: StackConfig): Record<string, unknown> {
-    const outputs = buildCloud(cfg);
+export async function buildProgram(cfg: StackConfig, source: LookupSource): Promise<Record<string, unknown>> {
+    const outputs = await buildCloud(cfg, source);
     if (!cfg.kubernetes) return outputs;
     const { deployClusterAddons } = require("./components/kubernetes/addons") as AddonsModule;
     const addons = deployClusterAddons(cfg);
     return addons ? { ...outputs, clusterAddons: addons } : outputs;
 }
 
-function buildCloud(cfg: StackConfig): Record<string, unknown> {
+async function buildCloud(cfg: StackConfig, source: LookupSource): Promise<Record<string, unknown>> {
     new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
     switch (cfg.cloud) {
         case "azure": {
             const { onboardAzure } = require("./components/azure/onboarding") as AzureModule;
-            return { cloud: cfg.cloud, ...onboardAzure(cfg.azure!) };
+            return { cloud: cfg.cloud, ...(await onboardAzure(cfg.azure!, source)) };
         }
         case "aws": {
             const { onboardAws } = require("./components/aws/onboarding") as AwsModule;
-            return { cloud: cfg.cloud, ...onboardAws(cfg.aws!, cfg.azureTenantId!) };
+            return { cloud: cfg.cloud, ...(await onboardAws(cfg.aws!, cfg.azureTenantId!, source)) };
         }
         case "gcp": {
             const { onboardGcp } = require("./components/gcp/onboarding") as GcpModule;
-            return { cloud: cfg.cloud, ...onboardGcp(cfg.gcp!, { azureTenantId: cfg.azureTenantId }) };
+            return { cloud: cfg.cloud, ...(await onboardGcp(cfg.gcp!, { azureTenantId: cfg.azureTenantId }, source)) };
         }
         default:
             throw new Error(`cloud ${cfg.cloud} has no program`);

@@ -8,9 +8,10 @@ import { buildPlan } from "./plan";
 import { readPolicyConfig } from "./policyConfig";
 import { loadPolicyPack } from "./policyPack";
 
-export const GATE_USAGE = `usage: npm run gate -- (--stack NAME | --plan FILE) [--policy-config FILE] [--policy-pack DIR] [--format text|json|markdown]
+export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state FILE] | --plan FILE) [--policy-config FILE] [--policy-pack DIR] [--format text|json|markdown]
   Applies the policy pack to a stack evaluated offline (--stack) or to a saved
   \`npm run plan -- --format json\` document (--plan). Exit 1 on any mandatory violation.
+  --cloud-state FILE answers the stack's cloud lookups (default stacks/<NAME>.cloud.yaml).
   --policy-pack DIR judges by the pack in DIR (CI: the base branch's policies/) instead of ./policies.`;
 
 /** Reads a saved plan document, checking the shape the gate relies on. */
@@ -52,7 +53,7 @@ export function renderViolations(stack: string, violations: Violation[], format:
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ["stack", "plan", "policy-config", "policy-pack", "format"], repeatable: ["config"] });
+    const args = parseArgs(argv, { values: ["stack", "plan", "policy-config", "policy-pack", "format", "cloud-state"], repeatable: ["config"] });
     const format = oneOfFlag(args, "format", ["text", "json", "markdown"] as const, "text");
     const planFile = stringFlag(args, "plan");
     const stackName = stringFlag(args, "stack");
@@ -67,7 +68,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
         stack = plan.stack;
         resources = plan.resources;
     } else {
-        const passOn = ["--stack", stackName!, ...(args.multi.config ?? []).flatMap((c) => ["--config", c])];
+        const cloudState = stringFlag(args, "cloud-state");
+        const passOn = ["--stack", stackName!, ...(cloudState ? ["--cloud-state", cloudState] : []), ...(args.multi.config ?? []).flatMap((c) => ["--config", c])];
         const { doc } = await buildPlan(passOn);
         stack = doc.stack;
         resources = doc.resources as ResourceView[];

@@ -1,5 +1,5 @@
 import { PlanNote } from "../lib/notes";
-import { PlanResource } from "../lib/mockRuntime";
+import { PlanOp, PlanResource } from "../lib/mockRuntime";
 
 import { Violation } from "../policies/evaluate";
 
@@ -8,7 +8,7 @@ export type { Violation };
 /** The stable JSON document of `plan --format json` (DESIGN.md). */
 export interface PlanDocument {
     stack: string;
-    resources: { type: string; name: string; parent: string; inputs: Record<string, unknown> }[];
+    resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; inputs: Record<string, unknown> }[];
     violations: Violation[];
     notes: PlanNote[];
 }
@@ -16,7 +16,9 @@ export interface PlanDocument {
 export function planDocument(stack: string, resources: PlanResource[], violations: Violation[], notes: PlanNote[]): PlanDocument {
     return {
         stack,
-        resources: resources.map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs })),
+        resources: resources.map(({ type, name, parent, op, importId, id, inputs }) => ({
+            type, name, parent, op, ...(importId ? { importId } : {}), ...(id ? { id } : {}), inputs,
+        })),
         violations,
         notes,
     };
@@ -38,16 +40,25 @@ export function flatten(value: unknown, prefix = ""): [string, string][] {
 
 function summary(doc: PlanDocument): string {
     const mandatory = doc.violations.filter((v) => v.level === "mandatory").length;
-    return `${doc.resources.length} resources, ${doc.violations.length} policy violations (${mandatory} mandatory)`;
+    const ops = (["create", "import", "read"] as const).map((op) => `${doc.resources.filter((r) => r.op === op).length} ${op}`).join(", ");
+    return `${doc.resources.length} resources (${ops}), ${doc.violations.length} policy violations (${mandatory} mandatory)`;
+}
+
+/** `import <id>` / `read <id>` / `create`: what `pulumi up` would do with the resource. */
+export function opText(r: PlanDocument["resources"][number]): string {
+    if (r.op === "import") return `import ${r.importId}`;
+    if (r.op === "read") return `read ${r.id}`;
+    return "create";
 }
 
 export function renderTable(doc: PlanDocument): string {
     const lines: string[] = [`Plan for stack ${doc.stack}: ${summary(doc)}`, ""];
     const typeWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.type.length)));
     const nameWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.name.length)));
-    lines.push(`${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
+    lines.push(`${"OP".padEnd(6)}  ${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
     for (const r of doc.resources) {
-        lines.push(`${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
+        lines.push(`${r.op.padEnd(6)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
+        if (r.op !== "create") lines.push(`${" ".repeat(4)}(${opText(r)})`);
         for (const [k, v] of flatten(r.inputs)) {
             if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
         }
@@ -74,8 +85,8 @@ export function renderMarkdown(doc: PlanDocument): string {
         for (const v of doc.violations) lines.push(`| ${v.level} | ${md(v.policy)} | \`${md(v.resource)}\` | ${md(v.message)} |`);
         lines.push("");
     }
-    lines.push("#### Resources", "", "| type | name | parent |", "|---|---|---|");
-    for (const r of doc.resources) lines.push(`| \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
+    lines.push("#### Resources", "", "| op | type | name | parent |", "|---|---|---|---|");
+    for (const r of doc.resources) lines.push(`| ${md(opText(r))} | \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
     lines.push("");
     if (doc.notes.length) {
         lines.push("#### Notes", "");

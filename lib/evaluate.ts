@@ -4,6 +4,7 @@ import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
 import { takeProgramErrors } from "./programErrors";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
+import { CLOUD_STATE_ENV } from "../cloudState/source";
 
 export interface Evaluation {
     stack: string;
@@ -40,9 +41,11 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     process.once("beforeExit", onDrained);
     process.on("unhandledRejection", onRejection);
     try {
-        // Importing the program declares its resources; a config error throws from here.
-        require(programPath);
-        await Promise.race([session.settle().then(() => { settled = true; }), rejected, drained]);
+        if (file.cloudStateFile) process.env[CLOUD_STATE_ENV] = file.cloudStateFile;
+        // Importing the program reads config (a config error throws from here) and starts its
+        // lookups; the exported promise settles once the cloud is read and resources declared.
+        const exported: unknown = require(programPath);
+        await Promise.race([Promise.resolve(exported).then(() => session.settle()).then(() => { settled = true; }), rejected, drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);

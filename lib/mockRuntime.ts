@@ -15,7 +15,17 @@ export interface PlanResource {
     inputs: Record<string, unknown>;
     /** True for providers and other custom resources, false for components. */
     custom: boolean;
+    /**
+     * What `pulumi up` would do with it: create it, import an object that already exists (Pulumi's
+     * `import` option, `importId` its cloud id), or only read it (`X.get`, nothing is managed).
+     */
+    op: PlanOp;
+    importId?: string;
+    /** The cloud id of a resource that is only read. */
+    id?: string;
 }
+
+export type PlanOp = "create" | "import" | "read";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 export const UNKNOWN_PLACEHOLDER = "[unknown]";
@@ -102,17 +112,34 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
 
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+        readResource(req: ReadRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
+        const importId = req.getImportid();
         resources.push({
             type: req.getType(),
             name: req.getName(),
             parent: nameFromUrn(req.getParent()),
             inputs: renderValue(deserializeProperties(req.getObject(), true)) as Record<string, unknown>,
             custom: req.getCustom(),
+            op: importId ? "import" : "create",
+            ...(importId ? { importId } : {}),
         });
         return original(req, cb);
+    };
+    const originalRead = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) => {
+        resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: nameFromUrn(req.getParent()),
+            inputs: renderValue(deserializeProperties(req.getProperties(), true)) as Record<string, unknown>,
+            custom: true,
+            op: "read",
+            id: req.getId(),
+        });
+        return originalRead(req, cb);
     };
 
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -137,7 +164,16 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getImportid(): string;
     getObject(): Parameters<typeof deserializeProperties>[0];
+}
+
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getId(): string;
+    getProperties(): Parameters<typeof deserializeProperties>[0];
 }
 
 /** Sets the stack's config as the Pulumi CLI would: `project:key` → string. */

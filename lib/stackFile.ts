@@ -3,6 +3,7 @@ import * as path from "path";
 import { parseDocument, visit } from "yaml";
 import { UsageError } from "../cli/errors";
 import { PROJECT } from "../config";
+import { defaultCloudStatePath } from "../cloudState/file";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
 export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(__dirname, "..", "stacks");
@@ -12,6 +13,8 @@ export interface StackFile {
     /** `namespace:key` → the string Pulumi would hand the program (objects as JSON). */
     config: Record<string, string>;
     secretKeys: string[];
+    /** The cloud-state file that answers the program's lookups offline: `<stack>.cloud.yaml` beside it by default. */
+    cloudStateFile: string;
 }
 
 export function listStacks(dir = STACKS_DIR): string[] {
@@ -86,5 +89,5 @@ export function readStackFile(stack: string, overrides: Record<string, string> =
         config[key] = v;
         secretKeys.push(key);
     }
-    return { stack, config, secretKeys };
+    return { stack, config, secretKeys, cloudStateFile: path.relative(process.cwd(), defaultCloudStatePath(dir, stack)) || defaultCloudStatePath(dir, stack) };
 }

@@ -11,6 +11,7 @@ import { DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
 import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, clusterArn, enableLoggingCommand, SYSTEM_MASTERS } from "./facts";
+import { LookupSource } from "../../cloudState/source";
 
 export interface AwsOnboarding {
     accountId: string;
@@ -27,7 +28,7 @@ export function clusterKey(c: Pick<EksCluster, "region" | "name">): string {
 }
 
 /** Builds the AWS stack: OIDC trust, discovery role, access in each cluster, Defender connector. */
-export function onboardAws(cfg: AwsConfig, azureTenantId: string): AwsOnboarding {
+export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: LookupSource): AwsOnboarding {
     // Pinned to the validated account: a stale AWS profile fails instead of onboarding another account.
     const aws = new AwsProvider("aws", { region: cfg.region, allowedAccountIds: [cfg.accountId] });
 

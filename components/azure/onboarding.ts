@@ -9,6 +9,7 @@ import { AksDiscoveryAccess } from "./aksDiscoveryAccess";
 import { AddonsAtScale } from "./addonsAtScale";
 import { ArcExtensions } from "./arcExtensions";
 import { TRUSTED_ACCESS_CLUSTER_ROLES } from "./facts";
+import { LookupSource } from "../../cloudState/source";
 
 export interface AzureOnboarding {
     subscriptionId: string;
@@ -20,7 +21,7 @@ export interface AzureOnboarding {
 }
 
 /** Builds the Azure stack: Defender plan, discovery access, add-ons at scale and Arc extensions. */
-export function onboardAzure(cfg: AzureConfig): AzureOnboarding {
+export function onboardAzure(cfg: AzureConfig, _source: LookupSource): AzureOnboarding {
     // An explicit provider pins every resource to the validated subscription, whatever the
     // ambient `az` login points at.
     const provider = new Provider("azure", { subscriptionId: cfg.subscriptionId, location: cfg.location });

@@ -12,6 +12,7 @@ import { INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS } from "./facts";
 import { WorkloadIdentityFederation } from "./workloadIdentityFederation";
 import { GkeAuditLogs } from "./gkeAuditLogs";
 import { DefenderGcpConnector } from "./defenderConnector";
+import { LookupSource } from "../../cloudState/source";
 
 export interface GcpOnboarding {
     projectId: string;
@@ -31,7 +32,7 @@ export interface GcpOnboardingContext {
 }
 
 /** Builds the GCP stack: discovery service account and roles, federation from Azure, audit logs, connector. */
-export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext = {}): GcpOnboarding {
+export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: LookupSource): GcpOnboarding {
     // An explicit provider pins every GCP resource to the validated project, whatever the
     // ambient gcloud configuration points at.
     const gcp = new GcpProvider("gcp", { project: cfg.projectId });

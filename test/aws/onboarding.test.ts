@@ -1,3 +1,4 @@
+import { cloudSource } from "../../cloudState/source";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAwsConfig } from "../../config/aws";
@@ -122,7 +123,7 @@ describe("onboardAws", () => {
         });
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT);
+            onboardAws(cfg, TENANT, cloudSource());
         }, { awsAuthMapRoles: { "eks-us-west-2-ob-cm-aws-auth-current": EXISTING } });
         const notes = takeNotes();
 
@@ -160,7 +161,8 @@ describe("onboardAws", () => {
         assert.equal((patch.inputs.data as Record<string, string>).mapRoles, EXISTING +
             `- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
         assert.equal(patch.parent, "eks-us-west-2-ob-cm");
-        assert.equal(byType(rs, "kubernetes:core/v1:ConfigMap").length, 0, "aws-auth is read, never owned");
+        const configMaps = byType(rs, "kubernetes:core/v1:ConfigMap");
+        assert.deepEqual(configMaps.map((r) => [r.op, r.id]), [["read", "kube-system/aws-auth"]], "aws-auth is read, never owned");
 
         const binding = one(rs, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding");
         assert.deepEqual(binding.inputs.subjects, [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "mdc-agentless-discovery-readers" }]);
@@ -226,7 +228,7 @@ describe("onboardAws", () => {
         });
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT);
+            onboardAws(cfg, TENANT, cloudSource());
         }, { awsAuthMapRoles: { "eks-eu-central-1-ob-masters-aws-auth-current": "" } });
         const notes = takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
@@ -246,7 +248,7 @@ describe("onboardAws", () => {
         });
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT);
+            onboardAws(cfg, TENANT, cloudSource());
         }, { awsAuthMapRoles: { "eks-eu-central-1-ob-ms-aws-auth-current": microsoft } });
         takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
@@ -265,7 +267,7 @@ describe("onboardAws", () => {
         });
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT);
+            onboardAws(cfg, TENANT, cloudSource());
         });
         const notes = takeNotes().filter((n) => n.subject.startsWith("ap-south-1/ml-"));
 

@@ -17,10 +17,13 @@ describe("npm run plan (child process)", function () {
         doc = JSON.parse(r.stdout) as PlanDocument;
     });
 
-    it("prints the stable JSON document: stack, resources with type, name, parent and inputs, violations", () => {
+    it("prints the stable JSON document: stack, resources with type, name, parent, op (importId, id) and inputs, violations", () => {
         assert.equal(doc.stack, "azure-dev");
         assert.ok(Array.isArray(doc.violations));
-        for (const r of doc.resources) assert.deepEqual(Object.keys(r), ["type", "name", "parent", "inputs"]);
+        for (const r of doc.resources) {
+            const keys = { create: ["type", "name", "parent", "op", "inputs"], import: ["type", "name", "parent", "op", "importId", "inputs"], read: ["type", "name", "parent", "op", "id", "inputs"] }[r.op];
+            assert.deepEqual(Object.keys(r), keys, `${r.name}: ${r.op}`);
+        }
     });
 
     it("binds the two AKS clusters that are not excluded, and not the excluded one", () => {

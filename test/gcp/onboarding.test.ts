@@ -1,3 +1,4 @@
+import { cloudSource } from "../../cloudState/source";
 import { strict as assert } from "assert";
 import { loadGcpConfig } from "../../config/gcp";
 import { onboardGcp } from "../../components/gcp/onboarding";
@@ -14,7 +15,7 @@ describe("onboardGcp (organization scope, no connector, audit logs managed elsew
         }, "gcp");
         takeNotes();
         const rs = await registered(() => {
-            onboardGcp(cfg);
+            onboardGcp(cfg, {}, cloudSource());
         });
         assert.equal(one(rs, "gcp:organizations/iAMCustomRole:IAMCustomRole").inputs.orgId, "731946285017");
         assert.equal(byType(rs, "gcp:organizations/iAMMember:IAMMember").length, 2);
