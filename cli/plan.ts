@@ -5,22 +5,25 @@ import { readPolicyConfig } from "./policyConfig";
 import { readStackFile } from "../lib/stackFile";
 import { writeOut } from "./output";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
+import { diffPlans } from "./planDiff";
+import { readPlanFile } from "./gate";
 import { planDocument, renderMarkdown, renderTable, PlanDocument } from "./planFormat";
 
 export const DEFAULT_STACK = "azure-dev";
 export const PLAN_FORMATS = ["table", "json", "markdown"] as const;
 
-export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table|json|markdown] [--cloud-state FILE] [--config KEY=VALUE ...]
+export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table|json|markdown] [--cloud-state FILE] [--against PLAN.json] [--config KEY=VALUE ...]
   Evaluates the program for stacks/Pulumi.<NAME>.yaml under Pulumi's mock runtime, offline.
   --stack   the stack to plan (default ${DEFAULT_STACK})
   --format  table (default), json (the stable document) or markdown (for a pull-request comment)
   --cloud-state  the YAML file that answers the program's cloud lookups (default stacks/<NAME>.cloud.yaml)
+  --against  a saved plan (--format json) to compare with: resources added, removed or changed (the drift)
   --config  a value for an encrypted config key, repeatable; treated as a secret
   --policy-config  a policy-pack config file ({"<rule>": "advisory"|"mandatory"|"disabled"|{"enforcementLevel", "production": true}})`;
 
 /** Evaluates a stack into the plan document. Shared by `plan` and `gate`. */
 export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; format: (typeof PLAN_FORMATS)[number] }> {
-    const args = parseArgs(argv, { values: ["stack", "format", "policy-config", "cloud-state"], repeatable: ["config"] });
+    const args = parseArgs(argv, { values: ["stack", "format", "policy-config", "cloud-state", "against"], repeatable: ["config"] });
     const format = oneOfFlag(args, "format", PLAN_FORMATS, "table");
     const stack = stringFlag(args, "stack") ?? args.positional[0] ?? DEFAULT_STACK;
     const file = readStackFile(stack, keyValues(args.multi.config, "config"));
@@ -29,7 +32,10 @@ export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; fo
     const policyConfig = readPolicyConfig(stringFlag(args, "policy-config"));
     const evaluation = await evaluateStack(file);
     const violations = evaluatePolicies(evaluation.resources, RULES, policyConfig);
-    return { doc: planDocument(stack, evaluation.resources, violations, evaluation.notes), format };
+    const doc = planDocument(stack, evaluation.resources, violations, evaluation.notes);
+    const against = stringFlag(args, "against");
+    if (against !== undefined) doc.changes = diffPlans(readPlanFile(against, "--against"), doc, against);
+    return { doc, format };
 }
 
 export async function planCommand(argv: string[]): Promise<number> {

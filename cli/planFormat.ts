@@ -2,6 +2,7 @@ import { PlanNote } from "../lib/notes";
 import { PlanOp, PlanResource } from "../lib/mockRuntime";
 
 import { Violation } from "../policies/evaluate";
+import { PlanChanges, renderChangesMarkdown, renderChangesText } from "./planDiff";
 
 export type { Violation };
 
@@ -11,6 +12,8 @@ export interface PlanDocument {
     resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; inputs: Record<string, unknown> }[];
     violations: Violation[];
     notes: PlanNote[];
+    /** With `--against PLAN.json`: what differs from that saved plan (the offline drift). */
+    changes?: PlanChanges;
 }
 
 export function planDocument(stack: string, resources: PlanResource[], violations: Violation[], notes: PlanNote[]): PlanDocument {
@@ -71,6 +74,7 @@ export function renderTable(doc: PlanDocument): string {
         lines.push("", "NOTES");
         for (const n of doc.notes) lines.push(`  [${n.kind}] ${n.subject}: ${n.message}`);
     }
+    if (doc.changes) lines.push("", ...renderChangesText(doc.changes));
     return lines.join("\n") + "\n";
 }
 
@@ -80,6 +84,7 @@ function md(text: string): string {
 
 export function renderMarkdown(doc: PlanDocument): string {
     const lines: string[] = [`### Plan for stack \`${doc.stack}\``, "", summary(doc), ""];
+    if (doc.changes) lines.push(...renderChangesMarkdown(doc.changes, md));
     if (doc.violations.length) {
         lines.push("#### Policy violations", "", "| level | policy | resource | message |", "|---|---|---|---|");
         for (const v of doc.violations) lines.push(`| ${v.level} | ${md(v.policy)} | \`${md(v.resource)}\` | ${md(v.message)} |`);
