@@ -7,6 +7,11 @@ import { defaultCloudStatePath } from "../cloudState/file";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
 export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(__dirname, "..", "stacks");
+/**
+ * The example stacks (made-up ids), planned and gated like the user's own but never deployed by the
+ * workflows; a stack of `stacks/` with the same name wins. Not searched when AGENTLESS_STACKS_DIR is set.
+ */
+export const EXAMPLE_STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ? undefined : path.join(__dirname, "..", "examples", "stacks");
 
 export interface StackFile {
     stack: string;
@@ -58,13 +63,15 @@ export function parseStackYaml(text: string): unknown {
  * the project, objects are passed as JSON. Encrypted (`secure:`) values cannot be read offline, so
  * they must be supplied through overrides.
  */
-export function readStackFile(stack: string, overrides: Record<string, string> = {}, dir = STACKS_DIR): StackFile {
+export function readStackFile(stack: string, overrides: Record<string, string> = {}, dir = STACKS_DIR, examplesDir = dir === STACKS_DIR ? EXAMPLE_STACKS_DIR : undefined): StackFile {
     if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`stack name ${JSON.stringify(stack)} is not valid; expected letters, digits, "-", "_" and "."`);
-    const file = [".yaml", ".yml"].map((ext) => path.join(dir, `Pulumi.${stack}${ext}`)).find((f) => fs.existsSync(f));
+    const dirs = examplesDir ? [dir, examplesDir] : [dir];
+    const file = dirs.flatMap((d) => [".yaml", ".yml"].map((ext) => path.join(d, `Pulumi.${stack}${ext}`))).find((f) => fs.existsSync(f));
     if (!file) {
-        const known = listStacks(dir);
-        throw new UsageError(`unknown stack ${JSON.stringify(stack)}: no stacks/Pulumi.${stack}.yaml; known stacks: ${known.join(", ") || "(none)"}`);
+        const known = [...new Set(dirs.flatMap((d) => listStacks(d)))].sort();
+        throw new UsageError(`unknown stack ${JSON.stringify(stack)}: no stacks/Pulumi.${stack}.yaml${examplesDir ? ` nor examples/stacks/Pulumi.${stack}.yaml` : ""}; known stacks: ${known.join(", ") || "(none)"}`);
     }
+    dir = path.dirname(file);
     let doc: unknown;
     try {
         doc = parseStackYaml(fs.readFileSync(file, "utf8"));

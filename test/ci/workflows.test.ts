@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
+import * as os from "os";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
@@ -16,15 +17,46 @@ const read = (name: string): { wf: Workflow; text: string } => {
     return { wf: parse(text) as Workflow, text };
 };
 const steps = (wf: Workflow) => Object.values(wf.jobs).flatMap((j) => j.steps);
-const matrixFromStacks = (wf: Workflow, job: string) => {
+const matrixFromStacks = (wf: Workflow, job: string, args = "") => {
     assert.equal(wf.jobs[job].strategy?.matrix?.stack, "${{ fromJSON(needs.stacks.outputs.names) }}");
-    assert.ok(wf.jobs.stacks.steps.some((s) => s.run?.includes("scripts/stacks.sh")));
+    const list = wf.jobs.stacks.steps.find((s) => s.run?.includes("scripts/stacks.sh"))?.run ?? "";
+    assert.equal(list, `echo "names=$(scripts/stacks.sh${args})" >> "$GITHUB_OUTPUT"`);
 };
 
 describe("CI workflows for users", () => {
-    it("scripts/stacks.sh lists exactly the stacks in stacks/", () => {
-        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], { encoding: "utf8" });
-        assert.deepEqual(JSON.parse(out), listStacks());
+    describe("scripts/stacks.sh", () => {
+        const run = (args: string[], env: Record<string, string> = {}) =>
+            spawnSync("bash", [path.join(ROOT, "scripts", "stacks.sh"), ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+        const tmp = () => {
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-sh-"));
+            fs.mkdirSync(path.join(d, "stacks"));
+            fs.mkdirSync(path.join(d, "examples"));
+            for (const f of ["stacks/Pulumi.prod-aws.yaml", "stacks/Pulumi.prod-azure.yml", "stacks/prod-aws.cloud.yaml", "examples/Pulumi.aws-dev.yaml"]) fs.writeFileSync(path.join(d, f), "config: {}\n");
+            return { STACKS_DIR: path.join(d, "stacks"), EXAMPLE_STACKS_DIR: path.join(d, "examples") };
+        };
+
+        it("lists every stack that can be planned offline: the user's and the examples", () => {
+            const r = run([]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(JSON.parse(r.stdout), [...new Set([...listStacks(), ...listStacks(path.join(ROOT, "examples", "stacks"))])].sort());
+            assert.deepEqual(JSON.parse(run([], tmp()).stdout), ["aws-dev", "prod-aws", "prod-azure"]);
+        });
+
+        it("--deployed lists only the stacks named in stacks/deployed-stacks.txt, none when it is absent", () => {
+            const env = tmp();
+            assert.deepEqual(JSON.parse(run(["--deployed"], env).stdout), []);
+            fs.writeFileSync(path.join(env.STACKS_DIR, "deployed-stacks.txt"), "# deployed for real\nprod-azure\n\n  prod-aws  # the account\n");
+            assert.deepEqual(JSON.parse(run(["--deployed"], env).stdout), ["prod-aws", "prod-azure"]);
+        });
+
+        it("--deployed refuses a name with no stack file of stacks/ (an example is never deployed)", () => {
+            const env = tmp();
+            fs.writeFileSync(path.join(env.STACKS_DIR, "deployed-stacks.txt"), "prod-aws\naws-dev\n");
+            const r = run(["--deployed"], env);
+            assert.equal(r.status, 1);
+            assert.equal(r.stderr.trim(), `scripts/stacks.sh: ${env.STACKS_DIR}/deployed-stacks.txt names "aws-dev", but there is no ${env.STACKS_DIR}/Pulumi.aws-dev.yaml; list only stacks of ${env.STACKS_DIR}/`);
+            assert.equal(r.stdout, "");
+        });
     });
 
     describe("pull request", () => {
@@ -47,8 +79,24 @@ describe("CI workflows for users", () => {
             assert.ok(runs.includes("npm ci"));
             const planStep = runs.find((r) => r.includes(" plan -- "))!;
             assert.match(planStep, /npm run --silent plan -- --stack \$\{\{ matrix\.stack \}\} --format json "\$@" > plan-\$\{\{ matrix\.stack \}\}\.json/);
-            // A stack whose azureTenantId is encrypted is still planned, with a placeholder GUID.
-            assert.match(planStep, /azureTenantId:\[\[:space:\]\]\*\$' "stacks\/Pulumi\.\$\{\{ matrix\.stack \}\}\.yaml"; then\n\s+set -- --config azureTenantId=00000000-0000-0000-0000-000000000000\n/);
+            // Run the step's script with a stand-in npm: an encrypted azureTenantId (in stacks/ or in
+            // examples/stacks/) is planned with a placeholder GUID, a plain one without.
+            const d = fs.mkdtempSync(path.join(os.tmpdir(), "pr-plan-"));
+            fs.mkdirSync(path.join(d, "stacks"));
+            fs.mkdirSync(path.join(d, "examples", "stacks"), { recursive: true });
+            fs.mkdirSync(path.join(d, "bin"));
+            fs.writeFileSync(path.join(d, "stacks", "Pulumi.enc.yaml"), "config:\n  agentless-discovery:azureTenantId:\n    secure: v1:abc\n");
+            fs.writeFileSync(path.join(d, "examples", "stacks", "Pulumi.example-enc.yaml"), "config:\n  azureTenantId:\n    secure: v1:abc\n");
+            fs.writeFileSync(path.join(d, "examples", "stacks", "Pulumi.plain.yaml"), "config:\n  agentless-discovery:azureTenantId: 7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f\n");
+            fs.writeFileSync(path.join(d, "bin", "npm"), "#!/usr/bin/env bash\necho \"$*\"\n", { mode: 0o755 });
+            const planned = (stack: string) => {
+                const r = spawnSync("bash", ["-e", "-c", planStep.replace(/\$\{\{ matrix\.stack \}\}/g, stack)], { cwd: d, encoding: "utf8", env: { ...process.env, PATH: `${path.join(d, "bin")}:${process.env.PATH}` } });
+                assert.equal(r.status, 0, r.stderr);
+                return fs.readFileSync(path.join(d, `plan-${stack}.json`), "utf8").trim();
+            };
+            assert.equal(planned("enc"), "run --silent plan -- --stack enc --format json --config azureTenantId=00000000-0000-0000-0000-000000000000");
+            assert.equal(planned("example-enc"), "run --silent plan -- --stack example-enc --format json --config azureTenantId=00000000-0000-0000-0000-000000000000");
+            assert.equal(planned("plain"), "run --silent plan -- --stack plain --format json");
             const gateStep = runs.find((r) => r.includes(" gate -- "))!;
             assert.match(gateStep, /npm run --silent gate -- --plan plan-\$\{\{ matrix\.stack \}\}\.json/);
         });
@@ -71,11 +119,12 @@ describe("CI workflows for users", () => {
     describe("preview with the Pulumi CLI", () => {
         const { wf } = read("preview.yml");
         it("runs only for branches of this repository, where credentials may exist", () => {
-            assert.equal(wf.jobs.preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
-            assert.equal(wf.jobs.stacks.if, wf.jobs.preview.if);
+            assert.equal(wf.jobs.stacks.if, "github.event.pull_request.head.repo.full_name == github.repository");
+            assert.ok(wf.jobs.preview.if?.startsWith(`${wf.jobs.stacks.if} && `));
         });
-        it("previews every stack with the policy pack and the diff, commented on the pull request", () => {
-            matrixFromStacks(wf, "preview");
+        it("previews the deployed stacks (never an example), with the policy pack and the diff, commented on the pull request", () => {
+            matrixFromStacks(wf, "preview", " --deployed");
+            assert.match(wf.jobs.preview.if ?? "", / && needs\.stacks\.outputs\.names != '\[\]'$/, "no matrix of nothing when no stack is deployed");
             const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
             assert.deepEqual(step.with, {
                 command: "preview", "stack-name": "${{ matrix.stack }}", diff: true, policyPacks: "policies",
@@ -87,9 +136,10 @@ describe("CI workflows for users", () => {
 
     describe("drift", () => {
         const { wf } = read("drift.yml");
-        it("runs on a schedule and refreshes every stack expecting no changes", () => {
+        it("runs on a schedule and refreshes every deployed stack expecting no changes", () => {
             assert.ok(Array.isArray((wf.on.schedule as { cron: string }[])) && (wf.on.schedule as { cron: string }[])[0].cron);
-            matrixFromStacks(wf, "drift");
+            matrixFromStacks(wf, "drift", " --deployed");
+            assert.equal(wf.jobs.drift.if, "needs.stacks.outputs.names != '[]'");
             const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
             assert.equal(step.with?.command, "preview");
             assert.equal(step.with?.refresh, true);

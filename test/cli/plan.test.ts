@@ -65,7 +65,7 @@ describe("npm run plan (child process)", function () {
     it("names the unknown stack and lists the known ones, without a stack trace", async () => {
         const r = await runCli(["plan", "--stack", "azure-prod"]);
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^error: unknown stack "azure-prod": no stacks\/Pulumi\.azure-prod\.yaml; known stacks: .*azure-dev/);
+        assert.match(r.stderr, /^error: unknown stack "azure-prod": no stacks\/Pulumi\.azure-prod\.yaml nor examples\/stacks\/Pulumi\.azure-prod\.yaml; known stacks: .*azure-dev/);
         assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
 

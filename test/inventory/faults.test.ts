@@ -124,7 +124,7 @@ describe("snapshot and config input checks", () => {
     it("scripts/stacks.sh lists Pulumi.<stack>.yml as well as .yaml", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
         for (const f of ["Pulumi.a.yaml", "Pulumi.b.yml", "Pulumi.c.json", "a.cloud.yaml"]) fs.writeFileSync(path.join(dir, f), "");
-        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir } });
+        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, EXAMPLE_STACKS_DIR: path.join(dir, "none") } });
         assert.strictEqual(out.trim(), '["a","b"]');
     });
 });
