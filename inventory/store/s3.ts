@@ -3,7 +3,11 @@ import * as os from "os";
 import * as path from "path";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { sweepTemporaries } from "./local";
+import { acquireS3Lock } from "./s3Lock";
 import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+
+/** The per-cluster lock object beside `latest`. */
+export const S3_LOCK_OBJECT = ".lock";
 
 /** The local copy of a snapshot on its way to S3: `agentless-snapshot-<cluster>-<stamp>-<pid>.json`. */
 export const S3_TEMP_FILE = /^agentless-snapshot-.*-(\d+)\.json$/;
@@ -23,7 +27,7 @@ export class S3Store implements SnapshotStore {
     private readonly prefix: string;
     private readonly s3: S3Client;
 
-    constructor(readonly location: string, private readonly retain: number, client?: S3Client) {
+    constructor(readonly location: string, private readonly retain: number, client?: S3Client, private readonly lockWaitMs = 60_000) {
         ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(location));
         // A custom endpoint (S3-compatible storage, moto_server) usually has no per-bucket DNS names.
         const custom = Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
@@ -59,9 +63,16 @@ export class S3Store implements SnapshotStore {
         const key = this.key(dir, name);
         try {
             const size = fs.statSync(p.tempPath).size;
-            await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
-            await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
-            await this.applyRetention(dir, name);
+            // Publication under the cluster's lock, as in the local store: two runs with a small
+            // --retain would otherwise each delete the snapshot the other's pointer names.
+            const release = await acquireS3Lock(this.s3, this.bucket, this.key(dir, S3_LOCK_OBJECT), this.lockWaitMs);
+            try {
+                await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
+                await this.applyRetention(dir, name);
+            } finally {
+                await release();
+            }
         } finally {
             fs.rmSync(p.tempPath, { force: true });
         }
