@@ -1,6 +1,6 @@
 import { NormalContainer, NormalObject, NormalPodSpec, ObjectRef, objectKey } from "./normalise";
 import { sensorHealth, SensorHealth, SENSOR_NAMESPACES } from "./sensorHealth";
-import { isolationSupport, IsolationSupport, pluginOfPod, PluginFound, ServerVersionInfo } from "../components/kubernetes/isolationFacts";
+import { isolationSupport, IsolationSupport, NETWORK_POLICY_PLUGINS, pluginOfPod, PluginFound, ServerVersionInfo } from "../components/kubernetes/isolationFacts";
 
 export type Severity = "high" | "medium" | "low" | "info";
 
@@ -36,15 +36,23 @@ export interface UnknownFinding {
     reason: string;
 }
 
+/**
+ * The cluster's posture. A part whose evidence could not be read says "unknown" (with the reason)
+ * instead of a state made up from an empty list: a 403 on DaemonSets is not an absent sensor.
+ */
 export interface Posture {
     sensor: SensorHealth;
-    gatekeeper: { present: boolean; constraintTemplates: number };
-    isolation: IsolationSupport & { plugins: PluginFound[] };
+    /** `present` "unknown" when neither the ConstraintTemplate API nor the namespaces were readable; `constraintTemplates` null when the templates were not. */
+    gatekeeper: { present: boolean | "unknown"; constraintTemplates: number | null; reason?: string };
+    isolation: Omit<IsolationSupport, "supported"> & { supported: boolean | "unknown"; plugins: PluginFound[] };
 }
 
 export function finding(rule: FindingRule, subject: ObjectRef, message: string): Finding {
     return { id: `${rule}:${objectKey(subject)}`, rule, severity: FINDING_RULES[rule], subject: { kind: subject.kind, ...(subject.namespace ? { namespace: subject.namespace } : {}), name: subject.name }, message };
 }
+
+/** Any server version that this set of plug-ins does not make isolation-capable is ruled out by the version itself. */
+const ALL_PLUGINS_AT_MINIMUM: PluginFound[] = NETWORK_POLICY_PLUGINS.filter((f) => f.app !== "aws-node").map((f) => ({ app: f.app, version: f.minVersion }));
 
 /** Controllers whose pod template stands for their pods: those pods are judged through the template. */
 const TEMPLATE_OWNERS = new Set(["ReplicaSet", "DaemonSet", "StatefulSet", "Job"]);
@@ -153,18 +161,34 @@ export class FindingsBuilder {
             for (const rule of rules) unknown.push({ id: finding(rule, cluster, "").id, rule, reason: `${missing.join(" and ")} could not be read` });
             return true;
         };
-        const sensor = sensorHealth(this.workloads);
+        const unreadOf = (kinds: string[]) => kinds.filter((k) => unread.has(k));
+        const couldNotRead = (kinds: string[]) => `${kinds.join(" and ")} could not be read`;
+        let sensor: SensorHealth = sensorHealth(this.workloads);
         if (!unknownIf(["sensor-absent", "sensor-unhealthy"], ["Deployment", "DaemonSet"])) {
             if (sensor.state === "absent") this.findings.push(finding("sensor-absent", cluster, "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)"));
             else if (sensor.state === "degraded") this.findings.push(finding("sensor-unhealthy", cluster, `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`));
+        } else {
+            sensor = { state: "unknown", workloads: [], reason: couldNotRead(unreadOf(["Deployment", "DaemonSet"])) };
         }
-        const present = constraintTemplatesServed || this.gatekeeperNamespace;
+        const seen = constraintTemplatesServed || this.gatekeeperNamespace;
         // Absent only when the ConstraintTemplate list said 404 and the namespaces were read.
-        if (!present && !unknownIf(["gatekeeper-absent"], ["ConstraintTemplate", "Namespace"])) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
-        const isolation = isolationSupport(serverVersion, this.plugins);
-        if (!isolation.supported && !unknownIf(["isolation-unsupported"], ["Pod"])) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${isolation.reason}`));
+        let present: boolean | "unknown" = seen;
+        if (!seen && !unknownIf(["gatekeeper-absent"], ["ConstraintTemplate", "Namespace"])) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
+        else if (!seen) present = "unknown";
+        const templatesUnread = unread.has("ConstraintTemplate");
+        const gatekeeper: Posture["gatekeeper"] = {
+            present,
+            constraintTemplates: templatesUnread ? null : this.templates,
+            ...(present === "unknown" || templatesUnread ? { reason: couldNotRead(unreadOf(["ConstraintTemplate", "Namespace"])) } : {}),
+        };
+        const support = isolationSupport(serverVersion, this.plugins);
+        let isolation: Posture["isolation"] = { ...support, plugins: dedupePlugins(this.plugins) };
+        // Without the pods the plug-ins are unseen; only a server version that rules isolation out is known.
+        const versionDecides = !isolationSupport(serverVersion, ALL_PLUGINS_AT_MINIMUM).supported;
+        if (!support.supported && (versionDecides || !unknownIf(["isolation-unsupported"], ["Pod"]))) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${support.reason}`));
+        else if (!support.supported) isolation = { supported: "unknown", reason: couldNotRead(["Pod"]), enforcing: [], plugins: [] };
         this.findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-        return { findings: this.findings, unknown, posture: { sensor, gatekeeper: { present, constraintTemplates: this.templates }, isolation: { ...isolation, plugins: dedupePlugins(this.plugins) } } };
+        return { findings: this.findings, unknown, posture: { sensor, gatekeeper, isolation } };
     }
 }
 

@@ -18,8 +18,10 @@ export interface SensorWorkloadHealth {
 }
 
 export interface SensorHealth {
-    state: "healthy" | "degraded" | "absent";
+    /** "unknown" when the kinds holding the sensor's workloads could not be read (`reason` says which). */
+    state: "healthy" | "degraded" | "absent" | "unknown";
     workloads: SensorWorkloadHealth[];
+    reason?: string;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -16,6 +16,13 @@ function run(opts: GenerateOptions) {
     return evaluate(generateCluster(opts));
 }
 
+/** As the collector does when some kinds answered 403: their objects never reach the builder. */
+function evaluateUnread(state: ClusterState, unread: string[]) {
+    const b = new FindingsBuilder();
+    for (const k of KINDS) if (!unread.includes(k.kind)) for (const o of state.objects[k.kind] ?? []) b.add(normalise(k.kind, o));
+    return b.finish(state.version, state.objects.ConstraintTemplate !== undefined && !unread.includes("ConstraintTemplate"), new Set(unread));
+}
+
 describe("normalise", () => {
     it("keeps identity, images, security context, exposure and RBAC edges, and drops the rest", () => {
         const pod = normalise("Pod", {
@@ -97,6 +104,26 @@ describe("findings", () => {
         assert.strictEqual(cilium.posture.isolation.reason, "no network-policy plug-in at a supported version: Cilium 1.12.0 (needs 1.13.1)");
         assert.strictEqual(run({ pods: 10, networkPlugins: ["aws-node@v1.15.1"] }).posture.isolation.supported, true);
         assert.strictEqual(run({ pods: 10, networkPlugins: [] }).posture.isolation.supported, false);
+    });
+
+    it("says unknown, with the reason, for a posture part whose kinds could not be read, instead of inventing one", () => {
+        const r = evaluateUnread(generateCluster({ pods: 10 }), ["DaemonSet", "Pod", "ConstraintTemplate"]);
+        assert.deepStrictEqual(r.posture.sensor, { state: "unknown", workloads: [], reason: "DaemonSet could not be read" });
+        assert.deepStrictEqual(r.posture.isolation, { supported: "unknown", reason: "Pod could not be read", enforcing: [], plugins: [] });
+        // The namespaces were read and hold no gatekeeper-system: absent is still not known without the template API.
+        assert.deepStrictEqual(r.posture.gatekeeper, { present: "unknown", constraintTemplates: null, reason: "ConstraintTemplate could not be read" });
+        assert.deepStrictEqual(r.findings.filter((f) => f.subject.kind === "Cluster"), []);
+        assert.deepStrictEqual(r.unknown.map((u) => u.rule).sort(), ["gatekeeper-absent", "isolation-unsupported", "sensor-absent", "sensor-unhealthy"]);
+
+        const withNamespace = evaluateUnread(generateCluster({ pods: 10, gatekeeper: true }), ["ConstraintTemplate"]);
+        assert.deepStrictEqual(withNamespace.posture.gatekeeper, { present: true, constraintTemplates: null, reason: "ConstraintTemplate could not be read" });
+    });
+
+    it("still knows isolation is unsupported from the server version when the pods could not be read", () => {
+        const r = evaluateUnread(generateCluster({ pods: 10, version: "1.26.9" }), ["Pod"]);
+        assert.strictEqual(r.posture.isolation.supported, false);
+        assert.deepStrictEqual(r.findings.filter((f) => f.rule === "isolation-unsupported").map((f) => f.message), ["pod isolation is not available: Kubernetes 1.26 is older than 1.27, the first version isolation supports"]);
+        assert.ok(!r.unknown.some((u) => u.rule === "isolation-unsupported"));
     });
 });
 
