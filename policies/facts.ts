@@ -14,8 +14,6 @@ export const EKS_DISCOVERY_ACTIONS: readonly string[] = [
     "eks:AssociateAccessPolicy",
     "eks:ListAssociatedAccessPolicies",
 ];
-/** Access-entry actions that can grant Kubernetes access, and so must carry conditions. */
-export const EKS_GRANTING_ACTIONS: readonly string[] = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy"];
 /** Access policies a discovery role may associate with its own entry: read-only ones. */
 export const EKS_READ_ACCESS_POLICIES: readonly string[] = ["AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"];
 
