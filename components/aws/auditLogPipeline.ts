@@ -163,7 +163,7 @@ export class AuditLogPipelineRoles extends pulumi.ComponentResource {
         const arnOf = (key: AuditLogRoleKey) => `arn:${p}:iam::${args.accountId}:role/${args.roleNames[key]}`;
         const roleArns = Object.fromEntries(AUDIT_LOG_ROLE_KEYS.map((k) => [k, arnOf(k)])) as Record<AuditLogRoleKey, string>;
         const permissions = auditLogPermissionPolicies(args, roleArns);
-        const trust = pulumi.all([args.oidcProviderArn, pulumi.secret(args.azureTenantId)])
+        const trust = pulumi.all([args.oidcProviderArn, args.azureTenantId])
             .apply(([arn, tenant]) => auditLogTrustPolicies(args, arn, tenant));
         const arns = {} as Record<AuditLogRoleKey, pulumi.Output<string>>;
         for (const key of AUDIT_LOG_ROLE_KEYS) {

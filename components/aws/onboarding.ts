@@ -45,7 +45,7 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
         accessMode: cfg.accessMode,
         existingOidcProviderArn: cfg.oidcProviderArn,
         oidcThumbprints: cfg.oidcThumbprints,
-        azureTenantId: pulumi.secret(azureTenantId),
+        azureTenantId,
         clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
         accountId: cfg.accountId,
         accessPolicyArns: Object.fromEntries(clusters.map((c) => [clusterArn(c.region, cfg.accountId, c.name), accessPolicyArn(c.accessPolicy, c.region)])),

@@ -1,5 +1,4 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { loadAwsConfig } from "../../config/aws";
 import { ConfigError } from "../../config/errors";
 import {
@@ -137,16 +136,16 @@ describe("audit-log pipeline roles", () => {
         assert.ok(extra.includes(`arn:aws:sqs:*:${ACCOUNT}:ms-defender-*`));
     });
 
-    it("creates the four roles with secret trust and passes their ARNs into the connector's offering", async () => {
+    it("creates the four roles and passes their ARNs into the connector's offering", async () => {
         const rs = await registered(() => {
-            const roles = new AuditLogPipelineRoles("alp1", { ...INPUT, oidcProviderArn: OIDC, azureTenantId: pulumi.secret(TENANT) });
+            const roles = new AuditLogPipelineRoles("alp1", { ...INPUT, oidcProviderArn: OIDC, azureTenantId: TENANT });
             new DefenderConnector("alp1-conn", {
                 accountId: ACCOUNT, connectorName: "c", resourceGroupName: "rg", location: "westeurope",
                 discoveryRoleArn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersAgentlessDiscoveryK8sRole`, auditLogRoleArns: roles.arns,
             });
         }, { awsAccountId: ACCOUNT });
         assert.deepEqual(byType(rs, "aws:iam/role:Role").map((r) => r.inputs.name).sort(), Object.values(DEFAULT_AUDIT_LOG_ROLE_NAMES).sort());
-        assert.equal(one(rs, "aws:iam/role:Role", "alp1-kubernetesService").inputs.assumeRolePolicy, "[secret]");
+        assert.deepEqual(JSON.parse(one(rs, "aws:iam/role:Role", "alp1-kubernetesService").inputs.assumeRolePolicy as string), auditLogTrustPolicies(INPUT, OIDC, TENANT).kubernetesService);
         assert.equal(byType(rs, "aws:iam/rolePolicy:RolePolicy").length, 4);
         const offering = (one(rs, "azure-native:security:SecurityConnector").inputs.offerings as Record<string, unknown>[])[0];
         assert.equal(offering.enableAuditLogsAutoProvisioning, true);
