@@ -39,3 +39,8 @@ export const GCP_CUSTOM_ROLE_TYPES: readonly string[] = ["gcp:projects/iAMCustom
 
 /** An exact SemVer chart version (no range, no tag). */
 export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** docs/sources.md, Azure: DINE policy "Configure Azure Kubernetes Service clusters to enable Defender profile". */
+export const DEFENDER_PROFILE_POLICY_GUID = "64def556-fbad-4622-930e-72d1d5589bf5";
+/** docs/sources.md, sensor: the Helm chart of Microsoft's Helm route. */
+export const SENSOR_HELM_CHART = "oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers";
