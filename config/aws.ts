@@ -1,4 +1,5 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
+import { auditLogResourcePrefixes } from "./auditLogPrefixes";
 import { ConfigError } from "./errors";
 import { bool, GUID_RULE, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import {
@@ -40,6 +41,8 @@ export interface AwsConnectorConfig extends ConnectorConfig {
     auditLogRoleNames: Record<AuditLogRoleKey, string>;
     /** Actions added to a pipeline role (its permissions are inferred; see docs/sources.md). */
     auditLogExtraActions: Partial<Record<AuditLogRoleKey, string[]>>;
+    /** Name prefixes of the stream, queue and bucket Defender creates; the pipeline roles reach only those. */
+    auditLogResourcePrefixes: string[];
 }
 
 // An IAM action with no wildcard: least privilege is the point of listing them.
@@ -142,7 +145,7 @@ function clusters(v: unknown, path: string, defaults: { region: string; accessPo
 }
 
 function connector(v: unknown, path: string, account: string): AwsConnectorConfig | undefined {
-    const raw = object(v, path, [...CONNECTOR_KEYS, "auditLogsAutoProvisioning", "auditLogRoleNames", "auditLogExtraActions"]);
+    const raw = object(v, path, [...CONNECTOR_KEYS, "auditLogsAutoProvisioning", "auditLogRoleNames", "auditLogExtraActions", "auditLogResourcePrefixes"]);
     // The connector is opt-in on AWS: no block, no connector.
     const base = loadConnector(raw, path, `aws-${account}`, v !== undefined);
     if (!base) return undefined;
@@ -162,6 +165,7 @@ function connector(v: unknown, path: string, account: string): AwsConnectorConfi
         auditLogsAutoProvisioning: bool(raw.auditLogsAutoProvisioning, join(path, "auditLogsAutoProvisioning"), true),
         auditLogRoleNames,
         auditLogExtraActions,
+        auditLogResourcePrefixes: auditLogResourcePrefixes(raw.auditLogResourcePrefixes, join(path, "auditLogResourcePrefixes")),
     };
 }
 

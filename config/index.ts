@@ -17,15 +17,16 @@ export interface StackConfig {
     production: boolean;
     azure?: AzureConfig;
     aws?: AwsConfig;
-    /** The customer's Entra tenant (lower case): a secret wherever it reaches a resource input. */
+    /**
+     * The customer's Entra tenant (lower case). An identifier, not a credential: Microsoft serves it
+     * to anyone in each tenant's public OpenID configuration document (docs/sources.md), so the plan
+     * prints it, and the values derived from it (session names, the GCP pool id), as they are.
+     */
     azureTenantId?: string;
     gcp?: GcpConfig;
     /** Cluster add-ons managed through each cluster's Kubernetes API, for any cloud. */
     kubernetes?: KubernetesConfig;
 }
-
-/** Keys whose values are secrets wherever they reach a resource input. */
-export const SECRET_CONFIG_KEYS = ["azureTenantId"] as const;
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is

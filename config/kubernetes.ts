@@ -2,6 +2,7 @@ import { ConfigError } from "./errors";
 import { bool, join, list, object, oneOf, optionalString, Raw, requiredString, stringWithDefault, unique } from "./read";
 import { AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId } from "../components/azure/resourceIds";
 import { ENFORCEMENT_ACTIONS, EnforcementAction, EXACT_CHART_VERSION, GATEKEEPER_CHART, KUBE_SYSTEM, SENSOR_CHART, SIMULATION } from "../components/kubernetes/facts";
+import { BUILT_IN_WILDCARD_ROLES, WILDCARD_ROLE_NAME } from "../components/kubernetes/gatekeeperPolicies";
 import { QUARANTINE_LABEL, QuarantineLabel } from "../components/kubernetes/isolationFacts";
 import { SENSOR_FOOTPRINT } from "../components/kubernetes/sensorFootprint";
 import { Scenario, SCENARIOS } from "../components/kubernetes/simulationScenarios";
@@ -40,7 +41,8 @@ export interface KubeCluster {
 export interface KubernetesConfig {
     clusters: KubeCluster[];
     sensor: { enabled: boolean; chartVersion?: string };
-    gatekeeper: { enabled: boolean; chartVersion?: string; enforcement: EnforcementAction; excludedNamespaces: string[] };
+    /** wildcardRoleExemptions: exact ClusterRole/Role names the wildcard-roles constraint lets through (the whole list). */
+    gatekeeper: { enabled: boolean; chartVersion?: string; enforcement: EnforcementAction; excludedNamespaces: string[]; wildcardRoleExemptions: string[] };
     simulation: { enabled: boolean; scenario: Scenario; images: { attacker?: string; victim?: string } };
     isolation: { enabled: boolean; namespaces: string[]; label: QuarantineLabel };
 }
@@ -150,6 +152,21 @@ function access(v: unknown, p: string, kind: ClusterKind): ClusterAccess {
     };
 }
 
+/**
+ * `kubernetes.gatekeeper.wildcardRoleExemptions`: the whole list of role names the wildcard-roles
+ * constraint exempts (BUILT_IN_WILDCARD_ROLES when absent). Exact names only: anyone who may create
+ * a ClusterRole can give it any name, so a prefix or pattern would exempt roles nobody reviewed.
+ */
+function wildcardRoleExemptions(v: unknown, path: string): string[] {
+    if (v === undefined) return [...BUILT_IN_WILDCARD_ROLES];
+    const names = list(v, path, "role names").map((n, i) => requiredString(n, join(path, i), {
+        expected: 'an exact ClusterRole or Role name such as "cluster-admin": no "*", "/" or whitespace (a prefix would exempt any role given that name)',
+        pattern: WILDCARD_ROLE_NAME,
+    }));
+    unique(names, path, (n) => n, "role name");
+    return names;
+}
+
 /** The same cluster named twice under different names would get two providers and two sensors. */
 function identityOf(c: KubeCluster): string {
     const i = c.identifiers;
@@ -197,7 +214,7 @@ export function loadKubernetesConfig(v: unknown, production: boolean, path = "ku
     };
 
     const gkPath = join(path, "gatekeeper");
-    const gkRaw = object(raw.gatekeeper, gkPath, ["enabled", "chartVersion", "enforcement", "excludedNamespaces"]);
+    const gkRaw = object(raw.gatekeeper, gkPath, ["enabled", "chartVersion", "enforcement", "excludedNamespaces", "wildcardRoleExemptions"]);
     const gkEnabled = bool(gkRaw.enabled, join(gkPath, "enabled"), false);
     const exPath = join(gkPath, "excludedNamespaces");
     const sensorNamespaces = [SENSOR_CHART.namespace, ...new Set(SENSOR_FOOTPRINT.map((w) => w.namespace))];
@@ -217,6 +234,7 @@ export function loadKubernetesConfig(v: unknown, production: boolean, path = "ku
         chartVersion: gkEnabled || gkRaw.chartVersion !== undefined ? chartVersion(gkRaw.chartVersion, join(gkPath, "chartVersion")) : undefined,
         enforcement: oneOf<EnforcementAction>(gkRaw.enforcement, join(gkPath, "enforcement"), ENFORCEMENT_ACTIONS, "dryrun"),
         excludedNamespaces,
+        wildcardRoleExemptions: wildcardRoleExemptions(gkRaw.wildcardRoleExemptions, join(gkPath, "wildcardRoleExemptions")),
     };
 
     const simPath = join(path, "simulation");

@@ -75,15 +75,6 @@ export function oneOf<T extends string>(v: unknown, path: string, allowed: reado
     return v as T;
 }
 
-export function integer(v: unknown, path: string, fallback: number, min: number, max: number): number {
-    if (v === undefined || v === null) return fallback;
-    const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
-        throw new ConfigError(path, v, `an integer from ${min} to ${max}`);
-    }
-    return n;
-}
-
 export function list(v: unknown, path: string, expected: string): unknown[] {
     if (v === undefined || v === null) return [];
     if (!Array.isArray(v)) throw new ConfigError(path, v, `a list of ${expected}`);

@@ -151,10 +151,6 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
     };
 }
 
-export function isEmptyDiff(d: SnapshotDiff): boolean {
-    return !d.added.length && !d.removed.length && !d.changed.length && !d.opened.length && !d.closed.length;
-}
-
 /** Text for a terminal or a review: counts first, then up to `limit` entries per section. */
 export function renderDiff(d: SnapshotDiff, limit = 20): string {
     const lines: string[] = [];

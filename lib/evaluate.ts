@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PROJECT, SECRET_CONFIG_KEYS } from "../config";
+import { PROJECT } from "../config";
 import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
 import { takeProgramErrors } from "./programErrors";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
@@ -20,7 +20,8 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     lightenStackTraces();
     captureNotesOnly();
     setStackConfig(file.config, file.secretKeys);
-    setKnownSecrets([...SECRET_CONFIG_KEYS.map((k) => `${PROJECT}:${k}`), ...file.secretKeys]
+    // Values given with --config (the stand-ins for encrypted ones) are masked inside secret outputs.
+    setKnownSecrets(file.secretKeys
         .map((k) => file.config[k])
         .filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);

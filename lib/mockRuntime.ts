@@ -35,9 +35,9 @@ export const DYNAMIC_PROVIDER_PLACEHOLDER = "[dynamic provider]";
 let knownSecrets: string[] = [];
 
 /**
- * The secret config values, so that a document that became secret only because it embeds one
- * (a trust policy naming the tenant id) can be printed with just that value masked: reviewers and
- * the gate still see the rest of the document.
+ * The secret config values (those given with --config, standing in for encrypted ones), so that a
+ * document that became secret only because it embeds one can be printed with just that value
+ * masked: reviewers and the gate still see the rest of the document.
  */
 export function setKnownSecrets(values: readonly string[]): void {
     const variants = values.filter((v) => v.length >= 8).flatMap((v) => [v, v.replace(/-/g, "")]);

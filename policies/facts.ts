@@ -14,8 +14,6 @@ export const EKS_DISCOVERY_ACTIONS: readonly string[] = [
     "eks:AssociateAccessPolicy",
     "eks:ListAssociatedAccessPolicies",
 ];
-/** Access-entry actions that can grant Kubernetes access, and so must carry conditions. */
-export const EKS_GRANTING_ACTIONS: readonly string[] = ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy"];
 /** Access policies a discovery role may associate with its own entry: read-only ones. */
 export const EKS_READ_ACCESS_POLICIES: readonly string[] = ["AmazonEKSViewPolicy", "AmazonEKSAdminViewPolicy"];
 
@@ -41,3 +39,8 @@ export const GCP_CUSTOM_ROLE_TYPES: readonly string[] = ["gcp:projects/iAMCustom
 
 /** An exact SemVer chart version (no range, no tag). */
 export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+/** docs/sources.md, Azure: DINE policy "Configure Azure Kubernetes Service clusters to enable Defender profile". */
+export const DEFENDER_PROFILE_POLICY_GUID = "64def556-fbad-4622-930e-72d1d5589bf5";
+/** docs/sources.md, sensor: the Helm chart of Microsoft's Helm route. */
+export const SENSOR_HELM_CHART = "oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers";

@@ -70,11 +70,10 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.oidcProviderArn = this.oidcProvider.arn;
         }
 
-        const tenant = pulumi.secret(args.azureTenantId);
         this.role = new Role(`${name}-role`, {
             name: roleName,
             description: "Microsoft Defender for Containers agentless discovery of EKS clusters",
-            assumeRolePolicy: pulumi.all([this.oidcProviderArn, tenant]).apply(([arn, t]) => JSON.stringify(trustPolicy(arn, t))),
+            assumeRolePolicy: pulumi.all([this.oidcProviderArn, args.azureTenantId]).apply(([arn, t]) => JSON.stringify(trustPolicy(arn, t))),
             maxSessionDuration: 3600,
             tags: { ...ROLE_TAGS },
         }, { parent: this });

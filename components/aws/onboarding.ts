@@ -45,7 +45,7 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
         accessMode: cfg.accessMode,
         existingOidcProviderArn: cfg.oidcProviderArn,
         oidcThumbprints: cfg.oidcThumbprints,
-        azureTenantId: pulumi.secret(azureTenantId),
+        azureTenantId,
         clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
         accountId: cfg.accountId,
         accessPolicyArns: Object.fromEntries(clusters.map((c) => [clusterArn(c.region, cfg.accountId, c.name), accessPolicyArn(c.accessPolicy, c.region)])),
@@ -102,11 +102,12 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
                 clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
                 roleNames: cfg.connector.auditLogRoleNames,
                 extraActions: cfg.connector.auditLogExtraActions,
+                resourcePrefixes: cfg.connector.auditLogResourcePrefixes,
                 oidcProviderArn: discovery.oidcProviderArn,
                 azureTenantId,
             }, { providers: [aws], dependsOn: [discovery] });
             note("info", cfg.accountId, `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
-                "go into the connector's offering (their permissions replace Microsoft's firehose:*, sqs:*, s3:* with inferred exact actions: docs/sources.md)");
+                `go into the connector's offering; they reach this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`);
         } else {
             note("info", cfg.accountId, "audit-log auto-provisioning off (aws.connector.auditLogsAutoProvisioning: false): no pipeline roles, " +
                 "and Defender gets no EKS audit logs from this account, so control-plane detections stay silent");

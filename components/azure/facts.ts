@@ -47,24 +47,6 @@ export const SECURITY_OPERATORS: Record<OperatorKind, { pricingName: string; sec
 /** Built-in role "Defender Kubernetes API Access" (formerly "Kubernetes Agentless Operator"). Always by id. */
 export const DISCOVERY_ROLE_DEFINITION_GUID = "d5a2ae44-610b-4500-93be-660a0c5f5ca6";
 
-/**
- * What that role holds in its newest rendering (11 actions), for documentation only: the role is
- * assigned by id, and Microsoft may change the list.
- */
-export const DISCOVERY_ROLE_PERMISSIONS = [
-    "Microsoft.ContainerService/managedClusters/read",
-    "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings/write",
-    "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings/read",
-    "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings/delete",
-    "Microsoft.Features/features/read",
-    "Microsoft.Features/providers/features/read",
-    "Microsoft.Features/providers/features/register/action",
-    "Microsoft.Security/pricings/securityoperators/read",
-    "Microsoft.Security/securityOperators/read",
-    "Microsoft.Authorization/policyAssignments/read",
-    "Microsoft.Authorization/policySetDefinitions/read",
-] as const;
-
 export const TRUSTED_ACCESS_ROLE = "Microsoft.Security/pricings/microsoft-defender-operator";
 /** The ClusterRole AKS binds the operator to inside each cluster (read access). */
 export const TRUSTED_ACCESS_CLUSTER_ROLE = "aks:trustedaccessrole:defender-containers:microsoft-defender-operator";
@@ -157,8 +139,4 @@ export function subscriptionScope(subscriptionId: string): string {
 }
 export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
     return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
-}
-export function securityOperatorId(subscriptionId: string, kind: OperatorKind): string {
-    const op = SECURITY_OPERATORS[kind];
-    return `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${op.pricingName}/securityOperators/${op.securityOperatorName}`;
 }

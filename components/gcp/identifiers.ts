@@ -7,17 +7,9 @@ export function serviceAccountEmail(accountId: string, projectId: string): strin
     return `${accountId}@${projectId}.iam.gserviceaccount.com`;
 }
 
-export function serviceAccountMember(email: string): string {
-    return `serviceAccount:${email}`;
-}
-
 /** A pool's resource name, always spelled with the project *number*. */
 export function workloadIdentityPoolName(projectNumber: string, poolId: string): string {
     return `projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}`;
-}
-
-export function workloadIdentityProviderName(projectNumber: string, poolId: string, providerId: string): string {
-    return `${workloadIdentityPoolName(projectNumber, poolId)}/providers/${providerId}`;
 }
 
 /** Every identity the pool federates, as an IAM member. */
@@ -30,14 +22,6 @@ const POOL_NAME = /^projects\/(\d+)\/locations\/global\/workloadIdentityPools\/(
 export function parseWorkloadIdentityPoolName(name: string): { projectNumber: string; poolId: string } | null {
     const m = POOL_NAME.exec(name);
     return m ? { projectNumber: m[1], poolId: m[2] } : null;
-}
-
-export function projectCustomRoleName(projectId: string, roleId: string): string {
-    return `projects/${projectId}/roles/${roleId}`;
-}
-
-export function organizationCustomRoleName(organizationId: string, roleId: string): string {
-    return `organizations/${organizationId}/roles/${roleId}`;
 }
 
 /** A GKE cluster's resource path, as GCP's APIs and Defender's inventory name it. */

@@ -70,7 +70,7 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: L
         const azure = new AzureProvider("azure", {
             subscriptionId: cfg.connector.subscriptionId,
             location: cfg.connector.location,
-            ...(ctx.azureTenantId ? { tenantId: pulumi.secret(ctx.azureTenantId) } : {}),
+            ...(ctx.azureTenantId ? { tenantId: ctx.azureTenantId } : {}),
         });
         connector = new DefenderGcpConnector("defender", {
             projectId: cfg.projectId,

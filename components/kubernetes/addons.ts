@@ -56,6 +56,7 @@ export function deployClusterAddons(cfg: StackConfig): ClusterAddonsOutput | und
                 chartVersion: k8s.gatekeeper.chartVersion!,
                 enforcement: k8s.gatekeeper.enforcement,
                 excludedNamespaces: k8s.gatekeeper.excludedNamespaces,
+                wildcardRoleExemptions: k8s.gatekeeper.wildcardRoleExemptions,
             }, { ...opts, dependsOn: sensor ? [sensor] : [] });
             addons.push("gatekeeper");
             note("info", cluster.name, `Gatekeeper ${k8s.gatekeeper.chartVersion} in ${GATEKEEPER_CHART.namespace}, constraints ${k8s.gatekeeper.enforcement}, excluding ${k8s.gatekeeper.excludedNamespaces.join(", ")}`);

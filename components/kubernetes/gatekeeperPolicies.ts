@@ -63,7 +63,7 @@ export interface PolicyOptions {
 }
 
 /** A Kubernetes object name: at most 253 characters, no whitespace, no `/` (not a pattern). */
-const ROLE_NAME = /^[^\s\/*]{1,253}$/;
+export const WILDCARD_ROLE_NAME = /^[^\s\/*]{1,253}$/;
 
 /**
  * The constraints this project declares. Pod controls are gatekeeper-library's templates with the
@@ -72,7 +72,7 @@ const ROLE_NAME = /^[^\s\/*]{1,253}$/;
 export function policies(options: PolicyOptions = {}): PolicySpec[] {
     const exempt = options.wildcardRoleExemptions ?? BUILT_IN_WILDCARD_ROLES;
     for (const name of exempt) {
-        if (typeof name !== "string" || !ROLE_NAME.test(name)) {
+        if (typeof name !== "string" || !WILDCARD_ROLE_NAME.test(name)) {
             throw new Error(`wildcardRoleExemptions: ${JSON.stringify(name)} is not a role name; allowed: exact names (no "*", "/" or spaces), no prefixes`);
         }
     }

@@ -6,6 +6,7 @@ import { eksDiscoveryRoleActions, eksDiscoveryTrust } from "./eksDiscoveryRole";
 import { gatekeeperDenyInProduction } from "./gatekeeperDenyInProduction";
 import { gkeWriteRoleExact } from "./gkeWriteRoleExact";
 import { helmChartsPinned } from "./helmChartsPinned";
+import { noAccountWideIamResources } from "./noAccountWideIamResources";
 import { noSimulationInProduction } from "./noSimulationInProduction";
 import { noWildcardIamActions } from "./noWildcardIamActions";
 import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly";
@@ -13,6 +14,7 @@ import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly
 /** Every rule of the pack, in the order violations are reported. */
 export const RULES: readonly Rule[] = [
     noWildcardIamActions,
+    noAccountWideIamResources,
     eksDiscoveryRoleActions,
     eksDiscoveryTrust,
     gkeWriteRoleExact,

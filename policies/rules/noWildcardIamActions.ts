@@ -9,7 +9,8 @@ const DOCUMENT_INPUTS: Record<string, string[]> = {
     "aws:iam/groupPolicy:GroupPolicy": ["policy"],
 };
 
-function documents(r: ResourceView): unknown[] {
+/** The permission documents a resource carries (trust policies excluded: they grant no actions on resources). */
+export function iamDocuments(r: ResourceView): unknown[] {
     if (r.type === "aws:iam/role:Role") {
         const inline = r.inputs.inlinePolicies;
         return Array.isArray(inline) ? inline.map((p: { policy?: unknown }) => p?.policy) : [];
@@ -36,7 +37,7 @@ export const noWildcardIamActions: ResourceRule = {
     enforcementLevel: "mandatory",
     validate(r) {
         const out: string[] = [];
-        for (const doc of documents(r)) {
+        for (const doc of iamDocuments(r)) {
             if (doc === undefined || doc === "[unknown]") continue;
             const { statements, error } = parseDocument(doc);
             if (error) out.push(error);

@@ -64,6 +64,7 @@ describe("AWS stack config", () => {
                 cloudWatchToKinesis: "MDCContainersK8sCloudWatchToKinesisRole", kinesisToS3: "MDCContainersK8sKinesisToS3Role",
             },
             auditLogExtraActions: {},
+            auditLogResourcePrefixes: ["azuredefender-", "ms-defender-"],
         });
         assert.equal(loadAwsConfig({ ...v, connector: { ...v.connector, enabled: false } }).connector, undefined);
     });

@@ -26,7 +26,7 @@ describe("DiscoveryRole", () => {
         const rs = await registered(() => {
             role = new DiscoveryRole("dr1", {
                 accessMode: "least-privilege",
-                azureTenantId: pulumi.secret(TENANT),
+                azureTenantId: TENANT,
                 clusterArns: [`arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/a`],
             });
         }, { awsAccountId: ACCOUNT });
@@ -41,8 +41,8 @@ describe("DiscoveryRole", () => {
         const r = one(rs, "aws:iam/role:Role");
         assert.equal(r.inputs.name, "MDCContainersAgentlessDiscoveryK8sRole");
         assert.deepEqual(r.inputs.tags, { "agentless-discovery:purpose": "defender-discovery" });
-        // The trust policy holds the customer's tenant id: the plan must not print it.
-        assert.equal(r.inputs.assumeRolePolicy, "[secret]");
+        // The trust policy names the customer's tenant, an identifier the plan prints (docs/sources.md).
+        assert.equal(JSON.parse(r.inputs.assumeRolePolicy as string).Statement[0].Condition.StringEquals["sts:RoleSessionName"], `MicrosoftDefenderForClouds_${TENANT}`);
         assert.equal(r.inputs.managedPolicyArns, undefined);
         assert.equal(r.inputs.inlinePolicies, undefined);
         const trust = JSON.parse(await valueOf(role.role.assumeRolePolicy));

@@ -130,7 +130,8 @@ describe("npm run gate (child process)", function () {
         const r = await runCli(["gate", "--plan", write("cluster-star", doc)]);
         assert.equal(r.code, 1);
         assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement DescribeAndOpenClusters applies to "arn:aws:eks:eu-west-1:123456789012:cluster\/\*": a wildcard ARN covers clusters this stack does not onboard$/m);
-        assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 1 mandatory$/m);
+        assert.match(r.stdout, /^\[mandatory\] no-account-wide-iam-resources on discovery-permissions: statement DescribeAndOpenClusters grants eks:UpdateClusterConfig, eks:DescribeCluster on "arn:aws:eks:eu-west-1:123456789012:cluster\/\*" \(every name\); name the resources or a name prefix$/m);
+        assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 2 mandatory$/m);
     });
 
     it("fails a single-object Statement granting more than discovery", async () => {

@@ -159,6 +159,22 @@ describe("deployClusterAddons", () => {
     });
 });
 
+describe("deployClusterAddons with kubernetes.gatekeeper.wildcardRoleExemptions", () => {
+    it("gives the wildcard-roles constraint exactly the configured names", async () => {
+        const cfg = loadStackConfig("t", {
+            cloud: "azure",
+            azure: { subscriptionId: SUB, location: "westeurope", atScale: { arcDefender: false, defenderProfile: false } },
+            kubernetes: {
+                clusters: [{ name: "wre-eks", kind: "eks", accountId: "123456789012", region: "eu-west-1", access: { context: "wre-eks" } }],
+                gatekeeper: { enabled: true, chartVersion: "3.18.2", wildcardRoleExemptions: ["cluster-admin", "eks:addon-manager"] },
+            },
+        });
+        const rs = await registered(() => { deployClusterAddons(cfg); });
+        const [c] = byType(rs, "kubernetes:constraints.gatekeeper.sh/v1beta1:K8sWildcardRole");
+        assert.deepEqual((c.inputs.spec as any).parameters, { exemptRoleNames: ["cluster-admin", "eks:addon-manager"] });
+    });
+});
+
 describe("cluster credentials plug-ins", () => {
     it("GKE uses gke-gcloud-auth-plugin and AKS uses kubelogin with the AKS server id", () => {
         const gke = JSON.parse(gkeKubeconfig("g", "https://34.1.2.3", "Q0E="));

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
+import { BUILT_IN_WILDCARD_ROLES } from "../../components/kubernetes/gatekeeperPolicies";
 
 const SUB = "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d";
 const ARC_ID = `/subscriptions/${SUB}/resourceGroups/rg-lab/providers/Microsoft.Kubernetes/connectedClusters/arc-lab`;
@@ -25,7 +26,10 @@ describe("kubernetes config", () => {
         assert.equal(load(undefined).kubernetes, undefined);
         const k = load({ clusters: [eks] }).kubernetes!;
         assert.deepEqual(k.sensor, { enabled: false, chartVersion: undefined });
-        assert.deepEqual(k.gatekeeper, { enabled: false, chartVersion: undefined, enforcement: "dryrun", excludedNamespaces: ["gatekeeper-system", "kube-system", "mdc"] });
+        assert.deepEqual(k.gatekeeper, {
+            enabled: false, chartVersion: undefined, enforcement: "dryrun", excludedNamespaces: ["gatekeeper-system", "kube-system", "mdc"],
+            wildcardRoleExemptions: [...BUILT_IN_WILDCARD_ROLES],
+        });
         assert.deepEqual(k.simulation, { enabled: false, scenario: "all", images: { attacker: undefined, victim: undefined } });
         assert.deepEqual(k.isolation, { enabled: false, namespaces: [], label: { key: "agentless-discovery/quarantine", value: "isolated" } });
         assert.deepEqual(k.clusters[0], {
@@ -79,6 +83,17 @@ describe("kubernetes config", () => {
     it("refuses an excluded namespace list that leaves Gatekeeper checking its own namespace", () => {
         fails(() => load({ clusters: [eks], gatekeeper: { excludedNamespaces: ["kube-system", "mdc"] } }),
             'config key "kubernetes.gatekeeper.excludedNamespaces" has value ["kube-system","mdc"]; expected a list that includes "gatekeeper-system": Gatekeeper must not check its own namespace, or a failing webhook blocks its own repair');
+    });
+
+    it("reads gatekeeper.wildcardRoleExemptions as the whole list of exact role names, refusing patterns and repeats", () => {
+        const exempt = (v: unknown) => load({ clusters: [eks], gatekeeper: { wildcardRoleExemptions: v } }).kubernetes!.gatekeeper.wildcardRoleExemptions;
+        assert.deepEqual(exempt(["cluster-admin", "eks:addon-manager"]), ["cluster-admin", "eks:addon-manager"]);
+        const expected = 'expected an exact ClusterRole or Role name such as "cluster-admin": no "*", "/" or whitespace (a prefix would exempt any role given that name)';
+        fails(() => exempt(["cluster-admin", "system:*"]), `config key "kubernetes.gatekeeper.wildcardRoleExemptions[1]" has value "system:*"; ${expected}`);
+        fails(() => exempt(["my role"]), `config key "kubernetes.gatekeeper.wildcardRoleExemptions[0]" has value "my role"; ${expected}`);
+        fails(() => exempt("cluster-admin"), 'config key "kubernetes.gatekeeper.wildcardRoleExemptions" has value "cluster-admin"; expected a list of role names');
+        fails(() => exempt(["cluster-admin", "cluster-admin"]),
+            'config key "kubernetes.gatekeeper.wildcardRoleExemptions[1]" has value "cluster-admin"; expected each role name listed once; it is already listed at kubernetes.gatekeeper.wildcardRoleExemptions[0]');
     });
 
     it("refuses an excluded namespace list that would deny the sensor", () => {

@@ -6,6 +6,7 @@ import { awsAuthNoSystemMasters } from "../../policies/rules/awsAuthNoSystemMast
 import { gatekeeperDenyInProduction } from "../../policies/rules/gatekeeperDenyInProduction";
 import { gkeWriteRoleExact } from "../../policies/rules/gkeWriteRoleExact";
 import { helmChartsPinned } from "../../policies/rules/helmChartsPinned";
+import { accountWideReason, noAccountWideIamResources } from "../../policies/rules/noAccountWideIamResources";
 import { noSimulationInProduction } from "../../policies/rules/noSimulationInProduction";
 import { noWildcardIamActions } from "../../policies/rules/noWildcardIamActions";
 import { trustedAccessDefenderRolesOnly } from "../../policies/rules/trustedAccessDefenderRolesOnly";
@@ -44,6 +45,39 @@ describe("policy rules", () => {
         });
         it("ignores Deny statements, which may name wildcards safely", () => {
             assert.deepEqual(noWildcardIamActions.validate(policy(doc({ Effect: "Deny", Action: "*" }))), []);
+        });
+    });
+
+    describe("no-account-wide-iam-resources", () => {
+        const policy = (d: string) => res("aws:iam/rolePolicy:RolePolicy", "p", { role: "r", policy: d });
+        it("names why a pattern reaches a whole account, and passes exact ARNs and name prefixes", () => {
+            assert.equal(accountWideReason("*"), "every resource");
+            assert.equal(accountWideReason("arn:aws:s3:::*"), "every name");
+            assert.equal(accountWideReason("arn:aws:s3:::*/*"), "every name");
+            assert.equal(accountWideReason("arn:aws:sqs:*:123456789012:*"), "every name");
+            assert.equal(accountWideReason("arn:aws:firehose:*:123456789012:deliverystream/*"), "every name");
+            assert.equal(accountWideReason("arn:aws:logs:*:123456789012:log-group:*:*"), "every name");
+            assert.equal(accountWideReason("arn:aws:sqs:eu-west-1:*:ms-defender-a"), "every account");
+            for (const ok of ["arn:aws:s3:::ms-defender-*", "arn:aws:s3:::ms-defender-*/*", "arn:aws:sqs:*:123456789012:azuredefender-*",
+                "arn:aws:firehose:*:123456789012:deliverystream/ms-defender-*", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/a/cluster:*",
+                "arn:aws:eks:eu-west-1:123456789012:access-entry/a/role/123456789012/R/*", "arn:aws:eks:eu-west-1:123456789012:cluster/a"]) {
+                assert.equal(accountWideReason(ok), undefined, ok);
+            }
+        });
+        it("fails the old pipeline grants, NotResource and \"*\" except for DescribeLogGroups", () => {
+            assert.deepEqual(noAccountWideIamResources.validate(policy(doc(
+                { Sid: "Buckets", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::*/*"] },
+                { Sid: "Queues", Effect: "Allow", Action: "sqs:ReceiveMessage", Resource: "arn:aws:sqs:*:123456789012:*" },
+                { Sid: "Other", Effect: "Allow", Action: "eks:DescribeCluster", NotResource: "arn:aws:eks:eu-west-1:123456789012:cluster/a" },
+                { Sid: "Mixed", Effect: "Allow", Action: ["logs:DescribeLogGroups", "logs:PutRetentionPolicy"], Resource: "*" },
+            ))), [
+                'statement Buckets grants s3:GetObject on "arn:aws:s3:::*/*" (every name); name the resources or a name prefix',
+                'statement Queues grants sqs:ReceiveMessage on "arn:aws:sqs:*:123456789012:*" (every name); name the resources or a name prefix',
+                "statement Other uses NotResource, which grants every other resource",
+                'statement Mixed grants logs:DescribeLogGroups, logs:PutRetentionPolicy on "*" (every resource); name the resources or a name prefix',
+            ]);
+            assert.deepEqual(noAccountWideIamResources.validate(policy(doc({ Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" }))), []);
+            assert.deepEqual(noAccountWideIamResources.validate(policy(doc({ Effect: "Deny", Action: "*", Resource: "*" }))), []);
         });
     });
 
