@@ -46,7 +46,7 @@ function overrideMatches(key: string, c: AzureClusterFacts): boolean {
     return k === c.id.toLowerCase() || k === `${c.resourceGroup}/${c.name}`.toLowerCase();
 }
 
-const KIND_NAMES: Record<AzureClusterKind, string> = { aks: "AKS cluster", arc: "Arc-enabled cluster" };
+const KIND_NAMES: Record<AzureClusterKind, string> = { aks: "an AKS cluster", arc: "an Arc-enabled cluster" };
 
 function byId(a: AzureClusterFacts, b: AzureClusterFacts): number {
     const x = a.id.toLowerCase();
@@ -68,7 +68,7 @@ export function selectClusters(found: readonly AzureClusterFacts[], cfg: Selecti
             if (!sorted.some((c) => c.kind === kind && c.id.toLowerCase() === ref.id.toLowerCase())) {
                 const names = sorted.filter((c) => c.kind === kind).map((c) => `${c.resourceGroup}/${c.name}`);
                 throw new ConfigError(`${listPath}[${i}].id`, ref.id,
-                    `a ${KIND_NAMES[kind]} that subscription ${subscriptionId} has; it has ${names.length ? names.join(", ") : "none"}`);
+                    `${KIND_NAMES[kind]} that subscription ${subscriptionId} has; it has ${names.length ? names.join(", ") : "none"}`);
             }
         });
     }
@@ -83,7 +83,7 @@ export function selectClusters(found: readonly AzureClusterFacts[], cfg: Selecti
         const foreign = (c.kind === "aks" ? ARC_OVERRIDE_KEYS : AKS_OVERRIDE_KEYS).find((k) => o[k] !== undefined);
         if (foreign) {
             const allowed = c.kind === "aks" ? AKS_OVERRIDE_KEYS : ARC_OVERRIDE_KEYS;
-            throw new ConfigError(`${p}.${foreign}`, o[foreign], `no such key for an ${KIND_NAMES[c.kind]}; allowed: ${allowed.join(", ")}`);
+            throw new ConfigError(`${p}.${foreign}`, o[foreign], `no such key for ${KIND_NAMES[c.kind]}; allowed: ${allowed.join(", ")}`);
         }
         overrides.set(c, o);
     }
