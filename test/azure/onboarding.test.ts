@@ -177,6 +177,19 @@ describe("Azure onboarding from cloud states (mocks)", () => {
         await assert.rejects(plan(s), /trusted access role binding "defender-containers" of cluster .*\/aks-a exists but does not give .*DefenderForContainersSecurityOperator the role Microsoft\.Security\/pricings\/microsoft-defender-operator: choose another name with azure\.discovery\.bindingName or azure\.overrides\["rg-a\/aks-a"\]\.bindingName/);
     });
 
+    it("per-cluster overrides: another binding name, no binding; a discovered Arc cluster needing the extension without a workspace is a config error, unless it has one", async () => {
+        const { rs, notes } = await plan(fresh(), { ...cfg, overrides: { "rg-a/aks-a": { bindingName: "mdc-discovery" }, [aksId("rg-b", "aks-b")]: { bind: false } } });
+        assert.deepEqual(byType(rs, BINDING).map((b) => [b.inputs.resourceName, b.inputs.trustedAccessRoleBindingName]), [["aks-a", "mdc-discovery"]]);
+        assert.ok(notes.some((n) => n.subject === aksId("rg-b", "aks-b") && n.message === "no trusted access binding: azure.overrides sets bind: false"));
+
+        const noWorkspace = loadAzureConfig({ subscriptionId: SUB, location: "westeurope", atScale: { arcDefender: false } });
+        await assert.rejects(plan(fresh(), noWorkspace), (e: Error) => e.message.startsWith(
+            'config key "azure.logAnalyticsWorkspaceId" is missing; expected a workspace resource id /subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> for the Defender extension on azure.arcClusters'));
+        // The Defender extension policy installed already is adopted: no workspace needed.
+        const { rs: adopted } = await plan(defenderOn(), noWorkspace);
+        assert.deepEqual(byType(adopted, EXTENSION).map((e) => `${e.op} ${e.inputs.extensionType}`).sort(), ["create microsoft.policyinsights", "import microsoft.azuredefender.kubernetes"]);
+    });
+
     it("a failed lookup rejects before any resource is declared", async () => {
         const failing: AzureLookup = {
             ...fileAzureLookup(readAzureCloudState(defenderOn())),

@@ -3,6 +3,8 @@ import { ConfigError } from "../../config/errors";
 import { readFilters } from "../../config/azureClusters";
 import { AzureClusterFacts, findBinding, findRoleAssignment } from "../../components/azure/cloudLookup";
 import { globMatches, selectClusters, SelectionConfig } from "../../components/azure/selection";
+import { extensionDrift, pricingOptions } from "../../components/azure/defenderPlan";
+import { assignmentDecision } from "../../components/azure/addonsAtScale";
 import { parseAksClusterId, parseArcClusterId } from "../../components/azure/resourceIds";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
@@ -103,5 +105,25 @@ describe("Finding what Defender made", () => {
         assert.equal(findBinding([b("mdc-own-name", OP.toLowerCase())], "defender-containers", OP, ROLE)?.name, "mdc-own-name");
         assert.equal(findBinding([b("defender-containers", "/subscriptions/x/ml-workspace")], "defender-containers", OP, ROLE), undefined);
         assert.equal(findBinding([b("defender-containers", OP, ["Microsoft.MachineLearningServices/workspaces/reader"])], "defender-containers", OP, ROLE), undefined);
+    });
+
+    it("imports a plan that is already Standard, keeps every plan on destroy, and names each extension that differs", () => {
+        const id = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers`;
+        assert.deepEqual(pricingOptions({ id, pricingTier: "Standard", extensions: {} }), { import: id, retainOnDelete: true });
+        assert.deepEqual(pricingOptions({ id, pricingTier: "Free", extensions: {} }), { retainOnDelete: true });
+        assert.deepEqual(pricingOptions(undefined), { retainOnDelete: true });
+        assert.deepEqual(extensionDrift({ id, pricingTier: "Standard", extensions: { ContainerSensor: true } }, { ContainerSensor: true, AgentlessVmScanning: true }),
+            ["AgentlessVmScanning (off in the cloud, on in config)"]);
+        assert.deepEqual(extensionDrift({ id, pricingTier: "Free", extensions: {} }, { ContainerSensor: true }), [], "a plan that is off is simply set");
+    });
+
+    it("imports the stack's own policy assignment, defers to another assignment of the same definition, refuses a name taken by another definition", () => {
+        const def = "/providers/Microsoft.Authorization/policyDefinitions/64def556-fbad-4622-930e-72d1d5589bf5";
+        const a = (name: string, policyDefinitionId: string) => ({ id: `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/${name}`, name, policyDefinitionId });
+        assert.deepEqual(assignmentDecision([], "mdc-aks-defender-profile", def), { action: "create" });
+        assert.deepEqual(assignmentDecision([a("MDC-AKS-DEFENDER-PROFILE", def.toUpperCase())], "mdc-aks-defender-profile", def).action, "import");
+        assert.deepEqual(assignmentDecision([a("Defender for Containers provisioning", def)], "mdc-aks-defender-profile", def), { action: "skip", found: a("Defender for Containers provisioning", def) });
+        assert.throws(() => assignmentDecision([a("mdc-aks-defender-profile", "/providers/Microsoft.Authorization/policyDefinitions/95edb821-ddaf-4404-9732-666045e056b4")], "mdc-aks-defender-profile", def),
+            /policy assignment .*\/mdc-aks-defender-profile exists with definition .*95edb821.*, not .*64def556.*: rename or remove it/);
     });
 });
