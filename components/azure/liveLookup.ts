@@ -36,8 +36,24 @@ interface ArmResource {
 }
 
 class ArmError extends Error {
-    constructor(readonly status: number, message: string) {
+    constructor(readonly status: number, readonly code: string | undefined, message: string) {
         super(message);
+    }
+}
+
+/**
+ * ARM's code for a subscription that never registered a resource provider. A subscription not
+ * registered for Microsoft.Kubernetes (or Microsoft.KubernetesConfiguration) has no Arc cluster
+ * (or extension), so its list is empty rather than a failed lookup.
+ */
+export const NOT_REGISTERED = "MissingSubscriptionRegistration";
+
+function armCode(body: string | undefined): string | undefined {
+    try {
+        const code = (JSON.parse(body ?? "") as { error?: { code?: unknown } }).error?.code;
+        return typeof code === "string" ? code : undefined;
+    } catch {
+        return undefined;
     }
 }
 
@@ -68,18 +84,27 @@ export function liveAzureLookup(
         const url = /^https?:/.test(pathAndQuery) ? pathAndQuery : `${endpoint}${pathAndQuery}`;
         const response = await client.pipeline.sendRequest(http, createPipelineRequest({ url, method: "GET" }));
         if (response.status === 404) return { status: 404, body: undefined };
-        if (response.status >= 400) throw new ArmError(response.status, armErrorText(response.status, response.bodyAsText ?? undefined));
+        const body = response.bodyAsText ?? undefined;
+        if (response.status >= 400) throw new ArmError(response.status, armCode(body), armErrorText(response.status, body));
         return { status: response.status, body: JSON.parse(response.bodyAsText || "{}") };
     }
 
-    /** Every item of an ARM list, following nextLink. A 404 (no such parent) is an empty list. */
-    async function list(path: string, apiVersion: string, filter?: string): Promise<ArmResource[]> {
+    /**
+     * Every item of an ARM list, following nextLink. A 404 (no such parent) is an empty list, and so
+     * is an unregistered provider when `unregisteredIsEmpty`.
+     */
+    async function list(path: string, apiVersion: string, opts: { filter?: string; unregisteredIsEmpty?: boolean } = {}): Promise<ArmResource[]> {
         const out: ArmResource[] = [];
-        let next: string | undefined = `${path}?api-version=${apiVersion}${filter ? `&$filter=${encodeURIComponent(filter)}` : ""}`;
-        while (next) {
-            const page = (await get(next)).body as { value?: ArmResource[]; nextLink?: string } | undefined;
-            out.push(...(page?.value ?? []));
-            next = page?.nextLink || undefined;
+        let next: string | undefined = `${path}?api-version=${apiVersion}${opts.filter ? `&$filter=${encodeURIComponent(opts.filter)}` : ""}`;
+        try {
+            while (next) {
+                const page = (await get(next)).body as { value?: ArmResource[]; nextLink?: string } | undefined;
+                out.push(...(page?.value ?? []));
+                next = page?.nextLink || undefined;
+            }
+        } catch (e) {
+            if (opts.unregisteredIsEmpty && e instanceof ArmError && e.code === NOT_REGISTERED && out.length === 0) return [];
+            throw e;
         }
         return out;
     }
@@ -95,7 +120,7 @@ export function liveAzureLookup(
                 return found;
             });
             const arc = await call("ConnectedCluster_ListBySubscription", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Kubernetes/connectedClusters`, ARM_API_VERSIONS.connectedClusters)).flatMap((c) => {
+                (await list(`/${subScope}/providers/Microsoft.Kubernetes/connectedClusters`, ARM_API_VERSIONS.connectedClusters, { unregisteredIsEmpty: true })).flatMap((c) => {
                     const ref = parseArcClusterId(c.id ?? "");
                     if (!ref) return [];
                     const facts: AzureClusterFacts = { ...ref, kind: "arc", location: c.location ?? "", tags: c.tags ?? {} };
@@ -121,7 +146,7 @@ export function liveAzureLookup(
 
         roleAssignments(principalId) {
             return call("RoleAssignments_ListForSubscription", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Authorization/roleAssignments`, ARM_API_VERSIONS.roleAssignments, `principalId eq '${principalId}'`))
+                (await list(`/${subScope}/providers/Microsoft.Authorization/roleAssignments`, ARM_API_VERSIONS.roleAssignments, { filter: `principalId eq '${principalId}'` }))
                     .map((a): ExistingRoleAssignment => {
                         const p = a.properties ?? {};
                         const ra: ExistingRoleAssignment = {
@@ -148,7 +173,7 @@ export function liveAzureLookup(
 
         arcExtensions(cluster: ClusterRef) {
             return call("Extensions_List", cluster.id.slice(1), async () =>
-                (await list(`${cluster.id}/providers/Microsoft.KubernetesConfiguration/extensions`, ARM_API_VERSIONS.extensions)).map((e): ExistingArcExtension => {
+                (await list(`${cluster.id}/providers/Microsoft.KubernetesConfiguration/extensions`, ARM_API_VERSIONS.extensions, { unregisteredIsEmpty: true })).map((e): ExistingArcExtension => {
                     const p = e.properties ?? {};
                     const ext: ExistingArcExtension = {
                         id: e.id ?? "",
@@ -180,7 +205,7 @@ export function liveAzureLookup(
 
         policyAssignments() {
             return call("PolicyAssignments_List", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Authorization/policyAssignments`, ARM_API_VERSIONS.policyAssignments, "atExactScope()"))
+                (await list(`/${subScope}/providers/Microsoft.Authorization/policyAssignments`, ARM_API_VERSIONS.policyAssignments, { filter: "atExactScope()" }))
                     .map((a): ExistingPolicyAssignment => {
                         const pa: ExistingPolicyAssignment = { id: a.id ?? "", name: a.name ?? "", policyDefinitionId: String(a.properties?.policyDefinitionId ?? "") };
                         if (a.identity?.principalId) pa.principalId = a.identity.principalId;

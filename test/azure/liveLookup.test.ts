@@ -7,6 +7,8 @@ import { Answer, CloudApiServer, RecordedCall, selfSignedCert, SelfSignedCert, s
 
 const SUB = "5e8c2a1f-3b7d-4c9e-8a6f-1d2e3f4a5b6c";
 const DENIED = "99999999-1111-2222-3333-444444444444";
+// An AKS-only subscription that never registered Microsoft.Kubernetes.
+const NO_ARC = "77777777-1111-2222-3333-444444444444";
 const TOKEN = "fixture-arm-token";
 const S = `/subscriptions/${SUB}`;
 const OP = `${S}/providers/Microsoft.Security/pricings/Containers/securityOperators/DefenderForContainersSecurityOperator`;
@@ -37,6 +39,10 @@ function route(c: RecordedCall, base: string): Answer | undefined {
     const v = c.query["api-version"];
     if (p === `/subscriptions/${DENIED}/providers/Microsoft.ContainerService/managedClusters`) return denied("Microsoft.ContainerService/managedClusters/read", `/subscriptions/${DENIED}`);
     if (p === `/subscriptions/${DENIED}/providers/Microsoft.Security/pricings/Containers`) return denied("Microsoft.Security/pricings/read", `/subscriptions/${DENIED}`);
+    if (p === `/subscriptions/${NO_ARC}/providers/Microsoft.ContainerService/managedClusters`) return { body: { value: [] } };
+    if (p === `/subscriptions/${NO_ARC}/providers/Microsoft.Kubernetes/connectedClusters`) {
+        return { status: 409, body: { error: { code: "MissingSubscriptionRegistration", message: "The subscription is not registered to use namespace 'Microsoft.Kubernetes'. See https://aka.ms/rps-not-found for how to register subscriptions." } } };
+    }
     if (p === `${S}/providers/Microsoft.ContainerService/managedClusters`) {
         if (c.query.$skipToken === "2") return { body: { value: [{ id: AKS_B, name: "aks-b", location: "northeurope", properties: {} }] } };
         return { body: { value: [{ id: AKS_A, name: "aks-a", location: "westeurope", tags: { team: "a" }, properties: {} }], nextLink: `${base}${p}?api-version=${v}&$skipToken=2` } };
@@ -112,6 +118,10 @@ describe("Azure live lookups against an HTTPS ARM fixture", function () {
             id: `${S}/providers/Microsoft.Authorization/policyAssignments/mdc-aks-defender-profile`, name: "mdc-aks-defender-profile",
             policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/64def556-fbad-4622-930e-72d1d5589bf5", principalId: PRINCIPAL,
         }]);
+    });
+
+    it("reads a subscription not registered for Microsoft.Kubernetes as one without Arc clusters", async () => {
+        assert.deepEqual(await lookup(NO_ARC).clusters(), []);
     });
 
     it("turns a 403 into a LookupError naming the ARM call, the scope and ARM's reason", async () => {
