@@ -1,7 +1,7 @@
 import { AZURE_LOCATION_RULE } from "./connector";
 import { ConfigError } from "./errors";
 import {
-    bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, stringMap, stringWithDefault, unique,
+    bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, stringWithDefault, unique,
 } from "./read";
 import {
     CONTAINERS_EXTENSIONS, ContainersExtension, CSPM_EXTENSIONS, CspmExtension, GUARD_EFFECTS, GuardEffect,
@@ -10,12 +10,7 @@ import {
 import {
     AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId, parseWorkspaceId, WORKSPACE_ID_SHAPE,
 } from "../components/azure/resourceIds";
-import { isExcluded } from "../components/shared/exclusion";
-
-export interface AzureCluster extends ClusterRef {
-    tags: Record<string, string>;
-    excluded: boolean;
-}
+import { BINDING_NAME, ClusterFilter, ClusterOverride, readFilters, readOverrides } from "./azureClusters";
 
 export interface AzureConfig {
     subscriptionId: string;
@@ -31,8 +26,17 @@ export interface AzureConfig {
         operator: OperatorKind;
         bindingName: string;
     };
-    aksClusters: AzureCluster[];
-    arcClusters: AzureCluster[];
+    /**
+     * Explicit-list mode, per kind: only these clusters (each must exist). Absent: every cluster of
+     * that kind the subscription has (discovery).
+     */
+    aksClusters?: ClusterRef[];
+    arcClusters?: ClusterRef[];
+    /** A discovered cluster is kept when it matches one `include` filter (or there is none) and no `exclude` filter. */
+    include: ClusterFilter[];
+    exclude: ClusterFilter[];
+    /** Per-cluster settings, keyed by the cluster's resource id or `<resourceGroup>/<name>`. */
+    overrides: Record<string, ClusterOverride>;
     atScale: {
         policies: Record<AtScalePolicyKey, boolean>;
         podSecurityBaseline: GuardEffect;
@@ -46,12 +50,6 @@ export interface AzureConfig {
     arcExtensions: { defender: boolean; azurePolicy: boolean; defaultWorkspace: boolean };
 }
 
-// AKS trusted access role binding names: 1-24 lower-case letters, digits and '-'.
-const BINDING_NAME = {
-    expected: "a trusted access role binding name: 1 to 24 lower-case letters, digits and hyphens, starting and ending alphanumeric",
-    pattern: /^[a-z0-9](?:[-a-z0-9]{0,22}[a-z0-9])?$/,
-};
-
 function extensionSwitches<K extends string>(v: unknown, path: string, defaults: Record<K, boolean>): Record<K, boolean> {
     const names = Object.keys(defaults) as K[];
     const raw = object(v, path, names);
@@ -60,10 +58,12 @@ function extensionSwitches<K extends string>(v: unknown, path: string, defaults:
     return out;
 }
 
-function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: string) => ClusterRef | null, shape: string, what: string): AzureCluster[] {
-    const items = list(v, path, `${what} entries ({ id, tags })`).map((item, i) => {
+function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: string) => ClusterRef | null, shape: string, what: string): ClusterRef[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    const items = list(v, path, `${what} resource ids (or { id })`).map((item, i) => {
         const p = join(path, i);
-        const entry = object(typeof item === "string" ? { id: item } : item, p, ["id", "tags"]);
+        // Tags, location and the exclusion tag are read from the cluster itself, not from here.
+        const entry = object(typeof item === "string" ? { id: item } : item, p, ["id"]);
         const id = requiredString(entry.id, join(p, "id"), { expected: `${what} resource id ${shape}` });
         const ref = parse(id);
         if (!ref) throw new ConfigError(join(p, "id"), id, `${what} resource id ${shape}`);
@@ -71,8 +71,7 @@ function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: 
             throw new ConfigError(join(p, "id"), id,
                 `a cluster in this stack's subscription ${subscriptionId}; a cluster in another subscription belongs in that subscription's stack`);
         }
-        const tags = stringMap(entry.tags, join(p, "tags"));
-        return { ...ref, tags, excluded: isExcluded(tags) };
+        return ref;
     });
     unique(items, path, (c) => c.id, "cluster");
     return items;
@@ -82,8 +81,8 @@ function clusters(v: unknown, path: string, subscriptionId: string, parse: (id: 
  * The Arc Defender extension works only with a workspace's id and key: a stack that installs it
  * names a workspace, or chooses Defender's default one explicitly (left to policy 708b60a6).
  */
-function checkArcWorkspace(
-    ext: AzureConfig["arcExtensions"], workspace: string | undefined, arcDefenderPolicy: boolean, arcClusters: AzureCluster[], path: string,
+export function checkArcWorkspace(
+    ext: AzureConfig["arcExtensions"], workspace: string | undefined, arcDefenderPolicy: boolean, arcClusters: readonly unknown[], path = "azure",
 ): void {
     const extPath = join(path, "arcExtensions");
     if (ext.defaultWorkspace) {
@@ -97,7 +96,7 @@ function checkArcWorkspace(
         }
         return;
     }
-    if (ext.defender && workspace === undefined && arcClusters.some((c) => !c.excluded)) {
+    if (ext.defender && workspace === undefined && arcClusters.length > 0) {
         throw new ConfigError(join(path, "logAnalyticsWorkspaceId"), undefined,
             `a workspace resource id ${WORKSPACE_ID_SHAPE} for the Defender extension on ${join(path, "arcClusters")} (it needs the workspace's id and key), ` +
             `or ${join(extPath, "defaultWorkspace")}: true to use Defender's default workspace, or ${join(extPath, "defender")}: false`);
@@ -106,7 +105,8 @@ function checkArcWorkspace(
 
 export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
     const raw: Raw = object(v, path, [
-        "subscriptionId", "location", "logAnalyticsWorkspaceId", "plan", "discovery", "aksClusters", "arcClusters", "atScale", "arcExtensions",
+        "subscriptionId", "location", "logAnalyticsWorkspaceId", "plan", "discovery", "aksClusters", "arcClusters", "include", "exclude", "overrides",
+        "atScale", "arcExtensions",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least subscriptionId (the stack's cloud is azure)");
     const subscriptionId = requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
@@ -171,7 +171,8 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         defaultWorkspace: bool(arcExtRaw.defaultWorkspace, join(arcExtPath, "defaultWorkspace"), false),
     };
     const arcClusters = clusters(raw.arcClusters, join(path, "arcClusters"), subscriptionId, parseArcClusterId, ARC_ID_SHAPE, "an Arc-enabled cluster");
-    checkArcWorkspace(arcExtensions, logAnalyticsWorkspaceId, atScale.policies.arcDefender, arcClusters, path);
+    // With discovery the Arc clusters are known only after the lookup: onboarding checks again then.
+    checkArcWorkspace(arcExtensions, logAnalyticsWorkspaceId, atScale.policies.arcDefender, arcClusters ?? [], path);
 
     return {
         subscriptionId,
@@ -181,6 +182,9 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         discovery,
         aksClusters: clusters(raw.aksClusters, join(path, "aksClusters"), subscriptionId, parseAksClusterId, AKS_ID_SHAPE, "an AKS cluster"),
         arcClusters,
+        include: readFilters(raw.include, join(path, "include")),
+        exclude: readFilters(raw.exclude, join(path, "exclude")),
+        overrides: readOverrides(raw.overrides, join(path, "overrides"), subscriptionId),
         atScale,
         arcExtensions,
     };

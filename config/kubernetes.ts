@@ -302,7 +302,8 @@ export function checkSensorCoverage(k8s: KubernetesConfig, azure: AzureConfig | 
                 throw new ConfigError(join(p, "resourceId"), id.resourceId,
                     `a cluster not covered by azure.atScale.arcDefender, which installs the Defender extension on every Arc-enabled cluster of subscription ${azure.subscriptionId}; ${fix} azure.atScale.arcDefender`);
             }
-            const listed = azure.arcClusters.find((a) => !a.excluded && a.id.toLowerCase() === id.resourceId.toLowerCase());
+            // Without an explicit list every discovered Arc cluster gets the extension.
+            const listed = azure.arcClusters?.some((a) => a.id.toLowerCase() === id.resourceId.toLowerCase()) ?? true;
             if (listed && azure.arcExtensions.defender) {
                 throw new ConfigError(join(p, "resourceId"), id.resourceId,
                     `a cluster not covered by azure.arcExtensions.defender, which installs the Defender extension on the clusters of azure.arcClusters; ${fix} azure.arcExtensions.defender`);

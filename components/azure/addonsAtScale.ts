@@ -6,6 +6,8 @@ import {
     GuardEffect, POD_SECURITY_BASELINE_INITIATIVE_GUID, PRIVILEGED_CONTAINERS_POLICY_GUID, roleDefinitionId, subscriptionScope,
 } from "./facts";
 import { parseWorkspaceId } from "./resourceIds";
+import { existingRoleAssignmentArgs } from "./adopt";
+import { ExistingPolicyAssignment, ExistingRoleAssignment, findRoleAssignment } from "./cloudLookup";
 
 export interface AddonsAtScaleArgs {
     subscriptionId: string;
@@ -16,6 +18,27 @@ export interface AddonsAtScaleArgs {
     policies: Readonly<Record<AtScalePolicyKey, boolean>>;
     podSecurityBaseline: GuardEffect;
     privilegedContainers: GuardEffect;
+    /**
+     * Assignments found at the subscription scope, and the role assignments of their identities:
+     * one with this stack's name is imported (an earlier run made it); another assignment of the
+     * same definition (Defender's own auto-provisioning, another team) means this one is not made.
+     */
+    existing?: { assignments: readonly ExistingPolicyAssignment[]; roleAssignments: readonly ExistingRoleAssignment[] };
+}
+
+export type AssignmentDecision = { action: "create" } | { action: "import"; found: ExistingPolicyAssignment } | { action: "skip"; found: ExistingPolicyAssignment };
+
+/** What to do with one of this stack's assignments, given those that exist at the subscription. */
+export function assignmentDecision(found: readonly ExistingPolicyAssignment[], name: string, definitionId: string): AssignmentDecision {
+    const same = found.find((a) => a.name.toLowerCase() === name.toLowerCase());
+    if (same) {
+        if (same.policyDefinitionId.toLowerCase() !== definitionId.toLowerCase()) {
+            throw new Error(`policy assignment ${same.id} exists with definition ${same.policyDefinitionId}, not ${definitionId}: rename or remove it before this stack assigns ${definitionId} under that name`);
+        }
+        return { action: "import", found: same };
+    }
+    const other = found.find((a) => a.policyDefinitionId.toLowerCase() === definitionId.toLowerCase());
+    return other ? { action: "skip", found: other } : { action: "create" };
 }
 
 /**
@@ -45,13 +68,23 @@ export class AddonsAtScale extends pulumi.ComponentResource {
     readonly assignments: Partial<Record<AtScalePolicyKey, authorization.PolicyAssignment>> = {};
     readonly remediations: Partial<Record<AtScalePolicyKey, policyinsights.RemediationAtSubscription>> = {};
     readonly guards: authorization.PolicyAssignment[] = [];
+    /** This stack's assignment name → the existing assignment of the same definition it defers to. */
+    readonly deferred: Record<string, string> = {};
 
     constructor(name: string, args: AddonsAtScaleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:AddonsAtScale", name, {}, opts);
         const scope = subscriptionScope(args.subscriptionId);
 
+        const found = args.existing?.assignments ?? [];
+        const foundRoles = args.existing?.roleAssignments ?? [];
         for (const policy of DEPLOY_IF_NOT_EXISTS_POLICIES) {
             if (!args.policies[policy.key]) continue;
+            const decision = assignmentDecision(found, policy.assignmentName, builtInPolicyDefinitionId(policy.definitionGuid));
+            if (decision.action === "skip") {
+                this.deferred[policy.assignmentName] = decision.found.id;
+                continue;
+            }
+            const adopted = decision.action === "import" ? decision.found : undefined;
             const assignment = new authorization.PolicyAssignment(`${name}-${policy.key}`, {
                 policyAssignmentName: policy.assignmentName,
                 displayName: policy.displayName,
@@ -60,8 +93,8 @@ export class AddonsAtScale extends pulumi.ComponentResource {
                 location: args.location,
                 identity: { type: "SystemAssigned" },
                 parameters: assignmentParameters(policy, args.logAnalyticsWorkspaceId),
-            }, { parent: this });
-            const principalId = assignment.identity.apply((identity) => {
+            }, { parent: this, ...(adopted ? { import: adopted.id } : {}) });
+            const principalId = adopted?.principalId ? pulumi.output(adopted.principalId) : assignment.identity.apply((identity) => {
                 if (!identity?.principalId) throw new Error(`policy assignment ${policy.assignmentName} has no system-assigned identity`);
                 return identity.principalId;
             });
@@ -70,17 +103,21 @@ export class AddonsAtScale extends pulumi.ComponentResource {
             for (const roleScope of identityRoleScopes(policy, args.subscriptionId, args.logAnalyticsWorkspaceId)) {
                 const where = roleScope === scope ? "" : "-workspace";
                 for (const roleGuid of policy.roleGuids) {
-                    roles.push(new authorization.RoleAssignment(`${name}-${policy.key}${where}-${roleGuid.slice(0, 8)}`, {
+                    // ARM answers 409 RoleAssignmentExists to a second assignment: import the first as it is.
+                    const ra = adopted?.principalId ? findRoleAssignment(foundRoles, roleScope, roleGuid, adopted.principalId) : undefined;
+                    roles.push(new authorization.RoleAssignment(`${name}-${policy.key}${where}-${roleGuid.slice(0, 8)}`, ra ? existingRoleAssignmentArgs(ra) : {
                         principalId,
                         principalType: "ServicePrincipal",
                         roleDefinitionId: roleDefinitionId(args.subscriptionId, roleGuid),
                         scope: roleScope,
                         description: `Identity of policy assignment ${policy.assignmentName} (${policy.displayName})`,
-                    }, { parent: this }));
+                    }, { parent: this, ...(ra ? { import: ra.id } : {}) }));
                 }
             }
 
             this.assignments[policy.key] = assignment;
+            // A remediation is a one-off task; an adopted assignment already had its own.
+            if (adopted) continue;
             this.remediations[policy.key] = new policyinsights.RemediationAtSubscription(`${name}-${policy.key}-remediation`, {
                 remediationName: `${policy.assignmentName}-remediation`,
                 policyAssignmentId: assignment.id,
@@ -88,24 +125,25 @@ export class AddonsAtScale extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: roles });
         }
 
-        if (args.privilegedContainers !== "off") {
-            this.guards.push(new authorization.PolicyAssignment(`${name}-privileged-containers`, {
-                policyAssignmentName: "mdc-k8s-no-privileged",
-                displayName: "Kubernetes cluster should not allow privileged containers",
-                policyDefinitionId: builtInPolicyDefinitionId(PRIVILEGED_CONTAINERS_POLICY_GUID),
+        const guard = (resourceName: string, assignmentName: string, displayName: string, definitionId: string, effect: GuardEffect) => {
+            if (effect === "off") return;
+            const decision = assignmentDecision(found, assignmentName, definitionId);
+            if (decision.action === "skip") {
+                this.deferred[assignmentName] = decision.found.id;
+                return;
+            }
+            this.guards.push(new authorization.PolicyAssignment(resourceName, {
+                policyAssignmentName: assignmentName,
+                displayName,
+                policyDefinitionId: definitionId,
                 scope,
-                parameters: { effect: { value: args.privilegedContainers } },
-            }, { parent: this }));
-        }
-        if (args.podSecurityBaseline !== "off") {
-            this.guards.push(new authorization.PolicyAssignment(`${name}-pod-security-baseline`, {
-                policyAssignmentName: "mdc-k8s-pod-security-baseline",
-                displayName: "Kubernetes cluster pod security baseline standards for Linux-based workloads",
-                policyDefinitionId: builtInPolicySetDefinitionId(POD_SECURITY_BASELINE_INITIATIVE_GUID),
-                scope,
-                parameters: { effect: { value: args.podSecurityBaseline } },
-            }, { parent: this }));
-        }
+                parameters: { effect: { value: effect } },
+            }, { parent: this, ...(decision.action === "import" ? { import: decision.found.id } : {}) }));
+        };
+        guard(`${name}-privileged-containers`, "mdc-k8s-no-privileged", "Kubernetes cluster should not allow privileged containers",
+            builtInPolicyDefinitionId(PRIVILEGED_CONTAINERS_POLICY_GUID), args.privilegedContainers);
+        guard(`${name}-pod-security-baseline`, "mdc-k8s-pod-security-baseline", "Kubernetes cluster pod security baseline standards for Linux-based workloads",
+            builtInPolicySetDefinitionId(POD_SECURITY_BASELINE_INITIATIVE_GUID), args.podSecurityBaseline);
 
         this.registerOutputs({
             assignments: Object.keys(this.assignments),

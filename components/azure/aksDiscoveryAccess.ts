@@ -6,6 +6,8 @@ import {
     DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
 } from "./facts";
 import { ClusterRef, clusterResourceKey } from "./resourceIds";
+import { adopt, existingRoleAssignmentArgs } from "./adopt";
+import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
 
 export interface AksDiscoveryAccessArgs {
     subscriptionId: string;
@@ -14,8 +16,18 @@ export interface AksDiscoveryAccessArgs {
     /** Trusted access role binding name in each cluster; Microsoft's name for the operator by default. */
     bindingName?: string;
     /** Clusters to bind; excluded clusters must already be filtered out by the caller. */
-    clusters: readonly ClusterRef[];
+    clusters: readonly (ClusterRef & { bindingName?: string })[];
+    /**
+     * What Defender (or an earlier run) already made, from the lookups: adopted with Pulumi's
+     * `import` and never deleted by destroy (Defender owns them). Bindings keyed by cluster id.
+     */
+    existing?: {
+        operator?: ExistingOperator;
+        roleAssignment?: ExistingRoleAssignment;
+        bindings?: Readonly<Record<string, ExistingBinding>>;
+    };
 }
+
 
 /**
  * Steps 1, 2 and 4 of the discovery flow on Azure: the security operator identity, the built-in
@@ -32,36 +44,42 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AksDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:AksDiscoveryAccess", name, {}, opts);
         const op = SECURITY_OPERATORS[args.operator];
+        const existing = args.existing ?? {};
         this.operator = new security.SecurityOperator(`${name}-operator`, {
             pricingName: op.pricingName,
             securityOperatorName: op.securityOperatorName,
-        }, { parent: this });
+        }, { parent: this, ...adopt(existing.operator?.id) });
 
-        this.principalId = this.operator.identity.apply((identity) => {
-            if (!identity?.principalId) {
-                throw new Error(`security operator ${op.securityOperatorName} has no identity: is the ${op.pricingName} plan's discovery extension on?`);
-            }
-            return identity.principalId;
-        });
+        this.principalId = existing.operator
+            ? pulumi.output(existing.operator.principalId)
+            : this.operator.identity.apply((identity) => {
+                if (!identity?.principalId) {
+                    throw new Error(`security operator ${op.securityOperatorName} has no identity: is the ${op.pricingName} plan's discovery extension on?`);
+                }
+                return identity.principalId;
+            });
 
-        this.roleAssignment = new authorization.RoleAssignment(`${name}-api-access`, {
+        // An import must match what exists, so an adopted assignment is declared as ARM holds it.
+        const ra = existing.roleAssignment;
+        this.roleAssignment = new authorization.RoleAssignment(`${name}-api-access`, ra ? existingRoleAssignmentArgs(ra) : {
             principalId: this.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: roleDefinitionId(args.subscriptionId, DISCOVERY_ROLE_DEFINITION_GUID),
             scope: subscriptionScope(args.subscriptionId),
             description: "Defender agentless discovery: read AKS clusters and manage their trusted access bindings",
-        }, { parent: this });
+        }, { parent: this, ...adopt(ra?.id) });
 
-        const bindingName = args.bindingName ?? op.bindingName;
+        const sourceResourceId = existing.operator ? pulumi.output(existing.operator.id) : this.operator.id;
         for (const cluster of args.clusters) {
             const key = clusterResourceKey(cluster);
+            const found = existing.bindings?.[cluster.id];
             this.bindings[key] = new containerservice.TrustedAccessRoleBinding(`${name}-${key}`, {
                 resourceGroupName: cluster.resourceGroup,
                 resourceName: cluster.name,
-                trustedAccessRoleBindingName: bindingName,
-                roles: [TRUSTED_ACCESS_ROLE],
-                sourceResourceId: this.operator.id,
-            }, { parent: this, dependsOn: [this.roleAssignment] });
+                trustedAccessRoleBindingName: found?.name ?? cluster.bindingName ?? args.bindingName ?? op.bindingName,
+                roles: found ? found.roles : [TRUSTED_ACCESS_ROLE],
+                sourceResourceId: found ? found.sourceResourceId : sourceResourceId,
+            }, { parent: this, dependsOn: [this.roleAssignment], ...adopt(found?.id) });
         }
 
         this.registerOutputs({

@@ -3,10 +3,18 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
 import { ClusterRef, clusterResourceKey, parseWorkspaceId } from "./resourceIds";
+import { adopt } from "./adopt";
+import { ExistingArcExtension, findExtension } from "./cloudLookup";
 
 export interface ArcExtensionsArgs {
-    /** Connected clusters; excluded ones must already be filtered out. */
-    clusters: readonly ClusterRef[];
+    /** Connected clusters; excluded ones must already be filtered out. Per cluster, `defender`/`azurePolicy` override the defaults below. */
+    clusters: readonly (ClusterRef & { defender?: boolean; azurePolicy?: boolean })[];
+    /**
+     * Extensions each cluster already has (by cluster id), from the lookups: one of a type this
+     * stack installs is adopted as it is (policy 708b60a6/0adc5395 or Defender made it) instead of
+     * installed twice.
+     */
+    existing?: Readonly<Record<string, readonly ExistingArcExtension[]>>;
     /**
      * The Log Analytics workspace the Defender extension reports through. Required when `defender`
      * is true: the extension is useless without the workspace's id and key (see docs/sources.md).
@@ -42,42 +50,74 @@ export class ArcExtensions extends pulumi.ComponentResource {
 
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:ArcExtensions", name, {}, opts);
-        if (args.defender && !args.logAnalyticsWorkspaceId) {
+        const plans = args.clusters.map((cluster) => {
+            const found = args.existing?.[cluster.id] ?? [];
+            return {
+                cluster,
+                defender: cluster.defender ?? args.defender,
+                azurePolicy: cluster.azurePolicy ?? args.azurePolicy,
+                foundDefender: findExtension(found, ARC_DEFENDER_EXTENSION.extensionType),
+                foundPolicy: findExtension(found, ARC_POLICY_EXTENSION.extensionType),
+            };
+        });
+        // Only a Defender extension this stack installs needs the workspace's id and key.
+        const installsDefender = plans.some((p) => p.defender && !p.foundDefender);
+        if (installsDefender && !args.logAnalyticsWorkspaceId) {
             throw new Error(`ArcExtensions ${name}: defender is true but logAnalyticsWorkspaceId is missing; the Defender extension needs a workspace's id and key`);
         }
         // One read of the workspace for every cluster: the key is the same.
-        const protectedSettings = args.defender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
-        for (const cluster of args.clusters) {
+        const protectedSettings = installsDefender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
+        for (const { cluster, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
             const key = clusterResourceKey(cluster);
             const target = {
                 clusterRp: ARC_CLUSTER_RP,
                 clusterResourceName: ARC_CLUSTER_RESOURCE_NAME,
                 clusterName: cluster.name,
                 resourceGroupName: cluster.resourceGroup,
+            };
+            const fresh = {
+                ...target,
                 // Both Microsoft routes create these extensions with a system-assigned identity.
                 identity: { type: "SystemAssigned" as const },
                 autoUpgradeMinorVersion: true,
                 releaseTrain: ARC_RELEASE_TRAIN,
             };
-            if (args.defender) {
-                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-defender`, {
-                    ...target,
+            if (defender) {
+                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-defender`, foundDefender ? adoptedInputs(target, foundDefender) : {
+                    ...fresh,
                     extensionName: ARC_DEFENDER_EXTENSION.extensionType,
                     extensionType: ARC_DEFENDER_EXTENSION.extensionType,
                     scope: { cluster: { releaseNamespace: ARC_DEFENDER_EXTENSION.releaseNamespace } },
                     configurationSettings: { [ARC_DEFENDER_EXTENSION.workspaceSetting]: args.logAnalyticsWorkspaceId! },
                     configurationProtectedSettings: protectedSettings,
-                }, { parent: this }));
+                }, { parent: this, ...adopt(foundDefender?.id) }));
             }
-            if (args.azurePolicy) {
-                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-azure-policy`, {
-                    ...target,
+            if (azurePolicy) {
+                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-azure-policy`, foundPolicy ? adoptedInputs(target, foundPolicy) : {
+                    ...fresh,
                     extensionName: "azurepolicy",
                     extensionType: ARC_POLICY_EXTENSION.extensionType,
                     scope: { cluster: { releaseNamespace: ARC_POLICY_EXTENSION.releaseNamespace } },
-                }, { parent: this }));
+                }, { parent: this, ...adopt(foundPolicy?.id) }));
             }
         }
         this.registerOutputs({ extensions: this.extensions.length });
     }
+}
+
+/**
+ * An existing extension declared exactly as ARM holds it, so the import matches. Its protected
+ * settings cannot be read back and are not declared: whoever installed it (policy) keeps them.
+ */
+export function adoptedInputs(target: { clusterRp: string; clusterResourceName: string; clusterName: string; resourceGroupName: string }, e: ExistingArcExtension): kubernetesconfiguration.ExtensionArgs {
+    return {
+        ...target,
+        extensionName: e.name,
+        extensionType: e.extensionType,
+        ...(e.identityType ? { identity: { type: e.identityType } } : {}),
+        ...(e.autoUpgradeMinorVersion !== undefined ? { autoUpgradeMinorVersion: e.autoUpgradeMinorVersion } : {}),
+        ...(e.releaseTrain ? { releaseTrain: e.releaseTrain } : {}),
+        ...(e.releaseNamespace ? { scope: { cluster: { releaseNamespace: e.releaseNamespace } } } : {}),
+        ...(Object.keys(e.configurationSettings).length ? { configurationSettings: e.configurationSettings } : {}),
+    };
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
 import { CONTAINERS_PRICING, CSPM_PRICING } from "./facts";
+import { ExistingPricing } from "./cloudLookup";
 
 export interface DefenderPlanArgs {
     subscriptionId: string;
@@ -8,6 +9,27 @@ export interface DefenderPlanArgs {
     containersExtensions: Readonly<Record<string, boolean>>;
     /** The CSPM (CloudPosture) plan, when the stack manages it too. */
     cspm?: { extensions: Readonly<Record<string, boolean>> };
+    /** The plans as they are before this run (ARM answers every plan; Free when off). */
+    existing?: { containers?: ExistingPricing; cspm?: ExistingPricing };
+}
+
+/**
+ * A plan that is already on (Standard) was turned on by someone else: it is imported by its id
+ * rather than created. Every plan is kept on destroy: ARM does not delete a subscription's plan
+ * (a DELETE answers 400 InvalidUrlConfiguration; only a PUT to Free turns it off), and turning
+ * Defender off for a whole subscription is not a side effect a stack's destroy should have.
+ */
+export function pricingOptions(existing: ExistingPricing | undefined): pulumi.CustomResourceOptions {
+    return existing?.pricingTier === "Standard" ? { import: existing.id, retainOnDelete: true } : { retainOnDelete: true };
+}
+
+/**
+ * The extensions whose switch differs between an existing plan and the config. Pulumi imports only
+ * an object whose declared inputs match it, so these must match for the adopting run.
+ */
+export function extensionDrift(existing: ExistingPricing | undefined, wanted: Readonly<Record<string, boolean>>): string[] {
+    if (existing?.pricingTier !== "Standard") return [];
+    return Object.entries(wanted).filter(([n, on]) => (existing.extensions[n] ?? false) !== on).map(([n, on]) => `${n} (${on ? "off" : "on"} in the cloud, ${on ? "on" : "off"} in config)`);
 }
 
 export interface PricingExtension {
@@ -38,14 +60,14 @@ export class DefenderPlan extends pulumi.ComponentResource {
             pricingTier: "Standard",
             scopeId,
             extensions: pricingExtensions(args.containersExtensions),
-        }, { parent: this });
+        }, { parent: this, ...pricingOptions(args.existing?.containers) });
         if (args.cspm) {
             this.cspm = new security.Pricing(`${name}-cspm`, {
                 pricingName: CSPM_PRICING,
                 pricingTier: "Standard",
                 scopeId,
                 extensions: pricingExtensions(args.cspm.extensions),
-            }, { parent: this });
+            }, { parent: this, ...pricingOptions(args.existing?.cspm) });
         }
         this.registerOutputs({ containers: this.containers.id, cspm: this.cspm?.id });
     }

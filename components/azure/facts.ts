@@ -140,3 +140,8 @@ export function subscriptionScope(subscriptionId: string): string {
 export function roleDefinitionId(subscriptionId: string, roleGuid: string): string {
     return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
 }
+/** The ARM id Defender's security operator has once it exists: what an adopted operator is imported by. */
+export function securityOperatorId(subscriptionId: string, kind: OperatorKind): string {
+    const op = SECURITY_OPERATORS[kind];
+    return `/subscriptions/${subscriptionId}/providers/Microsoft.Security/pricings/${op.pricingName}/securityOperators/${op.securityOperatorName}`;
+}

@@ -20,28 +20,31 @@ export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     };
 }
 
+/** ARM's reason from an error answer's body: `ARM answered <status> <code>: <message>`. */
+export function armErrorText(status: number, body: string | undefined): string {
+    let error: { code?: unknown; message?: unknown } | undefined;
+    try {
+        error = JSON.parse(body ?? "").error;
+    } catch {
+        error = undefined;
+    }
+    const code = typeof error?.code === "string" ? ` ${error.code}` : "";
+    const message = typeof error?.message === "string" ? `: ${error.message}` : "";
+    return `ARM answered ${status}${code}${message}`;
+}
+
 /**
  * The client's paging helper throws "Pagination failed with unexpected statusCode 403" and drops
  * ARM's error body, which holds the reason an operator needs (AuthorizationFailed and the action
  * that was denied, SubscriptionNotFound...). This keeps the last error answer's code and message.
  */
-function armErrorRecorder(client: ContainerServiceClient): () => string | undefined {
+export function armErrorRecorder(client: { pipeline: ContainerServiceClient["pipeline"] }): () => string | undefined {
     let last: string | undefined;
     client.pipeline.addPolicy({
         name: "agentlessArmErrorReason",
         async sendRequest(request, next) {
             const response = await next(request);
-            if (response.status >= 400) {
-                let error: { code?: unknown; message?: unknown } | undefined;
-                try {
-                    error = JSON.parse(response.bodyAsText ?? "").error;
-                } catch {
-                    error = undefined;
-                }
-                const code = typeof error?.code === "string" ? ` ${error.code}` : "";
-                const message = typeof error?.message === "string" ? `: ${error.message}` : "";
-                last = `ARM answered ${response.status}${code}${message}`;
-            }
+            if (response.status >= 400) last = armErrorText(response.status, response.bodyAsText ?? undefined);
             return response;
         },
     });

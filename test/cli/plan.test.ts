@@ -78,10 +78,10 @@ describe("npm run plan (child process)", function () {
     it("stops on a config error with one message naming the key and value, and registers nothing", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bad-"));
         const src = fs.readFileSync(path.join(__dirname, "..", "..", "stacks", "Pulumi.azure-dev.yaml"), "utf8");
-        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), src.replace("managedClusters/aks-platform-shared", "managedCluster/aks-platform-shared"));
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), src.replace("    atScale:", "    aksClusters:\n      - /subscriptions/x/resourceGroups/rg-platform/managedCluster/aks-platform-shared\n    atScale:"));
         const r = await runCli(["plan", "--stack", "bad", "--format", "json"], { env: { AGENTLESS_STACKS_DIR: dir } });
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^error: config key "azure\.aksClusters\[1\]\.id" has value "\/subscriptions\/.*managedCluster\/aks-platform-shared"; expected an AKS cluster resource id/);
+        assert.match(r.stderr, /^error: config key "azure\.aksClusters\[0\]\.id" has value "\/subscriptions\/x\/.*managedCluster\/aks-platform-shared"; expected an AKS cluster resource id/);
         assert.equal(r.stdout, "");
         fs.rmSync(dir, { recursive: true, force: true });
     });

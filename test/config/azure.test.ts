@@ -33,7 +33,9 @@ describe("Azure config", () => {
         });
         assert.equal(cfg.plan.cspm.enabled, false);
         assert.deepEqual(cfg.discovery, { enabled: true, operator: "containers", bindingName: "defender-containers" });
-        assert.deepEqual(cfg.aksClusters.map((c) => [c.resourceGroup, c.name, c.excluded]), [["rg", "a", false]]);
+        assert.deepEqual(cfg.aksClusters!.map((c) => [c.resourceGroup, c.name]), [["rg", "a"]]);
+        assert.equal(cfg.arcClusters, undefined, "no list: every Arc cluster of the subscription (discovery)");
+        assert.deepEqual([cfg.include, cfg.exclude, cfg.overrides], [[], [], {}]);
     });
 
     it("uses defender-cloudposture as the binding name for the CSPM operator", () => {
@@ -41,11 +43,29 @@ describe("Azure config", () => {
         assert.equal(cfg.discovery.bindingName, "defender-cloudposture");
     });
 
-    it("marks clusters tagged for exclusion, whatever the case of the value", () => {
+    it("refuses tags in an explicit list: they are read from the cluster itself", () => {
+        const e = errorOf(azure({ aksClusters: [{ id: aks("rg", "a"), tags: { ms_defender_container_exclude_agentless: "true" } }] }));
+        assert.equal(e.message, 'config key "azure.aksClusters[0].tags" has value {"ms_defender_container_exclude_agentless":"true"}; expected no such key; allowed keys under "azure.aksClusters[0]": id');
+    });
+
+    it("reads include/exclude filters (one or a list) and overrides keyed by resource id or <resourceGroup>/<name>", () => {
         const cfg = loadStackConfig("t", azure({
-            aksClusters: [{ id: aks("rg", "a"), tags: { ms_defender_container_exclude_agentless: "True" } }, aks("rg", "b")],
+            include: { names: ["aks-*"], tags: { env: "prod" } },
+            exclude: [{ resourceGroups: ["rg-sandbox*"] }, { kinds: ["arc"] }],
+            overrides: { "rg-a/aks-a": { bind: false }, [arc("rg-edge", "arc-1")]: { defenderExtension: false } },
         })).azure!;
-        assert.deepEqual(cfg.aksClusters.map((c) => c.excluded), [true, false]);
+        assert.deepEqual(cfg.include, [{ names: ["aks-*"], resourceGroups: [], tags: { env: "prod" }, kinds: [] }]);
+        assert.deepEqual(cfg.exclude.map((f) => [f.resourceGroups, f.kinds]), [[["rg-sandbox*"], []], [[], ["arc"]]]);
+        assert.deepEqual(cfg.overrides, { "rg-a/aks-a": { bind: false }, [arc("rg-edge", "arc-1")]: { defenderExtension: false } });
+    });
+
+    it("rejects an empty filter, a bad kind, a bad override key and a bad binding name, naming each", () => {
+        assert.equal(errorOf(azure({ exclude: {} })).message, 'config key "azure.exclude" has value {}; expected a filter with at least one of names, resourceGroups, tags, kinds (an empty filter would match every cluster)');
+        assert.equal(errorOf(azure({ include: [{ kinds: ["eks"] }] })).message, 'config key "azure.include[0].kinds[0]" has value "eks"; expected one of aks, arc');
+        assert.equal(errorOf(azure({ overrides: { "aks-a": { bind: false } } })).message,
+            'config key "azure.overrides["aks-a"]" has value "aks-a"; expected an AKS or Arc cluster resource id of this subscription, or <resourceGroup>/<name>');
+        assert.equal(errorOf(azure({ overrides: { "rg/aks-a": { bindingName: "Defender_Containers" } } })).key, 'azure.overrides["rg/aks-a"].bindingName');
+        assert.equal(errorOf(azure({ overrides: { "rg/aks-a": { tags: {} } } })).key, 'azure.overrides["rg/aks-a"].tags');
     });
 
     it("rejects a missing subscription id", () => {
