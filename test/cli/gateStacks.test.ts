@@ -41,6 +41,10 @@ describe("npm run gate over several stacks (child processes)", function () {
     before(() => {
         fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.azure-dev.yaml"), path.join(dir, "Pulumi.azure-dev.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.k8s-aks.yaml"), K8S_AKS);
+        fs.copyFileSync(path.join(ROOT, "stacks", "azure-dev.cloud.yaml"), path.join(dir, "azure-dev.cloud.yaml"));
+        // k8s-aks sees only its AKS cluster of the subscription (no Arc cluster wanting a workspace).
+        fs.writeFileSync(path.join(dir, "k8s-aks.cloud.yaml"), `azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n` +
+            `    - id: /subscriptions/${SUB}/resourceGroups/rg-payments-prod/providers/Microsoft.ContainerService/managedClusters/aks-payments-weu\n      location: westeurope\n`);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
