@@ -24,6 +24,16 @@ export interface DiscoveryRoleArgs {
     accountId?: string;
     /** Access policy ARN per cluster ARN, which the role may associate with its own entry (access-entries mode). */
     accessPolicyArns?: Record<string, string>;
+    /**
+     * Microsoft's OIDC provider, found by the lookup and not made by this stack: read, never managed
+     * (all Defender plans share it; docs/aws-discovery.md, "Adoption").
+     */
+    adoptedOidcProviderArn?: string;
+    /**
+     * The role, found by the lookup and not made by this stack (Microsoft's CloudFormation template
+     * makes it): read, never managed; its trust and permissions stay its maker's.
+     */
+    adoptedRoleArn?: string;
 }
 
 const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
@@ -49,7 +59,8 @@ export class DiscoveryRole extends pulumi.ComponentResource {
         super("agentless:aws:DiscoveryRole", name, {
             roleName,
             accessMode: args.accessMode,
-            existingOidcProviderArn: args.existingOidcProviderArn ?? null,
+            existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
+            adopted: { role: args.adoptedRoleArn !== undefined, oidcProvider: args.adoptedOidcProviderArn !== undefined },
             issuer: MICROSOFT_ISSUER,
             audience: DEFENDER_AUDIENCE,
             audienceConditionKey: AUDIENCE_CONDITION_KEY,
@@ -60,6 +71,9 @@ export class DiscoveryRole extends pulumi.ComponentResource {
 
         if (args.existingOidcProviderArn) {
             this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
+        } else if (args.adoptedOidcProviderArn) {
+            this.oidcProvider = OpenIdConnectProvider.get(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, args.adoptedOidcProviderArn, undefined, { parent: this });
+            this.oidcProviderArn = pulumi.output(args.adoptedOidcProviderArn);
         } else {
             this.oidcProvider = new OpenIdConnectProvider(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, {
                 url: MICROSOFT_ISSUER,
@@ -70,6 +84,13 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.oidcProviderArn = this.oidcProvider.arn;
         }
 
+        if (args.adoptedRoleArn) {
+            // The ARN comes from the lookup (a read's outputs are only known at deploy time).
+            this.role = Role.get(`${name}-role`, roleName, undefined, { parent: this });
+            this.arn = pulumi.output(args.adoptedRoleArn);
+            this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
+            return;
+        }
         const tenant = pulumi.secret(args.azureTenantId);
         this.role = new Role(`${name}-role`, {
             name: roleName,
