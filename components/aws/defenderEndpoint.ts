@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cidrContains } from "./endpointAccess";
-import { UPDATE_WAIT, waitForUpdate } from "./controlPlaneLogging";
+import { eksClientFor, UPDATE_WAIT, waitForUpdate } from "./controlPlaneLogging";
 
 /**
  * Opens an EKS cluster's API endpoint to Defender, on a cluster this stack does not own (the
@@ -80,11 +80,6 @@ export function vpcEndpoint(cluster: { resourcesVpcConfig?: { endpointPublicAcce
     return { publicAccess: v.endpointPublicAccess !== false, privateAccess: v.endpointPrivateAccess === true, publicAccessCidrs: cidrs.length > 0 ? [...cidrs] : ["0.0.0.0/0"] };
 }
 
-function client(props: EndpointProps): any {
-    const { EKSClient } = require("@aws-sdk/client-eks");
-    return new EKSClient({ region: props.region, ...(props.endpoint ? { endpoint: props.endpoint } : {}) });
-}
-
 async function describe(eks: any, props: EndpointProps): Promise<VpcEndpoint> {
     const { DescribeClusterCommand } = require("@aws-sdk/client-eks");
     return vpcEndpoint((await eks.send(new DescribeClusterCommand({ name: props.clusterName }))).cluster);
@@ -112,7 +107,7 @@ async function apply(eks: any, props: EndpointProps, next: VpcEndpoint): Promise
 
 export const endpointProvider: pulumi.dynamic.ResourceProvider<EndpointProps, EndpointOutputs> = {
     async create(inputs) {
-        const eks = client(inputs);
+        const eks = eksClientFor(inputs);
         try {
             const before = await describe(eks, inputs);
             const plan = openFor(before, inputs.cidrs);
@@ -138,7 +133,7 @@ export const endpointProvider: pulumi.dynamic.ResourceProvider<EndpointProps, En
     },
 
     async delete(_id, props) {
-        const eks = client(props);
+        const eks = eksClientFor(props);
         try {
             const now = await describe(eks, props);
             const next = restoreFrom(now, props);
