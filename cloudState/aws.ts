@@ -6,7 +6,7 @@
 import { PROJECT } from "../config";
 import { ConfigError } from "../config/errors";
 import { CLUSTER_NAME, awsRegion, endpoint, ROLE_NAME } from "../config/aws";
-import { join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, unique } from "../config/read";
+import { isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, unique } from "../config/read";
 import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "../components/aws/cloudLookup";
 import {
     accessPolicyArn, AUTHENTICATION_MODES, clusterArn, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType, DEFENDER_AUDIENCE, EKS_ACCESS_POLICIES,
@@ -88,9 +88,14 @@ export function readAwsCloudState(v: unknown, path: string, accountId: string): 
     const rolesPath = join(path, "roles");
     const roles = list(raw.roles, rolesPath, "IAM roles ({ name, arn, tags })").map((r, i) => {
         const p = join(rolesPath, i);
-        const rr = object(r, p, ["name", "arn", "tags"]);
+        const rr = object(r, p, ["name", "arn", "tags", "trustPolicy"]);
         const name = requiredString(rr.name, join(p, "name"), ROLE_NAME);
-        return { name, arn: optionalString(rr.arn, join(p, "arn"), IAM_ARN) ?? roleArn(accountId, name), tags: stringMap(rr.tags, join(p, "tags")) };
+        const trustPath = join(p, "trustPolicy");
+        if (rr.trustPolicy !== undefined && !isPlainObject(rr.trustPolicy)) throw new ConfigError(trustPath, rr.trustPolicy, "the role's trust policy as a YAML mapping { Version, Statement }");
+        return {
+            name, arn: optionalString(rr.arn, join(p, "arn"), IAM_ARN) ?? roleArn(accountId, name), tags: stringMap(rr.tags, join(p, "tags")),
+            ...(rr.trustPolicy !== undefined ? { trustPolicy: JSON.stringify(rr.trustPolicy) } : {}),
+        };
     });
     unique(roles, rolesPath, (r) => r.name, "role name");
     const oidcPath = join(path, "oidcProvider");

@@ -24,6 +24,8 @@ export interface ExistingRole {
     name: string;
     arn: string;
     tags: Record<string, string>;
+    /** The trust policy (JSON text), when known. */
+    trustPolicy?: string;
 }
 
 /** The IAM OIDC provider for Microsoft's issuer (iam:GetOpenIDConnectProvider). */

@@ -94,7 +94,11 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
             try {
                 const r = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
                 if (!r?.Arn) return undefined;
-                return { name, arn: r.Arn, tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])) };
+                return {
+                    name, arn: r.Arn, tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+                    // IAM returns the document URL-encoded.
+                    ...(r.AssumeRolePolicyDocument ? { trustPolicy: decodeURIComponent(r.AssumeRolePolicyDocument) } : {}),
+                };
             } catch (e) {
                 if (isNotFound(e, ["NoSuchEntityException", "NoSuchEntity"])) return undefined;
                 throw new LookupError("iam:GetRole", `${account}, role ${name}`, cloudReason(e));

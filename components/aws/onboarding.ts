@@ -9,11 +9,12 @@ import { EksClusterAccess } from "./eksClusterAccess";
 import { DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
-import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, enableLoggingCommand, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "./facts";
+import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "./facts";
 import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "./auditLogFacts";
 import { LookupSource } from "../../cloudState/source";
 import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "./cloudLookup";
 import { clusterKey, selectClusters, Selection } from "./clusterSelection";
+import { adoptedTrustProblem } from "./policyDocuments";
 
 export { clusterKey } from "./clusterSelection";
 
@@ -144,6 +145,12 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
     if (found.role) {
         note("info", found.role.arn, "the discovery role exists (not made by this stack; Microsoft's CloudFormation template makes it): read, not managed; " +
             "its trust and permissions stay its maker's, and destroy leaves it");
+        // A provider this stack creates gets the ARN IAM derives from the issuer: the role may already name it.
+        const providerArn = cfg.oidcProviderArn ?? found.oidcProvider?.arn ?? oidcProviderArn(cfg.accountId, cfg.region);
+        const problem = found.role.trustPolicy !== undefined ? adoptedTrustProblem(found.role.trustPolicy, providerArn, azureTenantId) : undefined;
+        if (problem) {
+            note("manual-step", found.role.arn, `Defender cannot assume the existing discovery role: ${problem}. Fix it where the role is managed (its CloudFormation stack), or delete the role so that this stack creates it`);
+        }
     }
 
     const discovery = new DiscoveryRole("discovery", {

@@ -169,6 +169,24 @@ describe("onboardAws over several cloud states (mocks)", () => {
         assert.equal((connector.inputs.offerings as { mdcContainersAgentlessDiscoveryK8S: { cloudRoleArn: string } }[])[0].mdcContainersAgentlessDiscoveryK8S.cloudRoleArn, ROLE_ARN);
     });
 
+    it("checks the trust of an adopted discovery role: a manual step when Defender could not assume it, never printing the tenant id", async () => {
+        const provider = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER_PATH}`;
+        const trust = (session: string) => ({ Version: "2012-10-17", Statement: [{
+            Effect: "Allow", Principal: { Federated: provider }, Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${ISSUER_PATH}:aud`]: "api://6610e979-c931-41ec-adc7-b9920c9d52f1", "sts:RoleSessionName": session } },
+        }] });
+        const state = (session: string) => ({ oidcProvider: {}, roles: [{ name: "MDCContainersAgentlessDiscoveryK8sRole", trustPolicy: trust(session) }], clusters: [shop("eu-west-1")] });
+        const good = await plan(state(`MicrosoftDefenderForClouds_${TENANT}`));
+        assert.deepEqual(good.notes.filter((n) => n.includes("cannot assume")), []);
+        const other = await plan(state("MicrosoftDefenderForClouds_00000000-0000-0000-0000-000000000000"));
+        assert.deepEqual(other.notes.filter((n) => n.includes("cannot assume")), [
+            `manual-step ${ROLE_ARN}: Defender cannot assume the existing discovery role: its trust policy has no statement allowing sts:AssumeRoleWithWebIdentity from ${provider} ` +
+            `with StringEquals ${ISSUER_PATH}:aud = api://6610e979-c931-41ec-adc7-b9920c9d52f1 and sts:RoleSessionName = MicrosoftDefenderForClouds_<azureTenantId>. ` +
+            "Fix it where the role is managed (its CloudFormation stack), or delete the role so that this stack creates it",
+        ]);
+        assert.ok(!other.notes.join("\n").includes(TENANT));
+    });
+
     it("partial: objects this stack made (its tags) stay managed; only Microsoft's are adopted", async () => {
         const { rs } = await plan({
             oidcProvider: { tags: { "agentless-discovery:purpose": "defender-discovery" } },

@@ -73,6 +73,7 @@ describe("the live AWS lookup against moto_server", function () {
         try {
             assert.deepEqual(await lookup.findRole("MDCContainersAgentlessDiscoveryK8sRole"), {
                 name: "MDCContainersAgentlessDiscoveryK8sRole", arn: `arn:aws:iam::${ACCOUNT}:role/MDCContainersAgentlessDiscoveryK8sRole`, tags: { "made-by": "cloudformation" },
+                trustPolicy: TRUST,
             });
             assert.equal(await lookup.findRole("MDCContainersK8sRole"), undefined);
             assert.deepEqual(await lookup.findOidcProvider(), {
