@@ -17,7 +17,7 @@ import { EndpointSettings } from "./endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
 import { EksDefenderEndpointAccess } from "./defenderEndpoint";
 import { ExistingAccessEntry } from "./cloudLookup";
-import { DEFENDER_CIDRS } from "./facts";
+import { DEFENDER_CIDRS, ROLE_TAGS } from "./facts";
 
 export interface EksClusterAccessArgs {
     clusterName: string;
@@ -119,7 +119,8 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                 principalArn: existing?.principalArn ?? args.roleArn,
                 type: existing?.type ?? "STANDARD",
                 ...(existing && existing.kubernetesGroups.length > 0 ? { kubernetesGroups: [...existing.kubernetesGroups] } : {}),
-                ...(existing && Object.keys(existing.tags).length > 0 ? { tags: { ...existing.tags } } : {}),
+                // Tagged as this stack's, so that the next run's lookup does not take it for Defender's.
+                ...(existing ? (Object.keys(existing.tags).length > 0 ? { tags: { ...existing.tags } } : {}) : { tags: { ...ROLE_TAGS } }),
             }, { parent: this, ...(existing ? { import: `${args.clusterName}:${existing.principalArn}`, retainOnDelete: true } : {}) });
             const associated = existing?.clusterScopePolicyArns.includes(policyArn) ?? false;
             this.policyAssociation = new AccessPolicyAssociation(`${name}-policy`, {

@@ -79,7 +79,8 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     const accessEntries: AwsFindings["accessEntries"] = {};
     for (const c of selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode))) {
         const entry = await lookup.findAccessEntry(discovered.find((d) => d.region === c.region && d.name === c.name)!, principal);
-        if (entry) accessEntries[clusterKey(c)] = entry;
+        // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
+        if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[clusterKey(c)] = entry;
     }
     // Offline, the file's aws-auth text answers the program's read of each cluster's ConfigMap.
     const offline = lookup as Partial<ReturnType<CloudStateModule["fileAwsLookup"]>>;

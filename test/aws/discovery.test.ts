@@ -191,7 +191,10 @@ describe("onboardAws over several cloud states (mocks)", () => {
         const { rs } = await plan({
             oidcProvider: { tags: { "agentless-discovery:purpose": "defender-discovery" } },
             roles: [{ name: "MDCContainersAgentlessDiscoveryK8sRole", tags: { "agentless-discovery:purpose": "defender-discovery" } }, { name: "MDCContainersK8sRole" }],
-            clusters: [shop("eu-west-1", { accessEntries: [{ principalArn: ROLE_ARN }] })],
+            clusters: [
+                shop("eu-west-1", { accessEntries: [{ principalArn: ROLE_ARN }] }),
+                shop("us-east-1", { accessEntries: [{ principalArn: ROLE_ARN, tags: { "agentless-discovery:purpose": "defender-discovery" } }] }),
+            ],
         });
         assert.deepEqual(ops(rs).filter((o) => !o.startsWith("create ")).sort(), [
             `import eks-eu-west-1-shop-entry shop:${ROLE_ARN}`,
@@ -200,6 +203,9 @@ describe("onboardAws over several cloud states (mocks)", () => {
         assert.ok(ops(rs).includes("create discovery-role"));
         assert.ok(ops(rs).includes("create discovery-permissions"));
         assert.ok(ops(rs).includes("create eks-eu-west-1-shop-policy"), "no association yet: created");
+        const ours = rs.find((r) => r.name === "eks-us-east-1-shop-entry")!;
+        assert.equal(ours.op, "create", "an entry an earlier run made (its tags) stays managed");
+        assert.deepEqual(ours.inputs.tags, { "agentless-discovery:purpose": "defender-discovery" });
     });
 
     it("a cluster added, one removed, one excluded: names stay per <region>/<name>, the others' resources keep their names", async () => {
