@@ -9,6 +9,8 @@ import { LookupError } from "../../cloudState/errors";
 import { Moto, startMoto } from "../fixtures/motoServer";
 import { startCloudApiServer } from "../fixtures/cloudApiServer";
 import { registered } from "../helpers/pulumi";
+import { startMockSession } from "../../lib/mockRuntime";
+import { PROJECT } from "../../config";
 
 // moto's account for any credentials.
 const ACCOUNT = "123456789012";
@@ -83,6 +85,21 @@ describe("the live AWS lookup against moto_server", function () {
         } finally {
             lookup.close();
         }
+    });
+
+    it("drives the program: every discovered cluster bound under its <region>/<name>, Microsoft's provider and role read", async () => {
+        const session = await startMockSession(PROJECT, "test");
+        const start = session.resources.length;
+        const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"] });
+        await onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: DUMMY }));
+        await session.settle();
+        const all = session.resources.slice(start);
+        assert.deepEqual(all.filter((r) => r.type === "agentless:aws:EksClusterAccess").map((r) => r.name).sort(),
+            ["eks-eu-west-1-batch", "eks-eu-west-1-shop", "eks-us-east-1-shop"]);
+        assert.deepEqual(all.filter((r) => r.op === "read" && r.type.startsWith("aws:")).map((r) => `${r.name} ${r.id}`).sort(), [
+            `discovery-ASCDefendersOIDCIdentityProvider arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/`,
+            "discovery-role MDCContainersAgentlessDiscoveryK8sRole",
+        ]);
     });
 
     it("refuses clusters of another account than aws.accountId (a stale profile), naming both", async () => {
