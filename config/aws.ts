@@ -1,14 +1,14 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { auditLogResourcePrefixes } from "./auditLogPrefixes";
 import { ConfigError } from "./errors";
-import { bool, GUID_RULE, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import { bool, GUID_RULE, isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import {
-    ACCESS_ENTRY_MODES, ACCESS_MODES, AccessMode, AUTHENTICATION_MODES, AuthenticationMode, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType,
+    ACCESS_MODES, AccessMode, AuthenticationMode, ControlPlaneLogType,
     DEFAULT_ACCESS_POLICY, DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, EksAccessPolicy,
     MICROSOFT_ISSUER_HOST_PATH,
 } from "../components/aws/facts";
 import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../components/aws/awsAuth";
-import { isExcluded } from "../components/shared/exclusion";
+import { awsRegionProblem } from "../inventory/discovery/awsRegion";
 import { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../components/aws/auditLogFacts";
 
 export interface EksEndpoint {
@@ -18,9 +18,11 @@ export interface EksEndpoint {
     publicAccessCidrs: string[];
 }
 
+/** A cluster the stack onboards: discovered facts plus the stack's settings for it. */
 export interface EksCluster {
     name: string;
     region: string;
+    arn: string;
     authenticationMode: AuthenticationMode;
     tags: Record<string, string>;
     excluded: boolean;
@@ -33,6 +35,22 @@ export interface EksCluster {
     enabledLogTypes: ControlPlaneLogType[];
     /** The stack turns on audit and authenticator itself; enabledLogTypes then only informs the plan. */
     manageLogging: boolean;
+    /** The stack enables a public endpoint restricted to Defender's CIDRs (added to the existing ones). */
+    defenderEndpointAccess: boolean;
+}
+
+/** Per-cluster settings (aws.overrides."<region>/<name>"); facts come from discovery. */
+export interface ClusterOverride {
+    accessPolicy?: EksAccessPolicy;
+    mapToSystemMasters?: boolean;
+    manageLogging?: boolean;
+    defenderEndpointAccess?: boolean;
+}
+
+/** aws.include / aws.exclude: name globs and tags. */
+export interface ClusterFilter {
+    names: string[];
+    tags: Record<string, string>;
 }
 
 export interface AwsConnectorConfig extends ConnectorConfig {
@@ -60,7 +78,14 @@ export interface AwsConfig {
     accessPolicy: EksAccessPolicy;
     /** `existing`: what to do with an aws-auth entry for the role with other groups (aws.awsAuthExisting). */
     awsAuth: { username: string; group: string; clusterRoleName: string; existing: AwsAuthExisting };
-    clusters: EksCluster[];
+    /** Regions whose EKS clusters are discovered. */
+    regions: string[];
+    /** Explicit-list mode: only these clusters (each must exist); undefined: every discovered one. */
+    clusters?: { region: string; name: string }[];
+    include?: ClusterFilter;
+    exclude?: ClusterFilter;
+    /** Per-cluster settings keyed by `<region>/<name>`. */
+    overrides: Record<string, ClusterOverride>;
     connector?: AwsConnectorConfig;
 }
 
@@ -72,7 +97,7 @@ export const ROLE_NAME: StringRule = {
     pattern: /^[\w+=,.@-]{1,64}$/,
 };
 // EKS cluster names: 1 to 100 characters, starting alphanumeric, then letters, digits, - and _.
-const CLUSTER_NAME: StringRule = {
+export const CLUSTER_NAME: StringRule = {
     expected: "an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _",
     pattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/,
 };
@@ -95,7 +120,8 @@ function accountId(v: unknown, path: string): string {
     return requiredString(s, path, ACCOUNT_ID);
 }
 
-function endpoint(v: unknown, path: string): EksEndpoint {
+/** The endpoint facts of a cluster (cloud-state files): public/private access and the public CIDRs. */
+export function endpoint(v: unknown, path: string): EksEndpoint {
     const raw = object(v, path, ["publicAccess", "privateAccess", "publicAccessCidrs"]);
     const publicAccess = bool(raw.publicAccess, join(path, "publicAccess"), true);
     const privateAccess = bool(raw.privateAccess, join(path, "privateAccess"), false);
@@ -110,38 +136,75 @@ function endpoint(v: unknown, path: string): EksEndpoint {
     return { publicAccess, privateAccess, publicAccessCidrs: raw.publicAccessCidrs === undefined ? ["0.0.0.0/0"] : cidrs };
 }
 
-function clusters(v: unknown, path: string, defaults: { region: string; accessPolicy: EksAccessPolicy }): EksCluster[] {
-    const items = list(v, path, "EKS cluster entries ({ name, region, authenticationMode, ... })").map((item, i) => {
+/** An AWS region, checked as discovery checks `--region` (inventory/discovery/awsRegion.ts). */
+export function awsRegion(v: unknown, path: string): string {
+    const r = requiredString(v, path, REGION);
+    const problem = awsRegionProblem(r);
+    if (problem) throw new ConfigError(path, r, `an AWS region${problem.slice(problem.indexOf(";") + 1).replace(/^ expected/, ":")}`);
+    return r;
+}
+
+export const CLUSTER_KEY_EXPECTED = "a cluster as \"<region>/<name>\", such as \"eu-west-1/eks-prod\"";
+
+/** `<region>/<name>` of a cluster in config keys and lists. */
+export function clusterRef(v: unknown, path: string): { region: string; name: string } {
+    if (typeof v !== "string" || !v.includes("/")) throw new ConfigError(path, v, CLUSTER_KEY_EXPECTED);
+    const [region, ...rest] = v.split("/");
+    if (awsRegionProblem(region)) throw new ConfigError(path, v, `${CLUSTER_KEY_EXPECTED}; ${JSON.stringify(region)} is not an AWS region`);
+    const name = rest.join("/");
+    if (!CLUSTER_NAME.pattern!.test(name)) throw new ConfigError(path, v, `${CLUSTER_KEY_EXPECTED}; after the "/": ${CLUSTER_NAME.expected}`);
+    return { region, name };
+}
+
+// A fact that discovery now reads from the cluster: naming it in config is a leftover to remove.
+const DISCOVERED_FACTS = ["authenticationMode", "endpoint", "tags", "enabledLogTypes"];
+
+function explicitClusters(v: unknown, path: string, regions: readonly string[]): { region: string; name: string }[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    const items = list(v, path, "clusters as \"<region>/<name>\"").map((item, i) => {
         const p = join(path, i);
-        const raw = object(item, p, ["name", "region", "authenticationMode", "tags", "endpoint", "accessPolicy", "mapToSystemMasters", "enabledLogTypes", "manageLogging"]);
-        if (item === undefined || item === null) throw new ConfigError(p, item, "an EKS cluster entry { name, region, authenticationMode }");
-        const authenticationMode = oneOf(raw.authenticationMode, join(p, "authenticationMode"), AUTHENTICATION_MODES);
-        const usesAccessEntries = ACCESS_ENTRY_MODES.includes(authenticationMode);
-        if (raw.accessPolicy !== undefined && !usesAccessEntries) {
-            throw new ConfigError(join(p, "accessPolicy"), raw.accessPolicy, `no value while authenticationMode is ${authenticationMode}: access policies apply to access entries (API, API_AND_CONFIG_MAP)`);
+        if (isPlainObject(item)) {
+            const fact = DISCOVERED_FACTS.find((k) => k in item);
+            throw new ConfigError(p, item, `${CLUSTER_KEY_EXPECTED}: clusters and their facts${fact ? ` (${fact})` : ""} are discovered; per-cluster settings go under aws.overrides`);
         }
-        if (raw.mapToSystemMasters !== undefined && usesAccessEntries) {
-            throw new ConfigError(join(p, "mapToSystemMasters"), raw.mapToSystemMasters, `no value while authenticationMode is ${authenticationMode}: it applies to aws-auth (CONFIG_MAP) only; use accessPolicy`);
-        }
-        const logsPath = join(p, "enabledLogTypes");
-        const enabledLogTypes = list(raw.enabledLogTypes, logsPath, "control-plane log types").map((t, j) =>
-            oneOf<ControlPlaneLogType>(t, join(logsPath, j), CONTROL_PLANE_LOG_TYPES));
-        const tags = stringMap(raw.tags, join(p, "tags"));
-        return {
-            name: requiredString(raw.name, join(p, "name"), CLUSTER_NAME),
-            region: stringWithDefault(raw.region, join(p, "region"), defaults.region, REGION),
-            authenticationMode,
-            tags,
-            excluded: isExcluded(tags),
-            endpoint: endpoint(raw.endpoint, join(p, "endpoint")),
-            accessPolicy: oneOf(raw.accessPolicy, join(p, "accessPolicy"), EKS_ACCESS_POLICIES, defaults.accessPolicy),
-            mapToSystemMasters: bool(raw.mapToSystemMasters, join(p, "mapToSystemMasters"), false),
-            enabledLogTypes,
-            manageLogging: bool(raw.manageLogging, join(p, "manageLogging"), false),
-        };
+        const ref = clusterRef(item, p);
+        if (!regions.includes(ref.region)) throw new ConfigError(p, item, `a cluster in one of aws.regions (${regions.join(", ")}): discovery reads only those`);
+        return ref;
     });
+    if (items.length === 0) throw new ConfigError(path, v, "at least one cluster; leave aws.clusters out to onboard every discovered cluster");
     unique(items, path, (c) => `${c.region}/${c.name}`, "cluster (region/name)");
     return items;
+}
+
+const GLOB: StringRule = { expected: "a cluster name glob (* and ? wildcards), or \"<region glob>/<name glob>\"", pattern: /^[A-Za-z0-9_*?-]+(\/[A-Za-z0-9_*?-]+)?$/ };
+
+function filter(v: unknown, path: string): ClusterFilter | undefined {
+    if (v === undefined || v === null) return undefined;
+    const raw = object(v, path, ["names", "tags"]);
+    const namesPath = join(path, "names");
+    const names = list(raw.names, namesPath, "cluster name globs").map((n, i) => requiredString(n, join(namesPath, i), GLOB));
+    const tags = stringMap(raw.tags, join(path, "tags"));
+    if (names.length === 0 && Object.keys(tags).length === 0) throw new ConfigError(path, v, "names (globs) or tags (key: value, \"*\" for any value)");
+    return { names, tags };
+}
+
+function overrides(v: unknown, path: string, regions: readonly string[]): Record<string, ClusterOverride> {
+    if (v === undefined || v === null) return {};
+    if (!isPlainObject(v)) throw new ConfigError(path, v, `a map from ${CLUSTER_KEY_EXPECTED} to settings`);
+    const out: Record<string, ClusterOverride> = {};
+    for (const [key, value] of Object.entries(v)) {
+        const p = join(path, key);
+        const ref = clusterRef(key, p);
+        if (!regions.includes(ref.region)) throw new ConfigError(p, value, `settings of a cluster in one of aws.regions (${regions.join(", ")})`);
+        const raw = object(value, p, ["accessPolicy", "mapToSystemMasters", "manageLogging", "defenderEndpointAccess"]);
+        const o: ClusterOverride = {};
+        if (raw.accessPolicy !== undefined) o.accessPolicy = oneOf(raw.accessPolicy, join(p, "accessPolicy"), EKS_ACCESS_POLICIES);
+        if (raw.mapToSystemMasters !== undefined) o.mapToSystemMasters = bool(raw.mapToSystemMasters, join(p, "mapToSystemMasters"), false);
+        if (raw.manageLogging !== undefined) o.manageLogging = bool(raw.manageLogging, join(p, "manageLogging"), false);
+        if (raw.defenderEndpointAccess !== undefined) o.defenderEndpointAccess = bool(raw.defenderEndpointAccess, join(p, "defenderEndpointAccess"), false);
+        out[`${ref.region}/${ref.name}`] = o;
+    }
+    return out;
 }
 
 function connector(v: unknown, path: string, account: string): AwsConnectorConfig | undefined {
@@ -171,12 +234,16 @@ function connector(v: unknown, path: string, account: string): AwsConnectorConfi
 
 export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
     const raw = object(v, path, [
-        "accountId", "region", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "awsAuthExisting", "clusters",
-        "connector",
+        "accountId", "region", "regions", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "awsAuthExisting",
+        "clusters", "include", "exclude", "overrides", "connector",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least accountId and region (the stack's cloud is aws)");
     const account = accountId(raw.accountId, join(path, "accountId"));
     const region = requiredString(raw.region, join(path, "region"), REGION);
+    const regionsPath = join(path, "regions");
+    const regions = raw.regions === undefined ? [region] : list(raw.regions, regionsPath, "AWS regions").map((r, i) => awsRegion(r, join(regionsPath, i)));
+    if (regions.length === 0) throw new ConfigError(regionsPath, raw.regions, "at least one AWS region whose EKS clusters are discovered");
+    unique(regions, regionsPath, (r) => r, "region");
     const roleName = stringWithDefault(raw.roleName, join(path, "roleName"), DEFAULT_ROLE_NAME, ROLE_NAME);
 
     const arnPath = join(path, "oidcProviderArn");
@@ -205,6 +272,12 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
         existing: oneOf<AwsAuthExisting>(raw.awsAuthExisting, join(path, "awsAuthExisting"), AWS_AUTH_EXISTING_CHOICES, "stop"),
     };
 
+    const clusters = explicitClusters(raw.clusters, join(path, "clusters"), regions);
+    for (const k of ["include", "exclude"]) {
+        if (clusters && raw[k] !== undefined) {
+            throw new ConfigError(join(path, k), raw[k], "no value while aws.clusters lists the clusters (filters apply to discovered clusters only)");
+        }
+    }
     return {
         accountId: account,
         region,
@@ -214,7 +287,11 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
         oidcThumbprints,
         accessPolicy,
         awsAuth,
-        clusters: clusters(raw.clusters, join(path, "clusters"), { region, accessPolicy }),
+        regions,
+        clusters,
+        include: filter(raw.include, join(path, "include")),
+        exclude: filter(raw.exclude, join(path, "exclude")),
+        overrides: overrides(raw.overrides, join(path, "overrides"), regions),
         connector: connector(raw.connector, join(path, "connector"), account),
     };
 }

@@ -150,6 +150,11 @@ export function auditLogPermissionPolicies(input: AuditLogPipelineInput, roleArn
 export interface AuditLogPipelineArgs extends AuditLogPipelineInput {
     oidcProviderArn: pulumi.Input<string>;
     azureTenantId: pulumi.Input<string>;
+    /**
+     * Roles that exist and were not made by this stack (Microsoft's template makes them), by key,
+     * with their ARNs: read, never managed; their permissions stay their maker's.
+     */
+    adopted?: Partial<Record<AuditLogRoleKey, string>>;
 }
 
 /** The four roles, each with its trust and one inline policy. */
@@ -157,7 +162,7 @@ export class AuditLogPipelineRoles extends pulumi.ComponentResource {
     readonly arns: Record<AuditLogRoleKey, pulumi.Output<string>>;
 
     constructor(name: string, args: AuditLogPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agentless:aws:AuditLogPipelineRoles", name, { roleNames: args.roleNames }, opts);
+        super("agentless:aws:AuditLogPipelineRoles", name, { roleNames: args.roleNames, adopted: Object.keys(args.adopted ?? {}).sort() }, opts);
         const p = partitionOf(args.region);
         // ARNs are known from the names: the permission documents need them before the roles exist.
         const arnOf = (key: AuditLogRoleKey) => `arn:${p}:iam::${args.accountId}:role/${args.roleNames[key]}`;
@@ -167,6 +172,12 @@ export class AuditLogPipelineRoles extends pulumi.ComponentResource {
             .apply(([arn, tenant]) => auditLogTrustPolicies(args, arn, tenant));
         const arns = {} as Record<AuditLogRoleKey, pulumi.Output<string>>;
         for (const key of AUDIT_LOG_ROLE_KEYS) {
+            const adoptedArn = args.adopted?.[key];
+            if (adoptedArn) {
+                Role.get(`${name}-${key}`, args.roleNames[key], undefined, { parent: this });
+                arns[key] = pulumi.output(adoptedArn);
+                continue;
+            }
             const role = new Role(`${name}-${key}`, {
                 name: args.roleNames[key],
                 description: `Microsoft Defender for Containers audit-log pipeline: ${key}`,

@@ -115,7 +115,8 @@ export async function waitForUpdate(
 /** How long an update may take; EKS logging updates usually finish within a minute or two. */
 export const UPDATE_WAIT = { intervalMs: 10_000, timeoutMs: 15 * 60_000 };
 
-function client(props: LoggingProps): any {
+/** An EKS client in the resource's region (and, in tests, at the emulator's endpoint). */
+export function eksClientFor(props: { region: string; endpoint?: string }): any {
     const { EKSClient } = require("@aws-sdk/client-eks");
     return new EKSClient({ region: props.region, ...(props.endpoint ? { endpoint: props.endpoint } : {}) });
 }
@@ -146,7 +147,7 @@ async function applyLogging(eks: any, props: LoggingProps, setups: LogSetup[]): 
 
 export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, LoggingOutputs> = {
     async create(inputs) {
-        const eks = client(inputs);
+        const eks = eksClientFor(inputs);
         try {
             const before = await describeLogging(eks, inputs);
             const missing = typesToEnable(inputs.logTypes, before);
@@ -158,7 +159,7 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
     },
 
     async read(id, props) {
-        const eks = client(props!);
+        const eks = eksClientFor(props!);
         try {
             return { id, props: { ...props!, enabledLogTypes: await describeLogging(eks, props!) } };
         } finally {
@@ -174,7 +175,7 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
     },
 
     async update(_id, olds, news) {
-        const eks = client(news);
+        const eks = eksClientFor(news);
         try {
             const before = await describeLogging(eks, news);
             const missing = typesToEnable(news.logTypes, before);
@@ -190,7 +191,7 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
     },
 
     async delete(_id, props) {
-        const eks = client(props);
+        const eks = eksClientFor(props);
         try {
             const before = await describeLogging(eks, props);
             const off = typesToDisable(props.enabledByStack ?? [], before);

@@ -16,7 +16,7 @@ export interface DiscoveryRoleArgs {
     existingOidcProviderArn?: string;
     /** Thumbprints of a created provider; IAM fetches the issuer's CA itself when none are given. */
     oidcThumbprints?: string[];
-    /** The customer's Azure tenant id, which the trusted session name carries. Kept secret. */
+    /** The customer's Azure tenant id, which the trusted session name carries (an identifier, not a secret). */
     azureTenantId: pulumi.Input<string>;
     /** ARNs of the clusters the role may describe and open: the listed, non-excluded ones. */
     clusterArns: readonly string[];
@@ -24,6 +24,16 @@ export interface DiscoveryRoleArgs {
     accountId?: string;
     /** Access policy ARN per cluster ARN, which the role may associate with its own entry (access-entries mode). */
     accessPolicyArns?: Record<string, string>;
+    /**
+     * Microsoft's OIDC provider, found by the lookup and not made by this stack: read, never managed
+     * (all Defender plans share it; docs/aws-discovery.md, "Adoption").
+     */
+    adoptedOidcProviderArn?: string;
+    /**
+     * The role, found by the lookup and not made by this stack (Microsoft's CloudFormation template
+     * makes it): read, never managed; its trust and permissions stay its maker's.
+     */
+    adoptedRoleArn?: string;
 }
 
 const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
@@ -44,12 +54,13 @@ export class DiscoveryRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: DiscoveryRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         const roleName = args.roleName ?? DEFAULT_ROLE_NAME;
-        // The trust policy itself is secret (it holds the tenant id); these props let policy rules
-        // check its shape and the permissions without seeing the secret.
+        // These props let policy rules check the trust policy's shape and the permissions without
+        // parsing the documents.
         super("agentless:aws:DiscoveryRole", name, {
             roleName,
             accessMode: args.accessMode,
-            existingOidcProviderArn: args.existingOidcProviderArn ?? null,
+            existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
+            adopted: { role: args.adoptedRoleArn !== undefined, oidcProvider: args.adoptedOidcProviderArn !== undefined },
             issuer: MICROSOFT_ISSUER,
             audience: DEFENDER_AUDIENCE,
             audienceConditionKey: AUDIENCE_CONDITION_KEY,
@@ -60,6 +71,9 @@ export class DiscoveryRole extends pulumi.ComponentResource {
 
         if (args.existingOidcProviderArn) {
             this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
+        } else if (args.adoptedOidcProviderArn) {
+            this.oidcProvider = OpenIdConnectProvider.get(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, args.adoptedOidcProviderArn, undefined, { parent: this });
+            this.oidcProviderArn = pulumi.output(args.adoptedOidcProviderArn);
         } else {
             this.oidcProvider = new OpenIdConnectProvider(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, {
                 url: MICROSOFT_ISSUER,
@@ -70,6 +84,13 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.oidcProviderArn = this.oidcProvider.arn;
         }
 
+        if (args.adoptedRoleArn) {
+            // The ARN comes from the lookup (a read's outputs are only known at deploy time).
+            this.role = Role.get(`${name}-role`, roleName, undefined, { parent: this });
+            this.arn = pulumi.output(args.adoptedRoleArn);
+            this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
+            return;
+        }
         this.role = new Role(`${name}-role`, {
             name: roleName,
             description: "Microsoft Defender for Containers agentless discovery of EKS clusters",

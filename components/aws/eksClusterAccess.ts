@@ -15,6 +15,9 @@ import { failProgram } from "../../lib/programErrors";
 import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
+import { EksDefenderEndpointAccess } from "./defenderEndpoint";
+import { ExistingAccessEntry } from "./cloudLookup";
+import { DEFENDER_CIDRS, ROLE_TAGS } from "./facts";
 
 export interface EksClusterAccessArgs {
     clusterName: string;
@@ -41,6 +44,14 @@ export interface EksClusterAccessArgs {
     manageLogging?: boolean;
     /** EKS API endpoint of the logging resource's client; tests against an emulator only. */
     eksEndpoint?: string;
+    /**
+     * The role's access entry as the lookup found it (Defender makes it itself in access-entries
+     * mode): imported, and kept on destroy; its cluster-scope policy association too, when it is the
+     * one this stack asks for.
+     */
+    existingEntry?: ExistingAccessEntry;
+    /** Enable a public endpoint restricted to Defender's CIDRs (added to the cluster's own). */
+    defenderEndpointAccess?: boolean;
 }
 
 /**
@@ -58,6 +69,8 @@ export class EksClusterAccess extends pulumi.ComponentResource {
     readonly mapRoles?: pulumi.Output<string>;
     /** The cluster's audit log types, when manageLogging is on. */
     readonly logging?: EksControlPlaneLogging;
+    /** Defender's CIDRs on the public endpoint, when defenderEndpointAccess is on. */
+    readonly defenderEndpoint?: EksDefenderEndpointAccess;
 
     constructor(name: string, args: EksClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         const mapToSystemMasters = args.mapToSystemMasters ?? false;
@@ -73,7 +86,18 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             mapToSystemMasters,
             accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
             manageLogging: args.manageLogging ?? false,
+            defenderEndpointAccess: args.defenderEndpointAccess ?? false,
+            existingAccessEntry: args.existingEntry !== undefined,
         }, opts);
+
+        if (args.defenderEndpointAccess) {
+            this.defenderEndpoint = new EksDefenderEndpointAccess(`${name}-defender-endpoint`, {
+                clusterName: args.clusterName,
+                region: args.region,
+                cidrs: [...DEFENDER_CIDRS],
+                ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
+            }, { parent: this });
+        }
 
         if (args.manageLogging) {
             this.logging = new EksControlPlaneLogging(`${name}-logging`, {
@@ -86,19 +110,30 @@ export class EksClusterAccess extends pulumi.ComponentResource {
 
         if (usesAccessEntries) {
             if (mapToSystemMasters) throw new Error(`cluster ${args.clusterName}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
+            const existing = args.existingEntry;
+            const policyArn = accessPolicyArn(policy, args.region);
+            // An import must declare what exists, so its inputs come from the lookup.
             this.accessEntry = new AccessEntry(`${name}-entry`, {
                 clusterName: args.clusterName,
                 region: args.region,
-                principalArn: args.roleArn,
-                type: "STANDARD",
-            }, { parent: this });
+                principalArn: existing?.principalArn ?? args.roleArn,
+                type: existing?.type ?? "STANDARD",
+                ...(existing && existing.kubernetesGroups.length > 0 ? { kubernetesGroups: [...existing.kubernetesGroups] } : {}),
+                // Tagged as this stack's, so that the next run's lookup does not take it for Defender's.
+                ...(existing ? (Object.keys(existing.tags).length > 0 ? { tags: { ...existing.tags } } : {}) : { tags: { ...ROLE_TAGS } }),
+            }, { parent: this, ...(existing ? { import: `${args.clusterName}:${existing.principalArn}`, retainOnDelete: true } : {}) });
+            const associated = existing?.clusterScopePolicyArns.includes(policyArn) ?? false;
             this.policyAssociation = new AccessPolicyAssociation(`${name}-policy`, {
                 clusterName: args.clusterName,
                 region: args.region,
-                principalArn: args.roleArn,
-                policyArn: accessPolicyArn(policy, args.region),
+                principalArn: existing?.principalArn ?? args.roleArn,
+                policyArn,
                 accessScope: { type: "cluster" },
-            }, { parent: this, dependsOn: [this.accessEntry] });
+            }, {
+                parent: this,
+                dependsOn: [this.accessEntry],
+                ...(associated ? { import: `${args.clusterName}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true } : {}),
+            });
         } else {
             const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;
             const kube = clusterProvider(args.providerKey ?? `${args.region}-${args.clusterName}`, args.kubeAccess ?? this.eksAccess(args));
@@ -159,6 +194,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             accessEntry: this.accessEntry?.id,
             awsAuthPatch: this.awsAuthPatch?.id,
             logging: this.logging?.id,
+            defenderEndpoint: this.defenderEndpoint?.id,
         });
     }
 

@@ -4,14 +4,19 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { dropApiVersionAliases } from "../../lib/aliases";
 import { AwsConfig, EksCluster } from "../../config/aws";
 import { note } from "../../lib/notes";
-import { EXCLUSION_TAG } from "../shared/exclusion";
 import { DiscoveryRole } from "./discoveryRole";
 import { EksClusterAccess } from "./eksClusterAccess";
 import { DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
-import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, clusterArn, enableLoggingCommand, SYSTEM_MASTERS } from "./facts";
+import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "./facts";
+import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "./auditLogFacts";
 import { LookupSource } from "../../cloudState/source";
+import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "./cloudLookup";
+import { clusterKey, selectClusters, Selection } from "./clusterSelection";
+import { adoptedTrustProblem } from "./policyDocuments";
+
+export { clusterKey } from "./clusterSelection";
 
 export interface AwsOnboarding {
     accountId: string;
@@ -22,38 +27,150 @@ export interface AwsOnboarding {
     connectorId?: pulumi.Output<string>;
 }
 
-/** `<region>/<name>`: how clusters are named in notes and outputs (names repeat across regions). */
-export function clusterKey(c: Pick<EksCluster, "region" | "name">): string {
-    return `${c.region}/${c.name}`;
+/** What the lookups found, before anything is declared. */
+export interface AwsFindings {
+    discovered: DiscoveredEksCluster[];
+    selection: Selection;
+    /** Objects that exist and that this stack did not make: adopted, never created twice. */
+    oidcProvider?: ExistingOidcProvider;
+    role?: ExistingRole;
+    auditLogRoles: Partial<Record<AuditLogRoleKey, ExistingRole>>;
+    /** The role's access entry per cluster key, where one exists. */
+    accessEntries: Record<string, ExistingAccessEntry>;
 }
 
-/** Builds the AWS stack: OIDC trust, discovery role, access in each cluster, Defender connector. */
-export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: LookupSource): AwsOnboarding {
+/** True when the object carries the tags this stack puts on what it creates: it is already ours. */
+export function madeByStack(tags: Readonly<Record<string, string>>, ours: Readonly<Record<string, string>>): boolean {
+    return Object.entries(ours).every(([k, v]) => tags[k] === v);
+}
+
+type CloudStateModule = typeof import("../../cloudState/aws");
+type LiveModule = typeof import("./liveLookup");
+
+/** The lookup for this run: the state file offline, the AWS SDK otherwise (each loaded only when used). */
+function lookupFor(cfg: AwsConfig, source: LookupSource): AwsCloudLookup {
+    if (source.kind === "file") return (require("../../cloudState/aws") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
+    return (require("./liveLookup") as LiveModule).liveAwsLookup({ accountId: cfg.accountId, region: cfg.region });
+}
+
+/** The name of the aws-auth read under a cluster's component (eksClusterAccess.ts). */
+const accessName = (c: { region: string; name: string }) => `eks-${c.region}-${c.name}`;
+
+/**
+ * Every lookup of the AWS stack: the clusters of each region, then what already exists. Nothing is
+ * declared here, so a failed lookup (a LookupError) leaves the stack's resources untouched.
+ */
+export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<AwsFindings> {
+    const perRegion = await Promise.all(cfg.regions.map((r) => lookup.listClusters(r)));
+    const discovered = perRegion.flat();
+    const selection = selectClusters(cfg, discovered);
+    const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
+
+    const oidc = cfg.oidcProviderArn ? undefined : await lookup.findOidcProvider();
+    const role = await lookup.findRole(cfg.roleName);
+    const auditLogRoles: AwsFindings["auditLogRoles"] = {};
+    if (cfg.connector?.auditLogsAutoProvisioning) {
+        for (const key of AUDIT_LOG_ROLE_KEYS) {
+            const found = foreign(await lookup.findRole(cfg.connector.auditLogRoleNames[key]), AUDIT_LOG_ROLE_TAGS);
+            if (found) auditLogRoles[key] = found;
+        }
+    }
+    const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
+    const accessEntries: AwsFindings["accessEntries"] = {};
+    for (const c of selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode))) {
+        const entry = await lookup.findAccessEntry(discovered.find((d) => d.region === c.region && d.name === c.name)!, principal);
+        // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
+        if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[clusterKey(c)] = entry;
+    }
+    // Offline, the file's aws-auth text answers the program's read of each cluster's ConfigMap.
+    const offline = lookup as Partial<ReturnType<CloudStateModule["fileAwsLookup"]>>;
+    if (offline.awsAuthMapRoles) {
+        const { answerAwsAuthRead } = require("../../cloudState/aws") as CloudStateModule;
+        for (const c of selection.clusters.filter((x) => x.authenticationMode === "CONFIG_MAP")) {
+            const text = offline.awsAuthMapRoles(c);
+            if (text !== undefined) await answerAwsAuthRead(`${accessName(c)}-aws-auth-current`, text);
+        }
+    }
+    return {
+        discovered,
+        selection,
+        oidcProvider: oidc && !madeByStack(oidc.tags, ROLE_TAGS) ? oidc : undefined,
+        role: foreign(role, ROLE_TAGS),
+        auditLogRoles,
+        accessEntries,
+    };
+}
+
+/** Builds the AWS stack: the cloud is read first (lookup), then OIDC trust, discovery role, access in each cluster, Defender connector. */
+export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, lookup: AwsCloudLookup = lookupFor(cfg, source)): Promise<AwsOnboarding> {
+    let found: AwsFindings;
+    try {
+        found = await readAws(cfg, lookup);
+    } finally {
+        lookup.close();
+    }
+    return declareAws(cfg, azureTenantId, found, lookup.description);
+}
+
+function endpointNotes(c: EksCluster, key: string): void {
+    if (c.defenderEndpointAccess) {
+        note("info", key, `this stack adds ${DEFENDER_CIDRS.join(" and ")} to the public endpoint's CIDRs (defenderEndpointAccess; ` +
+            `${c.endpoint.publicAccess ? "the CIDRs already there are kept" : "the endpoint is private: a public endpoint restricted to them is enabled, private access stays on"}); ` +
+            "destroy restores the endpoint as it was");
+        return;
+    }
+    const network = endpointNetworkNote(c.endpoint);
+    if (network) {
+        note("network", key, network);
+        note("manual-step", key, `so that Defender can reach the API endpoint (this stack does not change the cluster's network unless aws.overrides."${key}".defenderEndpointAccess is true): ` +
+            restrictedEndpointCommand(c.name, c.region, c.endpoint));
+    }
+}
+
+/** Declares the stack's resources from the config and what the lookups found. */
+export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFindings, from: string): AwsOnboarding {
     // Pinned to the validated account: a stale AWS profile fails instead of onboarding another account.
     const aws = new AwsProvider("aws", { region: cfg.region, allowedAccountIds: [cfg.accountId] });
-
-    for (const c of cfg.clusters.filter((c) => c.excluded)) {
-        note("excluded", clusterKey(c), `left out: tagged ${EXCLUSION_TAG}=true`);
-    }
-    const clusters = cfg.clusters.filter((c) => !c.excluded);
+    const { selection } = found;
+    note("info", cfg.accountId, `discovery (${from}) found ${found.discovered.length} EKS cluster(s) in ${cfg.regions.join(", ")}; ` +
+        `${selection.clusters.length} onboarded, ${selection.leftOut.length} left out`);
+    for (const l of selection.leftOut) note("excluded", l.key, `left out: ${l.reason}`);
+    for (const k of selection.unusedOverrides) note("info", k, `aws.overrides names this cluster, but discovery did not find it in ${k.split("/")[0]}: the override applies to nothing`);
+    const clusters = selection.clusters;
     if (clusters.length === 0) {
-        note("info", cfg.accountId, "no cluster to bind: the discovery role gets no permissions until a cluster is listed");
+        note("info", cfg.accountId, "no cluster to bind: the discovery role gets no permissions until a cluster is discovered");
+    }
+    if (found.oidcProvider) {
+        note("info", found.oidcProvider.arn, "Microsoft's OIDC provider exists (not made by this stack): read, not managed; destroy leaves it (all Defender plans share it)");
+    }
+    if (found.role) {
+        note("info", found.role.arn, "the discovery role exists (not made by this stack; Microsoft's CloudFormation template makes it): read, not managed; " +
+            "its trust and permissions stay its maker's, and destroy leaves it");
+        // A provider this stack creates gets the ARN IAM derives from the issuer: the role may already name it.
+        const providerArn = cfg.oidcProviderArn ?? found.oidcProvider?.arn ?? oidcProviderArn(cfg.accountId, cfg.region);
+        const problem = found.role.trustPolicy !== undefined ? adoptedTrustProblem(found.role.trustPolicy, providerArn, azureTenantId) : undefined;
+        if (problem) {
+            note("manual-step", found.role.arn, `Defender cannot assume the existing discovery role: ${problem}. Fix it where the role is managed (its CloudFormation stack), or delete the role so that this stack creates it`);
+        }
     }
 
     const discovery = new DiscoveryRole("discovery", {
         roleName: cfg.roleName,
         accessMode: cfg.accessMode,
         existingOidcProviderArn: cfg.oidcProviderArn,
+        adoptedOidcProviderArn: found.oidcProvider?.arn,
+        adoptedRoleArn: found.role?.arn,
         oidcThumbprints: cfg.oidcThumbprints,
         azureTenantId,
-        clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
+        clusterArns: clusters.map((c) => c.arn),
         accountId: cfg.accountId,
-        accessPolicyArns: Object.fromEntries(clusters.map((c) => [clusterArn(c.region, cfg.accountId, c.name), accessPolicyArn(c.accessPolicy, c.region)])),
+        accessPolicyArns: Object.fromEntries(clusters.map((c) => [c.arn, accessPolicyArn(c.accessPolicy, c.region)])),
     }, { providers: [aws] });
 
     for (const c of clusters) {
         const key = clusterKey(c);
-        new EksClusterAccess(`eks-${c.region}-${c.name}`, {
+        const existingEntry = found.accessEntries[key];
+        new EksClusterAccess(accessName(c), {
             clusterName: c.name,
             region: c.region,
             authenticationMode: c.authenticationMode,
@@ -63,19 +180,25 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
             mapToSystemMasters: c.mapToSystemMasters,
             awsAuth: cfg.awsAuth,
             manageLogging: c.manageLogging,
+            defenderEndpointAccess: c.defenderEndpointAccess,
+            existingEntry,
         }, { providers: [aws], dependsOn: [discovery] });
 
         if (ACCESS_ENTRY_MODES.includes(c.authenticationMode)) {
-            note("info", key, `access entry for ${cfg.roleName} with ${accessPolicyArn(c.accessPolicy, c.region)} at cluster scope`);
+            const policy = accessPolicyArn(c.accessPolicy, c.region);
+            if (existingEntry) {
+                const others = existingEntry.clusterScopePolicyArns.filter((p) => p !== policy);
+                note("info", key, `access entry for ${cfg.roleName} exists (Defender makes it in access-entries mode): imported and kept on destroy; ` +
+                    (existingEntry.clusterScopePolicyArns.includes(policy) ? `${policy} already associated: imported and kept on destroy` : `${policy} associated by this stack`) +
+                    (others.length > 0 ? `; also associated (left as they are): ${others.join(", ")}` : ""));
+            } else {
+                note("info", key, `access entry for ${cfg.roleName} with ${policy} at cluster scope`);
+            }
         } else {
             const target = c.mapToSystemMasters ? `${SYSTEM_MASTERS} (explicit opt-in: cluster-admin rights)` : `group ${cfg.awsAuth.group} → ClusterRole ${cfg.awsAuth.clusterRoleName} (read-only)`;
             note("info", key, `aws-auth mapRoles entry for ${cfg.roleName} → ${target}; the patch writes the cluster's current mapRoles, read at preview/up time, with this entry appended; existing entries are kept byte for byte`);
         }
-        const network = endpointNetworkNote(c.endpoint);
-        if (network) {
-            note("network", key, network);
-            note("manual-step", key, `so that Defender can reach the API endpoint (this stack does not change the cluster's network): ${restrictedEndpointCommand(c.name, c.region, c.endpoint)}`);
-        }
+        endpointNotes(c, key);
         if (c.authenticationMode === "CONFIG_MAP") {
             note("info", key, "eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone");
         }
@@ -99,13 +222,19 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
             pipeline = new AuditLogPipelineRoles("audit-logs", {
                 accountId: cfg.accountId,
                 region: cfg.region,
-                clusterArns: clusters.map((c) => clusterArn(c.region, cfg.accountId, c.name)),
+                clusterArns: clusters.map((c) => c.arn),
                 roleNames: cfg.connector.auditLogRoleNames,
+                adopted: Object.fromEntries(Object.entries(found.auditLogRoles).map(([k, r]) => [k, r!.arn])),
                 extraActions: cfg.connector.auditLogExtraActions,
                 resourcePrefixes: cfg.connector.auditLogResourcePrefixes,
                 oidcProviderArn: discovery.oidcProviderArn,
                 azureTenantId,
             }, { providers: [aws], dependsOn: [discovery] });
+            const adopted = Object.values(found.auditLogRoles).map((r) => r!.name);
+            if (adopted.length > 0) {
+                note("info", cfg.accountId, `audit-log pipeline role(s) ${adopted.join(", ")} exist (not made by this stack; Microsoft's template makes them): ` +
+                    "read, not managed; their ARNs go into the connector, their permissions stay their maker's, and destroy leaves them");
+            }
             note("info", cfg.accountId, `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
                 `go into the connector's offering; they reach this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`);
         } else {
@@ -129,7 +258,7 @@ export function onboardAws(cfg: AwsConfig, azureTenantId: string, _source: Looku
         discoveryRoleArn: discovery.arn,
         oidcProviderArn: discovery.oidcProviderArn,
         boundClusters: clusters.map(clusterKey),
-        excludedClusters: cfg.clusters.filter((c) => c.excluded).map(clusterKey),
+        excludedClusters: selection.leftOut.map((l) => l.key),
         connectorId: connector?.connector.id,
     };
 }

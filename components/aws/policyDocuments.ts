@@ -48,6 +48,30 @@ export function trustPolicy(oidcProviderArn: string, azureTenantId: string): Pol
     };
 }
 
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+/**
+ * Why an existing role (adopted, not managed) would not let Defender in as `trustPolicy` would:
+ * no allow statement with web identity from `oidcProviderArn` under the audience and session-name
+ * conditions. Undefined when one statement does. The message never contains the tenant id.
+ */
+export function adoptedTrustProblem(trustDocument: string, oidcProviderArn: string, azureTenantId: string): string | undefined {
+    let doc: { Statement?: unknown };
+    try {
+        doc = JSON.parse(trustDocument) as { Statement?: unknown };
+    } catch {
+        return "its trust policy is not valid JSON";
+    }
+    const ok = listOf(doc.Statement).some((raw) => {
+        const s = raw as { Effect?: string; Action?: unknown; Principal?: { Federated?: unknown }; Condition?: { StringEquals?: Record<string, unknown> } };
+        const eq = s.Condition?.StringEquals ?? {};
+        return s.Effect === "Allow" && listOf(s.Action).includes("sts:AssumeRoleWithWebIdentity") && listOf(s.Principal?.Federated).includes(oidcProviderArn) &&
+            listOf(eq[AUDIENCE_CONDITION_KEY]).includes(DEFENDER_AUDIENCE) && listOf(eq[SESSION_NAME_CONDITION_KEY]).includes(sessionName(azureTenantId));
+    });
+    return ok ? undefined : `its trust policy has no statement allowing sts:AssumeRoleWithWebIdentity from ${oidcProviderArn} with StringEquals ` +
+        `${AUDIENCE_CONDITION_KEY} = ${DEFENDER_AUDIENCE} and ${SESSION_NAME_CONDITION_KEY} = ${SESSION_NAME_PREFIX}<azureTenantId>`;
+}
+
 /** The discovery role's own access entry on a cluster: `access-entry/<cluster>/role/<account>/<roleName>/<uuid>`. */
 export function ownAccessEntryArnPattern(clusterArn: string, roleAccountId: string, roleName: string): string {
     return clusterArn.replace(/:cluster\/([^/]+)$/, `:access-entry/$1/role/${roleAccountId}/${roleName}/*`);

@@ -14,6 +14,8 @@ export const defenderCidrsAllowed: ResourceRule = {
     validate(r) {
         if (r.type !== "agentless:aws:EksClusterAccess") return [];
         const cluster = r.inputs.clusterName ?? r.name;
+        // The stack adds Defender's CIDRs itself (aws.overrides.<cluster>.defenderEndpointAccess).
+        if (r.inputs.defenderEndpointAccess === true) return [];
         if (r.inputs.endpointPublicAccess === false) {
             return [`cluster ${cluster} has a private endpoint only: Defender needs public access restricted to ${DEFENDER_CIDRS.join(" and ")} (it may open it itself with eks:UpdateClusterConfig)`];
         }

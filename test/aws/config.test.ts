@@ -9,10 +9,7 @@ function base(): Record<string, any> {
     return {
         accountId: "123456789012",
         region: "eu-west-1",
-        clusters: [
-            { name: "eks-a", authenticationMode: "API" },
-            { name: "eks-b", region: "us-east-1", authenticationMode: "CONFIG_MAP" },
-        ],
+        regions: ["eu-west-1", "us-east-1"],
     };
 }
 
@@ -42,20 +39,36 @@ describe("AWS stack config", () => {
         assert.equal(aws.oidcProviderArn, undefined);
         assert.deepEqual(aws.awsAuth, { username: "MDCContainersAgentlessDiscoveryK8sRole", group: "mdc-agentless-discovery-readers", clusterRoleName: "mdc-agentless-discovery-reader", existing: "stop" });
         assert.equal(aws.connector, undefined);
-        assert.deepEqual(aws.clusters[0], {
-            name: "eks-a", region: "eu-west-1", authenticationMode: "API", tags: {}, excluded: false,
-            endpoint: { publicAccess: true, privateAccess: false, publicAccessCidrs: ["0.0.0.0/0"] },
-            accessPolicy: "AmazonEKSViewPolicy", mapToSystemMasters: false, enabledLogTypes: [], manageLogging: false,
-        });
-        assert.equal(aws.clusters[1].region, "us-east-1");
+        assert.deepEqual(aws.regions, ["eu-west-1", "us-east-1"]);
+        assert.equal(aws.clusters, undefined, "no list: every discovered cluster");
+        assert.deepEqual([aws.include, aws.exclude, aws.overrides], [undefined, undefined, {}]);
+        assert.deepEqual(loadAwsConfig({ accountId: "123456789012", region: "ap-south-1" }).regions, ["ap-south-1"], "the provider's region by default");
     });
 
-    it("marks clusters tagged for exclusion and reads the connector block", () => {
+    it("reads an explicit cluster list, include/exclude filters and per-cluster overrides keyed by <region>/<name>", () => {
+        const listed = loadAwsConfig({ ...base(), clusters: ["eu-west-1/eks-a", "us-east-1/eks-a"] });
+        assert.deepEqual(listed.clusters, [{ region: "eu-west-1", name: "eks-a" }, { region: "us-east-1", name: "eks-a" }]);
+        const filtered = loadAwsConfig({
+            ...base(),
+            include: { names: ["prod-*", "us-east-1/batch-?"] },
+            exclude: { tags: { team: "sandbox", "do-not-scan": "*" } },
+            overrides: {
+                "us-east-1/legacy": { manageLogging: true, defenderEndpointAccess: "true", mapToSystemMasters: false },
+                "eu-west-1/prod-api": { accessPolicy: "AmazonEKSAdminViewPolicy" },
+            },
+        });
+        assert.deepEqual(filtered.include, { names: ["prod-*", "us-east-1/batch-?"], tags: {} });
+        assert.deepEqual(filtered.exclude, { names: [], tags: { team: "sandbox", "do-not-scan": "*" } });
+        assert.deepEqual(filtered.overrides, {
+            "us-east-1/legacy": { manageLogging: true, defenderEndpointAccess: true, mapToSystemMasters: false },
+            "eu-west-1/prod-api": { accessPolicy: "AmazonEKSAdminViewPolicy" },
+        });
+    });
+
+    it("reads the connector block", () => {
         const v = base();
-        v.clusters[1].tags = { ms_defender_container_exclude_agentless: "true" };
         v.connector = { subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34", resourceGroupName: "rg-security", location: "westeurope" };
         const aws = loadAwsConfig(v);
-        assert.deepEqual(aws.clusters.map((c) => c.excluded), [false, true]);
         assert.deepEqual(aws.connector, {
             enabled: true, subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security",
             location: "westeurope", name: "aws-123456789012", auditLogsAutoProvisioning: true,
@@ -82,34 +95,44 @@ describe("AWS stack config", () => {
             `config key "aws.roleName" has value ""; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`],
         ["an unknown access mode", (v) => { v.accessMode = "admin"; },
             `config key "aws.accessMode" has value "admin"; expected one of least-privilege, access-entries`],
-        ["an unknown authentication mode", (v) => { v.clusters[1].authenticationMode = "CONFIGMAP"; },
-            `config key "aws.clusters[1].authenticationMode" has value "CONFIGMAP"; expected one of API, API_AND_CONFIG_MAP, CONFIG_MAP`],
-        ["a missing authentication mode", (v) => { delete v.clusters[0].authenticationMode; },
-            `config key "aws.clusters[0].authenticationMode" is missing; expected one of API, API_AND_CONFIG_MAP, CONFIG_MAP`],
+        ["a region that does not exist", (v) => { v.regions = ["eu-west-1", "eu-middle-1"]; },
+            `config key "aws.regions[1]" has value "eu-middle-1"; expected an AWS region: <area>-<direction>-<number> such as eu-west-1, with area one of us, eu, ap, sa, ca, me, af, il, mx, cn, us-gov, us-iso, us-isob, eu-isoe, us-isof, eusc-de and direction one of north, south, east, west, central, northeast, northwest, southeast, southwest`],
+        ["a region listed twice", (v) => { v.regions = ["eu-west-1", "eu-west-1"]; },
+            `config key "aws.regions[1]" has value "eu-west-1"; expected each region listed once; it is already listed at aws.regions[0]`],
+        ["an empty region list", (v) => { v.regions = []; },
+            `config key "aws.regions" has value []; expected at least one AWS region whose EKS clusters are discovered`],
+        ["a listed cluster with facts (they are discovered now)", (v) => { v.clusters = [{ name: "eks-a", authenticationMode: "API" }]; },
+            `config key "aws.clusters[0]" has value {"name":"eks-a","authenticationMode":"API"}; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod": clusters and their facts (authenticationMode) are discovered; per-cluster settings go under aws.overrides`],
+        ["a listed cluster without its region", (v) => { v.clusters = ["eks-a"]; },
+            `config key "aws.clusters[0]" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`],
+        ["a listed cluster outside aws.regions", (v) => { v.clusters = ["ap-south-1/eks-a"]; },
+            `config key "aws.clusters[0]" has value "ap-south-1/eks-a"; expected a cluster in one of aws.regions (eu-west-1, us-east-1): discovery reads only those`],
+        ["a cluster listed twice", (v) => { v.clusters = ["eu-west-1/eks-a", "eu-west-1/EKS-A"]; },
+            `config key "aws.clusters[1]" has value "eu-west-1/EKS-A"; expected each cluster (region/name) listed once; it is already listed at aws.clusters[0]`],
+        ["a bad cluster name", (v) => { v.clusters = ["eu-west-1/-eks"]; },
+            `config key "aws.clusters[0]" has value "eu-west-1/-eks"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"; after the "/": an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _`],
+        ["filters beside an explicit list", (v) => { v.clusters = ["eu-west-1/eks-a"]; v.exclude = { names: ["x"] }; },
+            `config key "aws.exclude" has value {"names":["x"]}; expected no value while aws.clusters lists the clusters (filters apply to discovered clusters only)`],
+        ["an empty filter", (v) => { v.include = {}; },
+            `config key "aws.include" has value {}; expected names (globs) or tags (key: value, "*" for any value)`],
+        ["a filter glob with a character no cluster name has", (v) => { v.include = { names: ["prod.*"] }; },
+            `config key "aws.include.names[0]" has value "prod.*"; expected a cluster name glob (* and ? wildcards), or "<region glob>/<name glob>"`],
+        ["an override key that is not <region>/<name>", (v) => { v.overrides = { "eks-a": { manageLogging: true } }; },
+            `config key "aws.overrides.eks-a" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`],
+        ["an unknown override setting", (v) => { v.overrides = { "eu-west-1/eks-a": { openEndpoint: true } }; },
+            `config key "aws.overrides.eu-west-1/eks-a.openEndpoint" has value true; expected no such key; allowed keys under "aws.overrides.eu-west-1/eks-a": accessPolicy, mapToSystemMasters, manageLogging, defenderEndpointAccess`],
+        ["an override that is not a boolean", (v) => { v.overrides = { "eu-west-1/eks-a": { defenderEndpointAccess: "yes" } }; },
+            `config key "aws.overrides.eu-west-1/eks-a.defenderEndpointAccess" has value "yes"; expected true or false`],
         ["a malformed provider ARN", (v) => { v.oidcProviderArn = "arn:aws:iam::123456789012:role/x"; },
             `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:role/x"; expected an IAM OIDC provider ARN arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`],
         ["a provider ARN for another issuer", (v) => { v.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"; },
             `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"; expected the provider for Microsoft's issuer, arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`],
         ["a provider ARN in another account", (v) => { v.oidcProviderArn = `arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}`; },
             `config key "aws.oidcProviderArn" has value "arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}"; expected a provider in this stack's account 123456789012: a role trusts only providers of its own account`],
-        ["a cluster listed twice", (v) => { v.clusters.push({ name: "eks-a", region: "eu-west-1", authenticationMode: "API_AND_CONFIG_MAP" }); },
-            `config key "aws.clusters[2]" has value "eu-west-1/eks-a"; expected each cluster (region/name) listed once; it is already listed at aws.clusters[0]`],
-        ["a bad cluster name", (v) => { v.clusters[0].name = "-eks"; },
-            `config key "aws.clusters[0].name" has value "-eks"; expected an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _`],
-        ["a bad region", (v) => { v.clusters[0].region = "europe-west1"; },
-            `config key "aws.clusters[0].region" has value "europe-west1"; expected an AWS region name such as eu-west-1`],
+        ["a bad region", (v) => { v.region = "europe-west1"; },
+            `config key "aws.region" has value "europe-west1"; expected an AWS region name such as eu-west-1`],
         ["an unknown access policy", (v) => { v.accessPolicy = "AmazonEKSReadOnly"; },
             `config key "aws.accessPolicy" has value "AmazonEKSReadOnly"; expected one of AmazonEKSViewPolicy, AmazonEKSAdminViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy, AmazonEKSClusterAdminPolicy`],
-        ["system:masters asked for on an access-entry cluster", (v) => { v.clusters[0].mapToSystemMasters = true; },
-            `config key "aws.clusters[0].mapToSystemMasters" has value true; expected no value while authenticationMode is API: it applies to aws-auth (CONFIG_MAP) only; use accessPolicy`],
-        ["a bad CIDR", (v) => { v.clusters[0].endpoint = { publicAccessCidrs: ["10.0.0.0/33"] }; },
-            `config key "aws.clusters[0].endpoint.publicAccessCidrs[0]" has value "10.0.0.0/33"; expected an IPv4 CIDR block such as 203.0.113.0/24`],
-        ["an unknown log type", (v) => { v.clusters[0].enabledLogTypes = ["audits"]; },
-            `config key "aws.clusters[0].enabledLogTypes[0]" has value "audits"; expected one of api, audit, authenticator, controllerManager, scheduler`],
-        ["a typo in a key", (v) => { v.clusters[0].authMode = "API"; },
-            `config key "aws.clusters[0].authMode" has value "API"; expected no such key; allowed keys under "aws.clusters[0]": name, region, authenticationMode, tags, endpoint, accessPolicy, mapToSystemMasters, enabledLogTypes, manageLogging`],
-        ["a manageLogging that is not a boolean", (v) => { v.clusters[0].manageLogging = "yes"; },
-            `config key "aws.clusters[0].manageLogging" has value "yes"; expected true or false`],
         ["a connector without subscription", (v) => { v.connector = { resourceGroupName: "rg", location: "westeurope" }; },
             `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000 (or set aws.connector.enabled to false to manage the connector elsewhere)`],
     ];

@@ -1,4 +1,3 @@
-import { cloudSource } from "../../cloudState/source";
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAwsConfig } from "../../config/aws";
@@ -7,6 +6,7 @@ import { onboardAws } from "../../components/aws/onboarding";
 import { trustPolicy } from "../../components/aws/policyDocuments";
 import { takeNotes } from "../../lib/notes";
 import { byType, one, registered } from "../helpers/pulumi";
+import { stateLookup, stateSource } from "./stateLookup";
 
 const ACCOUNT = "210987654321";
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
@@ -113,18 +113,20 @@ describe("onboardAws", () => {
         const cfg = loadAwsConfig({
             accountId: ACCOUNT,
             region: "eu-central-1",
-            clusters: [
-                { name: "ob-api", authenticationMode: "API", endpoint: { publicAccessCidrs: ["198.51.100.0/24"] }, enabledLogTypes: ["audit", "authenticator"] },
-                { name: "ob-cm", region: "us-west-2", authenticationMode: "CONFIG_MAP", endpoint: { publicAccess: false, privateAccess: true } },
-                { name: "ob-both", authenticationMode: "API_AND_CONFIG_MAP", accessPolicy: "AmazonEKSAdminViewPolicy", enabledLogTypes: ["audit"] },
-                { name: "ob-skip", authenticationMode: "API", tags: { ms_defender_container_exclude_agentless: "true" } },
-            ],
+            regions: ["eu-central-1", "us-west-2"],
+            overrides: { "eu-central-1/ob-both": { accessPolicy: "AmazonEKSAdminViewPolicy" } },
             connector: { subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security", location: "westeurope" },
         });
+        const state = { clusters: [
+            { name: "ob-api", region: "eu-central-1", authenticationMode: "API", endpoint: { publicAccessCidrs: ["198.51.100.0/24"] }, enabledLogTypes: ["audit", "authenticator"] },
+            { name: "ob-cm", region: "us-west-2", authenticationMode: "CONFIG_MAP", endpoint: { publicAccess: false, privateAccess: true }, awsAuth: { mapRoles: EXISTING } },
+            { name: "ob-both", region: "eu-central-1", authenticationMode: "API_AND_CONFIG_MAP", enabledLogTypes: ["audit"] },
+            { name: "ob-skip", region: "eu-central-1", authenticationMode: "API", tags: { ms_defender_container_exclude_agentless: "true" } },
+        ] };
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT, cloudSource());
-        }, { awsAuthMapRoles: { "eks-us-west-2-ob-cm-aws-auth-current": EXISTING } });
+            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+        });
         const notes = takeNotes();
 
         const provider = one(rs, "pulumi:providers:aws");
@@ -181,9 +183,10 @@ describe("onboardAws", () => {
             clusterName: "ob-api", region: "eu-central-1", authenticationMode: "API",
             endpointPublicAccess: true, endpointPrivateAccess: false, publicAccessCidrs: ["198.51.100.0/24"],
             mapToSystemMasters: false, accessPolicyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-            manageLogging: false,
+            manageLogging: false, defenderEndpointAccess: false, existingAccessEntry: false,
         });
-        assert.deepEqual(byType(rs, "pulumi-nodejs:dynamic:Resource"), [], "logging is not managed unless asked");
+        assert.deepEqual(byType(rs, "pulumi-nodejs:dynamic:Resource"), [], "logging and the endpoint are not managed unless asked");
+        assert.deepEqual(rs.filter((r) => r.op !== "create").map((r) => [r.op, r.type]), [["read", "kubernetes:core/v1:ConfigMap"]], "a fresh account: nothing adopted");
 
         const connector = one(rs, "azure-native:security:SecurityConnector");
         assert.equal(connector.inputs.environmentName, "AWS");
@@ -212,24 +215,21 @@ describe("onboardAws", () => {
             "eu-central-1/ob-api: public API endpoint is restricted to 198.51.100.0/24: add 172.212.245.192/28 and 48.209.1.192/28 to publicAccessCidrs so that Defender can reach it",
             "us-west-2/ob-cm: API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); enable a restricted public endpoint that allows 172.212.245.192/28 and 48.209.1.192/28",
         ]);
-        assert.deepEqual(byKind("manual-step"), [
-            "eu-central-1/ob-api: so that Defender can reach the API endpoint (this stack does not change the cluster's network): aws eks update-cluster-config --region eu-central-1 --name ob-api --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=false,publicAccessCidrs=198.51.100.0/24,172.212.245.192/28,48.209.1.192/28",
-            "us-west-2/ob-cm: so that Defender can reach the API endpoint (this stack does not change the cluster's network): aws eks update-cluster-config --region us-west-2 --name ob-cm --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs=172.212.245.192/28,48.209.1.192/28",
-            `us-west-2/ob-cm: turn on control-plane logging audit, authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region us-west-2 --name ob-cm --logging '{"clusterLogging":[{"types":["audit","authenticator"],"enabled":true}]}'`,
+        assert.deepEqual(byKind("manual-step").sort(), [
+            "eu-central-1/ob-api: so that Defender can reach the API endpoint (this stack does not change the cluster's network unless aws.overrides.\"eu-central-1/ob-api\".defenderEndpointAccess is true): aws eks update-cluster-config --region eu-central-1 --name ob-api --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=false,publicAccessCidrs=198.51.100.0/24,172.212.245.192/28,48.209.1.192/28",
+            "us-west-2/ob-cm: so that Defender can reach the API endpoint (this stack does not change the cluster's network unless aws.overrides.\"us-west-2/ob-cm\".defenderEndpointAccess is true): aws eks update-cluster-config --region us-west-2 --name ob-cm --resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=true,publicAccessCidrs=172.212.245.192/28,48.209.1.192/28",
             `eu-central-1/ob-both: turn on control-plane logging authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region eu-central-1 --name ob-both --logging '{"clusterLogging":[{"types":["authenticator"],"enabled":true}]}'`,
-        ]);
+            `us-west-2/ob-cm: turn on control-plane logging audit, authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region us-west-2 --name ob-cm --logging '{"clusterLogging":[{"types":["audit","authenticator"],"enabled":true}]}'`,
+        ].sort());
     });
 
     it("maps the role to system:masters only when asked, and then creates no reader role", async () => {
-        const cfg = loadAwsConfig({
-            accountId: ACCOUNT,
-            region: "eu-central-1",
-            clusters: [{ name: "ob-masters", authenticationMode: "CONFIG_MAP", mapToSystemMasters: true, enabledLogTypes: ["audit", "authenticator"] }],
-        });
+        const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", overrides: { "eu-central-1/ob-masters": { mapToSystemMasters: true } } });
+        const state = { clusters: [{ name: "ob-masters", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: "" } }] };
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT, cloudSource());
-        }, { awsAuthMapRoles: { "eks-eu-central-1-ob-masters-aws-auth-current": "" } });
+            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+        });
         const notes = takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`);
@@ -242,14 +242,12 @@ describe("onboardAws", () => {
 
     it("passes aws.awsAuthExisting to the aws-auth merge: narrow rewrites the system:masters entry Microsoft's script left", async () => {
         const microsoft = `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`;
-        const cfg = loadAwsConfig({
-            accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow",
-            clusters: [{ name: "ob-ms", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"] }],
-        });
+        const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow" });
+        const state = { clusters: [{ name: "ob-ms", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: microsoft } }] };
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT, cloudSource());
-        }, { awsAuthMapRoles: { "eks-eu-central-1-ob-ms-aws-auth-current": microsoft } });
+            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+        });
         takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
@@ -259,33 +257,35 @@ describe("onboardAws", () => {
         const cfg = loadAwsConfig({
             accountId: ACCOUNT,
             region: "ap-south-1",
-            clusters: [
-                { name: "ml-some", authenticationMode: "API", enabledLogTypes: ["api", "audit"], manageLogging: true },
-                { name: "ml-all", authenticationMode: "API", enabledLogTypes: ["audit", "authenticator"], manageLogging: true },
-                { name: "ml-manual", authenticationMode: "API", enabledLogTypes: ["api"] },
-            ],
+            overrides: { "ap-south-1/ml-some": { manageLogging: true }, "ap-south-1/ml-all": { manageLogging: true } },
         });
+        const state = { clusters: [
+            { name: "ml-some", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["api", "audit"] },
+            { name: "ml-all", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["audit", "authenticator"] },
+            { name: "ml-manual", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["api"] },
+        ] };
         takeNotes();
         const rs = await registered(() => {
-            onboardAws(cfg, TENANT, cloudSource());
+            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
         });
         const notes = takeNotes().filter((n) => n.subject.startsWith("ap-south-1/ml-"));
 
         const logging = byType(rs, "pulumi-nodejs:dynamic:Resource");
+        // Discovery answers in name order.
         assert.deepEqual(logging.map((r) => [r.name, r.parent]), [
-            ["eks-ap-south-1-ml-some-logging", "eks-ap-south-1-ml-some"],
             ["eks-ap-south-1-ml-all-logging", "eks-ap-south-1-ml-all"],
+            ["eks-ap-south-1-ml-some-logging", "eks-ap-south-1-ml-some"],
         ]);
-        assert.deepEqual({ ...logging[0].inputs, __provider: undefined }, {
+        assert.deepEqual({ ...logging[1].inputs, __provider: undefined }, {
             __provider: undefined, clusterName: "ml-some", region: "ap-south-1", logTypes: ["audit", "authenticator"],
         });
         assert.equal(one(rs, "agentless:aws:EksClusterAccess", "eks-ap-south-1-ml-some").inputs.manageLogging, true);
         assert.equal(one(rs, "agentless:aws:EksClusterAccess", "eks-ap-south-1-ml-manual").inputs.manageLogging, false);
 
         const logNotes = notes.filter((n) => n.message.includes("control-plane logging")).map((n) => `${n.kind} ${n.subject}: ${n.message}`);
-        assert.deepEqual(logNotes, [
+        assert.deepEqual(logNotes.sort(), [
             "info ap-south-1/ml-some: this stack turns on control-plane logging authenticator (manageLogging; types already on are kept) and turns off only those on destroy",
             `manual-step ap-south-1/ml-manual: turn on control-plane logging audit, authenticator (this stack does not manage the cluster itself): aws eks update-cluster-config --region ap-south-1 --name ml-manual --logging '{"clusterLogging":[{"types":["audit","authenticator"],"enabled":true}]}'`,
-        ]);
+        ].sort());
     });
 });

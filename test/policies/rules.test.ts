@@ -224,6 +224,8 @@ describe("AWS discovery role rules", () => {
         assert.deepEqual(defenderCidrsAllowed.validate(access(true, ["203.0.113.0/24", "172.212.245.192/28"])),
             ["cluster a restricts its endpoint to 203.0.113.0/24, 172.212.245.192/28 without 48.209.1.192/28"]);
         assert.equal(defenderCidrsAllowed.validate(access(false, [])).length, 1);
+        const opened = res("agentless:aws:EksClusterAccess", "eks-b", { clusterName: "b", endpointPublicAccess: false, endpointPrivateAccess: true, publicAccessCidrs: [], defenderEndpointAccess: true });
+        assert.deepEqual(defenderCidrsAllowed.validate(opened), [], "the stack opens the endpoint to Defender itself");
         assert.equal(defenderCidrsAllowed.enforcementLevel, "advisory");
     });
 });
