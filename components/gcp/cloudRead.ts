@@ -2,14 +2,13 @@ import { GcpConfig } from "../../config/gcp";
 import { LookupSource } from "../../cloudState/source";
 import { INVENTORY_ROLE_ID, VIEWER_ROLE, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
 import {
-    ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, GcpCloudLookup, GkeClusterFacts, Grant, IamParent, iamParentPath,
+    ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, GcpCloudLookup, GkeClusterFacts, Grant, IamParent,
 } from "./cloudLookup";
 import {
-    adoptCustomRole, adoptPool, adoptPoolProvider, adoptServiceAccount, CustomRoleDecision, grantImportId, hasGrant, serviceAccountImportId,
+    adoptCustomRole, adoptPool, adoptPoolProvider, adoptServiceAccount, customRoleImportId, CustomRoleDecision, grantImportId, hasGrant, serviceAccountImportId,
 } from "./adoption";
 import { GkeDiscoveryAccessAdoption } from "./gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
-import { customRoleImportId } from "./adoption";
 import { principalSetMember, serviceAccountEmail, serviceAccountMember } from "./identifiers";
 
 type LiveModule = typeof import("./liveLookup");
@@ -112,9 +111,4 @@ export function planAdoption(cfg: GcpConfig, view: GcpCloudView): GcpAdoptionPla
         federation: { pool, provider, impersonationImportId },
         undeletes: [role.undeletes, inventory.undeletes].filter((u): u is string => u !== undefined),
     };
-}
-
-/** For notes: where a lookup was made. */
-export function scopeName(cfg: GcpConfig): string {
-    return iamParentPath(iamParent(cfg));
 }

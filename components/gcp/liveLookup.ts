@@ -4,6 +4,7 @@ import { GkeClientOptions, gkeLocation, googleReason, listGkeClusters } from "..
 import {
     CALLS, ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, FEDERATION_STATES, FederationState, GcpCloudLookup, Grant, IamParent, iamParentPath,
 } from "./cloudLookup";
+import { serviceAccountEmail } from "./identifiers";
 
 /**
  * The GCP lookups against Google's APIs: GKE through the container client (shared with the
@@ -67,7 +68,7 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
         },
 
         async serviceAccount(projectId, accountId) {
-            const email = `${accountId}@${projectId}.iam.gserviceaccount.com`;
+            const email = serviceAccountEmail(accountId, projectId);
             const a = await call<{ email?: string; displayName?: string; description?: string; disabled?: boolean }>(
                 CALLS.serviceAccount, `projects/${projectId}`, `${iam}/v1/projects/${projectId}/serviceAccounts/${email}`);
             return a ? { email: a.email ?? email, displayName: a.displayName ?? "", description: a.description ?? "", disabled: a.disabled ?? false } satisfies ExistingServiceAccount : undefined;
