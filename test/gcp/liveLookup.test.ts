@@ -62,6 +62,8 @@ function route(c: RecordedCall): Answer | undefined {
             } };
         case `GET ${iam}/locations/global/workloadIdentityPools/old-pool`:
             return { body: { name: `projects/${NUMBER}/locations/global/workloadIdentityPools/old-pool`, state: "DELETED", expireTime: "2026-12-20T10:00:00Z" } };
+        case "POST /v1/organizations/731946285017:getIamPolicy":
+            return denied("resourcemanager.organizations.getIamPolicy", "organizations/731946285017");
         case `GET ${iam}/serviceAccounts/defender-gke-discovery@${P}.iam.gserviceaccount.com`:
             return notFound("Unknown service account");
         default:
@@ -142,6 +144,15 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
             call: "container.projects.locations.clusters.list",
             scope: "projects/denied-project",
             reason: "Google answered 403 PERMISSION_DENIED: Permission 'container.clusters.list' denied on resource '//container.googleapis.com/projects/denied-project/locations/-' (or it may not exist).",
+        });
+    });
+
+    it("names the organization as the scope of a denied organization policy read", async () => {
+        await assert.rejects(lookup().grants({ kind: "organization", id: "731946285017" }), {
+            name: "LookupError",
+            call: "cloudresourcemanager.organizations.getIamPolicy",
+            scope: "organizations/731946285017",
+            reason: "Google answered 403 PERMISSION_DENIED: Permission 'resourcemanager.organizations.getIamPolicy' denied on resource 'organizations/731946285017' (or it may not exist).",
         });
     });
 
