@@ -7,6 +7,7 @@ import { takeNotes } from "../../lib/notes";
 import { PlanResource } from "../../lib/mockRuntime";
 import { registeredAfterLookups, stateLookup } from "./stateLookup";
 import { registered } from "../helpers/pulumi";
+import { gkeWriteRoleExact } from "../../policies/rules/gkeWriteRoleExact";
 import { planAdoption, readGcpCloud } from "../../components/gcp/cloudRead";
 import { GkeDiscoveryAccess } from "../../components/gcp/gkeDiscoveryAccess";
 import { WorkloadIdentityFederation } from "../../components/gcp/workloadIdentityFederation";
@@ -138,6 +139,15 @@ describe("GCP program under several cloud states", function () {
         const { out, notes } = await run(defenderOn([...twoClusters, cluster("gke-batch", "us-central1", { ms_defender_container_exclude_agentless: "True" })]), cfg);
         assert.deepEqual(out.excludedClusters, [`projects/${P}/locations/us-central1/clusters/gke-batch`]);
         assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.message), ["left out: labelled ms_defender_container_exclude_agentless=true on the cluster (Defender skips it)"]);
+    });
+
+    it("a role that holds more than Microsoft's is adopted as it is, and the mandatory policy then flags it", async () => {
+        const state = defenderOn();
+        state.projects[P].customRoles[0].permissions = ["container.clusters.update", "container.clusters.delete"];
+        const { rs } = await run(state);
+        const role = named(rs, "discovery-role");
+        assert.equal(role.op, "import");
+        assert.deepEqual(gkeWriteRoleExact.validate(role), [`custom role MDCGkeClusterWriteRole holds "container.clusters.delete"; it may hold only container.clusters.update`]);
     });
 
     it("a soft-deleted custom role is created (the provider undeletes it), with a note saying so", async () => {
