@@ -1,6 +1,7 @@
 import type { CustomResourceOptions } from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
 import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
+import { isMarked } from "./facts";
 import { ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, Grant, IamParent, iamParentPath } from "./cloudLookup";
 
 /**
@@ -18,9 +19,10 @@ export interface Adopted<T> {
     inputs: T;
 }
 
-/** Pulumi options that import an existing object and never delete it, or none. */
-export function adoptOptions(importId: string | undefined): CustomResourceOptions {
-    return importId ? { import: importId, retainOnDelete: true } : {};
+/** Pulumi options that import an existing object and never delete it; `retain` also keeps a new one. */
+export function adoptOptions(importId: string | undefined, retain = false): CustomResourceOptions {
+    if (importId) return { import: importId, retainOnDelete: true };
+    return retain ? { retainOnDelete: true } : {};
 }
 
 export function serviceAccountImportId(projectId: string, email: string): string {
@@ -45,8 +47,13 @@ export function poolProviderImportId(projectId: string, poolId: string, provider
     return `${poolImportId(projectId, poolId)}/providers/${providerId}`;
 }
 
+/** Made by an earlier run of this stack: already in its state, declared as usual, never adopted. */
+function ours(existing: { description: string } | undefined): boolean {
+    return existing !== undefined && isMarked(existing.description);
+}
+
 export function adoptServiceAccount(projectId: string, existing: ExistingServiceAccount | undefined): Adopted<{ displayName: string; description: string; disabled: boolean }> | undefined {
-    if (!existing) return undefined;
+    if (!existing || ours(existing)) return undefined;
     return {
         importId: serviceAccountImportId(projectId, existing.email),
         inputs: { displayName: existing.displayName, description: existing.description, disabled: existing.disabled },
@@ -66,7 +73,7 @@ export interface CustomRoleDecision {
  * it and updates it to the declared fields (the provider's documented behaviour).
  */
 export function adoptCustomRole(parent: IamParent, roleId: string, existing: ExistingCustomRole | undefined): CustomRoleDecision {
-    if (!existing) return {};
+    if (!existing || (ours(existing) && !existing.deleted)) return {};
     const id = customRoleImportId(parent, roleId);
     if (existing.deleted) {
         return {
@@ -93,6 +100,7 @@ export function adoptPool(projectId: string, poolId: string, existing: ExistingP
         throw new ConfigError(keyPath, poolId,
             `an id that is not soft-deleted: workload identity pool ${importId} is DELETED and GCP keeps its id for about 30 days; undelete it (gcloud iam workload-identity-pools undelete ${poolId} --location=global --project=${projectId}) or choose another pool id`);
     }
+    if (ours(existing)) return undefined;
     return { importId, inputs: { displayName: existing.displayName, description: existing.description, disabled: existing.disabled } };
 }
 
@@ -109,6 +117,7 @@ export function adoptPoolProvider(projectId: string, poolId: string, providerId:
         throw new ConfigError(keyPath, providerId,
             `an id that is not soft-deleted: provider ${importId} is DELETED and GCP keeps its id for about 30 days; undelete it (gcloud iam workload-identity-pools providers undelete ${providerId} --workload-identity-pool=${poolId} --location=global --project=${projectId}) or choose another provider id`);
     }
+    if (ours(existing)) return undefined;
     const audiences = existing.allowedAudiences;
     if (existing.issuerUri !== MICROSOFT_ISSUER || audiences.length !== 1 || audiences[0] !== DEFENDER_AUDIENCE) {
         throw new ConfigError(keyPath, providerId,

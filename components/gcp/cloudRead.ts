@@ -87,28 +87,28 @@ export function planAdoption(cfg: GcpConfig, view: GcpCloudView): GcpAdoptionPla
 
     const role: CustomRoleDecision = adoptCustomRole(parent, cfg.customRoleId, view.customRole);
     const inventory: CustomRoleDecision = cfg.inventoryRole ? adoptCustomRole(parent, INVENTORY_ROLE_ID, view.inventoryRole) : {};
+    // Grants carry no mark: they follow the account. To Microsoft's (adopted) account, what exists is
+    // imported and every grant is kept on destroy, so destroy never breaks Microsoft's setup; to the
+    // stack's own account, they are the stack's.
+    const serviceAccount = adoptServiceAccount(cfg.projectId, view.serviceAccount);
+    const retain = serviceAccount !== undefined;
     const grants: Record<string, string> = {};
     const granted = [customRoleImportId(parent, cfg.customRoleId), VIEWER_ROLE, ...(cfg.inventoryRole ? [customRoleImportId(parent, INVENTORY_ROLE_ID)] : [])];
     for (const r of granted) {
-        if (hasGrant(view.grants, r, member)) grants[r] = grantImportId(grantResource, { role: r, member });
+        if (retain && hasGrant(view.grants, r, member)) grants[r] = grantImportId(grantResource, { role: r, member });
     }
 
     const pool = adoptPool(cfg.projectId, poolId, view.pool, "gcp.workloadIdentity.poolId");
     const provider = adoptPoolProvider(cfg.projectId, poolId, providerId, view.provider, "gcp.workloadIdentity.providerId");
     const principalSet = principalSetMember(cfg.projectNumber, poolId);
     const impersonation = { role: WORKLOAD_IDENTITY_USER_ROLE, member: principalSet };
-    const impersonationImportId = hasGrant(view.serviceAccountGrants, impersonation.role, impersonation.member)
+    const impersonationImportId = retain && hasGrant(view.serviceAccountGrants, impersonation.role, impersonation.member)
         ? grantImportId(serviceAccountImportId(cfg.projectId, email), impersonation)
         : undefined;
 
     return {
-        access: {
-            serviceAccount: adoptServiceAccount(cfg.projectId, view.serviceAccount),
-            customRole: role.adopted,
-            inventoryRole: inventory.adopted,
-            grants,
-        },
-        federation: { pool, provider, impersonationImportId },
+        access: { serviceAccount, customRole: role.adopted, inventoryRole: inventory.adopted, grants, retainGrants: retain },
+        federation: { pool, provider, impersonationImportId, retainImpersonation: retain },
         undeletes: [role.undeletes, inventory.undeletes].filter((u): u is string => u !== undefined),
     };
 }

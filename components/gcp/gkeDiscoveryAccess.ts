@@ -4,7 +4,7 @@ import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
 import {
     CUSTOM_ROLE_PERMISSIONS, CUSTOM_ROLE_TITLE, DEFAULT_CUSTOM_ROLE_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope,
-    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE,
+    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE, markedDescription,
     SERVICE_ACCOUNT_DISPLAY_NAME, VIEWER_ROLE,
 } from "./facts";
 import { Adopted, adoptOptions } from "./adoption";
@@ -19,6 +19,8 @@ export interface GkeDiscoveryAccessAdoption {
     inventoryRole?: Adopted<RoleInputs>;
     /** Granted role (`roles/...` or the custom role's name) → import id of the existing grant. */
     grants?: Record<string, string>;
+    /** The account is Microsoft's (adopted): its grants are kept on destroy too, imported or not. */
+    retainGrants?: boolean;
 }
 
 export interface GkeDiscoveryAccessArgs {
@@ -67,7 +69,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
             accountId: args.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT_NAME,
             ...(adopt.serviceAccount?.inputs ?? {
                 displayName: SERVICE_ACCOUNT_DISPLAY_NAME,
-                description: "Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks",
+                description: markedDescription("Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks"),
             }),
         }, { parent: this, ...adoptOptions(adopt.serviceAccount?.importId) });
         this.email = this.serviceAccount.email;
@@ -76,7 +78,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         this.customRole = this.roleWithGrants(name, args, "role", roleId, adopt.customRole ?? {
             inputs: {
                 title: CUSTOM_ROLE_TITLE,
-                description: "Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks",
+                description: markedDescription("Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks"),
                 permissions: [...CUSTOM_ROLE_PERMISSIONS],
                 stage: "GA",
             },
@@ -87,7 +89,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
             this.inventoryRole = this.roleWithGrants(name, args, "inventory-role", INVENTORY_ROLE_ID, adopt.inventoryRole ?? {
                 inputs: {
                     title: INVENTORY_ROLE_TITLE,
-                    description: "Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)",
+                    description: markedDescription("Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)"),
                     permissions: [...INVENTORY_ROLE_PERMISSIONS],
                     stage: "GA",
                 },
@@ -118,7 +120,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         const roleName = args.scope === "organization" ? organizationCustomRoleName(args.organizationId!, roleId) : projectCustomRoleName(args.projectId, roleId);
         grantSuffixes.forEach((suffix, i) => {
             const granted = i === 0 ? created.name : VIEWER_ROLE;
-            const grantOpts = { ...opts, ...adoptOptions(args.adopt?.grants?.[i === 0 ? roleName : VIEWER_ROLE]) };
+            const grantOpts = { ...opts, ...adoptOptions(args.adopt?.grants?.[i === 0 ? roleName : VIEWER_ROLE], args.adopt?.retainGrants) };
             this.grants.push(args.scope === "organization"
                 ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, grantOpts)
                 : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, grantOpts));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/gcp/iam";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
-import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
+import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, markedDescription, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
 import { principalSetFromPoolName } from "./identifiers";
 import { Adopted, adoptOptions, PoolInputs, ProviderInputs } from "./adoption";
 
@@ -15,7 +15,7 @@ export interface WorkloadIdentityFederationArgs {
     /** `projects/<id>/serviceAccounts/<email>` of the account the federated identity may act as. */
     serviceAccountName: pulumi.Input<string>;
     /** What exists already (`adoption.ts`): imported with these inputs and retained on destroy. */
-    adopt?: { pool?: Adopted<PoolInputs>; provider?: Adopted<ProviderInputs>; impersonationImportId?: string };
+    adopt?: { pool?: Adopted<PoolInputs>; provider?: Adopted<ProviderInputs>; impersonationImportId?: string; retainImpersonation?: boolean };
 }
 
 /**
@@ -45,7 +45,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
             workloadIdentityPoolId: args.poolId,
             ...(adopt.pool?.inputs ?? {
                 displayName: "Microsoft Defender for Cloud",
-                description: "Federates Microsoft Defender for Cloud's identities (Entra tokens) for agentless discovery",
+                description: markedDescription("Federates Microsoft Defender for Cloud's identities (Entra tokens) for agentless discovery"),
                 disabled: false,
             }),
         }, { parent: this, ...adoptOptions(adopt.pool?.importId) });
@@ -56,7 +56,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
             workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
             workloadIdentityPoolProviderId: providerId,
             displayName: provider?.displayName ?? "Defender for Containers",
-            description: provider?.description ?? "Trusts tokens from Microsoft's tenant for Defender's application",
+            description: provider?.description ?? markedDescription("Trusts tokens from Microsoft's tenant for Defender's application"),
             disabled: provider?.disabled ?? false,
             attributeMapping: { ...(provider?.attributeMapping ?? ATTRIBUTE_MAPPING) },
             ...(provider?.attributeCondition ? { attributeCondition: provider.attributeCondition } : {}),
@@ -74,7 +74,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
             serviceAccountId: args.serviceAccountName,
             role: WORKLOAD_IDENTITY_USER_ROLE,
             member: this.principalSet,
-        }, { parent: this, dependsOn: [this.provider], ...adoptOptions(adopt.impersonationImportId) });
+        }, { parent: this, dependsOn: [this.provider], ...adoptOptions(adopt.impersonationImportId, adopt.retainImpersonation) });
 
         this.registerOutputs({ pool: this.pool.name, provider: this.provider.name, principalSet: this.principalSet });
     }

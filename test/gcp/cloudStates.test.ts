@@ -97,7 +97,7 @@ describe("GCP program under several cloud states", function () {
         assert.match(notes.find((n) => n.message.startsWith("adopted"))!.message, /service account mdc-containers-k8s-operator; custom role MDCGkeClusterWriteRole; /);
     });
 
-    it("adopted objects are imported with retainOnDelete, created ones are not (destroy leaves what it did not make)", async () => {
+    it("adopted objects are imported with retainOnDelete, and a grant added to Microsoft's account is kept on destroy too", async () => {
         const seen: Record<string, { import?: string; retainOnDelete?: boolean }> = {};
         const record: pulumi.ResourceTransformation = (a) => {
             seen[a.name] = { import: (a.opts as pulumi.CustomResourceOptions).import, retainOnDelete: a.opts.retainOnDelete };
@@ -114,7 +114,24 @@ describe("GCP program under several cloud states", function () {
         assert.deepEqual(seen["retain-sa"], { import: `projects/${P}/serviceAccounts/${EMAIL}`, retainOnDelete: true });
         assert.deepEqual(seen["retain-cluster-write"], { import: `${P} projects/${P}/roles/MDCGkeClusterWriteRole ${MEMBER}`, retainOnDelete: true });
         assert.deepEqual(seen["retain-fed-provider"], { import: `projects/${P}/locations/global/workloadIdentityPools/${POOL}/providers/containers`, retainOnDelete: true });
-        assert.deepEqual(seen["retain-container-viewer"], { import: undefined, retainOnDelete: undefined });
+        // Destroy must not take a grant away from an account it leaves in place.
+        assert.deepEqual(seen["retain-container-viewer"], { import: undefined, retainOnDelete: true });
+    });
+
+    it("a second run finds the stack's own objects (marked in their description) and declares them as usual: no import, nothing retained", async () => {
+        const mark = "[managed by the agentless-discovery Pulumi stack]";
+        const state = { projects: { [P]: {
+            clusters: twoClusters,
+            serviceAccounts: [{ accountId: "mdc-containers-k8s-operator", description: `Lists GKE clusters ${mark}`, grants: [{ role: "roles/iam.workloadIdentityUser", member: PRINCIPAL_SET }] }],
+            customRoles: [{ roleId: "MDCGkeClusterWriteRole", title: "MDC GKE Cluster Write Role", description: `update clusters ${mark}`, permissions: ["container.clusters.update"] }],
+            grants: [{ role: `projects/${P}/roles/MDCGkeClusterWriteRole`, member: MEMBER }, { role: "roles/container.viewer", member: MEMBER }],
+            workloadIdentityPools: [{ poolId: POOL, description: `federates ${mark}`, providers: [{ providerId: "containers", description: `trusts ${mark}`, issuerUri: ISSUER, allowedAudiences: [AUDIENCE] }] }],
+        } } };
+        const { rs } = await run(state);
+        assert.ok(rs.filter((r) => r.custom).every((r) => r.op === "create"), ops(rs).join("\n"));
+        // What the first run declared carries the mark, so this holds from the first run on.
+        assert.ok(String(named(rs, "discovery-sa").inputs.description).endsWith(mark));
+        assert.ok(String(named(rs, "federation-provider").inputs.description).endsWith(mark));
     });
 
     it("partial: only the service account exists; it is imported, the rest created", async () => {
@@ -197,7 +214,7 @@ describe("GCP program under several cloud states", function () {
         const cfg = config({ scope: "organization", organizationId: ORG, discovery: { projects: [P, "contoso-shop-prod"] } });
         const state = {
             projects: {
-                [P]: { clusters: [cluster("gke-payments", "europe-west1")] },
+                [P]: { clusters: [cluster("gke-payments", "europe-west1")], serviceAccounts: [{ accountId: "mdc-containers-k8s-operator" }] },
                 "contoso-shop-prod": { clusters: [cluster("gke-payments", "europe-west1")] },
             },
             organizations: {
@@ -211,6 +228,7 @@ describe("GCP program under several cloud states", function () {
         assert.deepEqual(ops(rs).filter((o) => o.startsWith("import")), [
             `import discovery-container-viewer <- ${ORG} roles/container.viewer ${MEMBER}`,
             `import discovery-role <- organizations/${ORG}/roles/MDCGkeClusterWriteRole`,
+            `import discovery-sa <- projects/${P}/serviceAccounts/${EMAIL}`,
         ]);
         assert.deepEqual(out.discoveredClusters, [`projects/${P}/locations/europe-west1/clusters/gke-payments`, "projects/contoso-shop-prod/locations/europe-west1/clusters/gke-payments"]);
     });
