@@ -1,16 +1,36 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { ConfigError } from "./errors";
-import { bool, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import { bool, isPlainObject, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../components/gcp/facts";
 import { defaultPoolId } from "../components/gcp/identifiers";
-import { isExcluded } from "../components/shared/exclusion";
 
-export interface GkeCluster {
-    name: string;
-    /** A region (regional cluster) or a zone (zonal cluster). */
+/** A cluster named in config (explicit list, override key): the cloud says whether it exists. */
+export interface GkeClusterRef {
+    projectId: string;
     location: string;
+    name: string;
+}
+
+/** A cluster matches when some name pattern matches (or none is given) and it carries every label given. */
+export interface ClusterFilter {
+    /** Globs (`*`, `?`): with a "/" against `<project>/<location>/<name>`, otherwise against the name. */
+    names: string[];
     labels: Record<string, string>;
-    excluded: boolean;
+}
+
+/** Per cluster, keyed by `<project>/<location>/<name>`; wins over the filters, never over Defender's label. */
+export interface ClusterOverride {
+    /** true: leave it out; false: keep it whatever the filters say. */
+    exclude: boolean;
+    reason?: string;
+}
+
+export interface GcpDiscoveryConfig {
+    /** The projects whose clusters are read: `projectId`, or more with the organization scope. */
+    projects: string[];
+    include?: ClusterFilter;
+    exclude?: ClusterFilter;
+    overrides: Record<string, ClusterOverride>;
 }
 
 export type GcpConnectorConfig = ConnectorConfig;
@@ -29,7 +49,9 @@ export interface GcpConfig {
     auditLogs: { enabled: boolean };
     /** Absent when the connector is switched off. */
     connector?: GcpConnectorConfig;
-    clusters: GkeCluster[];
+    discovery: GcpDiscoveryConfig;
+    /** Explicit-list mode: only these clusters, each of which must exist. Absent: every discovered cluster. */
+    clusters?: GkeClusterRef[];
 }
 
 /** Context from other top-level keys. */
@@ -66,11 +88,11 @@ const federationIdRule = (what: string): StringRule => ({
 });
 export const POOL_ID_RULE = federationIdRule("workload identity pool");
 export const PROVIDER_ID_RULE = federationIdRule("workload identity pool provider");
-const CLUSTER_NAME_RULE: StringRule = {
+export const CLUSTER_NAME_RULE: StringRule = {
     expected: "a GKE cluster name: 1 to 40 lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit",
     pattern: /^[a-z](?:[a-z0-9-]{0,38}[a-z0-9])?$/,
 };
-const CLUSTER_LOCATION_RULE: StringRule = {
+export const CLUSTER_LOCATION_RULE: StringRule = {
     expected: "a GCP region such as europe-west1 or zone such as europe-west1-b",
     pattern: /^[a-z]+-[a-z]+[0-9]+(?:-[a-z])?$/,
 };
@@ -80,20 +102,79 @@ function digits(v: unknown): unknown {
     return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? String(v) : v;
 }
 
-function clusters(v: unknown, path: string): GkeCluster[] {
-    const items = list(v, path, "GKE cluster entries ({ name, location, labels })").map((item, i) => {
+function clusters(v: unknown, path: string, scope: GcpScope, projectId: string): GkeClusterRef[] | undefined {
+    if (v === undefined || v === null) return undefined;
+    const items = list(v, path, "GKE cluster entries ({ name, location, project })").map((item, i) => {
         const p = join(path, i);
-        const entry = object(item, p, ["name", "location", "labels"]);
-        const labels = stringMap(entry.labels, join(p, "labels"));
+        if (isPlainObject(item) && item.labels !== undefined) {
+            // Labels used to be written here; the exclusion label now counts only where Defender reads it.
+            throw new ConfigError(join(p, "labels"), item.labels, "no labels here: a cluster's labels (and the exclusion label) are read from GKE itself; remove the key");
+        }
+        const entry = object(item, p, ["name", "location", "project"]);
         return {
-            name: requiredString(entry.name, join(p, "name"), CLUSTER_NAME_RULE),
+            projectId: clusterProject(entry.project, join(p, "project"), scope, projectId),
             location: requiredString(entry.location, join(p, "location"), CLUSTER_LOCATION_RULE),
-            labels,
-            excluded: isExcluded(labels),
+            name: requiredString(entry.name, join(p, "name"), CLUSTER_NAME_RULE),
         };
     });
-    unique(items, path, (c) => `${c.location}/${c.name}`, "cluster (location/name)");
+    unique(items, path, (c) => `${c.projectId}/${c.location}/${c.name}`, "cluster (project/location/name)");
     return items;
+}
+
+/** Other projects' clusters are reachable only where the roles are granted: the organization. */
+function clusterProject(v: unknown, path: string, scope: GcpScope, projectId: string): string {
+    const id = optionalString(v, path, PROJECT_ID_RULE) ?? projectId;
+    if (id !== projectId && scope !== "organization") {
+        throw new ConfigError(path, id, `the stack's project ${projectId}: with scope "project" the roles reach no other project's clusters; set scope to "organization" to read other projects`);
+    }
+    return id;
+}
+
+function filter(v: unknown, path: string): ClusterFilter | undefined {
+    if (v === undefined || v === null) return undefined;
+    const raw = object(v, path, ["names", "labels"]);
+    const names = list(raw.names, join(path, "names"), "cluster name globs").map((n, i) =>
+        requiredString(n, join(join(path, "names"), i), CLUSTER_GLOB_RULE));
+    const labels = stringMap(raw.labels, join(path, "labels"));
+    if (names.length === 0 && Object.keys(labels).length === 0) {
+        throw new ConfigError(path, v, "at least one of names (globs) or labels (key: value); leave the key out to match every cluster");
+    }
+    return { names, labels };
+}
+
+const CLUSTER_GLOB_RULE: StringRule = {
+    expected: "a cluster name glob (letters, digits, hyphens, * and ?), or <project>/<location>/<name> with globs in any part",
+    pattern: /^(?:[a-z0-9*?-]+\/[a-z0-9*?-]+\/)?[a-z0-9*?-]+$/,
+};
+const CLUSTER_KEY = /^([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z]+-[a-z]+[0-9]+(?:-[a-z])?)\/([a-z](?:[a-z0-9-]{0,38}[a-z0-9])?)$/;
+
+function overrides(v: unknown, path: string): Record<string, ClusterOverride> {
+    if (v === undefined || v === null) return {};
+    if (!isPlainObject(v)) throw new ConfigError(path, v, "a map from <project>/<location>/<name> to { exclude, reason }");
+    const out: Record<string, ClusterOverride> = {};
+    for (const [key, value] of Object.entries(v)) {
+        const p = join(path, key);
+        if (!CLUSTER_KEY.test(key)) throw new ConfigError(p, key, "a key <project>/<location>/<name>, such as contoso-payments-prod/europe-west1/gke-payments");
+        const raw = object(value, p, ["exclude", "reason"]);
+        if (raw.exclude === undefined || raw.exclude === null) throw new ConfigError(join(p, "exclude"), undefined, "true (leave the cluster out) or false (keep it whatever include/exclude say)");
+        out[key] = {
+            exclude: bool(raw.exclude, join(p, "exclude"), false),
+            reason: optionalString(raw.reason, join(p, "reason"), { expected: "a short text saying why" }),
+        };
+    }
+    return out;
+}
+
+function discovery(v: unknown, path: string, scope: GcpScope, projectId: string): GcpDiscoveryConfig {
+    const raw = object(v, path, ["projects", "include", "exclude", "overrides"]);
+    const projectsPath = join(path, "projects");
+    const projects = raw.projects === undefined || raw.projects === null
+        ? [projectId]
+        : list(raw.projects, projectsPath, "GCP project ids").map((p, i) =>
+            clusterProject(requiredString(p, join(projectsPath, i), PROJECT_ID_RULE), join(projectsPath, i), scope, projectId));
+    if (projects.length === 0) throw new ConfigError(projectsPath, raw.projects, "at least one GCP project id whose clusters are read (default: projectId)");
+    unique(projects, projectsPath, (p) => p, "project");
+    return { projects, include: filter(raw.include, join(path, "include")), exclude: filter(raw.exclude, join(path, "exclude")), overrides: overrides(raw.overrides, join(path, "overrides")) };
 }
 
 function connector(v: unknown, path: string, projectId: string): GcpConnectorConfig | undefined {
@@ -102,7 +183,7 @@ function connector(v: unknown, path: string, projectId: string): GcpConnectorCon
 
 export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContext = {}): GcpConfig {
     const raw: Raw = object(v, path, [
-        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "inventoryRole", "workloadIdentity", "auditLogs", "connector", "clusters",
+        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "inventoryRole", "workloadIdentity", "auditLogs", "connector", "discovery", "clusters",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least projectId and projectNumber (the stack's cloud is gcp)");
     const projectId = requiredString(raw.projectId, join(path, "projectId"), PROJECT_ID_RULE);
@@ -147,6 +228,7 @@ export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContex
         },
         auditLogs: { enabled: bool(auditRaw.enabled, join(auditPath, "enabled"), true) },
         connector: connector(raw.connector, join(path, "connector"), projectId),
-        clusters: clusters(raw.clusters, join(path, "clusters")),
+        discovery: discovery(raw.discovery, join(path, "discovery"), scope, projectId),
+        clusters: clusters(raw.clusters, join(path, "clusters"), scope, projectId),
     };
 }

@@ -3,6 +3,21 @@
  * policy pack read them from here, so a fact is never spelled twice.
  */
 
+/**
+ * Appended to the description of every object this stack creates (service account, custom roles,
+ * pool, provider). A later run's lookup finds its own objects too: the mark tells them apart from
+ * what Microsoft's script made, so the stack's own objects are never turned into retained imports.
+ */
+export const MANAGED_MARK = "[managed by the agentless-discovery Pulumi stack]";
+
+export function markedDescription(text: string): string {
+    return `${text} ${MANAGED_MARK}`;
+}
+
+export function isMarked(description: string): boolean {
+    return description.includes(MANAGED_MARK);
+}
+
 /** Microsoft's name for the discovery service account (customizable). */
 export const DEFAULT_SERVICE_ACCOUNT_NAME = "mdc-containers-k8s-operator";
 export const SERVICE_ACCOUNT_DISPLAY_NAME = "Microsoft Defender for Containers agentless discovery";

@@ -4,9 +4,24 @@ import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
 import {
     CUSTOM_ROLE_PERMISSIONS, CUSTOM_ROLE_TITLE, DEFAULT_CUSTOM_ROLE_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope,
-    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE,
+    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE, markedDescription,
     SERVICE_ACCOUNT_DISPLAY_NAME, VIEWER_ROLE,
 } from "./facts";
+import { Adopted, adoptOptions } from "./adoption";
+import { organizationCustomRoleName, projectCustomRoleName } from "./identifiers";
+
+type RoleInputs = { title: string; description: string; permissions: string[]; stage: string };
+
+/** What already exists and is imported instead of created (`adoption.ts`); retained on destroy. */
+export interface GkeDiscoveryAccessAdoption {
+    serviceAccount?: Adopted<{ displayName: string; description: string; disabled: boolean }>;
+    customRole?: Adopted<RoleInputs>;
+    inventoryRole?: Adopted<RoleInputs>;
+    /** Granted role (`roles/...` or the custom role's name) → import id of the existing grant. */
+    grants?: Record<string, string>;
+    /** The account is Microsoft's (adopted): its grants are kept on destroy too, imported or not. */
+    retainGrants?: boolean;
+}
 
 export interface GkeDiscoveryAccessArgs {
     /** The project that holds the service account (and, with scope "project", the role and bindings). */
@@ -19,6 +34,7 @@ export interface GkeDiscoveryAccessArgs {
     customRoleId?: string;
     /** Also create and grant MDCGkeContainerInventoryCollectionRole (reads Secrets: opt-in). */
     inventoryRole?: boolean;
+    adopt?: GkeDiscoveryAccessAdoption;
 }
 
 /**
@@ -46,30 +62,37 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
             throw new Error(`${name}: scope "organization" needs an organizationId`);
         }
         const roleId = args.customRoleId ?? DEFAULT_CUSTOM_ROLE_ID;
+        const adopt = args.adopt ?? {};
 
         this.serviceAccount = new serviceaccount.Account(`${name}-sa`, {
             project: args.projectId,
             accountId: args.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT_NAME,
-            displayName: SERVICE_ACCOUNT_DISPLAY_NAME,
-            description: "Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks",
-        }, { parent: this });
+            ...(adopt.serviceAccount?.inputs ?? {
+                displayName: SERVICE_ACCOUNT_DISPLAY_NAME,
+                description: markedDescription("Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks"),
+            }),
+        }, { parent: this, ...adoptOptions(adopt.serviceAccount?.importId) });
         this.email = this.serviceAccount.email;
         this.member = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
 
-        this.customRole = this.roleWithGrants(name, args, "role", {
-            roleId,
-            title: CUSTOM_ROLE_TITLE,
-            description: "Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks",
-            permissions: [...CUSTOM_ROLE_PERMISSIONS],
+        this.customRole = this.roleWithGrants(name, args, "role", roleId, adopt.customRole ?? {
+            inputs: {
+                title: CUSTOM_ROLE_TITLE,
+                description: markedDescription("Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks"),
+                permissions: [...CUSTOM_ROLE_PERMISSIONS],
+                stage: "GA",
+            },
         }, ["cluster-write", "container-viewer"]);
         this.customRoleName = this.customRole.name;
 
         if (args.inventoryRole) {
-            this.inventoryRole = this.roleWithGrants(name, args, "inventory-role", {
-                roleId: INVENTORY_ROLE_ID,
-                title: INVENTORY_ROLE_TITLE,
-                description: "Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)",
-                permissions: [...INVENTORY_ROLE_PERMISSIONS],
+            this.inventoryRole = this.roleWithGrants(name, args, "inventory-role", INVENTORY_ROLE_ID, adopt.inventoryRole ?? {
+                inputs: {
+                    title: INVENTORY_ROLE_TITLE,
+                    description: markedDescription("Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)"),
+                    permissions: [...INVENTORY_ROLE_PERMISSIONS],
+                    stage: "GA",
+                },
             }, ["inventory"]);
         }
 
@@ -84,19 +107,23 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         name: string,
         args: GkeDiscoveryAccessArgs,
         roleSuffix: string,
-        role: { roleId: string; title: string; description: string; permissions: string[] },
+        roleId: string,
+        role: { importId?: string; inputs: RoleInputs },
         grantSuffixes: readonly string[],
     ): projects.IAMCustomRole | organizations.IAMCustomRole {
-        const roleArgs = { ...role, stage: "GA" };
+        const roleArgs = { roleId, ...role.inputs };
         const opts = { parent: this };
+        const roleOpts = { ...opts, ...adoptOptions(role.importId) };
         const created = args.scope === "organization"
-            ? new organizations.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, orgId: args.organizationId! }, opts)
-            : new projects.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, project: args.projectId }, opts);
+            ? new organizations.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, orgId: args.organizationId! }, roleOpts)
+            : new projects.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, project: args.projectId }, roleOpts);
+        const roleName = args.scope === "organization" ? organizationCustomRoleName(args.organizationId!, roleId) : projectCustomRoleName(args.projectId, roleId);
         grantSuffixes.forEach((suffix, i) => {
             const granted = i === 0 ? created.name : VIEWER_ROLE;
+            const grantOpts = { ...opts, ...adoptOptions(args.adopt?.grants?.[i === 0 ? roleName : VIEWER_ROLE], args.adopt?.retainGrants) };
             this.grants.push(args.scope === "organization"
-                ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, opts)
-                : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, opts));
+                ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, grantOpts)
+                : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, grantOpts));
         });
         return created;
     }

@@ -7,6 +7,18 @@ export function serviceAccountEmail(accountId: string, projectId: string): strin
     return `${accountId}@${projectId}.iam.gserviceaccount.com`;
 }
 
+export function serviceAccountMember(email: string): string {
+    return `serviceAccount:${email}`;
+}
+
+export function projectCustomRoleName(projectId: string, roleId: string): string {
+    return `projects/${projectId}/roles/${roleId}`;
+}
+
+export function organizationCustomRoleName(organizationId: string, roleId: string): string {
+    return `organizations/${organizationId}/roles/${roleId}`;
+}
+
 /** A pool's resource name, always spelled with the project *number*. */
 export function workloadIdentityPoolName(projectNumber: string, poolId: string): string {
     return `projects/${projectNumber}/locations/global/workloadIdentityPools/${poolId}`;

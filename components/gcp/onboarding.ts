@@ -4,9 +4,11 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { dropApiVersionAliases } from "../../lib/aliases";
 import { GcpConfig } from "../../config/gcp";
 import { note } from "../../lib/notes";
-import { EXCLUSION_TAG } from "../shared/exclusion";
 import { VIEWER_ROLE } from "./facts";
+import { GcpCloudLookup, GkeClusterFacts } from "./cloudLookup";
 import { gkeClusterPath } from "./identifiers";
+import { selectClusters } from "./clusterSelection";
+import { gcpLookupFor, GcpAdoptionPlan, GcpCloudView, planAdoption, readGcpCloud } from "./cloudRead";
 import { GkeDiscoveryAccess } from "./gkeDiscoveryAccess";
 import { INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS } from "./facts";
 import { WorkloadIdentityFederation } from "./workloadIdentityFederation";
@@ -31,8 +33,16 @@ export interface GcpOnboardingContext {
     azureTenantId?: string;
 }
 
-/** Builds the GCP stack: discovery service account and roles, federation from Azure, audit logs, connector. */
-export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: LookupSource): GcpOnboarding {
+/**
+ * Builds the GCP stack: discovery service account and roles, federation from Azure, audit logs,
+ * connector. The cloud is read first (clusters, objects Microsoft's script may have made), through
+ * `lookup` or else the run's `source`; a failed lookup rejects before anything is declared.
+ */
+export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, source: LookupSource, lookup: GcpCloudLookup = gcpLookupFor(source)): Promise<GcpOnboarding> {
+    const view = await readGcpCloud(cfg, lookup);
+    const selection = selectClusters(view.clusters, cfg.discovery, cfg.clusters);
+    const adoption = planAdoption(cfg, view);
+
     // An explicit provider pins every GCP resource to the validated project, whatever the
     // ambient gcloud configuration points at.
     const gcp = new GcpProvider("gcp", { project: cfg.projectId });
@@ -45,6 +55,7 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: L
         serviceAccountName: cfg.serviceAccountName,
         customRoleId: cfg.customRoleId,
         inventoryRole: cfg.inventoryRole,
+        adopt: adoption.access,
     }, opts);
     note("info", `project ${cfg.projectId}`, cfg.inventoryRole
         ? `${INVENTORY_ROLE_ID} granted (gcp.inventoryRole): ${INVENTORY_ROLE_PERMISSIONS.join(", ")} lets Defender list every Secret, values included, and proxy to nodes in every cluster in scope`
@@ -56,7 +67,9 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: L
         poolId: cfg.workloadIdentity.poolId,
         providerId: cfg.workloadIdentity.providerId,
         serviceAccountName: access.serviceAccount.name,
+        adopt: adoption.federation,
     }, opts);
+    adoptionNotes(cfg, view, adoption);
 
     if (cfg.auditLogs.enabled) {
         new GkeAuditLogs("audit-logs", { scope: cfg.scope, projectId: cfg.projectId, organizationId: cfg.organizationId }, opts);
@@ -90,14 +103,12 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: L
             `roles granted organization-wide; the connector created here covers project ${cfg.projectId} only, each other project needs its own connector (or an organization connector) in Defender`);
     }
 
-    const listed = cfg.clusters.map((c) => ({ ...c, path: gkeClusterPath(cfg.projectId, c.location, c.name) }));
-    for (const c of listed) {
-        if (c.excluded) {
-            note("excluded", c.path, `left out: labelled ${EXCLUSION_TAG}=true (Defender skips it; the roles are project-wide, GKE has no per-cluster grant)`);
-        } else {
-            note("info", c.path, `discovered through ${VIEWER_ROLE} held by the service account: GKE maps IAM roles to Kubernetes access, no per-cluster binding`);
-        }
+    const path = (c: GkeClusterFacts) => gkeClusterPath(c.projectId, c.location, c.name);
+    for (const { cluster, reason } of selection.considered) {
+        if (reason) note("excluded", path(cluster), `left out: ${reason}`);
+        else note("info", path(cluster), `discovered through ${VIEWER_ROLE} held by the service account: GKE maps IAM roles to Kubernetes access, no per-cluster binding`);
     }
+    for (const key of selection.unusedOverrides) note("info", key, "gcp.discovery.overrides names a cluster GKE does not list (deleted, or a typo)");
 
     return {
         projectId: cfg.projectId,
@@ -107,7 +118,29 @@ export function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, _source: L
         principalSet: federation.principalSet,
         workloadIdentityProvider: federation.provider.name,
         connectorId: connector?.connector.id,
-        discoveredClusters: listed.filter((c) => !c.excluded).map((c) => c.path),
-        excludedClusters: listed.filter((c) => c.excluded).map((c) => c.path),
+        discoveredClusters: selection.selected.map(path),
+        excludedClusters: selection.leftOut.map((l) => path(l.cluster)),
     };
+}
+
+/** What was found and adopted, and what Defender cannot use as it is (disabled objects). */
+function adoptionNotes(cfg: GcpConfig, view: GcpCloudView, plan: GcpAdoptionPlan): void {
+    const subject = `project ${cfg.projectId}`;
+    const adopted = [
+        plan.access.serviceAccount && `service account ${cfg.serviceAccountName}`,
+        plan.access.customRole && `custom role ${cfg.customRoleId}`,
+        plan.access.inventoryRole && `custom role ${INVENTORY_ROLE_ID}`,
+        ...Object.keys(plan.access.grants ?? {}).map((r) => `grant of ${r}`),
+        plan.federation.pool && `workload identity pool ${cfg.workloadIdentity.poolId}`,
+        plan.federation.provider && `provider ${cfg.workloadIdentity.providerId}`,
+        plan.federation.impersonationImportId && "grant of roles/iam.workloadIdentityUser to the pool",
+    ].filter((a): a is string => typeof a === "string");
+    if (adopted.length) note("info", subject, `adopted (imported as they are, never deleted by destroy): ${adopted.join("; ")}`);
+    for (const u of plan.undeletes) note("info", subject, u);
+    const disabled = [
+        view.serviceAccount?.disabled && `service account ${cfg.serviceAccountName}`,
+        view.pool?.disabled && `workload identity pool ${cfg.workloadIdentity.poolId}`,
+        view.provider?.disabled && `provider ${cfg.workloadIdentity.providerId}`,
+    ].filter((a): a is string => typeof a === "string");
+    if (disabled.length) note("manual-step", subject, `${disabled.join(", ")} exist but are disabled: Defender cannot use them until they are enabled (adopted as they are, so this stack does not enable them)`);
 }

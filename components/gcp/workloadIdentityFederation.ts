@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/gcp/iam";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
-import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
+import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, markedDescription, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
 import { principalSetFromPoolName } from "./identifiers";
+import { Adopted, adoptOptions, PoolInputs, ProviderInputs } from "./adoption";
 
 export interface WorkloadIdentityFederationArgs {
     projectId: string;
@@ -13,6 +14,8 @@ export interface WorkloadIdentityFederationArgs {
     providerId?: string;
     /** `projects/<id>/serviceAccounts/<email>` of the account the federated identity may act as. */
     serviceAccountName: pulumi.Input<string>;
+    /** What exists already (`adoption.ts`): imported with these inputs and retained on destroy. */
+    adopt?: { pool?: Adopted<PoolInputs>; provider?: Adopted<ProviderInputs>; impersonationImportId?: string; retainImpersonation?: boolean };
 }
 
 /**
@@ -36,27 +39,32 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
             projectId: args.projectId, projectNumber: args.projectNumber, poolId: args.poolId, providerId,
         }, opts);
 
+        const adopt = args.adopt ?? {};
         this.pool = new iam.WorkloadIdentityPool(`${name}-pool`, {
             project: args.projectId,
             workloadIdentityPoolId: args.poolId,
-            displayName: "Microsoft Defender for Cloud",
-            description: "Federates Microsoft Defender for Cloud's identities (Entra tokens) for agentless discovery",
-            disabled: false,
-        }, { parent: this });
+            ...(adopt.pool?.inputs ?? {
+                displayName: "Microsoft Defender for Cloud",
+                description: markedDescription("Federates Microsoft Defender for Cloud's identities (Entra tokens) for agentless discovery"),
+                disabled: false,
+            }),
+        }, { parent: this, ...adoptOptions(adopt.pool?.importId) });
 
+        const provider = adopt.provider?.inputs;
         this.provider = new iam.WorkloadIdentityPoolProvider(`${name}-provider`, {
             project: args.projectId,
             workloadIdentityPoolId: this.pool.workloadIdentityPoolId,
             workloadIdentityPoolProviderId: providerId,
-            displayName: "Defender for Containers",
-            description: "Trusts tokens from Microsoft's tenant for Defender's application",
-            disabled: false,
-            attributeMapping: { ...ATTRIBUTE_MAPPING },
+            displayName: provider?.displayName ?? "Defender for Containers",
+            description: provider?.description ?? markedDescription("Trusts tokens from Microsoft's tenant for Defender's application"),
+            disabled: provider?.disabled ?? false,
+            attributeMapping: { ...(provider?.attributeMapping ?? ATTRIBUTE_MAPPING) },
+            ...(provider?.attributeCondition ? { attributeCondition: provider.attributeCondition } : {}),
             oidc: {
                 issuerUri: MICROSOFT_ISSUER,
-                allowedAudiences: [DEFENDER_AUDIENCE],
+                allowedAudiences: provider?.allowedAudiences ?? [DEFENDER_AUDIENCE],
             },
-        }, { parent: this });
+        }, { parent: this, ...adoptOptions(adopt.provider?.importId) });
         this.providerId = this.provider.workloadIdentityPoolProviderId;
 
         // Built from the name GCP returns (spelled with the project number), checked against config.
@@ -66,7 +74,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
             serviceAccountId: args.serviceAccountName,
             role: WORKLOAD_IDENTITY_USER_ROLE,
             member: this.principalSet,
-        }, { parent: this, dependsOn: [this.provider] });
+        }, { parent: this, dependsOn: [this.provider], ...adoptOptions(adopt.impersonationImportId, adopt.retainImpersonation) });
 
         this.registerOutputs({ pool: this.pool.name, provider: this.provider.name, principalSet: this.principalSet });
     }

@@ -16,17 +16,43 @@ function enumName(v: unknown): string | null {
 
 /**
  * Over HTTP/JSON (`fallback: "rest"`) a refused call surfaces as the raw JSON error body; over gRPC
- * as "7 PERMISSION_DENIED: ...". Either way the operator gets one line with Google's reason.
+ * as "7 PERMISSION_DENIED: ..."; from google-auth-library's `request` as an error whose response
+ * holds the JSON body. Either way the operator gets one line with Google's reason.
  */
-function googleReason(e: unknown): string {
+export function googleReason(e: unknown): string {
+    const fromBody = (error: { code?: unknown; status?: unknown; message?: unknown } | undefined) =>
+        typeof error?.message === "string" ? `Google answered ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message}` : undefined;
+    const answered = fromBody((e as { response?: { data?: { error?: Record<string, unknown> } } } | undefined)?.response?.data?.error);
+    if (answered) return answered;
     const message = e instanceof Error ? e.message : String(e);
     try {
-        const error = JSON.parse(message)?.error;
-        if (typeof error?.message === "string") return `Google answered ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message}`;
+        const body = fromBody(JSON.parse(message)?.error);
+        if (body) return body;
     } catch {
         /* not a JSON body */
     }
     return message;
+}
+
+export type GkeClientOptions = ConstructorParameters<typeof ClusterManagerClient>[0];
+
+/**
+ * One `projects.locations.clusters.list` over every location (`locations/-`): the clusters, and the
+ * locations that did not answer. Rejects with the client's error; callers decide what a failure means.
+ */
+export async function listGkeClusters(projectId: string, clientOptions: GkeClientOptions = {}): Promise<{ clusters: GkeCluster[]; missingZones: string[] }> {
+    const client = new ClusterManagerClient(clientOptions);
+    try {
+        const [res] = await client.listClusters({ parent: `projects/${projectId}/locations/-` });
+        return { clusters: res.clusters ?? [], missingZones: res.missingZones ?? [] };
+    } finally {
+        await client.close();
+    }
+}
+
+/** The cluster's location as the client decodes it: `location`, or the legacy `zone`. */
+export function gkeLocation(c: GkeCluster): string {
+    return text(c.location) ?? text(c.zone) ?? "";
 }
 
 export function gkeDetails(c: GkeCluster): Record<string, unknown> {
@@ -45,15 +71,14 @@ export function gkeDetails(c: GkeCluster): Record<string, unknown> {
  * The GKE clusters of a project in every location (`locations/-`). `clientOptions` passes through
  * to the client library (for example `fallback: "rest"` and `apiEndpoint`, the HTTP/JSON transport).
  */
-export async function discoverGke(projectId: string, clientOptions: ConstructorParameters<typeof ClusterManagerClient>[0] = {}): Promise<DiscoveryResult> {
-    const client = new ClusterManagerClient(clientOptions);
+export async function discoverGke(projectId: string, clientOptions: GkeClientOptions = {}): Promise<DiscoveryResult> {
     const out: DiscoveryResult = { clusters: [], failures: [] };
     try {
-        const [res] = await client.listClusters({ parent: `projects/${projectId}/locations/-` });
-        for (const loc of res.missingZones ?? []) out.failures.push({ cloud: "gcp", scope: `projects/${projectId}/locations/${loc}`, message: "location did not answer" });
-        for (const c of res.clusters ?? []) {
+        const res = await listGkeClusters(projectId, clientOptions);
+        for (const loc of res.missingZones) out.failures.push({ cloud: "gcp", scope: `projects/${projectId}/locations/${loc}`, message: "location did not answer" });
+        for (const c of res.clusters) {
             const name = c.name ?? "";
-            const location = text(c.location) ?? text(c.zone) ?? "";
+            const location = gkeLocation(c);
             const tags = (c.resourceLabels ?? {}) as Record<string, string>;
             const endpoint = text(c.endpoint);
             const ca = text(c.masterAuth?.clusterCaCertificate);
@@ -82,8 +107,6 @@ export async function discoverGke(projectId: string, clientOptions: ConstructorP
         }
     } catch (e) {
         out.failures.push({ cloud: "gcp", scope: `projects/${projectId}`, message: googleReason(e) });
-    } finally {
-        await client.close();
     }
     return out;
 }

@@ -20,11 +20,12 @@ describe("GCP config", () => {
             workloadIdentity: { poolId: "7c1e4b2a93d54f68a0b72e5d9c8f1a36", providerId: "containers" },
             auditLogs: { enabled: true },
             connector: undefined,
-            clusters: [],
+            discovery: { projects: ["contoso-payments-prod"], include: undefined, exclude: undefined, overrides: {} },
+            clusters: undefined,
         });
     });
 
-    it("reads the organization scope, the connector and clusters with the exclusion label", () => {
+    it("reads the organization scope, the connector and an explicit cluster list (other projects allowed there)", () => {
         const cfg = load({
             scope: "organization", organizationId: 731946285017,
             workloadIdentity: { poolId: "defender-pool", providerId: "mdc-containers" },
@@ -32,7 +33,7 @@ describe("GCP config", () => {
             connector: { subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34", resourceGroupName: "rg-defender", location: "westeurope" },
             clusters: [
                 { name: "gke-a", location: "europe-west1" },
-                { name: "gke-b", location: "europe-west1-b", labels: { ms_defender_container_exclude_agentless: "true" } },
+                { name: "gke-b", location: "europe-west1-b", project: "contoso-shop-prod" },
             ],
         }, null);
         assert.equal(cfg.scope, "organization");
@@ -42,7 +43,28 @@ describe("GCP config", () => {
         assert.deepEqual(cfg.connector, {
             enabled: true, subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-defender", location: "westeurope", name: "gcp-contoso-payments-prod",
         });
-        assert.deepEqual(cfg.clusters.map((c) => [c.name, c.excluded]), [["gke-a", false], ["gke-b", true]]);
+        assert.deepEqual(cfg.clusters, [
+            { projectId: "contoso-payments-prod", location: "europe-west1", name: "gke-a" },
+            { projectId: "contoso-shop-prod", location: "europe-west1-b", name: "gke-b" },
+        ]);
+    });
+
+    it("reads discovery: projects (organization scope), include/exclude filters and overrides keyed by project/location/name", () => {
+        const cfg = load({
+            scope: "organization", organizationId: "731946285017",
+            discovery: {
+                projects: ["contoso-payments-prod", "contoso-shop-prod"],
+                include: { names: ["gke-*", "contoso-shop-prod/europe-*/*"] },
+                exclude: { labels: { env: "sandbox" } },
+                overrides: { "contoso-shop-prod/europe-west1/gke-legacy": { exclude: true, reason: "decommissioned in December" } },
+            },
+        });
+        assert.deepEqual(cfg.discovery, {
+            projects: ["contoso-payments-prod", "contoso-shop-prod"],
+            include: { names: ["gke-*", "contoso-shop-prod/europe-*/*"], labels: {} },
+            exclude: { names: [], labels: { env: "sandbox" } },
+            overrides: { "contoso-shop-prod/europe-west1/gke-legacy": { exclude: true, reason: "decommissioned in December" } },
+        });
     });
 
     const bad: [string, Record<string, unknown>, string][] = [
@@ -79,9 +101,25 @@ describe("GCP config", () => {
         ["a cluster location that is not a region or zone", { clusters: [{ name: "gke-a", location: "europe" }] },
             `config key "gcp.clusters[0].location" has value "europe"; expected a GCP region such as europe-west1 or zone such as europe-west1-b`],
         ["a cluster listed twice", { clusters: [{ name: "gke-a", location: "europe-west1" }, { name: "gke-a", location: "europe-west1" }] },
-            `config key "gcp.clusters[1]" has value "europe-west1/gke-a"; expected each cluster (location/name) listed once; it is already listed at gcp.clusters[0]`],
+            `config key "gcp.clusters[1]" has value "contoso-payments-prod/europe-west1/gke-a"; expected each cluster (project/location/name) listed once; it is already listed at gcp.clusters[0]`],
+        ["labels written on a listed cluster", { clusters: [{ name: "gke-a", location: "europe-west1", labels: { ms_defender_container_exclude_agentless: "true" } }] },
+            `config key "gcp.clusters[0].labels" has value {"ms_defender_container_exclude_agentless":"true"}; expected no labels here: a cluster's labels (and the exclusion label) are read from GKE itself; remove the key`],
+        ["another project's cluster with the project scope", { clusters: [{ name: "gke-a", location: "europe-west1", project: "contoso-shop-prod" }] },
+            `config key "gcp.clusters[0].project" has value "contoso-shop-prod"; expected the stack's project contoso-payments-prod: with scope "project" the roles reach no other project's clusters; set scope to "organization" to read other projects`],
+        ["another project to discover with the project scope", { discovery: { projects: ["contoso-payments-prod", "contoso-shop-prod"] } },
+            `config key "gcp.discovery.projects[1]" has value "contoso-shop-prod"; expected the stack's project contoso-payments-prod: with scope "project" the roles reach no other project's clusters; set scope to "organization" to read other projects`],
+        ["an empty project list", { discovery: { projects: [] } },
+            `config key "gcp.discovery.projects" has value []; expected at least one GCP project id whose clusters are read (default: projectId)`],
+        ["a name glob with upper case", { discovery: { include: { names: ["GKE-*"] } } },
+            `config key "gcp.discovery.include.names[0]" has value "GKE-*"; expected a cluster name glob (letters, digits, hyphens, * and ?), or <project>/<location>/<name> with globs in any part`],
+        ["an empty filter", { discovery: { exclude: {} } },
+            `config key "gcp.discovery.exclude" has value {}; expected at least one of names (globs) or labels (key: value); leave the key out to match every cluster`],
+        ["an override keyed by the bare cluster name", { discovery: { overrides: { "gke-a": { exclude: true } } } },
+            `config key "gcp.discovery.overrides.gke-a" has value "gke-a"; expected a key <project>/<location>/<name>, such as contoso-payments-prod/europe-west1/gke-payments`],
+        ["an override without exclude", { discovery: { overrides: { "contoso-payments-prod/europe-west1/gke-a": { reason: "x" } } } },
+            `config key "gcp.discovery.overrides.contoso-payments-prod/europe-west1/gke-a.exclude" is missing; expected true (leave the cluster out) or false (keep it whatever include/exclude say)`],
         ["a typo in a key", { auditlogs: { enabled: false } },
-            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, clusters`],
+            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, discovery, clusters`],
     ];
     for (const [what, over, message] of bad) {
         it(`refuses ${what} with one clear message`, () => {
