@@ -80,6 +80,7 @@ describe("npm run gate over several stacks (child processes)", function () {
         const yaml = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.aws-dev.yaml"), "utf8")
             .replace(/^  agentless-discovery:azureTenantId: .*$/m, "  agentless-discovery:azureTenantId:\n    secure: AAABAKx0bmF0aW9u");
         fs.writeFileSync(path.join(dir, "Pulumi.aws-enc.yaml"), yaml);
+        fs.copyFileSync(path.join(ROOT, "stacks", "aws-dev.cloud.yaml"), path.join(dir, "aws-enc.cloud.yaml"));
         // pr.yml's test for an encrypted tenant id, in JavaScript's spelling of its POSIX class.
         assert.match(yaml, /^\s+(agentless-discovery:)?azureTenantId:\s*$/m);
         const planned = await runCli(["plan", "--stack", "aws-enc", "--format", "json", "--config", "azureTenantId=00000000-0000-0000-0000-000000000000"], { env });
