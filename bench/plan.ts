@@ -32,7 +32,7 @@ function median(xs: number[]): number {
 export function benchPlan(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
     writeAzureStack(dir, "azure-500", 500);
-    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"]) fs.copyFileSync(path.join(ROOT, "stacks", f), path.join(dir, f));
+    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"]) fs.copyFileSync(path.join(ROOT, "examples", "stacks", f), path.join(dir, f));
     const env = { AGENTLESS_STACKS_DIR: dir };
     const cases: [string, string[]][] = [
         ["bare program (same imports, no resources)", ["bench/bareRunner.ts"]],

@@ -13,7 +13,7 @@ export const DEFAULT_STACK = "azure-dev";
 export const PLAN_FORMATS = ["table", "json", "markdown"] as const;
 
 export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table|json|markdown] [--cloud-state FILE] [--against PLAN.json] [--config KEY=VALUE ...]
-  Evaluates the program for stacks/Pulumi.<NAME>.yaml under Pulumi's mock runtime, offline.
+  Evaluates the program for stacks/Pulumi.<NAME>.yaml (or examples/stacks/) under Pulumi's mock runtime, offline.
   --stack   the stack to plan (default ${DEFAULT_STACK})
   --format  table (default), json (the stable document) or markdown (for a pull-request comment)
   --cloud-state  the YAML file that answers the program's cloud lookups (default stacks/<NAME>.cloud.yaml)

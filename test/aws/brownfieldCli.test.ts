@@ -57,7 +57,7 @@ describe("npm run plan / gate -- --stack aws-brownfield (Defender already on)", 
     });
 
     it("plans a cluster added to the cloud with no edit to the stack, leaving the other clusters' resources as they were", async () => {
-        const base = fs.readFileSync(path.join(ROOT, "stacks", "aws-dev.cloud.yaml"), "utf8");
+        const base = fs.readFileSync(path.join(ROOT, "examples", "stacks", "aws-dev.cloud.yaml"), "utf8");
         const added = path.join(dir, "added.cloud.yaml");
         fs.writeFileSync(added, base + "    - name: eks-new\n      region: us-east-1\n      authenticationMode: API\n      enabledLogTypes: [audit, authenticator]\n");
         const [before, after] = await Promise.all([planJson("aws-dev"), runCli(["plan", "--stack", "aws-dev", "--format", "json", "--cloud-state", added])]);

@@ -46,7 +46,7 @@ describe("azure-brownfield stack (child process)", function () {
     });
 
     it("shows a cluster that appears in the cloud as a new binding in the plan (drift), and names a bad cloud-state file", async () => {
-        const state = fs.readFileSync(path.join(ROOT, "stacks", "azure-brownfield.cloud.yaml"), "utf8");
+        const state = fs.readFileSync(path.join(ROOT, "examples", "stacks", "azure-brownfield.cloud.yaml"), "utf8");
         const added = path.join(dir, "added.cloud.yaml");
         fs.writeFileSync(added, state.replace("  arcClusters:", `    - id: ${S}/resourceGroups/rg-search/providers/Microsoft.ContainerService/managedClusters/aks-search-weu\n      location: westeurope\n  arcClusters:`));
         const r = await runCli(["plan", "--stack", "azure-brownfield", "--format", "json", "--cloud-state", added]);

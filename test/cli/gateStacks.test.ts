@@ -39,9 +39,9 @@ describe("npm run gate over several stacks (child processes)", function () {
         `to enable Defender profile) at /subscriptions/${SUB} (addons-defenderProfile): Microsoft's Helm route requires that policy removed first; ` +
         "set sensor: false on that cluster in k8s-aks's kubernetes.clusters, or azure.atScale.defenderProfile: false in azure-dev";
     before(() => {
-        fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.azure-dev.yaml"), path.join(dir, "Pulumi.azure-dev.yaml"));
+        fs.copyFileSync(path.join(ROOT, "examples", "stacks", "Pulumi.azure-dev.yaml"), path.join(dir, "Pulumi.azure-dev.yaml"));
         fs.writeFileSync(path.join(dir, "Pulumi.k8s-aks.yaml"), K8S_AKS);
-        fs.copyFileSync(path.join(ROOT, "stacks", "azure-dev.cloud.yaml"), path.join(dir, "azure-dev.cloud.yaml"));
+        fs.copyFileSync(path.join(ROOT, "examples", "stacks", "azure-dev.cloud.yaml"), path.join(dir, "azure-dev.cloud.yaml"));
         // k8s-aks sees only its AKS cluster of the subscription (no Arc cluster wanting a workspace).
         fs.writeFileSync(path.join(dir, "k8s-aks.cloud.yaml"), `azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n` +
             `    - id: /subscriptions/${SUB}/resourceGroups/rg-payments-prod/providers/Microsoft.ContainerService/managedClusters/aks-payments-weu\n      location: westeurope\n`);
@@ -77,10 +77,10 @@ describe("npm run gate over several stacks (child processes)", function () {
     });
 
     it("gates a stack whose tenant id is encrypted, with pr.yml's placeholder", async () => {
-        const yaml = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.aws-dev.yaml"), "utf8")
+        const yaml = fs.readFileSync(path.join(ROOT, "examples", "stacks", "Pulumi.aws-dev.yaml"), "utf8")
             .replace(/^  agentless-discovery:azureTenantId: .*$/m, "  agentless-discovery:azureTenantId:\n    secure: AAABAKx0bmF0aW9u");
         fs.writeFileSync(path.join(dir, "Pulumi.aws-enc.yaml"), yaml);
-        fs.copyFileSync(path.join(ROOT, "stacks", "aws-dev.cloud.yaml"), path.join(dir, "aws-enc.cloud.yaml"));
+        fs.copyFileSync(path.join(ROOT, "examples", "stacks", "aws-dev.cloud.yaml"), path.join(dir, "aws-enc.cloud.yaml"));
         // pr.yml's test for an encrypted tenant id, in JavaScript's spelling of its POSIX class.
         assert.match(yaml, /^\s+(agentless-discovery:)?azureTenantId:\s*$/m);
         const planned = await runCli(["plan", "--stack", "aws-enc", "--format", "json", "--config", "azureTenantId=00000000-0000-0000-0000-000000000000"], { env });

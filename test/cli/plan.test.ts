@@ -77,7 +77,7 @@ describe("npm run plan (child process)", function () {
 
     it("stops on a config error with one message naming the key and value, and registers nothing", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bad-"));
-        const src = fs.readFileSync(path.join(__dirname, "..", "..", "stacks", "Pulumi.azure-dev.yaml"), "utf8");
+        const src = fs.readFileSync(path.join(__dirname, "..", "..", "examples", "stacks", "Pulumi.azure-dev.yaml"), "utf8");
         fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), src.replace("    atScale:", "    aksClusters:\n      - /subscriptions/x/resourceGroups/rg-platform/managedCluster/aks-platform-shared\n    atScale:"));
         const r = await runCli(["plan", "--stack", "bad", "--format", "json"], { env: { AGENTLESS_STACKS_DIR: dir } });
         assert.equal(r.code, 2);

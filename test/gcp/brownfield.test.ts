@@ -28,7 +28,7 @@ describe("plan and gate for GCP cloud states (child process)", function () {
         fs.writeFileSync(file, text);
         return file;
     };
-    const devState = fs.readFileSync(path.join(ROOT, "stacks", "gcp-dev.cloud.yaml"), "utf8");
+    const devState = fs.readFileSync(path.join(ROOT, "examples", "stacks", "gcp-dev.cloud.yaml"), "utf8");
 
     it("gcp-brownfield: imports what Microsoft's script made with exact ids, creates the missing grant and the audit config", () => {
         const ops = brownfield.resources.filter((r) => r.op !== "create" || !r.type.startsWith("agentless:")).map((r) => [r.op, r.name, r.importId ?? ""]);

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ROOT, runCli, planJson } from "../helpers/cli";
 
@@ -25,17 +26,16 @@ describe("plan of the k8s-dev stack", () => {
     });
 
     it("stops with the config error alone when the stack enables the simulation in production", async () => {
-        // The CLI reads stacks/ only; a uniquely named copy, always removed.
-        const file = path.join(ROOT, "stacks", `Pulumi.k8s-prod-test-${process.pid}.yaml`);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "k8s-prod-"));
         try {
-            const text = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.k8s-dev.yaml"), "utf8").replace("agentless-discovery:production: false", "agentless-discovery:production: true");
-            fs.writeFileSync(file, text);
-            const r = await runCli(["plan", "--stack", `k8s-prod-test-${process.pid}`]);
+            const text = fs.readFileSync(path.join(ROOT, "examples", "stacks", "Pulumi.k8s-dev.yaml"), "utf8").replace("agentless-discovery:production: false", "agentless-discovery:production: true");
+            fs.writeFileSync(path.join(dir, "Pulumi.k8s-prod.yaml"), text);
+            const r = await runCli(["plan", "--stack", "k8s-prod"], { env: { AGENTLESS_STACKS_DIR: dir } });
             assert.notEqual(r.code, 0);
             assert.match(r.stderr + r.stdout, /config key "kubernetes\.simulation\.enabled" has value true; expected false on a production stack/);
             assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/);
         } finally {
-            fs.rmSync(file, { force: true });
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });
