@@ -4,9 +4,10 @@ import { parseDocument, visit } from "yaml";
 import { UsageError } from "../cli/errors";
 import { PROJECT } from "../config";
 import { defaultCloudStatePath } from "../cloudState/file";
+import { PACKAGE_ROOT } from "./packageRoot";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
-export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(__dirname, "..", "stacks");
+export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(PACKAGE_ROOT, "stacks");
 
 export interface StackFile {
     stack: string;
