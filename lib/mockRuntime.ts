@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+
+const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 
 /**
@@ -79,8 +80,12 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
+/** The root resource the language host declares around the program; the plan leaves it out. */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The name at the end of a URN; "" for none and for the root stack (the top of a plan). */
 function nameFromUrn(urn: string): string {
-    if (!urn) return "";
+    if (!urn || urn.split("::")[2]?.split("$").pop() === STACK_TYPE) return "";
     const i = urn.lastIndexOf("::");
     return i < 0 ? urn : urn.slice(i + 2);
 }
@@ -116,6 +121,7 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
+        if (req.getType() === STACK_TYPE) return original(req, cb);
         const importId = req.getImportid();
         resources.push({
             type: req.getType(),

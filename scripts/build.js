@@ -21,6 +21,7 @@ function sourceFiles() {
     const include = JSON.parse(fs.readFileSync(path.join(ROOT, TSCONFIG), "utf8")).include;
     const files = ["tsconfig.json", TSCONFIG];
     const walk = (dir) => {
+        if (!fs.existsSync(path.join(ROOT, dir))) return;
         for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
             const rel = path.join(dir, e.name);
             if (e.isDirectory()) {
