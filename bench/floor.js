@@ -30,7 +30,7 @@ function get(url) {
             if (r.status === 404) break;
             if (r.status !== 200) throw new Error(`GET ${p}: ${r.status}`);
             const list = JSON.parse(r.body);
-            objects += list.items.length;
+            objects += Array.isArray(list.items) ? list.items.length : 0;
             token = list.metadata && list.metadata.continue;
         } while (token);
     }

@@ -21,7 +21,6 @@ export interface ScannedList<U> {
 }
 
 const Q = 34, BS = 92, LB = 123, RB = 125, LS = 91, RS = 93, COMMA = 44, COLON = 58;
-const WS = new Set([32, 9, 10, 13]);
 const ENVELOPE_CAP = 1 << 20;
 
 export class ListScanner<U> {
@@ -65,58 +64,109 @@ export class ListScanner<U> {
     }
 
     private finishElement(chunk: Buffer, from: number, to: number): void {
-        this.take(chunk, from, to);
-        if (this.elementDropped) this.oversized.push({ index: this.index, bytes: this.elementBytes });
-        else this.items.push(this.map(JSON.parse(Buffer.concat(this.element!).toString("utf8"))));
+        if (this.elementDropped || this.element!.length > 0 || to - from + this.elementBytes > this.maxObjectBytes) {
+            this.take(chunk, from, to);
+            if (this.elementDropped) this.oversized.push({ index: this.index, bytes: this.elementBytes });
+            else this.items.push(this.map(JSON.parse(Buffer.concat(this.element!).toString("utf8"))));
+        } else {
+            // The usual case, an element within one socket chunk: decoded straight from it, no copy.
+            this.items.push(this.map(JSON.parse(chunk.toString("utf8", from, to))));
+        }
         this.element = undefined;
         this.elementBytes = 0;
         this.elementDropped = false;
         this.index++;
     }
 
+    /**
+     * Inside an element, from `i`: only strings and nesting matter, so this loop keeps its state in
+     * locals (the hot path of a 50,000-pod list). Returns the index of the element's closing brace,
+     * or -1 when the chunk ends first (the state is kept for the next chunk).
+     */
+    private scanElement(chunk: Buffer, i: number): number {
+        const n = chunk.length;
+        let depth = this.depth;
+        let inString = this.inString;
+        let escape = this.escape;
+        for (; i < n; i++) {
+            const c = chunk[i];
+            if (inString) {
+                if (escape) escape = false;
+                else if (c === BS) escape = true;
+                else if (c === Q) inString = false;
+                else {
+                    // Most strings are short keys and values: look a few bytes ahead inline, and
+                    // jump through a long one (annotations, labels) with indexOf.
+                    let j = i + 1;
+                    const stop = Math.min(n, i + 48);
+                    while (j < stop && chunk[j] !== Q && chunk[j] !== BS) j++;
+                    if (j < stop) {
+                        i = j - 1; // the next iteration handles the quote or backslash
+                    } else if (j < n) {
+                        const q = chunk.indexOf(Q, j);
+                        if (q < 0) {
+                            i = n - 1;
+                            escape = chunk[n - 1] === BS && trailingBackslashes(chunk, n) % 2 === 1;
+                            break;
+                        }
+                        // The quote closes the string unless an odd run of backslashes escapes it.
+                        i = trailingBackslashes(chunk, q) % 2 === 1 ? q : q - 1;
+                        if (i === q) continue; // escaped: still in the string, keep scanning after it
+                    } else {
+                        i = n - 1;
+                        escape = chunk[n - 1] === BS && trailingBackslashes(chunk, n) % 2 === 1;
+                        break;
+                    }
+                }
+                continue;
+            }
+            if (c === Q) inString = true;
+            else if (c === LB || c === LS) depth++;
+            else if (c === RB || c === RS) {
+                if (--depth === 1) {
+                    this.depth = depth;
+                    this.inString = false;
+                    this.escape = false;
+                    return i;
+                }
+            }
+        }
+        this.depth = depth;
+        this.inString = inString;
+        this.escape = escape;
+        return -1;
+    }
+
     write(chunk: Buffer): void {
         let mark = 0; // start of the bytes not yet given to the envelope or the element
         for (let i = 0; i < chunk.length; i++) {
+            if (this.element) {
+                const end = this.scanElement(chunk, i);
+                if (end < 0) break;
+                this.finishElement(chunk, mark, end + 1);
+                mark = end + 1;
+                i = end;
+                continue;
+            }
             const c = chunk[i];
             if (this.inString) {
-                if (!this.escape && c !== BS && c !== Q && (this.depth !== 1 || this.element)) {
-                    // Fast path through long strings (annotations, labels): jump to the next quote and
-                    // count the backslashes before it; an odd count means it is escaped.
-                    let q = chunk.indexOf(Q, i);
-                    for (;;) {
-                        if (q < 0) {
-                            let n = 0;
-                            while (n < chunk.length - i && chunk[chunk.length - 1 - n] === BS) n++;
-                            this.escape = n % 2 === 1;
-                            i = chunk.length;
-                            break;
-                        }
-                        let n = 0;
-                        while (q - 1 - n >= i && chunk[q - 1 - n] === BS) n++;
-                        if (n % 2 === 0) {
-                            i = q - 1; // the loop's increment lands on the closing quote
-                            break;
-                        }
-                        q = chunk.indexOf(Q, q + 1);
-                    }
-                    continue;
-                }
+                // Outside elements: the envelope's keys and values, a few hundred bytes a page.
                 if (this.escape) this.escape = false;
                 else if (c === BS) this.escape = true;
                 else if (c === Q) {
                     this.inString = false;
-                    if (this.depth === 1 && !this.element) this.candidateKey = Buffer.from(this.keyBytes).toString("utf8");
+                    if (this.depth === 1) this.candidateKey = Buffer.from(this.keyBytes).toString("utf8");
                 } else if (this.depth === 1 && this.keyBytes.length < 64) this.keyBytes.push(c);
                 continue;
             }
-            if (this.inItems && this.depth === 1 && !this.element) {
+            if (this.inItems && this.depth === 1) {
                 // Between elements of items: commas and spaces are dropped, a map starts an element.
                 if (c === RS) {
                     this.inItems = false;
                     mark = i;
                     continue;
                 }
-                if (c === COMMA || WS.has(c)) {
+                if (c === COMMA || c === 32 || c === 10 || c === 13 || c === 9) {
                     mark = i + 1;
                     continue;
                 }
@@ -124,13 +174,15 @@ export class ListScanner<U> {
                     throw new NonObjectItem(this.index, c === Q ? "a string" : c === LS ? "a JSON array" : c === 110 ? "null" : c === 116 || c === 102 ? "a boolean" : "a number");
                 }
                 this.element = [];
+                this.depth = 2;
                 mark = i;
+                continue;
             }
             if (c === Q) {
                 this.inString = true;
                 if (this.depth === 1) this.keyBytes = [];
             } else if (c === LB || c === LS) {
-                if (c === LS && this.depth === 1 && !this.element && this.lastKey === "items") {
+                if (c === LS && this.depth === 1 && this.lastKey === "items") {
                     this.keep(chunk, mark, i + 1);
                     mark = i + 1;
                     this.inItems = true;
@@ -140,13 +192,9 @@ export class ListScanner<U> {
                 this.depth++;
             } else if (c === RB || c === RS) {
                 this.depth--;
-                if (this.element && this.depth === 1 && this.inItems) {
-                    this.finishElement(chunk, mark, i + 1);
-                    mark = i + 1;
-                }
-            } else if (c === COLON && this.depth === 1 && !this.element) {
+            } else if (c === COLON && this.depth === 1) {
                 this.lastKey = this.candidateKey;
-            } else if (c === COMMA && this.depth === 1 && !this.element) {
+            } else if (c === COMMA && this.depth === 1) {
                 this.lastKey = undefined;
             }
         }
@@ -164,4 +212,11 @@ export class NonObjectItem extends Error {
     constructor(readonly index: number, readonly what: string) {
         super(`items[${index}] that is ${what}`);
     }
+}
+
+/** How many backslashes stand right before `at`. */
+function trailingBackslashes(chunk: Buffer, at: number): number {
+    let n = 0;
+    while (at - 1 - n >= 0 && chunk[at - 1 - n] === BS) n++;
+    return n;
 }

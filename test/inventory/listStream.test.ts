@@ -34,6 +34,23 @@ describe("list pages read as a stream of items", function () {
         assert.throws(() => scan('{"items":[{}, 5]}', 2), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a number");
     });
 
+    it("reads long strings ending in backslash runs the same wherever a chunk ends", () => {
+        // Strings over the scanner's 48-byte look-ahead are jumped through with indexOf: the quote
+        // that ends them is told from an escaped one by the backslashes before it, in either chunk.
+        const items = [
+            { metadata: { name: "a", annotations: { k: `${"y".repeat(60)}\\`, q: `${"z".repeat(70)}\\\"${"w".repeat(50)}` } } },
+            { metadata: { name: "b", labels: { l: `${"\\".repeat(30)}"` } } },
+        ];
+        const text = JSON.stringify({ kind: "PodList", metadata: { continue: "" }, items });
+        const buf = Buffer.from(text, "utf8");
+        for (let at = 1; at < buf.length; at++) {
+            const s = new ListScanner((o) => o, 1 << 20);
+            s.write(buf.subarray(0, at));
+            s.write(buf.subarray(at));
+            assert.deepStrictEqual(s.finish().items, items, `split at ${at}`);
+        }
+    });
+
     it("skips an object over the size limit without holding it, and names its size", () => {
         const big = "x".repeat(5000);
         const text = JSON.stringify({ items: [{ metadata: { name: "a" } }, { metadata: { name: "big", labels: { big } } }, { metadata: { name: "c" } }] });
