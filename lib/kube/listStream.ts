@@ -41,7 +41,26 @@ export class ListScanner<U> {
     private readonly items: U[] = [];
     private readonly oversized: OversizedObject[] = [];
 
-    constructor(private readonly map: (raw: Record<string, unknown>) => U, private readonly maxObjectBytes: number) {}
+    /**
+     * `onItemsStart` is handed the list's `metadata.continue` as soon as `items` begins: Kubernetes
+     * writes metadata first, so the next page can be asked for while this one streams in.
+     */
+    constructor(
+        private readonly map: (raw: Record<string, unknown>) => U,
+        private readonly maxObjectBytes: number,
+        private readonly onItemsStart?: (continueToken: string | undefined) => void,
+    ) {}
+
+    private announceItems(): void {
+        if (!this.onItemsStart) return;
+        let token: unknown;
+        try {
+            token = (JSON.parse(Buffer.concat(this.envelope).toString("utf8") + "]}") as { metadata?: { continue?: unknown } }).metadata?.continue;
+        } catch {
+            return; // an envelope that does not close this way: the page's end will tell
+        }
+        if (typeof token === "string" && token) this.onItemsStart(token);
+    }
 
     private keep(chunk: Buffer, from: number, to: number): void {
         if (to <= from) return;
@@ -187,6 +206,7 @@ export class ListScanner<U> {
                     mark = i + 1;
                     this.inItems = true;
                     this.itemsArray = true;
+                    this.announceItems();
                     continue; // depth stays: elements sit at depth 1 inside items
                 }
                 this.depth++;

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { KubeClient } from "../../lib/kube/client";
@@ -78,6 +79,37 @@ describe("list pages read as a stream of items", function () {
         } finally {
             client.close();
             await server.close();
+        }
+    });
+
+    it("asks for the next page as soon as the continue token arrives, before the current page's items", async () => {
+        // Page 1 sends its metadata, then holds its items until page 2 is asked for (or 3 s pass).
+        const asked: string[] = [];
+        let page2Asked: () => void = () => undefined;
+        const page2 = new Promise<void>((r) => (page2Asked = r));
+        const server = http.createServer(async (req, res) => {
+            const token = new URL(req.url!, "http://x").searchParams.get("continue");
+            asked.push(token ?? "first");
+            res.writeHead(200, { "Content-Type": "application/json" });
+            if (!token) {
+                res.write('{"kind":"PodList","metadata":{"continue":"p2"},"items":[');
+                const waited = await Promise.race([page2.then(() => "asked"), new Promise((r) => setTimeout(() => r("not asked"), 3000))]);
+                res.end(`{"metadata":{"name":"a","namespace":"n"},"note":${JSON.stringify(waited)}}]}`);
+            } else {
+                page2Asked();
+                res.end('{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"b","namespace":"n"}}]}');
+            }
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const client = new KubeClient({ name: "t", server: `http://127.0.0.1:${(server.address() as { port: number }).port}`, insecureSkipTlsVerify: false });
+        try {
+            const pages: unknown[][] = [];
+            for await (const p of client.listPages("/api/v1/pods", { map: (o) => o })) pages.push(p.items);
+            assert.deepStrictEqual(pages, [[{ metadata: { name: "a", namespace: "n" }, note: "asked" }], [{ metadata: { name: "b", namespace: "n" } }]]);
+            assert.deepStrictEqual(asked, ["first", "p2"]);
+        } finally {
+            client.close();
+            server.close();
         }
     });
 });
