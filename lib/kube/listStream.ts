@@ -1,8 +1,11 @@
 /**
- * Reads a list answer as a stream of items: each element of the top-level `items` array is cut out
- * of the bytes as they arrive, parsed alone and handed to `map` (normalisation), so memory holds one
- * raw object and the mapped page, never the page's text or its parsed whole. An object larger
- * than `maxObjectBytes` is skipped without being held, and reported.
+ * Reads a list answer with memory bounded whatever its objects' size. A page up to `maxObjectBytes`
+ * (8 MiB by default; the usual page of 500 objects is about 1 MiB) is parsed whole, the fastest way,
+ * and cannot hold an oversized object. A larger page is read as a stream of items: each element of
+ * the top-level `items` array is cut out of the bytes as they arrive, parsed alone and handed to
+ * `map` (normalisation), so memory holds one raw object and the mapped page, never the page's text
+ * or its parsed whole; an object larger than `maxObjectBytes` is skipped without being held, and
+ * reported.
  */
 
 export interface OversizedObject {
@@ -40,6 +43,10 @@ export class ListScanner<U> {
     private envelopeBytes = 0;
     private readonly items: U[] = [];
     private readonly oversized: OversizedObject[] = [];
+    /** The page's chunks while it is small enough to be parsed whole; undefined once streaming. */
+    private pending: Buffer[] | undefined = [];
+    private pendingBytes = 0;
+    private announced = false;
 
     /**
      * `onItemsStart` is handed the list's `metadata.continue` as soon as `items` begins: Kubernetes
@@ -49,17 +56,39 @@ export class ListScanner<U> {
         private readonly map: (raw: Record<string, unknown>) => U,
         private readonly maxObjectBytes: number,
         private readonly onItemsStart?: (continueToken: string | undefined) => void,
-    ) {}
+        /** Pages up to this many bytes are parsed whole (tests set 0 to stream every page). */
+        private readonly wholePageBytes = maxObjectBytes,
+    ) {
+        if (wholePageBytes > maxObjectBytes) throw new Error("wholePageBytes over maxObjectBytes would let an oversized object through");
+    }
 
-    private announceItems(): void {
-        if (!this.onItemsStart) return;
+    /** Hands on the continue token of `head`, the list's text up to and including `"items":[`. */
+    private announceItems(head: string): void {
+        if (!this.onItemsStart || this.announced) return;
+        this.announced = true;
         let token: unknown;
         try {
-            token = (JSON.parse(Buffer.concat(this.envelope).toString("utf8") + "]}") as { metadata?: { continue?: unknown } }).metadata?.continue;
+            token = (JSON.parse(head + "]}") as { metadata?: { continue?: unknown } }).metadata?.continue;
         } catch {
             return; // an envelope that does not close this way: the page's end will tell
         }
         if (typeof token === "string" && token) this.onItemsStart(token);
+    }
+
+    write(chunk: Buffer): void {
+        if (!this.pending) return this.scan(chunk);
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (!this.announced && this.onItemsStart && this.pendingBytes <= 1 << 16) {
+            const head = Buffer.concat(this.pending);
+            const at = head.indexOf('"items":[');
+            if (at >= 0) this.announceItems(head.toString("utf8", 0, at + 9));
+        }
+        if (this.pendingBytes <= this.wholePageBytes) return;
+        // Too large to hold whole: stream it, from its first byte.
+        const held = this.pending;
+        this.pending = undefined;
+        for (const c of held) this.scan(c);
     }
 
     private keep(chunk: Buffer, from: number, to: number): void {
@@ -156,7 +185,7 @@ export class ListScanner<U> {
         return -1;
     }
 
-    write(chunk: Buffer): void {
+    private scan(chunk: Buffer): void {
         let mark = 0; // start of the bytes not yet given to the envelope or the element
         for (let i = 0; i < chunk.length; i++) {
             if (this.element) {
@@ -206,7 +235,7 @@ export class ListScanner<U> {
                     mark = i + 1;
                     this.inItems = true;
                     this.itemsArray = true;
-                    this.announceItems();
+                    this.announceItems(Buffer.concat(this.envelope).toString("utf8"));
                     continue; // depth stays: elements sit at depth 1 inside items
                 }
                 this.depth++;
@@ -223,9 +252,26 @@ export class ListScanner<U> {
     }
 
     finish(): ScannedList<U> {
+        if (this.pending) return this.finishWhole(Buffer.concat(this.pending).toString("utf8"));
         const text = Buffer.concat(this.envelope).toString("utf8");
         return { envelope: text.trim() ? JSON.parse(text) : undefined, itemsArray: this.itemsArray, items: this.items, oversized: this.oversized };
     }
+
+    private finishWhole(text: string): ScannedList<U> {
+        const body: unknown = text.trim() ? JSON.parse(text) : undefined;
+        const list = body as { items?: unknown } | undefined;
+        if (typeof list !== "object" || list === null || Array.isArray(list) || !Array.isArray(list.items)) return { envelope: body, itemsArray: false, items: [], oversized: [] };
+        const raw = list.items as unknown[];
+        const bad = raw.findIndex((x) => typeof x !== "object" || x === null || Array.isArray(x));
+        if (bad >= 0) throw new NonObjectItem(bad, describe(raw[bad]));
+        const items = raw.map((x) => this.map(x as Record<string, unknown>));
+        return { envelope: { ...list, items: [] }, itemsArray: true, items, oversized: [] };
+    }
+}
+
+/** What a JSON value is, in the words of the errors. */
+function describe(v: unknown): string {
+    return v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : typeof v === "string" ? "a string" : typeof v === "boolean" ? "a boolean" : "a number";
 }
 
 export class NonObjectItem extends Error {

@@ -10,8 +10,9 @@ import { BufferedFileWriter } from "../../inventory/jsonWriter";
 import { startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 
-function scan(text: string, chunk: number, max = 1 << 20) {
-    const s = new ListScanner((o) => o, max);
+/** Streams every page (whole-page parsing off), `chunk` bytes at a time. */
+function scan(text: string, chunk: number, max = 1 << 20, wholePageBytes = 0) {
+    const s = new ListScanner((o) => o, max, undefined, wholePageBytes);
     const buf = Buffer.from(text, "utf8");
     for (let i = 0; i < buf.length; i += chunk) s.write(buf.subarray(i, i + chunk));
     return s.finish();
@@ -35,6 +36,17 @@ describe("list pages read as a stream of items", function () {
         assert.throws(() => scan('{"items":[{}, 5]}', 2), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a number");
     });
 
+    it("parses a page under the object limit whole, with the same items, envelope and errors as streamed", () => {
+        const items = [{ metadata: { name: 'a}"]{[' } }, { metadata: { name: "b", labels: { l: "x".repeat(100) } } }];
+        const text = JSON.stringify({ kind: "PodList", metadata: { continue: "tok" }, items });
+        for (const chunk of [5, 1 << 16]) assert.deepStrictEqual(scan(text, chunk, 1 << 20, 1 << 20), scan(text, chunk));
+        for (const odd of ['{"items":"x"}', "[1,2,3]", "{}", ""]) assert.deepStrictEqual(scan(odd, 4, 1 << 20, 1 << 20), scan(odd, 4), odd);
+        assert.throws(() => scan('{"items":[{}, "s"]}', 2, 1 << 20, 1 << 20), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a string");
+        // One byte over the whole-page size and the page is streamed from its start.
+        assert.deepStrictEqual(scan(text, 7, 1 << 20, Buffer.byteLength(text) - 1), scan(text, 7));
+        assert.throws(() => new ListScanner((o) => o, 10, undefined, 11), /oversized/);
+    });
+
     it("reads long strings ending in backslash runs the same wherever a chunk ends", () => {
         // Strings over the scanner's 48-byte look-ahead are jumped through with indexOf: the quote
         // that ends them is told from an escaped one by the backslashes before it, in either chunk.
@@ -45,7 +57,7 @@ describe("list pages read as a stream of items", function () {
         const text = JSON.stringify({ kind: "PodList", metadata: { continue: "" }, items });
         const buf = Buffer.from(text, "utf8");
         for (let at = 1; at < buf.length; at++) {
-            const s = new ListScanner((o) => o, 1 << 20);
+            const s = new ListScanner((o) => o, 1 << 20, undefined, 0);
             s.write(buf.subarray(0, at));
             s.write(buf.subarray(at));
             assert.deepStrictEqual(s.finish().items, items, `split at ${at}`);
