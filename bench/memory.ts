@@ -34,7 +34,7 @@ async function main() {
             const kc = writeKubeconfig({ big: { url } }).file;
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-mem-"));
             // spawnSync would block nothing here: the fixture server runs in its own process.
-            const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", process.execPath, path.join(CLI_ROOT, "dist", "cli", "main.js"), "snapshot", "--kubeconfig", kc, "--out", out, "--timeout", "300"], { cwd: CLI_ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+            const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", process.execPath, "--expose-gc", path.join(CLI_ROOT, "scripts", "cli.js"), "snapshot", "--kubeconfig", kc, "--out", out, "--timeout", "300"], { cwd: CLI_ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
             const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
             const status = /✓ big: (\w+)/.exec(r.stdout)?.[1] ?? `exit ${r.status}${/FAILED — (.*)/.exec(r.stdout)?.[1] ? `: ${/FAILED — (.*)/.exec(r.stdout)![1]}` : ""}`;
             lines.push(`snapshot of ${what}: ${m ? `${m[1]} s, peak ${Math.round(Number(m[2]) / 1024)} MiB` : "no measurement"} (${status})`);

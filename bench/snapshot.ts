@@ -43,7 +43,8 @@ async function main() {
         const kc1 = writeKubeconfig({ bench: { url } }).file;
         const kc4 = writeKubeconfig({ a: { url }, b: { url }, c: { url }, d: { url } }).file;
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-snap-"));
-        const cli = [process.execPath, path.join(ROOT, "dist", "cli", "main.js")];
+        // As `npm run snapshot` runs it: the compiled CLI through its launcher, with --expose-gc.
+        const cli = [process.execPath, "--expose-gc", path.join(ROOT, "scripts", "cli.js")];
         const kinds = KINDS.filter((k) => !k.optional).map((k) => (k.group ? `${k.plural}.${k.group}` : k.plural)).join(",");
         const floorArgs = [path.join(__dirname, "floor.js"), url, "/version", ...KINDS.map(listPath)];
 

@@ -11,8 +11,6 @@ export class KubeApiError extends Error {
         readonly status: number,
         readonly reason: string,
         message: string,
-        /** For 410 Gone: the server's fresh continue token, if it offered one. */
-        readonly continueToken?: string,
     ) {
         super(message);
         this.name = "KubeApiError";
@@ -295,11 +293,11 @@ export class KubeClient {
                 if (res.status < 300) throw new KubeApiError(res.status, "BadResponse", `${method} ${path}: the server answered ${res.status} with a body that is not JSON`);
             }
             if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed as T };
-            const st = (parsed ?? {}) as { reason?: string; message?: string; metadata?: { continue?: string } };
+            const st = (parsed ?? {}) as { reason?: string; message?: string };
             const reason = st.reason || httpReason(res.status);
             const detail = st.message ? `: ${st.message}` : "";
             const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : "";
-            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`, st.metadata?.continue);
+            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`);
         }
     }
 
