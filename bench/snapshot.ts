@@ -9,7 +9,7 @@ import { writeKubeconfig } from "../test/fixtures/kubeconfig";
  * `npm run bench` (part two): snapshot of a generated 50,000-pod cluster served by the fixture server
  * (the compiled CLI, as `npm run snapshot` runs it, start-up included), beside the floor (bench/floor.js:
  * fetch and parse every page of the same kinds, nothing else) and `kubectl get` of the same kinds
- * (-o json --chunk-size=500) when kubectl is installed, median of BENCH_RUNS; peak memory with 1 and 4
+ * (-o json --chunk-size=500) when kubectl is installed and BENCH_KUBECTL is not 0, median of BENCH_RUNS; peak memory with 1 and 4
  * clusters in one run; `snapshot diff` of two 50,000-pod snapshots.
  */
 const ROOT = path.join(__dirname, "..");
@@ -25,7 +25,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): { seco
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const hasKubectl = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
+const hasKubectl = process.env.BENCH_KUBECTL !== "0" && spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
 
 async function main() {
     const server = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts"), String(PODS)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
