@@ -62,7 +62,9 @@ async function main() {
         const four = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--out", out, "--retain", "2"]);
         const fourSerial = timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc4, "--all-contexts", "--concurrency", "1", "--out", out, "--retain", "2"]);
         if (RUNS < 2) timed(cli[0], [...cli.slice(1), "snapshot", "--kubeconfig", kc1, "--out", out, "--retain", "2"]);
-        const files = fs.readdirSync(path.join(out, "bench")).filter((f) => /^\d.*\.json$/.test(f)).sort().slice(-2).map((f) => path.join(out, "bench", f));
+        // The store keys a kubeconfig cluster by context and server: kube-bench-<server>-<hash>.
+        const benchDir = path.join(out, fs.readdirSync(out).find((d) => d.startsWith("kube-bench-"))!);
+        const files = fs.readdirSync(benchDir).filter((f) => /^\d.*\.json$/.test(f)).sort().slice(-2).map((f) => path.join(benchDir, f));
         const diffs = Array.from({ length: RUNS }, () => timed(cli[0], [...cli.slice(1), "snapshot", "diff", ...files]));
         const size = fs.statSync(files[1]).size;
 
@@ -71,7 +73,7 @@ async function main() {
             `floor (fetch + parse every page, node start-up included): median ${floorS} s, peak ${median(floor.map((s) => s.peakMiB))} MiB`,
             `snapshot (1 cluster, compiled CLI, start-up included): median ${snapS} s, peak ${median(snap.map((s) => s.peakMiB))} MiB, snapshot file ${(size / 1048576).toFixed(1)} MiB`,
             `snapshot / floor: ${(snapS / floorS).toFixed(2)}x (goal: within 1.5x)`,
-            hasKubectl ? `kubectl get (same kinds): median ${median(kubectl.map((s) => s.seconds))} s, peak ${median(kubectl.map((s) => s.peakMiB))} MiB` : "kubectl get: not measured (kubectl is not installed)",
+            hasKubectl ? `kubectl get (same kinds): median ${median(kubectl.map((s) => s.seconds))} s, peak ${median(kubectl.map((s) => s.peakMiB))} MiB` : "kubectl get: not measured (BENCH_KUBECTL=0, or kubectl is not installed)",
             `snapshot (4 clusters, concurrency 2): ${four.seconds} s, peak ${four.peakMiB} MiB`,
             `snapshot (4 clusters, concurrency 1): ${fourSerial.seconds} s, peak ${fourSerial.peakMiB} MiB`,
             `snapshot diff of two ${PODS}-pod snapshots: median ${median(diffs.map((s) => s.seconds))} s (process start included), peak ${median(diffs.map((s) => s.peakMiB))} MiB`,
