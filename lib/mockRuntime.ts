@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
-import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 
 /**
  * Runs Pulumi code under the SDK's mock runtime and records every registered resource with its
@@ -115,6 +115,9 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
         call: (args) => mockCallResult(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx),
     }, project, stack, false);
 
+    // No public API tells a registration's parent, or an import from a read: Mocks.newResource gets
+    // neither, and transforms need the engine's callback server. The mock monitor's requests carry
+    // both, so its two methods are wrapped (docs/dependencies.md, "The mock layer").
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
         readResource(req: ReadRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
@@ -148,6 +151,8 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
         return originalRead(req, cb);
     };
 
+    // @internal in the SDK, and the only wait for outstanding registrations that leaves the runtime
+    // usable (pulumi.runtime.disconnect() waits the same way, then closes it).
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     session = {
         resources,
