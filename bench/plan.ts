@@ -6,7 +6,8 @@ import { writeAzureStack } from "./generateAzureStack";
 
 /**
  * `npm run plan` wall time and peak memory: azure-dev, a generated 500-cluster stack, and the bare
- * baseline (same provider modules, no resources). Each is a fresh process, as a CI job would run it.
+ * baseline (same provider modules, no resources). Each is a fresh process running compiled JavaScript,
+ * as a CI job would run it.
  */
 
 const ROOT = path.join(__dirname, "..");
@@ -15,7 +16,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 interface Sample { wall: number; rssMiB: number }
 
 function measure(args: string[], env: NodeJS.ProcessEnv): Sample {
-    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, "--import", "tsx", ...args], {
+    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, ...args], {
         cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 512 * 1024 * 1024,
     });
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
@@ -35,9 +36,9 @@ export function benchPlan(): void {
     for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"]) fs.copyFileSync(path.join(ROOT, "examples", "stacks", f), path.join(dir, f));
     const env = { AGENTLESS_STACKS_DIR: dir };
     const cases: [string, string[]][] = [
-        ["bare program (same imports, no resources)", ["bench/bareRunner.ts"]],
-        ["plan azure-dev", ["cli/main.ts", "plan", "--stack", "azure-dev", "--format", "json"]],
-        ["plan azure-500 (500 AKS + 10 Arc clusters)", ["cli/main.ts", "plan", "--stack", "azure-500", "--format", "json"]],
+        ["bare program (same imports, no resources)", ["bench/bareRunner.js"]],
+        ["plan azure-dev", ["dist/cli/main.js", "plan", "--stack", "azure-dev", "--format", "json"]],
+        ["plan azure-500 (500 AKS + 10 Arc clusters)", ["dist/cli/main.js", "plan", "--stack", "azure-500", "--format", "json"]],
     ];
     const results: { name: string; wall: number; rss: number }[] = [];
     for (const [name, args] of cases) {

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { escapeControl } from "../lib/escape";
 import { isConfigError } from "../config/errors";
 import { systemErrorLine, UsageError } from "./errors";

@@ -24,10 +24,24 @@ export function loadPolicyPack(dir: string | undefined): LoadedPack {
     if (!fs.existsSync(path.join(root, "rules", "index.ts")) || !fs.existsSync(path.join(root, "evaluate.ts"))) {
         throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
     }
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const rules = require(path.join(root, "rules")).RULES as readonly Rule[] | undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const evaluate = require(path.join(root, "evaluate")).evaluatePolicies as LoadedPack["evaluate"] | undefined;
+    const load = typeScriptRequire(dir);
+    const rules = load(path.join(root, "rules", "index.ts")).RULES as readonly Rule[] | undefined;
+    const evaluate = load(path.join(root, "evaluate.ts")).evaluatePolicies as LoadedPack["evaluate"] | undefined;
     if (!Array.isArray(rules) || typeof evaluate !== "function") throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
     return { rules, evaluate };
+}
+
+/**
+ * The CLI runs compiled, but another checkout's pack is TypeScript source: it is loaded through
+ * tsx's require API (a dev dependency, as the CI job that judges pull requests installs them).
+ */
+function typeScriptRequire(dir: string): (file: string) => Record<string, unknown> {
+    let api: { require(id: string, from: string): Record<string, unknown> };
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        api = require("tsx/cjs/api");
+    } catch {
+        throw new UsageError(`--policy-pack ${dir}: loading a TypeScript policy pack needs tsx, a dev dependency: install with \`npm ci\`, not \`npm ci --omit=dev\``);
+    }
+    return (file) => api.require(file, __filename);
 }

@@ -37,5 +37,3 @@ export const KINDS: readonly KindSpec[] = [
 export function listPath(k: KindSpec): string {
     return k.group ? `/apis/${k.group}/${k.version}/${k.plural}` : `/api/${k.version}/${k.plural}`;
 }
-
-export const KIND_NAMES = KINDS.map((k) => k.kind);

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
 import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
@@ -10,11 +11,15 @@ export interface Evaluation {
     stack: string;
     resources: PlanResource[];
     notes: PlanNote[];
+    /** The stack outputs, as the engine would record them (secrets still wrapped). */
+    outputs: Record<string, unknown>;
 }
 
 /**
- * Evaluates the real program (`index.ts`) for one stack under the mock runtime. One stack per
- * process: Pulumi's runtime state is global, so the CLI runs once and exits.
+ * Evaluates the real program (`index.ts`, or `dist/index.js` when compiled) for one stack under the
+ * mock runtime, loaded as Pulumi's language host loads it: inside the root `pulumi:pulumi:Stack`,
+ * its export awaited (called first if it is a function). One stack per process: Pulumi's runtime
+ * state is global, so the CLI runs once and exits.
  */
 export async function evaluateStack(file: StackFile, programPath = path.join(__dirname, "..", "index")): Promise<Evaluation> {
     lightenStackTraces();
@@ -41,21 +46,33 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     const drained = new Promise<void>((resolve) => (onDrained = resolve));
     process.once("beforeExit", onDrained);
     process.on("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown> = {};
     try {
         if (file.cloudStateFile) process.env[CLOUD_STATE_ENV] = file.cloudStateFile;
         // Importing the program reads config (a config error throws from here) and starts its
         // lookups; the exported promise settles once the cloud is read and resources declared.
-        const exported: unknown = require(programPath);
-        await Promise.race([Promise.resolve(exported).then(() => session.settle()).then(() => { settled = true; }), rejected, drained]);
+        const stackOutputs = pulumi.runtime.runInPulumiStack(async () => {
+            const exported: unknown = require(programPath);
+            return await (exported instanceof Function ? exported() : exported);
+        });
+        const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
+        await Promise.race([evaluated, rejected, drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);
     }
     const errors = takeProgramErrors();
-    if (errors.length > 0) throw errors[0];
-    if (rejections.length > 0) throw rejections[0];
+    const failure = errors[0] ?? rejections[0];
+    if (failure !== undefined) {
+        // The root stack resource rejects its own promises with the program's error once more,
+        // after this function returned: that one is already reported.
+        process.on("unhandledRejection", (reason) => {
+            if (reason !== failure) throw reason;
+        });
+        throw failure;
+    }
     if (!settled) throw new Error("the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)");
-    return { stack: file.stack, resources: session.resources.slice(), notes: takeNotes() };
+    return { stack: file.stack, resources: session.resources.slice(), notes: takeNotes(), outputs };
 }
 
 /**

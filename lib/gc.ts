@@ -1,21 +1,9 @@
-import * as v8 from "v8";
-import * as vm from "vm";
-
-let gc: (() => void) | undefined | null;
-
 /**
- * A full garbage collection, when the runtime allows one. V8 grows the heap lazily up to its
- * limit (gigabytes on a large machine), so without this the garbage of each cluster's snapshot
- * and diff would pile up and peak memory would grow with the number of clusters in a run.
+ * A full garbage collection when the process was started with `--expose-gc` (`npm run snapshot`
+ * is): V8 grows the heap lazily up to its limit, so without it the garbage of each cluster's
+ * snapshot and diff would pile up and peak memory would grow with the number of clusters in a run.
+ * Without the flag (the `agentless-discovery` bin, a library caller) V8's own schedule applies.
  */
 export function collectGarbage(): void {
-    if (gc === undefined) {
-        try {
-            v8.setFlagsFromString("--expose-gc");
-            gc = vm.runInNewContext("gc") as () => void;
-        } catch {
-            gc = null;
-        }
-    }
-    gc?.();
+    (globalThis as { gc?: () => void }).gc?.();
 }

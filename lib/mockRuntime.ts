@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
+
+const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
 /**
  * Runs Pulumi code under the SDK's mock runtime and records every registered resource with its
@@ -79,8 +80,12 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
+/** The root resource the language host declares around the program; the plan leaves it out. */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The name at the end of a URN; "" for none and for the root stack (the top of a plan). */
 function nameFromUrn(urn: string): string {
-    if (!urn) return "";
+    if (!urn || urn.split("::")[2]?.split("$").pop() === STACK_TYPE) return "";
     const i = urn.lastIndexOf("::");
     return i < 0 ? urn : urn.slice(i + 2);
 }
@@ -110,12 +115,16 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
         call: (args) => mockCallResult(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx),
     }, project, stack, false);
 
+    // No public API tells a registration's parent, or an import from a read: Mocks.newResource gets
+    // neither, and transforms need the engine's callback server. The mock monitor's requests carry
+    // both, so its two methods are wrapped (docs/dependencies.md, "The mock layer").
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
         readResource(req: ReadRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
     };
     const original = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
+        if (req.getType() === STACK_TYPE) return original(req, cb);
         const importId = req.getImportid();
         resources.push({
             type: req.getType(),
@@ -142,6 +151,8 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
         return originalRead(req, cb);
     };
 
+    // @internal in the SDK, and the only wait for outstanding registrations that leaves the runtime
+    // usable (pulumi.runtime.disconnect() waits the same way, then closes it).
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     session = {
         resources,

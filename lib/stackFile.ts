@@ -4,14 +4,15 @@ import { parseDocument, visit } from "yaml";
 import { UsageError } from "../cli/errors";
 import { PROJECT } from "../config";
 import { defaultCloudStatePath } from "../cloudState/file";
+import { PACKAGE_ROOT } from "./packageRoot";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
-export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(__dirname, "..", "stacks");
+export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(PACKAGE_ROOT, "stacks");
 /**
  * The example stacks (made-up ids), planned and gated like the user's own but never deployed by the
  * workflows; a stack of `stacks/` with the same name wins. Not searched when AGENTLESS_STACKS_DIR is set.
  */
-export const EXAMPLE_STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ? undefined : path.join(__dirname, "..", "examples", "stacks");
+export const EXAMPLE_STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ? undefined : path.join(PACKAGE_ROOT, "examples", "stacks");
 
 export interface StackFile {
     stack: string;

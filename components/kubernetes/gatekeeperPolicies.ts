@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import type { CelSource } from "../../lib/gatekeeperCel";
+import { PACKAGE_ROOT } from "../../lib/packageRoot";
 import { CEL_ENGINE, CONSTRAINT_API_VERSION, CONSTRAINT_TEMPLATE_API_VERSION, EnforcementAction, GATEKEEPER_TARGET } from "./facts";
 
 /**
@@ -10,7 +11,7 @@ import { CEL_ENGINE, CONSTRAINT_API_VERSION, CONSTRAINT_TEMPLATE_API_VERSION, En
  * control-plane detections, one template each.
  */
 
-export const POLICY_DIR = path.join(__dirname, "..", "..", "policies", "gatekeeper");
+export const POLICY_DIR = path.join(PACKAGE_ROOT, "policies", "gatekeeper");
 
 export interface MatchKind {
     apiGroups: string[];

@@ -163,8 +163,23 @@ export class LocalStore implements SnapshotStore {
         const dir = path.join(this.location, "runs");
         mkdirPrivate(dir);
         sweepTemporaries(dir);
-        const file = path.join(dir, `${stamp}.json`);
-        writeFileAtomic(file, JSON.stringify(record, null, 2) + "\n");
-        return file;
+        // Runs started in the same millisecond (concurrent runs of the compiled CLI do) each get
+        // their own record: the name is reserved exclusively, then written over atomically.
+        for (let n = 0; ; n++) {
+            const file = path.join(dir, n ? `${stamp}-${n}.json` : `${stamp}.json`);
+            try {
+                fs.closeSync(fs.openSync(file, "wx", FILE_MODE));
+            } catch (e) {
+                if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
+                throw e;
+            }
+            try {
+                writeFileAtomic(file, JSON.stringify(record, null, 2) + "\n");
+            } catch (e) {
+                fs.rmSync(file, { force: true });
+                throw e;
+            }
+            return file;
+        }
     }
 }

@@ -11,8 +11,6 @@ export class KubeApiError extends Error {
         readonly status: number,
         readonly reason: string,
         message: string,
-        /** For 410 Gone: the server's fresh continue token, if it offered one. */
-        readonly continueToken?: string,
     ) {
         super(message);
         this.name = "KubeApiError";
@@ -295,11 +293,11 @@ export class KubeClient {
                 if (res.status < 300) throw new KubeApiError(res.status, "BadResponse", `${method} ${path}: the server answered ${res.status} with a body that is not JSON`);
             }
             if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed as T };
-            const st = (parsed ?? {}) as { reason?: string; message?: string; metadata?: { continue?: string } };
+            const st = (parsed ?? {}) as { reason?: string; message?: string };
             const reason = st.reason || httpReason(res.status);
             const detail = st.message ? `: ${st.message}` : "";
             const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : "";
-            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`, st.metadata?.continue);
+            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`);
         }
     }
 
@@ -309,7 +307,9 @@ export class KubeClient {
 
     /**
      * Lists a collection page by page (`limit` and `continue`). A 410 for an expired continue
-     * token starts the list over, a bounded number of times; the caller sees `restarted`.
+     * token starts the list over, a bounded number of times; the caller sees `restarted`. With
+     * `map`, the next page is asked for as soon as this one's continue token arrives (before its
+     * items), so the server prepares it while this one is read: at most two pages are in flight.
      */
     async *listPages<T = unknown>(path: string, opts: ListOptions = {}): AsyncGenerator<ListPage<T>> {
         const limit = opts.limit ?? 500;
@@ -319,26 +319,24 @@ export class KubeClient {
         let restarted = false;
         // Tokens seen since the list last started: a server that hands one back again would page forever.
         let seen = new Set<string>();
+        const pastDeadline = () => opts.deadline !== undefined && Date.now() > opts.deadline;
+        let current: PageFetch<T> | undefined;
         for (;;) {
-            if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-                throw new DeadlineError(`GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`, "kind");
+            if (!current) {
+                if (pastDeadline()) throw new DeadlineError(`GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`, "kind");
+                current = this.fetchPage<T>(path, token, limit, opts);
             }
-            const q = new URLSearchParams({ limit: String(limit) });
-            if (token) q.set("continue", token);
-            if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
-            if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
-            let page: { items: T[]; continueToken?: string; oversized?: OversizedObject[] };
+            const fetching = current;
+            let next: PageFetch<T> | undefined;
+            const prefetch = fetching.early.then((t) => {
+                if (t && t !== token && !seen.has(t) && !pastDeadline()) next = this.fetchPage<T>(path, t, limit, opts);
+            });
+            let page: FetchedPage<T>;
             try {
-                const url = `${path}?${q.toString()}`;
-                if (opts.map) {
-                    const map = opts.map;
-                    const max = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-                    const scanned = (await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max) })).body;
-                    page = { ...listItemsOf<T>(scanned.envelope, path), items: scanned.items, oversized: scanned.oversized };
-                } else {
-                    page = listItemsOf<T>(await this.get(url), path);
-                }
+                page = await fetching.done;
             } catch (e) {
+                await prefetch; // a page asked for ahead is abandoned: the list starts over or fails
+                current = undefined;
                 if (e instanceof KubeApiError && e.status === 410 && token && restarts < maxRestarts) {
                     restarts++;
                     token = undefined;
@@ -348,15 +346,43 @@ export class KubeClient {
                 }
                 throw e;
             }
+            await prefetch;
             yield { items: page.items, restarted, ...(page.oversized?.length ? { oversized: page.oversized } : {}) };
             restarted = false;
             token = page.continueToken;
+            current = next && next.token === token ? next : undefined;
             if (!token) return;
             if (seen.has(token)) throw new KubeApiError(200, "EndlessPaging", `GET ${path}: the server returned continue token ${JSON.stringify(token.slice(0, 40))} a second time; the list would never end`);
             seen.add(token);
         }
     }
+
+    /** One page of a list; `early` settles with its continue token as soon as that is known. */
+    private fetchPage<T>(path: string, token: string | undefined, limit: number, opts: ListOptions): PageFetch<T> {
+        let announce: (t: string | undefined) => void = () => undefined;
+        const early = new Promise<string | undefined>((resolve) => (announce = resolve));
+        const q = new URLSearchParams({ limit: String(limit) });
+        if (token) q.set("continue", token);
+        if (opts.labelSelector) q.set("labelSelector", opts.labelSelector);
+        if (opts.fieldSelector) q.set("fieldSelector", opts.fieldSelector);
+        const url = `${path}?${q.toString()}`;
+        const done = (async (): Promise<FetchedPage<T>> => {
+            if (opts.map) {
+                const map = opts.map;
+                const max = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+                const scanned = (await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max, announce) })).body;
+                return { ...listItemsOf<T>(scanned.envelope, path), items: scanned.items, oversized: scanned.oversized };
+            }
+            return listItemsOf<T>(await this.get(url), path);
+        })();
+        // Also the handler that keeps a page asked for ahead, then abandoned, from rejecting unheard.
+        done.then((p) => announce(p.continueToken), () => announce(undefined));
+        return { token, early, done };
+    }
 }
+
+type FetchedPage<T> = { items: T[]; continueToken?: string; oversized?: OversizedObject[] };
+type PageFetch<T> = { token: string | undefined; early: Promise<string | undefined>; done: Promise<FetchedPage<T>> };
 
 function httpReason(status: number): string {
     return (

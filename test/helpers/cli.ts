@@ -9,10 +9,10 @@ export interface CliResult {
     stderr: string;
 }
 
-/** Runs `cli/main.ts` as a child process, the way `npm run <command>` does. */
+/** Runs the compiled CLI (dist/cli/main.js, built by the mocha setup) as a child process, the way `npm run <command>` does. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "main.ts"), ...args], {
+        const child = spawn(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), ...args], {
             cwd: opts.cwd ?? ROOT,
             env: { ...process.env, ...opts.env },
             stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { KubeClient } from "../../lib/kube/client";
@@ -9,8 +10,9 @@ import { BufferedFileWriter } from "../../inventory/jsonWriter";
 import { startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 
-function scan(text: string, chunk: number, max = 1 << 20) {
-    const s = new ListScanner((o) => o, max);
+/** Streams every page (whole-page parsing off), `chunk` bytes at a time. */
+function scan(text: string, chunk: number, max = 1 << 20, wholePageBytes = 0) {
+    const s = new ListScanner((o) => o, max, undefined, wholePageBytes);
     const buf = Buffer.from(text, "utf8");
     for (let i = 0; i < buf.length; i += chunk) s.write(buf.subarray(i, i + chunk));
     return s.finish();
@@ -32,6 +34,34 @@ describe("list pages read as a stream of items", function () {
         assert.strictEqual(scan('{"items":"x"}', 3).itemsArray, false);
         assert.deepStrictEqual(scan("[1,2,3]", 1).envelope, [1, 2, 3]);
         assert.throws(() => scan('{"items":[{}, 5]}', 2), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a number");
+    });
+
+    it("parses a page under the object limit whole, with the same items, envelope and errors as streamed", () => {
+        const items = [{ metadata: { name: 'a}"]{[' } }, { metadata: { name: "b", labels: { l: "x".repeat(100) } } }];
+        const text = JSON.stringify({ kind: "PodList", metadata: { continue: "tok" }, items });
+        for (const chunk of [5, 1 << 16]) assert.deepStrictEqual(scan(text, chunk, 1 << 20, 1 << 20), scan(text, chunk));
+        for (const odd of ['{"items":"x"}', "[1,2,3]", "{}", ""]) assert.deepStrictEqual(scan(odd, 4, 1 << 20, 1 << 20), scan(odd, 4), odd);
+        assert.throws(() => scan('{"items":[{}, "s"]}', 2, 1 << 20, 1 << 20), (e: NonObjectItem) => e.index === 1 && e.message === "items[1] that is a string");
+        // One byte over the whole-page size and the page is streamed from its start.
+        assert.deepStrictEqual(scan(text, 7, 1 << 20, Buffer.byteLength(text) - 1), scan(text, 7));
+        assert.throws(() => new ListScanner((o) => o, 10, undefined, 11), /oversized/);
+    });
+
+    it("reads long strings ending in backslash runs the same wherever a chunk ends", () => {
+        // Strings over the scanner's 48-byte look-ahead are jumped through with indexOf: the quote
+        // that ends them is told from an escaped one by the backslashes before it, in either chunk.
+        const items = [
+            { metadata: { name: "a", annotations: { k: `${"y".repeat(60)}\\`, q: `${"z".repeat(70)}\\\"${"w".repeat(50)}` } } },
+            { metadata: { name: "b", labels: { l: `${"\\".repeat(30)}"` } } },
+        ];
+        const text = JSON.stringify({ kind: "PodList", metadata: { continue: "" }, items });
+        const buf = Buffer.from(text, "utf8");
+        for (let at = 1; at < buf.length; at++) {
+            const s = new ListScanner((o) => o, 1 << 20, undefined, 0);
+            s.write(buf.subarray(0, at));
+            s.write(buf.subarray(at));
+            assert.deepStrictEqual(s.finish().items, items, `split at ${at}`);
+        }
     });
 
     it("skips an object over the size limit without holding it, and names its size", () => {
@@ -61,6 +91,37 @@ describe("list pages read as a stream of items", function () {
         } finally {
             client.close();
             await server.close();
+        }
+    });
+
+    it("asks for the next page as soon as the continue token arrives, before the current page's items", async () => {
+        // Page 1 sends its metadata, then holds its items until page 2 is asked for (or 3 s pass).
+        const asked: string[] = [];
+        let page2Asked: () => void = () => undefined;
+        const page2 = new Promise<void>((r) => (page2Asked = r));
+        const server = http.createServer(async (req, res) => {
+            const token = new URL(req.url!, "http://x").searchParams.get("continue");
+            asked.push(token ?? "first");
+            res.writeHead(200, { "Content-Type": "application/json" });
+            if (!token) {
+                res.write('{"kind":"PodList","metadata":{"continue":"p2"},"items":[');
+                const waited = await Promise.race([page2.then(() => "asked"), new Promise((r) => setTimeout(() => r("not asked"), 3000))]);
+                res.end(`{"metadata":{"name":"a","namespace":"n"},"note":${JSON.stringify(waited)}}]}`);
+            } else {
+                page2Asked();
+                res.end('{"kind":"PodList","metadata":{},"items":[{"metadata":{"name":"b","namespace":"n"}}]}');
+            }
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const client = new KubeClient({ name: "t", server: `http://127.0.0.1:${(server.address() as { port: number }).port}`, insecureSkipTlsVerify: false });
+        try {
+            const pages: unknown[][] = [];
+            for await (const p of client.listPages("/api/v1/pods", { map: (o) => o })) pages.push(p.items);
+            assert.deepStrictEqual(pages, [[{ metadata: { name: "a", namespace: "n" }, note: "asked" }], [{ metadata: { name: "b", namespace: "n" } }]]);
+            assert.deepStrictEqual(asked, ["first", "p2"]);
+        } finally {
+            client.close();
+            server.close();
         }
     });
 });
