@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { isMockSession } from "../lib/mockFlag";
 import { CloudStateFile, readCloudStateFile } from "./file";
 
 /**
@@ -37,15 +37,11 @@ export function fileSource(path: string): LookupSource {
  * `pulumi up` that imported or skipped objects because a file said so would act on a cloud it
  * never read.
  */
-export function lookupSourceForRun(env: NodeJS.ProcessEnv = process.env, underMocks: () => boolean = mocksAreOn): LookupSource {
+export function lookupSourceForRun(env: NodeJS.ProcessEnv = process.env, underMocks: () => boolean = isMockSession): LookupSource {
     const file = env[CLOUD_STATE_ENV];
     if (!file) return cloudSource();
     if (!underMocks()) {
         throw new pulumi.RunError(`${CLOUD_STATE_ENV}=${file} is set, but cloud-state files answer lookups only in the offline plan (npm run plan); unset it for pulumi preview/up, which read the cloud`);
     }
     return fileSource(file);
-}
-
-function mocksAreOn(): boolean {
-    return pulumi.runtime.getMonitor() instanceof MockMonitor;
 }

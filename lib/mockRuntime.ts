@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
+import { markMockSession } from "./mockFlag";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
@@ -107,6 +108,7 @@ let session: MockSession | undefined;
 export async function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
     if (session) return session;
     const resources: PlanResource[] = [];
+    markMockSession();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
