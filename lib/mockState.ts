@@ -14,6 +14,8 @@ export interface MockContext {
     gcpProjectNumbers?: Record<string, string>;
     /** The AWS account the AWS provider is pinned to (its allowedAccountIds), if any. */
     awsAccountId?: string;
+    /** The region the AWS provider is pinned to, if any. */
+    awsRegion?: string;
     /** mapRoles that a read of a cluster's aws-auth answers, by read resource name; a sample otherwise. */
     awsAuthMapRoles?: Record<string, string>;
 }
@@ -140,6 +142,7 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
         case "pulumi:providers:aws": {
             const account = allowedAccount(inputs.allowedAccountIds);
             if (account) ctx.awsAccountId = account;
+            if (typeof inputs.region === "string") ctx.awsRegion = inputs.region;
             id = placeholderGuid(`provider:${name}`);
             break;
         }
@@ -155,6 +158,15 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
         case "aws:iam/rolePolicy:RolePolicy":
             id = `${inputs.role}:${inputs.name ?? name}`;
             break;
+        case "aws:eks/cluster:Cluster": {
+            // A user's own cluster (the example program): auto-named as Pulumi names it, with a suffix.
+            const clusterName = String(inputs.name ?? `${name}-${placeholderGuid(`cluster:${name}`).slice(0, 7)}`);
+            id = clusterName;
+            Object.assign(state, eksClusterState(clusterName, String(ctx.awsRegion ?? "us-east-1"), ctx.awsAccountId ?? "000000000000"));
+            state.certificateAuthority = { data: (state.certificateAuthorities as { data: string }[])[0].data };
+            delete state.certificateAuthorities;
+            break;
+        }
         case "aws:eks/accessEntry:AccessEntry":
             id = `${inputs.clusterName}:${inputs.principalArn}`;
             state.accessEntryArn = `arn:aws:eks:${inputs.region ?? "us-east-1"}:${ctx.awsAccountId ?? "000000000000"}:access-entry/${inputs.clusterName}/role/${ctx.awsAccountId ?? "000000000000"}/${String(inputs.principalArn).split("/").pop()}/${placeholderGuid(name).slice(0, 8)}`;
@@ -189,23 +201,29 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
     return { id, state };
 }
 
+/** An EKS cluster as `eks:DescribeCluster` would describe it: ARN, endpoint and CA derived from its name. */
+function eksClusterState(clusterName: string, region: string, account: string): State {
+    const host = createHash("sha256").update(`${region}/${clusterName}`).digest("hex").slice(0, 32).toUpperCase();
+    return {
+        id: clusterName,
+        name: clusterName,
+        arn: `arn:aws:eks:${region}:${account}:cluster/${clusterName}`,
+        endpoint: `https://${host}.gr7.${region}.eks.amazonaws.com`,
+        certificateAuthorities: [{ data: Buffer.from(`placeholder CA of ${clusterName}`).toString("base64") }],
+        enabledClusterLogTypes: [],
+        status: "ACTIVE",
+        tags: {},
+    };
+}
+
 /** What the mock runtime answers for a data-source call (invoke); by default it echoes the arguments. */
 export function mockCallResult(token: string, inputs: State, ctx: MockContext): State {
     switch (token) {
-        case "aws:eks/getCluster:getCluster": {
-            const region = String(inputs.region ?? "us-east-1");
+        case "aws:eks/getCluster:getCluster":
+            return { ...inputs, ...eksClusterState(String(inputs.name), String(inputs.region ?? "us-east-1"), ctx.awsAccountId ?? "000000000000") };
+        case "aws:index/getCallerIdentity:getCallerIdentity": {
             const account = ctx.awsAccountId ?? "000000000000";
-            const host = createHash("sha256").update(`${region}/${inputs.name}`).digest("hex").slice(0, 32).toUpperCase();
-            return {
-                ...inputs,
-                id: inputs.name,
-                arn: `arn:aws:eks:${region}:${account}:cluster/${inputs.name}`,
-                endpoint: `https://${host}.gr7.${region}.eks.amazonaws.com`,
-                certificateAuthorities: [{ data: Buffer.from(`placeholder CA of ${inputs.name}`).toString("base64") }],
-                enabledClusterLogTypes: [],
-                status: "ACTIVE",
-                tags: {},
-            };
+            return { id: account, accountId: account, arn: `arn:aws:iam::${account}:user/placeholder`, userId: "AIDAPLACEHOLDER" };
         }
         // Made-up, recognisable values: the plan shows them only as "[secret]".
         case "azure-native:operationalinsights:getWorkspace":

@@ -5,11 +5,12 @@ import { AuditLogRoleKey } from "./auditLogFacts";
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 
 export interface DefenderConnectorArgs {
-    accountId: string;
+    /** The AWS account the connector covers (for example `aws.getCallerIdentityOutput().accountId`). */
+    accountId: pulumi.Input<string>;
     /** Connector name in Azure. */
     connectorName: string;
-    resourceGroupName: string;
-    location: string;
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
     /** The discovery role Defender assumes. */
     discoveryRoleArn: pulumi.Input<string>;
     /**

@@ -13,15 +13,19 @@ export interface DiscoveryRoleArgs {
     roleName?: string;
     accessMode: AccessMode;
     /** An existing IAM OIDC provider for Microsoft's issuer; when given, none is created. */
-    existingOidcProviderArn?: string;
+    existingOidcProviderArn?: pulumi.Input<string>;
     /** Thumbprints of a created provider; IAM fetches the issuer's CA itself when none are given. */
     oidcThumbprints?: string[];
     /** The customer's Azure tenant id, which the trusted session name carries (an identifier, not a secret). */
     azureTenantId: pulumi.Input<string>;
-    /** ARNs of the clusters the role may describe and open: the listed, non-excluded ones. */
-    clusterArns: readonly string[];
+    /**
+     * ARNs of the clusters the role may describe and open: the listed, non-excluded ones (each may
+     * be an output, such as `aws.eks.Cluster.arn`; the list itself is plain: its length decides
+     * whether the permissions policy exists).
+     */
+    clusterArns: readonly pulumi.Input<string>[];
     /** Account of the role; needed in access-entries mode, whose statements name the role's own entry. */
-    accountId?: string;
+    accountId?: pulumi.Input<string>;
     /** Access policy ARN per cluster ARN, which the role may associate with its own entry (access-entries mode). */
     accessPolicyArns?: Record<string, string>;
     /**
@@ -66,7 +70,7 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             audienceConditionKey: AUDIENCE_CONDITION_KEY,
             sessionNamePrefix: SESSION_NAME_PREFIX,
             actions: [...ACTIONS_BY_MODE[args.accessMode]],
-            clusterArns: [...args.clusterArns].sort(),
+            clusterArns: pulumi.all([...args.clusterArns]).apply((arns) => [...arns].sort()),
         }, opts);
 
         if (args.existingOidcProviderArn) {
@@ -105,9 +109,10 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.permissions = new RolePolicy(`${name}-permissions`, {
                 role: this.role.name,
                 name: `${roleName}-eks-${args.accessMode}`.slice(0, 128),
-                policy: JSON.stringify(permissionsPolicy(args.accessMode, args.clusterArns, args.accessMode === "access-entries"
-                    ? { roleName, roleAccountId: args.accountId ?? accountOf(args.clusterArns[0]), accessPolicyArns: { ...viewPolicyByCluster(args.clusterArns), ...args.accessPolicyArns } }
-                    : undefined)),
+                policy: pulumi.all([pulumi.all([...args.clusterArns]), args.accountId]).apply(([arns, accountId]) =>
+                    JSON.stringify(permissionsPolicy(args.accessMode, arns, args.accessMode === "access-entries"
+                        ? { roleName, roleAccountId: accountId ?? accountOf(arns[0]), accessPolicyArns: { ...viewPolicyByCluster(arns), ...args.accessPolicyArns } }
+                        : undefined))),
             }, { parent: this });
         }
 

@@ -20,9 +20,13 @@ import { ExistingAccessEntry } from "./cloudLookup";
 import { DEFENDER_CIDRS, ROLE_TAGS } from "./facts";
 
 export interface EksClusterAccessArgs {
-    clusterName: string;
+    /** The cluster's name; may be an output (`aws.eks.Cluster.name`). */
+    clusterName: pulumi.Input<string>;
+    /** Plain: it decides the ARN partition of the access policy and the cluster provider's key. */
     region: string;
+    /** Plain: it decides which resources exist (access entry, or aws-auth and RBAC). */
     authenticationMode: AuthenticationMode;
+    /** Plain: the cluster's endpoint settings as declared, which the network rules read. */
     endpoint: EndpointSettings;
     /** The discovery role to let in. */
     roleArn: pulumi.Input<string>;
@@ -38,7 +42,10 @@ export interface EksClusterAccessArgs {
      * `eks:DescribeCluster` (the `getCluster` data source) and tokens from `aws eks get-token`.
      */
     kubeAccess?: KubeAccess;
-    /** Key of the cluster's Kubernetes provider (clusterProvider); region-qualified by default. */
+    /**
+     * Key of the cluster's Kubernetes provider (clusterProvider); `<region>-<clusterName>` by default,
+     * the component's name when the cluster name is an output.
+     */
     providerKey?: string;
     /** Turn on the audit log types (AUDIT_LOG_TYPES) on the cluster; off by default (a manual step). */
     manageLogging?: boolean;
@@ -47,7 +54,7 @@ export interface EksClusterAccessArgs {
     /**
      * The role's access entry as the lookup found it (Defender makes it itself in access-entries
      * mode): imported, and kept on destroy; its cluster-scope policy association too, when it is the
-     * one this stack asks for.
+     * one this stack asks for. An import id is plain text, so `clusterName` must then be a string.
      */
     existingEntry?: ExistingAccessEntry;
     /** Enable a public endpoint restricted to Defender's CIDRs (added to the cluster's own). */
@@ -76,6 +83,8 @@ export class EksClusterAccess extends pulumi.ComponentResource {
         const mapToSystemMasters = args.mapToSystemMasters ?? false;
         const usesAccessEntries = ACCESS_ENTRY_MODES.includes(args.authenticationMode);
         const policy = args.accessPolicy ?? DEFAULT_ACCESS_POLICY;
+        // Messages name the cluster, or the component when the name is only known at deploy time.
+        const label = typeof args.clusterName === "string" ? args.clusterName : `of ${name}`;
         super("agentless:aws:EksClusterAccess", name, {
             clusterName: args.clusterName,
             region: args.region,
@@ -109,8 +118,11 @@ export class EksClusterAccess extends pulumi.ComponentResource {
         }
 
         if (usesAccessEntries) {
-            if (mapToSystemMasters) throw new Error(`cluster ${args.clusterName}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
+            if (mapToSystemMasters) throw new Error(`cluster ${label}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
             const existing = args.existingEntry;
+            if (existing && typeof args.clusterName !== "string") {
+                throw new Error(`cluster ${label}: existingEntry is imported by an id that names the cluster, so clusterName must be a plain string, not an output`);
+            }
             const policyArn = accessPolicyArn(policy, args.region);
             // An import must declare what exists, so its inputs come from the lookup.
             this.accessEntry = new AccessEntry(`${name}-entry`, {
@@ -136,7 +148,8 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             });
         } else {
             const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;
-            const kube = clusterProvider(args.providerKey ?? `${args.region}-${args.clusterName}`, args.kubeAccess ?? this.eksAccess(args));
+            const key = args.providerKey ?? (typeof args.clusterName === "string" ? `${args.region}-${args.clusterName}` : name);
+            const kube = clusterProvider(key, args.kubeAccess ?? this.eksAccess(args));
             const kubeOpts = { parent: this, provider: kube };
             const dependsOn: pulumi.Resource[] = [];
             if (!mapToSystemMasters) {
@@ -156,7 +169,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
 
             // Read what aws-auth holds now, and write it back with the entry appended (see awsAuth.ts).
             const current = ConfigMap.get(`${name}-aws-auth-current`, `${AWS_AUTH.namespace}/${AWS_AUTH.name}`, kubeOpts);
-            this.mapRoles = pulumi.all([current.data, args.roleArn]).apply(([data, roleArn]) => {
+            this.mapRoles = pulumi.all([current.data, args.roleArn, args.clusterName]).apply(([data, roleArn, clusterName]) => {
                 const entry: MapRoleEntry = {
                     rolearn: roleArn,
                     username: args.awsAuth?.username ?? roleArn.split("/").pop()!,
@@ -165,7 +178,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                 try {
                     return mergeMapRoles(data?.[AWS_AUTH.key], entry, args.awsAuth?.existing ?? "stop").mapRoles;
                 } catch (e) {
-                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${args.clusterName}: ${e.message}`));
+                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${clusterName}: ${e.message}`));
                     throw e;
                 }
             });

@@ -8,7 +8,7 @@ import { Provider } from "@pulumi/kubernetes/provider";
  */
 export type KubeAccess =
     | { kind: "kubeconfig"; context?: string; kubeconfigPath?: string }
-    | { kind: "eks"; clusterName: string; region: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
+    | { kind: "eks"; clusterName: pulumi.Input<string>; region: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
     | { kind: "gke"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
     | { kind: "aks"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string>; serverId?: string };
 
@@ -73,8 +73,8 @@ export function clusterProvider(clusterName: string, access: KubeAccess): Provid
             if (access.kubeconfigPath) args.kubeconfig = access.kubeconfigPath;
             break;
         case "eks":
-            args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
-                eksKubeconfig(access.clusterName, access.region, endpoint, ca));
+            args.kubeconfig = pulumi.all([access.clusterName, access.endpoint, access.certificateAuthority]).apply(([name, endpoint, ca]) =>
+                eksKubeconfig(name, access.region, endpoint, ca));
             break;
         case "gke":
             args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
