@@ -5,18 +5,22 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import {
     DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
 } from "./facts";
-import { ClusterRef, clusterResourceKey } from "./resourceIds";
+import { ClusterTarget, targetKey } from "./resourceIds";
 import { adopt, existingRoleAssignmentArgs } from "./adopt";
 import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
 
 export interface AksDiscoveryAccessArgs {
-    subscriptionId: string;
-    /** Which plan's security operator acts for discovery. */
+    /** The subscription of the role assignment; may be an output. */
+    subscriptionId: pulumi.Input<string>;
+    /** Which plan's security operator acts for discovery. Plain: it decides which operator exists. */
     operator: OperatorKind;
     /** Trusted access role binding name in each cluster; Microsoft's name for the operator by default. */
     bindingName?: string;
-    /** Clusters to bind; excluded clusters must already be filtered out by the caller. */
-    clusters: readonly (ClusterRef & { bindingName?: string })[];
+    /**
+     * Clusters to bind; excluded clusters must already be filtered out by the caller. The list is
+     * plain (one binding each); a cluster's resource group and name may be outputs (see ClusterTarget).
+     */
+    clusters: readonly (ClusterTarget & { bindingName?: string })[];
     /**
      * What Defender (or an earlier run) already made, from the lookups: adopted with Pulumi's
      * `import` and never deleted by destroy (Defender owns them). Bindings keyed by cluster id.
@@ -38,7 +42,7 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
     readonly operator: security.SecurityOperator;
     readonly principalId: pulumi.Output<string>;
     readonly roleAssignment: authorization.RoleAssignment;
-    /** Binding per cluster, keyed by `<resource group>-<cluster>` in lower case. */
+    /** Binding per cluster, keyed by the cluster's key (`<resource group>-<cluster>` in lower case by default). */
     readonly bindings: Record<string, containerservice.TrustedAccessRoleBinding> = {};
 
     constructor(name: string, args: AksDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -64,15 +68,15 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
         this.roleAssignment = new authorization.RoleAssignment(`${name}-api-access`, ra ? existingRoleAssignmentArgs(ra) : {
             principalId: this.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: roleDefinitionId(args.subscriptionId, DISCOVERY_ROLE_DEFINITION_GUID),
-            scope: subscriptionScope(args.subscriptionId),
+            roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s, DISCOVERY_ROLE_DEFINITION_GUID)),
+            scope: pulumi.output(args.subscriptionId).apply(subscriptionScope),
             description: "Defender agentless discovery: read AKS clusters and manage their trusted access bindings",
         }, { parent: this, ...adopt(ra?.id) });
 
         const sourceResourceId = existing.operator ? pulumi.output(existing.operator.id) : this.operator.id;
         for (const cluster of args.clusters) {
-            const key = clusterResourceKey(cluster);
-            const found = existing.bindings?.[cluster.id];
+            const key = targetKey(name, cluster);
+            const found = cluster.id !== undefined ? existing.bindings?.[cluster.id] : undefined;
             this.bindings[key] = new containerservice.TrustedAccessRoleBinding(`${name}-${key}`, {
                 resourceGroupName: cluster.resourceGroup,
                 resourceName: cluster.name,

@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
-import { ClusterRef, clusterResourceKey, parseWorkspaceId } from "./resourceIds";
+import { ClusterTarget, parseWorkspaceId, targetKey } from "./resourceIds";
 import { adopt } from "./adopt";
 import { ExistingArcExtension, findExtension } from "./cloudLookup";
 
 export interface ArcExtensionsArgs {
     /** Connected clusters; excluded ones must already be filtered out. Per cluster, `defender`/`azurePolicy` override the defaults below. */
-    clusters: readonly (ClusterRef & { defender?: boolean; azurePolicy?: boolean })[];
+    clusters: readonly (ClusterTarget & { defender?: boolean; azurePolicy?: boolean })[];
     /**
      * Extensions each cluster already has (by cluster id), from the lookups: one of a type this
      * stack installs is adopted as it is (policy 708b60a6/0adc5395 or Defender made it) instead of
@@ -18,6 +18,7 @@ export interface ArcExtensionsArgs {
     /**
      * The Log Analytics workspace the Defender extension reports through. Required when `defender`
      * is true: the extension is useless without the workspace's id and key (see docs/sources.md).
+     * Plain: it is parsed into the workspace's group and name, which the key is read by.
      */
     logAnalyticsWorkspaceId?: string;
     defender: boolean;
@@ -51,7 +52,7 @@ export class ArcExtensions extends pulumi.ComponentResource {
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:ArcExtensions", name, {}, opts);
         const plans = args.clusters.map((cluster) => {
-            const found = args.existing?.[cluster.id] ?? [];
+            const found = (cluster.id !== undefined ? args.existing?.[cluster.id] : undefined) ?? [];
             return {
                 cluster,
                 defender: cluster.defender ?? args.defender,
@@ -68,7 +69,7 @@ export class ArcExtensions extends pulumi.ComponentResource {
         // One read of the workspace for every cluster: the key is the same.
         const protectedSettings = installsDefender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
         for (const { cluster, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
-            const key = clusterResourceKey(cluster);
+            const key = targetKey(name, cluster);
             const target = {
                 clusterRp: ARC_CLUSTER_RP,
                 clusterResourceName: ARC_CLUSTER_RESOURCE_NAME,
@@ -109,7 +110,7 @@ export class ArcExtensions extends pulumi.ComponentResource {
  * An existing extension declared exactly as ARM holds it, so the import matches. Its protected
  * settings cannot be read back and are not declared: whoever installed it (policy) keeps them.
  */
-export function adoptedInputs(target: { clusterRp: string; clusterResourceName: string; clusterName: string; resourceGroupName: string }, e: ExistingArcExtension): kubernetesconfiguration.ExtensionArgs {
+export function adoptedInputs(target: { clusterRp: string; clusterResourceName: string; clusterName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }, e: ExistingArcExtension): kubernetesconfiguration.ExtensionArgs {
     return {
         ...target,
         extensionName: e.name,

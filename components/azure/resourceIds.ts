@@ -3,6 +3,8 @@
  * loader turns a `null` into a ConfigError that shows the expected shape.
  */
 
+import type { Input } from "@pulumi/pulumi";
+
 export interface ClusterRef {
     subscriptionId: string;
     resourceGroup: string;
@@ -52,4 +54,25 @@ export const parseWorkspaceId = parser("Microsoft.OperationalInsights", "workspa
  */
 export function clusterResourceKey(ref: Pick<ClusterRef, "resourceGroup" | "name">): string {
     return `${ref.resourceGroup}-${ref.name}`.toLowerCase();
+}
+
+/**
+ * A cluster a component works on. A program that creates the cluster passes its outputs
+ * (`containerservice.ManagedCluster`'s resource group and name) and a plain `key`; the program of
+ * this project passes a `ClusterRef` from config.
+ */
+export interface ClusterTarget {
+    resourceGroup: Input<string>;
+    name: Input<string>;
+    /** The ARM id, when known as text: what `existing` (the lookups' findings) is keyed by. */
+    id?: string;
+    /** Names the component's resources for this cluster; `clusterResourceKey` of the two by default, required when either is an output. */
+    key?: string;
+}
+
+/** The resource-name key of a target; a clear error when it cannot be spelled before deployment. */
+export function targetKey(component: string, c: ClusterTarget): string {
+    if (c.key !== undefined) return c.key;
+    if (typeof c.resourceGroup === "string" && typeof c.name === "string") return clusterResourceKey({ resourceGroup: c.resourceGroup, name: c.name });
+    throw new Error(`${component}: a cluster whose resourceGroup or name is an output needs a plain key (it names the cluster's resources), for example key: "apps"`);
 }

@@ -17,19 +17,25 @@ export interface GkeDiscoveryAccessAdoption {
     serviceAccount?: Adopted<{ displayName: string; description: string; disabled: boolean }>;
     customRole?: Adopted<RoleInputs>;
     inventoryRole?: Adopted<RoleInputs>;
-    /** Granted role (`roles/...` or the custom role's name) → import id of the existing grant. */
+    /**
+     * Granted role (`roles/...` or the custom role's name) → import id of the existing grant. The
+     * custom role's name is spelled from `projectId`/`organizationId`, which must then be strings.
+     */
     grants?: Record<string, string>;
     /** The account is Microsoft's (adopted): its grants are kept on destroy too, imported or not. */
     retainGrants?: boolean;
 }
 
 export interface GkeDiscoveryAccessArgs {
-    /** The project that holds the service account (and, with scope "project", the role and bindings). */
-    projectId: string;
-    /** Where the custom role lives and the roles are granted. */
+    /**
+     * The project that holds the service account (and, with scope "project", the role and bindings);
+     * may be an output (`gcp.organizations.Project.projectId`).
+     */
+    projectId: pulumi.Input<string>;
+    /** Where the custom role lives and the roles are granted. Plain: it decides which resources exist. */
     scope: GcpScope;
-    /** Required with scope "organization". */
-    organizationId?: string;
+    /** Required with scope "organization"; may be an output. */
+    organizationId?: pulumi.Input<string>;
     serviceAccountName?: string;
     customRoleId?: string;
     /** Also create and grant MDCGkeContainerInventoryCollectionRole (reads Secrets: opt-in). */
@@ -117,14 +123,22 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         const created = args.scope === "organization"
             ? new organizations.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, orgId: args.organizationId! }, roleOpts)
             : new projects.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, project: args.projectId }, roleOpts);
-        const roleName = args.scope === "organization" ? organizationCustomRoleName(args.organizationId!, roleId) : projectCustomRoleName(args.projectId, roleId);
+        const grants = args.adopt?.grants;
+        const roleName = grants ? plainCustomRoleName(name, args, roleId) : undefined;
         grantSuffixes.forEach((suffix, i) => {
             const granted = i === 0 ? created.name : VIEWER_ROLE;
-            const grantOpts = { ...opts, ...adoptOptions(args.adopt?.grants?.[i === 0 ? roleName : VIEWER_ROLE], args.adopt?.retainGrants) };
+            const grantOpts = { ...opts, ...adoptOptions(grants?.[i === 0 ? roleName! : VIEWER_ROLE], args.adopt?.retainGrants) };
             this.grants.push(args.scope === "organization"
                 ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, grantOpts)
                 : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, grantOpts));
         });
         return created;
     }
+}
+
+/** The custom role's full name, which keys adopted grants: it needs the scope's id as a string. */
+function plainCustomRoleName(name: string, args: GkeDiscoveryAccessArgs, roleId: string): string {
+    const [key, id] = args.scope === "organization" ? ["organizationId", args.organizationId] : ["projectId", args.projectId];
+    if (typeof id !== "string") throw new Error(`${name}: adopt.grants is keyed by the custom role's name, so ${key} must be a plain string, not an output`);
+    return args.scope === "organization" ? organizationCustomRoleName(id, roleId) : projectCustomRoleName(id, roleId);
 }
