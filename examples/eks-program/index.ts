@@ -14,7 +14,7 @@ const region = new pulumi.Config("aws").require("region");
 const clusterRole = new Role("apps-cluster", {
     assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+        Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }],
     }),
 });
 const clusterPolicy = new RolePolicyAttachment("apps-cluster", {

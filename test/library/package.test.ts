@@ -147,6 +147,15 @@ describe("the packed package as a library (docs/library.md)", function () {
             assert.deepEqual(byName.get("apps")!.inputs.vpcConfig.publicAccessCidrs, ["203.0.113.0/24", "172.212.245.192/28", "48.209.1.192/28"]);
         });
 
+        it("passes every rule of the packed agentless-discovery/policies entry, which fails it once the role's actions are widened", () => {
+            const { evaluatePolicies, RULES } = consumerRequire()("agentless-discovery/policies");
+            assert.deepEqual(evaluatePolicies(plan.resources, RULES), []);
+            const widened = plan.resources.map((r) => r.name !== "defender-discovery-permissions" ? r
+                : { ...r, inputs: { ...r.inputs, policy: r.inputs.policy.replace("eks:DescribeCluster", "eks:*") } });
+            assert.deepEqual(evaluatePolicies(widened, RULES).map((v: { policy: string; level: string }) => `${v.level} ${v.policy}`),
+                ["mandatory no-wildcard-iam-actions", "mandatory eks-discovery-role-actions"]);
+        });
+
         it("creates the connector through the program's own azure-native provider, naming the role and the caller's account", () => {
             const connector = byName.get("defender-connector")!;
             assert.equal(connector.provider, "defender-subscription");
