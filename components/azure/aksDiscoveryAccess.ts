@@ -7,6 +7,7 @@ import {
 } from "./facts";
 import { ClusterTarget, targetKey } from "./resourceIds";
 import { adopt, existingRoleAssignmentArgs } from "./adopt";
+import { mapString } from "../shared/input";
 import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
 
 export interface AksDiscoveryAccessArgs {
@@ -68,8 +69,8 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
         this.roleAssignment = new authorization.RoleAssignment(`${name}-api-access`, ra ? existingRoleAssignmentArgs(ra) : {
             principalId: this.principalId,
             principalType: "ServicePrincipal",
-            roleDefinitionId: pulumi.output(args.subscriptionId).apply((s) => roleDefinitionId(s, DISCOVERY_ROLE_DEFINITION_GUID)),
-            scope: pulumi.output(args.subscriptionId).apply(subscriptionScope),
+            roleDefinitionId: mapString(args.subscriptionId, (s) => roleDefinitionId(s, DISCOVERY_ROLE_DEFINITION_GUID)),
+            scope: mapString(args.subscriptionId, subscriptionScope),
             description: "Defender agentless discovery: read AKS clusters and manage their trusted access bindings",
         }, { parent: this, ...adopt(ra?.id) });
 
