@@ -60,6 +60,20 @@ describe("component arguments a user's program fills with outputs (docs/library.
         ]);
     });
 
+    it("EksClusterAccess on a CONFIG_MAP cluster given by output name: its provider is keyed by the component, its kubeconfig names the cluster", async () => {
+        const rs = await registered(() => {
+            new EksClusterAccess("lib-eks-cm", {
+                clusterName: later("legacy-apps"), region: "eu-west-1", authenticationMode: "CONFIG_MAP",
+                endpoint: { publicAccess: true, privateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }, roleArn: "arn:aws:iam::111122223333:role/r",
+            });
+        });
+        const provider = one(rs, "pulumi:providers:kubernetes", "lib-eks-cm");
+        const kubeconfig = JSON.parse(String(provider.inputs.kubeconfig));
+        assert.equal(kubeconfig.clusters[0].cluster.server.endsWith(".gr7.eu-west-1.eks.amazonaws.com"), true);
+        assert.deepEqual(kubeconfig.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "legacy-apps", "--region", "eu-west-1", "--output", "json"]);
+        assert.equal(one(rs, "agentless:aws:EksClusterAccess", "lib-eks-cm").inputs.clusterName, "legacy-apps");
+    });
+
     it("refuses adopted grants (keyed by the role's name) with an output project, and an imported access entry with an output cluster name", () => {
         assert.throws(() => new GkeDiscoveryAccess("lib-gke2", { projectId: later("p"), scope: "project", adopt: { grants: {} } }),
             { message: "lib-gke2: adopt.grants is keyed by the custom role's name, so projectId must be a plain string, not an output" });
