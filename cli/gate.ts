@@ -1,5 +1,4 @@
 import { spawn } from "child_process";
-import * as fs from "fs";
 import { sensorRouteConflicts, StackPlan } from "../policies/crossStack";
 import { Violation } from "../policies/evaluate";
 import { ResourceView } from "../policies/types";
@@ -9,6 +8,7 @@ import { writeOut } from "./output";
 import { buildPlan } from "./plan";
 import { readPolicyConfig } from "./policyConfig";
 import { loadPolicyPack } from "./policyPack";
+import { readPlanFile } from "./planFile";
 
 export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state FILE] | --plan FILE) [--with-stack NAME]... [--with-plan FILE]...
          [--with-cloud-state NAME=FILE]... [--policy-config FILE] [--policy-pack DIR] [--format text|json|markdown]
@@ -20,26 +20,6 @@ export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state F
   span stacks run over all of them (a Helm sensor in one, policy 64def556 in another).
   --policy-pack DIR judges by the pack in DIR (CI: the base branch's policies/) instead of ./policies.`;
 
-/** Reads a saved plan document, checking the shape the gate relies on. */
-export function readPlanFile(file: string, flag = "--plan"): { stack: string; resources: ResourceView[] } {
-    let doc: unknown;
-    try {
-        doc = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-        throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`);
-    }
-    const d = doc as { stack?: unknown; resources?: unknown };
-    if (!d || typeof d !== "object" || !Array.isArray(d.resources)) {
-        throw new UsageError(`${flag} ${file}: not a plan document (expected {"stack", "resources": [...]}, as \`npm run plan -- --format json\` writes)`);
-    }
-    d.resources.forEach((r, i) => {
-        const x = r as Partial<ResourceView>;
-        if (typeof x?.type !== "string" || typeof x?.name !== "string" || typeof x?.inputs !== "object" || x.inputs === null) {
-            throw new UsageError(`${flag} ${file}: resources[${i}] needs "type", "name" and "inputs"`);
-        }
-    });
-    return { stack: typeof d.stack === "string" ? d.stack : "(unnamed)", resources: d.resources as ResourceView[] };
-}
 
 export function renderViolations(stack: string, violations: Violation[], format: "text" | "json" | "markdown"): string {
     const mandatory = violations.filter((v) => v.level === "mandatory").length;

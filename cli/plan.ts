@@ -6,7 +6,7 @@ import { readStackFile } from "../lib/stackFile";
 import { writeOut } from "./output";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
 import { diffPlans } from "./planDiff";
-import { readPlanFile } from "./gate";
+import { readPlanFile } from "./planFile";
 import { planDocument, renderMarkdown, renderTable, PlanDocument } from "./planFormat";
 
 export const DEFAULT_STACK = "azure-dev";

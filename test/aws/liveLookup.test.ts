@@ -9,8 +9,6 @@ import { LookupError } from "../../cloudState/errors";
 import { Moto, startMoto } from "../fixtures/motoServer";
 import { startCloudApiServer } from "../fixtures/cloudApiServer";
 import { registered } from "../helpers/pulumi";
-import { startMockSession } from "../../lib/mockRuntime";
-import { PROJECT } from "../../config";
 
 // moto's account for any credentials.
 const ACCOUNT = "123456789012";
@@ -88,12 +86,8 @@ describe("the live AWS lookup against moto_server", function () {
     });
 
     it("drives the program: every discovered cluster bound under its <region>/<name>, Microsoft's provider and role read", async () => {
-        const session = await startMockSession(PROJECT, "test");
-        const start = session.resources.length;
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"] });
-        await onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: DUMMY }));
-        await session.settle();
-        const all = session.resources.slice(start);
+        const all = await registered(() => onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: DUMMY })));
         assert.deepEqual(all.filter((r) => r.type === "agentless:aws:EksClusterAccess").map((r) => r.name).sort(),
             ["eks-eu-west-1-batch", "eks-eu-west-1-shop", "eks-us-east-1-shop"]);
         assert.deepEqual(all.filter((r) => r.op === "read" && r.type.startsWith("aws:")).map((r) => `${r.name} ${r.id}`).sort(), [
@@ -158,11 +152,9 @@ describe("the live AWS lookup with IAM enforced (moto_server, a user allowed EKS
         let failure: unknown;
         const rs = await registered(() => {
             const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1" });
-            onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(),
+            return onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(),
                 liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: creds })).catch((e) => { failure = e; });
         });
-        // registered() settles when the mock runtime is quiet; the lookup's HTTP calls may take longer.
-        for (let i = 0; i < 100 && failure === undefined; i++) await new Promise((r) => setTimeout(r, 50));
         assert.ok(failure instanceof LookupError, String(failure));
         assert.match((failure as Error).message, /^cloud lookup iam:ListOpenIDConnectProviders in account 123456789012 failed: AccessDenied: /);
         assert.deepEqual(rs, [], "no resource declared, so none is deleted");

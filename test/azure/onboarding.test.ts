@@ -11,7 +11,7 @@ import { CloudStateError, LookupError } from "../../cloudState/errors";
 import { fileSource } from "../../cloudState/source";
 import { PlanResource, startMockSession } from "../../lib/mockRuntime";
 import { PlanNote, takeNotes } from "../../lib/notes";
-import { byType, one } from "../helpers/pulumi";
+import { byType, one, registered } from "../helpers/pulumi";
 
 const SUB = "5e8c2a1f-3b7d-4c9e-8a6f-1d2e3f4a5b6c";
 const WS = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-weu`;
@@ -67,13 +67,9 @@ function defenderOn(): State {
 }
 
 async function run(lookup: AzureLookup, config = cfg): Promise<{ rs: PlanResource[]; notes: PlanNote[] }> {
-    const session = await startMockSession(PROJECT, "test");
-    session.context.azureSubscriptionId = SUB;
-    const start = session.resources.length;
     takeNotes();
-    await onboardAzure(config, fileSource("(unused)"), lookup);
-    await session.settle();
-    return { rs: session.resources.slice(start), notes: takeNotes() };
+    const rs = await registered(() => onboardAzure(config, fileSource("(unused)"), lookup), { azureSubscriptionId: SUB });
+    return { rs, notes: takeNotes() };
 }
 
 const plan = (state: State, config = cfg) => run(fileAzureLookup(readAzureCloudState(state)), config);

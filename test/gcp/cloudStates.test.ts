@@ -5,7 +5,7 @@ import { cloudSource } from "../../cloudState/source";
 import { loadGcpConfig } from "../../config/gcp";
 import { takeNotes } from "../../lib/notes";
 import { PlanResource } from "../../lib/mockRuntime";
-import { registeredAfterLookups, stateLookup } from "./stateLookup";
+import { stateLookup } from "./stateLookup";
 import { registered } from "../helpers/pulumi";
 import { gkeWriteRoleExact } from "../../policies/rules/gkeWriteRoleExact";
 import { planAdoption, readGcpCloud } from "../../components/gcp/cloudRead";
@@ -50,7 +50,7 @@ const defenderOn = (clusters: unknown[] = twoClusters) => ({
 async function run(state: unknown, cfg = config()) {
     takeNotes();
     let out: Awaited<ReturnType<typeof onboardGcp>> | undefined;
-    const rs = await registeredAfterLookups(async () => {
+    const rs = await registered(async () => {
         out = await onboardGcp(cfg, {}, cloudSource(), stateLookup(state));
     });
     return { rs, out: out!, notes: takeNotes() };
@@ -194,7 +194,7 @@ describe("GCP program under several cloud states", function () {
             takeNotes();
             let rs: PlanResource[] = [];
             await assert.rejects(async () => {
-                rs = await registeredAfterLookups(() => onboardGcp(config(), {}, cloudSource(), stateLookup(state)));
+                rs = await registered(() => onboardGcp(config(), {}, cloudSource(), stateLookup(state)));
             }, (e: Error) => message.test(e.message) || assert.fail(e.message));
             assert.deepEqual(rs, []);
         });

@@ -6,7 +6,7 @@ import { cloudSource } from "../../cloudState/source";
 import { loadGcpConfig } from "../../config/gcp";
 import { takeNotes } from "../../lib/notes";
 import { Answer, CloudApiServer, RecordedCall, startCloudApiServer } from "../fixtures/cloudApiServer";
-import { registeredAfterLookups } from "./stateLookup";
+import { registered } from "../helpers/pulumi";
 
 const TOKEN = "fixture-gcp-token";
 const P = "contoso-payments-prod";
@@ -166,7 +166,7 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
         const cfg = loadGcpConfig({ projectId: P, projectNumber: NUMBER, inventoryRole: true, connector: { enabled: false } }, "gcp",
             { azureTenantId: "7c1e4b2a-93d5-4f68-a0b7-2e5d9c8f1a36" });
         takeNotes();
-        const rs = await registeredAfterLookups(() => onboardGcp(cfg, {}, cloudSource(), lookup()));
+        const rs = await registered(() => onboardGcp(cfg, {}, cloudSource(), lookup()));
         const ops = rs.filter((r) => r.custom && !r.type.startsWith("pulumi:providers")).map((r) => [r.op, r.name, r.importId ?? ""]).sort();
         assert.deepEqual(ops, [
             ["create", "audit-logs-container", ""],

@@ -3,8 +3,8 @@ import { strict as assert } from "assert";
 import { loadGcpConfig } from "../../config/gcp";
 import { onboardGcp } from "../../components/gcp/onboarding";
 import { takeNotes } from "../../lib/notes";
-import { byType, one } from "../helpers/pulumi";
-import { registeredAfterLookups, stateLookup } from "./stateLookup";
+import { byType, one, registered } from "../helpers/pulumi";
+import { stateLookup } from "./stateLookup";
 
 describe("onboardGcp (organization scope, no connector, audit logs managed elsewhere)", () => {
     it("grants at the organization, skips the audit config and the connector, and says what is left to do", async () => {
@@ -19,7 +19,7 @@ describe("onboardGcp (organization scope, no connector, audit logs managed elsew
             projects: { "contoso-mgmt-01": { clusters: [] } },
             organizations: { "731946285017": {} },
         });
-        const rs = await registeredAfterLookups(() => onboardGcp(cfg, {}, cloudSource(), state));
+        const rs = await registered(() => onboardGcp(cfg, {}, cloudSource(), state));
         assert.equal(one(rs, "gcp:organizations/iAMCustomRole:IAMCustomRole").inputs.orgId, "731946285017");
         assert.equal(byType(rs, "gcp:organizations/iAMMember:IAMMember").length, 2);
         assert.equal(one(rs, "gcp:serviceaccount/iAMMember:IAMMember").inputs.member,

@@ -7,11 +7,12 @@ import { MockContext } from "../../lib/mockState";
  * registered, with their inputs as the engine received them. Give each test's components unique
  * names: the runtime is shared by every test file in the mocha process.
  */
-export async function registered(declare: () => void, context: MockContext = {}): Promise<PlanResource[]> {
+export async function registered(declare: () => unknown, context: MockContext = {}): Promise<PlanResource[]> {
     const session = await startMockSession(PROJECT, "test");
     Object.assign(session.context, context);
     const start = session.resources.length;
-    declare();
+    // A program that reads the cloud first declares once its lookups are answered.
+    await declare();
     await session.settle();
     return session.resources.slice(start);
 }
