@@ -1,6 +1,7 @@
 import { StackConfig } from "./config";
 import { StackSettings } from "./components/shared/stackSettings";
 import { LookupSource } from "./cloudState/source";
+import { ClusterProviders } from "./components/kubernetes/clusterProvider";
 
 // Each cloud's module (and its provider SDK) is loaded only by the stacks that use it: a stack's
 // start-up is part of every preview, and the AWS module alone costs about 100 ms to load.
@@ -13,17 +14,19 @@ type AddonsModule = typeof import("./components/kubernetes/addons");
  * Declares the stack's resources from its validated config and returns the stack outputs: the
  * cloud's onboarding, then the cluster add-ons of `agentless-discovery:kubernetes` (any cloud).
  * The cloud is read first (clusters, objects Defender made), through `source`: a failed lookup
- * rejects before any resource is declared.
+ * rejects before any resource is declared. The run's Kubernetes providers (one per cluster, shared
+ * by aws-auth and the add-ons) live in this call, not in a module: two runs share nothing.
  */
 export async function buildProgram(cfg: StackConfig, source: LookupSource): Promise<Record<string, unknown>> {
-    const outputs = await buildCloud(cfg, source);
+    const kube = new ClusterProviders();
+    const outputs = await buildCloud(cfg, source, kube);
     if (!cfg.kubernetes) return outputs;
     const { deployClusterAddons } = require("./components/kubernetes/addons") as AddonsModule;
-    const addons = deployClusterAddons(cfg);
+    const addons = deployClusterAddons(cfg, kube);
     return addons ? { ...outputs, clusterAddons: addons } : outputs;
 }
 
-async function buildCloud(cfg: StackConfig, source: LookupSource): Promise<Record<string, unknown>> {
+async function buildCloud(cfg: StackConfig, source: LookupSource, kube: ClusterProviders): Promise<Record<string, unknown>> {
     new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
     switch (cfg.cloud) {
         case "azure": {
@@ -32,7 +35,7 @@ async function buildCloud(cfg: StackConfig, source: LookupSource): Promise<Recor
         }
         case "aws": {
             const { onboardAws } = require("./components/aws/onboarding") as AwsModule;
-            return { cloud: cfg.cloud, ...(await onboardAws(cfg.aws!, cfg.azureTenantId!, source)) };
+            return { cloud: cfg.cloud, ...(await onboardAws(cfg.aws!, cfg.azureTenantId!, source, kube)) };
         }
         case "gcp": {
             const { onboardGcp } = require("./components/gcp/onboarding") as GcpModule;

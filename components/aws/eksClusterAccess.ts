@@ -12,6 +12,7 @@ import {
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
 } from "./facts";
 import { failProgram } from "../../lib/programErrors";
+import { mapString } from "../shared/input";
 import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
@@ -22,7 +23,7 @@ import { DEFENDER_CIDRS, ROLE_TAGS } from "./facts";
 export interface EksClusterAccessArgs {
     /** The cluster's name; may be an output (`aws.eks.Cluster.name`). */
     clusterName: pulumi.Input<string>;
-    /** Plain: it decides the ARN partition of the access policy and the cluster provider's key. */
+    /** Plain: it decides the ARN partition of the access policy, and goes into the kubeconfig's `aws eks get-token`. */
     region: string;
     /** Plain: it decides which resources exist (access entry, or aws-auth and RBAC). */
     authenticationMode: AuthenticationMode;
@@ -38,15 +39,11 @@ export interface EksClusterAccessArgs {
     /** `existing`: what to do with an aws-auth entry for the role with other groups; "stop" by default. */
     awsAuth?: { username?: string; group?: string; clusterRoleName?: string; existing?: AwsAuthExisting };
     /**
-     * CONFIG_MAP: how to reach the cluster's Kubernetes API. By default, endpoint and CA come from
+     * CONFIG_MAP, when no Kubernetes provider comes with the resource options: how the component's
+     * own provider reaches the cluster's API. By default, endpoint and CA come from
      * `eks:DescribeCluster` (the `getCluster` data source) and tokens from `aws eks get-token`.
      */
     kubeAccess?: KubeAccess;
-    /**
-     * Key of the cluster's Kubernetes provider (clusterProvider); `<region>-<clusterName>` by default,
-     * the component's name when the cluster name is an output.
-     */
-    providerKey?: string;
     /** Turn on the audit log types (AUDIT_LOG_TYPES) on the cluster; off by default (a manual step). */
     manageLogging?: boolean;
     /** EKS API endpoint of the logging resource's client; tests against an emulator only. */
@@ -65,6 +62,11 @@ export interface EksClusterAccessArgs {
  * Step 4 of the discovery flow on AWS for one cluster: an EKS access entry with a read-only access
  * policy where the cluster honours access entries, else a `mapRoles` entry in `aws-auth` mapped to
  * a read-only group. The component's props carry the endpoint settings for the network rules.
+ *
+ * On CONFIG_MAP clusters the Kubernetes resources use the kubernetes provider of the resource
+ * options (`provider`, `providers`, or the parent's), as Pulumi components take providers, so
+ * that a program can share one provider per cluster; without one, the component makes its own,
+ * its child `<name>-kubernetes`.
  */
 export class EksClusterAccess extends pulumi.ComponentResource {
     readonly accessEntry?: AccessEntry;
@@ -148,8 +150,12 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             });
         } else {
             const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;
-            const key = args.providerKey ?? (typeof args.clusterName === "string" ? `${args.region}-${args.clusterName}` : name);
-            const kube = clusterProvider(key, args.kubeAccess ?? this.eksAccess(args));
+            const given = this.getProvider(KUBERNETES_TYPE);
+            if (given && args.kubeAccess) {
+                throw new Error(`cluster ${label}: kubeAccess and the kubernetes provider of the resource options both say how to reach the cluster; give one`);
+            }
+            const kube = given ?? clusterProvider(`${name}-kubernetes`, args.kubeAccess ?? this.eksAccess(args),
+                { parent: this }, mapString(args.clusterName, (n) => `${args.region}-${n}`));
             const kubeOpts = { parent: this, provider: kube };
             const dependsOn: pulumi.Resource[] = [];
             if (!mapToSystemMasters) {
@@ -212,13 +218,25 @@ export class EksClusterAccess extends pulumi.ComponentResource {
     }
 
     private eksAccess(args: EksClusterAccessArgs): KubeAccess {
-        const cluster = getClusterOutput({ name: args.clusterName, region: args.region }, { parent: this });
-        return {
-            kind: "eks",
-            clusterName: args.clusterName,
-            region: args.region,
-            endpoint: cluster.endpoint,
-            certificateAuthority: cluster.certificateAuthorities.apply((cas) => cas[0]?.data ?? ""),
-        };
+        return eksKubeAccess(args.clusterName, args.region, { parent: this });
     }
+}
+
+/** A type of the kubernetes package: what `getProvider` looks a provider up by (its package). */
+const KUBERNETES_TYPE = "kubernetes:core/v1:ConfigMap";
+
+/**
+ * How to reach an EKS cluster's API with the deployer's AWS credentials: endpoint and CA from
+ * `eks:DescribeCluster` (the `getCluster` data source, on the AWS provider `opts` lead to), tokens
+ * from `aws eks get-token` at run time, so that no credential is stored.
+ */
+export function eksKubeAccess(clusterName: pulumi.Input<string>, region: string, opts: pulumi.InvokeOutputOptions): KubeAccess {
+    const cluster = getClusterOutput({ name: clusterName, region }, opts);
+    return {
+        kind: "eks",
+        clusterName,
+        region,
+        endpoint: cluster.endpoint,
+        certificateAuthority: cluster.certificateAuthorities.apply((cas) => cas[0]?.data ?? ""),
+    };
 }

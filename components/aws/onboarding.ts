@@ -5,7 +5,8 @@ import { dropApiVersionAliases } from "../../lib/aliases";
 import { AwsConfig, EksCluster } from "../../config/aws";
 import { note } from "../../lib/notes";
 import { DiscoveryRole } from "./discoveryRole";
-import { EksClusterAccess } from "./eksClusterAccess";
+import { EksClusterAccess, eksKubeAccess } from "./eksClusterAccess";
+import type { ClusterProviders } from "../kubernetes/clusterProvider";
 import { DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
@@ -101,15 +102,19 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     };
 }
 
-/** Builds the AWS stack: the cloud is read first (lookup), then OIDC trust, discovery role, access in each cluster, Defender connector. */
-export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, lookup: AwsCloudLookup = lookupFor(cfg, source)): Promise<AwsOnboarding> {
+/**
+ * Builds the AWS stack: the cloud is read first (lookup), then OIDC trust, discovery role, access in
+ * each cluster, Defender connector. `kube` holds the run's Kubernetes provider per cluster (aws-auth).
+ */
+export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, kube: ClusterProviders,
+    lookup: AwsCloudLookup = lookupFor(cfg, source)): Promise<AwsOnboarding> {
     let found: AwsFindings;
     try {
         found = await readAws(cfg, lookup);
     } finally {
         lookup.close();
     }
-    return declareAws(cfg, azureTenantId, found, lookup.description);
+    return declareAws(cfg, azureTenantId, found, lookup.description, kube);
 }
 
 function endpointNotes(c: EksCluster, key: string): void {
@@ -128,7 +133,7 @@ function endpointNotes(c: EksCluster, key: string): void {
 }
 
 /** Declares the stack's resources from the config and what the lookups found. */
-export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFindings, from: string): AwsOnboarding {
+export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFindings, from: string, kube: ClusterProviders): AwsOnboarding {
     // Pinned to the validated account: a stale AWS profile fails instead of onboarding another account.
     const aws = new AwsProvider("aws", { region: cfg.region, allowedAccountIds: [cfg.accountId] });
     const { selection } = found;
@@ -170,6 +175,9 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
     for (const c of clusters) {
         const key = clusterKey(c);
         const existingEntry = found.accessEntries[key];
+        // aws-auth is written through the cluster's provider of this run, which the add-ons share.
+        const kubeProvider = ACCESS_ENTRY_MODES.includes(c.authenticationMode)
+            ? undefined : kube.get(`${c.region}-${c.name}`, eksKubeAccess(c.name, c.region, { provider: aws }));
         new EksClusterAccess(accessName(c), {
             clusterName: c.name,
             region: c.region,
@@ -182,7 +190,7 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
             manageLogging: c.manageLogging,
             defenderEndpointAccess: c.defenderEndpointAccess,
             existingEntry,
-        }, { providers: [aws], dependsOn: [discovery] });
+        }, { providers: kubeProvider ? [aws, kubeProvider] : [aws], dependsOn: [discovery] });
 
         if (ACCESS_ENTRY_MODES.includes(c.authenticationMode)) {
             const policy = accessPolicyArn(c.accessPolicy, c.region);

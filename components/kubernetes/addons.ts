@@ -2,7 +2,7 @@ import type { StackConfig } from "../../config";
 import type { KubeCluster } from "../../config/kubernetes";
 import { note } from "../../lib/notes";
 import { AttackSimulation } from "./attackSimulation";
-import { clusterProvider, KubeAccess } from "./clusterProvider";
+import type { ClusterProviders, KubeAccess } from "./clusterProvider";
 import { SENSOR_CHART, GATEKEEPER_CHART } from "./facts";
 import { Gatekeeper } from "./gatekeeper";
 import { MIN_KUBERNETES_VERSION, NETWORK_POLICY_PLUGINS } from "./isolationFacts";
@@ -29,15 +29,16 @@ export function kubeAccessOf(c: KubeCluster): KubeAccess {
 }
 
 /**
- * Declares the add-ons of `agentless-discovery:kubernetes` on each listed cluster, through one
- * Kubernetes provider per cluster. Called for every cloud, after the cloud's own onboarding.
+ * Declares the add-ons of `agentless-discovery:kubernetes` on each listed cluster, through the run's
+ * Kubernetes provider of the cluster (`kube`, which the cloud's onboarding may have used already).
+ * Called for every cloud, after the cloud's own onboarding.
  */
-export function deployClusterAddons(cfg: StackConfig): ClusterAddonsOutput | undefined {
+export function deployClusterAddons(cfg: StackConfig, kube: ClusterProviders): ClusterAddonsOutput | undefined {
     const k8s = cfg.kubernetes;
     if (!k8s) return undefined;
     const out: ClusterAddonsOutput = { clusters: [] };
     for (const cluster of k8s.clusters) {
-        const provider = clusterProvider(cluster.name, kubeAccessOf(cluster));
+        const provider = kube.get(cluster.name, kubeAccessOf(cluster));
         const opts = { provider };
         const addons: string[] = [];
 

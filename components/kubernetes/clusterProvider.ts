@@ -18,8 +18,6 @@ export type KubeAccess =
  */
 export const AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
-const providers = new Map<string, Provider>();
-
 /** Kubeconfig for EKS with `aws eks get-token` as the credential plug-in. */
 export function eksKubeconfig(clusterName: string, region: string, endpoint: string, certificateAuthority: string): string {
     return execKubeconfig(clusterName, endpoint, certificateAuthority, {
@@ -59,22 +57,22 @@ export function aksKubeconfig(clusterName: string, endpoint: string, certificate
 }
 
 /**
- * One Kubernetes provider per cluster, named after the cluster, shared by every component that
- * works in that cluster (aws-auth, sensor, Gatekeeper...). Server-side apply is on: patches such
- * as the aws-auth entry must own only their own fields.
+ * A Kubernetes provider for one cluster, with server-side apply on: patches such as the aws-auth
+ * entry must own only their own fields. `clusterIdentifier` (the provider's name unless given) is
+ * what makes the provider, and every resource it manages, be replaced: a new kubeconfig or token
+ * of the same cluster is an update. Each call makes a new provider; a program shares one by passing
+ * it to every component working in that cluster (resource option `provider`/`providers`).
  */
-export function clusterProvider(clusterName: string, access: KubeAccess): Provider {
-    const existing = providers.get(clusterName);
-    if (existing) return existing;
-    const args: ConstructorParameters<typeof Provider>[1] = { enableServerSideApply: true, clusterIdentifier: clusterName };
+export function clusterProvider(name: string, access: KubeAccess, opts?: pulumi.CustomResourceOptions, clusterIdentifier: pulumi.Input<string> = name): Provider {
+    const args: ConstructorParameters<typeof Provider>[1] = { enableServerSideApply: true, clusterIdentifier };
     switch (access.kind) {
         case "kubeconfig":
             if (access.context) args.context = access.context;
             if (access.kubeconfigPath) args.kubeconfig = access.kubeconfigPath;
             break;
         case "eks":
-            args.kubeconfig = pulumi.all([access.clusterName, access.endpoint, access.certificateAuthority]).apply(([name, endpoint, ca]) =>
-                eksKubeconfig(name, access.region, endpoint, ca));
+            args.kubeconfig = pulumi.all([access.clusterName, access.endpoint, access.certificateAuthority]).apply(([clusterName, endpoint, ca]) =>
+                eksKubeconfig(clusterName, access.region, endpoint, ca));
             break;
         case "gke":
             args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
@@ -85,7 +83,24 @@ export function clusterProvider(clusterName: string, access: KubeAccess): Provid
                 aksKubeconfig(access.clusterName, endpoint, ca, access.serverId));
             break;
     }
-    const provider = new Provider(clusterName, args);
-    providers.set(clusterName, provider);
-    return provider;
+    return new Provider(name, args, opts);
+}
+
+/**
+ * The program's Kubernetes providers for one run: one per cluster, named after the cluster and
+ * shared by every component working in it (aws-auth, sensor, Gatekeeper...). Made by each run of
+ * the program (program.ts) and passed down, so that nothing outlives the run.
+ */
+export class ClusterProviders {
+    private readonly providers = new Map<string, Provider>();
+
+    /** The cluster's provider: made from `access` on the first call for `name`, the same one after. */
+    get(name: string, access: KubeAccess): Provider {
+        let provider = this.providers.get(name);
+        if (!provider) {
+            provider = clusterProvider(name, access);
+            this.providers.set(name, provider);
+        }
+        return provider;
+    }
 }

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { DiscoveredEksCluster } from "../../components/aws/cloudLookup";
 import { excludedReason, globMatches, notIncludedReason, selectClusters } from "../../components/aws/clusterSelection";
 import { onboardAws, readAws } from "../../components/aws/onboarding";
+import { ClusterProviders } from "../../components/kubernetes/clusterProvider";
 import { loadAwsConfig } from "../../config/aws";
 import { CloudStateError } from "../../cloudState/errors";
 import { takeNotes } from "../../lib/notes";
@@ -127,7 +128,7 @@ async function plan(state: State, cfgExtra: Record<string, unknown> = {}): Promi
     takeNotes();
     let failure: unknown;
     const rs = await registered(() => {
-        onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT)).catch((e) => { failure = e; });
+        onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT)).catch((e) => { failure = e; });
     });
     if (failure) throw Object.assign(failure as Error, { declared: rs.length });
     return { rs, notes: takeNotes().map((n) => `${n.kind} ${n.subject}: ${n.message}`) };

@@ -4,6 +4,7 @@ import { CreateAccessKeyCommand, CreateOpenIDConnectProviderCommand, CreateRoleC
 import { liveAwsLookup } from "../../components/aws/liveLookup";
 import { loadAwsConfig } from "../../config/aws";
 import { onboardAws } from "../../components/aws/onboarding";
+import { ClusterProviders } from "../../components/kubernetes/clusterProvider";
 import { cloudSource } from "../../cloudState/source";
 import { LookupError } from "../../cloudState/errors";
 import { Moto, startMoto } from "../fixtures/motoServer";
@@ -87,7 +88,7 @@ describe("the live AWS lookup against moto_server", function () {
 
     it("drives the program: every discovered cluster bound under its <region>/<name>, Microsoft's provider and role read", async () => {
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"] });
-        const all = await registered(() => onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: DUMMY })));
+        const all = await registered(() => onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), new ClusterProviders(), liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: DUMMY })));
         assert.deepEqual(all.filter((r) => r.type === "agentless:aws:EksClusterAccess").map((r) => r.name).sort(),
             ["eks-eu-west-1-batch", "eks-eu-west-1-shop", "eks-us-east-1-shop"]);
         assert.deepEqual(all.filter((r) => r.op === "read" && r.type.startsWith("aws:")).map((r) => `${r.name} ${r.id}`).sort(), [
@@ -152,7 +153,7 @@ describe("the live AWS lookup with IAM enforced (moto_server, a user allowed EKS
         let failure: unknown;
         const rs = await registered(() => {
             const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1" });
-            return onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(),
+            return onboardAws(cfg, "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", cloudSource(), new ClusterProviders(),
                 liveAwsLookup({ accountId: ACCOUNT, region: "eu-west-1", endpoint: moto.url, credentials: creds })).catch((e) => { failure = e; });
         });
         assert.ok(failure instanceof LookupError, String(failure));

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadAwsConfig } from "../../config/aws";
 import { DiscoveryRole } from "../../components/aws/discoveryRole";
 import { onboardAws } from "../../components/aws/onboarding";
+import { ClusterProviders } from "../../components/kubernetes/clusterProvider";
 import { trustPolicy } from "../../components/aws/policyDocuments";
 import { takeNotes } from "../../lib/notes";
 import { byType, one, registered } from "../helpers/pulumi";
@@ -125,7 +126,7 @@ describe("onboardAws", () => {
         ] };
         takeNotes();
         const rs = await registered(() => {
-            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+            void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
         const notes = takeNotes();
 
@@ -228,7 +229,7 @@ describe("onboardAws", () => {
         const state = { clusters: [{ name: "ob-masters", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: "" } }] };
         takeNotes();
         const rs = await registered(() => {
-            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+            void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
         const notes = takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
@@ -246,7 +247,7 @@ describe("onboardAws", () => {
         const state = { clusters: [{ name: "ob-ms", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: microsoft } }] };
         takeNotes();
         const rs = await registered(() => {
-            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+            void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
         takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
@@ -266,7 +267,7 @@ describe("onboardAws", () => {
         ] };
         takeNotes();
         const rs = await registered(() => {
-            void onboardAws(cfg, TENANT, stateSource(state), stateLookup(state, ACCOUNT));
+            void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
         const notes = takeNotes().filter((n) => n.subject.startsWith("ap-south-1/ml-"));
 

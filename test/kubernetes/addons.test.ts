@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
 import { deployClusterAddons } from "../../components/kubernetes/addons";
 import { AttackSimulation } from "../../components/kubernetes/attackSimulation";
-import { aksKubeconfig, gkeKubeconfig } from "../../components/kubernetes/clusterProvider";
+import { aksKubeconfig, ClusterProviders, gkeKubeconfig } from "../../components/kubernetes/clusterProvider";
 import { Gatekeeper } from "../../components/kubernetes/gatekeeper";
 import { PodQuarantine } from "../../components/kubernetes/podQuarantine";
 import { DefenderSensor, sensorValues } from "../../components/kubernetes/sensor";
@@ -139,7 +139,7 @@ describe("deployClusterAddons", () => {
         });
         takeNotes();
         let out: ReturnType<typeof deployClusterAddons>;
-        const rs = await registered(() => { out = deployClusterAddons(cfg); });
+        const rs = await registered(() => { out = deployClusterAddons(cfg, new ClusterProviders()); });
         const providers = byType(rs, "pulumi:providers:kubernetes");
         assert.deepEqual(providers.map((p) => p.name).sort(), ["dca-arc", "dca-eks"]);
         const eksKubeconfig = JSON.parse(String(one(rs, "pulumi:providers:kubernetes", "dca-eks").inputs.kubeconfig));
@@ -169,7 +169,7 @@ describe("deployClusterAddons with kubernetes.gatekeeper.wildcardRoleExemptions"
                 gatekeeper: { enabled: true, chartVersion: "3.18.2", wildcardRoleExemptions: ["cluster-admin", "eks:addon-manager"] },
             },
         });
-        const rs = await registered(() => { deployClusterAddons(cfg); });
+        const rs = await registered(() => { deployClusterAddons(cfg, new ClusterProviders()); });
         const [c] = byType(rs, "kubernetes:constraints.gatekeeper.sh/v1beta1:K8sWildcardRole");
         assert.deepEqual((c.inputs.spec as any).parameters, { exemptRoleNames: ["cluster-admin", "eks:addon-manager"] });
     });

@@ -60,14 +60,16 @@ describe("component arguments a user's program fills with outputs (docs/library.
         ]);
     });
 
-    it("EksClusterAccess on a CONFIG_MAP cluster given by output name: its provider is keyed by the component, its kubeconfig names the cluster", async () => {
+    it("EksClusterAccess on a CONFIG_MAP cluster given by output name: its own provider is named after the component, its kubeconfig and identifier name the cluster", async () => {
         const rs = await registered(() => {
             new EksClusterAccess("lib-eks-cm", {
                 clusterName: later("legacy-apps"), region: "eu-west-1", authenticationMode: "CONFIG_MAP",
                 endpoint: { publicAccess: true, privateAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }, roleArn: "arn:aws:iam::111122223333:role/r",
             });
         });
-        const provider = one(rs, "pulumi:providers:kubernetes", "lib-eks-cm");
+        const provider = one(rs, "pulumi:providers:kubernetes", "lib-eks-cm-kubernetes");
+        assert.equal(provider.parent, "lib-eks-cm");
+        assert.equal(provider.inputs.clusterIdentifier, "eu-west-1-legacy-apps");
         const kubeconfig = JSON.parse(String(provider.inputs.kubeconfig));
         assert.equal(kubeconfig.clusters[0].cluster.server.endsWith(".gr7.eu-west-1.eks.amazonaws.com"), true);
         assert.deepEqual(kubeconfig.users[0].user.exec.args, ["eks", "get-token", "--cluster-name", "legacy-apps", "--region", "eu-west-1", "--output", "json"]);
