@@ -1,14 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace, Pod, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { MANAGED_BY_LABEL, SIMULATION } from "./facts";
+import { requirePlain } from "./plainArgs";
 import { expectedAlerts, Scenario, scenariosOf } from "./simulationScenarios";
 
 export interface AttackSimulationArgs {
-    clusterName: string;
+    /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
+    clusterName: pulumi.Input<string>;
+    /** Plain: it decides the alerts to expect (`expectedAlerts`). */
     scenario: Scenario;
-    /** The stack's production flag; the component refuses to run on production. */
+    /** Plain: the stack's production flag; the component refuses to run on production. */
     production: boolean;
-    images: { attacker: string; victim: string };
+    /** The two images; may be outputs (an image the user's program pushes or a registry it creates). */
+    images: { attacker: pulumi.Input<string>; victim: pulumi.Input<string> };
 }
 
 const APP_LABEL = "app.kubernetes.io/name";
@@ -28,9 +32,13 @@ export class AttackSimulation extends pulumi.ComponentResource {
     readonly expectedAlerts: string[];
 
     constructor(name: string, args: AttackSimulationArgs, opts?: pulumi.ComponentResourceOptions) {
+        const where = `AttackSimulation ${name}`;
+        requirePlain(where, "production", args.production, "decides whether the simulation may run");
+        requirePlain(where, "scenario", args.scenario, "decides the alerts to expect");
         if (args.production) {
             // Config validation refuses this first; this guards direct use of the component.
-            throw new Error(`the attack simulation must not run on a production stack (cluster ${args.clusterName})`);
+            const cluster = typeof args.clusterName === "string" ? `cluster ${args.clusterName}` : where;
+            throw new Error(`the attack simulation must not run on a production stack (${cluster})`);
         }
         super("agentless:kubernetes:AttackSimulation", name, {
             cluster: args.clusterName,
@@ -48,7 +56,7 @@ export class AttackSimulation extends pulumi.ComponentResource {
             metadata: { name: SIMULATION.victimServiceAccount, namespace: SIMULATION.namespace, labels: labels("victim") },
         }, inNs);
 
-        const pods: Record<"attacker" | "victim", { name: string; image: string }> = {
+        const pods: Record<"attacker" | "victim", { name: string; image: pulumi.Input<string> }> = {
             attacker: { name: SIMULATION.attackerPod, image: args.images.attacker },
             victim: { name: SIMULATION.victimPod, image: args.images.victim },
         };

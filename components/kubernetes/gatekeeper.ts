@@ -4,10 +4,14 @@ import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
 import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL } from "./facts";
 import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, policies } from "./gatekeeperPolicies";
+import { requirePlain } from "./plainArgs";
 
 export interface GatekeeperArgs {
-    clusterName: string;
+    /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
+    clusterName: pulumi.Input<string>;
+    /** Plain: an exact chart version, which the policy rules read. */
     chartVersion: string;
+    /** Plain, as the next two: they go into the constraints, which the plan and the policy rules read. */
     enforcement: EnforcementAction;
     excludedNamespaces: readonly string[];
     /** Roles allowed to hold wildcards (exact names); Kubernetes' built-in ones and Gatekeeper's by default. */
@@ -27,6 +31,12 @@ export class Gatekeeper extends pulumi.ComponentResource {
     readonly constraintDocs: ConstraintDoc[] = [];
 
     constructor(name: string, args: GatekeeperArgs, opts?: pulumi.ComponentResourceOptions) {
+        const where = `Gatekeeper ${name}`;
+        requirePlain(where, "chartVersion", args.chartVersion, "pins the chart, which the plan and the policy rules read");
+        const inConstraints = "goes into the constraints, which the plan and the policy rules read";
+        requirePlain(where, "enforcement", args.enforcement, inConstraints);
+        requirePlain(where, "excludedNamespaces", args.excludedNamespaces, inConstraints);
+        requirePlain(where, "wildcardRoleExemptions", args.wildcardRoleExemptions, inConstraints);
         super("agentless:kubernetes:Gatekeeper", name, {
             cluster: args.clusterName,
             chart: GATEKEEPER_CHART.chart,

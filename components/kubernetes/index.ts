@@ -3,7 +3,7 @@
  * policies, attack simulation, pod quarantine) for any cluster a user's program can reach, and the
  * kubeconfig helpers whose tokens come from the cloud's CLI (docs/library.md).
  */
-export { DefenderSensor, DefenderSensorArgs, sensorValues } from "./sensor";
+export { DefenderSensor, DefenderSensorArgs, SensorIdentifiers, sensorValues } from "./sensor";
 export { Gatekeeper, GatekeeperArgs } from "./gatekeeper";
 export { AttackSimulation, AttackSimulationArgs } from "./attackSimulation";
 export { PodQuarantine, PodQuarantineArgs } from "./podQuarantine";

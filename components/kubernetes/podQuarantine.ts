@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "./isolationFacts";
+import { requirePlain } from "./plainArgs";
 
 export interface PodQuarantineArgs {
-    clusterName: string;
-    /** Namespaces that get the policy; they must exist (they are the workloads' own). */
+    /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
+    clusterName: pulumi.Input<string>;
+    /** Plain: namespaces that get the policy, one each, named after it; they must exist (they are the workloads' own). */
     namespaces: readonly string[];
+    /** Plain: the label `respond` puts on a pod, returned to the caller as `label`. */
     label?: QuarantineLabel;
 }
 
@@ -19,6 +22,9 @@ export class PodQuarantine extends pulumi.ComponentResource {
     readonly label: QuarantineLabel;
 
     constructor(name: string, args: PodQuarantineArgs, opts?: pulumi.ComponentResourceOptions) {
+        const where = `PodQuarantine ${name}`;
+        requirePlain(where, "namespaces", args.namespaces, "decides which policies exist and names them");
+        requirePlain(where, "label", args.label, "is the component's label output, which isolating a pod needs");
         const label = args.label ?? QUARANTINE_LABEL;
         super("agentless:kubernetes:PodQuarantine", name, {
             cluster: args.clusterName,

@@ -3,18 +3,28 @@ import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import type { CloudIdentifiers } from "../../config/kubernetes";
 import { MANAGED_BY_LABEL, SENSOR_CHART } from "./facts";
+import { requirePlain } from "./plainArgs";
 import { SENSOR_FOOTPRINT, SENSOR_INSTALL_CHECK, SensorWorkload } from "./sensorFootprint";
 
+type InputFields<T> = T extends unknown ? { [K in keyof T]: K extends "cloud" ? T[K] : pulumi.Input<T[K]> } : never;
+
+/**
+ * The cluster's cloud identity for the chart, each value possibly an output of the user's own
+ * cluster (`aws.eks.Cluster.name`, `containerservice.ManagedCluster.id`...); `cloud` is plain: it
+ * picks which values exist.
+ */
+export type SensorIdentifiers = InputFields<CloudIdentifiers>;
+
 export interface DefenderSensorArgs {
-    /** Names the cluster in resource names; the provider is passed in the options. */
-    clusterName: string;
-    /** An exact chart version (config validation refuses floating ones). */
+    /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
+    clusterName: pulumi.Input<string>;
+    /** Plain: an exact chart version (config validation refuses floating ones), which the policy rules read. */
     chartVersion: string;
-    identifiers: CloudIdentifiers;
+    identifiers: SensorIdentifiers;
 }
 
 /** The chart's `global.cloudIdentifiers` for one cluster (docs/sources.md: sensor), the only values we set. */
-export function sensorValues(id: CloudIdentifiers): Record<string, unknown> {
+export function sensorValues(id: SensorIdentifiers): Record<string, unknown> {
     switch (id.cloud) {
         case "Azure":
             return { global: { cloudIdentifiers: { Azure: { subscriptionId: id.subscriptionId, resourceGroupName: id.resourceGroupName, clusterName: id.clusterName, region: id.region } } } };
@@ -34,6 +44,9 @@ export class DefenderSensor extends pulumi.ComponentResource {
     readonly expectedWorkloads: readonly SensorWorkload[] = SENSOR_FOOTPRINT;
 
     constructor(name: string, args: DefenderSensorArgs, opts?: pulumi.ComponentResourceOptions) {
+        const where = `DefenderSensor ${name}`;
+        requirePlain(where, "chartVersion", args.chartVersion, "pins the chart, which the plan and the policy rules read");
+        requirePlain(where, "identifiers.cloud", args.identifiers.cloud, "decides which chart values exist");
         super("agentless:kubernetes:DefenderSensor", name, {
             cluster: args.clusterName,
             chart: SENSOR_CHART.chart,
