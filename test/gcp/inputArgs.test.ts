@@ -1,6 +1,5 @@
 import { strict as assert } from "assert";
 import { Project } from "@pulumi/gcp/organizations";
-import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { WorkloadIdentityFederation, WorkloadIdentityFederationArgs } from "../../components/gcp/workloadIdentityFederation";
 import { DefenderGcpConnector } from "../../components/gcp/defenderConnector";
 import { GkeAuditLogs } from "../../components/gcp/gkeAuditLogs";
@@ -16,6 +15,7 @@ const AUDIT_LOG_CONFIGS = [{ logType: "ADMIN_READ" }, { logType: "DATA_READ" }, 
 /** The program's own project: its projectId and orgId are outputs of a (mocked) gcp.organizations.Project. */
 const userProject = () => new Project(`${PROJECT}-project`, { projectId: PROJECT, name: "Apps", orgId: ORG });
 
+// DefenderGcpConnector given outputs: test/gcp/components.test.ts, beside the same connector from plain values.
 describe("GCP components given outputs of a user's program (docs/library.md)", () => {
     // The pool's name, as GCP answers it, is spelled with the project number (the mock learns it here).
     const context = { gcpProjectNumbers: { [PROJECT]: NUMBER } };
@@ -52,36 +52,6 @@ describe("GCP components given outputs of a user's program (docs/library.md)", (
             serviceAccountId: `projects/${PROJECT}/serviceAccounts/${EMAIL}`,
             role: "roles/iam.workloadIdentityUser",
             member: `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/defender-pool/*`,
-        });
-    });
-
-    it("DefenderGcpConnector: the connector for an output project, in an output resource group, at the location of the program's resource group", async () => {
-        const rs = await registered(() => {
-            const rg = new ResourceGroup("lib-gcp-rg", { resourceGroupName: "rg-defender", location: "westeurope" });
-            new DefenderGcpConnector("lib-gcp-connector", {
-                projectId: userProject().projectId,
-                projectNumber: later(NUMBER),
-                resourceGroupName: later("rg-defender"),
-                location: rg.location,
-                connectorName: "gcp-apps",
-                workloadIdentityProviderId: later("containers"),
-                serviceAccountEmailAddress: later(EMAIL),
-            });
-        }, context);
-        assert.deepEqual(one(rs, "azure-native:security:SecurityConnector", "lib-gcp-connector-connector").inputs, {
-            resourceGroupName: "rg-defender",
-            securityConnectorName: "gcp-apps",
-            location: "westeurope",
-            environmentName: "GCP",
-            hierarchyIdentifier: NUMBER,
-            environmentData: { environmentType: "GcpProject", projectDetails: { projectId: PROJECT, projectNumber: NUMBER } },
-            offerings: [{
-                offeringType: "DefenderForContainersGcp",
-                mdcContainersAgentlessDiscoveryK8S: { enabled: true, workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL },
-                enableAuditLogsAutoProvisioning: false,
-                enableDefenderAgentAutoProvisioning: false,
-                enablePolicyAgentAutoProvisioning: false,
-            }],
         });
     });
 
