@@ -8,13 +8,23 @@ import {
 import { parseWorkspaceId } from "./resourceIds";
 import { existingRoleAssignmentArgs } from "./adopt";
 import { ExistingPolicyAssignment, ExistingRoleAssignment, findRoleAssignment } from "./cloudLookup";
+import { mapString, plainString, requirePlain } from "../shared/input";
 
 export interface AddonsAtScaleArgs {
-    subscriptionId: string;
-    /** Region of the assignments' system-assigned identities. */
-    location: string;
-    /** Workspace for the Defender sensor's data; empty lets Defender create its default workspace. */
+    /**
+     * The subscription assigned at; may be an output, except with a workspace policy and a
+     * workspace (whose subscription is compared with it) or an adopted assignment (its role
+     * assignments are matched by scope).
+     */
+    subscriptionId: pulumi.Input<string>;
+    /** Region of the assignments' system-assigned identities; may be an output. */
+    location: pulumi.Input<string>;
+    /**
+     * Workspace for the Defender sensor's data; empty lets Defender create its default workspace.
+     * Plain: parsed, and a workspace in another subscription gets its own role assignments.
+     */
     logAnalyticsWorkspaceId?: string;
+    /** Plain, as the two guards: they decide which assignments exist. */
     policies: Readonly<Record<AtScalePolicyKey, boolean>>;
     podSecurityBaseline: GuardEffect;
     privilegedContainers: GuardEffect;
@@ -22,9 +32,19 @@ export interface AddonsAtScaleArgs {
      * Assignments found at the subscription scope, and the role assignments of their identities:
      * one with this stack's name is imported (an earlier run made it); another assignment of the
      * same definition (Defender's own auto-provisioning, another team) means this one is not made.
+     * Plain: imported by id.
      */
     existing?: { assignments: readonly ExistingPolicyAssignment[]; roleAssignments: readonly ExistingRoleAssignment[] };
 }
+
+/** Why each plain argument of AddonsAtScale cannot be an output (docs/library.md). */
+const PLAIN_ARGS = {
+    logAnalyticsWorkspaceId: "it is parsed, and a workspace in another subscription gets its own role assignments",
+    policies: "they decide which policy assignments exist",
+    podSecurityBaseline: "it decides whether the pod security baseline assignment exists",
+    privilegedContainers: "it decides whether the privileged containers assignment exists",
+    existing: "it decides which assignments are imported (by id) and which are left to one that exists",
+} as const;
 
 export type AssignmentDecision = { action: "create" } | { action: "import"; found: ExistingPolicyAssignment } | { action: "skip"; found: ExistingPolicyAssignment };
 
@@ -73,7 +93,9 @@ export class AddonsAtScale extends pulumi.ComponentResource {
 
     constructor(name: string, args: AddonsAtScaleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:AddonsAtScale", name, {}, opts);
-        const scope = subscriptionScope(args.subscriptionId);
+        requirePlain("AddonsAtScale", name, args, PLAIN_ARGS);
+        const scope = mapString(args.subscriptionId, subscriptionScope);
+        const plainSubscription = (reason: string) => plainString("AddonsAtScale", name, "subscriptionId", args.subscriptionId, reason);
 
         const found = args.existing?.assignments ?? [];
         const foundRoles = args.existing?.roleAssignments ?? [];
@@ -100,15 +122,22 @@ export class AddonsAtScale extends pulumi.ComponentResource {
             });
 
             const roles: authorization.RoleAssignment[] = [];
-            for (const roleScope of identityRoleScopes(policy, args.subscriptionId, args.logAnalyticsWorkspaceId)) {
+            // The scopes must be text when a workspace's subscription is compared with this one (it
+            // decides whether the workspace gets role assignments) or existing ones are matched by scope.
+            const needsText = policy.takesWorkspace && args.logAnalyticsWorkspaceId ? "the workspace's subscription is compared with it"
+                : adopted?.principalId ? "an adopted assignment's role assignments are matched by scope" : undefined;
+            const roleScopes: pulumi.Input<string>[] = needsText
+                ? identityRoleScopes(policy, plainSubscription(needsText), args.logAnalyticsWorkspaceId)
+                : [scope];
+            for (const roleScope of roleScopes) {
                 const where = roleScope === scope ? "" : "-workspace";
                 for (const roleGuid of policy.roleGuids) {
                     // ARM answers 409 RoleAssignmentExists to a second assignment: import the first as it is.
-                    const ra = adopted?.principalId ? findRoleAssignment(foundRoles, roleScope, roleGuid, adopted.principalId) : undefined;
+                    const ra = adopted?.principalId ? findRoleAssignment(foundRoles, String(roleScope), roleGuid, adopted.principalId) : undefined;
                     roles.push(new authorization.RoleAssignment(`${name}-${policy.key}${where}-${roleGuid.slice(0, 8)}`, ra ? existingRoleAssignmentArgs(ra) : {
                         principalId,
                         principalType: "ServicePrincipal",
-                        roleDefinitionId: roleDefinitionId(args.subscriptionId, roleGuid),
+                        roleDefinitionId: mapString(args.subscriptionId, (s) => roleDefinitionId(s, roleGuid)),
                         scope: roleScope,
                         description: `Identity of policy assignment ${policy.assignmentName} (${policy.displayName})`,
                     }, { parent: this, ...(ra ? { import: ra.id } : {}) }));

@@ -2,16 +2,28 @@ import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
 import { CONTAINERS_PRICING, CSPM_PRICING } from "./facts";
 import { ExistingPricing } from "./cloudLookup";
+import { mapString, requirePlain } from "../shared/input";
 
 export interface DefenderPlanArgs {
-    subscriptionId: string;
-    /** Extension name → on/off for the Containers plan. Every listed extension is sent, off ones as "False". */
+    /** The subscription whose plans are set; may be an output (`authorization.getClientConfigOutput()`). */
+    subscriptionId: pulumi.Input<string>;
+    /**
+     * Extension name → on/off for the Containers plan. Every listed extension is sent, off ones as
+     * "False". Plain: an adopted plan must be declared with the switches it has (`extensionDrift`).
+     */
     containersExtensions: Readonly<Record<string, boolean>>;
-    /** The CSPM (CloudPosture) plan, when the stack manages it too. */
+    /** The CSPM (CloudPosture) plan, when the stack manages it too. Plain: it decides whether that plan exists. */
     cspm?: { extensions: Readonly<Record<string, boolean>> };
-    /** The plans as they are before this run (ARM answers every plan; Free when off). */
+    /** The plans as they are before this run (ARM answers every plan; Free when off). Plain: imported by id. */
     existing?: { containers?: ExistingPricing; cspm?: ExistingPricing };
 }
+
+/** Why each plain argument of DefenderPlan cannot be an output (docs/library.md). */
+const PLAIN_ARGS = {
+    containersExtensions: "an adopted plan is imported, and an import must declare the switches the plan has",
+    cspm: "it decides whether the CSPM plan exists",
+    existing: "an existing plan is imported by its id",
+} as const;
 
 /**
  * A plan that is already on (Standard) was turned on by someone else: it is imported by its id
@@ -54,7 +66,8 @@ export class DefenderPlan extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefenderPlanArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:DefenderPlan", name, {}, opts);
-        const scopeId = pricingScope(args.subscriptionId);
+        requirePlain("DefenderPlan", name, args, PLAIN_ARGS);
+        const scopeId = mapString(args.subscriptionId, pricingScope);
         this.containers = new security.Pricing(`${name}-containers`, {
             pricingName: CONTAINERS_PRICING,
             pricingTier: "Standard",

@@ -1,12 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
+import { requirePlain } from "../shared/input";
 import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "./facts";
 
 export interface DefenderGcpConnectorArgs {
-    projectId: string;
-    projectNumber: string;
-    resourceGroupName: string;
-    location: string;
+    /** The project the connector covers; may be an output (`gcp.organizations.Project.projectId`). */
+    projectId: pulumi.Input<string>;
+    /** May be an output (`gcp.organizations.Project.number`). */
+    projectNumber: pulumi.Input<string>;
+    /** The Azure resource group of the connector; may be an output (`resources.ResourceGroup.name`). */
+    resourceGroupName: pulumi.Input<string>;
+    location: pulumi.Input<string>;
+    /** Plain: it names the connector. */
     connectorName: string;
     /** The pool provider's id (not its full resource name): Defender looks it up in the project's pool. */
     workloadIdentityProviderId: pulumi.Input<string>;
@@ -25,6 +30,7 @@ export class DefenderGcpConnector extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefenderGcpConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:DefenderGcpConnector", name, {}, opts);
+        requirePlain("DefenderGcpConnector", name, args, { connectorName: "it names the security connector" });
         this.connector = new security.SecurityConnector(`${name}-connector`, {
             resourceGroupName: args.resourceGroupName,
             securityConnectorName: args.connectorName,

@@ -1,13 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
+import { requirePlain } from "../shared/input";
 import { AUDIT_LOG_TYPES, AUDIT_SERVICE, GcpScope } from "./facts";
 
 export interface GkeAuditLogsArgs {
+    /** Plain: it decides whether the project's or the organization's audit config exists. */
     scope: GcpScope;
-    projectId: string;
-    /** Required with scope "organization". */
-    organizationId?: string;
+    /** May be an output (`gcp.organizations.Project.projectId`). */
+    projectId: pulumi.Input<string>;
+    /** Required with scope "organization"; may be an output. */
+    organizationId?: pulumi.Input<string>;
 }
 
 /**
@@ -23,6 +26,7 @@ export class GkeAuditLogs extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeAuditLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:GkeAuditLogs", name, {}, opts);
+        requirePlain("GkeAuditLogs", name, args, { scope: "it decides whether the project's or the organization's audit config exists" });
         const auditLogConfigs = AUDIT_LOG_TYPES.map((logType) => ({ logType }));
         if (args.scope === "organization") {
             if (!args.organizationId) throw new Error(`${name}: scope "organization" needs an organizationId`);

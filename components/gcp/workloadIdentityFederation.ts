@@ -5,18 +5,32 @@ import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
 import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, markedDescription, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
 import { principalSetFromPoolName } from "./identifiers";
 import { Adopted, adoptOptions, PoolInputs, ProviderInputs } from "./adoption";
+import { requirePlain } from "../shared/input";
 
 export interface WorkloadIdentityFederationArgs {
-    projectId: string;
-    /** The pool's resource name is spelled with it; checked against what GCP returns. */
-    projectNumber: string;
+    /** The project of the pool; may be an output (`gcp.organizations.Project.projectId`). */
+    projectId: pulumi.Input<string>;
+    /**
+     * The pool's resource name is spelled with it; checked against what GCP returns. May be an
+     * output (`gcp.organizations.Project.number`).
+     */
+    projectNumber: pulumi.Input<string>;
+    /** Plain: it names the pool (and an adopted pool's import id). */
     poolId: string;
+    /** Plain: it names the pool's provider (and an adopted provider's import id). */
     providerId?: string;
     /** `projects/<id>/serviceAccounts/<email>` of the account the federated identity may act as. */
     serviceAccountName: pulumi.Input<string>;
-    /** What exists already (`adoption.ts`): imported with these inputs and retained on destroy. */
+    /** What exists already (`adoption.ts`): imported with these inputs and retained on destroy. Plain. */
     adopt?: { pool?: Adopted<PoolInputs>; provider?: Adopted<ProviderInputs>; impersonationImportId?: string; retainImpersonation?: boolean };
 }
+
+/** Why each plain argument of WorkloadIdentityFederation cannot be an output (docs/library.md). */
+const PLAIN_ARGS = {
+    poolId: "it names the workload identity pool",
+    providerId: "it names the pool's provider",
+    adopt: "adopted objects are imported by id, with the inputs they have",
+} as const;
 
 /**
  * Step 1 seen from Microsoft's side: a workload identity pool whose OIDC provider trusts the
@@ -38,6 +52,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
         super("agentless:gcp:WorkloadIdentityFederation", name, {
             projectId: args.projectId, projectNumber: args.projectNumber, poolId: args.poolId, providerId,
         }, opts);
+        requirePlain("WorkloadIdentityFederation", name, args, PLAIN_ARGS);
 
         const adopt = args.adopt ?? {};
         this.pool = new iam.WorkloadIdentityPool(`${name}-pool`, {
@@ -68,7 +83,8 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
         this.providerId = this.provider.workloadIdentityPoolProviderId;
 
         // Built from the name GCP returns (spelled with the project number), checked against config.
-        this.principalSet = this.pool.name.apply((poolName) => principalSetFromPoolName(poolName, args.projectId, args.projectNumber));
+        this.principalSet = pulumi.all([this.pool.name, args.projectId, args.projectNumber])
+            .apply(([poolName, projectId, projectNumber]) => principalSetFromPoolName(poolName, projectId, projectNumber));
 
         this.impersonation = new serviceaccount.IAMMember(`${name}-workload-identity-user`, {
             serviceAccountId: args.serviceAccountName,

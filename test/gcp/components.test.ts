@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { Project } from "@pulumi/gcp/organizations";
+import { ResourceGroup } from "@pulumi/azure-native/resources";
 import { GkeDiscoveryAccess } from "../../components/gcp/gkeDiscoveryAccess";
 import { WorkloadIdentityFederation } from "../../components/gcp/workloadIdentityFederation";
 import { GkeAuditLogs } from "../../components/gcp/gkeAuditLogs";
@@ -7,6 +9,7 @@ import { DefenderGcpConnector } from "../../components/gcp/defenderConnector";
 import { principalSetFromPoolName } from "../../components/gcp/identifiers";
 import { GCP_TYPES } from "../../components/gcp/facts";
 import { byType, one, registered } from "../helpers/pulumi";
+import { later } from "../helpers/outputs";
 
 const PROJECT = "contoso-payments-prod";
 const NUMBER = "482915736204";
@@ -119,6 +122,22 @@ describe("GCP components", () => {
         assert.equal(org.parent, "a2");
     });
 
+    const connectorInputs = {
+        resourceGroupName: "rg-defender-connectors",
+        securityConnectorName: "gcp-contoso",
+        location: "westeurope",
+        environmentName: "GCP",
+        hierarchyIdentifier: NUMBER,
+        environmentData: { environmentType: "GcpProject", projectDetails: { projectId: PROJECT, projectNumber: NUMBER } },
+        offerings: [{
+            offeringType: "DefenderForContainersGcp",
+            mdcContainersAgentlessDiscoveryK8S: { enabled: true, workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL },
+            enableAuditLogsAutoProvisioning: false,
+            enableDefenderAgentAutoProvisioning: false,
+            enablePolicyAgentAutoProvisioning: false,
+        }],
+    };
+
     it("DefenderGcpConnector: a GCP security connector on the project number with agentless discovery on the federated account", async () => {
         const rs = await registered(() => {
             new DefenderGcpConnector("d1", {
@@ -126,22 +145,19 @@ describe("GCP components", () => {
                 connectorName: "gcp-contoso", workloadIdentityProviderId: pulumi.output("containers"), serviceAccountEmailAddress: EMAIL,
             });
         });
-        const c = one(rs, "azure-native:security:SecurityConnector");
-        assert.deepEqual(c.inputs, {
-            resourceGroupName: "rg-defender-connectors",
-            securityConnectorName: "gcp-contoso",
-            location: "westeurope",
-            environmentName: "GCP",
-            hierarchyIdentifier: NUMBER,
-            environmentData: { environmentType: "GcpProject", projectDetails: { projectId: PROJECT, projectNumber: NUMBER } },
-            offerings: [{
-                offeringType: "DefenderForContainersGcp",
-                mdcContainersAgentlessDiscoveryK8S: { enabled: true, workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL },
-                enableAuditLogsAutoProvisioning: false,
-                enableDefenderAgentAutoProvisioning: false,
-                enablePolicyAgentAutoProvisioning: false,
-            }],
+        assert.deepEqual(one(rs, "azure-native:security:SecurityConnector").inputs, connectorInputs);
+    });
+
+    it("DefenderGcpConnector given outputs of a user's program (docs/library.md): its project's id, a resource group's location, a later project number and group name", async () => {
+        const rs = await registered(() => {
+            const project = new Project("d2-project", { projectId: PROJECT, name: "Payments" });
+            const rg = new ResourceGroup("d2-rg", { resourceGroupName: "rg-defender-connectors", location: "westeurope" });
+            new DefenderGcpConnector("d2", {
+                projectId: project.projectId, projectNumber: later(NUMBER), resourceGroupName: later("rg-defender-connectors"), location: rg.location,
+                connectorName: "gcp-contoso", workloadIdentityProviderId: later("containers"), serviceAccountEmailAddress: later(EMAIL),
+            });
         });
+        assert.deepEqual(one(rs, "azure-native:security:SecurityConnector", "d2-connector").inputs, connectorInputs);
     });
 });
 
