@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace, Pod, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
 import { MANAGED_BY_LABEL, SIMULATION } from "./facts";
-import { requirePlain } from "./plainArgs";
+import { requirePlain } from "../shared/input";
 import { expectedAlerts, Scenario, scenariosOf } from "./simulationScenarios";
 
 export interface AttackSimulationArgs {
@@ -33,8 +33,7 @@ export class AttackSimulation extends pulumi.ComponentResource {
 
     constructor(name: string, args: AttackSimulationArgs, opts?: pulumi.ComponentResourceOptions) {
         const where = `AttackSimulation ${name}`;
-        requirePlain(where, "production", args.production, "decides whether the simulation may run");
-        requirePlain(where, "scenario", args.scenario, "decides the alerts to expect");
+        requirePlain("AttackSimulation", name, args, { production: "it decides whether the simulation may run", scenario: "it decides the alerts to expect" });
         if (args.production) {
             // Config validation refuses this first; this guards direct use of the component.
             const cluster = typeof args.clusterName === "string" ? `cluster ${args.clusterName}` : where;

@@ -52,3 +52,6 @@ export const SIMULATION = {
 
 /** Label every object this project creates in a cluster carries. */
 export const MANAGED_BY_LABEL = { "app.kubernetes.io/managed-by": "agentless-discovery" } as const;
+
+/** Why a chart version must be plain, for the components' refusal of an output. */
+export const PINS_CHART = "it pins the chart, which the plan and the policy rules read";

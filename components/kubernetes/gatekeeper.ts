@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
-import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL } from "./facts";
+import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL, PINS_CHART } from "./facts";
 import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, policies } from "./gatekeeperPolicies";
-import { requirePlain } from "./plainArgs";
+import { requirePlain } from "../shared/input";
 
 export interface GatekeeperArgs {
     /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
@@ -31,12 +31,10 @@ export class Gatekeeper extends pulumi.ComponentResource {
     readonly constraintDocs: ConstraintDoc[] = [];
 
     constructor(name: string, args: GatekeeperArgs, opts?: pulumi.ComponentResourceOptions) {
-        const where = `Gatekeeper ${name}`;
-        requirePlain(where, "chartVersion", args.chartVersion, "pins the chart, which the plan and the policy rules read");
-        const inConstraints = "goes into the constraints, which the plan and the policy rules read";
-        requirePlain(where, "enforcement", args.enforcement, inConstraints);
-        requirePlain(where, "excludedNamespaces", args.excludedNamespaces, inConstraints);
-        requirePlain(where, "wildcardRoleExemptions", args.wildcardRoleExemptions, inConstraints);
+        const inConstraints = "it goes into the constraints, which the plan and the policy rules read";
+        requirePlain("Gatekeeper", name, args, {
+            chartVersion: PINS_CHART, enforcement: inConstraints, excludedNamespaces: inConstraints, wildcardRoleExemptions: inConstraints,
+        });
         super("agentless:kubernetes:Gatekeeper", name, {
             cluster: args.clusterName,
             chart: GATEKEEPER_CHART.chart,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
 import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "./isolationFacts";
-import { requirePlain } from "./plainArgs";
+import { requirePlain } from "../shared/input";
 
 export interface PodQuarantineArgs {
     /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */
@@ -22,9 +22,10 @@ export class PodQuarantine extends pulumi.ComponentResource {
     readonly label: QuarantineLabel;
 
     constructor(name: string, args: PodQuarantineArgs, opts?: pulumi.ComponentResourceOptions) {
-        const where = `PodQuarantine ${name}`;
-        requirePlain(where, "namespaces", args.namespaces, "decides which policies exist and names them");
-        requirePlain(where, "label", args.label, "is the component's label output, which isolating a pod needs");
+        requirePlain("PodQuarantine", name, args, {
+            namespaces: "it decides which policies exist and names them",
+            label: "it is the component's label output, which isolating a pod needs",
+        });
         const label = args.label ?? QUARANTINE_LABEL;
         super("agentless:kubernetes:PodQuarantine", name, {
             cluster: args.clusterName,

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import type { CloudIdentifiers } from "../../config/kubernetes";
-import { MANAGED_BY_LABEL, SENSOR_CHART } from "./facts";
-import { requirePlain } from "./plainArgs";
+import { MANAGED_BY_LABEL, PINS_CHART, SENSOR_CHART } from "./facts";
+import { requirePlain } from "../shared/input";
 import { SENSOR_FOOTPRINT, SENSOR_INSTALL_CHECK, SensorWorkload } from "./sensorFootprint";
 
 type InputFields<T> = T extends unknown ? { [K in keyof T]: K extends "cloud" ? T[K] : pulumi.Input<T[K]> } : never;
@@ -44,9 +44,8 @@ export class DefenderSensor extends pulumi.ComponentResource {
     readonly expectedWorkloads: readonly SensorWorkload[] = SENSOR_FOOTPRINT;
 
     constructor(name: string, args: DefenderSensorArgs, opts?: pulumi.ComponentResourceOptions) {
-        const where = `DefenderSensor ${name}`;
-        requirePlain(where, "chartVersion", args.chartVersion, "pins the chart, which the plan and the policy rules read");
-        requirePlain(where, "identifiers.cloud", args.identifiers.cloud, "decides which chart values exist");
+        requirePlain("DefenderSensor", name, args, { chartVersion: PINS_CHART });
+        requirePlain("DefenderSensor", name, { "identifiers.cloud": args.identifiers.cloud }, { "identifiers.cloud": "it decides which chart values exist" });
         super("agentless:kubernetes:DefenderSensor", name, {
             cluster: args.clusterName,
             chart: SENSOR_CHART.chart,

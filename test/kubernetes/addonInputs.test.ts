@@ -70,17 +70,17 @@ describe("Kubernetes add-on arguments a user's program fills with outputs (docs/
     it("stops on an output where a plain value is required, naming the argument and the component", () => {
         const cases: [() => unknown, string][] = [
             [() => new DefenderSensor("in-bad-1", { clusterName: "c", chartVersion: later("0.9.2") as unknown as string, identifiers: { cloud: "AWS", accountId: "1", region: "r", clusterName: "c" } }),
-                "DefenderSensor in-bad-1: chartVersion pins the chart, which the plan and the policy rules read, so it must be a plain value, not an output"],
+                "in-bad-1 (DefenderSensor): chartVersion must be a plain value, not an output: it pins the chart, which the plan and the policy rules read"],
             [() => new Gatekeeper("in-bad-2", { clusterName: "c", chartVersion: "3.18.2", enforcement: later("deny") as unknown as "deny", excludedNamespaces: [] }),
-                "Gatekeeper in-bad-2: enforcement goes into the constraints, which the plan and the policy rules read, so it must be a plain value, not an output"],
+                "in-bad-2 (Gatekeeper): enforcement must be a plain value, not an output: it goes into the constraints, which the plan and the policy rules read"],
             [() => new Gatekeeper("in-bad-3", { clusterName: "c", chartVersion: "3.18.2", enforcement: "deny", excludedNamespaces: [later("kube-system") as unknown as string] }),
-                "Gatekeeper in-bad-3: excludedNamespaces goes into the constraints, which the plan and the policy rules read, so it must be a plain value, not an output"],
+                "in-bad-3 (Gatekeeper): excludedNamespaces[0] must be a plain value, not an output: it goes into the constraints, which the plan and the policy rules read"],
             [() => new PodQuarantine("in-bad-4", { clusterName: "c", namespaces: later(["web"]) as unknown as string[] }),
-                "PodQuarantine in-bad-4: namespaces decides which policies exist and names them, so it must be a plain value, not an output"],
+                "in-bad-4 (PodQuarantine): namespaces must be a plain value, not an output: it decides which policies exist and names them"],
             [() => new PodQuarantine("in-bad-5", { clusterName: "c", namespaces: ["web"], label: { key: "q", value: later("yes") as unknown as string } }),
-                "PodQuarantine in-bad-5: label is the component's label output, which isolating a pod needs, so it must be a plain value, not an output"],
+                "in-bad-5 (PodQuarantine): label.value must be a plain value, not an output: it is the component's label output, which isolating a pod needs"],
             [() => new AttackSimulation("in-bad-6", { clusterName: "c", scenario: later("recon") as unknown as "recon", production: false, images }),
-                "AttackSimulation in-bad-6: scenario decides the alerts to expect, so it must be a plain value, not an output"],
+                "in-bad-6 (AttackSimulation): scenario must be a plain value, not an output: it decides the alerts to expect"],
             [() => new AttackSimulation("in-bad-7", { clusterName: later("apps"), scenario: "recon", production: true, images }),
                 "the attack simulation must not run on a production stack (AttackSimulation in-bad-7)"],
         ];
