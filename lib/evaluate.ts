@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
-import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
-import { takeProgramErrors } from "./programErrors";
+import { parseNote, PlanNote } from "./notes";
+import { EngineLog } from "./mockEngine";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
 import { CLOUD_STATE_ENV } from "../cloudState/source";
@@ -23,7 +23,6 @@ export interface Evaluation {
  */
 export async function evaluateStack(file: StackFile, programPath = path.join(__dirname, "..", "index")): Promise<Evaluation> {
     lightenStackTraces();
-    captureNotesOnly();
     setStackConfig(file.config, file.secretKeys);
     // Values given with --config (the stand-ins for encrypted ones) are masked inside secret outputs.
     setKnownSecrets(file.secretKeys
@@ -57,22 +56,45 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         });
         const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
         await Promise.race([evaluated, rejected, drained]);
+        // A failure can outrun the log message that explains it: let what is in flight arrive,
+        // without waiting on registrations that will never finish.
+        if (!settled) await Promise.race([session.settle(), drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);
     }
-    const errors = takeProgramErrors();
+    const { notes, errors } = readLog(session.takeLogs());
     const failure = errors[0] ?? rejections[0];
     if (failure !== undefined) {
         // The root stack resource rejects its own promises with the program's error once more,
         // after this function returned: that one is already reported.
         process.on("unhandledRejection", (reason) => {
-            if (reason !== failure) throw reason;
+            const same = reason === failure || rejections.includes(reason) ||
+                (reason instanceof Error && errors.some((e) => reason.message.includes(e.message)));
+            if (!same) throw reason;
         });
         throw failure;
     }
     if (!settled) throw new Error("the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)");
-    return { stack: file.stack, resources: session.resources.slice(), notes: takeNotes(), outputs };
+    return { stack: file.stack, resources: session.resources.slice(), notes, outputs };
+}
+
+/**
+ * The program's log as the CLI would show it: notes for the plan, errors that fail it (as
+ * `pulumi.log.error` fails an update, with the program's words), and anything else printed as the
+ * SDK prints a log without an engine.
+ */
+export function readLog(logs: EngineLog[]): { notes: PlanNote[]; errors: Error[] } {
+    const notes: PlanNote[] = [];
+    const errors: Error[] = [];
+    for (const l of logs) {
+        const n = l.severity === "info" ? parseNote(l.message) : undefined;
+        if (n) notes.push(n);
+        else if (l.severity === "error") errors.push(new pulumi.RunError(l.message));
+        else if (l.severity === "warning") console.warn(`warning: [runtime] ${l.message}`);
+        else if (l.severity === "info") console.log(`info: [runtime] ${l.message}`);
+    }
+    return { notes, errors };
 }
 
 /**

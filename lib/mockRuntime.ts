@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 import { markMockSession } from "./mockFlag";
+import { EngineLog, startMockEngine } from "./mockEngine";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
@@ -95,20 +96,30 @@ export interface MockSession {
     resources: PlanResource[];
     /** What the mocks know of the stack; tests may set fields before declaring resources. */
     context: MockContext;
-    /** Waits until every registration started so far has been answered. */
+    /** Waits until every registration (and log message) started so far has been answered. */
     settle(): Promise<void>;
+    /** What the program logged since the last take (call after `settle`), in order. */
+    takeLogs(): EngineLog[];
 }
 
-let session: MockSession | undefined;
+let session: Promise<MockSession> | undefined;
 
 /**
  * Installs the mocks once per process. Config must be set before (see `setStackConfig`), and the
  * program imported after, because Pulumi reads both at construction time.
  */
-export async function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
-    if (session) return session;
+export function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
+    // Two callers in the same tick share one start: the runtime is process-wide.
+    return (session ??= start(project, stack, ctx));
+}
+
+async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
     markMockSession();
+    // The program's log goes to an engine of our own, as it goes to the CLI's under `pulumi
+    // preview`; setMocks keeps the engine address it finds.
+    const engine = await startMockEngine();
+    pulumi.runtime.resetOptions(project, stack, -1, engine.address, "", false, "");
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
@@ -156,7 +167,7 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
     // @internal in the SDK, and the only wait for outstanding registrations that leaves the runtime
     // usable (pulumi.runtime.disconnect() waits the same way, then closes it).
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    session = {
+    return {
         resources,
         context: ctx,
         settle: async () => {
@@ -168,8 +179,8 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
                 await new Promise((r) => setImmediate(r));
             }
         },
+        takeLogs: engine.take,
     };
-    return session;
 }
 
 interface RegisterRequest {
