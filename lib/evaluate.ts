@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
 import { parseNote, PlanNote } from "./notes";
-import { EngineLog } from "./mockEngine";
+import { LogLine } from "./mockLog";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
 import { CLOUD_STATE_ENV } from "../cloudState/source";
@@ -56,14 +56,12 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         });
         const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
         await Promise.race([evaluated, rejected, drained]);
-        // A failure can outrun the log message that explains it: let what is in flight arrive,
-        // without waiting on registrations that will never finish.
-        if (!settled) await Promise.race([session.settle(), drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);
     }
-    const { notes, errors } = readLog(session.takeLogs());
+    const { notes, errors, other } = readLog(session.takeLogs());
+    for (const line of other) process.stderr.write(`${line}\n`);
     const failure = errors[0] ?? rejections[0];
     if (failure !== undefined) {
         // The root stack resource rejects its own promises with the program's error once more,
@@ -81,20 +79,21 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
 
 /**
  * The program's log as the CLI would show it: notes for the plan, errors that fail it (as
- * `pulumi.log.error` fails an update, with the program's words), and anything else printed as the
- * SDK prints a log without an engine.
+ * `pulumi.log.error` fails an update, with the program's words), and the other warnings and infos
+ * (say, the SDK's own "Undefined value ... will not show as a stack output"), to print on stderr
+ * as the SDK prints them without an engine: stdout may be the plan's JSON.
  */
-export function readLog(logs: EngineLog[]): { notes: PlanNote[]; errors: Error[] } {
+export function readLog(logs: LogLine[]): { notes: PlanNote[]; errors: Error[]; other: string[] } {
     const notes: PlanNote[] = [];
     const errors: Error[] = [];
+    const other: string[] = [];
     for (const l of logs) {
         const n = l.severity === "info" ? parseNote(l.message) : undefined;
         if (n) notes.push(n);
         else if (l.severity === "error") errors.push(new pulumi.RunError(l.message));
-        else if (l.severity === "warning") console.warn(`warning: [runtime] ${l.message}`);
-        else if (l.severity === "info") console.log(`info: [runtime] ${l.message}`);
+        else if (l.severity !== "debug") other.push(`${l.severity}: [runtime] ${l.message}`);
     }
-    return { notes, errors };
+    return { notes, errors, other };
 }
 
 /**

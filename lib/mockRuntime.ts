@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 import { markMockSession } from "./mockFlag";
-import { EngineLog, startMockEngine } from "./mockEngine";
+import { captureLog, LogLine } from "./mockLog";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
@@ -99,7 +99,7 @@ export interface MockSession {
     /** Waits until every registration (and log message) started so far has been answered. */
     settle(): Promise<void>;
     /** What the program logged since the last take (call after `settle`), in order. */
-    takeLogs(): EngineLog[];
+    takeLogs(): LogLine[];
 }
 
 let session: Promise<MockSession> | undefined;
@@ -116,10 +116,7 @@ export function startMockSession(project: string, stack: string, ctx: MockContex
 async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
     markMockSession();
-    // The program's log goes to an engine of our own, as it goes to the CLI's under `pulumi
-    // preview`; setMocks keeps the engine address it finds.
-    const engine = await startMockEngine();
-    pulumi.runtime.resetOptions(project, stack, -1, engine.address, "", false, "");
+    const log = captureLog();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
@@ -179,7 +176,7 @@ async function start(project: string, stack: string, ctx: MockContext): Promise<
                 await new Promise((r) => setImmediate(r));
             }
         },
-        takeLogs: engine.take,
+        takeLogs: log.take,
     };
 }
 

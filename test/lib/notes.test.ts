@@ -5,6 +5,7 @@ import { readLog } from "../../lib/evaluate";
 import { startMockSession } from "../../lib/mockRuntime";
 import { formatNote, note, parseNote } from "../../lib/notes";
 import { failProgram } from "../../lib/programErrors";
+import { parseLogLine } from "../../lib/mockLog";
 import { registered } from "../helpers/pulumi";
 
 describe("notes and program errors travel Pulumi's log, as under the CLI", () => {
@@ -17,50 +18,41 @@ describe("notes and program errors travel Pulumi's log, as under the CLI", () =>
         assert.equal(parseNote("Undefined value (connectorId) will not show as a stack output."), undefined);
     });
 
-    it("delivers notes and errors to the mock runtime's engine in order, with the resource they are about", async () => {
+    it("delivers notes and errors through Pulumi's log, in order, to the mock runtime", async () => {
         const session = await startMockSession(PROJECT, "test");
         await session.settle();
         session.takeLogs();
-        let component: pulumi.ComponentResource | undefined;
         await registered(() => {
-            component = new pulumi.ComponentResource("test:index:Thing", "notes-thing", {});
+            const component = new pulumi.ComponentResource("test:index:Thing", "notes-thing", {});
             note("excluded", "eu-west-1/sandbox", "left out: tagged");
             note("info", "notes-thing", "about the component", component);
             void pulumi.log.warn("a provider's warning");
             failProgram(new Error("cluster eu-west-1/shop: refusing to overwrite aws-auth"), component);
         });
-        await session.settle();
-        // The SDK also logs each RPC at debug level, as it does to the CLI's engine.
-        const logs = session.takeLogs().filter((l) => l.severity !== "debug");
-        const urn = await new Promise<string>((resolve) => component!.urn.apply(resolve));
-        assert.deepEqual(logs, [
-            { severity: "info", message: "[excluded] eu-west-1/sandbox: left out: tagged", urn: "" },
-            { severity: "info", message: "[info] notes-thing: about the component", urn },
-            { severity: "warning", message: "a provider's warning", urn: "" },
-            { severity: "error", message: "cluster eu-west-1/shop: refusing to overwrite aws-auth", urn },
+        assert.deepEqual(session.takeLogs(), [
+            { severity: "info", message: "[excluded] eu-west-1/sandbox: left out: tagged" },
+            { severity: "info", message: "[info] notes-thing: about the component" },
+            { severity: "warning", message: "a provider's warning" },
+            { severity: "error", message: "cluster eu-west-1/shop: refusing to overwrite aws-auth" },
         ]);
-        assert.match(urn, /::test:index:Thing::notes-thing$/);
     });
 
-    it("reads the log as the plan does: notes, errors as run errors, the rest printed as the SDK prints it", () => {
-        const printed: string[] = [];
-        const { warn, log } = console;
-        console.warn = (s: string) => printed.push(s);
-        console.log = (s: string) => printed.push(s);
-        try {
-            const { notes, errors } = readLog([
-                { severity: "info", message: "[network] gke-a: private endpoint", urn: "" },
-                { severity: "warning", message: "deprecated", urn: "" },
-                { severity: "info", message: "plain", urn: "" },
-                { severity: "debug", message: "hidden", urn: "" },
-                { severity: "error", message: "refusing", urn: "" },
-            ]);
-            assert.deepEqual(notes, [{ kind: "network", subject: "gke-a", message: "private endpoint" }]);
-            assert.deepEqual(errors.map((e) => [pulumi.RunError.isInstance(e), e.message]), [[true, "refusing"]]);
-        } finally {
-            console.warn = warn;
-            console.log = log;
-        }
-        assert.deepEqual(printed, ["warning: [runtime] deprecated", "info: [runtime] plain"]);
+    it("reads the log as the plan does: notes, errors as run errors, the rest kept to print", () => {
+        const { notes, errors, other } = readLog([
+            { severity: "info", message: "[network] gke-a: private endpoint" },
+            { severity: "warning", message: "deprecated" },
+            { severity: "info", message: "plain" },
+            { severity: "debug", message: "hidden" },
+            { severity: "error", message: "refusing" },
+        ]);
+        assert.deepEqual(notes, [{ kind: "network", subject: "gke-a", message: "private endpoint" }]);
+        assert.deepEqual(errors.map((e) => [pulumi.RunError.isInstance(e), e.message]), [[true, "refusing"]]);
+        assert.deepEqual(other, ["warning: [runtime] deprecated", "info: [runtime] plain"]);
+    });
+
+    it("takes only the SDK's log lines off the console", () => {
+        assert.deepEqual(parseLogLine("error: [runtime] two\nlines"), { severity: "error", message: "two\nlines" });
+        assert.equal(parseLogLine("info: not the runtime's"), undefined);
+        assert.equal(parseLogLine(42), undefined);
     });
 });
