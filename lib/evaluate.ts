@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
-import { captureNotesOnly, PlanNote, takeNotes } from "./notes";
-import { takeProgramErrors } from "./programErrors";
+import { parseNote, PlanNote } from "./notes";
+import { LogLine } from "./mockLog";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "./stackFile";
 import { CLOUD_STATE_ENV } from "../cloudState/source";
@@ -23,7 +23,6 @@ export interface Evaluation {
  */
 export async function evaluateStack(file: StackFile, programPath = path.join(__dirname, "..", "index")): Promise<Evaluation> {
     lightenStackTraces();
-    captureNotesOnly();
     setStackConfig(file.config, file.secretKeys);
     // Values given with --config (the stand-ins for encrypted ones) are masked inside secret outputs.
     setKnownSecrets(file.secretKeys
@@ -61,18 +60,40 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);
     }
-    const errors = takeProgramErrors();
+    const { notes, errors, other } = readLog(session.takeLogs());
+    for (const line of other) process.stderr.write(`${line}\n`);
     const failure = errors[0] ?? rejections[0];
     if (failure !== undefined) {
         // The root stack resource rejects its own promises with the program's error once more,
         // after this function returned: that one is already reported.
         process.on("unhandledRejection", (reason) => {
-            if (reason !== failure) throw reason;
+            const same = reason === failure || rejections.includes(reason) ||
+                (reason instanceof Error && errors.some((e) => reason.message.includes(e.message)));
+            if (!same) throw reason;
         });
         throw failure;
     }
     if (!settled) throw new Error("the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)");
-    return { stack: file.stack, resources: session.resources.slice(), notes: takeNotes(), outputs };
+    return { stack: file.stack, resources: session.resources.slice(), notes, outputs };
+}
+
+/**
+ * The program's log as the CLI would show it: notes for the plan, errors that fail it (as
+ * `pulumi.log.error` fails an update, with the program's words), and the other warnings and infos
+ * (say, the SDK's own "Undefined value ... will not show as a stack output"), to print on stderr
+ * as the SDK prints them without an engine: stdout may be the plan's JSON.
+ */
+export function readLog(logs: LogLine[]): { notes: PlanNote[]; errors: Error[]; other: string[] } {
+    const notes: PlanNote[] = [];
+    const errors: Error[] = [];
+    const other: string[] = [];
+    for (const l of logs) {
+        const n = l.severity === "info" ? parseNote(l.message) : undefined;
+        if (n) notes.push(n);
+        else if (l.severity === "error") errors.push(new pulumi.RunError(l.message));
+        else if (l.severity !== "debug") other.push(`${l.severity}: [runtime] ${l.message}`);
+    }
+    return { notes, errors, other };
 }
 
 /**

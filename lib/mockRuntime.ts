@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
 import { markMockSession } from "./mockFlag";
+import { captureLog, LogLine } from "./mockLog";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
@@ -95,20 +96,27 @@ export interface MockSession {
     resources: PlanResource[];
     /** What the mocks know of the stack; tests may set fields before declaring resources. */
     context: MockContext;
-    /** Waits until every registration started so far has been answered. */
+    /** Waits until every registration (and log message) started so far has been answered. */
     settle(): Promise<void>;
+    /** What the program logged since the last take (call after `settle`), in order. */
+    takeLogs(): LogLine[];
 }
 
-let session: MockSession | undefined;
+let session: Promise<MockSession> | undefined;
 
 /**
  * Installs the mocks once per process. Config must be set before (see `setStackConfig`), and the
  * program imported after, because Pulumi reads both at construction time.
  */
-export async function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
-    if (session) return session;
+export function startMockSession(project: string, stack: string, ctx: MockContext = {}): Promise<MockSession> {
+    // Two callers in the same tick share one start: the runtime is process-wide.
+    return (session ??= start(project, stack, ctx));
+}
+
+async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
     markMockSession();
+    const log = captureLog();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
@@ -156,7 +164,7 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
     // @internal in the SDK, and the only wait for outstanding registrations that leaves the runtime
     // usable (pulumi.runtime.disconnect() waits the same way, then closes it).
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
-    session = {
+    return {
         resources,
         context: ctx,
         settle: async () => {
@@ -168,8 +176,8 @@ export async function startMockSession(project: string, stack: string, ctx: Mock
                 await new Promise((r) => setImmediate(r));
             }
         },
+        takeLogs: log.take,
     };
-    return session;
 }
 
 interface RegisterRequest {

@@ -1,28 +1,13 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
  * Errors the program raises inside an apply, where a throw rejects a promise that Pulumi's runtime
- * only waits on: under the mock runtime the run then simply stops with the error unseen. Such
- * errors are recorded here and reported: by the offline plan as its result, and under the Pulumi
- * CLI through `pulumi.log.error`, which fails the update with the message.
+ * only waits on: the registration waiting on it never finishes, and what the user sees depends on
+ * where the rejection lands. The error is logged too, at error level, which fails the update with
+ * the program's own words under the Pulumi CLI, and fails the offline plan the same way (its
+ * engine, lib/mockEngine.ts, receives the log).
  */
-const recorded: { error: Error; message: string }[] = [];
-let sink: ((e: Error) => void) | undefined;
-
-export function setProgramErrorSink(fn: ((e: Error) => void) | undefined): void {
-    sink = fn;
-}
-
-/** Records the error and returns it, for `throw failProgram(new X(...))` inside an apply. */
-export function failProgram<E extends Error>(e: E): E {
-    // The SDK prefixes the message of an error it carries ("error serializing property ..."):
-    // keep the program's own words.
-    recorded.push({ error: e, message: e.message });
-    sink?.(e);
+export function failProgram<E extends Error>(e: E, resource?: pulumi.Resource): E {
+    void pulumi.log.error(e.message, resource);
     return e;
-}
-
-export function takeProgramErrors(): Error[] {
-    return recorded.splice(0, recorded.length).map(({ error, message }) => {
-        error.message = message;
-        return error;
-    });
 }

@@ -184,7 +184,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                 try {
                     return mergeMapRoles(data?.[AWS_AUTH.key], entry, args.awsAuth?.existing ?? "stop").mapRoles;
                 } catch (e) {
-                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${clusterName}: ${e.message}`));
+                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${clusterName}: ${e.message}`), this);
                     throw e;
                 }
             });

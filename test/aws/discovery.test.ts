@@ -5,9 +5,8 @@ import { onboardAws, readAws } from "../../components/aws/onboarding";
 import { ClusterProviders } from "../../components/kubernetes/clusterProvider";
 import { loadAwsConfig } from "../../config/aws";
 import { CloudStateError } from "../../cloudState/errors";
-import { takeNotes } from "../../lib/notes";
 import { PlanResource } from "../../lib/mockRuntime";
-import { registered } from "../helpers/pulumi";
+import { registered, takeNotes } from "../helpers/pulumi";
 import { stateLookup, stateSource } from "./stateLookup";
 
 const ACCOUNT = "444455556666";
@@ -125,13 +124,13 @@ const shop = (region: string, extra: Record<string, unknown> = {}) => ({ name: "
 
 async function plan(state: State, cfgExtra: Record<string, unknown> = {}): Promise<{ rs: PlanResource[]; notes: string[] }> {
     const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"], connector: CONNECTED, ...cfgExtra });
-    takeNotes();
+    await takeNotes();
     let failure: unknown;
     const rs = await registered(() => {
         onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT)).catch((e) => { failure = e; });
     });
     if (failure) throw Object.assign(failure as Error, { declared: rs.length });
-    return { rs, notes: takeNotes().map((n) => `${n.kind} ${n.subject}: ${n.message}`) };
+    return { rs, notes: (await takeNotes()).map((n) => `${n.kind} ${n.subject}: ${n.message}`) };
 }
 const ops = (rs: PlanResource[]) => rs.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).map((r) => `${r.op} ${r.name}${r.importId ? ` ${r.importId}` : ""}${r.id ? ` ${r.id}` : ""}`);
 

@@ -5,8 +5,7 @@ import { DiscoveryRole } from "../../components/aws/discoveryRole";
 import { onboardAws } from "../../components/aws/onboarding";
 import { ClusterProviders } from "../../components/kubernetes/clusterProvider";
 import { trustPolicy } from "../../components/aws/policyDocuments";
-import { takeNotes } from "../../lib/notes";
-import { byType, one, registered } from "../helpers/pulumi";
+import { byType, one, registered, takeNotes } from "../helpers/pulumi";
 import { stateLookup, stateSource } from "./stateLookup";
 
 const ACCOUNT = "210987654321";
@@ -124,11 +123,11 @@ describe("onboardAws", () => {
             { name: "ob-both", region: "eu-central-1", authenticationMode: "API_AND_CONFIG_MAP", enabledLogTypes: ["audit"] },
             { name: "ob-skip", region: "eu-central-1", authenticationMode: "API", tags: { ms_defender_container_exclude_agentless: "true" } },
         ] };
-        takeNotes();
+        await takeNotes();
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
-        const notes = takeNotes();
+        const notes = await takeNotes();
 
         const provider = one(rs, "pulumi:providers:aws");
         assert.equal(provider.inputs.region, "eu-central-1");
@@ -227,11 +226,11 @@ describe("onboardAws", () => {
     it("maps the role to system:masters only when asked, and then creates no reader role", async () => {
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", overrides: { "eu-central-1/ob-masters": { mapToSystemMasters: true } } });
         const state = { clusters: [{ name: "ob-masters", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: "" } }] };
-        takeNotes();
+        await takeNotes();
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
-        const notes = takeNotes();
+        const notes = await takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`);
         assert.equal(byType(rs, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").length, 0);
@@ -245,11 +244,11 @@ describe("onboardAws", () => {
         const microsoft = `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`;
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow" });
         const state = { clusters: [{ name: "ob-ms", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: microsoft } }] };
-        takeNotes();
+        await takeNotes();
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
-        takeNotes();
+        await takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
     });
@@ -265,11 +264,11 @@ describe("onboardAws", () => {
             { name: "ml-all", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["audit", "authenticator"] },
             { name: "ml-manual", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["api"] },
         ] };
-        takeNotes();
+        await takeNotes();
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
         });
-        const notes = takeNotes().filter((n) => n.subject.startsWith("ap-south-1/ml-"));
+        const notes = (await takeNotes()).filter((n) => n.subject.startsWith("ap-south-1/ml-"));
 
         const logging = byType(rs, "pulumi-nodejs:dynamic:Resource");
         // Discovery answers in name order.

@@ -10,8 +10,8 @@ import { fileAzureLookup, readAzureCloudState } from "../../cloudState/azure";
 import { CloudStateError, LookupError } from "../../cloudState/errors";
 import { fileSource } from "../../cloudState/source";
 import { PlanResource, startMockSession } from "../../lib/mockRuntime";
-import { PlanNote, takeNotes } from "../../lib/notes";
-import { byType, one, registered } from "../helpers/pulumi";
+import { PlanNote } from "../../lib/notes";
+import { byType, one, registered, takeNotes } from "../helpers/pulumi";
 
 const SUB = "5e8c2a1f-3b7d-4c9e-8a6f-1d2e3f4a5b6c";
 const WS = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-weu`;
@@ -67,9 +67,9 @@ function defenderOn(): State {
 }
 
 async function run(lookup: AzureLookup, config = cfg): Promise<{ rs: PlanResource[]; notes: PlanNote[] }> {
-    takeNotes();
+    await takeNotes();
     const rs = await registered(() => onboardAzure(config, fileSource("(unused)"), lookup), { azureSubscriptionId: SUB });
-    return { rs, notes: takeNotes() };
+    return { rs, notes: await takeNotes() };
 }
 
 const plan = (state: State, config = cfg) => run(fileAzureLookup(readAzureCloudState(state)), config);

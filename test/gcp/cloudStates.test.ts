@@ -3,10 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { onboardGcp } from "../../components/gcp/onboarding";
 import { cloudSource } from "../../cloudState/source";
 import { loadGcpConfig } from "../../config/gcp";
-import { takeNotes } from "../../lib/notes";
 import { PlanResource } from "../../lib/mockRuntime";
 import { stateLookup } from "./stateLookup";
-import { registered } from "../helpers/pulumi";
+import { registered, takeNotes } from "../helpers/pulumi";
 import { gkeWriteRoleExact } from "../../policies/rules/gkeWriteRoleExact";
 import { planAdoption, readGcpCloud } from "../../components/gcp/cloudRead";
 import { GkeDiscoveryAccess } from "../../components/gcp/gkeDiscoveryAccess";
@@ -48,12 +47,12 @@ const defenderOn = (clusters: unknown[] = twoClusters) => ({
 });
 
 async function run(state: unknown, cfg = config()) {
-    takeNotes();
+    await takeNotes();
     let out: Awaited<ReturnType<typeof onboardGcp>> | undefined;
     const rs = await registered(async () => {
         out = await onboardGcp(cfg, {}, cloudSource(), stateLookup(state));
     });
-    return { rs, out: out!, notes: takeNotes() };
+    return { rs, out: out!, notes: await takeNotes() };
 }
 
 const ops = (rs: PlanResource[]) => rs.filter((r) => r.custom && !r.type.startsWith("pulumi:providers")).map((r) => `${r.op} ${r.name}${r.importId ? ` <- ${r.importId}` : ""}`).sort();
@@ -191,7 +190,7 @@ describe("GCP program under several cloud states", function () {
     ];
     for (const [what, state, message] of refused) {
         it(`stops on ${what} with one message and declares nothing`, async () => {
-            takeNotes();
+            await takeNotes();
             let rs: PlanResource[] = [];
             await assert.rejects(async () => {
                 rs = await registered(() => onboardGcp(config(), {}, cloudSource(), stateLookup(state)));

@@ -4,9 +4,8 @@ import { liveGcpLookup } from "../../components/gcp/liveLookup";
 import { onboardGcp } from "../../components/gcp/onboarding";
 import { cloudSource } from "../../cloudState/source";
 import { loadGcpConfig } from "../../config/gcp";
-import { takeNotes } from "../../lib/notes";
 import { Answer, CloudApiServer, RecordedCall, startCloudApiServer } from "../fixtures/cloudApiServer";
-import { registered } from "../helpers/pulumi";
+import { registered, takeNotes } from "../helpers/pulumi";
 
 const TOKEN = "fixture-gcp-token";
 const P = "contoso-payments-prod";
@@ -165,7 +164,7 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
     it("drives the stack: what exists is imported with its id, the soft-deleted inventory role is created (undeleted), the rest created", async () => {
         const cfg = loadGcpConfig({ projectId: P, projectNumber: NUMBER, inventoryRole: true, connector: { enabled: false } }, "gcp",
             { azureTenantId: "7c1e4b2a-93d5-4f68-a0b7-2e5d9c8f1a36" });
-        takeNotes();
+        await takeNotes();
         const rs = await registered(() => onboardGcp(cfg, {}, cloudSource(), lookup()));
         const ops = rs.filter((r) => r.custom && !r.type.startsWith("pulumi:providers")).map((r) => [r.op, r.name, r.importId ?? ""]).sort();
         assert.deepEqual(ops, [
@@ -185,7 +184,7 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
         assert.deepEqual(sa.inputs, { project: P, accountId: "mdc-containers-k8s-operator", displayName: "mdc-containers-k8s-operator", description: "", disabled: false });
         const role = rs.find((r) => r.name === "discovery-role")!;
         assert.deepEqual(role.inputs, { project: P, roleId: "MDCGkeClusterWriteRole", title: "MDCGkeClusterWriteRole", description: "", permissions: ["container.clusters.update"], stage: "GA" });
-        const notes = takeNotes();
+        const notes = await takeNotes();
         assert.ok(notes.some((n) => n.message.startsWith(`custom role projects/${P}/roles/MDCGkeContainerInventoryCollectionRole is soft-deleted: creating it undeletes it`)));
         assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.subject), [`projects/${P}/locations/europe-west1-b/clusters/gke-sandbox-01`]);
     });

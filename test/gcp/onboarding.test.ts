@@ -2,8 +2,7 @@ import { cloudSource } from "../../cloudState/source";
 import { strict as assert } from "assert";
 import { loadGcpConfig } from "../../config/gcp";
 import { onboardGcp } from "../../components/gcp/onboarding";
-import { takeNotes } from "../../lib/notes";
-import { byType, one, registered } from "../helpers/pulumi";
+import { byType, one, registered, takeNotes } from "../helpers/pulumi";
 import { stateLookup } from "./stateLookup";
 
 describe("onboardGcp (organization scope, no connector, audit logs managed elsewhere)", () => {
@@ -14,7 +13,7 @@ describe("onboardGcp (organization scope, no connector, audit logs managed elsew
             auditLogs: { enabled: false },
             connector: { enabled: false },
         }, "gcp");
-        takeNotes();
+        await takeNotes();
         const state = stateLookup({
             projects: { "contoso-mgmt-01": { clusters: [] } },
             organizations: { "731946285017": {} },
@@ -28,7 +27,7 @@ describe("onboardGcp (organization scope, no connector, audit logs managed elsew
             "gcp:organizations/iamAuditConfig:IamAuditConfig", "azure-native:security:SecurityConnector", "pulumi:providers:azure-native"]) {
             assert.equal(byType(rs, absent).length, 0, absent);
         }
-        const notes = takeNotes();
+        const notes = await takeNotes();
         assert.deepEqual(notes.map((n) => n.kind), ["info", "manual-step", "manual-step", "info"]);
         assert.match(notes[0].message, /^MDCGkeContainerInventoryCollectionRole not granted \(gcp.inventoryRole: false\): .*container.secrets.list would let Defender read every Secret/);
     });

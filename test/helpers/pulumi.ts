@@ -1,6 +1,8 @@
 import { PROJECT } from "../../config";
 import { PlanResource, startMockSession } from "../../lib/mockRuntime";
 import { MockContext } from "../../lib/mockState";
+import { PlanNote } from "../../lib/notes";
+import { readLog } from "../../lib/evaluate";
 
 /**
  * Declares resources under the process-wide mock runtime and returns the ones that `declare`
@@ -27,4 +29,14 @@ export function one(resources: PlanResource[], type: string, name?: string): Pla
         throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
     }
     return found[0];
+}
+
+/**
+ * The notes the program logged since the last take, read back from the mock runtime's engine as
+ * the offline plan reads them (after every pending registration and log message is answered).
+ */
+export async function takeNotes(): Promise<PlanNote[]> {
+    const session = await startMockSession(PROJECT, "test");
+    await session.settle();
+    return readLog(session.takeLogs()).notes;
 }

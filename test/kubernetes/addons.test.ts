@@ -7,8 +7,7 @@ import { Gatekeeper } from "../../components/kubernetes/gatekeeper";
 import { PodQuarantine } from "../../components/kubernetes/podQuarantine";
 import { DefenderSensor, sensorValues } from "../../components/kubernetes/sensor";
 import { SENSOR_FOOTPRINT } from "../../components/kubernetes/sensorFootprint";
-import { takeNotes } from "../../lib/notes";
-import { byType, one, registered } from "../helpers/pulumi";
+import { byType, one, registered, takeNotes } from "../helpers/pulumi";
 
 const SUB = "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d";
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -137,7 +136,7 @@ describe("deployClusterAddons", () => {
                 isolation: { enabled: true, namespaces: ["payments"] },
             },
         });
-        takeNotes();
+        await takeNotes();
         let out: ReturnType<typeof deployClusterAddons>;
         const rs = await registered(() => { out = deployClusterAddons(cfg, new ClusterProviders()); });
         const providers = byType(rs, "pulumi:providers:kubernetes");
@@ -150,7 +149,7 @@ describe("deployClusterAddons", () => {
             { name: "dca-arc", kind: "arc", addons: ["gatekeeper", "simulation", "quarantine"] },
         ]);
         assert.deepEqual(byType(rs, "agentless:kubernetes:DefenderSensor").map((r) => r.name), ["dca-eks-sensor"]);
-        const notes = takeNotes();
+        const notes = await takeNotes();
         assert.deepEqual(notes.filter((n) => n.kind === "expected-alerts").map((n) => `${n.subject}: ${n.message}`), [
             "dca-eks: lateral movement (lateral-mov): web shell activity; access to cloud metadata service (some within an hour)",
             "dca-arc: lateral movement (lateral-mov): web shell activity; access to cloud metadata service (some within an hour)",
