@@ -4,9 +4,8 @@ import { Provider as KubeProvider } from "@pulumi/kubernetes/provider";
 import { EksClusterAccess, EksClusterAccessArgs } from "../../components/aws/eksClusterAccess";
 import { ClusterProviders, clusterProvider } from "../../components/kubernetes/clusterProvider";
 import { loadStackConfig } from "../../config";
-import { takeNotes } from "../../lib/notes";
 import { buildProgram } from "../../program";
-import { byType, one, registered } from "../helpers/pulumi";
+import { byType, one, registered, takeNotes } from "../helpers/pulumi";
 import { stateSource } from "./stateLookup";
 
 const ACCOUNT = "246813579024";
@@ -94,7 +93,7 @@ describe("the program's Kubernetes providers (ClusterProviders, one per run)", (
 
     it("shares one provider per cluster between aws-auth and the add-ons, and shares nothing between two runs", async () => {
         for (let run = 1; run <= 2; run++) {
-            takeNotes();
+            await takeNotes();
             const rs = await registered(() => buildProgram(cfg(), stateSource(state)));
             const providers = byType(rs, "pulumi:providers:kubernetes");
             assert.deepEqual(providers.map((p) => [p.name, p.parent]), [["us-west-2-kp-legacy", ""]], `run ${run}`);
