@@ -54,8 +54,7 @@ let built: SerializedProviders | null | undefined;
 function readBuilt(): SerializedProviders | null {
     if (built !== undefined) return built;
     try {
-        const file = JSON.parse(fs.readFileSync(SERIALIZED_PROVIDERS_FILE, "utf8")) as SerializedProviders;
-        built = file.sdk === sdkVersion ? file : null;
+        built = JSON.parse(fs.readFileSync(SERIALIZED_PROVIDERS_FILE, "utf8")) as SerializedProviders;
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
         built = null;
@@ -63,16 +62,23 @@ function readBuilt(): SerializedProviders | null {
     return built;
 }
 
-/** The build's text for this provider object, if the build serialized it (matched by identity, never by name). */
-export function builtProviderText(provider: AnyProvider): string | undefined {
-    const file = readBuilt();
-    if (!file) return undefined;
+/**
+ * The text in `file` for this provider object: only from a file the installed SDK wrote (another
+ * SDK would serialize differently), and matched by identity with a listed export, never by name.
+ * Only an already loaded module can export the object at hand, so nothing is loaded to look.
+ */
+export function builtText(file: SerializedProviders | null, provider: AnyProvider, sdk: string = sdkVersion): string | undefined {
+    if (!file || file.sdk !== sdk) return undefined;
     for (const p of SERIALIZED_PROVIDERS) {
-        // Only an already loaded module can hold the object at hand: nothing is loaded to look.
         const loaded = require.cache[require.resolve(path.join(__dirname, "..", p.module))];
         if (loaded?.exports?.[p.exportName] === provider) return file.providers[providerKey(p)];
     }
     return undefined;
+}
+
+/** The build's text for this provider, if this build serialized it. */
+export function builtProviderText(provider: AnyProvider): string | undefined {
+    return builtText(readBuilt(), provider);
 }
 
 const atRunTime = new WeakMap<AnyProvider, pulumi.Output<string>>();
