@@ -2,9 +2,9 @@
 "use strict";
 /**
  * `npm run build`: compiles the program, the CLI and the library to dist/ (JavaScript, declarations
- * and source maps) and records a hash of the sources it compiled. The CLI launcher and the Pulumi
- * entry point compare that hash with the sources before loading dist/, so an edited source is never
- * run from an older build. Plain JavaScript: it runs before anything is compiled.
+ * and source maps), serializes the dynamic providers (serializeProviders.js) and records a hash of
+ * the sources it compiled. The CLI launcher and the Pulumi entry point compare that hash with the
+ * sources before loading dist/, so an edited source is never run from an older build. Plain JavaScript: it runs before anything is compiled.
  */
 const crypto = require("crypto");
 const fs = require("fs");
@@ -19,7 +19,8 @@ const TSCONFIG = "tsconfig.build.json";
 /** The files tsconfig.build.json compiles ("dir/**\/*.ts" and "file.ts" patterns), and the configs. */
 function sourceFiles() {
     const include = JSON.parse(fs.readFileSync(path.join(ROOT, TSCONFIG), "utf8")).include;
-    const files = ["tsconfig.json", TSCONFIG];
+    // serializeProviders.js writes part of dist/, so it counts as a source.
+    const files = ["tsconfig.json", TSCONFIG, "scripts/serializeProviders.js"];
     const walk = (dir) => {
         if (!fs.existsSync(path.join(ROOT, dir))) return;
         for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
@@ -73,6 +74,10 @@ function build() {
         process.stderr.write(`error: the build failed (tsc -p ${TSCONFIG} exited ${r.status ?? r.signal})\n`);
         return r.status || 1;
     }
+    // The dynamic providers' code, serialized once here instead of on every `pulumi preview`; plain
+    // Node (no loader from NODE_OPTIONS), because a loader could rewrite the function text it reads.
+    const s = spawnSync(process.execPath, [path.join(__dirname, "serializeProviders.js")], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "" }, stdio: ["ignore", 2, 2] });
+    if (s.status !== 0) return s.status || 1;
     fs.writeFileSync(STAMP, hash + "\n");
     return 0;
 }

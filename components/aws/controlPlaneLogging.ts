@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SerializedDynamicResource } from "../shared/dynamicResource";
 
 /**
  * Turns on control-plane log types of an EKS cluster this stack does not own (docs/sources.md, AWS: Defender
@@ -6,8 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
  *
  * A dynamic provider because no Pulumi resource can own part of an existing cluster's config: the
  * `aws.eks.Cluster` resource would own the whole cluster. The provider is serialized by Pulumi's
- * closure serializer, so everything its methods use lives in this file (plain functions, no
- * imported bindings, no module-level SDK client): the AWS SDK is `require`d inside the methods.
+ * closure serializer (at build time, components/shared/dynamicResource.ts), so everything its
+ * methods use lives in this file (plain functions, no imported bindings, no module-level SDK
+ * client): the AWS SDK is `require`d inside the methods.
  * It runs with the ambient AWS credentials of whoever runs `pulumi up`, in the region of its inputs.
  */
 
@@ -203,7 +205,7 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
 };
 
 /** The control-plane log types `logTypes` on an existing EKS cluster; see the file comment. */
-export class EksControlPlaneLogging extends pulumi.dynamic.Resource {
+export class EksControlPlaneLogging extends SerializedDynamicResource {
     declare readonly clusterName: pulumi.Output<string>;
     declare readonly region: pulumi.Output<string>;
     declare readonly logTypes: pulumi.Output<string[]>;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cidrContains } from "./endpointAccess";
 import { eksClientFor, UPDATE_WAIT, waitForUpdate } from "./controlPlaneLogging";
+import { SerializedDynamicResource } from "../shared/dynamicResource";
 
 /**
  * Opens an EKS cluster's API endpoint to Defender, on a cluster this stack does not own (the
@@ -145,7 +146,7 @@ export const endpointProvider: pulumi.dynamic.ResourceProvider<EndpointProps, En
 };
 
 /** Defender's CIDRs on an existing EKS cluster's public endpoint; see the file comment. */
-export class EksDefenderEndpointAccess extends pulumi.dynamic.Resource {
+export class EksDefenderEndpointAccess extends SerializedDynamicResource {
     declare readonly clusterName: pulumi.Output<string>;
     declare readonly region: pulumi.Output<string>;
     declare readonly addedCidrs: pulumi.Output<string[]>;

@@ -1,11 +1,13 @@
 import { strict as assert } from "assert";
+import type * as pulumi from "@pulumi/pulumi";
 import { CreateClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, EKSClient, UpdateClusterConfigCommand } from "@aws-sdk/client-eks";
 import {
-    enabledTypes, loggingProvider, loggingUpdate, typesToDisable, typesToEnable, waitForUpdate,
+    enabledTypes, LoggingOutputs, LoggingProps, loggingUpdate, typesToDisable, typesToEnable, waitForUpdate,
 } from "../../components/aws/controlPlaneLogging";
 import { EksClusterAccess } from "../../components/aws/eksClusterAccess";
 import { DYNAMIC_PROVIDER_PLACEHOLDER } from "../../lib/mockRuntime";
 import { Moto, startMoto } from "../fixtures/motoServer";
+import { builtProviders, deployedProvider } from "../helpers/deployedProvider";
 import { byType, one, registered } from "../helpers/pulumi";
 
 describe("EKS control-plane logging: what to turn on and off", () => {
@@ -98,11 +100,12 @@ describe("EksControlPlaneLogging under the mock runtime", () => {
         assert.deepEqual(byType(rs, "pulumi-nodejs:dynamic:Resource"), []);
     });
 
-    it("hands the serialized provider to the engine as code that defines create, read, diff, update and delete", async () => {
-        const pulumi = await import("@pulumi/pulumi");
-        const fn = await pulumi.runtime.serializeFunction(() => loggingProvider, { isFactoryFunction: false });
-        for (const m of ["create", "read", "diff", "update", "delete"]) assert.match(fn.text, new RegExp(`\\b${m}\\b`));
-        assert.match(fn.text, /require\("@aws-sdk\/client-eks"\)/);
+    it("hands the engine the code the build serialized: compiled JavaScript that defines create, read, diff, update and delete and loads the AWS SDK itself", () => {
+        const text = builtProviders().providers["aws/controlPlaneLogging#loggingProvider"];
+        assert.match(text, /^exports\.handler = /);
+        for (const m of ["create", "read", "diff", "update", "delete"]) assert.match(text, new RegExp(`async function /\\*${m}\\*/`));
+        assert.match(text, /require\("@aws-sdk\/client-eks"\)/);
+        assert.doesNotMatch(text, /tsx|ts-node|\.ts"/);
     });
 });
 
@@ -113,6 +116,8 @@ describe("EksControlPlaneLogging's provider against moto_server", function () {
     const ambient = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_EC2_METADATA_DISABLED: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
     const region = "eu-west-1";
     let eks: EKSClient;
+    // The provider as deployed: the text `npm run build` serialized, loaded as the dynamic-provider plugin loads it.
+    let loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, LoggingOutputs>;
     const loggingOf = async (name: string) => enabledTypes((await eks.send(new DescribeClusterCommand({ name }))).cluster);
     const create = (name: string, types: string[]) => eks.send(new CreateClusterCommand({
         name, roleArn: "arn:aws:iam::123456789012:role/eks", resourcesVpcConfig: { subnetIds: ["subnet-1", "subnet-2"] },
@@ -120,6 +125,7 @@ describe("EksControlPlaneLogging's provider against moto_server", function () {
     }));
 
     before(async () => {
+        loggingProvider = deployedProvider("loggingProvider");
         moto = await startMoto();
         // The provider uses the ambient credentials of whoever runs `pulumi up`: here, moto's dummy ones.
         for (const [k, v] of Object.entries(ambient)) {

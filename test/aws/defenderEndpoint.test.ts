@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { CreateClusterCommand, DescribeClusterCommand, EKSClient, UpdateClusterConfigCommand } from "@aws-sdk/client-eks";
-import { endpointProvider, EndpointOutputs, openFor, restoreFrom, vpcEndpoint } from "../../components/aws/defenderEndpoint";
+import type * as pulumi from "@pulumi/pulumi";
+import { EndpointOutputs, EndpointProps, openFor, restoreFrom, vpcEndpoint } from "../../components/aws/defenderEndpoint";
 import { Moto, startMoto } from "../fixtures/motoServer";
+import { deployedProvider } from "../helpers/deployedProvider";
 
 const DEFENDER = ["172.212.245.192/28", "48.209.1.192/28"];
 
@@ -38,8 +40,11 @@ describe("EksDefenderEndpointAccess's provider against moto_server", function ()
     let moto: Moto;
     let eks: EKSClient;
     const saved: Record<string, string | undefined> = {};
+    // The provider as deployed: the text `npm run build` serialized, loaded as the dynamic-provider plugin loads it.
+    let endpointProvider: pulumi.dynamic.ResourceProvider<EndpointProps, EndpointOutputs>;
 
     before(async () => {
+        endpointProvider = deployedProvider("endpointProvider");
         moto = await startMoto();
         // The provider uses the ambient credentials of whoever runs `pulumi up`: here, moto's dummy ones.
         for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) saved[k] = process.env[k];

@@ -68,6 +68,7 @@ describe("the packed package as a library (docs/library.md)", function () {
         const bin = fs.readFileSync(path.join(pack.packageDir, "dist", "cli", "main.js"), "utf8");
         assert.ok(bin.startsWith("#!/usr/bin/env node"), "the bin starts with its shebang");
         assert.ok(pack.files.some((f) => f.startsWith("policies/gatekeeper/") && f.endsWith("template.yaml")), "the Gatekeeper templates the kubernetes entry loads are packed");
+        assert.ok(pack.files.includes("dist/components/shared/dynamicProviders.json"), "the dynamic providers' code, serialized by the build, is packed (docs/runtime.md)");
         assert.ok(!pack.files.some((f) => f.startsWith("test/") || f.endsWith(".ts") && !f.endsWith(".d.ts")), "no tests nor TypeScript sources are packed");
     });
 

@@ -7,6 +7,7 @@ import { CreateClusterCommand, DescribeClusterCommand, EKSClient } from "@aws-sd
 import { enabledTypes } from "../../components/aws/controlPlaneLogging";
 import { Moto, startMoto } from "../fixtures/motoServer";
 import { planJson, ROOT } from "../helpers/cli";
+import { builtProviders } from "../helpers/deployedProvider";
 
 const HOST = path.join(ROOT, "test", "fixtures", "runtimeHost.js");
 const FORBID_DEV = path.join(ROOT, "test", "fixtures", "forbidDevDependencies.js");
@@ -30,6 +31,7 @@ interface HostRun {
     outputs: Record<string, unknown>;
     resources: { type: string; name: string }[];
     providers: string[];
+    serialized: number;
 }
 
 describe("the Pulumi runtime path: the compiled program loaded as the language host loads it", function () {
@@ -81,6 +83,26 @@ describe("the Pulumi runtime path: the compiled program loaded as the language h
         const r = await node([path.join(copy, "scripts", "program.js")], { env: { NODE_PATH: path.join(ROOT, "node_modules") } });
         assert.equal(r.code, 2);
         assert.equal(r.stderr, "building dist/ (the sources changed since the last build)...\nerror: dist/ is missing or older than the sources, and TypeScript is not installed (npm ci --omit=dev) to build it: run `npm ci && npm run build` first, then prune dev dependencies if you must\n");
+    });
+
+    it("registers the dynamic provider the build serialized, and serializes none while the program runs", () => {
+        assert.equal(run.serialized, 0);
+        assert.deepEqual(run.providers, [builtProviders().providers["aws/controlPlaneLogging#loggingProvider"]]);
+    });
+
+    it("serialized at build time (TypeScript 5.9) every dynamic provider exactly as pulumi.dynamic.Resource serializes it at run time with production dependencies (the SDK's TypeScript 3.8)", async () => {
+        const out = path.join(tmp, "serialize.json");
+        const r = await node([HOST, "serialize", out]);
+        assert.equal(r.code, 0, r.stderr);
+        const texts = JSON.parse(fs.readFileSync(out, "utf8")) as Record<string, { built?: string; runTime?: string }>;
+        const built = builtProviders().providers;
+        assert.deepEqual(Object.keys(texts), ["aws/controlPlaneLogging#loggingProvider", "aws/defenderEndpoint#endpointProvider"]);
+        assert.deepEqual(Object.keys(built), Object.keys(texts));
+        for (const [key, t] of Object.entries(texts)) {
+            assert.match(t.runTime ?? "", /^exports\.handler = /, key);
+            assert.equal(t.built, t.runTime, `${key}: the text the package's resource registers`);
+            assert.equal(built[key], t.runTime, `${key}: dist/components/shared/dynamicProviders.json`);
+        }
     });
 
     describe("EksControlPlaneLogging's provider as deployed", () => {
