@@ -163,6 +163,19 @@ describe("CI workflows for users", () => {
         });
     });
 
+    it("every workflow sets up a Node the project supports and that is still maintained (22, docs/dependencies.md)", () => {
+        const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+        const oldest = Number(/^>=(\d+)\./.exec(engines)![1]);
+        const setups = fs.readdirSync(dir).filter((f) => f.endsWith(".yml")).flatMap((f) => steps(read(f).wf)
+            .filter((s) => s.uses?.startsWith("actions/setup-node@")).map((s) => [f, Number(s.with?.["node-version"])] as const));
+        assert.ok(setups.length >= 4, "each workflow that runs npm sets up Node");
+        for (const [f, major] of setups) {
+            assert.ok(major >= oldest, `${f}: Node ${major} is older than engines ${engines}`);
+            // Node 20 reached its end of life on 30 April 2026; 22 is the oldest maintained LTS.
+            assert.ok(major >= 22, `${f}: Node ${major} is past its end of life`);
+        }
+    });
+
     it("the CrossGuard pack is declared where the workflows point", () => {
         const pack = parse(fs.readFileSync(path.join(ROOT, "policies", "PulumiPolicy.yaml"), "utf8")) as { runtime: { name: string } };
         assert.equal(pack.runtime.name, "nodejs");
