@@ -1,14 +1,17 @@
-import { flatten, PlanDocument } from "./planFormat";
+import { flatten, opLabel, PlanDocument } from "./planFormat";
 import { PlanOp } from "../lib/mockRuntime";
 
-type Resource = Pick<PlanDocument["resources"][number], "type" | "name" | "inputs"> & { op?: PlanOp; importId?: string; id?: string };
+type Resource = Pick<PlanDocument["resources"][number], "type" | "name" | "inputs"> & { op?: PlanOp; importId?: string; id?: string; retainOnDelete?: boolean };
+
+/** An added or removed resource; `retainOnDelete` only when `pulumi destroy` would leave it. */
+type Brief = { type: string; name: string; op: PlanOp; retainOnDelete?: true };
 
 export interface PlanChanges {
     /** The saved plan the current one is compared with. */
     against: string;
-    added: { type: string; name: string; op: PlanOp }[];
-    removed: { type: string; name: string; op: PlanOp }[];
-    /** Same resource, another op or import id, or other inputs: the paths that differ. */
+    added: Brief[];
+    removed: Brief[];
+    /** Same resource, another op, import id or retainOnDelete, or other inputs: the paths that differ. */
     changed: { type: string; name: string; fields: string[] }[];
 }
 
@@ -16,9 +19,11 @@ function key(r: Resource): string {
     return `${r.type}::${r.name}`;
 }
 
-/** What `op`, `importId` and the flattened inputs make of a resource, path → value. */
+/** What `op`, `importId`, `retainOnDelete` and the flattened inputs make of a resource, path → value. */
 function fieldsOf(r: Resource): Map<string, string> {
-    const out = new Map<string, string>([["op", r.op ?? "create"], ["importId", r.importId ?? ""], ["id", r.id ?? ""]]);
+    const out = new Map<string, string>([
+        ["op", r.op ?? "create"], ["importId", r.importId ?? ""], ["id", r.id ?? ""], ["retainOnDelete", String(r.retainOnDelete ?? false)],
+    ]);
     for (const [k, v] of flatten(r.inputs)) out.set(`inputs${k ? (k.startsWith("[") ? k : `.${k}`) : ""}`, v);
     return out;
 }
@@ -32,7 +37,7 @@ function fieldsOf(r: Resource): Map<string, string> {
 export function diffPlans(before: { resources: Resource[] }, after: { resources: Resource[] }, against: string): PlanChanges {
     const old = new Map(before.resources.map((r) => [key(r), r]));
     const now = new Map(after.resources.map((r) => [key(r), r]));
-    const brief = (r: Resource) => ({ type: r.type, name: r.name, op: r.op ?? "create" });
+    const brief = (r: Resource): Brief => ({ type: r.type, name: r.name, op: r.op ?? "create", ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}) });
     const changed: PlanChanges["changed"] = [];
     for (const [k, r] of now) {
         const o = old.get(k);
@@ -56,8 +61,8 @@ export function changesSummary(c: PlanChanges): string {
 
 export function renderChangesText(c: PlanChanges): string[] {
     const lines = [`CHANGES AGAINST ${c.against}: ${changesSummary(c)}`];
-    for (const r of c.added) lines.push(`  + ${r.op} ${r.type} ${r.name}`);
-    for (const r of c.removed) lines.push(`  - ${r.op} ${r.type} ${r.name}`);
+    for (const r of c.added) lines.push(`  + ${opLabel(r)} ${r.type} ${r.name}`);
+    for (const r of c.removed) lines.push(`  - ${opLabel(r)} ${r.type} ${r.name}`);
     for (const r of c.changed) lines.push(`  ~ ${r.type} ${r.name}: ${r.fields.join(", ")}`);
     return lines;
 }
@@ -66,8 +71,8 @@ export function renderChangesMarkdown(c: PlanChanges, md: (s: string) => string)
     const lines = [`#### Changes against \`${md(c.against)}\``, "", changesSummary(c), ""];
     if (c.added.length + c.removed.length + c.changed.length === 0) return lines;
     lines.push("| change | op | type | name | fields |", "|---|---|---|---|---|");
-    for (const r of c.added) lines.push(`| added | ${r.op} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
-    for (const r of c.removed) lines.push(`| removed | ${r.op} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
+    for (const r of c.added) lines.push(`| added | ${opLabel(r)} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
+    for (const r of c.removed) lines.push(`| removed | ${opLabel(r)} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
     for (const r of c.changed) lines.push(`| changed | | \`${md(r.type)}\` | \`${md(r.name)}\` | ${md(r.fields.join(", "))} |`);
     lines.push("");
     return lines;

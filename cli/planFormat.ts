@@ -9,7 +9,7 @@ export type { Violation };
 /** The stable JSON document of `plan --format json` (DESIGN.md). */
 export interface PlanDocument {
     stack: string;
-    resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; inputs: Record<string, unknown> }[];
+    resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; retainOnDelete?: true; inputs: Record<string, unknown> }[];
     violations: Violation[];
     notes: PlanNote[];
     /** With `--against PLAN.json`: what differs from that saved plan (the offline drift). */
@@ -19,8 +19,8 @@ export interface PlanDocument {
 export function planDocument(stack: string, resources: PlanResource[], violations: Violation[], notes: PlanNote[]): PlanDocument {
     return {
         stack,
-        resources: resources.map(({ type, name, parent, op, importId, id, inputs }) => ({
-            type, name, parent, op, ...(importId ? { importId } : {}), ...(id ? { id } : {}), inputs,
+        resources: resources.map(({ type, name, parent, op, importId, id, retainOnDelete, inputs }) => ({
+            type, name, parent, op, ...(importId ? { importId } : {}), ...(id ? { id } : {}), ...(retainOnDelete ? { retainOnDelete } : {}), inputs,
         })),
         violations,
         notes,
@@ -44,7 +44,8 @@ export function flatten(value: unknown, prefix = ""): [string, string][] {
 function summary(doc: PlanDocument): string {
     const mandatory = doc.violations.filter((v) => v.level === "mandatory").length;
     const ops = (["create", "import", "read"] as const).map((op) => `${doc.resources.filter((r) => r.op === op).length} ${op}`).join(", ");
-    return `${doc.resources.length} resources (${ops}), ${doc.violations.length} policy violations (${mandatory} mandatory)`;
+    const kept = doc.resources.filter((r) => r.retainOnDelete).length;
+    return `${doc.resources.length} resources (${ops}${kept ? `; ${kept} kept on destroy` : ""}), ${doc.violations.length} policy violations (${mandatory} mandatory)`;
 }
 
 /** `import <id>` / `read <id>` / `create`: what `pulumi up` would do with the resource. */
@@ -54,13 +55,19 @@ export function opText(r: PlanDocument["resources"][number]): string {
     return "create";
 }
 
+/** `import (kept)`: the op, marked when `pulumi destroy` would leave the object (`retainOnDelete`). */
+export function opLabel(r: Pick<PlanDocument["resources"][number], "op" | "retainOnDelete">): string {
+    return r.retainOnDelete ? `${r.op} (kept)` : r.op;
+}
+
 export function renderTable(doc: PlanDocument): string {
     const lines: string[] = [`Plan for stack ${doc.stack}: ${summary(doc)}`, ""];
+    const opWidth = Math.max(6, ...doc.resources.map((r) => opLabel(r).length));
     const typeWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.type.length)));
     const nameWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.name.length)));
-    lines.push(`${"OP".padEnd(6)}  ${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
+    lines.push(`${"OP".padEnd(opWidth)}  ${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
     for (const r of doc.resources) {
-        lines.push(`${r.op.padEnd(6)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
+        lines.push(`${opLabel(r).padEnd(opWidth)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
         if (r.op !== "create") lines.push(`${" ".repeat(4)}(${opText(r)})`);
         for (const [k, v] of flatten(r.inputs)) {
             if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
@@ -91,7 +98,7 @@ export function renderMarkdown(doc: PlanDocument): string {
         lines.push("");
     }
     lines.push("#### Resources", "", "| op | type | name | parent |", "|---|---|---|---|");
-    for (const r of doc.resources) lines.push(`| ${md(opText(r))} | \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
+    for (const r of doc.resources) lines.push(`| ${md(opText(r))}${r.retainOnDelete ? " (kept)" : ""} | \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
     lines.push("");
     if (doc.notes.length) {
         lines.push("#### Notes", "");

@@ -26,6 +26,12 @@ export interface PlanResource {
     importId?: string;
     /** The cloud id of a resource that is only read. */
     id?: string;
+    /**
+     * Pulumi's `retainOnDelete` option: `pulumi destroy` leaves the object in the cloud (set on what
+     * is adopted from Defender, and on patches whose delete would remove others' fields). Present
+     * only when set, so that every other resource's JSON stays as it was.
+     */
+    retainOnDelete?: true;
 }
 
 export type PlanOp = "create" | "import" | "read";
@@ -136,6 +142,7 @@ async function start(project: string, stack: string, ctx: MockContext): Promise<
     monitor.registerResource = (req, cb) => {
         if (req.getType() === STACK_TYPE) return original(req, cb);
         const importId = req.getImportid();
+        const retain = req.getRetainondelete();
         resources.push({
             type: req.getType(),
             name: req.getName(),
@@ -144,6 +151,7 @@ async function start(project: string, stack: string, ctx: MockContext): Promise<
             custom: req.getCustom(),
             op: importId ? "import" : "create",
             ...(importId ? { importId } : {}),
+            ...(retain ? { retainOnDelete: true as const } : {}),
         });
         return original(req, cb);
     };
@@ -186,6 +194,8 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getImportid(): string;
+    /** Unset (undefined) unless the resource's options set `retainOnDelete`. */
+    getRetainondelete(): boolean | undefined;
     getObject(): Parameters<typeof deserializeProperties>[0];
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConnector } from "@pulumi/azure-native/security/securityConnector";
 import { AuditLogRoleKey } from "./auditLogFacts";
+import { requirePlain, requirePlainContainer } from "../shared/input";
 
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 
@@ -30,6 +31,9 @@ export class DefenderConnector extends pulumi.ComponentResource {
     readonly connector: SecurityConnector;
 
     constructor(name: string, args: DefenderConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
+        requirePlain("DefenderConnector", name, args, { connectorName: "it names the security connector" });
+        requirePlainContainer("DefenderConnector", name, "auditLogRoleArns", args.auditLogRoleArns,
+            "whether it is given turns audit-log auto-provisioning on (each role ARN may be an output)");
         super("agentless:aws:DefenderConnector", name, {
             accountId: args.accountId,
             connectorName: args.connectorName,

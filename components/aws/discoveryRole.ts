@@ -7,6 +7,7 @@ import {
     ROLE_TAGS, SESSION_NAME_PREFIX,
 } from "./facts";
 import { permissionsPolicy, trustPolicy } from "./policyDocuments";
+import { requirePlain, requirePlainContainer } from "../shared/input";
 
 export interface DiscoveryRoleArgs {
     /** Role name; Microsoft's name by default. */
@@ -40,6 +41,16 @@ export interface DiscoveryRoleArgs {
     adoptedRoleArn?: string;
 }
 
+/** The arguments that must be plain, and why (docs/library.md); each of `clusterArns` may be an output. */
+const PLAIN_ARGS = {
+    accessMode: "it decides which statements the permissions policy holds",
+    roleName: "it names the role and its policy",
+    oidcThumbprints: "whether it has any decides whether the created provider declares thumbprints",
+    accessPolicyArns: "it is keyed by cluster ARN, beside the view policy of every cluster",
+    adoptedOidcProviderArn: "an adopted provider is read by its id",
+    adoptedRoleArn: "an adopted role is read by its id",
+} as const;
+
 const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
 /** The default access policy (view) for every cluster, in each cluster's partition. */
 const viewPolicyByCluster = (arns: readonly string[]): Record<string, string> =>
@@ -57,6 +68,8 @@ export class DiscoveryRole extends pulumi.ComponentResource {
     readonly arn: pulumi.Output<string>;
 
     constructor(name: string, args: DiscoveryRoleArgs, opts?: pulumi.ComponentResourceOptions) {
+        requirePlain("DiscoveryRole", name, args, PLAIN_ARGS);
+        requirePlainContainer("DiscoveryRole", name, "clusterArns", args.clusterArns, "its length decides whether the permissions policy exists (each ARN may be an output)");
         const roleName = args.roleName ?? DEFAULT_ROLE_NAME;
         // These props let policy rules check the trust policy's shape and the permissions without
         // parsing the documents.

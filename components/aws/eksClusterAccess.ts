@@ -12,7 +12,7 @@ import {
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
 } from "./facts";
 import { failProgram } from "../../lib/programErrors";
-import { mapString } from "../shared/input";
+import { mapString, plainString, requirePlain, requirePlainContainer } from "../shared/input";
 import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
 import { EndpointSettings } from "./endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
@@ -46,8 +46,8 @@ export interface EksClusterAccessArgs {
     kubeAccess?: KubeAccess;
     /** Turn on the audit log types (AUDIT_LOG_TYPES) on the cluster; off by default (a manual step). */
     manageLogging?: boolean;
-    /** EKS API endpoint of the logging resource's client; tests against an emulator only. */
-    eksEndpoint?: string;
+    /** EKS API endpoint of the logging and endpoint resources' clients; tests against an emulator only. */
+    eksEndpoint?: pulumi.Input<string>;
     /**
      * The role's access entry as the lookup found it (Defender makes it itself in access-entries
      * mode): imported, and kept on destroy; its cluster-scope policy association too, when it is the
@@ -57,6 +57,19 @@ export interface EksClusterAccessArgs {
     /** Enable a public endpoint restricted to Defender's CIDRs (added to the cluster's own). */
     defenderEndpointAccess?: boolean;
 }
+
+/** The arguments that must be plain, and why (docs/library.md). */
+const PLAIN_ARGS = {
+    region: "it decides the access policy's partition, and goes into the kubeconfig's aws eks get-token",
+    authenticationMode: "it decides between an access entry and aws-auth with reader RBAC",
+    endpoint: "the network rules read it",
+    accessPolicy: "it decides the policy association and whether an existing one is imported; the policy rules read its ARN",
+    mapToSystemMasters: "it decides whether the reader ClusterRole and its binding exist",
+    awsAuth: "the aws-auth entry is merged from it, and it names the reader RBAC",
+    manageLogging: "it decides whether the logging resource exists",
+    defenderEndpointAccess: "it decides whether the Defender endpoint access resource exists",
+    existingEntry: "an existing access entry is imported by its id",
+} as const;
 
 /**
  * Step 4 of the discovery flow on AWS for one cluster: an EKS access entry with a read-only access
@@ -82,6 +95,9 @@ export class EksClusterAccess extends pulumi.ComponentResource {
     readonly defenderEndpoint?: EksDefenderEndpointAccess;
 
     constructor(name: string, args: EksClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        requirePlain("EksClusterAccess", name, args, PLAIN_ARGS);
+        requirePlainContainer("EksClusterAccess", name, "kubeAccess", args.kubeAccess, "its kind decides how the component's own provider reaches the cluster");
+        if (args.kubeAccess) requirePlain("EksClusterAccess", name, args.kubeAccess, { kind: "it decides how the component's own provider reaches the cluster" }, "kubeAccess");
         const mapToSystemMasters = args.mapToSystemMasters ?? false;
         const usesAccessEntries = ACCESS_ENTRY_MODES.includes(args.authenticationMode);
         const policy = args.accessPolicy ?? DEFAULT_ACCESS_POLICY;
@@ -122,9 +138,9 @@ export class EksClusterAccess extends pulumi.ComponentResource {
         if (usesAccessEntries) {
             if (mapToSystemMasters) throw new Error(`cluster ${label}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
             const existing = args.existingEntry;
-            if (existing && typeof args.clusterName !== "string") {
-                throw new Error(`cluster ${label}: existingEntry is imported by an id that names the cluster, so clusterName must be a plain string, not an output`);
-            }
+            const importedCluster = existing
+                ? plainString("EksClusterAccess", name, "clusterName", args.clusterName, "existingEntry is imported by an id that names the cluster")
+                : undefined;
             const policyArn = accessPolicyArn(policy, args.region);
             // An import must declare what exists, so its inputs come from the lookup.
             this.accessEntry = new AccessEntry(`${name}-entry`, {
@@ -135,7 +151,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                 ...(existing && existing.kubernetesGroups.length > 0 ? { kubernetesGroups: [...existing.kubernetesGroups] } : {}),
                 // Tagged as this stack's, so that the next run's lookup does not take it for Defender's.
                 ...(existing ? (Object.keys(existing.tags).length > 0 ? { tags: { ...existing.tags } } : {}) : { tags: { ...ROLE_TAGS } }),
-            }, { parent: this, ...(existing ? { import: `${args.clusterName}:${existing.principalArn}`, retainOnDelete: true } : {}) });
+            }, { parent: this, ...(existing ? { import: `${importedCluster}:${existing.principalArn}`, retainOnDelete: true } : {}) });
             const associated = existing?.clusterScopePolicyArns.includes(policyArn) ?? false;
             this.policyAssociation = new AccessPolicyAssociation(`${name}-policy`, {
                 clusterName: args.clusterName,
@@ -146,7 +162,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn: [this.accessEntry],
-                ...(associated ? { import: `${args.clusterName}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true } : {}),
+                ...(associated ? { import: `${importedCluster}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true } : {}),
             });
         } else {
             const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;

@@ -5,9 +5,10 @@ import * as containerservice from "@pulumi/azure-native/containerservice";
 import {
     DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
 } from "./facts";
-import { ClusterTarget, targetKey } from "./resourceIds";
+import { ClusterTarget } from "./resourceIds";
+import { requirePlainTargets, targetKey } from "./clusterTargets";
 import { adopt, existingRoleAssignmentArgs } from "./adopt";
-import { mapString } from "../shared/input";
+import { mapString, requirePlain } from "../shared/input";
 import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
 
 export interface AksDiscoveryAccessArgs {
@@ -33,6 +34,12 @@ export interface AksDiscoveryAccessArgs {
     };
 }
 
+/** The arguments that must be plain, and why (docs/library.md). */
+const PLAIN_ARGS = {
+    operator: "it decides which security operator exists",
+    bindingName: "it names the trusted access role bindings",
+    existing: "existing objects are imported by their ids, with the inputs they have",
+} as const;
 
 /**
  * Steps 1, 2 and 4 of the discovery flow on Azure: the security operator identity, the built-in
@@ -48,6 +55,9 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: AksDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:AksDiscoveryAccess", name, {}, opts);
+        requirePlain("AksDiscoveryAccess", name, args, PLAIN_ARGS);
+        requirePlainTargets("AksDiscoveryAccess", name, args.clusters, "one binding exists per cluster (its resource group and name may be outputs)",
+            { bindingName: "it names the cluster's binding" });
         const op = SECURITY_OPERATORS[args.operator];
         const existing = args.existing ?? {};
         this.operator = new security.SecurityOperator(`${name}-operator`, {
@@ -75,8 +85,8 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
         }, { parent: this, ...adopt(ra?.id) });
 
         const sourceResourceId = existing.operator ? pulumi.output(existing.operator.id) : this.operator.id;
-        for (const cluster of args.clusters) {
-            const key = targetKey(name, cluster);
+        for (const [i, cluster] of args.clusters.entries()) {
+            const key = targetKey("AksDiscoveryAccess", name, i, cluster);
             const found = cluster.id !== undefined ? existing.bindings?.[cluster.id] : undefined;
             this.bindings[key] = new containerservice.TrustedAccessRoleBinding(`${name}-${key}`, {
                 resourceGroupName: cluster.resourceGroup,

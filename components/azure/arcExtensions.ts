@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
-import { ClusterTarget, parseWorkspaceId, targetKey } from "./resourceIds";
+import { ClusterTarget, parseWorkspaceId } from "./resourceIds";
+import { requirePlainTargets, targetKey } from "./clusterTargets";
+import { requirePlain } from "../shared/input";
 import { adopt } from "./adopt";
 import { ExistingArcExtension, findExtension } from "./cloudLookup";
 
@@ -45,16 +47,28 @@ export function defenderProtectedSettings(workspaceId: string, opts: pulumi.Invo
     })) as pulumi.Output<Record<string, string>>;
 }
 
+/** The arguments that must be plain, and why (docs/library.md). */
+const PLAIN_ARGS = {
+    defender: "it decides whether the Defender extensions exist",
+    azurePolicy: "it decides whether the Azure Policy extensions exist",
+    logAnalyticsWorkspaceId: "it is parsed into the workspace whose key is read",
+    existing: "existing extensions are imported by their ids, with the inputs they have",
+} as const;
+
 /** The Defender sensor and the Azure Policy extension on each Arc-enabled (connected) cluster. */
 export class ArcExtensions extends pulumi.ComponentResource {
     readonly extensions: kubernetesconfiguration.Extension[] = [];
 
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:azure:ArcExtensions", name, {}, opts);
-        const plans = args.clusters.map((cluster) => {
+        requirePlain("ArcExtensions", name, args, PLAIN_ARGS);
+        requirePlainTargets("ArcExtensions", name, args.clusters, "its clusters decide which extensions exist (their resource groups and names may be outputs)",
+            { defender: "it decides whether the cluster's Defender extension exists", azurePolicy: "it decides whether the cluster's Azure Policy extension exists" });
+        const plans = args.clusters.map((cluster, index) => {
             const found = (cluster.id !== undefined ? args.existing?.[cluster.id] : undefined) ?? [];
             return {
                 cluster,
+                index,
                 defender: cluster.defender ?? args.defender,
                 azurePolicy: cluster.azurePolicy ?? args.azurePolicy,
                 foundDefender: findExtension(found, ARC_DEFENDER_EXTENSION.extensionType),
@@ -68,8 +82,8 @@ export class ArcExtensions extends pulumi.ComponentResource {
         }
         // One read of the workspace for every cluster: the key is the same.
         const protectedSettings = installsDefender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
-        for (const { cluster, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
-            const key = targetKey(name, cluster);
+        for (const { cluster, index, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
+            const key = targetKey("ArcExtensions", name, index, cluster);
             const target = {
                 clusterRp: ARC_CLUSTER_RP,
                 clusterResourceName: ARC_CLUSTER_RESOURCE_NAME,

@@ -69,10 +69,3 @@ export interface ClusterTarget {
     /** Names the component's resources for this cluster; `clusterResourceKey` of the two by default, required when either is an output. */
     key?: string;
 }
-
-/** The resource-name key of a target; a clear error when it cannot be spelled before deployment. */
-export function targetKey(component: string, c: ClusterTarget): string {
-    if (c.key !== undefined) return c.key;
-    if (typeof c.resourceGroup === "string" && typeof c.name === "string") return clusterResourceKey({ resourceGroup: c.resourceGroup, name: c.name });
-    throw new Error(`${component}: a cluster whose resourceGroup or name is an output needs a plain key (it names the cluster's resources), for example key: "apps"`);
-}

@@ -9,6 +9,7 @@ import {
 } from "./facts";
 import { Adopted, adoptOptions } from "./adoption";
 import { organizationCustomRoleName, projectCustomRoleName } from "./identifiers";
+import { plainString, requirePlain } from "../shared/input";
 
 type RoleInputs = { title: string; description: string; permissions: string[]; stage: string };
 
@@ -43,6 +44,15 @@ export interface GkeDiscoveryAccessArgs {
     adopt?: GkeDiscoveryAccessAdoption;
 }
 
+/** The arguments that must be plain, and why (docs/library.md). */
+const PLAIN_ARGS = {
+    scope: "it decides whether the role and grants are the project's or the organization's",
+    serviceAccountName: "it names the service account",
+    customRoleId: "it names the custom role",
+    inventoryRole: "it decides whether the inventory role and its grant exist",
+    adopt: "adopted objects are imported by id, with the inputs they have",
+} as const;
+
 /**
  * Steps 1 and 2 of the discovery flow on GCP: the service account Defender acts as, the custom
  * role holding `container.clusters.update` only, and the two role grants. Step 4 needs nothing
@@ -64,6 +74,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:GkeDiscoveryAccess", name, {}, opts);
+        requirePlain("GkeDiscoveryAccess", name, args, PLAIN_ARGS);
         if (args.scope === "organization" && !args.organizationId) {
             throw new Error(`${name}: scope "organization" needs an organizationId`);
         }
@@ -138,7 +149,7 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
 
 /** The custom role's full name, which keys adopted grants: it needs the scope's id as a string. */
 function plainCustomRoleName(name: string, args: GkeDiscoveryAccessArgs, roleId: string): string {
-    const [key, id] = args.scope === "organization" ? ["organizationId", args.organizationId] : ["projectId", args.projectId];
-    if (typeof id !== "string") throw new Error(`${name}: adopt.grants is keyed by the custom role's name, so ${key} must be a plain string, not an output`);
+    const [key, v] = args.scope === "organization" ? ["organizationId", args.organizationId!] : ["projectId", args.projectId];
+    const id = plainString("GkeDiscoveryAccess", name, key, v, "adopt.grants is keyed by the custom role's full name, which it spells");
     return args.scope === "organization" ? organizationCustomRoleName(id, roleId) : projectCustomRoleName(id, roleId);
 }

@@ -47,17 +47,19 @@ export function defaultPoolId(azureTenantId: string): string {
 }
 
 /**
- * The principal set of the pool GCP actually created, refusing a pool whose project number is not
- * the configured one: with a wrong `gcp.projectNumber` the grant would match nobody, silently, and
- * the connector would name the wrong project.
+ * The principal set of the pool GCP actually created by the WorkloadIdentityFederation `name`,
+ * refusing a pool whose project number is not the component's `projectNumber`: with a wrong one the
+ * grant would match nobody, silently, and the connector would name the wrong project. The message
+ * names the argument, and the config key the project's own program fills it from.
  */
-export function principalSetFromPoolName(poolName: string, projectId: string, projectNumber: string): string {
+export function principalSetFromPoolName(name: string, poolName: string, projectId: string, projectNumber: string): string {
     const parsed = parseWorkloadIdentityPoolName(poolName);
     if (!parsed) {
         throw new Error(`workload identity pool name ${JSON.stringify(poolName)} is not in the form projects/<number>/locations/global/workloadIdentityPools/<id>`);
     }
     if (parsed.projectNumber !== projectNumber) {
-        throw new Error(`gcp.projectNumber is ${projectNumber}, but GCP reports project ${projectId} as number ${parsed.projectNumber}; correct gcp.projectNumber`);
+        throw new Error(`${name} (WorkloadIdentityFederation): projectNumber is ${projectNumber}, but GCP reports project ${projectId} as number ${parsed.projectNumber}; `
+            + `correct projectNumber (in this package's program: the stack config gcp.projectNumber)`);
     }
     return principalSetMember(parsed.projectNumber, parsed.poolId);
 }

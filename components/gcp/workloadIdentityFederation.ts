@@ -84,7 +84,7 @@ export class WorkloadIdentityFederation extends pulumi.ComponentResource {
 
         // Built from the name GCP returns (spelled with the project number), checked against config.
         this.principalSet = pulumi.all([this.pool.name, args.projectId, args.projectNumber])
-            .apply(([poolName, projectId, projectNumber]) => principalSetFromPoolName(poolName, projectId, projectNumber));
+            .apply(([poolName, projectId, projectNumber]) => principalSetFromPoolName(name, poolName, projectId, projectNumber));
 
         this.impersonation = new serviceaccount.IAMMember(`${name}-workload-identity-user`, {
             serviceAccountId: args.serviceAccountName,

@@ -40,13 +40,21 @@ export function plainValueError(component: string, name: string, path: string, r
  * Stops a component given an output in an argument that must be plain, with the reason per argument:
  * Pulumi must know which resources exist, their names and their import ids before any output
  * resolves, and an output read as plain would pass unnoticed (an object is truthy, a template
- * spells "[object Object]").
+ * spells "[object Object]"). `at` is where `args` sits in the component's arguments (`clusters[0]`).
  */
-export function requirePlain<A extends object>(component: string, name: string, args: A, reasons: Partial<Record<keyof A & string, string>>): void {
+export function requirePlain<A extends object>(component: string, name: string, args: A, reasons: Partial<Record<keyof A & string, string>>, at?: string): void {
     for (const [key, reason] of Object.entries(reasons) as [keyof A & string, string][]) {
-        const path = outputPath(args[key], key);
+        const path = outputPath(args[key], at ? `${at}.${key}` : key);
         if (path) throw plainValueError(component, name, path, reason);
     }
+}
+
+/**
+ * A list or record argument that must itself be plain (its length or presence decides which
+ * resources exist) while its items may be outputs: only the container is checked.
+ */
+export function requirePlainContainer(component: string, name: string, key: string, v: unknown, reason: string): void {
+    if (pulumi.Output.isInstance(v) || v instanceof Promise) throw plainValueError(component, name, key, reason);
 }
 
 /** A string argument that must be plain text in this use (`reason`); an output stops the component. */

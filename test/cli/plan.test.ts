@@ -17,13 +17,15 @@ describe("npm run plan (child process)", function () {
         doc = JSON.parse(r.stdout) as PlanDocument;
     });
 
-    it("prints the stable JSON document: stack, resources with type, name, parent, op (importId, id) and inputs, violations", () => {
+    it("prints the stable JSON document: stack, resources with type, name, parent, op (importId, id, retainOnDelete only where set) and inputs, violations", () => {
         assert.equal(doc.stack, "azure-dev");
         assert.ok(Array.isArray(doc.violations));
         for (const r of doc.resources) {
-            const keys = { create: ["type", "name", "parent", "op", "inputs"], import: ["type", "name", "parent", "op", "importId", "inputs"], read: ["type", "name", "parent", "op", "id", "inputs"] }[r.op];
-            assert.deepEqual(Object.keys(r), keys, `${r.name}: ${r.op}`);
+            const keys = { create: ["type", "name", "parent", "op"], import: ["type", "name", "parent", "op", "importId"], read: ["type", "name", "parent", "op", "id"] }[r.op];
+            assert.deepEqual(Object.keys(r), [...keys, ...(r.retainOnDelete ? ["retainOnDelete"] : []), "inputs"], `${r.name}: ${r.op}`);
         }
+        // The Defender plan is kept on destroy (destroy must not turn Defender off); nothing else here is.
+        assert.deepEqual(doc.resources.filter((r) => "retainOnDelete" in r).map((r) => [r.name, r.retainOnDelete]), [["defender-containers", true]]);
     });
 
     it("binds the two AKS clusters that are not excluded, and not the excluded one", () => {

@@ -93,13 +93,14 @@ describe("GCP components", () => {
 
     it("the principal set comes from the pool GCP created, and a pool in another project number is refused", () => {
         assert.equal(
-            principalSetFromPoolName(`projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER),
+            principalSetFromPoolName("federation", `projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER),
             `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`,
         );
-        assert.throws(() => principalSetFromPoolName(`projects/111111111111/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), {
-            message: `gcp.projectNumber is ${NUMBER}, but GCP reports project ${PROJECT} as number 111111111111; correct gcp.projectNumber`,
+        assert.throws(() => principalSetFromPoolName("federation", `projects/111111111111/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), {
+            message: `federation (WorkloadIdentityFederation): projectNumber is ${NUMBER}, but GCP reports project ${PROJECT} as number 111111111111; `
+                + "correct projectNumber (in this package's program: the stack config gcp.projectNumber)",
         });
-        assert.throws(() => principalSetFromPoolName(`projects/${PROJECT}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), /is not in the form/);
+        assert.throws(() => principalSetFromPoolName("federation", `projects/${PROJECT}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), /is not in the form/);
     });
 
     it("GkeAuditLogs: Data Access audit logs for container.googleapis.com, in the project or the organization", async () => {

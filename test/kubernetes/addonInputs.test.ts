@@ -1,14 +1,13 @@
 import { strict as assert } from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { AttackSimulation } from "../../components/kubernetes/attackSimulation";
 import { Gatekeeper } from "../../components/kubernetes/gatekeeper";
 import { PodQuarantine } from "../../components/kubernetes/podQuarantine";
 import { DefenderSensor } from "../../components/kubernetes/sensor";
+import { later } from "../helpers/outputs";
 import { byType, one, registered } from "../helpers/pulumi";
 
-// Outputs of a user's own resources (its cluster, its registry), known only once those resolve:
-// what the add-ons take wherever docs/library.md says "pulumi.Input".
-const later = <T>(v: T): pulumi.Output<T> => pulumi.output(new Promise<T>((resolve) => setTimeout(() => resolve(v), 5))) as pulumi.Output<T>;
+// later(v): an output of a user's own resource (its cluster, its registry), known only once it
+// resolves: what the add-ons take wherever docs/library.md says "pulumi.Input".
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const images = { attacker: "registry.example.com/sim/attacker:1.0.0", victim: "registry.example.com/sim/victim:1.0.0" };
 
