@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConnector } from "@pulumi/azure-native/security/securityConnector";
 import { AuditLogRoleKey } from "./auditLogFacts";
+import { adoptedConnectorArgs, ExistingSecurityConnector } from "../shared/securityConnectors";
 
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 
@@ -18,6 +19,11 @@ export interface DefenderConnectorArgs {
      * carries them; absent: it is off. One never goes without the other.
      */
     auditLogRoleArns?: Record<AuditLogRoleKey, pulumi.Input<string>>;
+    /**
+     * The account's existing connector, made outside this stack (the Defender portal): imported by
+     * its ARM id with its own inputs and kept on destroy; the arguments above then do not apply to it.
+     */
+    adopt?: ExistingSecurityConnector;
 }
 
 /**
@@ -36,6 +42,12 @@ export class DefenderConnector extends pulumi.ComponentResource {
             auditLogsAutoProvisioning: args.auditLogRoleArns !== undefined,
         }, opts);
         const roles = args.auditLogRoleArns;
+        if (args.adopt) {
+            this.connector = new SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt),
+                { parent: this, import: args.adopt.id, retainOnDelete: true });
+            this.registerOutputs({ connectorId: this.connector.id });
+            return;
+        }
         this.connector = new SecurityConnector(`${name}-connector`, {
             securityConnectorName: args.connectorName,
             resourceGroupName: args.resourceGroupName,
