@@ -5,7 +5,7 @@ import { liveAwsLookup } from "../../components/aws/liveLookup";
 import { liveGcpLookup } from "../../components/gcp/liveLookup";
 import { ArmReadOptions, listSecurityConnectors } from "../../components/shared/securityConnectorLookup";
 import { SECURITY_CONNECTORS_API_VERSION } from "../../components/shared/securityConnectors";
-import { Answer, CloudApiServer, RecordedCall, selfSignedCert, SelfSignedCert, startCloudApiServer } from "../fixtures/cloudApiServer";
+import { Answer, CloudApiServer, RecordedCall, selfSignedCert, startCloudApiServer } from "../fixtures/cloudApiServer";
 
 // ARM's SecurityConnectors_List over HTTPS on loopback, shaped like the spec's example answer
 // (Azure/azure-rest-api-specs .../2024-08-01-preview/examples/SecurityConnectors/GetSecurityConnectorsSubscription_example.json).
@@ -61,16 +61,15 @@ function route(c: RecordedCall, base: string): Answer | undefined {
     return { body: { value: [awsConnector], nextLink: `${base}${LIST}?api-version=${SECURITY_CONNECTORS_API_VERSION}&$skipToken=2` } };
 }
 
-describe("security connector lookup (ARM SecurityConnectors_List) against an HTTPS fixture", function () {
-    this.timeout(20_000);
-    let tls: SelfSignedCert;
-    let arm: CloudApiServer;
+describe("security connector lookup (ARM SecurityConnectors_List) against an HTTPS fixture", () => {
+    // bearerTokenAuthenticationPolicy refuses plain HTTP: the fixture speaks TLS with a throw-away certificate.
+    const fixture: { arm?: CloudApiServer; ca?: string } = {};
     before(async () => {
-        tls = selfSignedCert();
-        arm = await startCloudApiServer(route, { tls });
+        const cert = selfSignedCert();
+        Object.assign(fixture, { ca: cert.cert, arm: await startCloudApiServer(route, { tls: cert }) });
     });
-    after(() => arm?.close());
-    const azure = (): ArmReadOptions => ({ credential, endpoint: arm.url, pipeline: { tlsOptions: { ca: tls.cert }, retryOptions: { maxRetries: 0 } } });
+    after(() => fixture.arm?.close());
+    const azure = (): ArmReadOptions => ({ credential, endpoint: fixture.arm!.url, pipeline: { tlsOptions: { ca: fixture.ca }, retryOptions: { maxRetries: 0 } } });
 
     it("reads every page (nextLink) with the provider's API version and keeps ARM's id, name, group, environment, offerings and tags", async () => {
         const found = await listSecurityConnectors(SUB, azure());
@@ -82,7 +81,7 @@ describe("security connector lookup (ARM SecurityConnectors_List) against an HTT
         assert.deepEqual(found[0].tags, { owner: "secops" });
         assert.deepEqual(found[0].environmentData, { environmentType: "AwsAccount", scanInterval: 4, accountName: "prod" });
         assert.deepEqual(found[0].offerings, awsConnector.properties.offerings);
-        const pages = arm.calls.filter((c) => c.path === LIST).map((c) => [c.query["api-version"], c.query.$skipToken ?? null]);
+        const pages = fixture.arm!.calls.filter((c) => c.path === LIST).map((c) => [c.query["api-version"], c.query.$skipToken ?? null]);
         assert.deepEqual(pages.slice(-2), [["2024-08-01-preview", null], ["2024-08-01-preview", "2"]]);
     });
 
