@@ -114,7 +114,7 @@ const awsConfig = () => loadAwsConfig({
 });
 
 describe("the AWS program with an existing connector (cloud-state file, mocks)", () => {
-    const plan = async (name: string, connectors: unknown[]) => {
+    const plan = async (connectors: unknown[]) => {
         const sections = { aws: { clusters: [] }, securityConnectors: connectors };
         await takeNotes();
         const rs = await registered(() => onboardAws(awsConfig(), TENANT, cloudSource(), new ClusterProviders(), fileAwsLookup(source(sections), ACCOUNT)));
@@ -122,7 +122,7 @@ describe("the AWS program with an existing connector (cloud-state file, mocks)",
     };
 
     it("imports the portal's connector by its exact id with its own inputs, notes it, and creates no second one", async () => {
-        const { connectors, notes } = await plan("adopt", [stateConnector("rg-defender-portal", "aws-prod-account"), stateConnector("rg-defender-portal", "aws-shared", "444455556666")]);
+        const { connectors, notes } = await plan([stateConnector("rg-defender-portal", "aws-prod-account"), stateConnector("rg-defender-portal", "aws-shared", "444455556666")]);
         assert.equal(connectors.length, 1);
         assert.equal(connectors[0].op, "import");
         assert.equal(connectors[0].importId, connectorId(SUB, "rg-defender-portal", "aws-prod-account"));
@@ -138,14 +138,14 @@ describe("the AWS program with an existing connector (cloud-state file, mocks)",
     });
 
     it("leaves an adopted connector's discovery as it is and gives a manual step when it does not point at the stack's role", async () => {
-        const { connectors, notes } = await plan("differs", [stateConnector("rg-defender-portal", "aws-prod-account", ACCOUNT, { enabled: false })]);
+        const { connectors, notes } = await plan([stateConnector("rg-defender-portal", "aws-prod-account", ACCOUNT, { enabled: false })]);
         assert.deepEqual((connectors[0].inputs.offerings as unknown[])[1], { offeringType: "DefenderForContainersAws", mdcContainersAgentlessDiscoveryK8S: { enabled: false } });
         const step = notes.find((n) => n.kind === "manual-step" && n.subject.endsWith("/aws-prod-account"));
         assert.match(step!.message, new RegExp(`^Defender cannot discover through this stack's identity yet: in its DefenderForContainersAws offering agentless discovery for Kubernetes is off; cloudRoleArn is not set, not "${ROLE.replace(/[/.]/g, "\\$&")}"`));
     });
 
     it("declares its own connector (at the configured id) as usual: created with the stack's inputs, not imported", async () => {
-        const { connectors, notes } = await plan("own", [stateConnector("rg-security", `aws-${ACCOUNT}`)]);
+        const { connectors, notes } = await plan([stateConnector("rg-security", `aws-${ACCOUNT}`)]);
         assert.equal(connectors[0].op, "create");
         assert.equal(connectors[0].importId, undefined);
         assert.equal(connectors[0].inputs.resourceGroupName, "rg-security");
@@ -153,7 +153,7 @@ describe("the AWS program with an existing connector (cloud-state file, mocks)",
     });
 
     it("stops before declaring anything when two connectors cover the account", async () => {
-        const e = await plan("two", [stateConnector("rg-a", "one"), stateConnector("rg-b", "two")]).then(() => assert.fail("expected a ConfigError"), (x: unknown) => x);
+        const e = await plan([stateConnector("rg-a", "one"), stateConnector("rg-b", "two")]).then(() => assert.fail("expected a ConfigError"), (x: unknown) => x);
         assert.ok(e instanceof ConfigError, String(e));
         assert.match(e.message, /holds 2: \/subscriptions\/.*\/resourceGroups\/rg-a\/.*\/one and \/subscriptions\/.*\/resourceGroups\/rg-b\/.*\/two;/);
     });
