@@ -14,6 +14,7 @@ import {
 } from "../components/aws/facts";
 import { startMockSession } from "../lib/mockRuntime";
 import { readSection } from "./file";
+import { fileSecurityConnectors } from "./securityConnectors";
 import { LookupSource } from "./source";
 
 export interface AwsStateCluster extends DiscoveredEksCluster {
@@ -125,6 +126,7 @@ export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloud
         findOidcProvider: async () => get().oidcProvider,
         findAccessEntry: async (c, principalArn) => find(c)?.accessEntries.find((e) => e.principalArn === principalArn),
         awsAuthMapRoles: (c) => find(c)?.awsAuthMapRoles,
+        securityConnectors: fileSecurityConnectors(() => source.file()),
         close: () => undefined,
     };
 }

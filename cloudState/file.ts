@@ -17,8 +17,11 @@ export interface CloudStateFile {
     sections: Record<string, unknown>;
 }
 
-/** Top-level keys: one section per cloud, and a free-text description of the state. */
-export const CLOUD_STATE_SECTIONS = ["description", "aws", "azure", "gcp"] as const;
+/**
+ * Top-level keys: one section per cloud, the Azure security connectors that AWS and GCP stacks
+ * look up (`securityConnectors`), and a free-text description of the state.
+ */
+export const CLOUD_STATE_SECTIONS = ["description", "aws", "azure", "gcp", "securityConnectors"] as const;
 
 export function readCloudStateFile(file: string): CloudStateFile {
     let text: string;
@@ -50,7 +53,7 @@ export function readCloudStateFile(file: string): CloudStateFile {
  * Validates one cloud's section with that cloud's reader. Readers use the config readers
  * (`config/read.ts`), whose ConfigError names the key path; here it gains the file's name.
  */
-export function readSection<T>(file: CloudStateFile, section: "aws" | "azure" | "gcp", read: (raw: unknown, keyPath: string) => T): T {
+export function readSection<T>(file: CloudStateFile, section: "aws" | "azure" | "gcp" | "securityConnectors", read: (raw: unknown, keyPath: string) => T): T {
     try {
         return read(file.sections[section], section);
     } catch (e) {

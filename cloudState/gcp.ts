@@ -7,6 +7,7 @@ import {
 import { serviceAccountEmail } from "../components/gcp/identifiers";
 import { CloudStateError, LookupError } from "./errors";
 import { CloudStateFile, readSection } from "./file";
+import { fileSecurityConnectors } from "./securityConnectors";
 
 /**
  * The `gcp` section of a cloud-state file: per project (and per organization) what exists. Every
@@ -188,6 +189,7 @@ export function fileGcpLookup(file: CloudStateFile): GcpCloudLookup {
         workloadIdentityPool: async (projectId, poolId) => strip(pool(projectId, poolId, CALLS.pool), ["poolId", "providers"]),
         workloadIdentityPoolProvider: async (projectId, poolId, providerId) =>
             strip(pool(projectId, poolId, CALLS.poolProvider)?.providers.find((r) => r.providerId === providerId), ["providerId"]),
+        securityConnectors: fileSecurityConnectors(() => file),
     };
 }
 

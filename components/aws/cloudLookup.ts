@@ -7,6 +7,7 @@
  */
 import { AuthenticationMode, ControlPlaneLogType } from "./facts";
 import { EksEndpoint } from "../../config/aws";
+import type { ExistingSecurityConnector } from "../shared/securityConnectors";
 
 /** One EKS cluster as eks:DescribeCluster reports it. */
 export interface DiscoveredEksCluster {
@@ -56,6 +57,11 @@ export interface AwsCloudLookup {
     findOidcProvider(): Promise<ExistingOidcProvider | undefined>;
     /** eks:ListAccessEntries (+ eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies) for one principal. */
     findAccessEntry(cluster: DiscoveredEksCluster, principalArn: string): Promise<ExistingAccessEntry | undefined>;
+    /**
+     * The Azure security connectors of one subscription (ARM `SecurityConnectors_List`, every page):
+     * where the account may already be connected to Defender.
+     */
+    securityConnectors(subscriptionId: string): Promise<ExistingSecurityConnector[]>;
     /** Releases the clients (open sockets would keep the program alive). */
     close(): void;
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SecurityConnector } from "@pulumi/azure-native/security/securityConnector";
 import { AuditLogRoleKey } from "./auditLogFacts";
 import { requirePlain, requirePlainContainer } from "../shared/input";
+import { adoptedConnectorArgs, ExistingSecurityConnector } from "../shared/securityConnectors";
 
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 
@@ -19,6 +20,11 @@ export interface DefenderConnectorArgs {
      * carries them; absent: it is off. One never goes without the other.
      */
     auditLogRoleArns?: Record<AuditLogRoleKey, pulumi.Input<string>>;
+    /**
+     * The account's existing connector, made outside this stack (the Defender portal): imported by
+     * its ARM id with its own inputs and kept on destroy; the arguments above then do not apply to it.
+     */
+    adopt?: ExistingSecurityConnector;
 }
 
 /**
@@ -31,7 +37,7 @@ export class DefenderConnector extends pulumi.ComponentResource {
     readonly connector: SecurityConnector;
 
     constructor(name: string, args: DefenderConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
-        requirePlain("DefenderConnector", name, args, { connectorName: "it names the security connector" });
+        requirePlain("DefenderConnector", name, args, { connectorName: "it names the security connector", adopt: "an existing connector is imported by its id" });
         requirePlainContainer("DefenderConnector", name, "auditLogRoleArns", args.auditLogRoleArns,
             "whether it is given turns audit-log auto-provisioning on (each role ARN may be an output)");
         super("agentless:aws:DefenderConnector", name, {
@@ -40,6 +46,12 @@ export class DefenderConnector extends pulumi.ComponentResource {
             auditLogsAutoProvisioning: args.auditLogRoleArns !== undefined,
         }, opts);
         const roles = args.auditLogRoleArns;
+        if (args.adopt) {
+            this.connector = new SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt),
+                { parent: this, import: args.adopt.id, retainOnDelete: true });
+            this.registerOutputs({ connectorId: this.connector.id });
+            return;
+        }
         this.connector = new SecurityConnector(`${name}-connector`, {
             securityConnectorName: args.connectorName,
             resourceGroupName: args.resourceGroupName,

@@ -5,6 +5,7 @@
 export { DiscoveryRole, DiscoveryRoleArgs } from "./discoveryRole";
 export { EksClusterAccess, EksClusterAccessArgs } from "./eksClusterAccess";
 export { DefenderConnector, DefenderConnectorArgs, AWS_CONTAINERS_OFFERING } from "./defenderConnector";
+export { ExistingSecurityConnector } from "../shared/securityConnectors";
 export { AuditLogPipelineRoles, AuditLogPipelineArgs, AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey } from "./auditLogPipeline";
 export { EksControlPlaneLogging } from "./controlPlaneLogging";
 export { EksDefenderEndpointAccess } from "./defenderEndpoint";

@@ -10,6 +10,7 @@ import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListOpenIDC
 import { cloudReason, LookupError } from "../../cloudState/errors";
 import { eksDetails } from "../../inventory/discovery/eks";
 import { AwsCloudLookup, DiscoveredEksCluster } from "./cloudLookup";
+import type { ArmReadOptions } from "../shared/securityConnectorLookup";
 import { AUTHENTICATION_MODES, AuthenticationMode, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType, MICROSOFT_ISSUER_HOST_PATH, partitionOf } from "./facts";
 
 export interface LiveLookupOptions {
@@ -21,6 +22,8 @@ export interface LiveLookupOptions {
     endpoint?: string;
     /** Explicit credentials (tests); the default chain otherwise. */
     credentials?: { accessKeyId: string; secretAccessKey: string };
+    /** The connector lookup's ARM settings (tenant, credential; a loopback endpoint in tests). */
+    azure?: ArmReadOptions;
 }
 
 const IAM_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
@@ -149,6 +152,10 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 clusterScopePolicyArns: policies,
             };
         },
+
+        // Loaded on use: the Azure pipeline costs start-up time that a stack without a connector does not pay.
+        securityConnectors: (subscriptionId) =>
+            (require("../shared/securityConnectorLookup") as typeof import("../shared/securityConnectorLookup")).listSecurityConnectors(subscriptionId, opts.azure),
 
         close() {
             for (const c of eksClients.values()) c.destroy();

@@ -7,7 +7,7 @@ import { note } from "../../lib/notes";
 import { DiscoveryRole } from "./discoveryRole";
 import { EksClusterAccess, eksKubeAccess } from "./eksClusterAccess";
 import type { ClusterProviders } from "../kubernetes/clusterProvider";
-import { DefenderConnector } from "./defenderConnector";
+import { AWS_CONTAINERS_OFFERING, DefenderConnector } from "./defenderConnector";
 import { AuditLogPipelineRoles } from "./auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "./endpointAccess";
 import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "./facts";
@@ -16,6 +16,8 @@ import { LookupSource } from "../../cloudState/source";
 import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "./cloudLookup";
 import { clusterKey, selectClusters, Selection } from "./clusterSelection";
 import { adoptedTrustProblem } from "./policyDocuments";
+import { ConnectorDecision, decideConnector } from "../shared/securityConnectors";
+import { connectorNote } from "../shared/connectorNotes";
 
 export { clusterKey } from "./clusterSelection";
 
@@ -38,6 +40,8 @@ export interface AwsFindings {
     auditLogRoles: Partial<Record<AuditLogRoleKey, ExistingRole>>;
     /** The role's access entry per cluster key, where one exists. */
     accessEntries: Record<string, ExistingAccessEntry>;
+    /** With a connector in config: create it, manage the stack's own, or adopt the account's existing one. */
+    connector?: ConnectorDecision;
 }
 
 /** True when the object carries the tags this stack puts on what it creates: it is already ours. */
@@ -49,9 +53,9 @@ type CloudStateModule = typeof import("../../cloudState/aws");
 type LiveModule = typeof import("./liveLookup");
 
 /** The lookup for this run: the state file offline, the AWS SDK otherwise (each loaded only when used). */
-function lookupFor(cfg: AwsConfig, source: LookupSource): AwsCloudLookup {
+function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string): AwsCloudLookup {
     if (source.kind === "file") return (require("../../cloudState/aws") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
-    return (require("./liveLookup") as LiveModule).liveAwsLookup({ accountId: cfg.accountId, region: cfg.region });
+    return (require("./liveLookup") as LiveModule).liveAwsLookup({ accountId: cfg.accountId, region: cfg.region, azure: { tenantId: azureTenantId } });
 }
 
 /** The name of the aws-auth read under a cluster's component (eksClusterAccess.ts). */
@@ -92,9 +96,14 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
             if (text !== undefined) await answerAwsAuthRead(`${accessName(c)}-aws-auth-current`, text);
         }
     }
+    const connector = cfg.connector ? decideConnector({
+        environmentName: "AWS", hierarchyIdentifier: cfg.accountId, keyPath: "aws.connector",
+        subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
+    }, await lookup.securityConnectors(cfg.connector.subscriptionId)) : undefined;
     return {
         discovered,
         selection,
+        connector,
         oidcProvider: oidc && !madeByStack(oidc.tags, ROLE_TAGS) ? oidc : undefined,
         role: foreign(role, ROLE_TAGS),
         auditLogRoles,
@@ -107,7 +116,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
  * each cluster, Defender connector. `kube` holds the run's Kubernetes provider per cluster (aws-auth).
  */
 export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, kube: ClusterProviders,
-    lookup: AwsCloudLookup = lookupFor(cfg, source)): Promise<AwsOnboarding> {
+    lookup: AwsCloudLookup = lookupFor(cfg, source, azureTenantId)): Promise<AwsOnboarding> {
     let found: AwsFindings;
     try {
         found = await readAws(cfg, lookup);
@@ -244,7 +253,8 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
                     "read, not managed; their ARNs go into the connector, their permissions stay their maker's, and destroy leaves them");
             }
             note("info", cfg.accountId, `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
-                `go into the connector's offering; they reach this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`);
+                (found.connector?.action === "adopt" ? "exist for the adopted connector, whose offering keeps its own settings; they reach" : "go into the connector's offering; they reach") +
+                ` this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`);
         } else {
             note("info", cfg.accountId, "audit-log auto-provisioning off (aws.connector.auditLogsAutoProvisioning: false): no pipeline roles, " +
                 "and Defender gets no EKS audit logs from this account, so control-plane detections stay silent");
@@ -256,7 +266,11 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
             location: cfg.connector.location,
             discoveryRoleArn: discovery.arn,
             auditLogRoleArns: pipeline?.arns,
+            adopt: found.connector?.action === "adopt" ? found.connector.existing : undefined,
         }, { providers: [azure], transformations: [dropApiVersionAliases] });
+        connectorNote(found.connector, { ...cfg.connector, keyPath: "aws.connector" }, AWS_CONTAINERS_OFFERING, {
+            cloudRoleArn: found.role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region),
+        });
     } else {
         note("manual-step", cfg.accountId, "no Defender connector in this stack: give the discovery role's ARN to the account's AWS connector in Defender for Cloud (Containers plan, agentless discovery)");
     }

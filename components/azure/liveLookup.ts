@@ -48,7 +48,7 @@ class ArmError extends Error {
  */
 export const NOT_REGISTERED = "MissingSubscriptionRegistration";
 
-function armCode(body: string | undefined): string | undefined {
+export function armCode(body: string | undefined): string | undefined {
     try {
         const code = (JSON.parse(body ?? "") as { error?: { code?: unknown } }).error?.code;
         return typeof code === "string" ? code : undefined;

@@ -6,6 +6,8 @@
  * LookupError naming the call, the scope and Google's reason; "not found" is an answer, not a failure.
  */
 
+import type { ExistingSecurityConnector } from "../shared/securityConnectors";
+
 /** A GKE cluster as discovery sees it. Its key everywhere is `<project>/<location>/<name>`. */
 export interface GkeClusterFacts {
     projectId: string;
@@ -81,6 +83,8 @@ export interface GcpCloudLookup {
     serviceAccountGrants(projectId: string, email: string): Promise<Grant[]>;
     workloadIdentityPool(projectId: string, poolId: string): Promise<ExistingPool | undefined>;
     workloadIdentityPoolProvider(projectId: string, poolId: string, providerId: string): Promise<ExistingPoolProvider | undefined>;
+    /** The Azure security connectors of one subscription (ARM `SecurityConnectors_List`): the project may be connected already. */
+    securityConnectors(subscriptionId: string): Promise<ExistingSecurityConnector[]>;
 }
 
 /**

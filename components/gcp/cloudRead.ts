@@ -10,16 +10,17 @@ import {
 import { GkeDiscoveryAccessAdoption } from "./gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 import { principalSetMember, serviceAccountEmail, serviceAccountMember } from "./identifiers";
+import { ConnectorDecision, decideConnector, ExistingSecurityConnector } from "../shared/securityConnectors";
 
 type LiveModule = typeof import("./liveLookup");
 
 /** The cloud-state file offline; Google's APIs otherwise (loaded only by GCP stacks that read the cloud). */
-export function gcpLookupFor(source: LookupSource): GcpCloudLookup {
+export function gcpLookupFor(source: LookupSource, azureTenantId?: string): GcpCloudLookup {
     if (source.kind === "file") {
         const { fileGcpLookup } = require("../../cloudState/gcp") as typeof import("../../cloudState/gcp");
         return fileGcpLookup(source.file());
     }
-    return (require("./liveLookup") as LiveModule).liveGcpLookup();
+    return (require("./liveLookup") as LiveModule).liveGcpLookup({ azure: { ...(azureTenantId ? { tenantId: azureTenantId } : {}) } });
 }
 
 /** Everything the stack reads before it declares anything. */
@@ -32,6 +33,8 @@ export interface GcpCloudView {
     serviceAccountGrants: Grant[];
     pool?: ExistingPool;
     provider?: ExistingPoolProvider;
+    /** The connector subscription's security connectors (read only with a connector in config). */
+    securityConnectors?: ExistingSecurityConnector[];
 }
 
 export function iamParent(cfg: GcpConfig): IamParent {
@@ -51,19 +54,23 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
     const parent = iamParent(cfg);
     const { projectId } = cfg;
     const { poolId, providerId } = cfg.workloadIdentity;
-    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool] = await Promise.all([
+    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] = await Promise.all([
         Promise.all(projectsToList(cfg).map((p) => lookup.listClusters(p))),
         lookup.serviceAccount(projectId, cfg.serviceAccountName),
         lookup.customRole(parent, cfg.customRoleId),
         cfg.inventoryRole ? lookup.customRole(parent, INVENTORY_ROLE_ID) : Promise.resolve(undefined),
         lookup.grants(parent),
         lookup.workloadIdentityPool(projectId, poolId),
+        cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
     ]);
     const [serviceAccountGrants, provider] = await Promise.all([
         serviceAccount ? lookup.serviceAccountGrants(projectId, serviceAccount.email) : Promise.resolve([]),
         pool && pool.state !== "DELETED" ? lookup.workloadIdentityPoolProvider(projectId, poolId, providerId) : Promise.resolve(undefined),
     ]);
-    return { clusters: clusterLists.flat(), serviceAccount, customRole, inventoryRole, grants, serviceAccountGrants, pool, provider };
+    return {
+        clusters: clusterLists.flat(), serviceAccount, customRole, inventoryRole, grants, serviceAccountGrants, pool, provider,
+        ...(securityConnectors ? { securityConnectors } : {}),
+    };
 }
 
 export interface GcpAdoptionPlan {
@@ -71,6 +78,8 @@ export interface GcpAdoptionPlan {
     federation: NonNullable<WorkloadIdentityFederationArgs["adopt"]>;
     /** Soft-deleted roles that creation undeletes: said in a note. */
     undeletes: string[];
+    /** With a connector in config: create it, manage the stack's own, or adopt the project's existing one. */
+    connector?: ConnectorDecision;
 }
 
 /**
@@ -110,5 +119,11 @@ export function planAdoption(cfg: GcpConfig, view: GcpCloudView): GcpAdoptionPla
         access: { serviceAccount, customRole: role.adopted, inventoryRole: inventory.adopted, grants, retainGrants: retain },
         federation: { pool, provider, impersonationImportId, retainImpersonation: retain },
         undeletes: [role.undeletes, inventory.undeletes].filter((u): u is string => u !== undefined),
+        ...(cfg.connector ? {
+            connector: decideConnector({
+                environmentName: "GCP", hierarchyIdentifier: cfg.projectNumber, keyPath: "gcp.connector",
+                subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
+            }, view.securityConnectors ?? []),
+        } : {}),
     };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
 import { requirePlain } from "../shared/input";
 import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "./facts";
+import { adoptedConnectorArgs, ExistingSecurityConnector } from "../shared/securityConnectors";
 
 export interface DefenderGcpConnectorArgs {
     /** The project the connector covers; may be an output (`gcp.organizations.Project.projectId`). */
@@ -16,6 +17,11 @@ export interface DefenderGcpConnectorArgs {
     /** The pool provider's id (not its full resource name): Defender looks it up in the project's pool. */
     workloadIdentityProviderId: pulumi.Input<string>;
     serviceAccountEmailAddress: pulumi.Input<string>;
+    /**
+     * The project's existing connector, made outside this stack (the Defender portal): imported by
+     * its ARM id with its own inputs and kept on destroy; the arguments above then do not apply to it.
+     */
+    adopt?: ExistingSecurityConnector;
 }
 
 /**
@@ -30,7 +36,13 @@ export class DefenderGcpConnector extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefenderGcpConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:DefenderGcpConnector", name, {}, opts);
-        requirePlain("DefenderGcpConnector", name, args, { connectorName: "it names the security connector" });
+        requirePlain("DefenderGcpConnector", name, args, { connectorName: "it names the security connector", adopt: "an existing connector is imported by its id" });
+        if (args.adopt) {
+            this.connector = new security.SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt),
+                { parent: this, import: args.adopt.id, retainOnDelete: true });
+            this.registerOutputs({ connectorId: this.connector.id });
+            return;
+        }
         this.connector = new security.SecurityConnector(`${name}-connector`, {
             resourceGroupName: args.resourceGroupName,
             securityConnectorName: args.connectorName,

@@ -5,6 +5,7 @@
 export { GkeDiscoveryAccess, GkeDiscoveryAccessArgs } from "./gkeDiscoveryAccess";
 export { WorkloadIdentityFederation, WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 export { DefenderGcpConnector, DefenderGcpConnectorArgs } from "./defenderConnector";
+export { ExistingSecurityConnector } from "../shared/securityConnectors";
 export { GkeAuditLogs, GkeAuditLogsArgs } from "./gkeAuditLogs";
 export { serviceAccountEmail, defaultPoolId, gkeClusterPath } from "./identifiers";
 export {

@@ -5,6 +5,7 @@ import {
     CALLS, ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, FEDERATION_STATES, FederationState, GcpCloudLookup, Grant, IamParent, iamParentPath,
 } from "./cloudLookup";
 import { serviceAccountEmail } from "./identifiers";
+import type { ArmReadOptions } from "../shared/securityConnectorLookup";
 
 /**
  * The GCP lookups against Google's APIs: GKE through the container client (shared with the
@@ -20,6 +21,8 @@ export interface LiveGcpOptions {
     resourceManagerEndpoint?: string;
     /** Passed to the container client (its transport, endpoint, credentials). */
     container?: GkeClientOptions;
+    /** The connector lookup's ARM settings (tenant, credential; a loopback endpoint in tests). */
+    azure?: ArmReadOptions;
 }
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
@@ -105,6 +108,10 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
                 allowedAudiences: [...(p.oidc?.allowedAudiences ?? [])],
             } satisfies ExistingPoolProvider;
         },
+
+        // Loaded on use: the Azure pipeline costs start-up time that a stack without a connector does not pay.
+        securityConnectors: (subscriptionId) =>
+            (require("../shared/securityConnectorLookup") as typeof import("../shared/securityConnectorLookup")).listSecurityConnectors(subscriptionId, opts.azure),
     };
 }
 

@@ -4,9 +4,10 @@ import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import { dropApiVersionAliases } from "../../lib/aliases";
 import { GcpConfig } from "../../config/gcp";
 import { note } from "../../lib/notes";
-import { VIEWER_ROLE } from "./facts";
+import { CONTAINERS_OFFERING_TYPE, VIEWER_ROLE } from "./facts";
+import { connectorNote } from "../shared/connectorNotes";
 import { GcpCloudLookup, GkeClusterFacts } from "./cloudLookup";
-import { gkeClusterPath } from "./identifiers";
+import { gkeClusterPath, serviceAccountEmail } from "./identifiers";
 import { selectClusters } from "./clusterSelection";
 import { gcpLookupFor, GcpAdoptionPlan, GcpCloudView, planAdoption, readGcpCloud } from "./cloudRead";
 import { GkeDiscoveryAccess } from "./gkeDiscoveryAccess";
@@ -38,7 +39,7 @@ export interface GcpOnboardingContext {
  * connector. The cloud is read first (clusters, objects Microsoft's script may have made), through
  * `lookup` or else the run's `source`; a failed lookup rejects before anything is declared.
  */
-export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, source: LookupSource, lookup: GcpCloudLookup = gcpLookupFor(source)): Promise<GcpOnboarding> {
+export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, source: LookupSource, lookup: GcpCloudLookup = gcpLookupFor(source, ctx.azureTenantId)): Promise<GcpOnboarding> {
     const view = await readGcpCloud(cfg, lookup);
     const selection = selectClusters(view.clusters, cfg.discovery, cfg.clusters);
     const adoption = planAdoption(cfg, view);
@@ -93,14 +94,19 @@ export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, sour
             connectorName: cfg.connector.name,
             workloadIdentityProviderId: federation.providerId,
             serviceAccountEmailAddress: access.email,
+            adopt: adoption.connector?.action === "adopt" ? adoption.connector.existing : undefined,
         }, { providers: [azure], dependsOn: [access, federation], transformations: [dropApiVersionAliases] });
+        connectorNote(adoption.connector, { ...cfg.connector, keyPath: "gcp.connector" }, CONTAINERS_OFFERING_TYPE, {
+            workloadIdentityProviderId: cfg.workloadIdentity.providerId,
+            serviceAccountEmailAddress: serviceAccountEmail(cfg.serviceAccountName, cfg.projectId),
+        });
     } else {
         note("manual-step", `project ${cfg.projectId}`,
             `gcp.connector.enabled is false: the Defender for Containers connector for project number ${cfg.projectNumber} must name provider "${cfg.workloadIdentity.providerId}" and the service account ${cfg.serviceAccountName}`);
     }
     if (cfg.scope === "organization") {
         note("info", `organization ${cfg.organizationId}`,
-            `roles granted organization-wide; the connector created here covers project ${cfg.projectId} only, each other project needs its own connector (or an organization connector) in Defender`);
+            `roles granted organization-wide; this stack's connector covers project ${cfg.projectId} only, each other project needs its own connector (or an organization connector) in Defender`);
     }
 
     const path = (c: GkeClusterFacts) => gkeClusterPath(c.projectId, c.location, c.name);

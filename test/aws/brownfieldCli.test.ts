@@ -27,6 +27,8 @@ describe("npm run plan / gate -- --stack aws-brownfield (Defender already on)", 
             `import aws:eks/accessEntry:AccessEntry eks-eu-central-1-eks-shop-entry eks-shop:${ROLE}`,
             `import aws:eks/accessEntry:AccessEntry eks-eu-west-1-eks-shop-entry eks-shop:${ROLE}`,
             `import aws:eks/accessPolicyAssociation:AccessPolicyAssociation eks-eu-west-1-eks-shop-policy eks-shop#${ROLE}#arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy`,
+            // Connected in the Defender portal under another name and resource group: adopted, no second connector.
+            "import azure-native:security:SecurityConnector defender-connector /subscriptions/3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34/resourceGroups/rg-defender-portal/providers/Microsoft.Security/securityConnectors/aws-prod-account",
             `read aws:iam/openIdConnectProvider:OpenIdConnectProvider discovery-ASCDefendersOIDCIdentityProvider arn:aws:iam::${ACCOUNT}:oidc-provider/sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/`,
             "read aws:iam/role:Role audit-logs-kubernetesService MDCContainersK8sRole",
             "read aws:iam/role:Role discovery-role MDCContainersAgentlessDiscoveryK8sRole",

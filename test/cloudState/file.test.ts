@@ -25,7 +25,7 @@ describe("cloud-state files", () => {
     it("refuses an unknown top-level key, naming the file, the key and the allowed keys", () => {
         const f = write("aws: {}\nazrue: {}\n");
         assert.throws(() => readCloudStateFile(f), (e: Error) => e instanceof CloudStateError &&
-            e.message === `cloud-state file ${f}: key "azrue" has value {}; expected no such key; allowed top-level keys: description, aws, azure, gcp`);
+            e.message === `cloud-state file ${f}: key "azrue" has value {}; expected no such key; allowed top-level keys: description, aws, azure, gcp, securityConnectors`);
     });
 
     it("refuses a missing file, invalid YAML and a top level that is not a mapping", () => {

@@ -33,6 +33,8 @@ describe("plan and gate for GCP cloud states (child process)", function () {
     it("gcp-brownfield: imports what Microsoft's script made with exact ids, creates the missing grant and the audit config", () => {
         const ops = brownfield.resources.filter((r) => r.op !== "create" || !r.type.startsWith("agentless:")).map((r) => [r.op, r.name, r.importId ?? ""]);
         assert.deepEqual(ops.filter(([op]) => op === "import").sort(), [
+            // The portal's connector for project number 482915736204, under its own name: adopted, not duplicated.
+            ["import", "defender-connector", `/subscriptions/3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34/resourceGroups/rg-mdc-multicloud/providers/Microsoft.Security/securityConnectors/${P}`],
             ["import", "discovery-cluster-write", `${P} projects/${P}/roles/MDCGkeClusterWriteRole serviceAccount:${EMAIL}`],
             ["import", "discovery-role", `projects/${P}/roles/MDCGkeClusterWriteRole`],
             ["import", "discovery-sa", `projects/${P}/serviceAccounts/${EMAIL}`],
@@ -40,7 +42,7 @@ describe("plan and gate for GCP cloud states (child process)", function () {
             ["import", "federation-provider", `projects/${P}/locations/global/workloadIdentityPools/${POOL}/providers/containers`],
             ["import", "federation-workload-identity-user", `projects/${P}/serviceAccounts/${EMAIL} roles/iam.workloadIdentityUser principalSet://iam.googleapis.com/projects/482915736204/locations/global/workloadIdentityPools/${POOL}/*`],
         ]);
-        assert.deepEqual(ops.filter(([op]) => op === "create").map(([, name]) => name).sort(), ["audit-logs-container", "discovery-container-viewer", "gcp"]);
+        assert.deepEqual(ops.filter(([op]) => op === "create").map(([, name]) => name).sort(), ["audit-logs-container", "azure", "discovery-container-viewer", "gcp"]);
         assert.equal(brownfield.resources.find((r) => r.name === "discovery-role")!.inputs.stage, "ALPHA");
         // Two clusters named gke-payments in two regions are two clusters.
         assert.deepEqual(brownfield.notes.filter((n) => n.kind !== "manual-step" && n.subject.startsWith("projects/")).map((n) => [n.kind, n.subject]), [

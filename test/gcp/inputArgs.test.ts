@@ -82,6 +82,10 @@ describe("GCP components given outputs of a user's program (docs/library.md)", (
                 projectId: PROJECT, projectNumber: NUMBER, resourceGroupName: "rg", location: "westeurope",
                 connectorName: smuggled(later("gcp-apps")), workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL,
             }), "lib-gcp-connector-bad (DefenderGcpConnector): connectorName must be a plain value, not an output: it names the security connector"],
+            ["DefenderGcpConnector adopt", () => new DefenderGcpConnector("lib-gcp-connector-bad2", {
+                projectId: PROJECT, projectNumber: NUMBER, resourceGroupName: "rg", location: "westeurope",
+                connectorName: "gcp-apps", workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL, adopt: smuggled(later({})),
+            }), "lib-gcp-connector-bad2 (DefenderGcpConnector): adopt must be a plain value, not an output: an existing connector is imported by its id"],
             ["GkeAuditLogs scope", () => new GkeAuditLogs("lib-audit-bad", { scope: smuggled(later("organization")), projectId: PROJECT, organizationId: ORG }),
                 "lib-audit-bad (GkeAuditLogs): scope must be a plain value, not an output: it decides whether the project's or the organization's audit config exists"],
         ];

@@ -131,6 +131,7 @@ describe("component arguments a user's program fills with outputs (docs/library.
             [access({ authenticationMode: "CONFIG_MAP", kubeAccess: { kind: smuggled<"kubeconfig">(later("kubeconfig")) } }), "kubeAccess.kind",
                 "it decides how the component's own provider reaches the cluster"],
             [connector({ connectorName: smuggled(later("c")) }), "connectorName", "it names the security connector"],
+            [connector({ adopt: smuggled(later({})) }), "adopt", "an existing connector is imported by its id"],
             [connector({ auditLogRoleArns: smuggled(later({})) }), "auditLogRoleArns",
                 "whether it is given turns audit-log auto-provisioning on (each role ARN may be an output)"],
             [aks({ operator: smuggled(later("containers")) }), "operator", "it decides which security operator exists"],
