@@ -8,6 +8,7 @@
 import { DescribeAccessEntryCommand, DescribeClusterCommand, EKSClient, ListAccessEntriesCommand, ListAssociatedAccessPoliciesCommand, ListClustersCommand } from "@aws-sdk/client-eks";
 import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { cloudReason, LookupError } from "../../cloudState/errors";
+import { DEFAULT_LOOKUP_CONCURRENCY, mapLimit } from "../../lib/mapLimit";
 import { eksDetails } from "../../inventory/discovery/eks";
 import { AwsCloudLookup, DiscoveredEksCluster } from "./cloudLookup";
 import { AUTHENTICATION_MODES, AuthenticationMode, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType, MICROSOFT_ISSUER_HOST_PATH, partitionOf } from "./facts";
@@ -21,6 +22,8 @@ export interface LiveLookupOptions {
     endpoint?: string;
     /** Explicit credentials (tests); the default chain otherwise. */
     credentials?: { accessKeyId: string; secretAccessKey: string };
+    /** eks:DescribeCluster calls in flight at once per region (aws.lookupConcurrency); default 8. */
+    concurrency?: number;
 }
 
 const IAM_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
@@ -59,7 +62,13 @@ export function clusterFacts(region: string, name: string, c: NonNullable<Parame
 export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
     const endpoint = { ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
     const eksClients = new Map<string, EKSClient>();
-    const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...endpoint })).get(region)!;
+    // Adaptive retries on the per-region EKS clients: the concurrent lookups of one region hit one
+    // account's regional EKS rate limit, and adaptive mode slows the client's own sending when EKS
+    // throttles instead of only backing off each retried call (docs/cloud-state.md). An
+    // AWS_RETRY_MODE the deployer set still wins.
+    const retryMode = process.env.AWS_RETRY_MODE ? {} : { retryMode: "adaptive" };
+    const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...retryMode, ...endpoint })).get(region)!;
+    const concurrency = opts.concurrency ?? DEFAULT_LOOKUP_CONCURRENCY;
     const iam = new IAMClient({ region: IAM_REGION[partitionOf(opts.region)], ...endpoint });
     const account = `account ${opts.accountId}`;
 
@@ -75,19 +84,18 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 names.push(...(page.clusters ?? []));
                 nextToken = page.nextToken;
             } while (nextToken);
-            const out: DiscoveredEksCluster[] = [];
-            for (const name of names.sort()) {
+            const described = await mapLimit(names.sort(), concurrency, async (name) => {
                 const scope = `${region}/${name}`;
                 const c = (await call("eks:DescribeCluster", scope, () => client.send(new DescribeClusterCommand({ name })))).cluster;
-                if (!c) continue;
+                if (!c) return undefined;
                 const facts = clusterFacts(region, name, c);
                 const arnAccount = facts.arn.split(":")[4];
                 if (arnAccount !== opts.accountId) {
                     throw new LookupError("eks:DescribeCluster", scope, `the credentials reach account ${arnAccount}, not aws.accountId ${opts.accountId}`);
                 }
-                out.push(facts);
-            }
-            return out;
+                return facts;
+            });
+            return described.filter((c): c is DiscoveredEksCluster => c !== undefined);
         },
 
         async findRole(name) {

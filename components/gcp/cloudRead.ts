@@ -10,6 +10,7 @@ import {
 import { GkeDiscoveryAccessAdoption } from "./gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 import { principalSetMember, serviceAccountEmail, serviceAccountMember } from "./identifiers";
+import { mapLimit } from "../../lib/mapLimit";
 
 type LiveModule = typeof import("./liveLookup");
 
@@ -52,7 +53,8 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
     const { projectId } = cfg;
     const { poolId, providerId } = cfg.workloadIdentity;
     const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool] = await Promise.all([
-        Promise.all(projectsToList(cfg).map((p) => lookup.listClusters(p))),
+        // At most gcp.lookupConcurrency projects at once (an organization may list many).
+        mapLimit(projectsToList(cfg), cfg.lookupConcurrency, (p) => lookup.listClusters(p)),
         lookup.serviceAccount(projectId, cfg.serviceAccountName),
         lookup.customRole(parent, cfg.customRoleId),
         cfg.inventoryRole ? lookup.customRole(parent, INVENTORY_ROLE_ID) : Promise.resolve(undefined),
