@@ -1,32 +1,10 @@
 import { strict as assert } from "assert";
 import { mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
 import { LookupError } from "../../cloudState/errors";
+import { inFlight } from "../helpers/inFlight";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Counts calls in flight, overall and per group, and the most seen at once. */
-function gauge() {
-    const now = new Map<string, number>();
-    const max = new Map<string, number>();
-    const started: string[] = [];
-    return {
-        started,
-        max: (g = "") => max.get(g) ?? 0,
-        async run<R>(groups: string[], label: string, ms: number, answer: () => R): Promise<R> {
-            started.push(label);
-            for (const g of ["", ...groups]) {
-                now.set(g, (now.get(g) ?? 0) + 1);
-                max.set(g, Math.max(max.get(g) ?? 0, now.get(g)!));
-            }
-            try {
-                await sleep(ms);
-                return answer();
-            } finally {
-                for (const g of ["", ...groups]) now.set(g, now.get(g)! - 1);
-            }
-        },
-    };
-}
+const gauge = inFlight;
 
 describe("mapLimit", () => {
     it("answers in the items' order although later items finish first, with never more than limit in flight", async () => {
