@@ -9,8 +9,9 @@ import { createEksClusters, readThroughProxy, startEksProxy } from "../test/fixt
  * through the loopback proxy of test/fixtures/eksProxy.ts, which delays every call by
  * BENCH_LOOKUP_DELAY_MS (default 40: an AWS API answer seen from a nearby region). Wall time of
  * each limit (aws.lookupConcurrency), the limits taking turns within each run, median of BENCH_RUNS
- * (default 5). Limit 1 makes the calls of the code before bounded concurrency: one at a time per
- * region, the regions side by side.
+ * (default 5). Limit 1 is one call at a time per region, the regions side by side; the code
+ * before bounded concurrency was slower still, as it read the access entries one cluster at a time
+ * across all regions (docs/benchmarks.md).
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 60);

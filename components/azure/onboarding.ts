@@ -66,7 +66,7 @@ export async function onboardAzure(cfg: AzureConfig, source: LookupSource, looku
         : undefined;
     const bindings: Record<string, ExistingBinding> = {};
     if (operator) {
-        // At most azure.lookupConcurrency clusters at once: ARM limits reads per subscription.
+        // At most azure.lookupConcurrency clusters at once: ARM limits reads per subscription (docs/cloud-state.md).
         const found = await mapLimit(toBind, cfg.lookupConcurrency, (c) => lookup.trustedAccessBindings(c));
         toBind.forEach((c, i) => {
             const b = findBinding(found[i], bindingName(c), operator.id, TRUSTED_ACCESS_ROLE);

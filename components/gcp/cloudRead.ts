@@ -45,7 +45,8 @@ export function projectsToList(cfg: GcpConfig): string[] {
 }
 
 /**
- * All lookups, in parallel; the first failure rejects (a LookupError) and nothing is declared.
+ * All lookups, in parallel (the projects' cluster lists gcp.lookupConcurrency at a time); the first
+ * failure rejects (a LookupError) and nothing is declared.
  * Lookups that depend on an object existing (its IAM policy, a pool's provider) are made only then.
  */
 export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Promise<GcpCloudView> {
