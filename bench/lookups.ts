@@ -11,7 +11,9 @@ import { createEksClusters, readThroughProxy, startEksProxy } from "../test/fixt
  * each limit (aws.lookupConcurrency), the limits taking turns within each run, median of BENCH_RUNS
  * (default 5). Limit 1 is one call at a time per region, the regions side by side; the code
  * before bounded concurrency was slower still, as it read the access entries one cluster at a time
- * across all regions (docs/benchmarks.md).
+ * across all regions (docs/benchmarks.md). Then, at limit 8, the SDK's retry modes `standard` (the
+ * default, which the stack keeps) and `adaptive` when the first one or three EKS calls of a run are
+ * throttled (min(BENCH_RUNS, 3) runs each).
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLUSTERS = Number(process.env.BENCH_CLUSTERS ?? 60);
@@ -50,6 +52,27 @@ async function main() {
             for (const l of LIMITS) {
                 const m = median(seconds.get(l)!);
                 lines.push(`aws.lookupConcurrency ${l}: median ${m.toFixed(2)} s (${(base / m).toFixed(1)}x limit 1), ${shape.get(l)}`);
+            }
+            // The SDK's retry modes when EKS throttles: the first calls of a run answer ThrottlingException.
+            const saved = process.env.AWS_RETRY_MODE;
+            try {
+                for (const mode of ["standard", "adaptive"]) {
+                    process.env.AWS_RETRY_MODE = mode;
+                    for (const throttled of [1, 3]) {
+                        const times: number[] = [];
+                        for (let run = 0; run < Math.min(RUNS, 3); run++) {
+                            proxy.reset();
+                            proxy.throttleNext(throttled);
+                            const t0 = process.hrtime.bigint();
+                            await readThroughProxy(proxy.url, REGIONS, 8);
+                            times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+                        }
+                        lines.push(`retry mode ${mode}, first ${throttled} EKS call(s) throttled, limit 8: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(", ")})`);
+                    }
+                }
+            } finally {
+                if (saved === undefined) delete process.env.AWS_RETRY_MODE;
+                else process.env.AWS_RETRY_MODE = saved;
             }
             lines.push(`load average at end ${load()}`);
         } finally {

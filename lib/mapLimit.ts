@@ -32,15 +32,15 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
     return results;
 }
 
-/** The lookup concurrency when a stack sets none: calls in flight per region (AWS), subscription (Azure) or lookup (GCP). */
+/** The lookup concurrency when a stack sets none: calls in flight per region on AWS, per lookup on Azure and GCP. */
 export const DEFAULT_LOOKUP_CONCURRENCY = 8;
-/** The most a stack may set: beyond it the clouds' per-account rate limits answer with throttling, not speed. */
+/** The most a stack may set: a typo must not send hundreds of calls at once into an account's API rate. */
 export const MAX_LOOKUP_CONCURRENCY = 64;
 
 /**
- * mapLimit within each group (a region, where the cloud limits each region on its own), the groups
- * side by side; the results in the items' order. A failure rejects with the error of the earliest
- * failing group in order of first appearance, within it the earliest failing item.
+ * mapLimit within each group (a region, with its own endpoint), the groups side by side; the
+ * results in the items' order. A failure rejects with the error of the earliest failing group in
+ * order of first appearance, within it the earliest failing item.
  */
 export async function mapLimitPerGroup<T, R>(items: readonly T[], groupOf: (item: T) => string, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
     const groups = new Map<string, number[]>();

@@ -62,12 +62,10 @@ export function clusterFacts(region: string, name: string, c: NonNullable<Parame
 export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
     const endpoint = { ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
     const eksClients = new Map<string, EKSClient>();
-    // Adaptive retries on the per-region EKS clients: the concurrent lookups of one region hit one
-    // account's regional EKS rate limit, and adaptive mode slows the client's own sending when EKS
-    // throttles instead of only backing off each retried call (docs/cloud-state.md). An
-    // AWS_RETRY_MODE the deployer set still wins.
-    const retryMode = process.env.AWS_RETRY_MODE ? {} : { retryMode: "adaptive" };
-    const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...retryMode, ...endpoint })).get(region)!;
+    // The SDK's own retry settings (standard mode, 3 attempts, or AWS_RETRY_MODE / AWS_MAX_ATTEMPTS
+    // and the profile's): adaptive mode was measured to turn one throttled call into seconds of
+    // client-side slowing for the rest of the lookups (docs/cloud-state.md).
+    const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...endpoint })).get(region)!;
     const concurrency = opts.concurrency ?? DEFAULT_LOOKUP_CONCURRENCY;
     const iam = new IAMClient({ region: IAM_REGION[partitionOf(opts.region)], ...endpoint });
     const account = `account ${opts.accountId}`;

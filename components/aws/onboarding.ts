@@ -80,7 +80,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     }
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
-    // Regions side by side (EKS limits each region on its own), aws.lookupConcurrency clusters at once within one.
+    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
     const entries = await mapLimitPerGroup(withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!), (d) => d.region,
         cfg.lookupConcurrency, (d) => lookup.findAccessEntry(d, principal));
     const accessEntries: AwsFindings["accessEntries"] = {};

@@ -39,4 +39,16 @@ describe("the AWS lookups with aws.lookupConcurrency (moto_server behind a 15 ms
             clusterScopePolicyArns: ["arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"],
         });
     });
+
+    it("rides out EKS throttling: throttled calls are retried by the SDK and the findings stay the same", async () => {
+        proxy.reset();
+        const calm = await readThroughProxy(proxy.url, REGIONS, 8);
+        const calls = proxy.calls();
+        proxy.reset();
+        proxy.throttleNext(2);
+        const throttled = await readThroughProxy(proxy.url, REGIONS, 8);
+        assert.equal(proxy.throttled(), 2);
+        assert.equal(proxy.calls(), calls + 2, "each throttled call made once more");
+        assert.deepEqual(throttled, calm);
+    });
 });
