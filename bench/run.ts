@@ -3,9 +3,9 @@ import * as path from "path";
 
 /**
  * `npm run bench`: every measurement, one after the other so they do not compete for the two cores.
- * `npm run bench -- plan` or `-- snapshot` runs one. BENCH_RUNS sets the number of runs (default 5).
+ * `npm run bench -- plan`, `-- snapshot` or `-- lookups` runs one. BENCH_RUNS sets the number of runs (default 5).
  */
-const BENCHES: Record<string, string> = { startup: "startup.ts", plan: "plan.ts", snapshot: "snapshot.ts", memory: "memory.ts" };
+const BENCHES: Record<string, string> = { startup: "startup.ts", plan: "plan.ts", snapshot: "snapshot.ts", memory: "memory.ts", lookups: "lookups.ts" };
 const chosen = process.argv.slice(2);
 for (const name of chosen) {
     if (!BENCHES[name]) {

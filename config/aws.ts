@@ -9,6 +9,7 @@ import {
 } from "../components/aws/facts";
 import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../components/aws/awsAuth";
 import { awsRegionProblem } from "../inventory/discovery/awsRegion";
+import { lookupConcurrency } from "./lookupConcurrency";
 import { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../components/aws/auditLogFacts";
 
 export interface EksEndpoint {
@@ -87,6 +88,8 @@ export interface AwsConfig {
     /** Per-cluster settings keyed by `<region>/<name>`. */
     overrides: Record<string, ClusterOverride>;
     connector?: AwsConnectorConfig;
+    /** EKS lookup calls in flight at once per region (aws.lookupConcurrency). */
+    lookupConcurrency: number;
 }
 
 const ACCOUNT_ID: StringRule = { expected: "a 12-digit AWS account id such as \"123456789012\" (quoted, so that leading zeros survive)", pattern: /^\d{12}$/ };
@@ -235,7 +238,7 @@ function connector(v: unknown, path: string, account: string): AwsConnectorConfi
 export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
     const raw = object(v, path, [
         "accountId", "region", "regions", "roleName", "accessMode", "oidcProviderArn", "oidcThumbprints", "accessPolicy", "awsAuth", "awsAuthExisting",
-        "clusters", "include", "exclude", "overrides", "connector",
+        "clusters", "include", "exclude", "overrides", "connector", "lookupConcurrency",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least accountId and region (the stack's cloud is aws)");
     const account = accountId(raw.accountId, join(path, "accountId"));
@@ -293,6 +296,7 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
         exclude: filter(raw.exclude, join(path, "exclude")),
         overrides: overrides(raw.overrides, join(path, "overrides"), regions),
         connector: connector(raw.connector, join(path, "connector"), account),
+        lookupConcurrency: lookupConcurrency(raw.lookupConcurrency, join(path, "lookupConcurrency")),
     };
 }
 

@@ -11,6 +11,7 @@ import {
     AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId, parseWorkspaceId, WORKSPACE_ID_SHAPE,
 } from "../components/azure/resourceIds";
 import { BINDING_NAME, ClusterFilter, ClusterOverride, readFilters, readOverrides } from "./azureClusters";
+import { lookupConcurrency } from "./lookupConcurrency";
 
 export interface AzureConfig {
     subscriptionId: string;
@@ -48,6 +49,8 @@ export interface AzureConfig {
      * or creates that workspace (DefaultWorkspace-<subscription>-<geo>) and sends its id and key.
      */
     arcExtensions: { defender: boolean; azurePolicy: boolean; defaultWorkspace: boolean };
+    /** Per-cluster ARM lookup calls in flight at once (azure.lookupConcurrency). */
+    lookupConcurrency: number;
 }
 
 function extensionSwitches<K extends string>(v: unknown, path: string, defaults: Record<K, boolean>): Record<K, boolean> {
@@ -106,7 +109,7 @@ export function checkArcWorkspace(
 export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
     const raw: Raw = object(v, path, [
         "subscriptionId", "location", "logAnalyticsWorkspaceId", "plan", "discovery", "aksClusters", "arcClusters", "include", "exclude", "overrides",
-        "atScale", "arcExtensions",
+        "atScale", "arcExtensions", "lookupConcurrency",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least subscriptionId (the stack's cloud is azure)");
     const subscriptionId = requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
@@ -187,5 +190,6 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         overrides: readOverrides(raw.overrides, join(path, "overrides"), subscriptionId),
         atScale,
         arcExtensions,
+        lookupConcurrency: lookupConcurrency(raw.lookupConcurrency, join(path, "lookupConcurrency")),
     };
 }

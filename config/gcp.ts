@@ -3,6 +3,7 @@ import { ConfigError } from "./errors";
 import { bool, isPlainObject, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../components/gcp/facts";
 import { defaultPoolId } from "../components/gcp/identifiers";
+import { lookupConcurrency } from "./lookupConcurrency";
 
 /** A cluster named in config (explicit list, override key): the cloud says whether it exists. */
 export interface GkeClusterRef {
@@ -52,6 +53,8 @@ export interface GcpConfig {
     discovery: GcpDiscoveryConfig;
     /** Explicit-list mode: only these clusters, each of which must exist. Absent: every discovered cluster. */
     clusters?: GkeClusterRef[];
+    /** Projects whose clusters are listed at once (gcp.lookupConcurrency). */
+    lookupConcurrency: number;
 }
 
 /** Context from other top-level keys. */
@@ -183,7 +186,7 @@ function connector(v: unknown, path: string, projectId: string): GcpConnectorCon
 
 export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContext = {}): GcpConfig {
     const raw: Raw = object(v, path, [
-        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "inventoryRole", "workloadIdentity", "auditLogs", "connector", "discovery", "clusters",
+        "projectId", "projectNumber", "scope", "organizationId", "serviceAccountName", "customRoleId", "inventoryRole", "workloadIdentity", "auditLogs", "connector", "discovery", "clusters", "lookupConcurrency",
     ]);
     if (v === undefined) throw new ConfigError(path, undefined, "an object with at least projectId and projectNumber (the stack's cloud is gcp)");
     const projectId = requiredString(raw.projectId, join(path, "projectId"), PROJECT_ID_RULE);
@@ -230,5 +233,6 @@ export function loadGcpConfig(v: unknown, path = "gcp", context: GcpConfigContex
         connector: connector(raw.connector, join(path, "connector"), projectId),
         discovery: discovery(raw.discovery, join(path, "discovery"), scope, projectId),
         clusters: clusters(raw.clusters, join(path, "clusters"), scope, projectId),
+        lookupConcurrency: lookupConcurrency(raw.lookupConcurrency, join(path, "lookupConcurrency")),
     };
 }

@@ -8,6 +8,7 @@
 import { DescribeAccessEntryCommand, DescribeClusterCommand, EKSClient, ListAccessEntriesCommand, ListAssociatedAccessPoliciesCommand, ListClustersCommand } from "@aws-sdk/client-eks";
 import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
 import { cloudReason, LookupError } from "../../cloudState/errors";
+import { DEFAULT_LOOKUP_CONCURRENCY, mapLimit } from "../../lib/mapLimit";
 import { eksDetails } from "../../inventory/discovery/eks";
 import { AwsCloudLookup, DiscoveredEksCluster } from "./cloudLookup";
 import type { ArmReadOptions } from "../shared/securityConnectorLookup";
@@ -24,6 +25,8 @@ export interface LiveLookupOptions {
     credentials?: { accessKeyId: string; secretAccessKey: string };
     /** The connector lookup's ARM settings (tenant, credential; a loopback endpoint in tests). */
     azure?: ArmReadOptions;
+    /** eks:DescribeCluster calls in flight at once per region (aws.lookupConcurrency); default 8. */
+    concurrency?: number;
 }
 
 const IAM_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
@@ -62,7 +65,11 @@ export function clusterFacts(region: string, name: string, c: NonNullable<Parame
 export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
     const endpoint = { ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
     const eksClients = new Map<string, EKSClient>();
+    // The SDK's own retry settings (standard mode, 3 attempts, or AWS_RETRY_MODE / AWS_MAX_ATTEMPTS
+    // and the profile's): adaptive mode was measured to turn one throttled call into seconds of
+    // client-side slowing for the rest of the lookups (docs/cloud-state.md).
     const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...endpoint })).get(region)!;
+    const concurrency = opts.concurrency ?? DEFAULT_LOOKUP_CONCURRENCY;
     const iam = new IAMClient({ region: IAM_REGION[partitionOf(opts.region)], ...endpoint });
     const account = `account ${opts.accountId}`;
 
@@ -78,19 +85,18 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 names.push(...(page.clusters ?? []));
                 nextToken = page.nextToken;
             } while (nextToken);
-            const out: DiscoveredEksCluster[] = [];
-            for (const name of names.sort()) {
+            const described = await mapLimit(names.sort(), concurrency, async (name) => {
                 const scope = `${region}/${name}`;
                 const c = (await call("eks:DescribeCluster", scope, () => client.send(new DescribeClusterCommand({ name })))).cluster;
-                if (!c) continue;
+                if (!c) return undefined;
                 const facts = clusterFacts(region, name, c);
                 const arnAccount = facts.arn.split(":")[4];
                 if (arnAccount !== opts.accountId) {
                     throw new LookupError("eks:DescribeCluster", scope, `the credentials reach account ${arnAccount}, not aws.accountId ${opts.accountId}`);
                 }
-                out.push(facts);
-            }
-            return out;
+                return facts;
+            });
+            return described.filter((c): c is DiscoveredEksCluster => c !== undefined);
         },
 
         async findRole(name) {

@@ -18,6 +18,7 @@ import { clusterKey, selectClusters, Selection } from "./clusterSelection";
 import { adoptedTrustProblem } from "./policyDocuments";
 import { ConnectorDecision, decideConnector } from "../shared/securityConnectors";
 import { connectorNote } from "../shared/connectorNotes";
+import { mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
 
 export { clusterKey } from "./clusterSelection";
 
@@ -55,7 +56,9 @@ type LiveModule = typeof import("./liveLookup");
 /** The lookup for this run: the state file offline, the AWS SDK otherwise (each loaded only when used). */
 function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string): AwsCloudLookup {
     if (source.kind === "file") return (require("../../cloudState/aws") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
-    return (require("./liveLookup") as LiveModule).liveAwsLookup({ accountId: cfg.accountId, region: cfg.region, azure: { tenantId: azureTenantId } });
+    return (require("./liveLookup") as LiveModule).liveAwsLookup({
+        accountId: cfg.accountId, region: cfg.region, azure: { tenantId: azureTenantId }, concurrency: cfg.lookupConcurrency,
+    });
 }
 
 /** The name of the aws-auth read under a cluster's component (eksClusterAccess.ts). */
@@ -66,7 +69,8 @@ const accessName = (c: { region: string; name: string }) => `eks-${c.region}-${c
  * declared here, so a failed lookup (a LookupError) leaves the stack's resources untouched.
  */
 export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<AwsFindings> {
-    const perRegion = await Promise.all(cfg.regions.map((r) => lookup.listClusters(r)));
+    // Every region at once; on failures, the first region's in aws.regions order is reported.
+    const perRegion = await mapLimit(cfg.regions, Math.max(1, cfg.regions.length), (r) => lookup.listClusters(r));
     const discovered = perRegion.flat();
     const selection = selectClusters(cfg, discovered);
     const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
@@ -81,12 +85,16 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         }
     }
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
+    const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
+    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
+    const entries = await mapLimitPerGroup(withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!), (d) => d.region,
+        cfg.lookupConcurrency, (d) => lookup.findAccessEntry(d, principal));
     const accessEntries: AwsFindings["accessEntries"] = {};
-    for (const c of selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode))) {
-        const entry = await lookup.findAccessEntry(discovered.find((d) => d.region === c.region && d.name === c.name)!, principal);
+    withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
+        const entry = entries[i];
         if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[clusterKey(c)] = entry;
-    }
+    });
     // Offline, the file's aws-auth text answers the program's read of each cluster's ConfigMap.
     const offline = lookup as Partial<ReturnType<CloudStateModule["fileAwsLookup"]>>;
     if (offline.awsAuthMapRoles) {

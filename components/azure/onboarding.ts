@@ -19,6 +19,7 @@ import {
     AzureLookup, ExistingArcExtension, ExistingBinding, ExistingPolicyAssignment, ExistingRoleAssignment, findBinding, findExtension, findRoleAssignment,
 } from "./cloudLookup";
 import { selectClusters } from "./selection";
+import { mapLimit } from "../../lib/mapLimit";
 
 export interface AzureOnboarding {
     subscriptionId: string;
@@ -65,15 +66,16 @@ export async function onboardAzure(cfg: AzureConfig, source: LookupSource, looku
         : undefined;
     const bindings: Record<string, ExistingBinding> = {};
     if (operator) {
-        await Promise.all(toBind.map(async (c) => {
-            const found = await lookup.trustedAccessBindings(c);
-            const b = findBinding(found, bindingName(c), operator.id, TRUSTED_ACCESS_ROLE);
+        // At most azure.lookupConcurrency clusters at once: ARM limits reads per subscription (docs/cloud-state.md).
+        const found = await mapLimit(toBind, cfg.lookupConcurrency, (c) => lookup.trustedAccessBindings(c));
+        toBind.forEach((c, i) => {
+            const b = findBinding(found[i], bindingName(c), operator.id, TRUSTED_ACCESS_ROLE);
             if (b) bindings[c.id] = b;
-            else if (found.some((x) => x.name === bindingName(c))) {
+            else if (found[i].some((x) => x.name === bindingName(c))) {
                 throw new pulumi.RunError(`trusted access role binding "${bindingName(c)}" of cluster ${c.id} exists but does not give ${operator.id} the role ${TRUSTED_ACCESS_ROLE}: ` +
                     `choose another name with azure.discovery.bindingName or azure.overrides["${c.resourceGroup}/${c.name}"].bindingName`);
             }
-        }));
+        });
     }
 
     // Arc extensions: which clusters get which, and which of them exist already.
@@ -84,9 +86,9 @@ export async function onboardAzure(cfg: AzureConfig, source: LookupSource, looku
         azurePolicy: c.override.azurePolicyExtension ?? cfg.arcExtensions.azurePolicy,
     }));
     const arcExisting: Record<string, ExistingArcExtension[]> = {};
-    await Promise.all(arcPlans.filter((c) => c.defender || c.azurePolicy).map(async (c) => {
-        arcExisting[c.id] = await lookup.arcExtensions(c);
-    }));
+    const withExtensions = arcPlans.filter((c) => c.defender || c.azurePolicy);
+    const extensions = await mapLimit(withExtensions, cfg.lookupConcurrency, (c) => lookup.arcExtensions(c));
+    withExtensions.forEach((c, i) => (arcExisting[c.id] = extensions[i]));
     const needWorkspace = arcPlans.filter((c) => c.defender && !findExtension(arcExisting[c.id] ?? [], ARC_DEFENDER_EXTENSION.extensionType));
     if (needWorkspace.length) {
         checkArcWorkspace({ ...cfg.arcExtensions, defender: true, defaultWorkspace: false }, cfg.logAnalyticsWorkspaceId, cfg.atScale.policies.arcDefender, needWorkspace);

@@ -11,6 +11,7 @@ import { GkeDiscoveryAccessAdoption } from "./gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 import { principalSetMember, serviceAccountEmail, serviceAccountMember } from "./identifiers";
 import { ConnectorDecision, decideConnector, ExistingSecurityConnector } from "../shared/securityConnectors";
+import { mapLimit } from "../../lib/mapLimit";
 
 type LiveModule = typeof import("./liveLookup");
 
@@ -47,7 +48,8 @@ export function projectsToList(cfg: GcpConfig): string[] {
 }
 
 /**
- * All lookups, in parallel; the first failure rejects (a LookupError) and nothing is declared.
+ * All lookups, in parallel (the projects' cluster lists gcp.lookupConcurrency at a time); the first
+ * failure rejects (a LookupError) and nothing is declared.
  * Lookups that depend on an object existing (its IAM policy, a pool's provider) are made only then.
  */
 export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Promise<GcpCloudView> {
@@ -55,7 +57,8 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
     const { projectId } = cfg;
     const { poolId, providerId } = cfg.workloadIdentity;
     const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] = await Promise.all([
-        Promise.all(projectsToList(cfg).map((p) => lookup.listClusters(p))),
+        // At most gcp.lookupConcurrency projects at once (an organization may list many).
+        mapLimit(projectsToList(cfg), cfg.lookupConcurrency, (p) => lookup.listClusters(p)),
         lookup.serviceAccount(projectId, cfg.serviceAccountName),
         lookup.customRole(parent, cfg.customRoleId),
         cfg.inventoryRole ? lookup.customRole(parent, INVENTORY_ROLE_ID) : Promise.resolve(undefined),

@@ -22,6 +22,7 @@ describe("GCP config", () => {
             connector: undefined,
             discovery: { projects: ["contoso-payments-prod"], include: undefined, exclude: undefined, overrides: {} },
             clusters: undefined,
+            lookupConcurrency: 8,
         });
     });
 
@@ -119,7 +120,7 @@ describe("GCP config", () => {
         ["an override without exclude", { discovery: { overrides: { "contoso-payments-prod/europe-west1/gke-a": { reason: "x" } } } },
             `config key "gcp.discovery.overrides.contoso-payments-prod/europe-west1/gke-a.exclude" is missing; expected true (leave the cluster out) or false (keep it whatever include/exclude say)`],
         ["a typo in a key", { auditlogs: { enabled: false } },
-            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, discovery, clusters`],
+            `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, discovery, clusters, lookupConcurrency`],
     ];
     for (const [what, over, message] of bad) {
         it(`refuses ${what} with one clear message`, () => {
