@@ -6,7 +6,7 @@ import {
     DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
 } from "./facts";
 import { ClusterTarget } from "./resourceIds";
-import { requirePlainTargets, targetKey } from "./clusterTargets";
+import { requirePlainTargets } from "./clusterTargets";
 import { adopt, existingRoleAssignmentArgs } from "./adopt";
 import { mapString, requirePlain } from "../shared/input";
 import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
@@ -54,10 +54,11 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
     readonly bindings: Record<string, containerservice.TrustedAccessRoleBinding> = {};
 
     constructor(name: string, args: AksDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agentless:azure:AksDiscoveryAccess", name, {}, opts);
+        // Every argument is checked before anything is declared: a refusal leaves no half component.
         requirePlain("AksDiscoveryAccess", name, args, PLAIN_ARGS);
-        requirePlainTargets("AksDiscoveryAccess", name, args.clusters, "one binding exists per cluster (its resource group and name may be outputs)",
+        const keys = requirePlainTargets("AksDiscoveryAccess", name, args.clusters, "one binding exists per cluster (its resource group and name may be outputs)",
             { bindingName: "it names the cluster's binding" });
+        super("agentless:azure:AksDiscoveryAccess", name, {}, opts);
         const op = SECURITY_OPERATORS[args.operator];
         const existing = args.existing ?? {};
         this.operator = new security.SecurityOperator(`${name}-operator`, {
@@ -86,7 +87,7 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
 
         const sourceResourceId = existing.operator ? pulumi.output(existing.operator.id) : this.operator.id;
         for (const [i, cluster] of args.clusters.entries()) {
-            const key = targetKey("AksDiscoveryAccess", name, i, cluster);
+            const key = keys[i];
             const found = cluster.id !== undefined ? existing.bindings?.[cluster.id] : undefined;
             this.bindings[key] = new containerservice.TrustedAccessRoleBinding(`${name}-${key}`, {
                 resourceGroupName: cluster.resourceGroup,

@@ -3,7 +3,7 @@ import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfigu
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
 import { ClusterTarget, parseWorkspaceId } from "./resourceIds";
-import { requirePlainTargets, targetKey } from "./clusterTargets";
+import { requirePlainTargets } from "./clusterTargets";
 import { requirePlain } from "../shared/input";
 import { adopt } from "./adopt";
 import { ExistingArcExtension, findExtension } from "./cloudLookup";
@@ -60,9 +60,9 @@ export class ArcExtensions extends pulumi.ComponentResource {
     readonly extensions: kubernetesconfiguration.Extension[] = [];
 
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agentless:azure:ArcExtensions", name, {}, opts);
+        // Every argument is checked before anything is declared: a refusal leaves no half component.
         requirePlain("ArcExtensions", name, args, PLAIN_ARGS);
-        requirePlainTargets("ArcExtensions", name, args.clusters, "its clusters decide which extensions exist (their resource groups and names may be outputs)",
+        const keys = requirePlainTargets("ArcExtensions", name, args.clusters, "its clusters decide which extensions exist (their resource groups and names may be outputs)",
             { defender: "it decides whether the cluster's Defender extension exists", azurePolicy: "it decides whether the cluster's Azure Policy extension exists" });
         const plans = args.clusters.map((cluster, index) => {
             const found = (cluster.id !== undefined ? args.existing?.[cluster.id] : undefined) ?? [];
@@ -80,10 +80,11 @@ export class ArcExtensions extends pulumi.ComponentResource {
         if (installsDefender && !args.logAnalyticsWorkspaceId) {
             throw new Error(`ArcExtensions ${name}: defender is true but logAnalyticsWorkspaceId is missing; the Defender extension needs a workspace's id and key`);
         }
+        super("agentless:azure:ArcExtensions", name, {}, opts);
         // One read of the workspace for every cluster: the key is the same.
         const protectedSettings = installsDefender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
         for (const { cluster, index, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
-            const key = targetKey("ArcExtensions", name, index, cluster);
+            const key = keys[index];
             const target = {
                 clusterRp: ARC_CLUSTER_RP,
                 clusterResourceName: ARC_CLUSTER_RESOURCE_NAME,

@@ -4,13 +4,15 @@ import { ClusterTarget, clusterResourceKey } from "./resourceIds";
 /**
  * Stops a component given an output where its `clusters` must be plain: the list (one set of
  * resources per cluster), and each cluster's `key` and `id`, plus the per-cluster arguments in
- * `more`. A cluster's resource group and name may be outputs.
+ * `more`. A cluster's resource group and name may be outputs. Returns each cluster's resource-name
+ * key (targetKey), so that every cluster is checked before the first one's resources are declared.
  */
 export function requirePlainTargets<T extends ClusterTarget>(component: string, name: string, clusters: readonly T[], listReason: string,
-    more: Partial<Record<keyof T & string, string>> = {}): void {
+    more: Partial<Record<keyof T & string, string>> = {}): string[] {
     requirePlainContainer(component, name, "clusters", clusters, listReason);
     const reasons = { key: "it names the cluster's resources", id: "it keys what the lookups found for the cluster", ...more } as Partial<Record<keyof T & string, string>>;
     clusters.forEach((c, i) => requirePlain(component, name, c, reasons, `clusters[${i}]`));
+    return clusters.map((c, i) => targetKey(component, name, i, c));
 }
 
 /**

@@ -52,6 +52,28 @@ describe("component arguments a user's program fills with outputs (docs/library.
             { message: `lib-arc2 (ArcExtensions): clusters[0].resourceGroup ${cure}` });
     });
 
+    it("checks every cluster before declaring anything: a refusal at the second cluster leaves no component and no binding", async () => {
+        let refused: unknown;
+        const rs = await registered(() => {
+            try {
+                new AksDiscoveryAccess("lib-aks-atomic", {
+                    subscriptionId: "00000000-0000-0000-0000-000000000000", operator: "containers",
+                    clusters: [{ resourceGroup: "rg", name: "aks-1" }, { resourceGroup: "rg", name: later("aks-2") }],
+                });
+            } catch (e) {
+                refused = e;
+            }
+            try {
+                new ArcExtensions("lib-arc-atomic", { clusters: [{ resourceGroup: "rg", name: "arc-1" }, { resourceGroup: later("rg"), name: "arc-2" }], defender: false, azurePolicy: true });
+            } catch (e) {
+                refused = [refused, e];
+            }
+        });
+        assert.deepEqual((refused as Error[]).flat().map((e) => (e as Error).message.split(":")[0]),
+            ["lib-aks-atomic (AksDiscoveryAccess)", "lib-arc-atomic (ArcExtensions)"]);
+        assert.deepEqual(rs.map((r) => r.name), []);
+    });
+
     it("GkeDiscoveryAccess: creates the account, the role and its grants in an output project", async () => {
         const rs = await registered(() => {
             new GkeDiscoveryAccess("lib-gke", { projectId: later("apps-prod-4711"), scope: "project" });
