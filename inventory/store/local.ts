@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
-import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
 
 function fsyncDir(dir: string): void {
     // Makes the rename itself durable; some file systems refuse to open a directory, which is fine.
@@ -116,8 +116,8 @@ export class LocalStore implements SnapshotStore {
     }
 
     private publish(p: PendingSnapshot, dir: string): string {
-        let name = `${p.stamp}.json`;
-        for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = `${p.stamp}-${i}.json`;
+        let name = stampedName(p.stamp, 0);
+        for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = stampedName(p.stamp, i);
         const final = path.join(dir, name);
         fs.renameSync(p.tempPath, final);
         fsyncDir(dir);
@@ -166,7 +166,7 @@ export class LocalStore implements SnapshotStore {
         // Runs started in the same millisecond (concurrent runs of the compiled CLI do) each get
         // their own record: the name is reserved exclusively, then written over atomically.
         for (let n = 0; ; n++) {
-            const file = path.join(dir, n ? `${stamp}-${n}.json` : `${stamp}.json`);
+            const file = path.join(dir, stampedName(stamp, n));
             try {
                 fs.closeSync(fs.openSync(file, "wx", FILE_MODE));
             } catch (e) {

@@ -4,7 +4,8 @@ import * as path from "path";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { sweepTemporaries } from "./local";
 import { acquireS3Lock } from "./s3Lock";
-import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+import { createFirstFree } from "./s3Conditional";
+import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
 
 /** The per-cluster lock object beside `latest`. */
 export const S3_LOCK_OBJECT = ".lock";
@@ -133,8 +134,10 @@ export class S3Store implements SnapshotStore {
     }
 
     async writeRun(stamp: string, record: unknown): Promise<string> {
-        const key = this.key("runs", `${stamp}.json`);
-        await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(record, null, 2) + "\n", ContentType: "application/json" }));
+        // Runs started in the same millisecond get `-1`, `-2`... as in the local store; no lock is
+        // taken, the conditional write alone keeps one run from replacing another's record.
+        const body = JSON.stringify(record, null, 2) + "\n";
+        const key = await createFirstFree(this.s3, this.bucket, (n) => this.key("runs", stampedName(stamp, n)), () => ({ Body: body, ContentType: "application/json" }));
         return `s3://${this.bucket}/${key}`;
     }
 }

@@ -31,6 +31,14 @@ export function stampOf(d: Date): string {
     return d.toISOString().replace(/:/g, "-").replace(".", "-");
 }
 
+/**
+ * The n-th name for a stamp: `<stamp>.json`, then `<stamp>-1.json`, `<stamp>-2.json`...; runs
+ * started in the same millisecond each get their own file, in both stores.
+ */
+export function stampedName(stamp: string, n: number): string {
+    return n ? `${stamp}-${n}.json` : `${stamp}.json`;
+}
+
 export const SNAPSHOT_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(?:-\d+)?\.json$/;
 export const LATEST_POINTER = "latest";
 
