@@ -60,15 +60,16 @@ export class S3Store implements SnapshotStore {
     async commit(p: PendingSnapshot): Promise<string> {
         fs.closeSync(p.fd);
         const dir = clusterDirName(p.cluster);
-        const name = `${p.stamp}.json`;
-        const key = this.key(dir, name);
+        let key: string;
         try {
             const size = fs.statSync(p.tempPath).size;
             // Publication under the cluster's lock, as in the local store: two runs with a small
             // --retain would otherwise each delete the snapshot the other's pointer names.
             const release = await acquireS3Lock(this.s3, this.bucket, this.key(dir, S3_LOCK_OBJECT), this.lockWaitMs);
             try {
-                await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                // Two runs that read the cluster in the same millisecond each keep their snapshot (`-1`...).
+                key = await createFirstFree(this.s3, this.bucket, (n) => this.key(dir, stampedName(p.stamp, n)), () => ({ Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                const name = key.split("/").pop()!;
                 await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
                 await this.applyRetention(dir, name);
             } finally {

@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { Moto, startMoto } from "../fixtures/motoServer";
 import { S3Store } from "../../inventory/store/s3";
@@ -10,7 +13,7 @@ function client(url: string): S3Client {
     return new S3Client({ region: "us-east-1", endpoint: url, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
 }
 
-describe("S3 store: run records of runs started in the same millisecond (moto_server, conditional writes)", function () {
+describe("S3 store: runs started in the same millisecond (moto_server, conditional writes)", function () {
     this.timeout(60_000);
     let moto: Moto;
     let s3: S3Client;
@@ -29,7 +32,7 @@ describe("S3 store: run records of runs started in the same millisecond (moto_se
     const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort();
     const json = async (key: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
 
-    it("6 concurrent runs with the same stamp leave 6 run records, the local store's names, none lost", async () => {
+    it("6 concurrent run records with the same stamp leave 6 run records, the local store's names, none lost", async () => {
         const runs = 6;
         const clients = Array.from({ length: runs }, () => client(moto.url));
         try {
@@ -97,5 +100,25 @@ describe("S3 store: run records of runs started in the same millisecond (moto_se
         assert.equal(conditionFailure(Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } })), undefined);
         assert.equal(conditionFailure(Object.assign(new Error("x"), { name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } })), "exists");
         assert.equal(conditionFailure(Object.assign(new Error("x"), { name: "ConditionalRequestConflict", $metadata: { httpStatusCode: 409 } })), "conflict");
+    });
+
+    it("3 concurrent snapshots of one cluster with the same stamp are all kept, and latest names one of them", async () => {
+        const stores = [0, 1, 2].map(() => new S3Store(`s3://${bucket}/snaps`, 5, s3, 20_000));
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "s3-same-stamp-"));
+        const urls = await Promise.all(stores.map(async (store, run) => {
+            // Each its own local copy, as separate processes (begin names it by pid) would have.
+            const tempPath = path.join(tmp, `run-${run}.json`);
+            const pending = { cluster: "shop", stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
+            fs.writeSync(pending.fd, `{"run":${run}}\n`);
+            return store.commit(pending);
+        }));
+        const names = [0, 1, 2].map((n) => stampedName(stamp, n));
+        assert.deepEqual([...urls].sort(), names.map((n) => `s3://${bucket}/snaps/shop/${n}`).sort());
+        assert.deepEqual(await keys("snaps/shop/"), [...names, "latest"].sort(), "every lock released, no snapshot lost");
+        assert.deepEqual(await Promise.all(urls.map(async (u) => (await json(u.slice(`s3://${bucket}/`.length))).run)), [0, 1, 2]);
+        const latest = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "snaps/shop/latest" }))).Body!.transformToString();
+        assert.ok(names.includes(latest.trim()), `latest names ${latest}`);
+        assert.deepEqual(fs.readdirSync(tmp), [], "every local copy removed");
+        fs.rmSync(tmp, { recursive: true });
     });
 });
