@@ -5,7 +5,7 @@ import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, Del
 import { sweepTemporaries } from "./local";
 import { acquireS3Lock } from "./s3Lock";
 import { createFirstFree } from "./s3Conditional";
-import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
+import { byStampedName, clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
 
 /** The per-cluster lock object beside `latest`. */
 export const S3_LOCK_OBJECT = ".lock";
@@ -92,7 +92,7 @@ export class S3Store implements SnapshotStore {
             }
             token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
-        return out.sort();
+        return out.sort(byStampedName);
     }
 
     private async applyRetention(dir: string, keep: string): Promise<void> {

@@ -121,4 +121,16 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
         assert.deepEqual(fs.readdirSync(tmp), [], "every local copy removed");
         fs.rmSync(tmp, { recursive: true });
     });
+
+    it("without a pointer the newest suffix is the latest, and retention removes the oldest, as in the local store", async () => {
+        const later = "2026-11-24T20-00-00-001Z";
+        for (let n = 0; n <= 10; n++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `order/shop/${stampedName(stamp, n)}`, Body: `{"run":${n}}\n` }));
+        const latest = await new S3Store(`s3://${bucket}/order`, 3, s3).readLatest("shop");
+        assert.deepEqual([latest!.location, JSON.parse(latest!.text).run], [`s3://${bucket}/order/shop/${stamp}-10.json`, 10]);
+        const tempPath = path.join(os.tmpdir(), `s3-same-stamp-order-${process.pid}.json`);
+        const pending = { cluster: "shop", stamp: later, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
+        fs.writeSync(pending.fd, "{}\n");
+        await new S3Store(`s3://${bucket}/order`, 3, s3).commit(pending);
+        assert.deepEqual(await keys("order/shop/"), [`${stamp}-10.json`, `${stamp}-9.json`, `${later}.json`, "latest"].sort());
+    });
 });
