@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
-import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+import { byStampedName, clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
 
 function fsyncDir(dir: string): void {
     // Makes the rename itself durable; some file systems refuse to open a directory, which is fine.
@@ -116,8 +116,8 @@ export class LocalStore implements SnapshotStore {
     }
 
     private publish(p: PendingSnapshot, dir: string): string {
-        let name = `${p.stamp}.json`;
-        for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = `${p.stamp}-${i}.json`;
+        let name = stampedName(p.stamp, 0);
+        for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = stampedName(p.stamp, i);
         const final = path.join(dir, name);
         fs.renameSync(p.tempPath, final);
         fsyncDir(dir);
@@ -127,7 +127,7 @@ export class LocalStore implements SnapshotStore {
     }
 
     private applyRetention(dir: string, keep: string): void {
-        const files = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort();
+        const files = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort(byStampedName);
         const excess = files.length - this.retain;
         for (const f of files.slice(0, Math.max(0, excess))) if (f !== keep) fs.rmSync(path.join(dir, f), { force: true });
     }
@@ -152,7 +152,7 @@ export class LocalStore implements SnapshotStore {
         }
         // A pointer that is missing or names a file that is gone falls back to the newest snapshot.
         if (!name || !SNAPSHOT_FILE.test(name) || !fs.existsSync(path.join(dir, name))) {
-            name = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort().pop();
+            name = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort(byStampedName).pop();
         }
         if (!name) return undefined;
         const location = path.join(dir, name);
@@ -166,7 +166,7 @@ export class LocalStore implements SnapshotStore {
         // Runs started in the same millisecond (concurrent runs of the compiled CLI do) each get
         // their own record: the name is reserved exclusively, then written over atomically.
         for (let n = 0; ; n++) {
-            const file = path.join(dir, n ? `${stamp}-${n}.json` : `${stamp}.json`);
+            const file = path.join(dir, stampedName(stamp, n));
             try {
                 fs.closeSync(fs.openSync(file, "wx", FILE_MODE));
             } catch (e) {

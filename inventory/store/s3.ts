@@ -4,7 +4,8 @@ import * as path from "path";
 import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { sweepTemporaries } from "./local";
 import { acquireS3Lock } from "./s3Lock";
-import { clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, StoreError } from "./types";
+import { createFirstFree } from "./s3Conditional";
+import { byStampedName, clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
 
 /** The per-cluster lock object beside `latest`. */
 export const S3_LOCK_OBJECT = ".lock";
@@ -59,15 +60,16 @@ export class S3Store implements SnapshotStore {
     async commit(p: PendingSnapshot): Promise<string> {
         fs.closeSync(p.fd);
         const dir = clusterDirName(p.cluster);
-        const name = `${p.stamp}.json`;
-        const key = this.key(dir, name);
+        let key: string;
         try {
             const size = fs.statSync(p.tempPath).size;
             // Publication under the cluster's lock, as in the local store: two runs with a small
             // --retain would otherwise each delete the snapshot the other's pointer names.
             const release = await acquireS3Lock(this.s3, this.bucket, this.key(dir, S3_LOCK_OBJECT), this.lockWaitMs);
             try {
-                await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                // Two runs that read the cluster in the same millisecond each keep their snapshot (`-1`...).
+                key = await createFirstFree(this.s3, this.bucket, (n) => this.key(dir, stampedName(p.stamp, n)), () => ({ Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                const name = key.split("/").pop()!;
                 await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
                 await this.applyRetention(dir, name);
             } finally {
@@ -90,7 +92,7 @@ export class S3Store implements SnapshotStore {
             }
             token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
-        return out.sort();
+        return out.sort(byStampedName);
     }
 
     private async applyRetention(dir: string, keep: string): Promise<void> {
@@ -133,8 +135,10 @@ export class S3Store implements SnapshotStore {
     }
 
     async writeRun(stamp: string, record: unknown): Promise<string> {
-        const key = this.key("runs", `${stamp}.json`);
-        await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(record, null, 2) + "\n", ContentType: "application/json" }));
+        // Runs started in the same millisecond get `-1`, `-2`... as in the local store; no lock is
+        // taken, the conditional write alone keeps one run from replacing another's record.
+        const body = JSON.stringify(record, null, 2) + "\n";
+        const key = await createFirstFree(this.s3, this.bucket, (n) => this.key("runs", stampedName(stamp, n)), () => ({ Body: body, ContentType: "application/json" }));
         return `s3://${this.bucket}/${key}`;
     }
 }

@@ -1,6 +1,7 @@
 import * as os from "os";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { isStale, parseLock, processAlive } from "./lock";
+import { conditionFailure } from "./s3Conditional";
 import { StoreError } from "./types";
 
 /**
@@ -37,10 +38,8 @@ export async function acquireS3Lock(s3: S3Client, bucket: string, key: string, w
     }
 }
 
-/** 412 PreconditionFailed: the object exists; 409 ConditionalRequestConflict: a concurrent conditional write. */
 function isConditionFailure(e: unknown): boolean {
-    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-    return err.$metadata?.httpStatusCode === 412 || err.$metadata?.httpStatusCode === 409 || err.name === "PreconditionFailed";
+    return conditionFailure(e) !== undefined;
 }
 
 function isMissing(e: unknown): boolean {

@@ -31,6 +31,29 @@ export function stampOf(d: Date): string {
     return d.toISOString().replace(/:/g, "-").replace(".", "-");
 }
 
+/**
+ * The n-th name for a stamp: `<stamp>.json`, then `<stamp>-1.json`, `<stamp>-2.json`...; runs
+ * started in the same millisecond each get their own file, in both stores.
+ */
+export function stampedName(stamp: string, n: number): string {
+    return n ? `${stamp}-${n}.json` : `${stamp}.json`;
+}
+
+/**
+ * Oldest first: by stamp, then by suffix (`X.json`, `X-1.json`, `X-2.json`, `X-10.json`). Plain
+ * string order would put `X-1.json` before `X.json` and `X-10.json` before `X-2.json`, so the
+ * fallback for a missing pointer and retention would take the wrong one.
+ */
+export function byStampedName(a: string, b: string): number {
+    const key = (name: string): [string, number] => {
+        const m = /^(.*?)(?:-(\d+))?\.json$/.exec(name);
+        return m && SNAPSHOT_FILE.test(name) ? [m[1], Number(m[2] ?? 0)] : [name, 0];
+    };
+    const [sa, na] = key(a);
+    const [sb, nb] = key(b);
+    return sa < sb ? -1 : sa > sb ? 1 : na - nb;
+}
+
 export const SNAPSHOT_FILE = /^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z(?:-\d+)?\.json$/;
 export const LATEST_POINTER = "latest";
 
