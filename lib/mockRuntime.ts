@@ -102,9 +102,9 @@ export interface MockSession {
     resources: PlanResource[];
     /** What the mocks know of the stack; tests may set fields before declaring resources. */
     context: MockContext;
-    /** Waits until every registration (and log message) started so far has been answered. */
+    /** Waits until every registration started so far has been answered. */
     settle(): Promise<void>;
-    /** What the program logged since the last take (call after `settle`), in order. */
+    /** What the program logged through `pulumi.log` since the last take, in order. */
     takeLogs(): LogLine[];
 }
 
