@@ -56,3 +56,15 @@ export async function mapLimitPerGroup<T, R>(items: readonly T[], groupOf: (item
     });
     return results;
 }
+
+/**
+ * Awaits independent lookups together and answers their results in the given order. Every one is
+ * let finish; on failures, the promise rejects with the error of the first failing one in the
+ * given order: the error a sequential run of the same lookups would have thrown.
+ */
+export async function allInOrder<T extends readonly unknown[]>(lookups: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+    const settled = await Promise.allSettled(lookups as readonly Promise<unknown>[]);
+    const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failure) throw failure.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -18,7 +18,7 @@ import { clusterKey, selectClusters, Selection } from "./clusterSelection";
 import { adoptedTrustProblem } from "./policyDocuments";
 import { ConnectorDecision, decideConnector } from "../shared/securityConnectors";
 import { connectorNote } from "../shared/connectorNotes";
-import { mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
+import { allInOrder, mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
 
 export { clusterKey } from "./clusterSelection";
 
@@ -69,21 +69,25 @@ const accessName = (c: { region: string; name: string }) => `eks-${c.region}-${c
  * declared here, so a failed lookup (a LookupError) leaves the stack's resources untouched.
  */
 export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<AwsFindings> {
-    // Every region at once; on failures, the first region's in aws.regions order is reported.
-    const perRegion = await mapLimit(cfg.regions, Math.max(1, cfg.regions.length), (r) => lookup.listClusters(r));
+    // The clusters of every region, the IAM objects and the subscription's connectors are read side
+    // by side; on failures, the first in this order is reported (and, among regions, the first in
+    // aws.regions), as a sequential read would.
+    const auditKeys = cfg.connector?.auditLogsAutoProvisioning ? AUDIT_LOG_ROLE_KEYS : [];
+    const [perRegion, oidc, role, auditFound, connectors] = await allInOrder([
+        mapLimit(cfg.regions, Math.max(1, cfg.regions.length), (r) => lookup.listClusters(r)),
+        cfg.oidcProviderArn ? Promise.resolve(undefined) : lookup.findOidcProvider(),
+        lookup.findRole(cfg.roleName),
+        Promise.all(auditKeys.map((key) => lookup.findRole(cfg.connector!.auditLogRoleNames[key]))),
+        cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
+    ] as const);
     const discovered = perRegion.flat();
     const selection = selectClusters(cfg, discovered);
     const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
-
-    const oidc = cfg.oidcProviderArn ? undefined : await lookup.findOidcProvider();
-    const role = await lookup.findRole(cfg.roleName);
     const auditLogRoles: AwsFindings["auditLogRoles"] = {};
-    if (cfg.connector?.auditLogsAutoProvisioning) {
-        for (const key of AUDIT_LOG_ROLE_KEYS) {
-            const found = foreign(await lookup.findRole(cfg.connector.auditLogRoleNames[key]), AUDIT_LOG_ROLE_TAGS);
-            if (found) auditLogRoles[key] = found;
-        }
-    }
+    auditKeys.forEach((key, i) => {
+        const found = foreign(auditFound[i], AUDIT_LOG_ROLE_TAGS);
+        if (found) auditLogRoles[key] = found;
+    });
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
     // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
@@ -107,7 +111,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     const connector = cfg.connector ? decideConnector({
         environmentName: "AWS", hierarchyIdentifier: cfg.accountId, keyPath: "aws.connector",
         subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
-    }, await lookup.securityConnectors(cfg.connector.subscriptionId)) : undefined;
+    }, connectors!) : undefined;
     return {
         discovered,
         selection,

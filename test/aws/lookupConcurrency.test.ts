@@ -1,6 +1,11 @@
 import { strict as assert } from "assert";
 import { Moto, startMoto } from "../fixtures/motoServer";
 import { createEksClusters, EksProxy, MOTO_ACCOUNT, readThroughProxy, startEksProxy } from "../fixtures/eksProxy";
+import { readAws } from "../../components/aws/onboarding";
+import { AwsCloudLookup } from "../../components/aws/cloudLookup";
+import { loadAwsConfig } from "../../config/aws";
+import { LookupError } from "../../cloudState/errors";
+import { InFlight, inFlight } from "../helpers/inFlight";
 
 const REGIONS = ["eu-west-1", "us-east-1"];
 const ROLE = `arn:aws:iam::${MOTO_ACCOUNT}:role/MDCContainersAgentlessDiscoveryK8sRole`;
@@ -50,5 +55,40 @@ describe("the AWS lookups with aws.lookupConcurrency (moto_server behind a 15 ms
         assert.equal(proxy.throttled(), 2);
         assert.equal(proxy.calls(), calls + 2, "each throttled call made once more");
         assert.deepEqual(throttled, calm);
+    });
+});
+
+describe("readAws: the clusters, the IAM objects and the connectors are read side by side", () => {
+    const cfg = loadAwsConfig({
+        accountId: MOTO_ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"],
+        connector: { subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security", location: "westeurope", auditLogsAutoProvisioning: true },
+    });
+    const stub = (gauge: InFlight, failing: string[] = []): AwsCloudLookup => {
+        // A failing lookup fails after 5 ms, the next one listed after 35 ms: the order in time is the list's.
+        const call = <R>(label: string, answer: R) => gauge.run([], label, failing.includes(label) ? 5 + 30 * failing.indexOf(label) : 20, () => {
+            if (failing.includes(label)) throw new LookupError("iam:GetRole", label, "AccessDenied");
+            return answer;
+        });
+        return {
+            description: "stub",
+            listClusters: (region) => call(`clusters ${region}`, []),
+            findRole: (name) => call(`role ${name}`, undefined),
+            findOidcProvider: () => call("oidc", undefined),
+            findAccessEntry: () => call("entry", undefined),
+            securityConnectors: () => call("connectors", []),
+            close: () => undefined,
+        };
+    };
+
+    it("has the nine lookups (two regions, the provider, the discovery role, four audit-log roles, the connectors) in flight at once", async () => {
+        const gauge = inFlight();
+        const found = await readAws(cfg, stub(gauge));
+        assert.equal(gauge.max(), 9, gauge.started.join(", "));
+        assert.deepEqual([found.discovered, found.auditLogRoles, found.role, found.connector], [[], {}, undefined, { action: "create" }]);
+    });
+
+    it("reports the first failure in the sequential order (the discovery role before an audit-log role), whatever fails first in time", async () => {
+        await assert.rejects(readAws(cfg, stub(inFlight(), ["role MDCContainersK8sRole", "role MDCContainersAgentlessDiscoveryK8sRole"])),
+            { message: /MDCContainersAgentlessDiscoveryK8sRole/ });
     });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
+import { allInOrder, mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
 import { LookupError } from "../../cloudState/errors";
 import { inFlight } from "../helpers/inFlight";
 
@@ -88,5 +88,27 @@ describe("mapLimitPerGroup", () => {
             if (s.endsWith("/2")) throw new Error(`failed ${s}`);
             return s;
         }), { message: "failed b/2" });
+    });
+});
+
+describe("allInOrder", () => {
+    it("runs every lookup side by side and answers in the given order", async () => {
+        const gauge = inFlight();
+        const out = await allInOrder([gauge.run([], "slow", 30, () => "a"), gauge.run([], "fast", 5, () => 2), Promise.resolve(undefined)] as const);
+        assert.deepEqual(out, ["a", 2, undefined]);
+        assert.equal(gauge.max(), 2);
+    });
+
+    it("lets every lookup finish, then rejects with the first failure in the given order, not in time", async () => {
+        const gauge = inFlight();
+        let lateDone = false;
+        const fail = (label: string, ms: number) => gauge.run([], label, ms, () => { throw new LookupError("iam:GetRole", label, "AccessDenied"); });
+        await assert.rejects(allInOrder([
+            gauge.run([], "ok", 1, () => 1),
+            fail("roles/first-in-order", 40),
+            fail("roles/first-in-time", 1),
+            gauge.run([], "late", 60, () => { lateDone = true; }),
+        ] as const), { message: /roles\/first-in-order/ });
+        assert.ok(lateDone, "a lookup still running when another failed is awaited, so nothing is left unhandled");
     });
 });
