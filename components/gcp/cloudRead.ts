@@ -11,7 +11,7 @@ import { GkeDiscoveryAccessAdoption } from "./gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 import { principalSetMember, serviceAccountEmail, serviceAccountMember } from "./identifiers";
 import { ConnectorDecision, decideConnector, ExistingSecurityConnector } from "../shared/securityConnectors";
-import { mapLimit } from "../../lib/mapLimit";
+import { allInOrder, mapLimit } from "../../lib/mapLimit";
 
 type LiveModule = typeof import("./liveLookup");
 
@@ -56,7 +56,8 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
     const parent = iamParent(cfg);
     const { projectId } = cfg;
     const { poolId, providerId } = cfg.workloadIdentity;
-    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] = await Promise.all([
+    // Side by side; on failures, the first in this order is reported, as a sequential read would.
+    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] = await allInOrder([
         // At most gcp.lookupConcurrency projects at once (an organization may list many).
         mapLimit(projectsToList(cfg), cfg.lookupConcurrency, (p) => lookup.listClusters(p)),
         lookup.serviceAccount(projectId, cfg.serviceAccountName),
@@ -65,11 +66,11 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
         lookup.grants(parent),
         lookup.workloadIdentityPool(projectId, poolId),
         cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
-    ]);
-    const [serviceAccountGrants, provider] = await Promise.all([
+    ] as const);
+    const [serviceAccountGrants, provider] = await allInOrder([
         serviceAccount ? lookup.serviceAccountGrants(projectId, serviceAccount.email) : Promise.resolve([]),
         pool && pool.state !== "DELETED" ? lookup.workloadIdentityPoolProvider(projectId, poolId, providerId) : Promise.resolve(undefined),
-    ]);
+    ] as const);
     return {
         clusters: clusterLists.flat(), serviceAccount, customRole, inventoryRole, grants, serviceAccountGrants, pool, provider,
         ...(securityConnectors ? { securityConnectors } : {}),

@@ -49,4 +49,15 @@ describe("GCP project lookups with gcp.lookupConcurrency", () => {
             message: `cloud lookup ${CALLS.listClusters} in projects/contoso-team-01 failed: PERMISSION_DENIED; nothing is declared for projects/contoso-team-01 until it succeeds`,
         });
     });
+
+    it("two kinds of lookup failing: the error is the one a sequential read meets first, not the first in time", async () => {
+        const late = (call: string, scope: string, ms: number) => () => new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new LookupError(call, scope, "PERMISSION_DENIED")), ms));
+        const failing: GcpCloudLookup = {
+            ...lookup(inFlight()),
+            serviceAccount: late(CALLS.serviceAccount, `projects/${PROJECTS[0]}`, 30),
+            grants: late(CALLS.organizationPolicy, `organizations/731946285017`, 1),
+        };
+        await assert.rejects(readGcpCloud(config(8), failing), { name: "LookupError", message: new RegExp(`^cloud lookup ${CALLS.serviceAccount.replace(/\./g, "\\.")} in projects/${PROJECTS[0]} failed`) });
+    });
 });
