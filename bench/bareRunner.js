@@ -1,7 +1,7 @@
 "use strict";
 // Runs the bare program through the same (compiled) mock evaluation as `plan`, and prints the count.
 const path = require("path");
-const { evaluateStack } = require("../dist/lib/evaluate.js");
+const { evaluateStack } = require("../dist/plan/evaluate.js");
 
 evaluateStack({ stack: "bare", config: {}, secretKeys: [], cloudStateFile: "" }, path.join(__dirname, "bareProgram.js")).then(
     (e) => {

@@ -1,4 +1,4 @@
-import { UsageError } from "./errors";
+import { UsageError } from "../lib/errors";
 
 export interface ParsedArgs {
     positional: string[];

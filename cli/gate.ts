@@ -3,12 +3,12 @@ import { sensorRouteConflicts, StackPlan } from "../policies/crossStack";
 import { Violation } from "../policies/evaluate";
 import { ResourceView } from "../policies/types";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
-import { UsageError } from "./errors";
+import { UsageError } from "../lib/errors";
 import { writeOut } from "./output";
 import { buildPlan } from "./plan";
 import { readPolicyConfig } from "./policyConfig";
 import { loadPolicyPack } from "./policyPack";
-import { readPlanFile } from "./planFile";
+import { readPlanFile } from "../plan/file";
 
 export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state FILE] | --plan FILE) [--with-stack NAME]... [--with-plan FILE]...
          [--with-cloud-state NAME=FILE]... [--policy-config FILE] [--policy-pack DIR] [--format text|json|markdown]

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { escapeControl } from "../lib/escape";
-import { isConfigError } from "../config/errors";
-import { systemErrorLine, UsageError } from "./errors";
+import { isConfigError } from "../lib/errors";
+import { systemErrorLine, UsageError } from "../lib/errors";
 import { tolerateClosedOutput } from "./output";
 import { StoreError } from "../inventory/store/types";
 

@@ -1,13 +1,14 @@
-import { evaluateStack } from "../lib/evaluate";
+import { evaluateStack } from "../plan/evaluate";
 import { evaluatePolicies } from "../policies/evaluate";
 import { RULES } from "../policies/rules";
 import { readPolicyConfig } from "./policyConfig";
-import { readStackFile } from "../lib/stackFile";
+import { readStackFile } from "../config/stackFile";
 import { writeOut } from "./output";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
-import { diffPlans } from "./planDiff";
-import { readPlanFile } from "./planFile";
-import { planDocument, renderMarkdown, renderTable, PlanDocument } from "./planFormat";
+import { diffPlans } from "../plan/diff";
+import { readPlanFile } from "../plan/file";
+import { planDocument, PlanDocument } from "../plan/document";
+import { renderMarkdown, renderTable } from "../plan/format";
 
 export const DEFAULT_STACK = "azure-dev";
 export const PLAN_FORMATS = ["table", "json", "markdown"] as const;

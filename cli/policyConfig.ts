@@ -2,7 +2,7 @@ import * as fs from "fs";
 import { PolicyConfig, withEnforcement } from "../policies/evaluate";
 import { RULES } from "../policies/rules";
 import { Rule } from "../policies/types";
-import { UsageError } from "./errors";
+import { UsageError } from "../lib/errors";
 
 /** Reads and checks a policy-pack config file, the format `pulumi preview --policy-pack-config` takes. */
 export function readPolicyConfig(file: string | undefined, rules: readonly Rule[] = RULES): PolicyConfig | undefined {

@@ -3,7 +3,7 @@ import * as path from "path";
 import { evaluatePolicies as ownEvaluate, PolicyConfig } from "../policies/evaluate";
 import { RULES as OWN_RULES } from "../policies/rules";
 import { ResourceView, Rule } from "../policies/types";
-import { UsageError } from "./errors";
+import { UsageError } from "../lib/errors";
 
 /** A policy pack as the gate uses it: its rules and its own evaluation of them. */
 export interface LoadedPack {

@@ -1,11 +1,11 @@
 import { parseArgs, stringFlag } from "./args";
-import { UsageError } from "./errors";
+import { UsageError } from "../lib/errors";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
 import { KubeClient, KubeApiError, KubeTransportError } from "../lib/kube/client";
 import { KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
-import { parsePodRef, Refusal, respond, ResponseAction, RESPONSE_ACTIONS } from "../lib/respond";
-import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../components/kubernetes/isolationFacts";
+import { parsePodRef, Refusal, respond, ResponseAction, RESPONSE_ACTIONS } from "../respond/actions";
+import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../domain/kubernetes/isolationFacts";
 import { ExecCredentialError } from "../lib/kube/exec";
 
 export const RESPOND_USAGE = `usage: npm run respond -- isolate|release|terminate --pod NAMESPACE/NAME [--kubeconfig F] [--context C]

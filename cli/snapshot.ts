@@ -1,17 +1,17 @@
-import { EXCLUSION_TAG } from "../components/shared/exclusion";
+import { EXCLUSION_TAG } from "../domain/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
-import { systemErrorLine, UsageError } from "./errors";
+import { systemErrorLine, UsageError } from "../lib/errors";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
-import { awsRegionProblem } from "../inventory/discovery/awsRegion";
+import { awsRegionProblem } from "../domain/aws/regions";
 import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
 import { LocalStore } from "../inventory/store/local";
 import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
-import { DiscoveredCluster, DiscoveryResult } from "../inventory/discovery/types";
+import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
 
 export const EXIT_CLUSTER_FAILED = 3;
@@ -85,17 +85,17 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
                 const problem = awsRegionProblem(region);
                 if (problem) throw new UsageError(problem);
             }
-            const { discoverEks } = await import("../inventory/discovery/eks");
+            const { discoverEks } = await import("../lookup/discovery/eks");
             r = await discoverEks(regions);
         } else if (cloud === "azure") {
             const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
             if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
-            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([import("../inventory/discovery/aks"), import("@azure/identity")]);
+            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([import("../lookup/discovery/aks"), import("@azure/identity")]);
             r = await discoverAks(sub, new DefaultAzureCredential());
         } else {
             const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
             if (!project) throw new UsageError("--cloud gcp needs --project (or GOOGLE_CLOUD_PROJECT)");
-            const { discoverGke } = await import("../inventory/discovery/gke");
+            const { discoverGke } = await import("../lookup/discovery/gke");
             r = await discoverGke(project);
         }
         all.clusters.push(...r.clusters);

@@ -1,6 +1,6 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { join, list, requiredString, StringRule, unique } from "./read";
-import { AUDIT_LOG_RESOURCE_PREFIX, DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES } from "../components/aws/auditLogFacts";
+import { AUDIT_LOG_RESOURCE_PREFIX, DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES } from "../domain/aws/auditLogFacts";
 
 const PREFIX: StringRule = {
     expected: "a name prefix of 3 to 40 lowercase letters, digits or hyphens, starting with a letter or digit, such as ms-defender- " +

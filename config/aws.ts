@@ -1,16 +1,16 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { auditLogResourcePrefixes } from "./auditLogPrefixes";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { bool, GUID_RULE, isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
 import {
     ACCESS_MODES, AccessMode, AuthenticationMode, ControlPlaneLogType,
     DEFAULT_ACCESS_POLICY, DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, EksAccessPolicy,
     MICROSOFT_ISSUER_HOST_PATH,
-} from "../components/aws/facts";
-import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../components/aws/awsAuth";
-import { awsRegionProblem } from "../inventory/discovery/awsRegion";
+} from "../domain/aws/facts";
+import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../domain/aws/awsAuth";
+import { awsRegionProblem } from "../domain/aws/regions";
 import { lookupConcurrency } from "./lookupConcurrency";
-import { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../components/aws/auditLogFacts";
+import { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../domain/aws/auditLogFacts";
 
 export interface EksEndpoint {
     publicAccess: boolean;
@@ -139,7 +139,7 @@ export function endpoint(v: unknown, path: string): EksEndpoint {
     return { publicAccess, privateAccess, publicAccessCidrs: raw.publicAccessCidrs === undefined ? ["0.0.0.0/0"] : cidrs };
 }
 
-/** An AWS region, checked as discovery checks `--region` (inventory/discovery/awsRegion.ts). */
+/** An AWS region, checked as discovery checks `--region` (domain/aws/regions.ts). */
 export function awsRegion(v: unknown, path: string): string {
     const r = requiredString(v, path, REGION);
     const problem = awsRegionProblem(r);

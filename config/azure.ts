@@ -1,15 +1,15 @@
 import { AZURE_LOCATION_RULE } from "./connector";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import {
     bool, GUID_RULE, join, list, object, oneOf, optionalString, Raw, requiredString, stringWithDefault, unique,
 } from "./read";
 import {
     CONTAINERS_EXTENSIONS, ContainersExtension, CSPM_EXTENSIONS, CspmExtension, GUARD_EFFECTS, GuardEffect,
     OperatorKind, SECURITY_OPERATORS, AtScalePolicyKey,
-} from "../components/azure/facts";
+} from "../domain/azure/facts";
 import {
     AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId, parseWorkspaceId, WORKSPACE_ID_SHAPE,
-} from "../components/azure/resourceIds";
+} from "../domain/azure/resourceIds";
 import { BINDING_NAME, ClusterFilter, ClusterOverride, readFilters, readOverrides } from "./azureClusters";
 import { lookupConcurrency } from "./lookupConcurrency";
 

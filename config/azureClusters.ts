@@ -1,10 +1,10 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { bool, isPlainObject, join, list, object, optionalString, stringMap } from "./read";
-import { parseAksClusterId, parseArcClusterId, RESOURCE_GROUP_PATTERN } from "../components/azure/resourceIds";
+import { parseAksClusterId, parseArcClusterId, RESOURCE_GROUP_PATTERN } from "../domain/azure/resourceIds";
 
 /**
  * Which discovered clusters an Azure stack takes: `include`/`exclude` filters and per-cluster
- * overrides. The matching itself is in `components/azure/selection.ts`.
+ * overrides. The matching itself is in `stack/azure/clusterSelection.ts`.
  */
 
 export const CLUSTER_KINDS = ["aks", "arc"] as const;

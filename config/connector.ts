@@ -1,4 +1,4 @@
-import { RESOURCE_GROUP_PATTERN } from "../components/azure/resourceIds";
+import { RESOURCE_GROUP_PATTERN } from "../domain/azure/resourceIds";
 import { bool, GUID_RULE, join, Raw, requiredString, StringRule, stringWithDefault } from "./read";
 
 /** Azure names shared by every block that places something in Azure. */

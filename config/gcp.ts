@@ -1,8 +1,8 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { bool, isPlainObject, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
-import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../components/gcp/facts";
-import { defaultPoolId } from "../components/gcp/identifiers";
+import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../domain/gcp/facts";
+import { defaultPoolId } from "../domain/gcp/identifiers";
 import { lookupConcurrency } from "./lookupConcurrency";
 
 /** A cluster named in config (explicit list, override key): the cloud says whether it exists. */

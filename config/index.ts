@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
 import { GcpConfig, loadGcpConfig } from "./gcp";

@@ -1,11 +1,11 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { bool, join, list, object, oneOf, optionalString, Raw, requiredString, stringWithDefault, unique } from "./read";
-import { AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId } from "../components/azure/resourceIds";
-import { ENFORCEMENT_ACTIONS, EnforcementAction, EXACT_CHART_VERSION, GATEKEEPER_CHART, KUBE_SYSTEM, SENSOR_CHART, SIMULATION } from "../components/kubernetes/facts";
-import { BUILT_IN_WILDCARD_ROLES, WILDCARD_ROLE_NAME } from "../components/kubernetes/gatekeeperPolicies";
-import { QUARANTINE_LABEL, QuarantineLabel } from "../components/kubernetes/isolationFacts";
-import { SENSOR_FOOTPRINT } from "../components/kubernetes/sensorFootprint";
-import { Scenario, SCENARIOS } from "../components/kubernetes/simulationScenarios";
+import { AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId } from "../domain/azure/resourceIds";
+import { ENFORCEMENT_ACTIONS, EnforcementAction, EXACT_CHART_VERSION, GATEKEEPER_CHART, KUBE_SYSTEM, SENSOR_CHART, SIMULATION } from "../domain/kubernetes/facts";
+import { BUILT_IN_WILDCARD_ROLES, WILDCARD_ROLE_NAME } from "../domain/kubernetes/gatekeeperPolicies";
+import { QUARANTINE_LABEL, QuarantineLabel } from "../domain/kubernetes/isolationFacts";
+import { SENSOR_FOOTPRINT } from "../domain/kubernetes/sensorFootprint";
+import { Scenario, SCENARIOS } from "../domain/kubernetes/simulationScenarios";
 import type { AzureConfig } from "./azure";
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 import { DEFAULT_LOOKUP_CONCURRENCY, MAX_LOOKUP_CONCURRENCY } from "../lib/mapLimit";
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from "./errors";
+import { ConfigError } from "../lib/errors";
 
 /**
  * Small readers for structured config. Each takes the raw value and its dotted path, and either

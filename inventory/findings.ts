@@ -1,6 +1,6 @@
 import { NormalContainer, NormalObject, NormalPodSpec, ObjectRef, objectKey } from "./normalise";
 import { sensorHealth, SensorHealth, SENSOR_NAMESPACES } from "./sensorHealth";
-import { isolationSupport, IsolationSupport, NETWORK_POLICY_PLUGINS, pluginOfPod, PluginFound, ServerVersionInfo } from "../components/kubernetes/isolationFacts";
+import { isolationSupport, IsolationSupport, NETWORK_POLICY_PLUGINS, pluginOfPod, PluginFound, ServerVersionInfo } from "../domain/kubernetes/isolationFacts";
 
 export type Severity = "high" | "medium" | "low" | "info";
 

@@ -1,4 +1,4 @@
-import { SENSOR_FOOTPRINT, SensorWorkload } from "../components/kubernetes/sensorFootprint";
+import { SENSOR_FOOTPRINT, SensorWorkload } from "../domain/kubernetes/sensorFootprint";
 import { NormalContainer, NormalObject, NormalPodSpec } from "./normalise";
 
 /**

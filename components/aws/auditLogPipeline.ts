@@ -16,11 +16,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
-import { partitionOf } from "./facts";
-import { trustPolicy } from "./policyDocuments";
-import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "./auditLogFacts";
+import { partitionOf } from "../../domain/aws/facts";
+import { trustPolicy } from "../../domain/aws/policyDocuments";
+import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 
-export { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "./auditLogFacts";
+export { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../../domain/aws/auditLogFacts";
 
 interface Statement {
     Sid: string;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SecurityConnector } from "@pulumi/azure-native/security/securityConnector";
-import { AuditLogRoleKey } from "./auditLogFacts";
+import { AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 import { requirePlain, requirePlainContainer } from "../shared/input";
-import { adoptedConnectorArgs, ExistingSecurityConnector } from "../shared/securityConnectors";
+import { adoptedConnectorArgs, ExistingSecurityConnector } from "../../domain/shared/securityConnectors";
 
 export const AWS_CONTAINERS_OFFERING = "DefenderForContainersAws";
 

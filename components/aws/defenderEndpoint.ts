@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cidrContains } from "./endpointAccess";
+import { cidrContains } from "../../domain/aws/endpointAccess";
 import { eksClientFor, UPDATE_WAIT, waitForUpdate } from "./controlPlaneLogging";
 import { SerializedDynamicResource } from "../shared/dynamicResource";
 

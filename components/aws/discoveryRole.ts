@@ -5,8 +5,8 @@ import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import {
     accessPolicyArn, AccessMode, ACTIONS_BY_MODE, DEFAULT_ACCESS_POLICY, AUDIENCE_CONDITION_KEY, DEFAULT_ROLE_NAME, DEFENDER_AUDIENCE, MICROSOFT_ISSUER, OIDC_PROVIDER_TEMPLATE_NAME,
     ROLE_TAGS, SESSION_NAME_PREFIX,
-} from "./facts";
-import { permissionsPolicy, trustPolicy } from "./policyDocuments";
+} from "../../domain/aws/facts";
+import { permissionsPolicy, trustPolicy } from "../../domain/aws/policyDocuments";
 import { requirePlain, requirePlainContainer } from "../shared/input";
 
 export interface DiscoveryRoleArgs {

@@ -10,15 +10,15 @@ import { clusterProvider, KubeAccess } from "../kubernetes/clusterProvider";
 import {
     ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
     DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
-} from "./facts";
-import { failProgram } from "../../lib/programErrors";
+} from "../../domain/aws/facts";
+import { failProgram } from "../shared/programErrors";
 import { mapString, plainString, requirePlain, requirePlainContainer } from "../shared/input";
-import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "./awsAuth";
-import { EndpointSettings } from "./endpointAccess";
+import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "../../domain/aws/awsAuth";
+import { EndpointSettings } from "../../domain/aws/endpointAccess";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
 import { EksDefenderEndpointAccess } from "./defenderEndpoint";
-import { ExistingAccessEntry } from "./cloudLookup";
-import { DEFENDER_CIDRS, ROLE_TAGS } from "./facts";
+import { ExistingAccessEntry } from "../../lookup/aws/port";
+import { DEFENDER_CIDRS, ROLE_TAGS } from "../../domain/aws/facts";
 
 export interface EksClusterAccessArgs {
     /** The cluster's name; may be an output (`aws.eks.Cluster.name`). */

@@ -4,10 +4,10 @@ import * as policyinsights from "@pulumi/azure-native/policyinsights";
 import {
     AtScalePolicyKey, builtInPolicyDefinitionId, builtInPolicySetDefinitionId, DEPLOY_IF_NOT_EXISTS_POLICIES, DeployIfNotExistsPolicy,
     GuardEffect, POD_SECURITY_BASELINE_INITIATIVE_GUID, PRIVILEGED_CONTAINERS_POLICY_GUID, roleDefinitionId, subscriptionScope,
-} from "./facts";
-import { parseWorkspaceId } from "./resourceIds";
+} from "../../domain/azure/facts";
+import { parseWorkspaceId } from "../../domain/azure/resourceIds";
 import { existingRoleAssignmentArgs } from "./adopt";
-import { ExistingPolicyAssignment, ExistingRoleAssignment, findRoleAssignment } from "./cloudLookup";
+import { ExistingPolicyAssignment, ExistingRoleAssignment, findRoleAssignment } from "../../lookup/azure/port";
 import { mapString, plainString, requirePlain } from "../shared/input";
 
 export interface AddonsAtScaleArgs {

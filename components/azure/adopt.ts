@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as authorization from "@pulumi/azure-native/authorization";
-import { ExistingRoleAssignment, lastSegment } from "./cloudLookup";
+import { ExistingRoleAssignment, lastSegment } from "../../lookup/azure/port";
 
 /**
  * Resource options for an object that already exists and that Defender (or Microsoft's policy)

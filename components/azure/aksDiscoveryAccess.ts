@@ -4,12 +4,12 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import {
     DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
-} from "./facts";
-import { ClusterTarget } from "./resourceIds";
+} from "../../domain/azure/facts";
+import { ClusterTarget } from "../../domain/azure/resourceIds";
 import { requirePlainTargets } from "./clusterTargets";
 import { adopt, existingRoleAssignmentArgs } from "./adopt";
 import { mapString, requirePlain } from "../shared/input";
-import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "./cloudLookup";
+import { ExistingBinding, ExistingOperator, ExistingRoleAssignment } from "../../lookup/azure/port";
 
 export interface AksDiscoveryAccessArgs {
     /** The subscription of the role assignment; may be an output. */

@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "./facts";
-import { ClusterTarget, parseWorkspaceId } from "./resourceIds";
+import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "../../domain/azure/facts";
+import { ClusterTarget, parseWorkspaceId } from "../../domain/azure/resourceIds";
 import { requirePlainTargets } from "./clusterTargets";
 import { requirePlain } from "../shared/input";
 import { adopt } from "./adopt";
-import { ExistingArcExtension, findExtension } from "./cloudLookup";
+import { ExistingArcExtension, findExtension } from "../../lookup/azure/port";
 
 export interface ArcExtensionsArgs {
     /** Connected clusters; excluded ones must already be filtered out. Per cluster, `defender`/`azurePolicy` override the defaults below. */

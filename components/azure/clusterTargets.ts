@@ -1,5 +1,5 @@
 import { plainValueError, requirePlain, requirePlainContainer } from "../shared/input";
-import { ClusterTarget, clusterResourceKey } from "./resourceIds";
+import { ClusterTarget, clusterResourceKey } from "../../domain/azure/resourceIds";
 
 /**
  * Stops a component given an output where its `clusters` must be plain: the list (one set of

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
-import { CONTAINERS_PRICING, CSPM_PRICING } from "./facts";
-import { ExistingPricing } from "./cloudLookup";
+import { CONTAINERS_PRICING, CSPM_PRICING } from "../../domain/azure/facts";
+import { ExistingPricing } from "../../lookup/azure/port";
 import { mapString, requirePlain } from "../shared/input";
 
 export interface DefenderPlanArgs {

@@ -1,8 +1,8 @@
 import type { CustomResourceOptions } from "@pulumi/pulumi";
-import { ConfigError } from "../../config/errors";
-import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
-import { isMarked } from "./facts";
-import { ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, Grant, IamParent, iamParentPath } from "./cloudLookup";
+import { ConfigError } from "../../lib/errors";
+import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../../domain/shared/microsoft";
+import { isMarked } from "../../domain/gcp/facts";
+import { ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, Grant, IamParent, iamParentPath } from "../../lookup/gcp/port";
 
 /**
  * Adopt, don't duplicate: what the stack declares with Pulumi's `import` option because it already

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
 import { requirePlain } from "../shared/input";
-import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "./facts";
-import { adoptedConnectorArgs, ExistingSecurityConnector } from "../shared/securityConnectors";
+import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "../../domain/gcp/facts";
+import { adoptedConnectorArgs, ExistingSecurityConnector } from "../../domain/shared/securityConnectors";
 
 export interface DefenderGcpConnectorArgs {
     /** The project the connector covers; may be an output (`gcp.organizations.Project.projectId`). */

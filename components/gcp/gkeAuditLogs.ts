@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
 import { requirePlain } from "../shared/input";
-import { AUDIT_LOG_TYPES, AUDIT_SERVICE, GcpScope } from "./facts";
+import { AUDIT_LOG_TYPES, AUDIT_SERVICE, GcpScope } from "../../domain/gcp/facts";
 
 export interface GkeAuditLogsArgs {
     /** Plain: it decides whether the project's or the organization's audit config exists. */

@@ -6,9 +6,9 @@ import {
     CUSTOM_ROLE_PERMISSIONS, CUSTOM_ROLE_TITLE, DEFAULT_CUSTOM_ROLE_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope,
     INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE, markedDescription,
     SERVICE_ACCOUNT_DISPLAY_NAME, VIEWER_ROLE,
-} from "./facts";
+} from "../../domain/gcp/facts";
 import { Adopted, adoptOptions } from "./adoption";
-import { organizationCustomRoleName, projectCustomRoleName } from "./identifiers";
+import { organizationCustomRoleName, projectCustomRoleName } from "../../domain/gcp/identifiers";
 import { plainString, requirePlain } from "../shared/input";
 
 type RoleInputs = { title: string; description: string; permissions: string[]; stage: string };

@@ -5,9 +5,9 @@
 export { GkeDiscoveryAccess, GkeDiscoveryAccessArgs } from "./gkeDiscoveryAccess";
 export { WorkloadIdentityFederation, WorkloadIdentityFederationArgs } from "./workloadIdentityFederation";
 export { DefenderGcpConnector, DefenderGcpConnectorArgs } from "./defenderConnector";
-export { ExistingSecurityConnector } from "../shared/securityConnectors";
+export { ExistingSecurityConnector } from "../../domain/shared/securityConnectors";
 export { GkeAuditLogs, GkeAuditLogsArgs } from "./gkeAuditLogs";
-export { serviceAccountEmail, defaultPoolId, gkeClusterPath } from "./identifiers";
+export { serviceAccountEmail, defaultPoolId, gkeClusterPath } from "../../domain/gcp/identifiers";
 export {
     DEFAULT_SERVICE_ACCOUNT_NAME, DEFAULT_CUSTOM_ROLE_ID, CUSTOM_ROLE_PERMISSIONS, VIEWER_ROLE, DEFAULT_PROVIDER_ID, SCOPES, GcpScope,
-} from "./facts";
+} from "../../domain/gcp/facts";

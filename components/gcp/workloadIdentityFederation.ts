@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as iam from "@pulumi/gcp/iam";
 import * as serviceaccount from "@pulumi/gcp/serviceaccount";
-import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../shared/microsoft";
-import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, markedDescription, WORKLOAD_IDENTITY_USER_ROLE } from "./facts";
-import { principalSetFromPoolName } from "./identifiers";
+import { DEFENDER_AUDIENCE, MICROSOFT_ISSUER } from "../../domain/shared/microsoft";
+import { ATTRIBUTE_MAPPING, DEFAULT_PROVIDER_ID, markedDescription, WORKLOAD_IDENTITY_USER_ROLE } from "../../domain/gcp/facts";
+import { principalSetFromPoolName } from "../../domain/gcp/identifiers";
 import { Adopted, adoptOptions, PoolInputs, ProviderInputs } from "./adoption";
 import { requirePlain } from "../shared/input";
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Namespace, Pod, Service, ServiceAccount } from "@pulumi/kubernetes/core/v1";
-import { MANAGED_BY_LABEL, SIMULATION } from "./facts";
+import { MANAGED_BY_LABEL, SIMULATION } from "../../domain/kubernetes/facts";
 import { requirePlain } from "../shared/input";
-import { expectedAlerts, Scenario, scenariosOf } from "./simulationScenarios";
+import { expectedAlerts, Scenario, scenariosOf } from "../../domain/kubernetes/simulationScenarios";
 
 export interface AttackSimulationArgs {
     /** The cluster, as the component's props name it; may be an output. The provider comes in the options. */

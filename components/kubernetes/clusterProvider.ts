@@ -89,7 +89,7 @@ export function clusterProvider(name: string, access: KubeAccess, opts?: pulumi.
 /**
  * The program's Kubernetes providers for one run: one per cluster, named after the cluster and
  * shared by every component working in it (aws-auth, sensor, Gatekeeper...). Made by each run of
- * the program (program.ts) and passed down, so that nothing outlives the run.
+ * the program (stack/program.ts) and passed down, so that nothing outlives the run.
  */
 export class ClusterProviders {
     private readonly providers = new Map<string, Provider>();

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import { CustomResource } from "@pulumi/kubernetes/apiextensions";
-import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL, PINS_CHART } from "./facts";
-import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, loadTemplate, policies } from "./gatekeeperPolicies";
+import { EnforcementAction, GATEKEEPER_CHART, MANAGED_BY_LABEL, PINS_CHART } from "../../domain/kubernetes/facts";
+import { buildConstraint, ConstraintDoc, ConstraintTemplateDoc, policies } from "../../domain/kubernetes/gatekeeperPolicies";
+import { loadTemplate } from "./gatekeeperTemplates";
 import { requirePlain } from "../shared/input";
 
 export interface GatekeeperArgs {

@@ -7,7 +7,7 @@ export { DefenderSensor, DefenderSensorArgs, SensorIdentifiers, sensorValues } f
 export { Gatekeeper, GatekeeperArgs } from "./gatekeeper";
 export { AttackSimulation, AttackSimulationArgs } from "./attackSimulation";
 export { PodQuarantine, PodQuarantineArgs } from "./podQuarantine";
-export { policies, PolicySpec, PolicyOptions } from "./gatekeeperPolicies";
+export { policies, PolicySpec, PolicyOptions } from "../../domain/kubernetes/gatekeeperPolicies";
 export { KubeAccess, clusterProvider, eksKubeconfig, gkeKubeconfig, aksKubeconfig } from "./clusterProvider";
-export { SENSOR_CHART, GATEKEEPER_CHART, ENFORCEMENT_ACTIONS, EnforcementAction } from "./facts";
-export { SCENARIOS, Scenario, expectedAlerts } from "./simulationScenarios";
+export { SENSOR_CHART, GATEKEEPER_CHART, ENFORCEMENT_ACTIONS, EnforcementAction } from "../../domain/kubernetes/facts";
+export { SCENARIOS, Scenario, expectedAlerts } from "../../domain/kubernetes/simulationScenarios";

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "./isolationFacts";
+import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "../../domain/kubernetes/isolationFacts";
 import { requirePlain } from "../shared/input";
 
 export interface PodQuarantineArgs {

@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Chart } from "@pulumi/kubernetes/helm/v4";
 import { Namespace } from "@pulumi/kubernetes/core/v1";
 import type { CloudIdentifiers } from "../../config/kubernetes";
-import { MANAGED_BY_LABEL, PINS_CHART, SENSOR_CHART } from "./facts";
+import { MANAGED_BY_LABEL, PINS_CHART, SENSOR_CHART } from "../../domain/kubernetes/facts";
 import { requirePlain } from "../shared/input";
-import { SENSOR_FOOTPRINT, SENSOR_INSTALL_CHECK, SensorWorkload } from "./sensorFootprint";
+import { SENSOR_FOOTPRINT, SENSOR_INSTALL_CHECK, SensorWorkload } from "../../domain/kubernetes/sensorFootprint";
 
 type InputFields<T> = T extends unknown ? { [K in keyof T]: K extends "cloud" ? T[K] : pulumi.Input<T[K]> } : never;
 

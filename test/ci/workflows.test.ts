@@ -4,7 +4,7 @@ import * as os from "os";
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { listStacks } from "../../lib/stackFile";
+import { listStacks } from "../../config/stackFile";
 import { ROOT } from "../helpers/cli";
 
 interface Step { uses?: string; run?: string; shell?: string; with?: Record<string, unknown>; if?: string; env?: Record<string, string> }

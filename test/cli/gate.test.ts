@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PlanDocument } from "../../cli/planFormat";
+import { PlanDocument } from "../../plan/document";
 import { ROOT, runCli, planJson } from "../helpers/cli";
 
 /**

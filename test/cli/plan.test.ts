@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runCli, planJson } from "../helpers/cli";
-import { PlanDocument } from "../../cli/planFormat";
+import { PlanDocument } from "../../plan/document";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
 

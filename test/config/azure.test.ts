@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
-import { ConfigError } from "../../config/errors";
+import { ConfigError } from "../../lib/errors";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
 const aks = (rg: string, name: string, sub = SUB) =>

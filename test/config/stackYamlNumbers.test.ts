@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackFile } from "../../lib/stackFile";
+import { readStackFile } from "../../config/stackFile";
 import { loadGcpConfig } from "../../config/gcp";
 
 function gcpOf(projectNumber: string): unknown {

@@ -2,7 +2,7 @@
  * A small evaluator of identity-based IAM policies, for proving least privilege by asking what a
  * document allows rather than reading its text. It follows AWS's policy evaluation logic for one
  * account and identity policies only: an explicit Deny wins, then any Allow, else implicit deny.
- * Its semantics are tested against AWS's documented examples in test/lib/iamEvaluator.test.ts.
+ * Its semantics are tested against AWS's documented examples in test/helpers/iamEvaluator.test.ts.
  */
 
 export type ContextValue = string | string[] | undefined;

@@ -1,8 +1,8 @@
 import { PROJECT } from "../../config";
-import { PlanResource, startMockSession } from "../../lib/mockRuntime";
-import { MockContext } from "../../lib/mockState";
-import { PlanNote } from "../../lib/notes";
-import { readLog } from "../../lib/evaluate";
+import { PlanResource, startMockSession } from "../../plan/mockRuntime";
+import { MockContext } from "../../plan/mockState";
+import { PlanNote } from "../../stack/notes";
+import { readLog } from "../../plan/evaluate";
 
 /**
  * Declares resources under the process-wide mock runtime and returns the ones that `declare`

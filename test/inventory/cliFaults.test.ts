@@ -7,7 +7,7 @@ import { runCli, ROOT } from "../helpers/cli";
 import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
-import { systemErrorLine } from "../../cli/errors";
+import { systemErrorLine } from "../../lib/errors";
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-faults-"));
 

@@ -12,7 +12,7 @@ import { LocalStore } from "../../inventory/store/local";
 import { runSnapshots } from "../../inventory/run";
 import { SnapshotDocument } from "../../inventory/schema";
 import { readPolicyConfig } from "../../cli/policyConfig";
-import { awsRegionProblem } from "../../inventory/discovery/awsRegion";
+import { awsRegionProblem } from "../../domain/aws/regions";
 
 const FAST = { maxRetries: 3, baseDelayMs: 5, maxDelayMs: 50 };
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { allInOrder, mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
-import { LookupError } from "../../cloudState/errors";
+import { LookupError } from "../../lib/errors";
 import { inFlight } from "../helpers/inFlight";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { ACTIONS_BY_MODE, DEFENDER_CIDRS } from "../../components/aws/facts";
-import { permissionsPolicy } from "../../components/aws/policyDocuments";
-import { DISCOVERY_ROLE_DEFINITION_GUID, TRUSTED_ACCESS_ROLE } from "../../components/azure/facts";
-import { CUSTOM_ROLE_PERMISSIONS } from "../../components/gcp/facts";
+import { ACTIONS_BY_MODE, DEFENDER_CIDRS } from "../../domain/aws/facts";
+import { permissionsPolicy } from "../../domain/aws/policyDocuments";
+import { DISCOVERY_ROLE_DEFINITION_GUID, TRUSTED_ACCESS_ROLE } from "../../domain/azure/facts";
+import { CUSTOM_ROLE_PERMISSIONS } from "../../domain/gcp/facts";
 import * as packFacts from "../../policies/facts";
 import { eksDiscoveryRoleActions } from "../../policies/rules/eksDiscoveryRole";
 import { noWildcardIamActions } from "../../policies/rules/noWildcardIamActions";

@@ -3,7 +3,7 @@ import { runCli } from "../helpers/cli";
 import { FixtureServer, KubeObject, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster, GenerateOptions } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
-import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../../components/kubernetes/isolationFacts";
+import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../../domain/kubernetes/isolationFacts";
 
 const POD = "team-0/app-0-7d9f8c6b5-xxxx0";
 const POD_PATH = "/api/v1/namespaces/team-0/pods/app-0-7d9f8c6b5-xxxx0";

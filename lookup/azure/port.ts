@@ -1,0 +1,116 @@
+import { ClusterRef } from "../../domain/azure/resourceIds";
+
+/**
+ * What the Azure stack reads before it declares anything: the subscription's clusters, and the
+ * objects Defender (or an earlier run, or policy) may already have made. Two implementations answer
+ * it: the cloud itself (`liveLookup.ts`, ARM) and, in the offline plan, a cloud-state file
+ * (`lookup/azure/stateFile.ts`). Every failure of the live one is a LookupError naming the call.
+ */
+export interface AzureLookup {
+    /** Every AKS managed cluster and every Arc connected cluster of the subscription. */
+    clusters(): Promise<AzureClusterFacts[]>;
+    /** The plan's security operator, or undefined when Defender has not made it (yet). */
+    securityOperator(pricingName: string, securityOperatorName: string): Promise<ExistingOperator | undefined>;
+    /** Role assignments of one principal at, above or below the subscription. */
+    roleAssignments(principalId: string): Promise<ExistingRoleAssignment[]>;
+    /** The trusted access role bindings of one AKS cluster. */
+    trustedAccessBindings(cluster: ClusterRef): Promise<ExistingBinding[]>;
+    /** The extensions installed on one Arc connected cluster. */
+    arcExtensions(cluster: ClusterRef): Promise<ExistingArcExtension[]>;
+    /** A subscription-level Defender plan; ARM answers every plan name (Free when off). */
+    pricing(pricingName: string): Promise<ExistingPricing | undefined>;
+    /** The policy assignments made exactly at the subscription scope. */
+    policyAssignments(): Promise<ExistingPolicyAssignment[]>;
+}
+
+export type AzureClusterKind = "aks" | "arc";
+
+export interface AzureClusterFacts extends ClusterRef {
+    kind: AzureClusterKind;
+    location: string;
+    tags: Record<string, string>;
+    /** Arc only: the distribution the agent reported (k3s, openshift, eks, gke...). */
+    distribution?: string;
+}
+
+export interface ExistingOperator {
+    id: string;
+    principalId: string;
+}
+
+export interface ExistingRoleAssignment {
+    id: string;
+    scope: string;
+    roleDefinitionId: string;
+    principalId: string;
+    principalType?: string;
+    description?: string;
+}
+
+export interface ExistingBinding {
+    id: string;
+    name: string;
+    roles: string[];
+    sourceResourceId: string;
+}
+
+export interface ExistingArcExtension {
+    id: string;
+    name: string;
+    extensionType: string;
+    releaseTrain?: string;
+    autoUpgradeMinorVersion?: boolean;
+    releaseNamespace?: string;
+    configurationSettings: Record<string, string>;
+    /** The only identity type Arc extensions take. */
+    identityType?: "SystemAssigned";
+}
+
+export interface ExistingPricing {
+    id: string;
+    pricingTier: string;
+    /** Extension name → on/off, as the plan reports them. */
+    extensions: Record<string, boolean>;
+}
+
+export interface ExistingPolicyAssignment {
+    id: string;
+    name: string;
+    policyDefinitionId: string;
+    /** The system-assigned identity's principal, when the assignment has one. */
+    principalId?: string;
+}
+
+/** The last segment of an ARM id (a role definition's GUID, a role assignment's name). */
+export function lastSegment(id: string): string {
+    return id.slice(id.lastIndexOf("/") + 1);
+}
+
+/**
+ * The assignment of role `roleGuid` to `principalId` at exactly `scope`: what ARM compares when it
+ * answers 409 RoleAssignmentExists. Role definition ids differ in their scope prefix (subscription
+ * or tenant level) for the same built-in role, so only the GUID is compared.
+ */
+export function findRoleAssignment(
+    found: readonly ExistingRoleAssignment[], scope: string, roleGuid: string, principalId: string,
+): ExistingRoleAssignment | undefined {
+    const norm = (s: string) => s.replace(/\/+$/, "").toLowerCase();
+    return found.find((a) => norm(a.scope) === norm(scope)
+        && lastSegment(a.roleDefinitionId).toLowerCase() === roleGuid.toLowerCase()
+        && a.principalId.toLowerCase() === principalId.toLowerCase());
+}
+
+/**
+ * The binding that gives `sourceResourceId` the trusted access `role` in a cluster: by name first,
+ * else any binding with that source and role (Defender may have named its own differently).
+ */
+export function findBinding(found: readonly ExistingBinding[], name: string, sourceResourceId: string, role: string): ExistingBinding | undefined {
+    const serves = (b: ExistingBinding) => b.sourceResourceId.toLowerCase() === sourceResourceId.toLowerCase()
+        && b.roles.some((r) => r.toLowerCase() === role.toLowerCase());
+    return found.find((b) => b.name === name && serves(b)) ?? found.find(serves);
+}
+
+/** The extension of a type on a cluster (an Arc cluster holds at most one of each type). */
+export function findExtension(found: readonly ExistingArcExtension[], extensionType: string): ExistingArcExtension | undefined {
+    return found.find((e) => e.extensionType.toLowerCase() === extensionType.toLowerCase());
+}

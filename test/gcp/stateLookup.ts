@@ -1,8 +1,0 @@
-import { fileGcpLookup } from "../../cloudState/gcp";
-import { GcpCloudLookup } from "../../components/gcp/cloudLookup";
-
-/** Lookups answered from an in-memory `gcp` cloud-state section, validated as a file's would be. */
-export function stateLookup(gcp: unknown, path = "(test state)"): GcpCloudLookup {
-    return fileGcpLookup({ path, sections: { gcp } });
-}
-

@@ -1,0 +1,58 @@
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT } from "../../config";
+import { readLog } from "../../plan/evaluate";
+import { startMockSession } from "../../plan/mockRuntime";
+import { formatNote, note, parseNote } from "../../stack/notes";
+import { failProgram } from "../../components/shared/programErrors";
+import { parseLogLine } from "../../plan/mockLog";
+import { registered } from "../helpers/pulumi";
+
+describe("notes and program errors travel Pulumi's log, as under the CLI", () => {
+    it("formats a note as the line the CLI shows, and reads it back; other lines are not notes", () => {
+        const n = { kind: "manual-step" as const, subject: "eu-west-1/shop", message: "run: aws eks update-cluster-config --name shop: then wait" };
+        assert.equal(formatNote(n), "[manual-step] eu-west-1/shop: run: aws eks update-cluster-config --name shop: then wait");
+        assert.deepEqual(parseNote(formatNote(n)), n);
+        assert.deepEqual(parseNote("[info] a: two\nlines"), { kind: "info", subject: "a", message: "two\nlines" });
+        assert.equal(parseNote("[debug] a: not a kind of note"), undefined);
+        assert.equal(parseNote("Undefined value (connectorId) will not show as a stack output."), undefined);
+    });
+
+    it("delivers notes and errors through Pulumi's log, in order, to the mock runtime", async () => {
+        const session = await startMockSession(PROJECT, "test");
+        await session.settle();
+        session.takeLogs();
+        await registered(() => {
+            const component = new pulumi.ComponentResource("test:index:Thing", "notes-thing", {});
+            note("excluded", "eu-west-1/sandbox", "left out: tagged");
+            note("info", "notes-thing", "about the component", component);
+            void pulumi.log.warn("a provider's warning");
+            failProgram(new Error("cluster eu-west-1/shop: refusing to overwrite aws-auth"), component);
+        });
+        assert.deepEqual(session.takeLogs(), [
+            { severity: "info", message: "[excluded] eu-west-1/sandbox: left out: tagged" },
+            { severity: "info", message: "[info] notes-thing: about the component" },
+            { severity: "warning", message: "a provider's warning" },
+            { severity: "error", message: "cluster eu-west-1/shop: refusing to overwrite aws-auth" },
+        ]);
+    });
+
+    it("reads the log as the plan does: notes, errors as run errors, the rest kept to print", () => {
+        const { notes, errors, other } = readLog([
+            { severity: "info", message: "[network] gke-a: private endpoint" },
+            { severity: "warning", message: "deprecated" },
+            { severity: "info", message: "plain" },
+            { severity: "debug", message: "hidden" },
+            { severity: "error", message: "refusing" },
+        ]);
+        assert.deepEqual(notes, [{ kind: "network", subject: "gke-a", message: "private endpoint" }]);
+        assert.deepEqual(errors.map((e) => [pulumi.RunError.isInstance(e), e.message]), [[true, "refusing"]]);
+        assert.deepEqual(other, ["warning: [runtime] deprecated", "info: [runtime] plain"]);
+    });
+
+    it("takes only the SDK's log lines off the console", () => {
+        assert.deepEqual(parseLogLine("error: [runtime] two\nlines"), { severity: "error", message: "two\nlines" });
+        assert.equal(parseLogLine("info: not the runtime's"), undefined);
+        assert.equal(parseLogLine(42), undefined);
+    });
+});
