@@ -1,11 +1,12 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { auditLogResourcePrefixes } from "./auditLogPrefixes";
 import { ConfigError } from "../lib/errors";
-import { bool, GUID_RULE, isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import { ClusterFilter, FilterShape, readFilters } from "./clusterFilters";
+import { bool, GUID_RULE, isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringWithDefault, unique } from "./read";
 import {
     ACCESS_MODES, AccessMode, AuthenticationMode, ControlPlaneLogType,
     DEFAULT_ACCESS_POLICY, DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, EksAccessPolicy,
-    MICROSOFT_ISSUER_HOST_PATH,
+    eksClusterKey, MICROSOFT_ISSUER_HOST_PATH,
 } from "../domain/aws/facts";
 import { AWS_AUTH_EXISTING_CHOICES, AwsAuthExisting } from "../domain/aws/awsAuth";
 import { awsRegionProblem } from "../domain/aws/regions";
@@ -41,17 +42,11 @@ export interface EksCluster {
 }
 
 /** Per-cluster settings (aws.overrides."<region>/<name>"); facts come from discovery. */
-export interface ClusterOverride {
+export interface EksClusterOverride {
     accessPolicy?: EksAccessPolicy;
     mapToSystemMasters?: boolean;
     manageLogging?: boolean;
     defenderEndpointAccess?: boolean;
-}
-
-/** aws.include / aws.exclude: name globs and tags. */
-export interface ClusterFilter {
-    names: string[];
-    tags: Record<string, string>;
 }
 
 export interface AwsConnectorConfig extends ConnectorConfig {
@@ -83,10 +78,11 @@ export interface AwsConfig {
     regions: string[];
     /** Explicit-list mode: only these clusters (each must exist); undefined: every discovered one. */
     clusters?: { region: string; name: string }[];
-    include?: ClusterFilter;
-    exclude?: ClusterFilter;
-    /** Per-cluster settings keyed by `<region>/<name>`. */
-    overrides: Record<string, ClusterOverride>;
+    /** Name-glob and tag filters (docs/cluster-selection.md); empty: none. */
+    include: ClusterFilter[];
+    exclude: ClusterFilter[];
+    /** Per-cluster settings keyed by `<region>/<name>`; each must name a discovered cluster. */
+    overrides: Record<string, EksClusterOverride>;
     connector?: AwsConnectorConfig;
     /** EKS lookup calls in flight at once per region (aws.lookupConcurrency). */
     lookupConcurrency: number;
@@ -175,37 +171,30 @@ function explicitClusters(v: unknown, path: string, regions: readonly string[]):
         return ref;
     });
     if (items.length === 0) throw new ConfigError(path, v, "at least one cluster; leave aws.clusters out to onboard every discovered cluster");
-    unique(items, path, (c) => `${c.region}/${c.name}`, "cluster (region/name)");
+    unique(items, path, eksClusterKey, "cluster (region/name)");
     return items;
 }
 
-const GLOB: StringRule = { expected: "a cluster name glob (* and ? wildcards), or \"<region glob>/<name glob>\"", pattern: /^[A-Za-z0-9_*?-]+(\/[A-Za-z0-9_*?-]+)?$/ };
+const FILTER: FilterShape = {
+    nameGlob: { expected: "a cluster name glob (* and ? wildcards), or \"<region glob>/<name glob>\"", pattern: /^[A-Za-z0-9_*?-]+(\/[A-Za-z0-9_*?-]+)?$/ },
+    tagsKey: "tags",
+};
 
-function filter(v: unknown, path: string): ClusterFilter | undefined {
-    if (v === undefined || v === null) return undefined;
-    const raw = object(v, path, ["names", "tags"]);
-    const namesPath = join(path, "names");
-    const names = list(raw.names, namesPath, "cluster name globs").map((n, i) => requiredString(n, join(namesPath, i), GLOB));
-    const tags = stringMap(raw.tags, join(path, "tags"));
-    if (names.length === 0 && Object.keys(tags).length === 0) throw new ConfigError(path, v, "names (globs) or tags (key: value, \"*\" for any value)");
-    return { names, tags };
-}
-
-function overrides(v: unknown, path: string, regions: readonly string[]): Record<string, ClusterOverride> {
+function overrides(v: unknown, path: string, regions: readonly string[]): Record<string, EksClusterOverride> {
     if (v === undefined || v === null) return {};
     if (!isPlainObject(v)) throw new ConfigError(path, v, `a map from ${CLUSTER_KEY_EXPECTED} to settings`);
-    const out: Record<string, ClusterOverride> = {};
+    const out: Record<string, EksClusterOverride> = {};
     for (const [key, value] of Object.entries(v)) {
         const p = join(path, key);
         const ref = clusterRef(key, p);
         if (!regions.includes(ref.region)) throw new ConfigError(p, value, `settings of a cluster in one of aws.regions (${regions.join(", ")})`);
         const raw = object(value, p, ["accessPolicy", "mapToSystemMasters", "manageLogging", "defenderEndpointAccess"]);
-        const o: ClusterOverride = {};
+        const o: EksClusterOverride = {};
         if (raw.accessPolicy !== undefined) o.accessPolicy = oneOf(raw.accessPolicy, join(p, "accessPolicy"), EKS_ACCESS_POLICIES);
         if (raw.mapToSystemMasters !== undefined) o.mapToSystemMasters = bool(raw.mapToSystemMasters, join(p, "mapToSystemMasters"), false);
         if (raw.manageLogging !== undefined) o.manageLogging = bool(raw.manageLogging, join(p, "manageLogging"), false);
         if (raw.defenderEndpointAccess !== undefined) o.defenderEndpointAccess = bool(raw.defenderEndpointAccess, join(p, "defenderEndpointAccess"), false);
-        out[`${ref.region}/${ref.name}`] = o;
+        out[eksClusterKey(ref)] = o;
     }
     return out;
 }
@@ -276,11 +265,6 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
     };
 
     const clusters = explicitClusters(raw.clusters, join(path, "clusters"), regions);
-    for (const k of ["include", "exclude"]) {
-        if (clusters && raw[k] !== undefined) {
-            throw new ConfigError(join(path, k), raw[k], "no value while aws.clusters lists the clusters (filters apply to discovered clusters only)");
-        }
-    }
     return {
         accountId: account,
         region,
@@ -292,8 +276,8 @@ export function loadAwsConfig(v: unknown, path = "aws"): AwsConfig {
         awsAuth,
         regions,
         clusters,
-        include: filter(raw.include, join(path, "include")),
-        exclude: filter(raw.exclude, join(path, "exclude")),
+        include: readFilters(raw.include, join(path, "include"), FILTER),
+        exclude: readFilters(raw.exclude, join(path, "exclude"), FILTER),
         overrides: overrides(raw.overrides, join(path, "overrides"), regions),
         connector: connector(raw.connector, join(path, "connector"), account),
         lookupConcurrency: lookupConcurrency(raw.lookupConcurrency, join(path, "lookupConcurrency")),

@@ -10,7 +10,8 @@ import {
 import {
     AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId, parseWorkspaceId, WORKSPACE_ID_SHAPE,
 } from "../domain/azure/resourceIds";
-import { BINDING_NAME, ClusterFilter, ClusterOverride, readFilters, readOverrides } from "./azureClusters";
+import { AZURE_FILTER, AzureClusterOverride, BINDING_NAME, readOverrides } from "./azureClusters";
+import { ClusterFilter, readFilters } from "./clusterFilters";
 import { lookupConcurrency } from "./lookupConcurrency";
 
 export interface AzureConfig {
@@ -37,7 +38,7 @@ export interface AzureConfig {
     include: ClusterFilter[];
     exclude: ClusterFilter[];
     /** Per-cluster settings, keyed by the cluster's resource id or `<resourceGroup>/<name>`. */
-    overrides: Record<string, ClusterOverride>;
+    overrides: Record<string, AzureClusterOverride>;
     atScale: {
         policies: Record<AtScalePolicyKey, boolean>;
         podSecurityBaseline: GuardEffect;
@@ -185,8 +186,8 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         discovery,
         aksClusters: clusters(raw.aksClusters, join(path, "aksClusters"), subscriptionId, parseAksClusterId, AKS_ID_SHAPE, "an AKS cluster"),
         arcClusters,
-        include: readFilters(raw.include, join(path, "include")),
-        exclude: readFilters(raw.exclude, join(path, "exclude")),
+        include: readFilters(raw.include, join(path, "include"), AZURE_FILTER),
+        exclude: readFilters(raw.exclude, join(path, "exclude"), AZURE_FILTER),
         overrides: readOverrides(raw.overrides, join(path, "overrides"), subscriptionId),
         atScale,
         arcExtensions,

@@ -1,8 +1,9 @@
 import { ConnectorConfig, CONNECTOR_KEYS, loadConnector } from "./connector";
 import { ConfigError } from "../lib/errors";
-import { bool, isPlainObject, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringMap, stringWithDefault, unique } from "./read";
+import { ClusterFilter, FilterShape, readFilters } from "./clusterFilters";
+import { bool, isPlainObject, join, list, object, oneOf, optionalString, Raw, requiredString, StringRule, stringWithDefault, unique } from "./read";
 import { DEFAULT_CUSTOM_ROLE_ID, DEFAULT_PROVIDER_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope, SCOPES } from "../domain/gcp/facts";
-import { defaultPoolId } from "../domain/gcp/identifiers";
+import { defaultPoolId, gkeClusterKey } from "../domain/gcp/identifiers";
 import { lookupConcurrency } from "./lookupConcurrency";
 
 /** A cluster named in config (explicit list, override key): the cloud says whether it exists. */
@@ -12,26 +13,12 @@ export interface GkeClusterRef {
     name: string;
 }
 
-/** A cluster matches when some name pattern matches (or none is given) and it carries every label given. */
-export interface ClusterFilter {
-    /** Globs (`*`, `?`): with a "/" against `<project>/<location>/<name>`, otherwise against the name. */
-    names: string[];
-    labels: Record<string, string>;
-}
-
-/** Per cluster, keyed by `<project>/<location>/<name>`; wins over the filters, never over Defender's label. */
-export interface ClusterOverride {
-    /** true: leave it out; false: keep it whatever the filters say. */
-    exclude: boolean;
-    reason?: string;
-}
-
 export interface GcpDiscoveryConfig {
     /** The projects whose clusters are read: `projectId`, or more with the organization scope. */
     projects: string[];
-    include?: ClusterFilter;
-    exclude?: ClusterFilter;
-    overrides: Record<string, ClusterOverride>;
+    /** Name-glob and label filters (docs/cluster-selection.md); empty: none. */
+    include: ClusterFilter[];
+    exclude: ClusterFilter[];
 }
 
 export type GcpConnectorConfig = ConnectorConfig;
@@ -120,7 +107,7 @@ function clusters(v: unknown, path: string, scope: GcpScope, projectId: string):
             name: requiredString(entry.name, join(p, "name"), CLUSTER_NAME_RULE),
         };
     });
-    unique(items, path, (c) => `${c.projectId}/${c.location}/${c.name}`, "cluster (project/location/name)");
+    unique(items, path, gkeClusterKey, "cluster (project/location/name)");
     return items;
 }
 
@@ -133,40 +120,13 @@ function clusterProject(v: unknown, path: string, scope: GcpScope, projectId: st
     return id;
 }
 
-function filter(v: unknown, path: string): ClusterFilter | undefined {
-    if (v === undefined || v === null) return undefined;
-    const raw = object(v, path, ["names", "labels"]);
-    const names = list(raw.names, join(path, "names"), "cluster name globs").map((n, i) =>
-        requiredString(n, join(join(path, "names"), i), CLUSTER_GLOB_RULE));
-    const labels = stringMap(raw.labels, join(path, "labels"));
-    if (names.length === 0 && Object.keys(labels).length === 0) {
-        throw new ConfigError(path, v, "at least one of names (globs) or labels (key: value); leave the key out to match every cluster");
-    }
-    return { names, labels };
-}
-
-const CLUSTER_GLOB_RULE: StringRule = {
-    expected: "a cluster name glob (letters, digits, hyphens, * and ?), or <project>/<location>/<name> with globs in any part",
-    pattern: /^(?:[a-z0-9*?-]+\/[a-z0-9*?-]+\/)?[a-z0-9*?-]+$/,
+const FILTER: FilterShape = {
+    nameGlob: {
+        expected: "a cluster name glob (letters, digits, hyphens, * and ?), or <project>/<location>/<name> with globs in any part",
+        pattern: /^(?:[a-z0-9*?-]+\/[a-z0-9*?-]+\/)?[a-z0-9*?-]+$/,
+    },
+    tagsKey: "labels",
 };
-const CLUSTER_KEY = /^([a-z][a-z0-9-]{4,28}[a-z0-9])\/([a-z]+-[a-z]+[0-9]+(?:-[a-z])?)\/([a-z](?:[a-z0-9-]{0,38}[a-z0-9])?)$/;
-
-function overrides(v: unknown, path: string): Record<string, ClusterOverride> {
-    if (v === undefined || v === null) return {};
-    if (!isPlainObject(v)) throw new ConfigError(path, v, "a map from <project>/<location>/<name> to { exclude, reason }");
-    const out: Record<string, ClusterOverride> = {};
-    for (const [key, value] of Object.entries(v)) {
-        const p = join(path, key);
-        if (!CLUSTER_KEY.test(key)) throw new ConfigError(p, key, "a key <project>/<location>/<name>, such as contoso-payments-prod/europe-west1/gke-payments");
-        const raw = object(value, p, ["exclude", "reason"]);
-        if (raw.exclude === undefined || raw.exclude === null) throw new ConfigError(join(p, "exclude"), undefined, "true (leave the cluster out) or false (keep it whatever include/exclude say)");
-        out[key] = {
-            exclude: bool(raw.exclude, join(p, "exclude"), false),
-            reason: optionalString(raw.reason, join(p, "reason"), { expected: "a short text saying why" }),
-        };
-    }
-    return out;
-}
 
 function discovery(v: unknown, path: string, scope: GcpScope, projectId: string): GcpDiscoveryConfig {
     const raw = object(v, path, ["projects", "include", "exclude", "overrides"]);
@@ -177,7 +137,13 @@ function discovery(v: unknown, path: string, scope: GcpScope, projectId: string)
             clusterProject(requiredString(p, join(projectsPath, i), PROJECT_ID_RULE), join(projectsPath, i), scope, projectId));
     if (projects.length === 0) throw new ConfigError(projectsPath, raw.projects, "at least one GCP project id whose clusters are read (default: projectId)");
     unique(projects, projectsPath, (p) => p, "project");
-    return { projects, include: filter(raw.include, join(path, "include")), exclude: filter(raw.exclude, join(path, "exclude")), overrides: overrides(raw.overrides, join(path, "overrides")) };
+    if (raw.overrides !== undefined && raw.overrides !== null) {
+        // Overrides hold per-cluster settings on every cloud and never decide inclusion; GKE has no such setting.
+        throw new ConfigError(join(path, "overrides"), raw.overrides,
+            `no value: overrides never decide whether a cluster is onboarded, and GKE clusters have no per-cluster setting (docs/cluster-selection.md); ` +
+            `leave a cluster out with ${join(path, "exclude")}: { names: ["<project>/<location>/<name>"] }`);
+    }
+    return { projects, include: readFilters(raw.include, join(path, "include"), FILTER), exclude: readFilters(raw.exclude, join(path, "exclude"), FILTER) };
 }
 
 function connector(v: unknown, path: string, projectId: string): GcpConnectorConfig | undefined {

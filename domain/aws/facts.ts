@@ -98,6 +98,11 @@ export function partitionOf(region: string): string {
     return "aws";
 }
 
+/** `<region>/<name>`: how config, notes and outputs name an EKS cluster (names repeat across regions). */
+export function eksClusterKey(c: { region: string; name: string }): string {
+    return `${c.region}/${c.name}`;
+}
+
 export function clusterArn(region: string, accountId: string, clusterName: string): string {
     return `arn:${partitionOf(region)}:eks:${region}:${accountId}:cluster/${clusterName}`;
 }

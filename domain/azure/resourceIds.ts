@@ -5,6 +5,10 @@
 
 import type { Input } from "@pulumi/pulumi";
 
+/** The kinds of Azure cluster a stack onboards: AKS managed clusters and Arc connected clusters. */
+export const AZURE_CLUSTER_KINDS = ["aks", "arc"] as const;
+export type AzureClusterKind = (typeof AZURE_CLUSTER_KINDS)[number];
+
 export interface ClusterRef {
     subscriptionId: string;
     resourceGroup: string;

@@ -36,6 +36,11 @@ export function parseWorkloadIdentityPoolName(name: string): { projectNumber: st
     return m ? { projectNumber: m[1], poolId: m[2] } : null;
 }
 
+/** `<project>/<location>/<name>`: how config, notes and selection name a GKE cluster (names repeat across locations and projects). */
+export function gkeClusterKey(c: { projectId: string; location: string; name: string }): string {
+    return `${c.projectId}/${c.location}/${c.name}`;
+}
+
 /** A GKE cluster's resource path, as GCP's APIs and Defender's inventory name it. */
 export function gkeClusterPath(projectId: string, location: string, name: string): string {
     return `projects/${projectId}/locations/${location}/clusters/${name}`;

@@ -1,4 +1,4 @@
-import { ClusterRef } from "../../domain/azure/resourceIds";
+import { AzureClusterKind, ClusterRef } from "../../domain/azure/resourceIds";
 
 /**
  * What the Azure stack reads before it declares anything: the subscription's clusters, and the
@@ -22,8 +22,6 @@ export interface AzureLookup {
     /** The policy assignments made exactly at the subscription scope. */
     policyAssignments(): Promise<ExistingPolicyAssignment[]>;
 }
-
-export type AzureClusterKind = "aks" | "arc";
 
 export interface AzureClusterFacts extends ClusterRef {
     kind: AzureClusterKind;

@@ -4,7 +4,7 @@ import {
     AzureClusterFacts, AzureLookup, ExistingArcExtension, ExistingBinding, ExistingOperator, ExistingPolicyAssignment, ExistingPricing,
     ExistingRoleAssignment,
 } from "./port";
-import { AKS_ID_SHAPE, ARC_ID_SHAPE, ClusterRef, parseAksClusterId, parseArcClusterId } from "../../domain/azure/resourceIds";
+import { AKS_ID_SHAPE, ARC_ID_SHAPE, AzureClusterKind, ClusterRef, parseAksClusterId, parseArcClusterId } from "../../domain/azure/resourceIds";
 
 /**
  * The `azure` section of a cloud-state file: one subscription as ARM would describe it. Ids of
@@ -28,11 +28,12 @@ export const AZURE_STATE_KEYS = ["subscriptionId", "aksClusters", "arcClusters",
 const NAME = { expected: "a name", pattern: /^[-\w.()]{1,128}$/ };
 const ARM_ID = { expected: "an ARM resource id starting /subscriptions/ or /providers/", pattern: /^\/(subscriptions|providers)\/\S+$/ };
 
-function clusterKey(id: string): string {
+/** The map key of a cluster's resource id: ARM compares ids without case. */
+function idKey(id: string): string {
     return id.toLowerCase();
 }
 
-function readCluster(v: unknown, p: string, kind: "aks" | "arc", sub: string): { facts: AzureClusterFacts; raw: Record<string, unknown> } {
+function readCluster(v: unknown, p: string, kind: AzureClusterKind, sub: string): { facts: AzureClusterFacts; raw: Record<string, unknown> } {
     const keys = kind === "aks" ? ["id", "location", "tags", "trustedAccessRoleBindings"] : ["id", "location", "tags", "distribution", "extensions"];
     const raw = object(v, p, keys);
     const shape = kind === "aks" ? AKS_ID_SHAPE : ARC_ID_SHAPE;
@@ -101,8 +102,8 @@ export function readAzureCloudState(v: unknown, path = "azure"): AzureCloudState
         const items = list(raw[`${kind}Clusters`], p, "clusters ({ id, location, tags, ... })").map((c, i) => {
             const cp = join(p, i);
             const { facts, raw: cr } = readCluster(c, cp, kind, sub);
-            if (kind === "aks") state.bindings.set(clusterKey(facts.id), readBindings(cr.trustedAccessRoleBindings, join(cp, "trustedAccessRoleBindings"), facts));
-            else state.extensions.set(clusterKey(facts.id), readExtensions(cr.extensions, join(cp, "extensions"), facts));
+            if (kind === "aks") state.bindings.set(idKey(facts.id), readBindings(cr.trustedAccessRoleBindings, join(cp, "trustedAccessRoleBindings"), facts));
+            else state.extensions.set(idKey(facts.id), readExtensions(cr.extensions, join(cp, "extensions"), facts));
             return facts;
         });
         unique(items, p, (c) => c.id, "cluster");
@@ -178,8 +179,8 @@ export function fileAzureLookup(state: AzureCloudState): AzureLookup {
         securityOperator: async (pricingName, name) =>
             state.operators.find((o) => o.pricingName === pricingName && o.name.toLowerCase() === name.toLowerCase()),
         roleAssignments: async (principalId) => state.roleAssignments.filter((a) => a.principalId.toLowerCase() === principalId.toLowerCase()),
-        trustedAccessBindings: async (cluster) => state.bindings.get(clusterKey(cluster.id)) ?? [],
-        arcExtensions: async (cluster) => state.extensions.get(clusterKey(cluster.id)) ?? [],
+        trustedAccessBindings: async (cluster) => state.bindings.get(idKey(cluster.id)) ?? [],
+        arcExtensions: async (cluster) => state.extensions.get(idKey(cluster.id)) ?? [],
         // ARM answers every plan; one the file does not list is off (Free).
         pricing: async (name) => state.pricings.find((p) => p.name === name)
             ?? { id: `/subscriptions/${state.subscriptionId}/providers/Microsoft.Security/pricings/${name}`, pricingTier: "Free", extensions: {} },

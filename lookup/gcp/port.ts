@@ -8,7 +8,7 @@
 
 import type { ExistingSecurityConnector } from "../../domain/shared/securityConnectors";
 
-/** A GKE cluster as discovery sees it. Its key everywhere is `<project>/<location>/<name>`. */
+/** A GKE cluster as discovery sees it. Its key everywhere is `<project>/<location>/<name>` (gkeClusterKey, domain/gcp/identifiers.ts). */
 export interface GkeClusterFacts {
     projectId: string;
     /** A region (regional cluster) or a zone (zonal cluster). */
@@ -16,10 +16,6 @@ export interface GkeClusterFacts {
     name: string;
     /** The cluster's `resourceLabels`: where Defender's exclusion label is read. */
     labels: Record<string, string>;
-}
-
-export function clusterKey(c: Pick<GkeClusterFacts, "projectId" | "location" | "name">): string {
-    return `${c.projectId}/${c.location}/${c.name}`;
 }
 
 /** Where a custom role lives and a grant is made: the project or the organization. */

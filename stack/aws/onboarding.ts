@@ -10,17 +10,15 @@ import type { ClusterProviders } from "../../components/kubernetes/clusterProvid
 import { AWS_CONTAINERS_OFFERING, DefenderConnector } from "../../components/aws/defenderConnector";
 import { AuditLogPipelineRoles } from "../../components/aws/auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "../../domain/aws/endpointAccess";
-import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "../../domain/aws/facts";
+import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, eksClusterKey, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "../../domain/aws/facts";
 import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 import { LookupSource } from "../../lookup/source";
 import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "../../lookup/aws/port";
-import { clusterKey, selectClusters, Selection } from "./clusterSelection";
+import { EksSelection, selectEksClusters } from "./selection";
 import { adoptedTrustProblem } from "../../domain/aws/policyDocuments";
 import { ConnectorDecision, decideConnector } from "../../domain/shared/securityConnectors";
 import { connectorNote } from "../connectorNotes";
 import { allInOrder, mapLimit, mapLimitPerGroup } from "../../lib/mapLimit";
-
-export { clusterKey } from "./clusterSelection";
 
 export interface AwsOnboarding {
     accountId: string;
@@ -34,7 +32,7 @@ export interface AwsOnboarding {
 /** What the lookups found, before anything is declared. */
 export interface AwsFindings {
     discovered: DiscoveredEksCluster[];
-    selection: Selection;
+    selection: EksSelection;
     /** Objects that exist and that this stack did not make: adopted, never created twice. */
     oidcProvider?: ExistingOidcProvider;
     role?: ExistingRole;
@@ -81,7 +79,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
     ] as const);
     const discovered = perRegion.flat();
-    const selection = selectClusters(cfg, discovered);
+    const selection = selectEksClusters(cfg, discovered);
     const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
     const auditLogRoles: AwsFindings["auditLogRoles"] = {};
     auditKeys.forEach((key, i) => {
@@ -97,7 +95,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
         const entry = entries[i];
-        if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[clusterKey(c)] = entry;
+        if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[eksClusterKey(c)] = entry;
     });
     // Offline, the file's aws-auth text answers the program's read of each cluster's ConfigMap.
     const offline = lookup as Partial<ReturnType<CloudStateModule["fileAwsLookup"]>>;
@@ -161,7 +159,6 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
     note("info", cfg.accountId, `discovery (${from}) found ${found.discovered.length} EKS cluster(s) in ${cfg.regions.join(", ")}; ` +
         `${selection.clusters.length} onboarded, ${selection.leftOut.length} left out`);
     for (const l of selection.leftOut) note("excluded", l.key, `left out: ${l.reason}`);
-    for (const k of selection.unusedOverrides) note("info", k, `aws.overrides names this cluster, but discovery did not find it in ${k.split("/")[0]}: the override applies to nothing`);
     const clusters = selection.clusters;
     if (clusters.length === 0) {
         note("info", cfg.accountId, "no cluster to bind: the discovery role gets no permissions until a cluster is discovered");
@@ -194,7 +191,7 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
     }, { providers: [aws] });
 
     for (const c of clusters) {
-        const key = clusterKey(c);
+        const key = eksClusterKey(c);
         const existingEntry = found.accessEntries[key];
         // aws-auth is written through the cluster's provider of this run, which the add-ons share.
         const kubeProvider = ACCESS_ENTRY_MODES.includes(c.authenticationMode)
@@ -291,7 +288,7 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFind
         accountId: cfg.accountId,
         discoveryRoleArn: discovery.arn,
         oidcProviderArn: discovery.oidcProviderArn,
-        boundClusters: clusters.map(clusterKey),
+        boundClusters: clusters.map(eksClusterKey),
         excludedClusters: selection.leftOut.map((l) => l.key),
         connectorId: connector?.connector.id,
     };

@@ -18,7 +18,7 @@ import { fileAzureLookup, readAzureCloudState } from "../../lookup/azure/stateFi
 import {
     AzureLookup, ExistingArcExtension, ExistingBinding, ExistingPolicyAssignment, ExistingRoleAssignment, findBinding, findExtension, findRoleAssignment,
 } from "../../lookup/azure/port";
-import { selectClusters } from "./clusterSelection";
+import { selectAzureClusters } from "./selection";
 import { mapLimit } from "../../lib/mapLimit";
 
 export interface AzureOnboarding {
@@ -54,7 +54,7 @@ export function azureLookupFor(subscriptionId: string, source: LookupSource): Az
  */
 export async function onboardAzure(cfg: AzureConfig, source: LookupSource, lookup: AzureLookup = azureLookupFor(cfg.subscriptionId, source)): Promise<AzureOnboarding> {
     const sub = cfg.subscriptionId;
-    const selection = selectClusters(await lookup.clusters(), cfg, sub);
+    const selection = selectAzureClusters(await lookup.clusters(), cfg, sub);
     const op = SECURITY_OPERATORS[cfg.discovery.operator];
     const bindingName = (c: { override: { bindingName?: string } }) => c.override.bindingName ?? cfg.discovery.bindingName;
     const toBind = cfg.discovery.enabled ? selection.aks.filter((c) => c.override.bind !== false) : [];

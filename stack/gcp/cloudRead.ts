@@ -43,7 +43,7 @@ export function iamParent(cfg: GcpConfig): IamParent {
 }
 
 /** The projects whose clusters are listed: the explicit list's, or `gcp.discovery.projects`. */
-export function projectsToList(cfg: GcpConfig): string[] {
+export function projectsToList(cfg: Pick<GcpConfig, "clusters" | "discovery">): string[] {
     return cfg.clusters ? [...new Set(cfg.clusters.map((c) => c.projectId))] : cfg.discovery.projects;
 }
 

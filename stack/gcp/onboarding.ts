@@ -8,7 +8,7 @@ import { CONTAINERS_OFFERING_TYPE, VIEWER_ROLE } from "../../domain/gcp/facts";
 import { connectorNote } from "../connectorNotes";
 import { GcpCloudLookup, GkeClusterFacts } from "../../lookup/gcp/port";
 import { gkeClusterPath, serviceAccountEmail } from "../../domain/gcp/identifiers";
-import { selectClusters } from "./clusterSelection";
+import { selectGkeClusters } from "./selection";
 import { gcpLookupFor, GcpAdoptionPlan, GcpCloudView, planAdoption, readGcpCloud } from "./cloudRead";
 import { GkeDiscoveryAccess } from "../../components/gcp/gkeDiscoveryAccess";
 import { INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS } from "../../domain/gcp/facts";
@@ -41,7 +41,7 @@ export interface GcpOnboardingContext {
  */
 export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, source: LookupSource, lookup: GcpCloudLookup = gcpLookupFor(source, ctx.azureTenantId)): Promise<GcpOnboarding> {
     const view = await readGcpCloud(cfg, lookup);
-    const selection = selectClusters(view.clusters, cfg.discovery, cfg.clusters);
+    const selection = selectGkeClusters(view.clusters, cfg);
     const adoption = planAdoption(cfg, view);
 
     // An explicit provider pins every GCP resource to the validated project, whatever the
@@ -114,7 +114,6 @@ export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, sour
         if (reason) note("excluded", path(cluster), `left out: ${reason}`);
         else note("info", path(cluster), `discovered through ${VIEWER_ROLE} held by the service account: GKE maps IAM roles to Kubernetes access, no per-cluster binding`);
     }
-    for (const key of selection.unusedOverrides) note("info", key, "gcp.discovery.overrides names a cluster GKE does not list (deleted, or a typo)");
 
     return {
         projectId: cfg.projectId,
@@ -124,7 +123,7 @@ export async function onboardGcp(cfg: GcpConfig, ctx: GcpOnboardingContext, sour
         principalSet: federation.principalSet,
         workloadIdentityProvider: federation.provider.name,
         connectorId: connector?.connector.id,
-        discoveredClusters: selection.selected.map(path),
+        discoveredClusters: selection.selected.map((s) => path(s.cluster)),
         excludedClusters: selection.leftOut.map((l) => path(l.cluster)),
     };
 }

@@ -41,13 +41,14 @@ describe("AWS stack config", () => {
         assert.equal(aws.connector, undefined);
         assert.deepEqual(aws.regions, ["eu-west-1", "us-east-1"]);
         assert.equal(aws.clusters, undefined, "no list: every discovered cluster");
-        assert.deepEqual([aws.include, aws.exclude, aws.overrides], [undefined, undefined, {}]);
+        assert.deepEqual([aws.include, aws.exclude, aws.overrides], [[], [], {}]);
         assert.deepEqual(loadAwsConfig({ accountId: "123456789012", region: "ap-south-1" }).regions, ["ap-south-1"], "the provider's region by default");
     });
 
-    it("reads an explicit cluster list, include/exclude filters and per-cluster overrides keyed by <region>/<name>", () => {
-        const listed = loadAwsConfig({ ...base(), clusters: ["eu-west-1/eks-a", "us-east-1/eks-a"] });
+    it("reads an explicit cluster list, include/exclude filters (one or a list) and per-cluster overrides keyed by <region>/<name>", () => {
+        const listed = loadAwsConfig({ ...base(), clusters: ["eu-west-1/eks-a", "us-east-1/eks-a"], exclude: [{ names: ["*-tmp"] }, { tags: { env: "lab" } }] });
         assert.deepEqual(listed.clusters, [{ region: "eu-west-1", name: "eks-a" }, { region: "us-east-1", name: "eks-a" }]);
+        assert.deepEqual(listed.exclude, [{ names: ["*-tmp"], tags: {}, attributes: {} }, { names: [], tags: { env: "lab" }, attributes: {} }], "filters apply beside a list, as on every cloud");
         const filtered = loadAwsConfig({
             ...base(),
             include: { names: ["prod-*", "us-east-1/batch-?"] },
@@ -57,8 +58,8 @@ describe("AWS stack config", () => {
                 "eu-west-1/prod-api": { accessPolicy: "AmazonEKSAdminViewPolicy" },
             },
         });
-        assert.deepEqual(filtered.include, { names: ["prod-*", "us-east-1/batch-?"], tags: {} });
-        assert.deepEqual(filtered.exclude, { names: [], tags: { team: "sandbox", "do-not-scan": "*" } });
+        assert.deepEqual(filtered.include, [{ names: ["prod-*", "us-east-1/batch-?"], tags: {}, attributes: {} }]);
+        assert.deepEqual(filtered.exclude, [{ names: [], tags: { team: "sandbox", "do-not-scan": "*" }, attributes: {} }]);
         assert.deepEqual(filtered.overrides, {
             "us-east-1/legacy": { manageLogging: true, defenderEndpointAccess: true, mapToSystemMasters: false },
             "eu-west-1/prod-api": { accessPolicy: "AmazonEKSAdminViewPolicy" },
@@ -111,10 +112,10 @@ describe("AWS stack config", () => {
             `config key "aws.clusters[1]" has value "eu-west-1/EKS-A"; expected each cluster (region/name) listed once; it is already listed at aws.clusters[0]`],
         ["a bad cluster name", (v) => { v.clusters = ["eu-west-1/-eks"]; },
             `config key "aws.clusters[0]" has value "eu-west-1/-eks"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"; after the "/": an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _`],
-        ["filters beside an explicit list", (v) => { v.clusters = ["eu-west-1/eks-a"]; v.exclude = { names: ["x"] }; },
-            `config key "aws.exclude" has value {"names":["x"]}; expected no value while aws.clusters lists the clusters (filters apply to discovered clusters only)`],
         ["an empty filter", (v) => { v.include = {}; },
-            `config key "aws.include" has value {}; expected names (globs) or tags (key: value, "*" for any value)`],
+            `config key "aws.include" has value {}; expected a filter with at least one of names, tags (an empty filter would match every cluster)`],
+        ["a filter criterion another cloud has", (v) => { v.exclude = [{ names: ["x"] }, { resourceGroups: ["rg"] }]; },
+            `config key "aws.exclude[1].resourceGroups" has value ["rg"]; expected no such key; allowed keys under "aws.exclude[1]": names, tags`],
         ["a filter glob with a character no cluster name has", (v) => { v.include = { names: ["prod.*"] }; },
             `config key "aws.include.names[0]" has value "prod.*"; expected a cluster name glob (* and ? wildcards), or "<region glob>/<name glob>"`],
         ["an override key that is not <region>/<name>", (v) => { v.overrides = { "eks-a": { manageLogging: true } }; },

@@ -54,14 +54,18 @@ describe("Azure config", () => {
             exclude: [{ resourceGroups: ["rg-sandbox*"] }, { kinds: ["arc"] }],
             overrides: { "rg-a/aks-a": { bind: false }, [arc("rg-edge", "arc-1")]: { defenderExtension: false } },
         })).azure!;
-        assert.deepEqual(cfg.include, [{ names: ["aks-*"], resourceGroups: [], tags: { env: "prod" }, kinds: [] }]);
-        assert.deepEqual(cfg.exclude.map((f) => [f.resourceGroups, f.kinds]), [[["rg-sandbox*"], []], [[], ["arc"]]]);
+        assert.deepEqual(cfg.include, [{ names: ["aks-*"], tags: { env: "prod" }, attributes: {} }]);
+        assert.deepEqual(cfg.exclude.map((f) => f.attributes), [{ resourceGroups: ["rg-sandbox*"] }, { kinds: ["arc"] }]);
         assert.deepEqual(cfg.overrides, { "rg-a/aks-a": { bind: false }, [arc("rg-edge", "arc-1")]: { defenderExtension: false } });
     });
 
     it("rejects an empty filter, a bad kind, a bad override key and a bad binding name, naming each", () => {
-        assert.equal(errorOf(azure({ exclude: {} })).message, 'config key "azure.exclude" has value {}; expected a filter with at least one of names, resourceGroups, tags, kinds (an empty filter would match every cluster)');
+        assert.equal(errorOf(azure({ exclude: {} })).message, 'config key "azure.exclude" has value {}; expected a filter with at least one of names, tags, resourceGroups, kinds (an empty filter would match every cluster)');
         assert.equal(errorOf(azure({ include: [{ kinds: ["eks"] }] })).message, 'config key "azure.include[0].kinds[0]" has value "eks"; expected one of aks, arc');
+        assert.equal(errorOf(azure({ include: { names: ["rg/a/b"] } })).message,
+            'config key "azure.include.names[0]" has value "rg/a/b"; expected a name or glob (* and ?) of letters, digits and - _ . ( ), or <resource group glob>/<name glob>');
+        assert.equal(errorOf(azure({ exclude: { resourceGroups: ["rg/a"] } })).message,
+            'config key "azure.exclude.resourceGroups[0]" has value "rg/a"; expected a resource group name or glob (* and ?) of letters, digits and - _ . ( )');
         assert.equal(errorOf(azure({ overrides: { "aks-a": { bind: false } } })).message,
             'config key "azure.overrides["aks-a"]" has value "aks-a"; expected an AKS or Arc cluster resource id of this subscription, or <resourceGroup>/<name>');
         assert.equal(errorOf(azure({ overrides: { "rg/aks-a": { bindingName: "Defender_Containers" } } })).key, 'azure.overrides["rg/aks-a"].bindingName');

@@ -20,7 +20,7 @@ describe("GCP config", () => {
             workloadIdentity: { poolId: "7c1e4b2a93d54f68a0b72e5d9c8f1a36", providerId: "containers" },
             auditLogs: { enabled: true },
             connector: undefined,
-            discovery: { projects: ["contoso-payments-prod"], include: undefined, exclude: undefined, overrides: {} },
+            discovery: { projects: ["contoso-payments-prod"], include: [], exclude: [] },
             clusters: undefined,
             lookupConcurrency: 8,
         });
@@ -50,21 +50,19 @@ describe("GCP config", () => {
         ]);
     });
 
-    it("reads discovery: projects (organization scope), include/exclude filters and overrides keyed by project/location/name", () => {
+    it("reads discovery: projects (organization scope) and include/exclude filters (one or a list; labels are the filters' tags)", () => {
         const cfg = load({
             scope: "organization", organizationId: "731946285017",
             discovery: {
                 projects: ["contoso-payments-prod", "contoso-shop-prod"],
                 include: { names: ["gke-*", "contoso-shop-prod/europe-*/*"] },
-                exclude: { labels: { env: "sandbox" } },
-                overrides: { "contoso-shop-prod/europe-west1/gke-legacy": { exclude: true, reason: "decommissioned in December" } },
+                exclude: [{ labels: { env: "sandbox" } }, { names: ["contoso-shop-prod/europe-west1/gke-legacy"] }],
             },
         });
         assert.deepEqual(cfg.discovery, {
             projects: ["contoso-payments-prod", "contoso-shop-prod"],
-            include: { names: ["gke-*", "contoso-shop-prod/europe-*/*"], labels: {} },
-            exclude: { names: [], labels: { env: "sandbox" } },
-            overrides: { "contoso-shop-prod/europe-west1/gke-legacy": { exclude: true, reason: "decommissioned in December" } },
+            include: [{ names: ["gke-*", "contoso-shop-prod/europe-*/*"], tags: {}, attributes: {} }],
+            exclude: [{ names: [], tags: { env: "sandbox" }, attributes: {} }, { names: ["contoso-shop-prod/europe-west1/gke-legacy"], tags: {}, attributes: {} }],
         });
     });
 
@@ -114,11 +112,12 @@ describe("GCP config", () => {
         ["a name glob with upper case", { discovery: { include: { names: ["GKE-*"] } } },
             `config key "gcp.discovery.include.names[0]" has value "GKE-*"; expected a cluster name glob (letters, digits, hyphens, * and ?), or <project>/<location>/<name> with globs in any part`],
         ["an empty filter", { discovery: { exclude: {} } },
-            `config key "gcp.discovery.exclude" has value {}; expected at least one of names (globs) or labels (key: value); leave the key out to match every cluster`],
-        ["an override keyed by the bare cluster name", { discovery: { overrides: { "gke-a": { exclude: true } } } },
-            `config key "gcp.discovery.overrides.gke-a" has value "gke-a"; expected a key <project>/<location>/<name>, such as contoso-payments-prod/europe-west1/gke-payments`],
-        ["an override without exclude", { discovery: { overrides: { "contoso-payments-prod/europe-west1/gke-a": { reason: "x" } } } },
-            `config key "gcp.discovery.overrides.contoso-payments-prod/europe-west1/gke-a.exclude" is missing; expected true (leave the cluster out) or false (keep it whatever include/exclude say)`],
+            `config key "gcp.discovery.exclude" has value {}; expected a filter with at least one of names, labels (an empty filter would match every cluster)`],
+        ["a filter with AWS's word for labels", { discovery: { include: { tags: { env: "prod" } } } },
+            `config key "gcp.discovery.include.tags" has value {"env":"prod"}; expected no such key; allowed keys under "gcp.discovery.include": names, labels`],
+        ["an override, which used to decide inclusion", { discovery: { overrides: { "contoso-payments-prod/europe-west1/gke-a": { exclude: true } } } },
+            `config key "gcp.discovery.overrides" has value {"contoso-payments-prod/europe-west1/gke-a":{"exclude":true}}; expected no value: overrides never decide whether a cluster is onboarded, and GKE clusters have no per-cluster setting (docs/cluster-selection.md); ` +
+            `leave a cluster out with gcp.discovery.exclude: { names: ["<project>/<location>/<name>"] }`],
         ["a typo in a key", { auditlogs: { enabled: false } },
             `config key "gcp.auditlogs" has value {"enabled":false}; expected no such key; allowed keys under "gcp": projectId, projectNumber, scope, organizationId, serviceAccountName, customRoleId, inventoryRole, workloadIdentity, auditLogs, connector, discovery, clusters, lookupConcurrency`],
     ];

@@ -1,6 +1,4 @@
 import { strict as assert } from "assert";
-import { DiscoveredEksCluster } from "../../../lookup/aws/port";
-import { excludedReason, globMatches, notIncludedReason, selectClusters } from "../../../stack/aws/clusterSelection";
 import { onboardAws, readAws } from "../../../stack/aws/onboarding";
 import { ClusterProviders } from "../../../components/kubernetes/clusterProvider";
 import { loadAwsConfig } from "../../../config/aws";
@@ -13,77 +11,6 @@ const ACCOUNT = "444455556666";
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/MDCContainersAgentlessDiscoveryK8sRole`;
 const ISSUER_PATH = "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/";
-
-function found(name: string, region = "eu-west-1", extra: Partial<DiscoveredEksCluster> = {}): DiscoveredEksCluster {
-    return {
-        name, region, arn: `arn:aws:eks:${region}:${ACCOUNT}:cluster/${name}`, authenticationMode: "API",
-        endpoint: { publicAccess: true, privateAccess: false, publicAccessCidrs: ["0.0.0.0/0"] }, enabledLogTypes: [], tags: {}, ...extra,
-    };
-}
-
-describe("AWS cluster selection (pure)", () => {
-    it("matches name globs on the name, or on <region>/<name> when the glob has a slash", () => {
-        const c = { region: "eu-west-1", name: "prod-api" };
-        assert.equal(globMatches("prod-*", c), true);
-        assert.equal(globMatches("prod-ap?", c), true);
-        assert.equal(globMatches("prod", c), false);
-        assert.equal(globMatches("eu-*/prod-*", c), true);
-        assert.equal(globMatches("us-*/prod-*", c), false);
-        assert.equal(globMatches("*", c), true);
-    });
-
-    it("include needs every criterion, exclude any one; tag value * means any value", () => {
-        const c = found("prod-api", "eu-west-1", { tags: { team: "shop", env: "prod" } });
-        assert.equal(notIncludedReason({ names: ["prod-*"], tags: { env: "prod" } }, c), undefined);
-        assert.equal(notIncludedReason({ names: ["dev-*"], tags: {} }, c), "matches none of aws.include.names (dev-*)");
-        assert.equal(notIncludedReason({ names: [], tags: { env: "prod", owner: "*" } }, c), "lacks tag owner=* (aws.include.tags)");
-        assert.equal(excludedReason({ names: [], tags: { team: "*" } }, c), "has tag team=shop (aws.exclude.tags)");
-        assert.equal(excludedReason({ names: ["eu-west-1/prod-*"], tags: {} }, c), "matches aws.exclude.names pattern eu-west-1/prod-*");
-        assert.equal(excludedReason({ names: ["x"], tags: { team: "payments" } }, c), undefined);
-    });
-
-    it("selects discovered clusters, leaves out by filter and by the exclusion tag with the reason, and applies overrides by <region>/<name>", () => {
-        const cfg = loadAwsConfig({
-            accountId: ACCOUNT, region: "eu-west-1", regions: ["eu-west-1", "us-east-1"],
-            exclude: { names: ["*-tmp"] },
-            overrides: { "us-east-1/api": { accessPolicy: "AmazonEKSAdminViewPolicy", defenderEndpointAccess: true }, "eu-west-1/gone": { manageLogging: true } },
-        });
-        const s = selectClusters(cfg, [
-            found("api"), found("api", "us-east-1"), found("ci-tmp"),
-            found("lab", "eu-west-1", { tags: { MS_Defender_Container_Exclude_Agentless: "True" } }),
-        ]);
-        assert.deepEqual(s.clusters.map((c) => [c.region, c.name, c.accessPolicy, c.defenderEndpointAccess]), [
-            ["eu-west-1", "api", "AmazonEKSViewPolicy", false],
-            ["us-east-1", "api", "AmazonEKSAdminViewPolicy", true],
-        ]);
-        assert.deepEqual(s.leftOut, [
-            { key: "eu-west-1/ci-tmp", reason: "matches aws.exclude.names pattern *-tmp" },
-            { key: "eu-west-1/lab", reason: "tagged ms_defender_container_exclude_agentless=true" },
-        ]);
-        assert.deepEqual(s.unusedOverrides, ["eu-west-1/gone"]);
-    });
-
-    it("explicit list: only the listed clusters; one the cloud does not have is an error naming it", () => {
-        const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", clusters: ["eu-west-1/b"] });
-        const s = selectClusters(cfg, [found("a"), found("b")]);
-        assert.deepEqual(s.clusters.map((c) => c.name), ["b"]);
-        assert.deepEqual(s.leftOut, [{ key: "eu-west-1/a", reason: "not listed in aws.clusters" }]);
-        assert.throws(() => selectClusters(loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", clusters: ["eu-west-1/b", "eu-west-1/c"] }), [found("b")]), {
-            name: "ConfigError",
-            message: 'config key "aws.clusters[1]" has value "eu-west-1/c"; expected a cluster that exists: eks:ListClusters in eu-west-1 does not return c',
-        });
-    });
-
-    it("refuses an override that does not fit the discovered authentication mode, naming the key", () => {
-        const cm = found("legacy", "eu-west-1", { authenticationMode: "CONFIG_MAP" });
-        assert.throws(() => selectClusters(loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", overrides: { "eu-west-1/legacy": { accessPolicy: "AmazonEKSEditPolicy" } } }), [cm]), {
-            message: 'config key "aws.overrides.eu-west-1/legacy.accessPolicy" has value "AmazonEKSEditPolicy"; expected no value: the cluster\'s authentication mode is CONFIG_MAP, and access policies apply to access entries (API, API_AND_CONFIG_MAP)',
-        });
-        assert.throws(() => selectClusters(loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", overrides: { "eu-west-1/api": { mapToSystemMasters: true } } }), [found("api")]), {
-            message: 'config key "aws.overrides.eu-west-1/api.mapToSystemMasters" has value true; expected no value: the cluster\'s authentication mode is API; it applies to aws-auth (CONFIG_MAP) only, use accessPolicy',
-        });
-    });
-});
 
 describe("the AWS cloud-state section", () => {
     const read = (aws: unknown) => readAws(loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1" }), stateLookup(aws, ACCOUNT, "stacks/x.cloud.yaml"));
@@ -235,7 +162,15 @@ describe("onboardAws over several cloud states (mocks)", () => {
 
     it("a listed cluster the cloud does not have stops the program before anything is declared", async () => {
         await assert.rejects(plan({ clusters: [shop("eu-west-1")] }, { clusters: ["eu-west-1/shop", "us-east-1/gone"] }), {
-            message: 'config key "aws.clusters[1]" has value "us-east-1/gone"; expected a cluster that exists: eks:ListClusters in us-east-1 does not return gone',
+            message: 'config key "aws.clusters[1]" has value "us-east-1/gone"; expected a cluster that discovery found in eu-west-1, us-east-1; it found eu-west-1/shop',
+            declared: 0,
+        });
+    });
+
+    it("an override naming no discovered cluster stops the program before anything is declared", async () => {
+        const priv = shop("eu-west-1", { endpoint: { publicAccess: false, privateAccess: true } });
+        await assert.rejects(plan({ clusters: [priv, shop("us-east-1")] }, { overrides: { "eu-west-1/shp": { defenderEndpointAccess: true } } }), {
+            message: 'config key "aws.overrides.eu-west-1/shp" has value "eu-west-1/shp"; expected a cluster that discovery found in eu-west-1, us-east-1; it found eu-west-1/shop, us-east-1/shop',
             declared: 0,
         });
     });

@@ -153,7 +153,7 @@ describe("Azure onboarding from cloud states (mocks)", () => {
         assert.deepEqual(byType(rs, BINDING).map((b) => b.inputs.resourceName), ["aks-a"]);
         assert.deepEqual(notes.filter((n) => n.kind === "excluded"), [{ kind: "excluded", subject: aksId("rg-b", "aks-b"), message: "left out: tagged ms_defender_container_exclude_agentless=true" }]);
         assert.deepEqual(byType(rs, EXTENSION).map((e) => e.inputs.extensionType), ["microsoft.azuredefender.kubernetes"]);
-        const filtered = await plan(fresh(), { ...cfg, exclude: [{ names: [], resourceGroups: ["rg-a"], tags: {}, kinds: [] }] });
+        const filtered = await plan(fresh(), { ...cfg, exclude: [{ names: [], tags: {}, attributes: { resourceGroups: ["rg-a"] } }] });
         assert.deepEqual(byType(filtered.rs, BINDING).map((b) => b.inputs.resourceName), ["aks-b"]);
     });
 

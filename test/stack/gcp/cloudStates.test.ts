@@ -150,11 +150,12 @@ describe("GCP program under several cloud states", function () {
         assert.deepEqual(removed.out.discoveredClusters, [`projects/${P}/locations/us-central1/clusters/gke-payments`]);
     });
 
-    it("a cluster labelled for exclusion is left out with the reason, whatever an override says", async () => {
-        const cfg = config({ discovery: { overrides: { [`${P}/us-central1/gke-batch`]: { exclude: false } } } });
+    it("a cluster labelled for exclusion is left out with the reason, whatever config says", async () => {
+        // The include filter names it by its key: the label still wins.
+        const cfg = config({ discovery: { include: { names: [`${P}/us-central1/gke-batch`, "gke-payments"] } } });
         const { out, notes } = await run(defenderOn([...twoClusters, cluster("gke-batch", "us-central1", { ms_defender_container_exclude_agentless: "True" })]), cfg);
         assert.deepEqual(out.excludedClusters, [`projects/${P}/locations/us-central1/clusters/gke-batch`]);
-        assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.message), ["left out: labelled ms_defender_container_exclude_agentless=true on the cluster (Defender skips it)"]);
+        assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.message), ["left out: labelled ms_defender_container_exclude_agentless=true"]);
     });
 
     it("a role that holds more than Microsoft's is adopted as it is, and the mandatory policy then flags it", async () => {
@@ -203,10 +204,12 @@ describe("GCP program under several cloud states", function () {
         const cfg = config({ clusters: [{ name: "gke-payments", location: "europe-west1" }, { name: "gke-orders", location: "europe-west1" }] });
         await assert.rejects(run(defenderOn(), cfg), {
             name: "ConfigError",
-            message: `config key "gcp.clusters[1]" has value "${P}/europe-west1/gke-orders"; expected a cluster that exists; GKE lists in project ${P}: ${P}/europe-west1/gke-payments, ${P}/us-central1/gke-payments`,
+            message: `config key "gcp.clusters[1]" has value "${P}/europe-west1/gke-orders"; expected a cluster that discovery found in project ${P}; it found ${P}/europe-west1/gke-payments, ${P}/us-central1/gke-payments`,
         });
         const ok = await run(defenderOn(), config({ clusters: [{ name: "gke-payments", location: "us-central1" }] }));
         assert.deepEqual(ok.out.discoveredClusters, [`projects/${P}/locations/us-central1/clusters/gke-payments`]);
+        assert.deepEqual(ok.out.excludedClusters, [`projects/${P}/locations/europe-west1/clusters/gke-payments`]);
+        assert.ok(ok.notes.some((n) => n.kind === "excluded" && n.subject === `projects/${P}/locations/europe-west1/clusters/gke-payments` && n.message === "left out: not listed in gcp.clusters"));
     });
 
     it("organization scope: clusters of every listed project, grants and role looked up and imported at the organization", async () => {

@@ -1,8 +1,10 @@
 import { strict as assert } from "assert";
 import { ConfigError } from "../../../lib/errors";
-import { readFilters } from "../../../config/azureClusters";
+import { AZURE_FILTER } from "../../../config/azureClusters";
+import { readFilters } from "../../../config/clusterFilters";
 import { AzureClusterFacts, findBinding, findRoleAssignment } from "../../../lookup/azure/port";
-import { globMatches, selectClusters, SelectionConfig } from "../../../stack/azure/clusterSelection";
+import { AzureSelectionConfig, azureShape, selectAzureClusters as selectClusters } from "../../../stack/azure/selection";
+import { filterMatches } from "../../../stack/selection";
 import { extensionDrift, pricingOptions } from "../../../components/azure/defenderPlan";
 import { assignmentDecision } from "../../../components/azure/addonsAtScale";
 import { parseAksClusterId, parseArcClusterId } from "../../../domain/azure/resourceIds";
@@ -14,7 +16,7 @@ const aks = (rg: string, name: string, tags: Record<string, string> = {}): Azure
     ({ ...parseAksClusterId(aksId(rg, name))!, kind: "aks", location: "westeurope", tags });
 const arc = (rg: string, name: string, tags: Record<string, string> = {}): AzureClusterFacts =>
     ({ ...parseArcClusterId(arcId(rg, name))!, kind: "arc", location: "westeurope", tags });
-const none: SelectionConfig = { include: [], exclude: [], overrides: {} };
+const none: AzureSelectionConfig = { include: [], exclude: [], overrides: {} };
 
 function configError(fn: () => unknown): ConfigError {
     try {
@@ -29,11 +31,14 @@ function configError(fn: () => unknown): ConfigError {
 describe("Azure cluster selection", () => {
     const found = [aks("rg-b", "aks-b"), aks("rg-a", "aks-a", { env: "prod" }), arc("rg-edge", "arc-1"), aks("rg-sandbox", "aks-s", { MS_Defender_Container_Exclude_Agentless: "TRUE" })];
 
-    it("globs are case-insensitive and anchored, * and ? only", () => {
-        assert.equal(globMatches("aks-*", "AKS-payments"), true);
-        assert.equal(globMatches("aks-?", "aks-ab"), false);
-        assert.equal(globMatches("rg.a", "rgxa"), false, "a dot is literal");
-        assert.equal(globMatches("*prod", "prod-eu"), false);
+    it("globs are case-insensitive and anchored, * and ? only; with a / they match <resourceGroup>/<name>", () => {
+        const names = (glob: string, c: AzureClusterFacts) => filterMatches({ names: [glob], tags: {}, attributes: {} }, c, azureShape(SUB));
+        assert.equal(names("aks-*", aks("rg", "AKS-payments")), true);
+        assert.equal(names("aks-?", aks("rg", "aks-ab")), false);
+        assert.equal(names("rg.a", aks("rg", "rgxa")), false, "a dot is literal");
+        assert.equal(names("*prod", aks("rg", "prod-eu")), false);
+        assert.equal(names("RG-*/aks-*", aks("rg-weu", "aks-a")), true);
+        assert.equal(names("rg-neu/*", aks("rg-weu", "aks-a")), false);
     });
 
     it("takes every cluster of the subscription, sorted by id, and leaves out the tagged one with its reason", () => {
@@ -44,12 +49,12 @@ describe("Azure cluster selection", () => {
     });
 
     it("include keeps only matching clusters (criteria of one filter all hold); exclude drops matches, naming the filter", () => {
-        const inc = selectClusters(found, { ...none, include: readFilters({ names: ["aks-*"], tags: { env: "p*" } }, "azure.include") }, SUB);
+        const inc = selectClusters(found, { ...none, include: readFilters({ names: ["aks-*"], tags: { env: "p*" } }, "azure.include", AZURE_FILTER) }, SUB);
         assert.deepEqual(inc.aks.map((c) => c.name), ["aks-a"]);
         assert.deepEqual(inc.leftOut.map((l) => [l.cluster.name, l.reason]).sort(), [
-            ["aks-b", "matches no filter of azure.include"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true"], ["arc-1", "matches no filter of azure.include"],
+            ["aks-b", "does not match azure.include (no tag env=p*)"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true"], ["arc-1", "does not match azure.include (name matches none of aks-*)"],
         ]);
-        const exc = selectClusters(found, { ...none, exclude: readFilters([{ resourceGroups: ["RG-B"] }, { kinds: ["arc"] }], "azure.exclude") }, SUB);
+        const exc = selectClusters(found, { ...none, exclude: readFilters([{ resourceGroups: ["RG-B"] }, { kinds: ["arc"] }], "azure.exclude", AZURE_FILTER) }, SUB);
         assert.deepEqual([...exc.aks, ...exc.arc].map((c) => c.name), ["aks-a"]);
         assert.deepEqual(exc.leftOut.filter((l) => !l.reason.startsWith("tagged")).map((l) => [l.cluster.name, l.reason]), [
             ["aks-b", "matches azure.exclude[0]"], ["arc-1", "matches azure.exclude[1]"],
@@ -60,9 +65,11 @@ describe("Azure cluster selection", () => {
         const listed = selectClusters(found, { ...none, aksClusters: [parseAksClusterId(aksId("RG-B", "AKS-B"))!, parseAksClusterId(aksId("rg-sandbox", "aks-s"))!] }, SUB);
         assert.deepEqual(listed.aks.map((c) => c.name), ["aks-b"]);
         assert.deepEqual(listed.arc.map((c) => c.name), ["arc-1"], "no arc list: discovery");
-        assert.deepEqual(listed.leftOut.map((l) => l.cluster.name), ["aks-s"]);
+        assert.deepEqual(listed.leftOut.map((l) => [l.cluster.name, l.reason]), [
+            ["aks-a", "not listed in azure.aksClusters"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true"],
+        ]);
         const e = configError(() => selectClusters(found, { ...none, aksClusters: [parseAksClusterId(aksId("rg-a", "aks-gone"))!] }, SUB));
-        assert.equal(e.message, `config key "azure.aksClusters[0].id" has value "${aksId("rg-a", "aks-gone")}"; expected an AKS cluster that subscription ${SUB} has; it has rg-a/aks-a, rg-b/aks-b, rg-sandbox/aks-s`);
+        assert.equal(e.message, `config key "azure.aksClusters[0].id" has value "${aksId("rg-a", "aks-gone")}"; expected an AKS cluster that discovery found in subscription ${SUB}; it found rg-a/aks-a, rg-b/aks-b, rg-sandbox/aks-s`);
     });
 
     it("two clusters of the same name in two resource groups stay two clusters", () => {
@@ -75,9 +82,11 @@ describe("Azure cluster selection", () => {
         assert.deepEqual(s.aks.find((c) => c.name === "aks-a")!.override, { bindingName: "mdc" });
         assert.deepEqual(s.arc[0].override, { azurePolicyExtension: false });
         assert.equal(configError(() => selectClusters(found, { ...none, overrides: { "rg-a/aks-z": { bind: false } } }, SUB)).message,
-            `config key "azure.overrides["rg-a/aks-z"]" has value "rg-a/aks-z"; expected a cluster that subscription ${SUB} has (by resource id or <resourceGroup>/<name>)`);
-        assert.match(configError(() => selectClusters([aks("rg", "x"), arc("rg", "x")], { ...none, overrides: { "rg/x": { bind: false } } }, SUB)).message,
-            /expected a key naming one cluster; it names .*managedClusters\/x and .*connectedClusters\/x: use the resource id$/);
+            `config key "azure.overrides["rg-a/aks-z"]" has value "rg-a/aks-z"; expected a cluster that discovery found in subscription ${SUB}; it found rg-a/aks-a, rg-b/aks-b, rg-edge/arc-1, rg-sandbox/aks-s`);
+        assert.equal(configError(() => selectClusters([aks("rg", "x"), arc("rg", "x")], { ...none, overrides: { "rg/x": { bind: false } } }, SUB)).message,
+            `config key "azure.overrides["rg/x"]" has value "rg/x"; expected a key naming one cluster; it names ${aksId("rg", "x")} and ${arcId("rg", "x")}: write the one you mean`);
+        assert.equal(configError(() => selectClusters(found, { ...none, overrides: { "rg-a/aks-a": { bind: false }, [aksId("rg-a", "aks-a")]: { bindingName: "mdc" } } }, SUB)).message,
+            `config key "azure.overrides["${aksId("rg-a", "aks-a")}"]" has value "${aksId("rg-a", "aks-a")}"; expected one override per cluster; azure.overrides["rg-a/aks-a"] names the same cluster, rg-a/aks-a`);
         const wrong = configError(() => selectClusters(found, { ...none, overrides: { "rg-edge/arc-1": { bind: false } } }, SUB));
         assert.equal(wrong.message, 'config key "azure.overrides["rg-edge/arc-1"].bind" has value false; expected no such key for an Arc-enabled cluster; allowed: defenderExtension, azurePolicyExtension');
     });
