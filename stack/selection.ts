@@ -149,10 +149,18 @@ export function foundClusters<C>(written: string, among: readonly C[], shape: Cl
     return among.length <= LISTED_CLUSTERS ? `it found ${ranked.join(", ")}` : `it found ${among.length}, nearest first: ${ranked.join(", ")}, ...`;
 }
 
+/** The clusters each key config may write names (one map per call: lists can name hundreds of clusters). */
+function byKey<C>(among: readonly C[], shape: ClusterShape<C>): Map<string, C[]> {
+    const index = new Map<string, C[]>();
+    for (const c of among) {
+        for (const k of new Set(shape.keys(c).map((x) => fold(x, shape.ignoreCase)))) index.set(k, [...(index.get(k) ?? []), c]);
+    }
+    return index;
+}
+
 /** The one cluster among `among` that the entry names; a ConfigError when it names none or several. */
-function resolve<C>(entry: NamedCluster, what: string, among: readonly C[], shape: ClusterShape<C>): C {
-    const k = fold(entry.key, shape.ignoreCase);
-    const matches = among.filter((c) => shape.keys(c).some((x) => fold(x, shape.ignoreCase) === k));
+function resolve<C>(entry: NamedCluster, what: string, among: readonly C[], index: Map<string, C[]>, shape: ClusterShape<C>): C {
+    const matches = index.get(fold(entry.key, shape.ignoreCase)) ?? [];
     if (matches.length === 0) {
         throw new ConfigError(entry.path, entry.key, `${what} that discovery found in ${shape.where}; ${foundClusters(entry.key, among, shape)}`);
     }
@@ -179,11 +187,13 @@ function covers<C>(list: ExplicitList<C>, c: C): boolean {
 export function selectClusters<C, O>(found: readonly C[], shape: ClusterShape<C>, rules: SelectionRules<C, O>): Selection<C, O> {
     const lists = (rules.lists ?? []).map((list) => {
         const covered = found.filter((c) => covers(list, c));
-        return { list, listed: new Set(list.entries.map((e) => resolve(e, list.what, covered, shape))) };
+        const index = byKey(covered, shape);
+        return { list, listed: new Set(list.entries.map((e) => resolve(e, list.what, covered, index, shape))) };
     });
     const overrides = new Map<C, Override<O>>();
+    const index = byKey(found, shape);
     for (const o of rules.overrides ?? []) {
-        const c = resolve(o, "a cluster", found, shape);
+        const c = resolve(o, "a cluster", found, index, shape);
         const earlier = overrides.get(c);
         if (earlier) throw new ConfigError(o.path, o.key, `one override per cluster; ${earlier.path} names the same cluster, ${shape.qualifiedName(c)}`);
         overrides.set(c, o);
