@@ -122,6 +122,15 @@ export function filterMiss<C>(f: ClusterFilter, c: C, shape: ClusterShape<C>): s
     return undefined;
 }
 
+/** What a filter asks, in words: `names *-scratch; tag env=dev`. */
+export function filterText<C>(f: ClusterFilter, shape: ClusterShape<C>): string {
+    const parts: string[] = [];
+    if (f.names.length) parts.push(`names ${f.names.join(", ")}`);
+    for (const [key, glob] of Object.entries(f.tags)) parts.push(`${shape.tagNoun} ${key}=${glob}`);
+    for (const [criterion, globs] of Object.entries(f.attributes)) if (globs.length) parts.push(`${attributeOf(shape, criterion).label} ${globs.join(", ")}`);
+    return parts.join("; ");
+}
+
 export function filterMatches<C>(f: ClusterFilter, c: C, shape: ClusterShape<C>): boolean {
     return filterMiss(f, c, shape) === undefined;
 }
@@ -199,7 +208,7 @@ export function selectClusters<C, O>(found: readonly C[], shape: ClusterShape<C>
         overrides.set(c, o);
     }
     const reasonFor = (c: C): string | undefined => {
-        if (isExcluded(shape.tags(c))) return `${shape.tagNoun === "tag" ? "tagged" : "labelled"} ${EXCLUSION_TAG}=true`;
+        if (isExcluded(shape.tags(c))) return `${shape.tagNoun === "tag" ? "tagged" : "labelled"} ${EXCLUSION_TAG}=true (Defender skips it)`;
         const unlisted = lists.find(({ list, listed }) => covers(list, c) && !listed.has(c));
         if (unlisted) return `not listed in ${unlisted.list.path}`;
         const inc = rules.include;
@@ -208,7 +217,10 @@ export function selectClusters<C, O>(found: readonly C[], shape: ClusterShape<C>
         }
         const exc = rules.exclude;
         const i = exc ? exc.filters.findIndex((f) => filterMatches(f, c, shape)) : -1;
-        if (exc && i >= 0) return `matches ${exc.path}${exc.filters.length > 1 ? `[${i}]` : ""}`;
+        if (exc && i >= 0) {
+            const what = filterText(exc.filters[i], shape);
+            return `matches ${exc.path}${exc.filters.length > 1 ? `[${i}]` : ""}${what ? ` (${what})` : ""}`;
+        }
         return undefined;
     };
     const considered = found.map((cluster): ConsideredCluster<C, O> => {

@@ -77,10 +77,10 @@ describe("the one cluster selection rule (stack/selection.ts)", () => {
             exclude: { path: "toy.exclude", filters: [f({ names: ["*-x"] }), f({ names: ["tmp"] })] },
         });
         assert.deepEqual(decisions(s), [
-            "a/tagged: tagged ms_defender_container_exclude_agentless=true",
+            "a/tagged: tagged ms_defender_container_exclude_agentless=true (Defender skips it)",
             "a/unlisted: not listed in toy.clusters",
             "a/dev: does not match toy.include (no tag env=prod)",
-            "b/tmp: matches toy.exclude[1]",
+            "b/tmp: matches toy.exclude[1] (names tmp)",
             "b/api: taken",
         ]);
         assert.deepEqual(s.selected.map((c) => c.cluster.name), ["api"]);
@@ -93,7 +93,7 @@ describe("the one cluster selection rule (stack/selection.ts)", () => {
             include: { path: "toy.include", filters: [f({ names: ["api", "db"] }), f({ attributes: { tiers: ["bronze"] } })] },
             exclude: { path: "toy.exclude", filters: [f({ names: ["db"] })] },
         });
-        assert.deepEqual(decisions(s), ["a/api: taken", "a/web: taken", "a/db: matches toy.exclude"]);
+        assert.deepEqual(decisions(s), ["a/api: taken", "a/web: taken", "a/db: matches toy.exclude (names db)"]);
         const none = select(found, { include: { path: "toy.include", filters: [f({ names: ["x"] }), f({ names: ["y"] })] } });
         assert.deepEqual(decisions(none), ["a/api: matches no filter of toy.include", "a/web: matches no filter of toy.include", "a/db: matches no filter of toy.include"]);
     });
@@ -112,7 +112,7 @@ describe("the one cluster selection rule (stack/selection.ts)", () => {
             exclude: { path: "toy.exclude", filters: [f({ names: ["tmp"] })] },
             overrides: [{ path: "toy.overrides.a/api", key: "a/api", settings: { x: 1 } }, { path: "toy.overrides.a/tmp", key: "a/tmp", settings: { x: 2 } }],
         });
-        assert.deepEqual(s.considered.map((c) => [c.cluster.name, c.override?.settings, c.reason]), [["api", { x: 1 }, undefined], ["tmp", { x: 2 }, "matches toy.exclude"]]);
+        assert.deepEqual(s.considered.map((c) => [c.cluster.name, c.override?.settings, c.reason]), [["api", { x: 1 }, undefined], ["tmp", { x: 2 }, "matches toy.exclude (names tmp)"]]);
     });
 
     it("an override or a listed cluster that discovery did not find is a ConfigError naming the key, the value and what exists", () => {
@@ -161,10 +161,10 @@ describe("one meaning on every cloud", () => {
         include: { path: "include", filters: [f({ tags: { team: "*" } }), f({ names: ["db"] })] },
         exclude: { path: "exclude", filters: [f({ names: ["*-tmp"], tags: { team: "web" } })] },
     };
-    const outcome = (s: { considered: { reason?: string }[] }) => s.considered.map((c, i) => `${names[i]}: ${(c.reason ?? "taken").replace(/^(tagged|labelled) /, "")}`);
+    const outcome = (s: { considered: { reason?: string }[] }) => s.considered.map((c, i) => `${names[i]}: ${(c.reason ?? "taken").replace(/^(tagged|labelled) /, "").replace(/\b(tag|label) /, "tag ")}`);
 
     it("include, exclude and Defender's tag take and leave out the same clusters for the same reasons on AWS, Azure and GCP", () => {
-        const expected = ["web: taken", "web-tmp: matches exclude", "lab: ms_defender_container_exclude_agentless=true", "db: taken"];
+        const expected = ["web: taken", "web-tmp: matches exclude (names *-tmp; tag team=web)", "lab: ms_defender_container_exclude_agentless=true (Defender skips it)", "db: taken"];
         assert.deepEqual(outcome(selectClusters(eks, eksShape(["eu-west-1"]), rules)), expected);
         assert.deepEqual(outcome(selectClusters(aks, azureShape(SUB), rules)), expected);
         assert.deepEqual(outcome(selectClusters(gke, gkeShape(["shop-prod"]), rules)), expected);

@@ -141,7 +141,7 @@ describe("onboardAws over several cloud states (mocks)", () => {
         const names = (rs: PlanResource[]) => new Set(rs.filter((r) => r.type === "agentless:aws:EksClusterAccess").map((r) => r.name));
         assert.deepEqual([...names(before.rs)], ["eks-eu-west-1-shop", "eks-us-east-1-old"]);
         assert.deepEqual([...names(after.rs)], ["eks-eu-west-1-shop", "eks-us-east-1-shop"]);
-        assert.ok(after.notes.includes("excluded eu-west-1/lab: left out: tagged ms_defender_container_exclude_agentless=true"));
+        assert.ok(after.notes.includes("excluded eu-west-1/lab: left out: tagged ms_defender_container_exclude_agentless=true (Defender skips it)"));
         const policy = (rs: PlanResource[]) => JSON.parse(String(rs.find((r) => r.name === "discovery-permissions")!.inputs.policy)).Statement[0].Resource;
         assert.deepEqual(policy(after.rs), [`arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/shop`, `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/shop`]);
     });

@@ -210,7 +210,7 @@ describe("onboardAws", () => {
         const byKind = (kind: string) => notes.filter((n) => n.kind === kind).map((n) => `${n.subject}: ${n.message}`);
         assert.ok(byKind("info").includes("us-west-2/ob-cm: eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone"));
         assert.equal(byKind("info").filter((n) => n.includes("CONFIG_MAP to API_AND_CONFIG_MAP")).length, 1, "only CONFIG_MAP clusters get the note");
-        assert.deepEqual(byKind("excluded"), ["eu-central-1/ob-skip: left out: tagged ms_defender_container_exclude_agentless=true"]);
+        assert.deepEqual(byKind("excluded"), ["eu-central-1/ob-skip: left out: tagged ms_defender_container_exclude_agentless=true (Defender skips it)"]);
         assert.deepEqual(byKind("network"), [
             "eu-central-1/ob-api: public API endpoint is restricted to 198.51.100.0/24: add 172.212.245.192/28 and 48.209.1.192/28 to publicAccessCidrs so that Defender can reach it",
             "us-west-2/ob-cm: API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); enable a restricted public endpoint that allows 172.212.245.192/28 and 48.209.1.192/28",

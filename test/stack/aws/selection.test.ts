@@ -48,7 +48,7 @@ describe("AWS cluster selection (stack/aws/selection.ts over the one rule)", () 
         const both = selectEksClusters(loadAwsConfig({ ...base, exclude: { names: ["*-tmp"], tags: { team: "*" } } }), c);
         assert.deepEqual(both.clusters.map((x) => x.name), ["prod-api", "ci-tmp"]);
         const either = selectEksClusters(loadAwsConfig({ ...base, exclude: [{ names: ["*-tmp"] }, { tags: { team: "*" } }] }), c);
-        assert.deepEqual(either.leftOut, [{ key: "eu-west-1/prod-api", reason: "matches aws.exclude[1]" }, { key: "eu-west-1/ci-tmp", reason: "matches aws.exclude[0]" }]);
+        assert.deepEqual(either.leftOut, [{ key: "eu-west-1/prod-api", reason: "matches aws.exclude[1] (tag team=*)" }, { key: "eu-west-1/ci-tmp", reason: "matches aws.exclude[0] (names *-tmp)" }]);
         const inc = selectEksClusters(loadAwsConfig({ ...base, include: { names: ["prod-*"], tags: { env: "prod" } } }), c);
         assert.deepEqual(inc.leftOut, [
             { key: "eu-west-1/prod-api", reason: "does not match aws.include (no tag env=prod)" },
@@ -71,8 +71,8 @@ describe("AWS cluster selection (stack/aws/selection.ts over the one rule)", () 
             ["us-east-1", "api", "AmazonEKSAdminViewPolicy", true],
         ]);
         assert.deepEqual(s.leftOut, [
-            { key: "eu-west-1/ci-tmp", reason: "matches aws.exclude" },
-            { key: "eu-west-1/lab", reason: "tagged ms_defender_container_exclude_agentless=true" },
+            { key: "eu-west-1/ci-tmp", reason: "matches aws.exclude (names *-tmp)" },
+            { key: "eu-west-1/lab", reason: "tagged ms_defender_container_exclude_agentless=true (Defender skips it)" },
         ], "an override of a cluster left out is valid and applies to nothing");
     });
 
@@ -94,7 +94,7 @@ describe("AWS cluster selection (stack/aws/selection.ts over the one rule)", () 
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", clusters: ["eu-west-1/b", "eu-west-1/b-tmp"], exclude: { names: ["*-tmp"] } });
         const s = selectEksClusters(cfg, [found("a"), found("b"), found("b-tmp")]);
         assert.deepEqual(s.clusters.map((c) => c.name), ["b"]);
-        assert.deepEqual(s.leftOut, [{ key: "eu-west-1/a", reason: "not listed in aws.clusters" }, { key: "eu-west-1/b-tmp", reason: "matches aws.exclude" }]);
+        assert.deepEqual(s.leftOut, [{ key: "eu-west-1/a", reason: "not listed in aws.clusters" }, { key: "eu-west-1/b-tmp", reason: "matches aws.exclude (names *-tmp)" }]);
         assert.throws(() => selectEksClusters(loadAwsConfig({ accountId: ACCOUNT, region: "eu-west-1", clusters: ["eu-west-1/b", "eu-west-1/c"] }), [found("b")]), {
             name: "ConfigError",
             message: 'config key "aws.clusters[1]" has value "eu-west-1/c"; expected a cluster that discovery found in eu-west-1; it found eu-west-1/b',

@@ -35,7 +35,7 @@ describe("azure-brownfield stack (child process)", function () {
         ]);
         // Defender's own assignment of a8eff44f stands in for the stack's; the sandbox cluster is filtered out.
         assert.equal(doc.resources.some((r) => r.name.startsWith("addons-azurePolicyAddon")), false);
-        assert.ok(doc.notes.some((n) => n.kind === "excluded" && n.subject.endsWith("/aks-ml-lab") && n.message === "left out: matches azure.exclude"));
+        assert.ok(doc.notes.some((n) => n.kind === "excluded" && n.subject.endsWith("/aks-ml-lab") && n.message === "left out: matches azure.exclude (resource group rg-sandbox-*)"));
         assert.equal(doc.resources.some((r) => r.name === "arc-rg-edge-arc-plant-porto-azure-policy"), false, "the override turns the Azure Policy extension off");
     });
 

@@ -151,7 +151,7 @@ describe("Azure onboarding from cloud states (mocks)", () => {
         s.aksClusters[1].tags = { ms_defender_container_exclude_agentless: "true" };
         const { rs, notes } = await plan(s, { ...cfg, overrides: { [ARC]: { azurePolicyExtension: false } } });
         assert.deepEqual(byType(rs, BINDING).map((b) => b.inputs.resourceName), ["aks-a"]);
-        assert.deepEqual(notes.filter((n) => n.kind === "excluded"), [{ kind: "excluded", subject: aksId("rg-b", "aks-b"), message: "left out: tagged ms_defender_container_exclude_agentless=true" }]);
+        assert.deepEqual(notes.filter((n) => n.kind === "excluded"), [{ kind: "excluded", subject: aksId("rg-b", "aks-b"), message: "left out: tagged ms_defender_container_exclude_agentless=true (Defender skips it)" }]);
         assert.deepEqual(byType(rs, EXTENSION).map((e) => e.inputs.extensionType), ["microsoft.azuredefender.kubernetes"]);
         const filtered = await plan(fresh(), { ...cfg, exclude: [{ names: [], tags: {}, attributes: { resourceGroups: ["rg-a"] } }] });
         assert.deepEqual(byType(filtered.rs, BINDING).map((b) => b.inputs.resourceName), ["aks-b"]);

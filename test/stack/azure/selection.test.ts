@@ -45,19 +45,19 @@ describe("Azure cluster selection", () => {
         const s = selectClusters(found, none, SUB);
         assert.deepEqual(s.aks.map((c) => c.name), ["aks-a", "aks-b"]);
         assert.deepEqual(s.arc.map((c) => c.name), ["arc-1"]);
-        assert.deepEqual(s.leftOut.map((l) => [l.cluster.name, l.reason]), [["aks-s", "tagged ms_defender_container_exclude_agentless=true"]]);
+        assert.deepEqual(s.leftOut.map((l) => [l.cluster.name, l.reason]), [["aks-s", "tagged ms_defender_container_exclude_agentless=true (Defender skips it)"]]);
     });
 
     it("include keeps only matching clusters (criteria of one filter all hold); exclude drops matches, naming the filter", () => {
         const inc = selectClusters(found, { ...none, include: readFilters({ names: ["aks-*"], tags: { env: "p*" } }, "azure.include", AZURE_FILTER) }, SUB);
         assert.deepEqual(inc.aks.map((c) => c.name), ["aks-a"]);
         assert.deepEqual(inc.leftOut.map((l) => [l.cluster.name, l.reason]).sort(), [
-            ["aks-b", "does not match azure.include (no tag env=p*)"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true"], ["arc-1", "does not match azure.include (name matches none of aks-*)"],
+            ["aks-b", "does not match azure.include (no tag env=p*)"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true (Defender skips it)"], ["arc-1", "does not match azure.include (name matches none of aks-*)"],
         ]);
         const exc = selectClusters(found, { ...none, exclude: readFilters([{ resourceGroups: ["RG-B"] }, { kinds: ["arc"] }], "azure.exclude", AZURE_FILTER) }, SUB);
         assert.deepEqual([...exc.aks, ...exc.arc].map((c) => c.name), ["aks-a"]);
         assert.deepEqual(exc.leftOut.filter((l) => !l.reason.startsWith("tagged")).map((l) => [l.cluster.name, l.reason]), [
-            ["aks-b", "matches azure.exclude[0]"], ["arc-1", "matches azure.exclude[1]"],
+            ["aks-b", "matches azure.exclude[0] (resource group RG-B)"], ["arc-1", "matches azure.exclude[1] (kind arc)"],
         ]);
     });
 
@@ -66,7 +66,7 @@ describe("Azure cluster selection", () => {
         assert.deepEqual(listed.aks.map((c) => c.name), ["aks-b"]);
         assert.deepEqual(listed.arc.map((c) => c.name), ["arc-1"], "no arc list: discovery");
         assert.deepEqual(listed.leftOut.map((l) => [l.cluster.name, l.reason]), [
-            ["aks-a", "not listed in azure.aksClusters"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true"],
+            ["aks-a", "not listed in azure.aksClusters"], ["aks-s", "tagged ms_defender_container_exclude_agentless=true (Defender skips it)"],
         ]);
         const e = configError(() => selectClusters(found, { ...none, aksClusters: [parseAksClusterId(aksId("rg-a", "aks-gone"))!] }, SUB));
         assert.equal(e.message, `config key "azure.aksClusters[0].id" has value "${aksId("rg-a", "aks-gone")}"; expected an AKS cluster that discovery found in subscription ${SUB}; it found rg-a/aks-a, rg-b/aks-b, rg-sandbox/aks-s`);

@@ -155,7 +155,7 @@ describe("GCP program under several cloud states", function () {
         const cfg = config({ discovery: { include: { names: [`${P}/us-central1/gke-batch`, "gke-payments"] } } });
         const { out, notes } = await run(defenderOn([...twoClusters, cluster("gke-batch", "us-central1", { ms_defender_container_exclude_agentless: "True" })]), cfg);
         assert.deepEqual(out.excludedClusters, [`projects/${P}/locations/us-central1/clusters/gke-batch`]);
-        assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.message), ["left out: labelled ms_defender_container_exclude_agentless=true"]);
+        assert.deepEqual(notes.filter((n) => n.kind === "excluded").map((n) => n.message), ["left out: labelled ms_defender_container_exclude_agentless=true (Defender skips it)"]);
     });
 
     it("a role that holds more than Microsoft's is adopted as it is, and the mandatory policy then flags it", async () => {

@@ -30,16 +30,16 @@ describe("GKE cluster selection (stack/gcp/selection.ts over the one rule)", () 
     it("with no filter keeps every cluster but the labelled one, and says why that one is out", () => {
         const s = selectGkeClusters(found, cfg());
         assert.deepEqual(keys(s.selected), ["shop-prod/europe-west1/gke-web", "shop-prod/us-central1/gke-web", "shop-prod/europe-west1-b/lab-01"]);
-        assert.deepEqual(s.leftOut.map((l) => l.reason), ["labelled ms_defender_container_exclude_agentless=true"]);
+        assert.deepEqual(s.leftOut.map((l) => l.reason), ["labelled ms_defender_container_exclude_agentless=true (Defender skips it)"]);
     });
 
     it("include by name glob and by qualified glob, exclude by label; same-named clusters in two regions stay two", () => {
         const s = selectGkeClusters(found, cfg({ include: [names("gke-*")], exclude: [{ names: [], tags: { env: "sandbox" }, attributes: {} }] }));
         assert.deepEqual(keys(s.selected), ["shop-prod/europe-west1/gke-web"]);
         assert.deepEqual(s.leftOut.map((l) => [`${l.cluster.location}/${l.cluster.name}`, l.reason]), [
-            ["us-central1/gke-web", "matches gcp.discovery.exclude"],
+            ["us-central1/gke-web", "matches gcp.discovery.exclude (label env=sandbox)"],
             ["europe-west1-b/lab-01", "does not match gcp.discovery.include (name matches none of gke-*)"],
-            ["europe-west1/gke-pay", "labelled ms_defender_container_exclude_agentless=true"],
+            ["europe-west1/gke-pay", "labelled ms_defender_container_exclude_agentless=true (Defender skips it)"],
         ]);
         const q = selectGkeClusters(found, cfg({ include: [names("shop-prod/europe-*/*")] }));
         assert.deepEqual(keys(q.selected), ["shop-prod/europe-west1/gke-web", "shop-prod/europe-west1-b/lab-01"]);
@@ -49,8 +49,8 @@ describe("GKE cluster selection (stack/gcp/selection.ts over the one rule)", () 
         const s = selectGkeClusters(found, cfg({ exclude: [names("shop-prod/europe-west1-b/lab-01"), { names: [], tags: { env: "sand*" }, attributes: {} }] }));
         assert.deepEqual(keys(s.selected), ["shop-prod/europe-west1/gke-web"]);
         assert.deepEqual(s.leftOut.map((l) => [`${l.cluster.location}/${l.cluster.name}`, l.reason]), [
-            ["us-central1/gke-web", "matches gcp.discovery.exclude[1]"], ["europe-west1-b/lab-01", "matches gcp.discovery.exclude[0]"],
-            ["europe-west1/gke-pay", "labelled ms_defender_container_exclude_agentless=true"],
+            ["us-central1/gke-web", "matches gcp.discovery.exclude[1] (label env=sand*)"], ["europe-west1-b/lab-01", "matches gcp.discovery.exclude[0] (names shop-prod/europe-west1-b/lab-01)"],
+            ["europe-west1/gke-pay", "labelled ms_defender_container_exclude_agentless=true (Defender skips it)"],
         ]);
     });
 
@@ -58,7 +58,7 @@ describe("GKE cluster selection (stack/gcp/selection.ts over the one rule)", () 
         const s = selectGkeClusters(found, cfg({}, [{ projectId: "shop-prod", location: "europe-west1-b", name: "lab-01" }, { projectId: "shop-prod", location: "europe-west1", name: "gke-web" }]));
         assert.deepEqual(keys(s.selected), ["shop-prod/europe-west1/gke-web", "shop-prod/europe-west1-b/lab-01"]);
         assert.deepEqual(s.leftOut.map((l) => [l.cluster.name, l.reason]), [
-            ["gke-web", "not listed in gcp.clusters"], ["gke-pay", "labelled ms_defender_container_exclude_agentless=true"],
+            ["gke-web", "not listed in gcp.clusters"], ["gke-pay", "labelled ms_defender_container_exclude_agentless=true (Defender skips it)"],
         ]);
         // Only the listed clusters' projects are read (stack/gcp/cloudRead.ts).
         const payProd = [c("pay-prod", "us-east1", "gke-ledger"), found[3]];
