@@ -14,9 +14,11 @@ describe("paths named in comments and docs", () => {
         assert.deepEqual(broken, [], `these name no file or folder of the repository:\n${broken.join("\n")}`);
     });
 
-    it("every entry of the not-a-path list is still met, so the list cannot hide a path gone stale", () => {
+    it("every entry of the not-a-path list is still met and names nothing of the tree, so the list cannot hide a path", () => {
         const met = new Set(named.filter((r) => r.notOurs).map((r) => r.notOurs));
         assert.deepEqual(NOT_REPO_PATHS.filter((n) => !met.has(n.why)).map((n) => String(n.path)), []);
+        const tree = readTree(ROOT);
+        assert.deepEqual(NOT_REPO_PATHS.filter((n) => typeof n.path === "string" && tree.entries.has(path.posix.normalize(n.path))).map((n) => n.path), []);
     });
 
     describe("what counts as a path of ours", () => {
@@ -63,12 +65,22 @@ describe("paths named in comments and docs", () => {
             ]);
         });
 
-        it("leaves out URLs, package paths, other projects' files, placeholders and globs", () => {
+        it("leaves out URLs, package paths, other projects' files and placeholders", () => {
             const code = [
                 "// https://example.com/lib/gone.ts, @pulumi/aws eks/accessEntry.d.ts, node_modules/p/lib/x.js,",
-                "// stacks/Pulumi.<stack>.yaml, lib/**/*.test.ts, lib/${name}.ts, .d.ts, Node.js, plan/evaluate.ts",
+                "// stacks/Pulumi.<stack>.yaml, lib/${name}.ts, lookup/{aws,gcp}, .d.ts, Node.js, plan/evaluate.ts",
             ].join("\n");
             assert.deepEqual(judged("cli/main.ts", code), ["2 Node.js not ours"]);
+        });
+
+        it("takes a glob for the paths it matches: it must match one", () => {
+            assert.deepEqual(judged("cli/main.ts", "// lookup/*/live.ts, lookup/**/*.ts, lib/**/*.test.ts, cli/*, dist/**/*.js"), [
+                "1 lookup/*/live.ts exists",
+                "1 lookup/**/*.ts exists",
+                "1 lib/**/*.test.ts MISSING",
+                "1 cli/* exists",
+                "1 dist/**/*.js exists",
+            ]);
         });
 
         it("checks dist/ paths against the sources they are built from", () => {

@@ -118,7 +118,7 @@ export function codeComments(file: string, text: string): Span[] {
 }
 
 /** A run of path characters that starts where a word starts (not inside a URL, a package name or a longer path). */
-const TOKEN = /(?<![\w@.\/:$~<>{}*\\-])(?:\.{1,2}\/)*\.?[A-Za-z_][\w.-]*(?:\/[\w.-]+)*\/?/g;
+const TOKEN = /(?<![\w@.\/:$~<>{}*\\-])(?:\.{1,2}\/)*\.?[A-Za-z_][\w.*-]*(?:\/[\w.*-]+)*\/?/g;
 /** A doc or source named without its folder (`README.md`, `s3Lock.ts`); not a bare extension (`.d.ts`). */
 const BARE_FILE = /^[A-Za-z_][\w.-]*\.(md|ts|js)$/;
 /** Markdown link targets: `[text](target "title")` and `[label]: target`. */
@@ -141,7 +141,7 @@ function existsAsModule(tree: RepoTree, rel: string): boolean {
 /** `dist/` is built from the sources: `dist/cli/main.js` exists when `cli/main.ts` does. */
 function existsInDist(tree: RepoTree, rel: string): boolean {
     const source = rel.replace(/^dist\/?/, "").replace(/(\.d\.ts|\.js)$/, ".ts");
-    return source === "" || existsAsModule(tree, source);
+    return source === "" || (source.includes("*") ? globMatches(tree, source) : existsAsModule(tree, source));
 }
 
 function lineOf(text: string, offset: number): number {
@@ -170,8 +170,16 @@ function judgeToken(tree: RepoTree, file: string, token: string, inCode: boolean
         return exists(tree, token) || exists(tree, path.posix.join(dir, token)) || tree.basenames.has(token);
     }
     if (first === "dist") return existsInDist(tree, token);
-    if (tree.topFolders.has(first) || FORMER_TOP_FOLDERS.has(first)) return existsAsModule(tree, token);
-    return undefined;
+    if (!tree.topFolders.has(first) && !FORMER_TOP_FOLDERS.has(first)) return undefined;
+    return token.includes("*") ? globMatches(tree, token) : existsAsModule(tree, token);
+}
+
+// A glob (`test/**/*.test.ts`, `stack/*/onboarding.ts`) names something when it matches at least one path.
+function globMatches(tree: RepoTree, glob: string): boolean {
+    const source = glob.replace(/\/$/, "").split(/(\*\*\/|\*\*|\*)/).map((part) =>
+        part === "**/" ? "(?:[^/]+/)*" : part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^$()|[\]\\]/g, "\\$&")).join("");
+    const re = new RegExp(`^${source}$`);
+    return [...tree.entries].some((e) => re.test(e));
 }
 
 /** The repository paths named in one piece of prose (a comment, a doc with its links blanked out). */
@@ -180,8 +188,8 @@ function proseReferences(tree: RepoTree, file: string, whole: string, span: Span
     for (const m of span.text.matchAll(TOKEN)) {
         let token = m[0];
         const end = m.index! + token.length;
-        // A placeholder or a glob (`stacks/Pulumi.<stack>.yaml`, `test/**/*.test.ts`) is a pattern, not a path.
-        if (/[<{*$[]/.test(span.text[end] ?? "")) continue;
+        // A placeholder (`stacks/Pulumi.<stack>.yaml`, `lib/${name}.ts`) stands for no path in particular.
+        if (/[<{$[]/.test(span.text[end] ?? "")) continue;
         while (token.endsWith(".") && !/(^|\/)\.\.?$/.test(token)) token = token.slice(0, -1);
         if (!token.includes("/") && !BARE_FILE.test(token)) continue;
         const judged = judgeToken(tree, file, token, inCode);
