@@ -97,6 +97,7 @@ describe("paths named in comments and docs", () => {
                 "See [x](x.md#top), [again](docs/x.md), [up](../README.md), [site](https://example.com/docs/gone.md), [here](#anchor).",
                 "Prose names `docs/x.md`, `lib/` and `lookup/aws/`; the layout had `cloudState/` and `test/aws`.",
                 "Run from the root: `./lib/errors.ts`. Also DESIGN.md and README.md.",
+                '  a["read<br/>lib/gone.ts"] --> b["<code>lookup/aws/live.ts</code>"]',
             ].join("\n");
             assert.deepEqual(judged("docs/x.md", doc), [
                 "1 x.md#top exists",
@@ -110,6 +111,8 @@ describe("paths named in comments and docs", () => {
                 "3 ./lib/errors.ts exists",
                 "3 DESIGN.md MISSING",
                 "3 README.md exists",
+                "4 lib/gone.ts MISSING",
+                "4 lookup/aws/live.ts exists",
             ]);
         });
 
