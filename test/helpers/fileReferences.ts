@@ -31,6 +31,7 @@ function ignoredNames(root: string): Set<string> {
     const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
     return new Set(lines.map((l) => l.trim().replace(/\/$/, "")).filter((l) => /^[\w.-]+$/.test(l)));
 }
+
 /**
  * Top-level folders this repository had before the layering (commit abe13a4 moved the cloud-state
  * adapters from the folder cloudState to lookup). A path under one of them is one of ours gone stale,
@@ -60,6 +61,7 @@ function notRepoPath(ref: string): string | undefined {
     return NOT_REPO_PATHS.find((n) => (typeof n.path === "string" ? n.path === ref : n.path.test(ref)))?.why;
 }
 
+/** Every file and folder of the checkout at `root`, less .gitignore's plain names and foreign dot-folders. */
 export function readTree(root: string): RepoTree {
     const entries = new Set<string>();
     const ignored = ignoredNames(root);
