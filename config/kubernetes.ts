@@ -23,7 +23,12 @@ export type CloudIdentifiers =
     | { cloud: "AWS"; accountId: string; region: string; clusterName: string }
     | { cloud: "GCP"; projectId: string; location: string; clusterName: string };
 
-export type ClusterAccess =
+/**
+ * A cluster's `access` entry: how the stack's Kubernetes provider reaches it (stack/kubernetes/addons.ts
+ * makes a component's KubeAccess of it). The resolved connection the snapshot's client uses is another
+ * thing, lib/kube/kubeconfig.ts's ClusterAccess.
+ */
+export type ClusterAccessConfig =
     | { mode: "kubeconfig"; context: string; kubeconfig?: string }
     /** Short-lived tokens from the cloud's own credential plug-in (aws, gke-gcloud-auth-plugin, kubelogin). */
     | { mode: "cloud"; endpoint: string; certificateAuthority: string };
@@ -33,7 +38,7 @@ export interface KubeCluster {
     name: string;
     kind: ClusterKind;
     identifiers: CloudIdentifiers;
-    access: ClusterAccess;
+    access: ClusterAccessConfig;
     /** Whether this cluster gets the sensor chart when `sensor.enabled` (default true). */
     sensor: boolean;
 }
@@ -125,7 +130,7 @@ function identifiers(entry: Raw, p: string, kind: ClusterKind, name: string): Cl
     }
 }
 
-function access(v: unknown, p: string, kind: ClusterKind): ClusterAccess {
+function access(v: unknown, p: string, kind: ClusterKind): ClusterAccessConfig {
     if (v === undefined || v === null) throw new ConfigError(p, undefined, "an object: { context, kubeconfig } or { cloudCredentials: true, endpoint, certificateAuthority }");
     const raw = object(v, p, ["context", "kubeconfig", "cloudCredentials", "endpoint", "certificateAuthority"]);
     if (bool(raw.cloudCredentials, join(p, "cloudCredentials"), false)) {

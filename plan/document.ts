@@ -2,7 +2,7 @@ import type { Violation } from "../policies/evaluate";
 import type { PlanNote } from "../stack/notes";
 import type { PlanOp, PlanResource } from "./mockRuntime";
 
-/** The stable JSON document of `plan --format json` (DESIGN.md). */
+/** The stable JSON document of `plan --format json` (its fields: README.md, docs/architecture.md). */
 export interface PlanDocument {
     stack: string;
     resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; retainOnDelete?: true; inputs: Record<string, unknown> }[];

@@ -2,7 +2,7 @@
  * The facts the rules judge by, written out here as literals. The pack is its own package
  * (`pulumi policy publish`) and must not widen when a component's constant widens: a pull request
  * that loosens a component is judged by the base branch's copy of these lists. Sources: docs/sources.md (Azure, AWS, GCP)
- * and docs/policies.md. test/policies/facts.test.ts checks that the components stay inside them.
+ * and docs/policies.md. test/policies/eksDiscoveryRole.test.ts ("the pack's own facts") checks that the components stay inside them.
  */
 
 /** docs/sources.md, AWS: least privilege, plus at most the access-entry actions of Microsoft's current default. */

@@ -31,7 +31,8 @@ export interface ResourceRule {
     validate(resource: ResourceView): string[];
 }
 
-export interface StackFinding {
+/** What a stack rule says is wrong, about one resource or the whole stack; evaluatePolicies makes a Violation of it. */
+export interface StackRuleMessage {
     /** Name of the resource at fault; "" for the stack as a whole. */
     resource: string;
     message: string;
@@ -44,7 +45,7 @@ export interface StackRule {
     enforcementLevel: Level;
     /** The rule reads `production` from its policy config. */
     takesProduction?: boolean;
-    validateStack(resources: readonly ResourceView[], ctx: StackContext): StackFinding[];
+    validateStack(resources: readonly ResourceView[], ctx: StackContext): StackRuleMessage[];
 }
 
 export type Rule = ResourceRule | StackRule;

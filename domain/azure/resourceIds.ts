@@ -68,7 +68,7 @@ export function clusterResourceKey(ref: Pick<ClusterRef, "resourceGroup" | "name
 export interface ClusterTarget {
     resourceGroup: Input<string>;
     name: Input<string>;
-    /** The ARM id, when known as text: what `existing` (the lookups' findings) is keyed by. */
+    /** The ARM id, when known as text: what `existing` (the lookup results) is keyed by. */
     id?: string;
     /** Names the component's resources for this cluster; `clusterResourceKey` of the two by default, required when either is an output. */
     key?: string;

@@ -1,7 +1,7 @@
 /**
  * What the AWS stack reads from the cloud before it declares anything: the EKS clusters of each
  * region with their facts, and the objects Defender or Microsoft's CloudFormation template may
- * already have made. Two implementations answer it: the live one (`liveLookup.ts`, AWS SDK with
+ * already have made. Two implementations answer it: the live one (`live.ts`, AWS SDK with
  * the deployer's credentials) and the offline one (`lookup/aws/stateFile.ts`, a cloud-state file).
  * Every failure is a LookupError naming the call, the scope and the cloud's reason.
  */

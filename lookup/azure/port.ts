@@ -3,7 +3,7 @@ import { AzureClusterKind, ClusterRef } from "../../domain/azure/resourceIds";
 /**
  * What the Azure stack reads before it declares anything: the subscription's clusters, and the
  * objects Defender (or an earlier run, or policy) may already have made. Two implementations answer
- * it: the cloud itself (`liveLookup.ts`, ARM) and, in the offline plan, a cloud-state file
+ * it: the cloud itself (`live.ts`, ARM) and, in the offline plan, a cloud-state file
  * (`lookup/azure/stateFile.ts`). Every failure of the live one is a LookupError naming the call.
  */
 export interface AzureLookup {

@@ -2,7 +2,7 @@
  * What the GCP stack reads before it declares anything: the GKE clusters of the projects in scope
  * and the objects Microsoft's gcloud onboarding script (or an earlier hand-made setup) may already
  * have made. Two implementations answer it: the cloud-state file (`lookup/gcp/stateFile.ts`, the offline
- * plan) and Google's APIs (`liveLookup.ts`, preview and up). Every failed call rejects with a
+ * plan) and Google's APIs (`live.ts`, preview and up). Every failed call rejects with a
  * LookupError naming the call, the scope and Google's reason; "not found" is an answer, not a failure.
  */
 

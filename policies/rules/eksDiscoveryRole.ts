@@ -3,7 +3,7 @@ import {
     SESSION_NAME_CONDITION_KEY, SESSION_NAME_PREFIX,
 } from "../facts";
 import { asList, parseDocument, Statement, statementLabel } from "../iamDocuments";
-import { ResourceView, StackFinding, StackRule } from "../types";
+import { ResourceView, StackRule, StackRuleMessage } from "../types";
 
 /** The pack's own allow-list (policies/facts.ts), never the components' constants. */
 export const ALLOWED_DISCOVERY_ACTIONS: readonly string[] = EKS_DISCOVERY_ACTIONS;
@@ -108,7 +108,7 @@ export const eksDiscoveryRoleActions: StackRule = {
         "and its own access entry, with conditions on the access-entry grants; no NotAction, NotResource or managed policy.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
-        const out: StackFinding[] = [];
+        const out: StackRuleMessage[] = [];
         const clusters = onboardedClusters(resources);
         const accounts = pinnedAccounts(resources);
         for (const role of discoveryRoles(resources)) {
@@ -194,7 +194,7 @@ export const eksDiscoveryTrust: StackRule = {
     description: "The EKS discovery role trusts only web identity from Microsoft's issuer, with the audience and session-name conditions.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
-        const out: StackFinding[] = [];
+        const out: StackRuleMessage[] = [];
         for (const role of discoveryRoles(resources)) {
             const doc = role.inputs.assumeRolePolicy;
             if (doc === "[secret]" || doc === "[unknown]") continue;

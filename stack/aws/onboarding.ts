@@ -30,7 +30,7 @@ export interface AwsOnboarding {
 }
 
 /** What the lookups found, before anything is declared. */
-export interface AwsFindings {
+export interface AwsCloudView {
     discovered: DiscoveredEksCluster[];
     selection: EksSelection;
     /** Objects that exist and that this stack did not make: adopted, never created twice. */
@@ -66,7 +66,7 @@ const accessName = (c: { region: string; name: string }) => `eks-${c.region}-${c
  * Every lookup of the AWS stack: the clusters of each region, then what already exists. Nothing is
  * declared here, so a failed lookup (a LookupError) leaves the stack's resources untouched.
  */
-export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<AwsFindings> {
+export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<AwsCloudView> {
     // The clusters of every region, the IAM objects and the subscription's connectors are read side
     // by side; on failures, the first in this order is reported (and, among regions, the first in
     // aws.regions), as a sequential read would.
@@ -81,7 +81,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     const discovered = perRegion.flat();
     const selection = selectEksClusters(cfg, discovered);
     const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
-    const auditLogRoles: AwsFindings["auditLogRoles"] = {};
+    const auditLogRoles: AwsCloudView["auditLogRoles"] = {};
     auditKeys.forEach((key, i) => {
         const found = foreign(auditFound[i], AUDIT_LOG_ROLE_TAGS);
         if (found) auditLogRoles[key] = found;
@@ -91,7 +91,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
     const entries = await mapLimitPerGroup(withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!), (d) => d.region,
         cfg.lookupConcurrency, (d) => lookup.findAccessEntry(d, principal));
-    const accessEntries: AwsFindings["accessEntries"] = {};
+    const accessEntries: AwsCloudView["accessEntries"] = {};
     withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
         const entry = entries[i];
@@ -127,7 +127,7 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
  */
 export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, kube: ClusterProviders,
     lookup: AwsCloudLookup = lookupFor(cfg, source, azureTenantId)): Promise<AwsOnboarding> {
-    let found: AwsFindings;
+    let found: AwsCloudView;
     try {
         found = await readAws(cfg, lookup);
     } finally {
@@ -152,7 +152,7 @@ function endpointNotes(c: EksCluster, key: string): void {
 }
 
 /** Declares the stack's resources from the config and what the lookups found. */
-export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsFindings, from: string, kube: ClusterProviders): AwsOnboarding {
+export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsCloudView, from: string, kube: ClusterProviders): AwsOnboarding {
     // Pinned to the validated account: a stale AWS profile fails instead of onboarding another account.
     const aws = new AwsProvider("aws", { region: cfg.region, allowedAccountIds: [cfg.accountId] });
     const { selection } = found;

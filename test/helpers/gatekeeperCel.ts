@@ -34,7 +34,8 @@ export function updateRequest(object: unknown, oldObject: unknown): AdmissionReq
     return { operation: "UPDATE", object, oldObject };
 }
 
-export interface Violation {
+/** A validation of a template's CEL code that failed: Gatekeeper would deny with its message (not a plan's policy Violation). */
+export interface CelViolation {
     message: string;
     expression: string;
 }
@@ -81,7 +82,7 @@ function run(expression: string, bindings: Record<string, CelInput>): CelValue {
 }
 
 /** The violations one admission request raises under a template's CEL source and a constraint's parameters. */
-export function evaluateCel(source: CelSource, request: AdmissionRequest, params: unknown = {}): Violation[] {
+export function evaluateCel(source: CelSource, request: AdmissionRequest, params: unknown = {}): CelViolation[] {
     if (!OPERATIONS.includes(request?.operation)) {
         throw new Error(`request.operation is ${JSON.stringify(request?.operation)}; allowed: ${OPERATIONS.join(", ")}`);
     }
@@ -97,7 +98,7 @@ export function evaluateCel(source: CelSource, request: AdmissionRequest, params
         if (variables.has(v.name)) throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
         variables.set(v.name, run(v.expression, bindings()) as CelInput);
     }
-    const violations: Violation[] = [];
+    const violations: CelViolation[] = [];
     for (const check of source.validations) {
         const ok = run(check.expression, bindings());
         if (typeof ok !== "boolean") throw new CelEvaluationError(check.expression, `the validation returned ${String(ok)}, not a bool`);

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { AdmissionRequest, createRequest, evaluateCel, Violation } from "./gatekeeperCel";
+import { AdmissionRequest, CelViolation, createRequest, evaluateCel } from "./gatekeeperCel";
 import { loadTemplateFile } from "../../components/kubernetes/gatekeeperTemplates";
 import { celSourceOf, ConstraintDoc, constraintMatches } from "../../domain/kubernetes/gatekeeperPolicies";
 
@@ -28,7 +28,7 @@ export interface CaseResult {
     suite: string;
     test: string;
     case: string;
-    violations: Violation[];
+    violations: CelViolation[];
     /** Empty when every assertion holds. */
     failures: string[];
 }
@@ -37,7 +37,7 @@ function readYaml(file: string): any {
     return parseYaml(fs.readFileSync(file, "utf8"));
 }
 
-export function checkAssertion(a: Assertion, violations: Violation[]): string | undefined {
+export function checkAssertion(a: Assertion, violations: CelViolation[]): string | undefined {
     const re = a.message !== undefined ? new RegExp(a.message) : undefined;
     const counted = violations.filter((v) => !re || re.test(v.message));
     const want = a.violations ?? "yes";

@@ -25,7 +25,7 @@ describe("CrossGuard adapter", () => {
         assert.deepEqual(reported, ['binds role "Other/role"; only Microsoft.Security/pricings/microsoft-defender-operator is allowed']);
     });
 
-    it("reports a stack rule's finding against the resource's URN, production coming from the pack's config only", async () => {
+    it("reports a stack rule's message against the resource's URN, production coming from the pack's config only", async () => {
         const p = toCrossGuard(noSimulationInProduction) as StackValidationPolicy;
         assert.deepEqual(p.configSchema, { properties: { production: { type: "boolean", default: false } } });
         const resources = [

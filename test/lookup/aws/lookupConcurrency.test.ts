@@ -45,7 +45,7 @@ describe("the AWS lookups with aws.lookupConcurrency (moto_server behind a 15 ms
         });
     });
 
-    it("rides out EKS throttling: throttled calls are retried by the SDK and the findings stay the same", async () => {
+    it("rides out EKS throttling: throttled calls are retried by the SDK and the lookup results stay the same", async () => {
         proxy.reset();
         const calm = await readThroughProxy(proxy.url, REGIONS, 8);
         const calls = proxy.calls();
