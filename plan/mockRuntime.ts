@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
-import { markMockSession } from "./mockFlag";
 import { captureLog, LogLine } from "./mockLog";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
@@ -121,7 +120,6 @@ export function startMockSession(project: string, stack: string, ctx: MockContex
 
 async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
-    markMockSession();
     const log = captureLog();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
