@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
 import { parseNote, PlanNote } from "../stack/notes";
-import { LogLine } from "./mockLog";
+import { LogLine } from "./mockEngine";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "../config/stackFile";
 import { cloudSource, fileSource } from "../lookup/source";
@@ -57,6 +57,10 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         });
         const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
         await Promise.race([evaluated, rejected, drained]);
+        // A message logged against a resource reaches the engine once that resource has its URN,
+        // and the SDK delivers messages in order (log/index.js): on a failure, wait for every RPC
+        // started so far, log messages included, unless the program stopped for good (drained).
+        if (!settled) await Promise.race([session.settle(), drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);
