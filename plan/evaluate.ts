@@ -30,6 +30,9 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         .map((k) => file.config[k])
         .filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
+    const source = file.cloudStateFile ? fileSource(file.cloudStateFile) : cloudSource();
+    // The harness answers from the file what the program reads itself (a cluster's aws-auth).
+    if (source.kind === "file") session.context.cloudState = source;
     // An error thrown inside an apply (say, an aws-auth entry this stack must not overwrite) is not
     // thrown by the import: the registrations waiting on it never finish and the event loop drains.
     // Depending on where it lands, the SDK rejects a promise nobody awaits, or nothing at all.
@@ -48,7 +51,6 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     process.on("unhandledRejection", onRejection);
     let outputs: Record<string, unknown> = {};
     try {
-        const source = file.cloudStateFile ? fileSource(file.cloudStateFile) : cloudSource();
         // Calling the program reads config (a config error throws from here) and starts its
         // lookups; the promise it returns settles once the cloud is read and resources declared.
         const stackOutputs = pulumi.runtime.runInPulumiStack(async () => {

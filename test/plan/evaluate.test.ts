@@ -29,7 +29,7 @@ describe("offline evaluation of errors raised inside an apply", function () {
     });
 
     it("stops on an aws-auth entry that maps the discovery role differently, naming the cluster and both mappings", () => {
-        const r = evaluate("awsAuthConflict.ts");
+        const r = evaluate("awsAuthConflict.ts", path.join("test", "fixtures", "programs", "awsAuthConflict.cloud.yaml"));
         assert.equal(r.status, 2, r.stdout + r.stderr);
         assert.equal(r.stderr,
             'run error: cluster us-west-2/cm: aws-auth already maps arn:aws:iam::123456789012:role/MDCContainersAgentlessDiscoveryK8sRole to username "someone-else" and groups ["system:masters"]; ' +
