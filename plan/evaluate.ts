@@ -2,10 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { PROJECT } from "../config";
 import { parseNote, PlanNote } from "../stack/notes";
-import { LogLine } from "./mockLog";
+import { LogLine } from "./mockEngine";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "../config/stackFile";
-import { CLOUD_STATE_ENV } from "../lookup/source";
+import { cloudSource, fileSource } from "../lookup/source";
 
 export interface Evaluation {
     stack: string;
@@ -18,8 +18,9 @@ export interface Evaluation {
 /**
  * Evaluates the real program (`index.ts`, or `dist/index.js` when compiled) for one stack under the
  * mock runtime, loaded as Pulumi's language host loads it: inside the root `pulumi:pulumi:Stack`,
- * its export awaited (called first if it is a function). One stack per process: Pulumi's runtime
- * state is global, so the CLI runs once and exits.
+ * its export awaited (called first if it is a function). Where the language host calls it with no
+ * argument (the cloud answers), the plan passes the stack's cloud-state file. One stack per
+ * process: Pulumi's runtime state is global, so the CLI runs once and exits.
  */
 export async function evaluateStack(file: StackFile, programPath = path.join(__dirname, "..", "index")): Promise<Evaluation> {
     lightenStackTraces();
@@ -29,6 +30,9 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         .map((k) => file.config[k])
         .filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
+    const source = file.cloudStateFile ? fileSource(file.cloudStateFile) : cloudSource();
+    // The harness answers from the file what the program reads itself (a cluster's aws-auth).
+    if (source.kind === "file") session.context.cloudState = source;
     // An error thrown inside an apply (say, an aws-auth entry this stack must not overwrite) is not
     // thrown by the import: the registrations waiting on it never finish and the event loop drains.
     // Depending on where it lands, the SDK rejects a promise nobody awaits, or nothing at all.
@@ -47,15 +51,18 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
     process.on("unhandledRejection", onRejection);
     let outputs: Record<string, unknown> = {};
     try {
-        if (file.cloudStateFile) process.env[CLOUD_STATE_ENV] = file.cloudStateFile;
-        // Importing the program reads config (a config error throws from here) and starts its
-        // lookups; the exported promise settles once the cloud is read and resources declared.
+        // Calling the program reads config (a config error throws from here) and starts its
+        // lookups; the promise it returns settles once the cloud is read and resources declared.
         const stackOutputs = pulumi.runtime.runInPulumiStack(async () => {
             const exported: unknown = require(programPath);
-            return await (exported instanceof Function ? exported() : exported);
+            return await (exported instanceof Function ? exported(source) : exported);
         });
         const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
         await Promise.race([evaluated, rejected, drained]);
+        // A message logged against a resource reaches the engine once that resource has its URN,
+        // and the SDK delivers messages in order (log/index.js): on a failure, wait for every RPC
+        // started so far, log messages included, unless the program stopped for good (drained).
+        if (!settled) await Promise.race([session.settle(), drained]);
     } finally {
         process.off("unhandledRejection", onRejection);
         process.off("beforeExit", onDrained);

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { mockCallResult, MockContext, mockResourceState } from "./mockState";
-import { markMockSession } from "./mockFlag";
-import { captureLog, LogLine } from "./mockLog";
+import { LogLine, receiveLog } from "./mockEngine";
 
 const { deserializeProperties, specialSecretSig, specialSigKey, unknownValue } = pulumi.runtime;
 
@@ -121,8 +120,7 @@ export function startMockSession(project: string, stack: string, ctx: MockContex
 
 async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
-    markMockSession();
-    const log = captureLog();
+    const log = receiveLog();
     await pulumi.runtime.setMocks({
         newResource: (args) => {
             const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);

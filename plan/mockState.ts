@@ -1,4 +1,6 @@
 import { createHash } from "crypto";
+import { LookupSource } from "../lookup/source";
+import { awsAuthMapRolesInFile } from "./awsAuthReads";
 
 /**
  * What the mock runtime answers for a registered resource: an id and the output state a real
@@ -16,8 +18,11 @@ export interface MockContext {
     awsAccountId?: string;
     /** The region the AWS provider is pinned to, if any. */
     awsRegion?: string;
-    /** mapRoles that a read of a cluster's aws-auth answers, by read resource name; a sample otherwise. */
-    awsAuthMapRoles?: Record<string, string>;
+    /**
+     * The run's cloud-state file, if any: a read of a cluster's aws-auth answers the mapRoles it
+     * gives that cluster (plan/awsAuthReads.ts); a sample otherwise.
+     */
+    cloudState?: LookupSource;
 }
 
 /** A GUID derived from a seed: stable across runs, obviously not a real principal. */
@@ -66,6 +71,17 @@ export function sampleAwsAuthMapRoles(account: string): string {
         `  username: system:node:{{EC2PrivateDNSName}}`,
         ``,
     ].join("\n");
+}
+
+/** What the cloud-state file says the aws-auth read `readName` finds, if the run has a file and it says. */
+function awsAuthInCloudState(readName: string, ctx: MockContext): string | undefined {
+    if (!ctx.cloudState) return undefined;
+    // The program reads aws-auth through a Kubernetes provider that needs the cluster's endpoint,
+    // which it gets through the AWS provider: that provider, pinned to the account, registered first.
+    if (ctx.awsAccountId === undefined) {
+        throw new Error(`the read ${readName} of a cluster's aws-auth came before an AWS provider pinned to an account (allowedAccountIds) registered; the cloud-state file's aws section is read for that account`);
+    }
+    return awsAuthMapRolesInFile(ctx.cloudState, ctx.awsAccountId, readName);
 }
 
 /** `readId` is set when the program reads an existing resource (`X.get`) instead of declaring one. */
@@ -189,7 +205,7 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             if (readId === "kube-system/aws-auth") {
                 id = readId;
                 state.metadata = { name: "aws-auth", namespace: "kube-system" };
-                state.data = { mapRoles: ctx.awsAuthMapRoles?.[name] ?? sampleAwsAuthMapRoles(ctx.awsAccountId ?? "000000000000") };
+                state.data = { mapRoles: awsAuthInCloudState(name, ctx) ?? sampleAwsAuthMapRoles(ctx.awsAccountId ?? "000000000000") };
             }
             break;
         default:

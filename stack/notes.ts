@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * What the program wants a reviewer to read besides the resources: clusters left out, manual
  * steps, expected alerts. They go to Pulumi's log, as a component's diagnostics do: `pulumi
- * preview` shows them, and the offline plan reads them back from its own engine (plan/mockLog.ts).
+ * preview` shows them, and the offline plan reads them back from its own engine (plan/mockEngine.ts).
  */
 export type NoteKind = "excluded" | "manual-step" | "network" | "expected-alerts" | "info";
 

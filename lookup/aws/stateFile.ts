@@ -3,7 +3,6 @@
  * AWS lookups of the offline plan (docs/aws-discovery.md lists every key). It is validated whole
  * on first use, with the config readers, so a mistake names the file, the key path and the value.
  */
-import { PROJECT } from "../../config";
 import { ConfigError } from "../../lib/errors";
 import { CLUSTER_NAME, awsRegion, endpoint, ROLE_NAME } from "../../config/aws";
 import { isPlainObject, join, list, object, oneOf, optionalString, requiredString, StringRule, stringMap, unique } from "../../config/read";
@@ -12,7 +11,6 @@ import {
     accessPolicyArn, AUTHENTICATION_MODES, clusterArn, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType, DEFENDER_AUDIENCE, EKS_ACCESS_POLICIES,
     EksAccessPolicy, MICROSOFT_ISSUER_HOST_PATH, oidcProviderArn, roleArn,
 } from "../../domain/aws/facts";
-import { startMockSession } from "../../plan/mockRuntime";
 import { readSection } from "../stateFile";
 import { fileSecurityConnectors } from "../connectors/stateFile";
 import { LookupSource } from "../source";
@@ -112,10 +110,19 @@ export function readAwsCloudState(v: unknown, path: string, accountId: string): 
     return { clusters, roles, oidcProvider };
 }
 
-/** The offline lookup: every answer from the state file's aws section (read and checked once). */
-export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloudLookup & { awsAuthMapRoles(c: { region: string; name: string }): string | undefined } {
+/** The file's aws section, read and checked on the first call; `accountId` spells the ARNs the file leaves out. */
+export function fileAwsState(source: LookupSource, accountId: string): () => AwsCloudState {
     let state: AwsCloudState | undefined;
-    const get = () => (state ??= readSection(source.file(), "aws", (raw, keyPath) => readAwsCloudState(raw, keyPath, accountId)));
+    return () => (state ??= readSection(source.file(), "aws", (raw, keyPath) => readAwsCloudState(raw, keyPath, accountId)));
+}
+
+/**
+ * The offline lookup: every answer from the state file's aws section (read and checked once). What
+ * a cluster's aws-auth holds is not a lookup: the program reads the ConfigMap itself, and offline
+ * the plan's mocks answer that read from the same file (plan/awsAuthReads.ts).
+ */
+export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloudLookup {
+    const get = fileAwsState(source, accountId);
     const find = (c: { region: string; name: string }) => get().clusters.find((x) => x.region === c.region && x.name === c.name);
     return {
         description: source.description,
@@ -125,17 +132,7 @@ export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloud
         findRole: async (name) => get().roles.find((r) => r.name === name),
         findOidcProvider: async () => get().oidcProvider,
         findAccessEntry: async (c, principalArn) => find(c)?.accessEntries.find((e) => e.principalArn === principalArn),
-        awsAuthMapRoles: (c) => find(c)?.awsAuthMapRoles,
         securityConnectors: fileSecurityConnectors(() => source.file()),
         close: () => undefined,
     };
-}
-
-/**
- * Offline, the cluster's aws-auth is read by the mock runtime (`ConfigMap.get`); the state file's
- * mapRoles becomes the answer to the read named `readName`.
- */
-export async function answerAwsAuthRead(readName: string, mapRoles: string): Promise<void> {
-    const session = await startMockSession(PROJECT, "");
-    session.context.awsAuthMapRoles = { ...session.context.awsAuthMapRoles, [readName]: mapRoles };
 }

@@ -14,6 +14,7 @@ import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, e
 import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 import { LookupSource } from "../../lookup/source";
 import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "../../lookup/aws/port";
+import { eksAccessName } from "./resourceNames";
 import { EksSelection, selectEksClusters } from "./selection";
 import { adoptedTrustProblem } from "../../domain/aws/policyDocuments";
 import { ConnectorDecision, decideConnector } from "../../domain/shared/securityConnectors";
@@ -59,9 +60,6 @@ function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string):
     });
 }
 
-/** The name of the aws-auth read under a cluster's component (eksClusterAccess.ts). */
-const accessName = (c: { region: string; name: string }) => `eks-${c.region}-${c.name}`;
-
 /**
  * Every lookup of the AWS stack: the clusters of each region, then what already exists. Nothing is
  * declared here, so a failed lookup (a LookupError) leaves the stack's resources untouched.
@@ -97,15 +95,6 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         const entry = entries[i];
         if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[eksClusterKey(c)] = entry;
     });
-    // Offline, the file's aws-auth text answers the program's read of each cluster's ConfigMap.
-    const offline = lookup as Partial<ReturnType<CloudStateModule["fileAwsLookup"]>>;
-    if (offline.awsAuthMapRoles) {
-        const { answerAwsAuthRead } = require("../../lookup/aws/stateFile") as CloudStateModule;
-        for (const c of selection.clusters.filter((x) => x.authenticationMode === "CONFIG_MAP")) {
-            const text = offline.awsAuthMapRoles(c);
-            if (text !== undefined) await answerAwsAuthRead(`${accessName(c)}-aws-auth-current`, text);
-        }
-    }
     const connector = cfg.connector ? decideConnector({
         environmentName: "AWS", hierarchyIdentifier: cfg.accountId, keyPath: "aws.connector",
         subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
@@ -196,7 +185,7 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsClou
         // aws-auth is written through the cluster's provider of this run, which the add-ons share.
         const kubeProvider = ACCESS_ENTRY_MODES.includes(c.authenticationMode)
             ? undefined : kube.get(`${c.region}-${c.name}`, eksKubeAccess(c.name, c.region, { provider: aws }));
-        new EksClusterAccess(accessName(c), {
+        new EksClusterAccess(eksAccessName(c), {
             clusterName: c.name,
             region: c.region,
             authenticationMode: c.authenticationMode,

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { readCloudStateFile, readSection } from "../../lookup/stateFile";
 import { CloudStateError, cloudReason, LookupError } from "../../lib/errors";
-import { CLOUD_STATE_ENV, lookupSourceForRun } from "../../lookup/source";
+import { cloudSource, fileSource } from "../../lookup/source";
 import { object, requiredString } from "../../config/read";
 
 function write(text: string): string {
@@ -55,21 +55,22 @@ describe("cloud-state files", () => {
 });
 
 describe("where lookups are answered", () => {
-    it("reads the cloud unless the offline plan names a state file", () => {
-        assert.equal(lookupSourceForRun({}, () => false).kind, "cloud");
-        const s = lookupSourceForRun({ [CLOUD_STATE_ENV]: "stacks/x.cloud.yaml" }, () => true);
+    it("by the cloud, which no state file answers for, or by the state file the offline plan names", () => {
+        const cloud = cloudSource();
+        assert.equal(cloud.kind, "cloud");
+        assert.equal(cloud.description, "the cloud");
+        assert.throws(() => cloud.file(), /^Error: lookups of this run are answered by the cloud, not by a cloud-state file$/);
+        const s = fileSource("stacks/x.cloud.yaml");
         assert.equal(s.kind, "file");
         assert.equal(s.description, "stacks/x.cloud.yaml");
     });
 
-    it("refuses a state file in a real preview or up, which must read the cloud", () => {
-        assert.throws(() => lookupSourceForRun({ [CLOUD_STATE_ENV]: "stacks/x.cloud.yaml" }, () => false),
-            /AGENTLESS_CLOUD_STATE=stacks\/x\.cloud\.yaml is set, but cloud-state files answer lookups only in the offline plan \(npm run plan\); unset it for pulumi preview\/up, which read the cloud/);
-    });
+    // That a real preview or up reads the cloud, whatever file sits beside the stack, is
+    // test/components/shared/languageHost.test.ts ("a real preview or up").
 
     it("reads the file once, on first use", () => {
         const f = write("aws: {}\n");
-        const s = lookupSourceForRun({ [CLOUD_STATE_ENV]: f }, () => true);
+        const s = fileSource(f);
         const first = s.file();
         fs.writeFileSync(f, "gcp: {}\n");
         assert.equal(s.file(), first);

@@ -5,7 +5,6 @@ import { readLog } from "../../plan/evaluate";
 import { startMockSession } from "../../plan/mockRuntime";
 import { formatNote, note, parseNote } from "../../stack/notes";
 import { failProgram } from "../../components/shared/programErrors";
-import { parseLogLine } from "../../plan/mockLog";
 import { registered } from "../helpers/pulumi";
 
 describe("notes and program errors travel Pulumi's log, as under the CLI", () => {
@@ -50,9 +49,27 @@ describe("notes and program errors travel Pulumi's log, as under the CLI", () =>
         assert.deepEqual(other, ["warning: [runtime] deprecated", "info: [runtime] plain"]);
     });
 
-    it("takes only the SDK's log lines off the console", () => {
-        assert.deepEqual(parseLogLine("error: [runtime] two\nlines"), { severity: "error", message: "two\nlines" });
-        assert.equal(parseLogLine("info: not the runtime's"), undefined);
-        assert.equal(parseLogLine(42), undefined);
+    it("is the mock runtime's engine: pulumi.log sends it every message and prints nothing on the console", async () => {
+        const session = await startMockSession(PROJECT, "test");
+        await session.settle();
+        session.takeLogs();
+        const printed: unknown[][] = [];
+        const methods = ["log", "info", "warn", "error", "debug"] as const;
+        const originals = methods.map((m) => console[m]);
+        for (const m of methods) console[m] = (...args: unknown[]) => void printed.push([m, ...args]);
+        try {
+            await pulumi.log.info("[info] engine-test: two\nlines");
+            await pulumi.log.warn("a warning");
+            await pulumi.log.error("an error");
+            await pulumi.log.debug("the SDK's trace");
+        } finally {
+            methods.forEach((m, i) => (console[m] = originals[i]));
+        }
+        assert.deepEqual(printed, []);
+        assert.deepEqual(session.takeLogs(), [
+            { severity: "info", message: "[info] engine-test: two\nlines" },
+            { severity: "warning", message: "a warning" },
+            { severity: "error", message: "an error" },
+        ]);
     });
 });

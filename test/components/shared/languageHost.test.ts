@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { CreateClusterCommand, DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { enabledTypes } from "../../../components/aws/controlPlaneLogging";
-import { Moto, startMoto } from "../../fixtures/motoServer";
+import { Moto, motoEnv, startMoto } from "../../fixtures/motoServer";
 import { planJson, ROOT } from "../../helpers/cli";
 import { builtProviders } from "../../helpers/deployedProvider";
 
@@ -152,6 +152,51 @@ describe("the Pulumi runtime path: the compiled program loaded as the language h
             } finally {
                 eks.destroy();
             }
+        });
+    });
+
+    describe("a real preview or up: the export called with no argument, as the language host calls it", () => {
+        let moto: Moto;
+        const stacks = path.join(tmp, "live-stacks");
+        const cloudState = path.join(stacks, "live-aws.cloud.yaml");
+
+        before(async () => {
+            moto = await startMoto();
+            const eks = new EKSClient({ region: "eu-west-1", endpoint: moto.url, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+            try {
+                await eks.send(new CreateClusterCommand({ name: "in-the-cloud", roleArn: "arn:aws:iam::123456789012:role/eks", resourcesVpcConfig: { subnetIds: ["subnet-1", "subnet-2"] } }));
+            } finally {
+                eks.destroy();
+            }
+            fs.mkdirSync(stacks, { recursive: true });
+            fs.writeFileSync(path.join(stacks, "Pulumi.live-aws.yaml"), [
+                "config:",
+                "  agentless-discovery:cloud: aws",
+                "  agentless-discovery:azureTenantId: 7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+                "  agentless-discovery:aws:",
+                '    accountId: "123456789012"',
+                "    region: eu-west-1",
+                "",
+            ].join("\n"));
+            fs.writeFileSync(cloudState, [
+                "aws:",
+                "  clusters:",
+                "    - { name: only-in-the-file, region: eu-west-1, authenticationMode: API, enabledLogTypes: [audit, authenticator] }",
+                "",
+            ].join("\n"));
+        });
+        after(async () => moto?.stop());
+
+        it("reads the cloud, never the cloud-state file beside the stack, even with the old AGENTLESS_CLOUD_STATE variable naming it", async () => {
+            const out = path.join(tmp, "live-aws.json");
+            const r = await node([HOST, "host", "live-aws", out], {
+                env: { ...motoEnv(moto.url), AGENTLESS_STACKS_DIR: stacks, AGENTLESS_CLOUD_STATE: cloudState },
+            });
+            assert.equal(r.code, 0, r.stderr);
+            const outputs = (JSON.parse(fs.readFileSync(out, "utf8")) as HostRun).outputs;
+            assert.deepEqual(outputs.boundClusters, ["eu-west-1/in-the-cloud"]);
+            assert.match(r.stdout, /^info: \[runtime\] \[info\] 123456789012: discovery \(the cloud\) found 1 EKS cluster\(s\) in eu-west-1; 1 onboarded, 0 left out$/m);
+            assert.doesNotMatch(r.stdout + r.stderr, /only-in-the-file|live-aws\.cloud\.yaml/);
         });
     });
 });

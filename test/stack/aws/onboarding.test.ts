@@ -124,9 +124,10 @@ describe("onboardAws", () => {
             { name: "ob-skip", region: "eu-central-1", authenticationMode: "API", tags: { ms_defender_container_exclude_agentless: "true" } },
         ] };
         await takeNotes();
+        // As in the plan, the mocks answer the program's read of each cluster's aws-auth from the state.
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
-        });
+        }, { cloudState: stateSource(state) });
         const notes = await takeNotes();
 
         const provider = one(rs, "pulumi:providers:aws");
@@ -227,9 +228,10 @@ describe("onboardAws", () => {
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", overrides: { "eu-central-1/ob-masters": { mapToSystemMasters: true } } });
         const state = { clusters: [{ name: "ob-masters", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: "" } }] };
         await takeNotes();
+        // As in the plan, the mocks answer the program's read of each cluster's aws-auth from the state.
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
-        });
+        }, { cloudState: stateSource(state) });
         const notes = await takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - system:masters\n`);
@@ -245,9 +247,10 @@ describe("onboardAws", () => {
         const cfg = loadAwsConfig({ accountId: ACCOUNT, region: "eu-central-1", awsAuthExisting: "narrow" });
         const state = { clusters: [{ name: "ob-ms", region: "eu-central-1", authenticationMode: "CONFIG_MAP", enabledLogTypes: ["audit", "authenticator"], awsAuth: { mapRoles: microsoft } }] };
         await takeNotes();
+        // As in the plan, the mocks answer the program's read of each cluster's aws-auth from the state.
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
-        });
+        }, { cloudState: stateSource(state) });
         await takeNotes();
         assert.equal((one(rs, "kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>).mapRoles,
             `${EXISTING}- rolearn: ${ROLE_ARN}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
@@ -265,9 +268,10 @@ describe("onboardAws", () => {
             { name: "ml-manual", region: "ap-south-1", authenticationMode: "API", enabledLogTypes: ["api"] },
         ] };
         await takeNotes();
+        // As in the plan, the mocks answer the program's read of each cluster's aws-auth from the state.
         const rs = await registered(() => {
             void onboardAws(cfg, TENANT, stateSource(state), new ClusterProviders(), stateLookup(state, ACCOUNT));
-        });
+        }, { cloudState: stateSource(state) });
         const notes = (await takeNotes()).filter((n) => n.subject.startsWith("ap-south-1/ml-"));
 
         const logging = byType(rs, "pulumi-nodejs:dynamic:Resource");
