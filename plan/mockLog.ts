@@ -24,7 +24,7 @@ export function parseLogLine(line: unknown): LogLine | undefined {
 
 export interface LogCapture {
     /** Every message logged since the last take, in the order the program logged them. */
-    take(): LogLine[];
+    take: () => LogLine[];
 }
 
 /** Takes the SDK's log lines off the console from now on; any other output is printed as before. */
