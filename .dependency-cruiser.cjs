@@ -6,7 +6,20 @@
 
 // Bottom-up, as DESIGN.md lays them out. lib/ and policies/ are leaves: they import nothing of the
 // project (policies/ is a self-contained package: the CrossGuard pack).
-const LAYERS = ["lib", "policies", "domain", "config", "lookup", "components", "stack", "plan", "inventory", "respond", "cli", "index.ts"];
+const LAYERS = [
+    "lib",
+    "policies",
+    "domain",
+    "config",
+    "lookup",
+    "components",
+    "stack",
+    "plan",
+    "inventory",
+    "respond",
+    "cli",
+    "index.ts",
+];
 
 /** A path pattern for a layer: its folder, or the one file (index.ts). */
 const pattern = (layer) => (layer.endsWith(".ts") ? `^${layer.replace(".", "\\.")}$` : `^${layer}/`);
