@@ -17,7 +17,7 @@ async function serve(mode: string): Promise<{ url: string; stop: () => void }> {
     const server = spawn(process.execPath, ["--max-old-space-size=4096", "--import", "tsx", path.join(__dirname, "serveLarge.ts"), mode], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const url = await new Promise<string>((resolve, reject) => {
         let buf = "";
-        server.stdout!.on("data", (d) => {
+        server.stdout.on("data", (d) => {
             buf += d;
             if (buf.includes("\n")) resolve(buf.split("\n")[0]);
         });

@@ -14,8 +14,7 @@ for (const name of chosen) {
     }
 }
 // Every benchmark runs the compiled program and CLI, as `pulumi preview` and `npm run <command>` do.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-(require("../scripts/build.js") as { ensureBuilt(): void }).ensureBuilt();
+(require("../scripts/build.js") as { ensureBuilt: () => void }).ensureBuilt();
 for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
     process.stdout.write(`\n== ${name}\n`);
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, BENCHES[name])], { stdio: "inherit" });

@@ -5,7 +5,7 @@ import { generateCluster } from "../test/fixtures/clusterGenerator";
  * Serves a cluster of large objects until killed; prints its URL. `annotations`: 3,000 pods with a
  * 200 KB annotation each; `label`: one pod with a 100 MB label. Used by bench/memory.ts.
  */
-(async () => {
+void (async () => {
     const mode = process.argv[2];
     const state = generateCluster({ pods: mode === "annotations" ? 3000 : 10 });
     if (mode === "annotations") {
@@ -18,5 +18,5 @@ import { generateCluster } from "../test/fixtures/clusterGenerator";
     }
     const server = await startKubeApiServer(state, { record: false, lifetimeMs: 0 });
     process.stdout.write(`${server.url}\n`);
-    process.on("SIGTERM", () => server.close().then(() => process.exit(0)));
+    process.on("SIGTERM", () => void server.close().then(() => process.exit(0)));
 })();

@@ -31,7 +31,7 @@ async function main() {
     const server = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "serve.ts"), String(PODS)], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const [url, counts] = await new Promise<[string, string]>((resolve, reject) => {
         let buf = "";
-        server.stdout!.on("data", (d) => {
+        server.stdout.on("data", (d) => {
             buf += d;
             const lines = buf.split("\n");
             if (lines.length >= 3) resolve([lines[0], lines[1]]);

@@ -32,7 +32,7 @@ export function parseArgs(argv: string[], spec: { values: string[]; booleans?: s
             out.flags[name] = true;
             continue;
         }
-        let value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+        const value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
         if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`option --${name} needs a value`);
         if (repeatable.includes(name)) (out.multi[name] ??= []).push(value);
         else out.flags[name] = value;

@@ -105,7 +105,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
         const passOn = ["--stack", stackName!, ...(cloudState ? ["--cloud-state", cloudState] : []), ...(args.multi.config ?? []).flatMap((c) => ["--config", c])];
         const { doc } = await buildPlan(passOn);
         stack = doc.stack;
-        resources = doc.resources as ResourceView[];
+        resources = doc.resources;
     }
     const others = await otherStacks(stack, args.multi["with-stack"] ?? [], args.multi["with-plan"] ?? [], keyValues(args.multi["with-cloud-state"], "with-cloud-state"));
     // The plan's own verdicts are ignored: the gate judges the resources with the chosen pack.

@@ -38,7 +38,6 @@ export function loadPolicyPack(dir: string | undefined): LoadedPack {
 function typeScriptRequire(dir: string): (file: string) => Record<string, unknown> {
     let api: { require(id: string, from: string): Record<string, unknown> };
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         api = require("tsx/cjs/api");
     } catch {
         throw new UsageError(`--policy-pack ${dir}: loading a TypeScript policy pack needs tsx, a dev dependency: install with \`npm ci\`, not \`npm ci --omit=dev\``);

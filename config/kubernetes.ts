@@ -78,7 +78,7 @@ const PINNED = "an exact chart version such as 3.18.2; floating versions (empty,
 /** An image pinned by tag (not `latest`) or by digest. */
 const PINNED_IMAGE = {
     expected: "an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)",
-    pattern: /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._\/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    pattern: /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
 };
 
 function chartVersion(v: unknown, path: string): string {

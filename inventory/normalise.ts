@@ -4,7 +4,6 @@
  * credential are dropped. Key order is fixed, so equal objects serialise to equal text.
  */
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Raw = any;
 
 export interface ObjectRef {

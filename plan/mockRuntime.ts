@@ -182,7 +182,7 @@ async function start(project: string, stack: string, ctx: MockContext): Promise<
                 await new Promise((r) => setImmediate(r));
             }
         },
-        takeLogs: log.take,
+        takeLogs: () => log.take(),
     };
 }
 

@@ -6,7 +6,7 @@
  * the sources it compiled. The CLI launcher and the Pulumi entry point compare that hash with the
  * sources before loading dist/, so an edited source is never run from an older build. Plain JavaScript: it runs before anything is compiled.
  */
-const crypto = require("crypto");
+const { createHash } = require("crypto");
 const fs = require("fs");
 const path = require("path");
 const { spawnSync } = require("child_process");
@@ -41,7 +41,7 @@ function sourceFiles() {
 
 /** A hash of every compiled source's path and content. */
 function sourceHash() {
-    const h = crypto.createHash("sha256");
+    const h = createHash("sha256");
     for (const f of sourceFiles()) {
         h.update(f.split(path.sep).join("/") + "\0");
         h.update(fs.readFileSync(path.join(ROOT, f)));

@@ -1,3 +1,4 @@
+import type * as Eks from "@aws-sdk/client-eks";
 import * as pulumi from "@pulumi/pulumi";
 import { SerializedDynamicResource } from "../shared/dynamicResource";
 
@@ -118,22 +119,25 @@ export async function waitForUpdate(
 export const UPDATE_WAIT = { intervalMs: 10_000, timeoutMs: 15 * 60_000 };
 
 /** An EKS client in the resource's region (and, in tests, at the emulator's endpoint). */
-export function eksClientFor(props: { region: string; endpoint?: string }): any {
-    const { EKSClient } = require("@aws-sdk/client-eks");
+export function eksClientFor(props: { region: string; endpoint?: string }): Eks.EKSClient {
+    const { EKSClient } = require("@aws-sdk/client-eks") as typeof Eks;
     return new EKSClient({ region: props.region, ...(props.endpoint ? { endpoint: props.endpoint } : {}) });
 }
 
-async function describeLogging(eks: any, props: LoggingProps): Promise<string[]> {
-    const { DescribeClusterCommand } = require("@aws-sdk/client-eks");
+async function describeLogging(eks: Eks.EKSClient, props: LoggingProps): Promise<string[]> {
+    const { DescribeClusterCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     const res = await eks.send(new DescribeClusterCommand({ name: props.clusterName }));
     return enabledTypes(res.cluster);
 }
 
-/** Sends one logging update, waits for it, and returns the types on afterwards. */
-async function applyLogging(eks: any, props: LoggingProps, setups: LogSetup[]): Promise<string[]> {
-    const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks");
+/**
+ * Sends one logging update, waits for it, and returns the types on afterwards. The type names are
+ * ones EKS reported or the stack asks for (domain/aws/facts.ts); EKS refuses any other.
+ */
+async function applyLogging(eks: Eks.EKSClient, props: LoggingProps, setups: LogSetup[]): Promise<string[]> {
+    const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     const what = `EKS cluster ${props.region}/${props.clusterName} control-plane logging`;
-    const res = await eks.send(new UpdateClusterConfigCommand({ name: props.clusterName, logging: { clusterLogging: setups } }));
+    const res = await eks.send(new UpdateClusterConfigCommand({ name: props.clusterName, logging: { clusterLogging: setups as Eks.LogSetup[] } }));
     const updateId: string | undefined = res.update?.id;
     if (updateId) {
         await waitForUpdate(async () => (await eks.send(new DescribeUpdateCommand({ name: props.clusterName, updateId }))).update ?? {}, what, UPDATE_WAIT);

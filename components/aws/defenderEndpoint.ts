@@ -1,3 +1,4 @@
+import type * as Eks from "@aws-sdk/client-eks";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrContains } from "../../domain/aws/endpointAccess";
 import { eksClientFor, UPDATE_WAIT, waitForUpdate } from "./controlPlaneLogging";
@@ -81,14 +82,14 @@ export function vpcEndpoint(cluster: { resourcesVpcConfig?: { endpointPublicAcce
     return { publicAccess: v.endpointPublicAccess !== false, privateAccess: v.endpointPrivateAccess === true, publicAccessCidrs: cidrs.length > 0 ? [...cidrs] : ["0.0.0.0/0"] };
 }
 
-async function describe(eks: any, props: EndpointProps): Promise<VpcEndpoint> {
-    const { DescribeClusterCommand } = require("@aws-sdk/client-eks");
+async function describe(eks: Eks.EKSClient, props: EndpointProps): Promise<VpcEndpoint> {
+    const { DescribeClusterCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     return vpcEndpoint((await eks.send(new DescribeClusterCommand({ name: props.clusterName }))).cluster);
 }
 
 /** Sends the endpoint settings, waits for the update, and checks the cluster's own answer. */
-async function apply(eks: any, props: EndpointProps, next: VpcEndpoint): Promise<VpcEndpoint> {
-    const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks");
+async function apply(eks: Eks.EKSClient, props: EndpointProps, next: VpcEndpoint): Promise<VpcEndpoint> {
+    const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     const what = `EKS cluster ${props.region}/${props.clusterName} API endpoint`;
     const res = await eks.send(new UpdateClusterConfigCommand({
         name: props.clusterName,

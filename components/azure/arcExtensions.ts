@@ -44,7 +44,7 @@ export function defenderProtectedSettings(workspaceId: string, opts: pulumi.Invo
             [ARC_DEFENDER_EXTENSION.workspaceKeySetting]: k,
         };
         return settings;
-    })) as pulumi.Output<Record<string, string>>;
+    }));
 }
 
 /** The arguments that must be plain, and why (docs/library.md). */

@@ -37,8 +37,8 @@ export interface SerializedProviders {
 
 export const providerKey = (p: { module: string; exportName: string }): string => `${p.module}#${p.exportName}`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyProvider = pulumi.dynamic.ResourceProvider<any, any>;
+/** A provider of any inputs and outputs (the SDK's default type arguments): here it is only serialized and compared by identity. */
+type AnyProvider = pulumi.dynamic.ResourceProvider;
 
 /**
  * The call `dynamic.Resource` makes (serializeFunctionMaybeSecret): the closure is `() => provider`,

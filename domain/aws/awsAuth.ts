@@ -133,12 +133,12 @@ export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry,
     if (contents && isSeq(contents) && contents.flow) {
         // `[ ... ]`: add the entry inside the brackets, as a JSON object (valid YAML flow).
         const last = contents.items[contents.items.length - 1] as { range?: [number, number, number] } | undefined;
-        const at = last?.range ? last.range[1] : contents.range![1] - 1;
+        const at = last?.range ? last.range[1] : contents.range[1] - 1;
         merged = text.slice(0, at) + (last ? ", " : "") + flowEntry(entry) + text.slice(at);
     } else {
         let indent = "";
         if (contents && isSeq(contents)) {
-            const start = contents.range![0];
+            const start = contents.range[0];
             indent = " ".repeat(start - (text.lastIndexOf("\n", start - 1) + 1));
         }
         const base = text.trim() === "" && !text.includes("#") ? "" : text;

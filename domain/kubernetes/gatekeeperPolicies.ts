@@ -57,7 +57,7 @@ export interface PolicyOptions {
 }
 
 /** A Kubernetes object name: at most 253 characters, no whitespace, no `/` (not a pattern). */
-export const WILDCARD_ROLE_NAME = /^[^\s\/*]{1,253}$/;
+export const WILDCARD_ROLE_NAME = /^[^\s/*]{1,253}$/;
 
 /**
  * The constraints this project declares. Pod controls are gatekeeper-library's templates with the

@@ -57,8 +57,8 @@ export async function acquireLock(file: string, waitMs = 60_000): Promise<() => 
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
         }
-        let text = "";
-        let age = 0;
+        let text: string;
+        let age: number;
         try {
             text = fs.readFileSync(file, "utf8");
             age = Date.now() - fs.statSync(file).mtimeMs;

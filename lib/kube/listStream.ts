@@ -153,7 +153,6 @@ export class ListScanner<U> {
                     } else if (j < n) {
                         const q = chunk.indexOf(Q, j);
                         if (q < 0) {
-                            i = n - 1;
                             escape = chunk[n - 1] === BS && trailingBackslashes(chunk, n) % 2 === 1;
                             break;
                         }
@@ -161,7 +160,6 @@ export class ListScanner<U> {
                         i = trailingBackslashes(chunk, q) % 2 === 1 ? q : q - 1;
                         if (i === q) continue; // escaped: still in the string, keep scanning after it
                     } else {
-                        i = n - 1;
                         escape = chunk[n - 1] === BS && trailingBackslashes(chunk, n) % 2 === 1;
                         break;
                     }

@@ -26,7 +26,7 @@ function isNarrowPassRole(s: { Resource?: unknown; Condition?: unknown }): boole
     const resources = asList(s.Resource as string | string[] | undefined);
     const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
     const services = condition?.StringEquals?.["iam:PassedToService"];
-    return resources.length > 0 && resources.every((r) => /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(r))
+    return resources.length > 0 && resources.every((r) => /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(r))
         && (typeof services === "string" || (Array.isArray(services) && services.length > 0));
 }
 

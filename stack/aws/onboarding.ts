@@ -239,13 +239,13 @@ export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsClou
                 region: cfg.region,
                 clusterArns: clusters.map((c) => c.arn),
                 roleNames: cfg.connector.auditLogRoleNames,
-                adopted: Object.fromEntries(Object.entries(found.auditLogRoles).map(([k, r]) => [k, r!.arn])),
+                adopted: Object.fromEntries(Object.entries(found.auditLogRoles).map(([k, r]) => [k, r.arn])),
                 extraActions: cfg.connector.auditLogExtraActions,
                 resourcePrefixes: cfg.connector.auditLogResourcePrefixes,
                 oidcProviderArn: discovery.oidcProviderArn,
                 azureTenantId,
             }, { providers: [aws], dependsOn: [discovery] });
-            const adopted = Object.values(found.auditLogRoles).map((r) => r!.name);
+            const adopted = Object.values(found.auditLogRoles).map((r) => r.name);
             if (adopted.length > 0) {
                 note("info", cfg.accountId, `audit-log pipeline role(s) ${adopted.join(", ")} exist (not made by this stack; Microsoft's template makes them): ` +
                     "read, not managed; their ARNs go into the connector, their permissions stay their maker's, and destroy leaves them");

@@ -137,7 +137,7 @@ describe("CI workflows for users", () => {
     describe("drift", () => {
         const { wf } = read("drift.yml");
         it("runs on a schedule and refreshes every deployed stack expecting no changes", () => {
-            assert.ok(Array.isArray((wf.on.schedule as { cron: string }[])) && (wf.on.schedule as { cron: string }[])[0].cron);
+            assert.ok(Array.isArray(wf.on.schedule) && (wf.on.schedule as { cron: string }[])[0].cron);
             matrixFromStacks(wf, "drift", " --deployed");
             assert.equal(wf.jobs.drift.if, "needs.stacks.outputs.names != '[]'");
             const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;

@@ -78,7 +78,7 @@ describe("npm run gate over several stacks (child processes)", function () {
 
     it("gates a stack whose tenant id is encrypted, with pr.yml's placeholder", async () => {
         const yaml = fs.readFileSync(path.join(ROOT, "examples", "stacks", "Pulumi.aws-dev.yaml"), "utf8")
-            .replace(/^  agentless-discovery:azureTenantId: .*$/m, "  agentless-discovery:azureTenantId:\n    secure: AAABAKx0bmF0aW9u");
+            .replace(/^ {2}agentless-discovery:azureTenantId: .*$/m, "  agentless-discovery:azureTenantId:\n    secure: AAABAKx0bmF0aW9u");
         fs.writeFileSync(path.join(dir, "Pulumi.aws-enc.yaml"), yaml);
         fs.copyFileSync(path.join(ROOT, "examples", "stacks", "aws-dev.cloud.yaml"), path.join(dir, "aws-enc.cloud.yaml"));
         // pr.yml's test for an encrypted tenant id, in JavaScript's spelling of its POSIX class.

@@ -5,7 +5,7 @@ import { loadAwsConfig } from "../../config/aws";
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const MS_ISSUER_PATH = "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/";
 
-function base(): Record<string, any> {
+function base(): Record<string, unknown> {
     return {
         accountId: "123456789012",
         region: "eu-west-1",
@@ -67,8 +67,8 @@ describe("AWS stack config", () => {
     });
 
     it("reads the connector block", () => {
-        const v = base();
-        v.connector = { subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34", resourceGroupName: "rg-security", location: "westeurope" };
+        const connector = { subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34", resourceGroupName: "rg-security", location: "westeurope" };
+        const v = { ...base(), connector };
         const aws = loadAwsConfig(v);
         assert.deepEqual(aws.connector, {
             enabled: true, subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security",
@@ -80,10 +80,10 @@ describe("AWS stack config", () => {
             auditLogExtraActions: {},
             auditLogResourcePrefixes: ["azuredefender-", "ms-defender-"],
         });
-        assert.equal(loadAwsConfig({ ...v, connector: { ...v.connector, enabled: false } }).connector, undefined);
+        assert.equal(loadAwsConfig({ ...v, connector: { ...connector, enabled: false } }).connector, undefined);
     });
 
-    const bad: [string, (v: Record<string, any>) => void, string][] = [
+    const bad: [string, (v: Record<string, unknown>) => void, string][] = [
         ["an account id that is not 12 digits", (v) => { v.accountId = "12345678901"; },
             `config key "aws.accountId" has value "12345678901"; expected a 12-digit AWS account id such as "123456789012" (quoted, so that leading zeros survive)`],
         ["an unquoted account id that lost its leading zero", (v) => { v.accountId = 12345678901; },

@@ -23,7 +23,6 @@ export function deployedProvider<I, O>(exportName: (typeof SERIALIZED_PROVIDERS)
     const entry = SERIALIZED_PROVIDERS.find((p) => p.exportName === exportName)!;
     const text = builtProviders().providers[providerKey(entry)];
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const requireFromString = require(require.resolve("require-from-string", { paths: [pulumiDir] })) as (code: string) => { handler(): pulumi.dynamic.ResourceProvider<I, O> };
     return requireFromString(text).handler();
 }

@@ -1,7 +1,6 @@
 // Mocha global setup: the CLI tests run the compiled CLI (dist/), as `npm run <command>` does, so
 // dist/ is rebuilt first when a source changed since the last build.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ensureBuilt } = require("../../scripts/build.js") as { ensureBuilt(): void };
+const { ensureBuilt } = require("../../scripts/build.js") as { ensureBuilt: () => void };
 
 export function mochaGlobalSetup(): void {
     ensureBuilt();

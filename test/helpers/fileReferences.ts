@@ -120,7 +120,7 @@ export function codeComments(file: string, text: string): Span[] {
 }
 
 /** A run of path characters that starts where a word starts (not inside a URL, a package name or a longer path). */
-const TOKEN = /(?<![\w@.\/:$~<{*\\-])(?:\.{1,2}\/)*\.?[A-Za-z_][\w.*-]*(?:\/[\w.*-]+)*\/?/g;
+const TOKEN = /(?<![\w@./:$~<{*\\-])(?:\.{1,2}\/)*\.?[A-Za-z_][\w.*-]*(?:\/[\w.*-]+)*\/?/g;
 /** A doc or source named without its folder (`README.md`, `s3Lock.ts`); not a bare extension (`.d.ts`). */
 const BARE_FILE = /^[A-Za-z_][\w.-]*\.(md|ts|js)$/;
 /** Markdown link targets: `[text](target "title")` and `[label]: target`. */
@@ -189,7 +189,7 @@ function proseReferences(tree: RepoTree, file: string, whole: string, span: Span
     const found: FileReference[] = [];
     for (const m of span.text.matchAll(TOKEN)) {
         let token = m[0];
-        const end = m.index! + token.length;
+        const end = m.index + token.length;
         // A placeholder (`stacks/Pulumi.<stack>.yaml`, `lib/${name}.ts`) stands for no path in particular;
         // a tag after a whole path (`lib/errors.ts</code>`) does not.
         const next = span.text[end] ?? "";
@@ -198,7 +198,7 @@ function proseReferences(tree: RepoTree, file: string, whole: string, span: Span
         if (!token.includes("/") && !BARE_FILE.test(token)) continue;
         const judged = judgeToken(tree, file, token, inCode);
         if (judged === undefined) continue;
-        const line = lineOf(whole, span.offset + m.index!);
+        const line = lineOf(whole, span.offset + m.index);
         const notOurs = notRepoPath(token);
         found.push(notOurs ? { file, line, path: token, exists: false, notOurs } : { file, line, path: token, exists: judged });
     }
@@ -213,7 +213,7 @@ export function fileReferences(tree: RepoTree, file: string, text: string): File
     let prose = text;
     for (const m of text.matchAll(MD_LINK)) {
         const target = m[1] ?? m[2];
-        const at = m.index! + m[0].indexOf(target);
+        const at = m.index + m[0].indexOf(target);
         prose = prose.slice(0, at) + " ".repeat(target.length) + prose.slice(at + target.length);
         if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith("#")) continue;
         const rel = decodeURI(target.replace(/[#?].*$/, ""));

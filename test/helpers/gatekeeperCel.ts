@@ -56,10 +56,10 @@ function compiled(expression: string): Planned {
 /** JSON (as YAML or the API server gives it) to CEL values: objects become maps, integers ints. */
 export function toCel(v: unknown): CelInput {
     if (v === null || v === undefined) return null;
-    if (Array.isArray(v)) return v.map(toCel) as CelInput;
+    if (Array.isArray(v)) return v.map(toCel);
     if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
-    if (typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") return v as CelInput;
-    if (typeof v === "object") return new Map(Object.entries(v as Record<string, unknown>).map(([k, val]) => [k, toCel(val)])) as unknown as CelInput;
+    if (typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") return v;
+    if (typeof v === "object") return new Map(Object.entries(v as Record<string, unknown>).map(([k, val]) => [k, toCel(val)]));
     throw new Error(`cannot give CEL a ${typeof v}`);
 }
 
@@ -73,12 +73,12 @@ export class CelEvaluationError extends Error {
 function run(expression: string, bindings: Record<string, CelInput>): CelValue {
     let result: ReturnType<Planned>;
     try {
-        result = compiled(expression)(bindings as never);
+        result = compiled(expression)(bindings);
     } catch (e) {
         throw new CelEvaluationError(expression, (e as Error).message);
     }
     if (isCelError(result)) throw new CelEvaluationError(expression, result.message);
-    return result as CelValue;
+    return result;
 }
 
 /** The violations one admission request raises under a template's CEL source and a constraint's parameters. */
@@ -96,7 +96,7 @@ export function evaluateCel(source: CelSource, request: AdmissionRequest, params
     const bindings = () => ({ object: obj, oldObject: old, request: req, variables: variables as unknown as CelInput });
     for (const v of source.variables ?? []) {
         if (variables.has(v.name)) throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
-        variables.set(v.name, run(v.expression, bindings()) as CelInput);
+        variables.set(v.name, run(v.expression, bindings()));
     }
     const violations: CelViolation[] = [];
     for (const check of source.validations) {

@@ -33,7 +33,7 @@ export interface CaseResult {
     failures: string[];
 }
 
-function readYaml(file: string): any {
+function readYaml(file: string): unknown {
     return parseYaml(fs.readFileSync(file, "utf8"));
 }
 
@@ -53,10 +53,11 @@ export function checkAssertion(a: Assertion, violations: CelViolation[]): string
  * A case's object file as `gator verify` reads it: an AdmissionReview (its `request`, e.g. the
  * library's UPDATE samples) or a plain object, which stands for its CREATE.
  */
-export function requestOf(doc: any, file: string): AdmissionRequest {
-    if (doc?.kind !== "AdmissionReview") return createRequest(doc);
-    if (!doc.request || typeof doc.request !== "object") throw new Error(`${file}: an AdmissionReview without a request`);
-    return doc.request as AdmissionRequest;
+export function requestOf(doc: unknown, file: string): AdmissionRequest {
+    const review = doc as { kind?: unknown; request?: unknown } | null | undefined;
+    if (review?.kind !== "AdmissionReview") return createRequest(doc);
+    if (!review.request || typeof review.request !== "object") throw new Error(`${file}: an AdmissionReview without a request`);
+    return review.request as AdmissionRequest;
 }
 
 export function runSuite(dir: string): CaseResult[] {

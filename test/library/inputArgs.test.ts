@@ -69,7 +69,7 @@ describe("component arguments a user's program fills with outputs (docs/library.
                 refused = [refused, e];
             }
         });
-        assert.deepEqual((refused as Error[]).flat().map((e) => (e as Error).message.split(":")[0]),
+        assert.deepEqual((refused as Error[]).flat().map((e) => e.message.split(":")[0]),
             ["lib-aks-atomic (AksDiscoveryAccess)", "lib-arc-atomic (ArcExtensions)"]);
         assert.deepEqual(rs.map((r) => r.name), []);
     });

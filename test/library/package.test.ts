@@ -31,7 +31,7 @@ function tsc(project: string): void {
     }
 }
 
-interface PlannedResource { type: string; name: string; inputs: Record<string, any>; provider?: string }
+interface PlannedResource { type: string; name: string; inputs: Record<string, unknown>; provider?: string }
 
 describe("the packed package as a library (docs/library.md)", function () {
     this.timeout(120_000);
@@ -133,7 +133,7 @@ describe("the packed package as a library (docs/library.md)", function () {
             const roleArn = "arn:aws:iam::111122223333:role/MDCContainersAgentlessDiscoveryK8sRole";
             assert.equal(plan.outputs.discoveryRoleArn, roleArn);
 
-            const policy = JSON.parse(byName.get("defender-discovery-permissions")!.inputs.policy);
+            const policy = JSON.parse(byName.get("defender-discovery-permissions")!.inputs.policy as string);
             assert.deepEqual(policy.Statement.map((s: { Action: string[]; Resource: string[] }) => [s.Action, s.Resource]),
                 [[["eks:UpdateClusterConfig", "eks:DescribeCluster"], [clusterArn]]]);
             assert.deepEqual(byName.get("defender-discovery")!.inputs.clusterArns, [clusterArn]);
@@ -147,14 +147,14 @@ describe("the packed package as a library (docs/library.md)", function () {
                 policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
             });
             assert.equal(byName.get("apps-discovery")!.inputs.clusterName, clusterName);
-            assert.deepEqual(byName.get("apps")!.inputs.vpcConfig.publicAccessCidrs, ["203.0.113.0/24", "172.212.245.192/28", "48.209.1.192/28"]);
+            assert.deepEqual((byName.get("apps")!.inputs.vpcConfig as { publicAccessCidrs: string[] }).publicAccessCidrs, ["203.0.113.0/24", "172.212.245.192/28", "48.209.1.192/28"]);
         });
 
         it("passes every rule of the packed agentless-discovery/policies entry, which fails it once the role's actions are widened", () => {
             const { evaluatePolicies, RULES } = consumerRequire()("agentless-discovery/policies");
             assert.deepEqual(evaluatePolicies(plan.resources, RULES), []);
             const widened = plan.resources.map((r) => r.name !== "defender-discovery-permissions" ? r
-                : { ...r, inputs: { ...r.inputs, policy: r.inputs.policy.replace("eks:DescribeCluster", "eks:*") } });
+                : { ...r, inputs: { ...r.inputs, policy: (r.inputs.policy as string).replace("eks:DescribeCluster", "eks:*") } });
             assert.deepEqual(evaluatePolicies(widened, RULES).map((v: { policy: string; level: string }) => `${v.level} ${v.policy}`),
                 ["mandatory no-wildcard-iam-actions", "mandatory eks-discovery-role-actions"]);
         });
@@ -165,7 +165,7 @@ describe("the packed package as a library (docs/library.md)", function () {
             assert.equal(connector.inputs.hierarchyIdentifier, "111122223333");
             assert.equal(connector.inputs.resourceGroupName, "rg-defender-connectors");
             assert.equal(connector.inputs.location, "westeurope");
-            assert.deepEqual(connector.inputs.offerings[0].mdcContainersAgentlessDiscoveryK8S,
+            assert.deepEqual((connector.inputs.offerings as { mdcContainersAgentlessDiscoveryK8S: unknown }[])[0].mdcContainersAgentlessDiscoveryK8S,
                 { enabled: true, cloudRoleArn: "arn:aws:iam::111122223333:role/MDCContainersAgentlessDiscoveryK8sRole" });
             assert.equal(plan.outputs.connectorId,
                 "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-defender-connectors/providers/Microsoft.Security/securityConnectors/aws-apps");

@@ -37,8 +37,8 @@ describe("plan drift: a plan against a saved one", () => {
         };
         const table = renderTable(doc);
         assert.match(table, /^Plan for stack s: 3 resources \(1 create, 1 import, 1 read\), 0 policy violations \(0 mandatory\)$/m);
-        assert.match(table, /^import  aws:eks\/accessEntry:AccessEntry +eks-eu-west-1-a +access\n {4}\(import eks-a:arn:aws:iam::123456789012:role\/R\)$/m);
-        assert.match(table, /^read    kubernetes:core\/v1:ConfigMap +aws-auth-current +-\n {4}\(read kube-system\/aws-auth\)$/m);
+        assert.match(table, /^import {2}aws:eks\/accessEntry:AccessEntry +eks-eu-west-1-a +access\n {4}\(import eks-a:arn:aws:iam::123456789012:role\/R\)$/m);
+        assert.match(table, /^read {4}kubernetes:core\/v1:ConfigMap +aws-auth-current +-\n {4}\(read kube-system\/aws-auth\)$/m);
         const md = renderMarkdown(doc);
         assert.match(md, /^\| create \| `aws:iam\/role:Role` \| `discovery-role` \| `discovery` \|$/m);
         assert.match(md, /^\| import eks-a:arn:aws:iam::123456789012:role\/R \| `aws:eks\/accessEntry:AccessEntry` \|/m);

@@ -55,7 +55,7 @@ describe("notes and program errors travel Pulumi's log, as under the CLI", () =>
         session.takeLogs();
         const printed: unknown[][] = [];
         const methods = ["log", "info", "warn", "error", "debug"] as const;
-        const originals = methods.map((m) => console[m]);
+        const originals = methods.map((m) => Object.getOwnPropertyDescriptor(console, m)!);
         for (const m of methods) console[m] = (...args: unknown[]) => void printed.push([m, ...args]);
         try {
             await pulumi.log.info("[info] engine-test: two\nlines");
@@ -63,7 +63,7 @@ describe("notes and program errors travel Pulumi's log, as under the CLI", () =>
             await pulumi.log.error("an error");
             await pulumi.log.debug("the SDK's trace");
         } finally {
-            methods.forEach((m, i) => (console[m] = originals[i]));
+            methods.forEach((m, i) => Object.defineProperty(console, m, originals[i]));
         }
         assert.deepEqual(printed, []);
         assert.deepEqual(session.takeLogs(), [

@@ -42,8 +42,8 @@ describe("plan: what `pulumi destroy` would leave (retainOnDelete)", () => {
         assert.match(table, /^Plan for stack s: 3 resources \(2 create, 1 import, 0 read; 2 kept on destroy\), 0 policy violations \(0 mandatory\)$/m);
         assert.match(table, /^OP {13}TYPE/m);
         assert.match(table, /^create {9}aws:iam\/role:Role +discovery-role +discovery$/m);
-        assert.match(table, /^import \(kept\)  aws:eks\/accessEntry:AccessEntry +eks-a-entry +access\n {4}\(import a:arn:aws:iam::111122223333:role\/MDCContainersAgentlessDiscoveryK8sRole\)$/m);
-        assert.match(table, /^create \(kept\)  kubernetes:core\/v1:ConfigMapPatch +eks-b-aws-auth +access$/m);
+        assert.match(table, /^import \(kept\) {2}aws:eks\/accessEntry:AccessEntry +eks-a-entry +access\n {4}\(import a:arn:aws:iam::111122223333:role\/MDCContainersAgentlessDiscoveryK8sRole\)$/m);
+        assert.match(table, /^create \(kept\) {2}kubernetes:core\/v1:ConfigMapPatch +eks-b-aws-auth +access$/m);
         const plain = renderTable({ stack: "s", violations: [], notes: [], resources: [role] });
         assert.match(plain, /^Plan for stack s: 1 resources \(1 create, 0 import, 0 read\), 0 policy/m);
         assert.match(plain, /^OP {6}TYPE/m);

@@ -21,7 +21,7 @@ describe("CrossGuard adapter", () => {
         const p = toCrossGuard(trustedAccessDefenderRolesOnly) as ResourceValidationPolicy;
         const reported: string[] = [];
         const args = { type: "azure-native:containerservice:TrustedAccessRoleBinding", name: "b", props: { roles: ["Other/role"] } };
-        await (p.validateResource as (a: unknown, r: (m: string) => void) => void)(args, (m) => reported.push(m));
+        await (p.validateResource as (a: unknown, r: (m: string) => void) => Promise<void> | void)(args, (m) => reported.push(m));
         assert.deepEqual(reported, ['binds role "Other/role"; only Microsoft.Security/pricings/microsoft-defender-operator is allowed']);
     });
 
@@ -34,7 +34,7 @@ describe("CrossGuard adapter", () => {
         ];
         const run = async (config: Record<string, unknown>) => {
             const reported: [string, string | undefined][] = [];
-            await (p.validateStack as (a: unknown, r: (m: string, urn?: string) => void) => void)({ resources, getConfig: () => config }, (m, urn) => reported.push([m, urn]));
+            await (p.validateStack as (a: unknown, r: (m: string, urn?: string) => void) => Promise<void> | void)({ resources, getConfig: () => config }, (m, urn) => reported.push([m, urn]));
             return reported;
         };
         assert.deepEqual(await run({ production: true }), [["the attack simulation is deployed in a production stack", resources[1].urn]]);

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { evaluatePolicies, withEnforcement } from "../../policies/evaluate";
 import { RULES } from "../../policies/rules";
+import { defenderCidrsAllowed } from "../../policies/rules/defenderCidrsAllowed";
+import { eksDiscoveryTrust } from "../../policies/rules/eksDiscoveryRole";
 import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "../../policies/rules/aksDiscoveryRoleAssignment";
 import { awsAuthNoSystemMasters } from "../../policies/rules/awsAuthNoSystemMasters";
 import { gatekeeperDenyInProduction } from "../../policies/rules/gatekeeperDenyInProduction";
@@ -194,9 +196,6 @@ describe("policy rules", () => {
 });
 
 describe("AWS discovery role rules", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { eksDiscoveryTrust } = require("../../policies/rules/eksDiscoveryRole") as typeof import("../../policies/rules/eksDiscoveryRole");
-    const { defenderCidrsAllowed } = require("../../policies/rules/defenderCidrsAllowed") as typeof import("../../policies/rules/defenderCidrsAllowed");
     const tags = { "agentless-discovery:purpose": "defender-discovery" };
     const trust = (cond: Record<string, string>) => JSON.stringify({
         Version: "2012-10-17",

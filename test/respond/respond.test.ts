@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { runCli } from "../helpers/cli";
-import { FixtureServer, KubeObject, startKubeApiServer } from "../fixtures/kubeApiServer";
+import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster, GenerateOptions } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME } from "../../domain/kubernetes/isolationFacts";
@@ -19,7 +19,7 @@ describe("npm run respond", function () {
         server = await startKubeApiServer(state, { token: "ops" });
         kubeconfig = writeKubeconfig({ prod: { url: server.url, token: "ops" } }).file;
     }
-    const pod = () => server.state.objects.Pod.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === POD) as KubeObject | undefined;
+    const pod = () => server.state.objects.Pod.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === POD);
     const writes = () => server.requests.filter((r) => r.method !== "GET");
     afterEach(() => server?.close());
 

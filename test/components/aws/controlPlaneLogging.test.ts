@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type * as pulumi from "@pulumi/pulumi";
-import { CreateClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, EKSClient, UpdateClusterConfigCommand } from "@aws-sdk/client-eks";
+import { CreateClusterCommand, DescribeClusterCommand, DescribeUpdateCommand, EKSClient, LogType, UpdateClusterConfigCommand } from "@aws-sdk/client-eks";
 import {
     enabledTypes, LoggingOutputs, LoggingProps, loggingUpdate, typesToDisable, typesToEnable, waitForUpdate,
 } from "../../../components/aws/controlPlaneLogging";
@@ -121,7 +121,7 @@ describe("EksControlPlaneLogging's provider against moto_server", function () {
     const loggingOf = async (name: string) => enabledTypes((await eks.send(new DescribeClusterCommand({ name }))).cluster);
     const create = (name: string, types: string[]) => eks.send(new CreateClusterCommand({
         name, roleArn: "arn:aws:iam::123456789012:role/eks", resourcesVpcConfig: { subnetIds: ["subnet-1", "subnet-2"] },
-        ...(types.length ? { logging: { clusterLogging: [{ types: types as any, enabled: true }] } } : {}),
+        ...(types.length ? { logging: { clusterLogging: [{ types: types as LogType[], enabled: true }] } } : {}),
     }));
 
     before(async () => {

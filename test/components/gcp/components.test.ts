@@ -1,7 +1,12 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as gcpIam from "@pulumi/gcp/iam";
+import * as gcpOrganizations from "@pulumi/gcp/organizations";
 import { Project } from "@pulumi/gcp/organizations";
+import * as gcpProjects from "@pulumi/gcp/projects";
+import * as gcpServiceAccount from "@pulumi/gcp/serviceaccount";
 import { ResourceGroup } from "@pulumi/azure-native/resources";
+import { SecurityConnector } from "@pulumi/azure-native/security";
 import { GkeDiscoveryAccess } from "../../../components/gcp/gkeDiscoveryAccess";
 import { WorkloadIdentityFederation } from "../../../components/gcp/workloadIdentityFederation";
 import { GkeAuditLogs } from "../../../components/gcp/gkeAuditLogs";
@@ -164,21 +169,22 @@ describe("GCP components", () => {
 
 describe("GCP_TYPES", () => {
     it("spells each type token the way @pulumi/gcp registers it", () => {
-        const classes: Record<string, { __pulumiType: string }> = {
-            serviceAccount: require("@pulumi/gcp/serviceaccount").Account,
-            serviceAccountIamMember: require("@pulumi/gcp/serviceaccount").IAMMember,
-            projectCustomRole: require("@pulumi/gcp/projects").IAMCustomRole,
-            projectIamMember: require("@pulumi/gcp/projects").IAMMember,
-            projectAuditConfig: require("@pulumi/gcp/projects").IAMAuditConfig,
-            organizationCustomRole: require("@pulumi/gcp/organizations").IAMCustomRole,
-            organizationIamMember: require("@pulumi/gcp/organizations").IAMMember,
-            organizationAuditConfig: require("@pulumi/gcp/organizations").IamAuditConfig,
-            workloadIdentityPool: require("@pulumi/gcp/iam").WorkloadIdentityPool,
-            workloadIdentityPoolProvider: require("@pulumi/gcp/iam").WorkloadIdentityPoolProvider,
-            securityConnector: require("@pulumi/azure-native/security").SecurityConnector,
+        const classes: Record<string, object> = {
+            serviceAccount: gcpServiceAccount.Account,
+            serviceAccountIamMember: gcpServiceAccount.IAMMember,
+            projectCustomRole: gcpProjects.IAMCustomRole,
+            projectIamMember: gcpProjects.IAMMember,
+            projectAuditConfig: gcpProjects.IAMAuditConfig,
+            organizationCustomRole: gcpOrganizations.IAMCustomRole,
+            organizationIamMember: gcpOrganizations.IAMMember,
+            organizationAuditConfig: gcpOrganizations.IamAuditConfig,
+            workloadIdentityPool: gcpIam.WorkloadIdentityPool,
+            workloadIdentityPoolProvider: gcpIam.WorkloadIdentityPoolProvider,
+            securityConnector: SecurityConnector,
         };
         for (const [key, cls] of Object.entries(classes)) {
-            assert.equal(GCP_TYPES[key as keyof typeof GCP_TYPES], cls.__pulumiType, key);
+            // The type token each generated class carries (an @internal static, absent from the declarations).
+            assert.equal(GCP_TYPES[key as keyof typeof GCP_TYPES], (cls as { __pulumiType: string }).__pulumiType, key);
         }
     });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { createRequest, evaluateCel, updateRequest } from "../../helpers/gatekeeperCel";
@@ -73,7 +74,7 @@ describe("Gatekeeper templates (policies/gatekeeper)", () => {
     }
 
     it("a suite with a wrong assertion fails (the runner is not vacuous)", () => {
-        const tmp = fs.mkdtempSync(path.join(require("os").tmpdir(), "suite-"));
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "suite-"));
         try {
             fs.cpSync(path.join(POLICY_DIR, "privileged-containers"), tmp, { recursive: true });
             const original = fs.readFileSync(path.join(tmp, "suite.yaml"), "utf8");
@@ -113,13 +114,14 @@ describe("Gatekeeper constraints", () => {
         assert.deepEqual(byName["cluster-admin-bindings"].spec.parameters, { roles: ["cluster-admin"] });
         assert.deepEqual(byName["cluster-admin-bindings"].spec.match.kinds, [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRoleBinding", "RoleBinding"] }]);
         assert.deepEqual(byName["wildcard-roles"].spec.parameters, { exemptRoleNames: [...BUILT_IN_WILDCARD_ROLES] });
-        assert.equal((byName["public-services"].spec.parameters as any).allowNodePort, false);
-        assert.equal((byName["public-services"].spec.parameters as any).internalLoadBalancerAnnotations["networking.gke.io/load-balancer-type"], "Internal");
+        const publicServices = byName["public-services"].spec.parameters as { allowNodePort: boolean; internalLoadBalancerAnnotations: Record<string, string> };
+        assert.equal(publicServices.allowNodePort, false);
+        assert.equal(publicServices.internalLoadBalancerAnnotations["networking.gke.io/load-balancer-type"], "Internal");
     });
 
     it("every parameter a constraint sets is one its template's schema declares", () => {
         for (const p of POLICIES) {
-            const declared = Object.keys((loadTemplate(p.dir).spec.crd.spec.validation?.openAPIV3Schema as any)?.properties ?? {});
+            const declared = Object.keys((loadTemplate(p.dir).spec.crd.spec.validation?.openAPIV3Schema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
             for (const key of Object.keys(p.parameters ?? {})) assert.ok(declared.includes(key), `${p.dir}: parameter ${key} is not in the template's schema (${declared.join(", ")})`);
         }
     });

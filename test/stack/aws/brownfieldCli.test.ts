@@ -5,7 +5,7 @@ import * as path from "path";
 import { planJson, ROOT, runCli } from "../../helpers/cli";
 
 interface Doc {
-    resources: { type: string; name: string; parent: string; op: string; importId?: string; id?: string; inputs: Record<string, any> }[];
+    resources: { type: string; name: string; parent: string; op: string; importId?: string; id?: string; inputs: Record<string, unknown> }[];
     violations: { policy: string; level: string; resource: string }[];
     notes: { kind: string; subject: string; message: string }[];
 }
@@ -38,7 +38,7 @@ describe("npm run plan / gate -- --stack aws-brownfield (Defender already on)", 
         assert.deepEqual(doc.resources.filter((r) => r.type === "agentless:aws:EksClusterAccess").map((r) => r.name).sort(),
             ["eks-eu-central-1-eks-internal", "eks-eu-central-1-eks-legacy", "eks-eu-central-1-eks-shop", "eks-eu-west-1-eks-shop"]);
         const patch = doc.resources.find((r) => r.type === "kubernetes:core/v1:ConfigMapPatch")!;
-        assert.equal(patch.inputs.data.mapRoles, [
+        assert.equal((patch.inputs.data as { mapRoles: string }).mapRoles, [
             "- groups:", "  - system:bootstrappers", "  - system:nodes",
             `  rolearn: arn:aws:iam::${ACCOUNT}:role/eks-legacy-node-group-role`, "  username: system:node:{{EC2PrivateDNSName}}",
             `- rolearn: ${ROLE}`, "  username: MDCContainersAgentlessDiscoveryK8sRole", "  groups:", "    - mdc-agentless-discovery-readers", "",

@@ -3,7 +3,7 @@ import { runCli, planJson } from "../../helpers/cli";
 
 interface Doc {
     stack: string;
-    resources: { type: string; name: string; parent: string; inputs: Record<string, any> }[];
+    resources: { type: string; name: string; parent: string; inputs: Record<string, unknown> }[];
     notes: { kind: string; subject: string; message: string }[];
 }
 
@@ -18,13 +18,13 @@ describe("npm run plan -- --stack aws-dev", () => {
         const [role] = of("aws:iam/role:Role");
         assert.equal(role.inputs.name, "MDCContainersAgentlessDiscoveryK8sRole");
         // The trust policy is shown whole: the tenant id is an identifier, not a credential (docs/sources.md).
-        const trust = JSON.parse(role.inputs.assumeRolePolicy);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
         assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
             "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/:aud": "api://6610e979-c931-41ec-adc7-b9920c9d52f1",
             "sts:RoleSessionName": "MicrosoftDefenderForClouds_7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
         });
 
-        const policy = JSON.parse(of("aws:iam/rolePolicy:RolePolicy")[0].inputs.policy);
+        const policy = JSON.parse(of("aws:iam/rolePolicy:RolePolicy")[0].inputs.policy as string);
         assert.deepEqual(policy.Statement.flatMap((s: { Action: string[] }) => s.Action), ["eks:UpdateClusterConfig", "eks:DescribeCluster"]);
         assert.deepEqual(policy.Statement[0].Resource, [
             "arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod",
@@ -34,12 +34,12 @@ describe("npm run plan -- --stack aws-dev", () => {
         assert.deepEqual(of("aws:eks/accessEntry:AccessEntry").map((r) => r.inputs.clusterName), ["eks-payments-prod"]);
         const [patch] = of("kubernetes:core/v1:ConfigMapPatch");
         assert.equal(patch.parent, "eks-us-east-1-eks-legacy-batch");
-        assert.match(patch.inputs.data.mapRoles, /^- groups:\n[\s\S]*role\/example-existing-node-group-role\n[\s\S]*- rolearn: arn:aws:iam::123456789012:role\/MDCContainersAgentlessDiscoveryK8sRole\n/);
+        assert.match((patch.inputs.data as { mapRoles: string }).mapRoles, /^- groups:\n[\s\S]*role\/example-existing-node-group-role\n[\s\S]*- rolearn: arn:aws:iam::123456789012:role\/MDCContainersAgentlessDiscoveryK8sRole\n/);
         assert.ok(doc.resources.every((r) => !JSON.stringify(r).includes("eks-sandbox")), "nothing for the excluded cluster");
 
         const [connector] = of("azure-native:security:SecurityConnector");
         assert.equal(connector.inputs.hierarchyIdentifier, "123456789012");
-        assert.equal(connector.inputs.offerings[0].mdcContainersAgentlessDiscoveryK8S.cloudRoleArn,
+        assert.equal((connector.inputs.offerings as { mdcContainersAgentlessDiscoveryK8S: { cloudRoleArn: string } }[])[0].mdcContainersAgentlessDiscoveryK8S.cloudRoleArn,
             "arn:aws:iam::123456789012:role/MDCContainersAgentlessDiscoveryK8sRole");
 
         const kinds = doc.notes.map((n) => `${n.kind} ${n.subject}`);

@@ -12,6 +12,13 @@ import { byType, one, registered, takeNotes } from "../../helpers/pulumi";
 const SUB = "9b1c4e2a-5d3f-4a6b-8c7d-2e1f0a9b8c7d";
 const CHART = "kubernetes:helm.sh/v4:Chart";
 
+/** The parts of the Kubernetes objects' inputs that these tests read. */
+interface Metadata { name: string; namespace?: string }
+interface TemplateSpec { targets: { code: { engine: string }[] }[]; crd: { spec: { names: { kind: string } } } }
+interface ConstraintSpec { enforcementAction: string; match: { excludedNamespaces: string[] }; parameters?: unknown }
+interface PodSpec { serviceAccountName?: string; containers: { env: unknown }[] }
+interface ServiceSpec { clusterIP: string }
+
 describe("DefenderSensor", () => {
     it("installs the pinned chart as release defender-k8s in mdc with each cloud's identifiers", async () => {
         const rs = await registered(() => {
@@ -29,7 +36,7 @@ describe("DefenderSensor", () => {
         assert.deepEqual(one(rs, CHART, "s-aws").inputs.values, { global: { cloudIdentifiers: { AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "lab" } } } });
         assert.deepEqual(one(rs, CHART, "s-gcp").inputs.values, { global: { cloudIdentifiers: { GCP: { projectId: "lab-project-42", location: "europe-west1", clusterName: "lab" } } } });
         assert.deepEqual(one(rs, CHART, "s-az").inputs.values, { global: { cloudIdentifiers: { Azure: { subscriptionId: SUB, resourceGroupName: "rg-lab", clusterName: "arc-lab", region: "francecentral" } } } });
-        assert.equal(one(rs, "kubernetes:core/v1:Namespace", "s-aws-ns").inputs.metadata && (one(rs, "kubernetes:core/v1:Namespace", "s-aws-ns").inputs.metadata as any).name, "mdc");
+        assert.equal(one(rs, "kubernetes:core/v1:Namespace", "s-aws-ns").inputs.metadata && (one(rs, "kubernetes:core/v1:Namespace", "s-aws-ns").inputs.metadata as Metadata).name, "mdc");
         assert.deepEqual(one(rs, "agentless:kubernetes:DefenderSensor", "s-aws").inputs, {
             cluster: "c1", chart: "oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers", chartVersion: "0.9.2", release: "defender-k8s", namespace: "mdc", cloud: "AWS",
         });
@@ -62,20 +69,20 @@ describe("Gatekeeper component", () => {
         const templates = rs.filter((r) => r.type === "kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate");
         assert.equal(templates.length, 8);
         for (const t of templates) {
-            const spec = t.inputs.spec as any;
+            const spec = t.inputs.spec as TemplateSpec;
             assert.equal(spec.targets[0].code[0].engine, "K8sNativeValidation");
-            assert.equal((t.inputs.metadata as any).name, spec.crd.spec.names.kind.toLowerCase());
+            assert.equal((t.inputs.metadata as Metadata).name, spec.crd.spec.names.kind.toLowerCase());
         }
         const constraints = rs.filter((r) => r.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:"));
         assert.deepEqual(constraints.map((c) => c.type.split(":")[2]).sort(), [
             "K8sClusterAdminBinding", "K8sPSPCapabilities", "K8sPSPHostFilesystem", "K8sPSPHostNamespace", "K8sPSPHostNetworkingPorts", "K8sPSPPrivilegedContainer", "K8sPublicService", "K8sWildcardRole",
         ]);
         for (const c of constraints) {
-            assert.equal((c.inputs.spec as any).enforcementAction, "warn");
-            assert.deepEqual((c.inputs.spec as any).match.excludedNamespaces, ["gatekeeper-system", "kube-system", "mdc"]);
+            assert.equal((c.inputs.spec as ConstraintSpec).enforcementAction, "warn");
+            assert.deepEqual((c.inputs.spec as ConstraintSpec).match.excludedNamespaces, ["gatekeeper-system", "kube-system", "mdc"]);
             assert.equal(c.parent, "gk1");
         }
-        assert.deepEqual((one(rs, "kubernetes:constraints.gatekeeper.sh/v1beta1:K8sClusterAdminBinding").inputs.spec as any).parameters, { roles: ["cluster-admin"] });
+        assert.deepEqual((one(rs, "kubernetes:constraints.gatekeeper.sh/v1beta1:K8sClusterAdminBinding").inputs.spec as ConstraintSpec).parameters, { roles: ["cluster-admin"] });
     });
 });
 
@@ -85,9 +92,9 @@ describe("PodQuarantine", () => {
             new PodQuarantine("q1", { clusterName: "c1", namespaces: ["payments", "web"], label: { key: "security.example.com/quarantine", value: "true" } });
         });
         const policies = byType(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
-        assert.deepEqual(policies.map((p) => (p.inputs.metadata as any).namespace), ["payments", "web"]);
+        assert.deepEqual(policies.map((p) => (p.inputs.metadata as Metadata).namespace), ["payments", "web"]);
         for (const p of policies) {
-            assert.equal((p.inputs.metadata as any).name, "agentless-discovery-quarantine");
+            assert.equal((p.inputs.metadata as Metadata).name, "agentless-discovery-quarantine");
             assert.deepEqual(p.inputs.spec, { podSelector: { matchLabels: { "security.example.com/quarantine": "true" } }, policyTypes: ["Ingress", "Egress"] });
         }
         assert.deepEqual(one(rs, "agentless:kubernetes:PodQuarantine").inputs.labelKey, "security.example.com/quarantine");
@@ -99,16 +106,16 @@ describe("AttackSimulation", () => {
 
     it("deploys attacker and victim with headless services and the victim's service account in mdc-simulation", async () => {
         const rs = await registered(() => { new AttackSimulation("sim1", { clusterName: "c1", scenario: "secrets", production: false, images }); });
-        assert.deepEqual((one(rs, "kubernetes:core/v1:Namespace", "sim1-ns").inputs.metadata as any).name, "mdc-simulation");
+        assert.deepEqual((one(rs, "kubernetes:core/v1:Namespace", "sim1-ns").inputs.metadata as Metadata).name, "mdc-simulation");
         const pods = byType(rs, "kubernetes:core/v1:Pod");
-        assert.deepEqual(pods.map((p) => (p.inputs.metadata as any).name).sort(), ["mdc-simulation-attacker", "mdc-simulation-victim"]);
+        assert.deepEqual(pods.map((p) => (p.inputs.metadata as Metadata).name).sort(), ["mdc-simulation-attacker", "mdc-simulation-victim"]);
         const services = byType(rs, "kubernetes:core/v1:Service");
-        assert.deepEqual(services.map((s) => [(s.inputs.metadata as any).name, (s.inputs.spec as any).clusterIP]).sort(), [["mdc-simulation-attacker", "None"], ["mdc-simulation-victim", "None"]]);
-        assert.equal((one(rs, "kubernetes:core/v1:ServiceAccount").inputs.metadata as any).name, "mdc-simulation-victim");
-        const victim = pods.find((p) => (p.inputs.metadata as any).name === "mdc-simulation-victim")!;
-        assert.equal((victim.inputs.spec as any).serviceAccountName, "mdc-simulation-victim");
-        const attacker = pods.find((p) => (p.inputs.metadata as any).name === "mdc-simulation-attacker")!;
-        assert.deepEqual((attacker.inputs.spec as any).containers[0].env, [
+        assert.deepEqual(services.map((s) => [(s.inputs.metadata as Metadata).name, (s.inputs.spec as ServiceSpec).clusterIP]).sort(), [["mdc-simulation-attacker", "None"], ["mdc-simulation-victim", "None"]]);
+        assert.equal((one(rs, "kubernetes:core/v1:ServiceAccount").inputs.metadata as Metadata).name, "mdc-simulation-victim");
+        const victim = pods.find((p) => (p.inputs.metadata as Metadata).name === "mdc-simulation-victim")!;
+        assert.equal((victim.inputs.spec as PodSpec).serviceAccountName, "mdc-simulation-victim");
+        const attacker = pods.find((p) => (p.inputs.metadata as Metadata).name === "mdc-simulation-attacker")!;
+        assert.deepEqual((attacker.inputs.spec as PodSpec).containers[0].env, [
             { name: "SCENARIO", value: "secrets" }, { name: "VICTIM_ADDRESS", value: "mdc-simulation-victim.mdc-simulation.svc.cluster.local" },
         ]);
         assert.deepEqual(one(rs, "agentless:kubernetes:AttackSimulation").inputs.scenario, "secrets");
@@ -170,7 +177,7 @@ describe("deployClusterAddons with kubernetes.gatekeeper.wildcardRoleExemptions"
         });
         const rs = await registered(() => { deployClusterAddons(cfg, new ClusterProviders()); });
         const [c] = byType(rs, "kubernetes:constraints.gatekeeper.sh/v1beta1:K8sWildcardRole");
-        assert.deepEqual((c.inputs.spec as any).parameters, { exemptRoleNames: ["cluster-admin", "eks:addon-manager"] });
+        assert.deepEqual((c.inputs.spec as ConstraintSpec).parameters, { exemptRoleNames: ["cluster-admin", "eks:addon-manager"] });
     });
 });
 

@@ -8,14 +8,14 @@ describe("plan of the k8s-dev stack", () => {
     it("shows both charts on each cluster with their values, the constraints and the alerts to expect", async () => {
         const r = await planJson("k8s-dev");
         assert.equal(r.code, 0, r.stderr);
-        const plan = JSON.parse(r.stdout) as { resources: { type: string; name: string; inputs: any }[]; notes: { kind: string; subject: string; message: string }[] };
+        const plan = JSON.parse(r.stdout) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[]; notes: { kind: string; subject: string; message: string }[] };
         const charts = plan.resources.filter((x) => x.type === "kubernetes:helm.sh/v4:Chart");
         assert.deepEqual(charts.map((c) => `${c.name}:${c.inputs.chart}@${c.inputs.version}`).sort(), [
             "arc-lab-paris-gatekeeper:gatekeeper@3.18.2",
             "eks-lab-dublin-gatekeeper:gatekeeper@3.18.2",
             "eks-lab-dublin-sensor:oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers@0.9.2",
         ]);
-        assert.deepEqual(charts.find((c) => c.name === "eks-lab-dublin-sensor")!.inputs.values.global.cloudIdentifiers, {
+        assert.deepEqual((charts.find((c) => c.name === "eks-lab-dublin-sensor")!.inputs.values as { global: { cloudIdentifiers: unknown } }).global.cloudIdentifiers, {
             AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "lab-dublin" },
         });
         assert.equal(plan.resources.filter((x) => x.type.startsWith("kubernetes:constraints.gatekeeper.sh/v1beta1:")).length, 16);
