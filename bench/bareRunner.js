@@ -3,7 +3,10 @@
 const path = require("path");
 const { evaluateStack } = require("../dist/plan/evaluate.js");
 
-evaluateStack({ stack: "bare", config: {}, secretKeys: [], cloudStateFile: "" }, path.join(__dirname, "bareProgram.js")).then(
+evaluateStack(
+    { stack: "bare", config: {}, secretKeys: [], cloudStateFile: "" },
+    path.join(__dirname, "bareProgram.js"),
+).then(
     (e) => {
         process.stdout.write(`${e.resources.length} resources\n`);
         process.exit(0);

@@ -18,7 +18,10 @@ export function writeAzureStack(dir: string, name: string, count: number): strin
         id: `/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-${i}`,
         location: "westeurope",
     }));
-    fs.writeFileSync(path.join(dir, `${name}.cloud.yaml`), stringify({ azure: { subscriptionId: SUB, aksClusters, arcClusters } }));
+    fs.writeFileSync(
+        path.join(dir, `${name}.cloud.yaml`),
+        stringify({ azure: { subscriptionId: SUB, aksClusters, arcClusters } }),
+    );
     const doc = {
         config: {
             "agentless-discovery:cloud": "azure",

@@ -22,14 +22,25 @@ const LIMITS = [1, 4, 8, 16];
 const REGIONS = ["eu-west-1", "us-east-1", "ap-south-1"];
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const load = () =>
+    os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ");
 
 async function main() {
     const moto = await startMoto();
     try {
         const entries = await createEksClusters(moto.url, REGIONS, Math.ceil(CLUSTERS / REGIONS.length));
-        const proxy = await startEksProxy({ upstream: moto.url, delayMs: DELAY, authenticationMode: "API_AND_CONFIG_MAP", accessEntries: entries });
-        const lines = [`${Object.keys(entries).length} clusters in ${REGIONS.join(", ")}, ${DELAY} ms a call, runs ${RUNS}, machine ${os.cpus().length} CPU, node ${process.version}, load average at start ${load()}`];
+        const proxy = await startEksProxy({
+            upstream: moto.url,
+            delayMs: DELAY,
+            authenticationMode: "API_AND_CONFIG_MAP",
+            accessEntries: entries,
+        });
+        const lines = [
+            `${Object.keys(entries).length} clusters in ${REGIONS.join(", ")}, ${DELAY} ms a call, runs ${RUNS}, machine ${os.cpus().length} CPU, node ${process.version}, load average at start ${load()}`,
+        ];
         try {
             const seconds = new Map<number, number[]>(LIMITS.map((l) => [l, []]));
             const shape = new Map<number, string>();
@@ -40,18 +51,26 @@ async function main() {
                     const t0 = process.hrtime.bigint();
                     const found = await readThroughProxy(proxy.url, REGIONS, limit);
                     seconds.get(limit)!.push(Number(process.hrtime.bigint() - t0) / 1e9);
-                    shape.set(limit, `${proxy.calls()} calls, at most ${Math.max(...REGIONS.map((r) => proxy.maxInFlight(r)))} in flight per region`);
+                    shape.set(
+                        limit,
+                        `${proxy.calls()} calls, at most ${Math.max(...REGIONS.map((r) => proxy.maxInFlight(r)))} in flight per region`,
+                    );
                     // Every limit must find the same: the benchmark is void otherwise.
                     const text = JSON.stringify(found);
                     if (first === undefined) first = text;
-                    else if (text !== first) throw new Error(`limit ${limit} found something else than limit ${LIMITS[0]}`);
+                    else if (text !== first)
+                        throw new Error(`limit ${limit} found something else than limit ${LIMITS[0]}`);
                 }
-                process.stdout.write(`run ${run + 1}: ${LIMITS.map((l) => `limit ${l} ${seconds.get(l)![run].toFixed(2)} s`).join(", ")}\n`);
+                process.stdout.write(
+                    `run ${run + 1}: ${LIMITS.map((l) => `limit ${l} ${seconds.get(l)![run].toFixed(2)} s`).join(", ")}\n`,
+                );
             }
             const base = median(seconds.get(1)!);
             for (const l of LIMITS) {
                 const m = median(seconds.get(l)!);
-                lines.push(`aws.lookupConcurrency ${l}: median ${m.toFixed(2)} s (${(base / m).toFixed(1)}x limit 1), ${shape.get(l)}`);
+                lines.push(
+                    `aws.lookupConcurrency ${l}: median ${m.toFixed(2)} s (${(base / m).toFixed(1)}x limit 1), ${shape.get(l)}`,
+                );
             }
             // The SDK's retry modes when EKS throttles: the first calls of a run answer ThrottlingException.
             const saved = process.env.AWS_RETRY_MODE;
@@ -67,7 +86,9 @@ async function main() {
                             await readThroughProxy(proxy.url, REGIONS, 8);
                             times.push(Number(process.hrtime.bigint() - t0) / 1e9);
                         }
-                        lines.push(`retry mode ${mode}, first ${throttled} EKS call(s) throttled, limit 8: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(", ")})`);
+                        lines.push(
+                            `retry mode ${mode}, first ${throttled} EKS call(s) throttled, limit 8: median ${median(times).toFixed(2)} s (${times.map((t) => t.toFixed(2)).join(", ")})`,
+                        );
                     }
                 }
             } finally {

@@ -14,7 +14,11 @@ const ROOT = path.join(__dirname, "..");
 const CLI_ROOT = process.env.BENCH_CLI ?? ROOT;
 
 async function serve(mode: string): Promise<{ url: string; stop: () => void }> {
-    const server = spawn(process.execPath, ["--max-old-space-size=4096", "--import", "tsx", path.join(__dirname, "serveLarge.ts"), mode], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const server = spawn(
+        process.execPath,
+        ["--max-old-space-size=4096", "--import", "tsx", path.join(__dirname, "serveLarge.ts"), mode],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
     const url = await new Promise<string>((resolve, reject) => {
         let buf = "";
         server.stdout.on("data", (d) => {
@@ -28,16 +32,40 @@ async function serve(mode: string): Promise<{ url: string; stop: () => void }> {
 
 async function main() {
     const lines: string[] = [];
-    for (const [mode, what] of [["annotations", "3,000 pods with 200 KB annotations"], ["label", "one pod with a 100 MB label"]]) {
+    for (const [mode, what] of [
+        ["annotations", "3,000 pods with 200 KB annotations"],
+        ["label", "one pod with a 100 MB label"],
+    ]) {
         const { url, stop } = await serve(mode);
         try {
             const kc = writeKubeconfig({ big: { url } }).file;
             const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-mem-"));
             // spawnSync would block nothing here: the fixture server runs in its own process.
-            const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %M", process.execPath, "--expose-gc", path.join(CLI_ROOT, "scripts", "cli.js"), "snapshot", "--kubeconfig", kc, "--out", out, "--timeout", "300"], { cwd: CLI_ROOT, encoding: "utf8", maxBuffer: 1 << 26 });
+            const r = spawnSync(
+                "/usr/bin/time",
+                [
+                    "-f",
+                    "BENCH %e %M",
+                    process.execPath,
+                    "--expose-gc",
+                    path.join(CLI_ROOT, "scripts", "cli.js"),
+                    "snapshot",
+                    "--kubeconfig",
+                    kc,
+                    "--out",
+                    out,
+                    "--timeout",
+                    "300",
+                ],
+                { cwd: CLI_ROOT, encoding: "utf8", maxBuffer: 1 << 26 },
+            );
             const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
-            const status = /✓ big: (\w+)/.exec(r.stdout)?.[1] ?? `exit ${r.status}${/FAILED — (.*)/.exec(r.stdout)?.[1] ? `: ${/FAILED — (.*)/.exec(r.stdout)![1]}` : ""}`;
-            lines.push(`snapshot of ${what}: ${m ? `${m[1]} s, peak ${Math.round(Number(m[2]) / 1024)} MiB` : "no measurement"} (${status})`);
+            const status =
+                /✓ big: (\w+)/.exec(r.stdout)?.[1] ??
+                `exit ${r.status}${/FAILED — (.*)/.exec(r.stdout)?.[1] ? `: ${/FAILED — (.*)/.exec(r.stdout)![1]}` : ""}`;
+            lines.push(
+                `snapshot of ${what}: ${m ? `${m[1]} s, peak ${Math.round(Number(m[2]) / 1024)} MiB` : "no measurement"} (${status})`,
+            );
             fs.rmSync(out, { recursive: true, force: true });
         } finally {
             stop();

@@ -13,11 +13,17 @@ import { writeAzureStack } from "./generateAzureStack";
 const ROOT = path.join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-interface Sample { wall: number; rssMiB: number }
+interface Sample {
+    wall: number;
+    rssMiB: number;
+}
 
 function measure(args: string[], env: NodeJS.ProcessEnv): Sample {
     const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, ...args], {
-        cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 512 * 1024 * 1024,
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+        maxBuffer: 512 * 1024 * 1024,
     });
     if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
     const last = r.stderr.trim().split("\n").pop()!;
@@ -33,12 +39,16 @@ function median(xs: number[]): number {
 export function benchPlan(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
     writeAzureStack(dir, "azure-500", 500);
-    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"]) fs.copyFileSync(path.join(ROOT, "examples", "stacks", f), path.join(dir, f));
+    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"])
+        fs.copyFileSync(path.join(ROOT, "examples", "stacks", f), path.join(dir, f));
     const env = { AGENTLESS_STACKS_DIR: dir };
     const cases: [string, string[]][] = [
         ["bare program (same imports, no resources)", ["bench/bareRunner.js"]],
         ["plan azure-dev", ["dist/cli/main.js", "plan", "--stack", "azure-dev", "--format", "json"]],
-        ["plan azure-500 (500 AKS + 10 Arc clusters)", ["dist/cli/main.js", "plan", "--stack", "azure-500", "--format", "json"]],
+        [
+            "plan azure-500 (500 AKS + 10 Arc clusters)",
+            ["dist/cli/main.js", "plan", "--stack", "azure-500", "--format", "json"],
+        ],
     ];
     const results: { name: string; wall: number; rss: number }[] = [];
     for (const [name, args] of cases) {
@@ -49,7 +59,9 @@ export function benchPlan(): void {
     console.log(`plan benchmark: median of ${RUNS} runs, ${os.cpus().length} cores, node ${process.version}`);
     console.log(`${"case".padEnd(48)} ${"wall s".padStart(7)} ${"peak MiB".padStart(9)} ${"x bare".padStart(7)}`);
     for (const r of results) {
-        console.log(`${r.name.padEnd(48)} ${r.wall.toFixed(2).padStart(7)} ${r.rss.toFixed(0).padStart(9)} ${(r.wall / base.wall).toFixed(2).padStart(7)}`);
+        console.log(
+            `${r.name.padEnd(48)} ${r.wall.toFixed(2).padStart(7)} ${r.rss.toFixed(0).padStart(9)} ${(r.wall / base.wall).toFixed(2).padStart(7)}`,
+        );
     }
     fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -10,7 +10,15 @@ const dist = path.join(__dirname, "..", "dist") + path.sep;
 const seen = new Set();
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
-    if (parent && parent.filename && parent.filename.startsWith(dist) && !request.startsWith(".") && !path.isAbsolute(request) && !Module.isBuiltin(request)) seen.add(request);
+    if (
+        parent &&
+        parent.filename &&
+        parent.filename.startsWith(dist) &&
+        !request.startsWith(".") &&
+        !path.isAbsolute(request) &&
+        !Module.isBuiltin(request)
+    )
+        seen.add(request);
     return load.call(this, request, parent, ...rest);
 };
 process.on("exit", () => fs.writeFileSync(process.env.RECORD_IMPORTS, JSON.stringify([...seen].sort())));

@@ -5,7 +5,13 @@ import * as path from "path";
  * `npm run bench`: every measurement, one after the other so they do not compete for the two cores.
  * `npm run bench -- plan`, `-- snapshot` or `-- lookups` runs one. BENCH_RUNS sets the number of runs (default 5).
  */
-const BENCHES: Record<string, string> = { startup: "startup.ts", plan: "plan.ts", snapshot: "snapshot.ts", memory: "memory.ts", lookups: "lookups.ts" };
+const BENCHES: Record<string, string> = {
+    startup: "startup.ts",
+    plan: "plan.ts",
+    snapshot: "snapshot.ts",
+    memory: "memory.ts",
+    lookups: "lookups.ts",
+};
 const chosen = process.argv.slice(2);
 for (const name of chosen) {
     if (!BENCHES[name]) {
@@ -17,6 +23,8 @@ for (const name of chosen) {
 (require("../scripts/build.js") as { ensureBuilt: () => void }).ensureBuilt();
 for (const name of chosen.length ? chosen : Object.keys(BENCHES)) {
     process.stdout.write(`\n== ${name}\n`);
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, BENCHES[name])], { stdio: "inherit" });
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, BENCHES[name])], {
+        stdio: "inherit",
+    });
     if (r.status !== 0) process.exit(r.status ?? 1);
 }

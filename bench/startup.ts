@@ -18,10 +18,19 @@ const ROOT = path.join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const HOST = path.join(ROOT, "test", "fixtures", "runtimeHost.js");
 
-interface Sample { wall: number; cpu: number; rssMiB: number }
+interface Sample {
+    wall: number;
+    cpu: number;
+    rssMiB: number;
+}
 
 function measure(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
-    const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %U %S %M", process.execPath, ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "", ...env }, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"] });
+    const r = spawnSync("/usr/bin/time", ["-f", "BENCH %e %U %S %M", process.execPath, ...args], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: "", ...env },
+        encoding: "utf8",
+        stdio: ["ignore", "ignore", "pipe"],
+    });
     const m = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
     if (r.status !== 0 || !m) throw new Error(`node ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-2000)}`);
     return { wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]), rssMiB: Number(m[4]) / 1024 };
@@ -32,11 +41,17 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export function benchStartup(stacks = ["aws-dev", "azure-dev", "gcp-dev"]): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-startup-"));
     const out = path.join(dir, "out.json");
-    console.log(`program start-up (language-host path, compiled), median of ${RUNS} runs, ${os.cpus().length} cores, node ${process.version}`);
-    console.log(`${"stack".padEnd(10)} ${"modules".padStart(7)} ${"bare s".padStart(7)} ${"program s".padStart(9)} ${"ratio".padStart(6)} ${"cpu ratio".padStart(9)} ${"bare MiB".padStart(8)} ${"prog MiB".padStart(8)} ${"resources".padStart(9)}`);
+    console.log(
+        `program start-up (language-host path, compiled), median of ${RUNS} runs, ${os.cpus().length} cores, node ${process.version}`,
+    );
+    console.log(
+        `${"stack".padEnd(10)} ${"modules".padStart(7)} ${"bare s".padStart(7)} ${"program s".padStart(9)} ${"ratio".padStart(6)} ${"cpu ratio".padStart(9)} ${"bare MiB".padStart(8)} ${"prog MiB".padStart(8)} ${"resources".padStart(9)}`,
+    );
     for (const stack of stacks) {
         const list = path.join(dir, `${stack}.imports.json`);
-        measure(["-r", path.join(__dirname, "recordImports.js"), HOST, "program", stack, out], { RECORD_IMPORTS: list });
+        measure(["-r", path.join(__dirname, "recordImports.js"), HOST, "program", stack, out], {
+            RECORD_IMPORTS: list,
+        });
         const modules = JSON.parse(fs.readFileSync(list, "utf8")) as string[];
         const resources = (JSON.parse(fs.readFileSync(out, "utf8")) as { resources: unknown[] }).resources.length;
         const bare: Sample[] = [];
@@ -48,7 +63,15 @@ export function benchStartup(stacks = ["aws-dev", "azure-dev", "gcp-dev"]): void
         const b = median(bare.map((s) => s.wall));
         const p = median(program.map((s) => s.wall));
         const ratio = (k: "wall" | "cpu") => median(program.map((s, i) => s[k] / bare[i][k]));
-        console.log(`${stack.padEnd(10)} ${String(modules.length).padStart(7)} ${b.toFixed(2).padStart(7)} ${p.toFixed(2).padStart(9)} ${ratio("wall").toFixed(2).padStart(6)} ${ratio("cpu").toFixed(2).padStart(9)} ${median(bare.map((s) => s.rssMiB)).toFixed(0).padStart(8)} ${median(program.map((s) => s.rssMiB)).toFixed(0).padStart(8)} ${String(resources).padStart(9)}`);
+        console.log(
+            `${stack.padEnd(10)} ${String(modules.length).padStart(7)} ${b.toFixed(2).padStart(7)} ${p.toFixed(2).padStart(9)} ${ratio("wall").toFixed(2).padStart(6)} ${ratio("cpu").toFixed(2).padStart(9)} ${median(
+                bare.map((s) => s.rssMiB),
+            )
+                .toFixed(0)
+                .padStart(8)} ${median(program.map((s) => s.rssMiB))
+                .toFixed(0)
+                .padStart(8)} ${String(resources).padStart(9)}`,
+        );
     }
     fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -11,7 +11,10 @@ export interface ParsedArgs {
  * A small, strict parser: `--name value`, `--name=value`, boolean `--name`. Unknown flags are
  * errors that list the known ones.
  */
-export function parseArgs(argv: string[], spec: { values: string[]; booleans?: string[]; repeatable?: string[] }): ParsedArgs {
+export function parseArgs(
+    argv: string[],
+    spec: { values: string[]; booleans?: string[]; repeatable?: string[] },
+): ParsedArgs {
     const out: ParsedArgs = { positional: [], flags: {}, multi: {} };
     const booleans = spec.booleans ?? [];
     const repeatable = spec.repeatable ?? [];
@@ -33,7 +36,8 @@ export function parseArgs(argv: string[], spec: { values: string[]; booleans?: s
             continue;
         }
         const value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-        if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`option --${name} needs a value`);
+        if (value === undefined || (eq < 0 && value.startsWith("--")))
+            throw new UsageError(`option --${name} needs a value`);
         if (repeatable.includes(name)) (out.multi[name] ??= []).push(value);
         else out.flags[name] = value;
     }

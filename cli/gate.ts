@@ -20,16 +20,21 @@ export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state F
   span stacks run over all of them (a Helm sensor in one, policy 64def556 in another).
   --policy-pack DIR judges by the pack in DIR (CI: the base branch's policies/) instead of ./policies.`;
 
-
 export function renderViolations(stack: string, violations: Violation[], format: "text" | "json" | "markdown"): string {
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const verdict = mandatory > 0 ? "FAIL" : "PASS";
     if (format === "json") return JSON.stringify({ stack, verdict, violations }, null, 2) + "\n";
     if (format === "markdown") {
-        const lines = [`### Policy gate for \`${stack}\`: **${verdict}**`, "", `${violations.length} violations, ${mandatory} mandatory`, ""];
+        const lines = [
+            `### Policy gate for \`${stack}\`: **${verdict}**`,
+            "",
+            `${violations.length} violations, ${mandatory} mandatory`,
+            "",
+        ];
         if (violations.length) {
             lines.push("| level | policy | resource | message |", "|---|---|---|---|");
-            for (const v of violations) lines.push(`| ${v.level} | ${v.policy} | \`${v.resource}\` | ${v.message.replace(/\|/g, "\\|")} |`);
+            for (const v of violations)
+                lines.push(`| ${v.level} | ${v.policy} | \`${v.resource}\` | ${v.message.replace(/\|/g, "\\|")} |`);
         }
         return lines.join("\n") + "\n";
     }
@@ -43,7 +48,16 @@ export function renderViolations(stack: string, violations: Violation[], format:
  * The child is this CLI (same Node options, same AGENTLESS_STACKS_DIR).
  */
 export function planInChildProcess(stack: string, cloudState?: string): Promise<StackPlan> {
-    const argv = [...process.execArgv, process.argv[1], "plan", "--stack", stack, "--format", "json", ...(cloudState ? ["--cloud-state", cloudState] : [])];
+    const argv = [
+        ...process.execArgv,
+        process.argv[1],
+        "plan",
+        "--stack",
+        stack,
+        "--format",
+        "json",
+        ...(cloudState ? ["--cloud-state", cloudState] : []),
+    ];
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
@@ -53,7 +67,11 @@ export function planInChildProcess(stack: string, cloudState?: string): Promise<
         child.on("error", reject);
         child.on("close", (code) => {
             if (code !== 0) {
-                reject(new UsageError(`--with-stack ${stack}: its plan failed (exit ${code}): ${stderr.trim().split("\n").slice(0, 3).join(" ")}`));
+                reject(
+                    new UsageError(
+                        `--with-stack ${stack}: its plan failed (exit ${code}): ${stderr.trim().split("\n").slice(0, 3).join(" ")}`,
+                    ),
+                );
                 return;
             }
             try {
@@ -67,16 +85,27 @@ export function planInChildProcess(stack: string, cloudState?: string): Promise<
 }
 
 /** The other stacks the user names, each once and none twice. */
-async function otherStacks(main: string, names: string[], planFiles: string[], cloudStates: Record<string, string>): Promise<StackPlan[]> {
+async function otherStacks(
+    main: string,
+    names: string[],
+    planFiles: string[],
+    cloudStates: Record<string, string>,
+): Promise<StackPlan[]> {
     for (const k of Object.keys(cloudStates)) {
-        if (!names.includes(k)) throw new UsageError(`--with-cloud-state ${k}=...: ${k} is not named with --with-stack (named: ${names.join(", ") || "none"})`);
+        if (!names.includes(k))
+            throw new UsageError(
+                `--with-cloud-state ${k}=...: ${k} is not named with --with-stack (named: ${names.join(", ") || "none"})`,
+            );
     }
     const planned = await Promise.all(names.map((n) => planInChildProcess(n, cloudStates[n])));
     const saved = planFiles.map((f) => readPlanFile(f));
     const all = [...planned, ...saved];
     const seen = new Set([main]);
     for (const p of all) {
-        if (seen.has(p.stack)) throw new UsageError(`stack ${p.stack} is named twice (the gated stack and --with-stack/--with-plan name different stacks)`);
+        if (seen.has(p.stack))
+            throw new UsageError(
+                `stack ${p.stack} is named twice (the gated stack and --with-stack/--with-plan name different stacks)`,
+            );
         seen.add(p.stack);
     }
     return all;
@@ -91,7 +120,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
     const planFile = stringFlag(args, "plan");
     const stackName = stringFlag(args, "stack");
     if (planFile && stackName) throw new UsageError("give either --stack or --plan, not both");
-    if (!planFile && !stackName) throw new UsageError("give --stack NAME to evaluate a stack, or --plan FILE for a saved plan");
+    if (!planFile && !stackName)
+        throw new UsageError("give --stack NAME to evaluate a stack, or --plan FILE for a saved plan");
     const pack = loadPolicyPack(stringFlag(args, "policy-pack"));
     const policyConfig = readPolicyConfig(stringFlag(args, "policy-config"), pack.rules);
     let stack: string;
@@ -102,12 +132,22 @@ export async function gateCommand(argv: string[]): Promise<number> {
         resources = plan.resources;
     } else {
         const cloudState = stringFlag(args, "cloud-state");
-        const passOn = ["--stack", stackName!, ...(cloudState ? ["--cloud-state", cloudState] : []), ...(args.multi.config ?? []).flatMap((c) => ["--config", c])];
+        const passOn = [
+            "--stack",
+            stackName!,
+            ...(cloudState ? ["--cloud-state", cloudState] : []),
+            ...(args.multi.config ?? []).flatMap((c) => ["--config", c]),
+        ];
         const { doc } = await buildPlan(passOn);
         stack = doc.stack;
         resources = doc.resources;
     }
-    const others = await otherStacks(stack, args.multi["with-stack"] ?? [], args.multi["with-plan"] ?? [], keyValues(args.multi["with-cloud-state"], "with-cloud-state"));
+    const others = await otherStacks(
+        stack,
+        args.multi["with-stack"] ?? [],
+        args.multi["with-plan"] ?? [],
+        keyValues(args.multi["with-cloud-state"], "with-cloud-state"),
+    );
     // The plan's own verdicts are ignored: the gate judges the resources with the chosen pack.
     const violations: Violation[] = [
         ...pack.evaluate(resources, pack.rules, policyConfig),

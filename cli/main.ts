@@ -52,7 +52,12 @@ async function main(argv: string[]): Promise<number> {
         return await cmd.run(rest);
     } catch (e) {
         // A user's mistake gets its message alone; anything else is a bug and keeps its trace.
-        if (isConfigError(e) || e instanceof UsageError || e instanceof StoreError || (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true) {
+        if (
+            isConfigError(e) ||
+            e instanceof UsageError ||
+            e instanceof StoreError ||
+            (e as { __pulumiRunError?: boolean } | undefined)?.__pulumiRunError === true
+        ) {
             process.stderr.write(`error: ${escapeControl((e as Error).message)}\n`);
             return 2;
         }

@@ -24,7 +24,10 @@ export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table
 
 /** Evaluates a stack into the plan document. Shared by `plan` and `gate`. */
 export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; format: (typeof PLAN_FORMATS)[number] }> {
-    const args = parseArgs(argv, { values: ["stack", "format", "policy-config", "cloud-state", "against"], repeatable: ["config"] });
+    const args = parseArgs(argv, {
+        values: ["stack", "format", "policy-config", "cloud-state", "against"],
+        repeatable: ["config"],
+    });
     const format = oneOfFlag(args, "format", PLAN_FORMATS, "table");
     const stack = stringFlag(args, "stack") ?? args.positional[0] ?? DEFAULT_STACK;
     const file = readStackFile(stack, keyValues(args.multi.config, "config"));
@@ -41,7 +44,12 @@ export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; fo
 
 export async function planCommand(argv: string[]): Promise<number> {
     const { doc, format } = await buildPlan(argv);
-    const text = format === "json" ? JSON.stringify(doc, null, 2) + "\n" : format === "markdown" ? renderMarkdown(doc) : renderTable(doc);
+    const text =
+        format === "json"
+            ? JSON.stringify(doc, null, 2) + "\n"
+            : format === "markdown"
+              ? renderMarkdown(doc)
+              : renderTable(doc);
     await writeOut(text);
     return 0;
 }

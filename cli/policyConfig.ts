@@ -11,10 +11,14 @@ export function readPolicyConfig(file: string | undefined, rules: readonly Rule[
     try {
         config = JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig;
     } catch (e) {
-        throw new UsageError(`--policy-config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`);
+        throw new UsageError(
+            `--policy-config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`,
+        );
     }
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
-        throw new UsageError(`--policy-config ${file}: holds ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}`);
+        throw new UsageError(
+            `--policy-config ${file}: holds ${config === null ? "null" : Array.isArray(config) ? "an array" : `a ${typeof config}`}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}`,
+        );
     }
     try {
         withEnforcement(rules, config);

@@ -8,7 +8,11 @@ import { UsageError } from "../lib/errors";
 /** A policy pack as the gate uses it: its rules and its own evaluation of them. */
 export interface LoadedPack {
     rules: readonly Rule[];
-    evaluate(resources: readonly ResourceView[], rules: readonly Rule[], config?: PolicyConfig): ReturnType<typeof ownEvaluate>;
+    evaluate(
+        resources: readonly ResourceView[],
+        rules: readonly Rule[],
+        config?: PolicyConfig,
+    ): ReturnType<typeof ownEvaluate>;
 }
 
 export const OWN_PACK: LoadedPack = { rules: OWN_RULES, evaluate: ownEvaluate };
@@ -20,14 +24,16 @@ export const OWN_PACK: LoadedPack = { rules: OWN_RULES, evaluate: ownEvaluate };
 export function loadPolicyPack(dir: string | undefined): LoadedPack {
     if (!dir) return OWN_PACK;
     const root = path.resolve(dir);
-    const expected = "a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)";
+    const expected =
+        "a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)";
     if (!fs.existsSync(path.join(root, "rules", "index.ts")) || !fs.existsSync(path.join(root, "evaluate.ts"))) {
         throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
     }
     const load = typeScriptRequire(dir);
     const rules = load(path.join(root, "rules", "index.ts")).RULES as readonly Rule[] | undefined;
     const evaluate = load(path.join(root, "evaluate.ts")).evaluatePolicies as LoadedPack["evaluate"] | undefined;
-    if (!Array.isArray(rules) || typeof evaluate !== "function") throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
+    if (!Array.isArray(rules) || typeof evaluate !== "function")
+        throw new UsageError(`--policy-pack ${dir}: expected ${expected}`);
     return { rules, evaluate };
 }
 
@@ -40,7 +46,9 @@ function typeScriptRequire(dir: string): (file: string) => Record<string, unknow
     try {
         api = require("tsx/cjs/api");
     } catch {
-        throw new UsageError(`--policy-pack ${dir}: loading a TypeScript policy pack needs tsx, a dev dependency: install with \`npm ci\`, not \`npm ci --omit=dev\``);
+        throw new UsageError(
+            `--policy-pack ${dir}: loading a TypeScript policy pack needs tsx, a dev dependency: install with \`npm ci\`, not \`npm ci --omit=dev\``,
+        );
     }
     return (file) => api.require(file, __filename);
 }

@@ -9,7 +9,10 @@ export class Progress {
     private shown = false;
     private readonly enabled: boolean;
 
-    constructor(private readonly stream: NodeJS.WriteStream, private readonly total: number) {
+    constructor(
+        private readonly stream: NodeJS.WriteStream,
+        private readonly total: number,
+    ) {
         this.enabled = Boolean(stream.isTTY) && !process.env.CI;
     }
 

@@ -22,7 +22,9 @@ export async function respondCommand(argv: string[]): Promise<number> {
     const args = parseArgs(argv, { values: ["pod", "kubeconfig", "context", "label", "policy"] });
     const [action, ...extra] = args.positional;
     if (!action || !(RESPONSE_ACTIONS as readonly string[]).includes(action)) {
-        throw new UsageError(`${action ? `unknown action ${JSON.stringify(action)}` : "no action given"}; use one of ${RESPONSE_ACTIONS.join(", ")}`);
+        throw new UsageError(
+            `${action ? `unknown action ${JSON.stringify(action)}` : "no action given"}; use one of ${RESPONSE_ACTIONS.join(", ")}`,
+        );
     }
     if (extra.length) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const podText = stringFlag(args, "pod");
@@ -33,7 +35,10 @@ export async function respondCommand(argv: string[]): Promise<number> {
     const labelText = stringFlag(args, "label");
     if (labelText !== undefined) {
         const m = /^([A-Za-z0-9][-A-Za-z0-9_./]*)=([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/.exec(labelText);
-        if (!m) throw new UsageError(`--label ${JSON.stringify(labelText)} must be KEY=VALUE with a valid Kubernetes label key and value`);
+        if (!m)
+            throw new UsageError(
+                `--label ${JSON.stringify(labelText)} must be KEY=VALUE with a valid Kubernetes label key and value`,
+            );
         label = { key: m[1], value: m[2] };
     }
 
@@ -46,11 +51,22 @@ export async function respondCommand(argv: string[]): Promise<number> {
     }
     const client = new KubeClient(access, { timeoutMs: 30_000 });
     try {
-        const lines = await respond(client, action as ResponseAction, ref, label, stringFlag(args, "policy") ?? QUARANTINE_POLICY_NAME);
+        const lines = await respond(
+            client,
+            action as ResponseAction,
+            ref,
+            label,
+            stringFlag(args, "policy") ?? QUARANTINE_POLICY_NAME,
+        );
         await writeOut(lines.map((l) => `${escapeControl(l)}\n`).join(""));
         return 0;
     } catch (e) {
-        if (e instanceof Refusal || e instanceof KubeApiError || e instanceof KubeTransportError || e instanceof ExecCredentialError) {
+        if (
+            e instanceof Refusal ||
+            e instanceof KubeApiError ||
+            e instanceof KubeTransportError ||
+            e instanceof ExecCredentialError
+        ) {
             process.stderr.write(`${e instanceof Refusal ? "refused" : "error"}: ${escapeControl(e.message)}\n`);
             return 1;
         }

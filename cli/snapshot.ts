@@ -5,7 +5,13 @@ import { systemErrorLine, UsageError } from "../lib/errors";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
 import { awsRegionProblem } from "../domain/aws/regions";
-import { defaultKubeconfigPath, Kubeconfig, KubeconfigError, kubeconfigFiles, loadKubeconfigs } from "../lib/kube/kubeconfig";
+import {
+    defaultKubeconfigPath,
+    Kubeconfig,
+    KubeconfigError,
+    kubeconfigFiles,
+    loadKubeconfigs,
+} from "../lib/kube/kubeconfig";
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
@@ -41,7 +47,8 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
 function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = stringFlag(args, name);
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number from 1 to ${max}`);
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max)
+        throw new UsageError(`--${name} ${JSON.stringify(v)} must be a whole number from 1 to ${max}`);
     return Number(v);
 }
 
@@ -79,7 +86,9 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
     for (const cloud of clouds) {
         let r: DiscoveryResult;
         if (cloud === "aws") {
-            const regions = args.multi.region ?? [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((x): x is string => Boolean(x));
+            const regions =
+                args.multi.region ??
+                [process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION].filter((x): x is string => Boolean(x));
             if (!regions.length) throw new UsageError("--cloud aws needs at least one --region (or AWS_REGION)");
             for (const region of regions) {
                 const problem = awsRegionProblem(region);
@@ -90,7 +99,10 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
         } else if (cloud === "azure") {
             const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
             if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
-            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([import("../lookup/discovery/aks"), import("@azure/identity")]);
+            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([
+                import("../lookup/discovery/aks"),
+                import("@azure/identity"),
+            ]);
             r = await discoverAks(sub, new DefaultAzureCredential());
         } else {
             const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
@@ -106,13 +118,16 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
 
 function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): SnapshotTarget {
     // The user's own kubeconfig context for the same API server wins over the cloud's plug-in.
-    const context = cfg && c.server ? cfg.contexts.find((name) => {
-        try {
-            return cfg.resolve(name).server === c.server!.replace(/\/+$/, "");
-        } catch {
-            return false;
-        }
-    }) : undefined;
+    const context =
+        cfg && c.server
+            ? cfg.contexts.find((name) => {
+                  try {
+                      return cfg.resolve(name).server === c.server!.replace(/\/+$/, "");
+                  } catch {
+                      return false;
+                  }
+              })
+            : undefined;
     const cloud = { id: c.id, location: c.location, version: c.version, tags: c.tags, ...c.details };
     return {
         identity: { name: c.name, server: c.server ?? "", source: c.cloud, ...(context ? { context } : {}), cloud },
@@ -128,11 +143,22 @@ function summaryLine(r: ClusterRunResult): string {
     if (r.status === "failed") return escapeControl(`✗ ${r.cluster}: FAILED — ${r.reason}`);
     if (r.status === "excluded") return escapeControl(`- ${r.cluster}: excluded — ${r.reason}`);
     const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
-    const kinds = Object.entries(r.counts ?? {}).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
-    const lines = [`✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`];
+    const kinds = Object.entries(r.counts ?? {})
+        .filter(([, n]) => n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(", ");
+    const lines = [
+        `✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`,
+    ];
     for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
     for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
-    if (r.diff) lines.push(...renderDiff(r.diff).trimEnd().split("\n").map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)));
+    if (r.diff)
+        lines.push(
+            ...renderDiff(r.diff)
+                .trimEnd()
+                .split("\n")
+                .map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)),
+        );
     else lines.push("    first snapshot of this cluster");
     if (r.reason) lines.push(`    note: ${r.reason}`);
     // Names, paths and server messages come from the cluster: one of them must never make a line of its own.
@@ -146,7 +172,9 @@ async function diffCommand(files: string[]): Promise<number> {
         try {
             text = fs.readFileSync(f, "utf8");
         } catch (e) {
-            throw new UsageError(`snapshot ${f} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            throw new UsageError(
+                `snapshot ${f} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+            );
         }
         try {
             return indexFromText(text, f);
@@ -155,7 +183,10 @@ async function diffCommand(files: string[]): Promise<number> {
             throw e;
         }
     });
-    const header = a.header.cluster.name === b.header.cluster.name ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}` : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
+    const header =
+        a.header.cluster.name === b.header.cluster.name
+            ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}`
+            : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
     await writeOut(`${escapeControl(header)}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
     return 0;
 }
@@ -163,13 +194,29 @@ async function diffCommand(files: string[]): Promise<number> {
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
     const args = parseArgs(argv, {
-        values: ["kubeconfig", "context", "out", "retain", "concurrency", "timeout", "kind-deadline", "cluster-deadline", "subscription", "project"],
+        values: [
+            "kubeconfig",
+            "context",
+            "out",
+            "retain",
+            "concurrency",
+            "timeout",
+            "kind-deadline",
+            "cluster-deadline",
+            "subscription",
+            "project",
+        ],
         booleans: ["all-contexts"],
         repeatable: ["cloud", "region"],
     });
-    if (args.positional.length) throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}; did you mean "snapshot -- diff A B"?`);
+    if (args.positional.length)
+        throw new UsageError(
+            `unexpected argument ${JSON.stringify(args.positional[0])}; did you mean "snapshot -- diff A B"?`,
+        );
     const clouds = [...new Set(args.multi.cloud ?? [])];
-    for (const c of clouds) if (!(CLOUDS as readonly string[]).includes(c)) throw new UsageError(`--cloud ${JSON.stringify(c)} is not allowed; use one of ${CLOUDS.join(", ")}`);
+    for (const c of clouds)
+        if (!(CLOUDS as readonly string[]).includes(c))
+            throw new UsageError(`--cloud ${JSON.stringify(c)} is not allowed; use one of ${CLOUDS.join(", ")}`);
     const context = stringFlag(args, "context");
     const allContexts = args.flags["all-contexts"] === true;
     if (context && allContexts) throw new UsageError("--context and --all-contexts exclude each other");
@@ -181,7 +228,10 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
 
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
-    const cfg = loadConfig(kubeconfigFiles(stringFlag(args, "kubeconfig")), wantContexts || stringFlag(args, "kubeconfig") !== undefined);
+    const cfg = loadConfig(
+        kubeconfigFiles(stringFlag(args, "kubeconfig")),
+        wantContexts || stringFlag(args, "kubeconfig") !== undefined,
+    );
 
     const targets: SnapshotTarget[] = [];
     if (wantContexts) {
@@ -189,7 +239,10 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         if (allContexts && !names.length) throw new UsageError(`kubeconfig ${kubeconfigPath} has no contexts`);
         for (const name of names) {
             const access = resolveOrUsage(cfg!, name || undefined);
-            targets.push({ identity: { name: access.name, server: access.server, source: "kubeconfig", context: access.name }, access: async () => access });
+            targets.push({
+                identity: { name: access.name, server: access.server, source: "kubeconfig", context: access.name },
+                access: async () => access,
+            });
         }
     }
 
@@ -210,7 +263,12 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         const servers = new Set(targets.map((t) => t.identity.server));
         for (const c of found.clusters) {
             if (c.excluded) {
-                excluded.push({ cluster: c.name, source: c.cloud, status: "excluded", reason: `tagged ${EXCLUSION_TAG}=true (${c.id})` });
+                excluded.push({
+                    cluster: c.name,
+                    source: c.cloud,
+                    status: "excluded",
+                    reason: `tagged ${EXCLUSION_TAG}=true (${c.id})`,
+                });
                 continue;
             }
             if (c.server && servers.has(c.server.replace(/\/+$/, ""))) continue;
@@ -232,14 +290,21 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             // Printed: from here on the run record needs only the diff's counts, not its lists.
             if (r.diff) {
                 const d = r.diff;
-                r.diffCounts = { added: d.added.length, removed: d.removed.length, changed: d.changed.length, findingsOpened: d.opened.length, findingsClosed: d.closed.length };
+                r.diffCounts = {
+                    added: d.added.length,
+                    removed: d.removed.length,
+                    changed: d.changed.length,
+                    findingsOpened: d.opened.length,
+                    findingsClosed: d.closed.length,
+                };
                 delete r.diff;
             }
         },
     });
     progress.clear();
     for (const r of excluded) process.stdout.write(summaryLine(r) + "\n");
-    for (const f of discoveryFailures) process.stdout.write(`${escapeControl(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}`)}\n`);
+    for (const f of discoveryFailures)
+        process.stdout.write(`${escapeControl(`✗ discovery ${f.cloud} ${f.scope}: FAILED — ${f.message}`)}\n`);
 
     const all = [...results, ...excluded];
     const failed = all.filter((r) => r.status === "failed").length + discoveryFailures.length;
@@ -255,11 +320,16 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         runFile = await store.writeRun(stampOf(started), record);
     } catch (e) {
         // Clusters already published stay published; the missing record is the run's failure.
-        process.stderr.write(`error: the run record could not be written to ${store.location}: ${systemErrorLine(e) ?? (e as Error).message}\n`);
+        process.stderr.write(
+            `error: the run record could not be written to ${store.location}: ${systemErrorLine(e) ?? (e as Error).message}\n`,
+        );
         return EXIT_STORE_FAILED;
     }
     const ok = all.filter((r) => r.status === "complete" || r.status === "partial").length;
-    await writeOut(`${ok} cluster(s) snapshotted, ${failed} failed, ${excluded.length} excluded; run record ${runFile}\n`);
-    if (!targets.length && !excluded.length && !discoveryFailures.length) process.stderr.write("note: no cluster was found to snapshot\n");
+    await writeOut(
+        `${ok} cluster(s) snapshotted, ${failed} failed, ${excluded.length} excluded; run record ${runFile}\n`,
+    );
+    if (!targets.length && !excluded.length && !discoveryFailures.length)
+        process.stderr.write("note: no cluster was found to snapshot\n");
     return failed ? EXIT_CLUSTER_FAILED : 0;
 }

@@ -28,7 +28,8 @@ function entries(v: unknown, path: string, rule: StringRule | readonly string[])
     const allowed = Array.isArray(rule) ? (rule as readonly string[]) : undefined;
     const expected = allowed ? allowed.join(" or ") : (rule as StringRule).expected;
     return list(v, path, expected).map((e, i) => {
-        if (allowed && !allowed.includes(e as string)) throw new ConfigError(join(path, i), e, `one of ${allowed.join(", ")}`);
+        if (allowed && !allowed.includes(e as string))
+            throw new ConfigError(join(path, i), e, `one of ${allowed.join(", ")}`);
         return allowed ? (e as string) : requiredString(e, join(path, i), rule as StringRule);
     });
 }
@@ -47,7 +48,11 @@ function readFilter(v: unknown, path: string, shape: FilterShape): ClusterFilter
         if (values.length) filter.attributes[k] = values;
     }
     if (!filter.names.length && !Object.keys(filter.tags).length && !Object.keys(filter.attributes).length) {
-        throw new ConfigError(path, v, `a filter with at least one of ${keys.join(", ")} (an empty filter would match every cluster)`);
+        throw new ConfigError(
+            path,
+            v,
+            `a filter with at least one of ${keys.join(", ")} (an empty filter would match every cluster)`,
+        );
     }
     return filter;
 }

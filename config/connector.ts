@@ -11,7 +11,8 @@ export const RESOURCE_GROUP_RULE: StringRule = {
     pattern: new RegExp(`^${RESOURCE_GROUP_PATTERN}$`),
 };
 export const CONNECTOR_NAME_RULE: StringRule = {
-    expected: "a security connector name: 1 to 80 letters, digits, '_', '-' and '.', starting with a letter or digit and not ending with '.'",
+    expected:
+        "a security connector name: 1 to 80 letters, digits, '_', '-' and '.', starting with a letter or digit and not ending with '.'",
     pattern: /^[A-Za-z0-9](?:[\w.-]{0,78}[\w-])?$/,
 };
 
@@ -30,16 +31,26 @@ export const CONNECTOR_KEYS = ["enabled", "subscriptionId", "resourceGroupName",
  * Reads `<cloud>.connector` (already checked for unknown keys by the caller, which may allow more).
  * Absent when switched off; then the stack prints a manual step instead.
  */
-export function loadConnector(raw: Raw, path: string, defaultName: string, enabledByDefault: boolean): ConnectorConfig | undefined {
+export function loadConnector(
+    raw: Raw,
+    path: string,
+    defaultName: string,
+    enabledByDefault: boolean,
+): ConnectorConfig | undefined {
     if (!bool(raw.enabled, join(path, "enabled"), enabledByDefault)) return undefined;
     const why = ` (or set ${join(path, "enabled")} to false to manage the connector elsewhere)`;
     const withWhy = (rule: StringRule): StringRule => ({ ...rule, expected: rule.expected + why });
     return {
         enabled: true,
         subscriptionId: requiredString(raw.subscriptionId, join(path, "subscriptionId"), {
-            ...GUID_RULE, expected: `the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000${why}`,
+            ...GUID_RULE,
+            expected: `the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000${why}`,
         }).toLowerCase(),
-        resourceGroupName: requiredString(raw.resourceGroupName, join(path, "resourceGroupName"), withWhy(RESOURCE_GROUP_RULE)),
+        resourceGroupName: requiredString(
+            raw.resourceGroupName,
+            join(path, "resourceGroupName"),
+            withWhy(RESOURCE_GROUP_RULE),
+        ),
         location: requiredString(raw.location, join(path, "location"), withWhy(AZURE_LOCATION_RULE)),
         name: stringWithDefault(raw.name, join(path, "name"), defaultName, CONNECTOR_NAME_RULE),
     };

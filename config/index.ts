@@ -41,13 +41,18 @@ export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "aws", "gcp", "az
 export function loadStackConfig(stack: string, values: Record<string, unknown>): StackConfig {
     for (const key of Object.keys(values)) {
         if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) {
-            throw new ConfigError(`${PROJECT}:${key}`, values[key], `no such key; this project reads ${TOP_LEVEL_KEYS.map((k) => `${PROJECT}:${k}`).join(", ")}`);
+            throw new ConfigError(
+                `${PROJECT}:${key}`,
+                values[key],
+                `no such key; this project reads ${TOP_LEVEL_KEYS.map((k) => `${PROJECT}:${k}`).join(", ")}`,
+            );
         }
     }
     const cloud = oneOf<Cloud>(values.cloud, "cloud", CLOUDS);
     const cfg: StackConfig = { stack, cloud, production: bool(values.production, "production", false) };
     const azureTenantId = optionalString(values.azureTenantId, "azureTenantId", {
-        ...GUID_RULE, expected: "the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000",
+        ...GUID_RULE,
+        expected: "the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000",
     })?.toLowerCase();
     if (azureTenantId !== undefined) cfg.azureTenantId = azureTenantId;
     switch (cloud) {

@@ -10,7 +10,11 @@ export function lookupConcurrency(v: unknown, path: string): number {
     if (v === undefined || v === null) return DEFAULT_LOOKUP_CONCURRENCY;
     const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > MAX_LOOKUP_CONCURRENCY) {
-        throw new ConfigError(path, v, `an integer from 1 to ${MAX_LOOKUP_CONCURRENCY}: how many lookup calls run at once (default ${DEFAULT_LOOKUP_CONCURRENCY}; 1 reads one cluster at a time)`);
+        throw new ConfigError(
+            path,
+            v,
+            `an integer from 1 to ${MAX_LOOKUP_CONCURRENCY}: how many lookup calls run at once (default ${DEFAULT_LOOKUP_CONCURRENCY}; 1 reads one cluster at a time)`,
+        );
     }
     return n;
 }

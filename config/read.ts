@@ -17,7 +17,11 @@ export function object(v: unknown, path: string, allowedKeys: readonly string[])
     if (!isPlainObject(v)) throw new ConfigError(path, v, `an object with keys ${allowedKeys.join(", ")}`);
     for (const k of Object.keys(v)) {
         if (!allowedKeys.includes(k)) {
-            throw new ConfigError(join(path, k), v[k], `no such key; allowed keys under "${path}": ${allowedKeys.join(", ")}`);
+            throw new ConfigError(
+                join(path, k),
+                v[k],
+                `no such key; allowed keys under "${path}": ${allowedKeys.join(", ")}`,
+            );
         }
     }
     return v;
@@ -101,7 +105,11 @@ export function unique<T>(items: readonly T[], path: string, keyOf: (t: T) => st
         const key = keyOf(item).toLowerCase();
         const first = seen.get(key);
         if (first !== undefined) {
-            throw new ConfigError(`${path}[${i}]`, keyOf(item), `each ${what} listed once; it is already listed at ${path}[${first}]`);
+            throw new ConfigError(
+                `${path}[${i}]`,
+                keyOf(item),
+                `each ${what} listed once; it is already listed at ${path}[${first}]`,
+            );
         }
         seen.set(key, i);
     });

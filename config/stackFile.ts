@@ -11,7 +11,9 @@ export const STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ?? path.join(PACKAGE_
  * The example stacks (made-up ids), planned and gated like the user's own but never deployed by the
  * workflows; a stack of `stacks/` with the same name wins. Not searched when AGENTLESS_STACKS_DIR is set.
  */
-export const EXAMPLE_STACKS_DIR = process.env.AGENTLESS_STACKS_DIR ? undefined : path.join(PACKAGE_ROOT, "examples", "stacks");
+export const EXAMPLE_STACKS_DIR = process.env.AGENTLESS_STACKS_DIR
+    ? undefined
+    : path.join(PACKAGE_ROOT, "examples", "stacks");
 
 export interface StackFile {
     stack: string;
@@ -24,7 +26,8 @@ export interface StackFile {
 
 export function listStacks(dir = STACKS_DIR): string[] {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir)
+    return fs
+        .readdirSync(dir)
         .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1])
         .filter((s): s is string => s !== undefined)
         .sort();
@@ -45,22 +48,36 @@ function hasSecure(v: unknown): boolean {
  * the project, objects are passed as JSON. Encrypted (`secure:`) values cannot be read offline, so
  * they must be supplied through overrides.
  */
-export function readStackFile(stack: string, overrides: Record<string, string> = {}, dir = STACKS_DIR, examplesDir = dir === STACKS_DIR ? EXAMPLE_STACKS_DIR : undefined): StackFile {
-    if (!/^[\w.-]+$/.test(stack)) throw new UsageError(`stack name ${JSON.stringify(stack)} is not valid; expected letters, digits, "-", "_" and "."`);
+export function readStackFile(
+    stack: string,
+    overrides: Record<string, string> = {},
+    dir = STACKS_DIR,
+    examplesDir = dir === STACKS_DIR ? EXAMPLE_STACKS_DIR : undefined,
+): StackFile {
+    if (!/^[\w.-]+$/.test(stack))
+        throw new UsageError(
+            `stack name ${JSON.stringify(stack)} is not valid; expected letters, digits, "-", "_" and "."`,
+        );
     const dirs = examplesDir ? [dir, examplesDir] : [dir];
-    const file = dirs.flatMap((d) => [".yaml", ".yml"].map((ext) => path.join(d, `Pulumi.${stack}${ext}`))).find((f) => fs.existsSync(f));
+    const file = dirs
+        .flatMap((d) => [".yaml", ".yml"].map((ext) => path.join(d, `Pulumi.${stack}${ext}`)))
+        .find((f) => fs.existsSync(f));
     if (!file) {
         const known = [...new Set(dirs.flatMap((d) => listStacks(d)))].sort();
-        throw new UsageError(`unknown stack ${JSON.stringify(stack)}: no stacks/Pulumi.${stack}.yaml${examplesDir ? ` nor examples/stacks/Pulumi.${stack}.yaml` : ""}; known stacks: ${known.join(", ") || "(none)"}`);
+        throw new UsageError(
+            `unknown stack ${JSON.stringify(stack)}: no stacks/Pulumi.${stack}.yaml${examplesDir ? ` nor examples/stacks/Pulumi.${stack}.yaml` : ""}; known stacks: ${known.join(", ") || "(none)"}`,
+        );
     }
     dir = path.dirname(file);
     let doc: unknown;
     try {
         doc = parseStackYaml(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        throw new UsageError(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        throw new UsageError(
+            `${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+        );
     }
-    const raw = ((doc as { config?: Record<string, unknown> } | null)?.config) ?? {};
+    const raw = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     // `--config azureTenantId=...` and `--config agentless-discovery:azureTenantId=...` name one key.
@@ -69,7 +86,9 @@ export function readStackFile(stack: string, overrides: Record<string, string> =
         const key = k.includes(":") ? k : `${PROJECT}:${k}`;
         if (overridden.has(key)) continue;
         if (hasSecure(v)) {
-            throw new UsageError(`config key "${key}" in ${path.basename(file)} is encrypted, and the offline plan cannot decrypt it; give a value with --config ${key}=VALUE`);
+            throw new UsageError(
+                `config key "${key}" in ${path.basename(file)} is encrypted, and the offline plan cannot decrypt it; give a value with --config ${key}=VALUE`,
+            );
         }
         config[key] = typeof v === "string" ? v : JSON.stringify(v);
     }
@@ -78,7 +97,13 @@ export function readStackFile(stack: string, overrides: Record<string, string> =
         config[key] = v;
         secretKeys.push(key);
     }
-    return { stack, config, secretKeys, cloudStateFile: path.relative(process.cwd(), defaultCloudStatePath(dir, stack)) || defaultCloudStatePath(dir, stack) };
+    return {
+        stack,
+        config,
+        secretKeys,
+        cloudStateFile:
+            path.relative(process.cwd(), defaultCloudStatePath(dir, stack)) || defaultCloudStatePath(dir, stack),
+    };
 }
 
 /** `stacks/<stack>.cloud.yaml`, beside the stack's `Pulumi.<stack>.yaml`. */

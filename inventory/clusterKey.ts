@@ -50,5 +50,11 @@ export function clusterKey(identity: ClusterIdentity): string {
 
 /** Whether a snapshot filed under the old scheme (the bare cluster name) is of this very cluster. */
 export function sameCluster(a: ClusterIdentity, b: ClusterIdentity): boolean {
-    return a.source === b.source && a.server === b.server && a.context === b.context && a.name === b.name && (a.cloud?.id ?? null) === (b.cloud?.id ?? null);
+    return (
+        a.source === b.source &&
+        a.server === b.server &&
+        a.context === b.context &&
+        a.name === b.name &&
+        (a.cloud?.id ?? null) === (b.cloud?.id ?? null)
+    );
 }

@@ -63,13 +63,27 @@ export async function collectCluster(
     const startedAt = now().toISOString();
     const version = await client.get<SnapshotDocument["serverVersion"] | null>("/version");
     if (typeof version !== "object" || version === null || Array.isArray(version)) {
-        throw new Error(`GET /version answered ${JSON.stringify(version)?.slice(0, 80)}, not a version object; is ${identity.server} a Kubernetes API server?`);
+        throw new Error(
+            `GET /version answered ${JSON.stringify(version)?.slice(0, 80)}, not a version object; is ${identity.server} a Kubernetes API server?`,
+        );
     }
-    const serverVersion = { major: String(version.major ?? ""), minor: String(version.minor ?? ""), gitVersion: version.gitVersion, platform: version.platform };
-    out.write(`{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify({ ...identity, server: redactUrl(identity.server) })},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`);
+    const serverVersion = {
+        major: String(version.major ?? ""),
+        minor: String(version.minor ?? ""),
+        gitVersion: version.gitVersion,
+        platform: version.platform,
+    };
+    out.write(
+        `{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery","cluster":${JSON.stringify({ ...identity, server: redactUrl(identity.server) })},"startedAt":"${startedAt}","serverVersion":${JSON.stringify(serverVersion)},\n"objects":{`,
+    );
 
     const findings = new FindingsBuilder();
-    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map(), unknownFindings: new Set() };
+    const index: SnapshotIndex = {
+        objects: new Map(),
+        erroredKinds: new Set(),
+        findings: new Map(),
+        unknownFindings: new Set(),
+    };
     const kinds: Record<string, KindResult> = {};
     const errors: CollectResult["errors"] = [];
     let firstKind = true;
@@ -79,13 +93,22 @@ export async function collectCluster(
         out.write(`${firstKind ? "" : ","}\n${JSON.stringify(spec.kind)}:[`);
         firstKind = false;
         let count = 0;
-        if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped before ${spec.kind})`, "cluster");
+        if (Date.now() > clusterDeadline)
+            throw new DeadlineError(
+                `the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped before ${spec.kind})`,
+                "cluster",
+            );
         const deadline = Math.min(clusterDeadline, Date.now() + (opts.kindDeadlineMs ?? DEFAULT_KIND_DEADLINE_MS));
         try {
             const oversized: string[] = [];
             // Items are normalised as they stream in: a page's raw objects are never held whole.
             const map = (raw: Record<string, unknown>) => normalise(spec.kind, raw);
-            for await (const page of client.listPages<NormalObject>(listPath(spec), { limit: opts.pageSize ?? 500, deadline, map, maxObjectBytes: opts.maxObjectBytes })) {
+            for await (const page of client.listPages<NormalObject>(listPath(spec), {
+                limit: opts.pageSize ?? 500,
+                deadline,
+                map,
+                maxObjectBytes: opts.maxObjectBytes,
+            })) {
                 for (const o of page.items) {
                     const key = objectKey(o);
                     // After a 410 restart the list starts over: objects already written are skipped.
@@ -111,7 +134,11 @@ export async function collectCluster(
             if (spec.kind === "ConstraintTemplate") constraintTemplatesServed = true;
         } catch (e) {
             if (e instanceof DeadlineError) {
-                if (Date.now() > clusterDeadline) throw new DeadlineError(`the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped in ${spec.kind})`, "cluster");
+                if (Date.now() > clusterDeadline)
+                    throw new DeadlineError(
+                        `the cluster was not read within its deadline of ${clusterMs / 1000} s (stopped in ${spec.kind})`,
+                        "cluster",
+                    );
                 kinds[spec.kind] = { count, error: { reason: "DeadlineExceeded", message: e.message } };
                 index.erroredKinds.add(spec.kind);
                 errors.push({ kind: spec.kind, message: e.message });
@@ -130,15 +157,29 @@ export async function collectCluster(
         out.write("\n]");
     }
     const counts = Object.fromEntries(Object.entries(kinds).map(([k, v]) => [k, v.count]));
-    const { findings: list, posture, unknown } = findings.finish(serverVersion, constraintTemplatesServed, index.erroredKinds);
+    const {
+        findings: list,
+        posture,
+        unknown,
+    } = findings.finish(serverVersion, constraintTemplatesServed, index.erroredKinds);
     for (const f of list) index.findings.set(f.id, f);
     for (const u of unknown) index.unknownFindings.add(u.id);
     const status = errors.length ? "partial" : "complete";
-    const carried = index.erroredKinds.size || unknown.length ? await opts.carry?.([...index.erroredKinds], unknown.map((u) => u.id)) : undefined;
+    const carried =
+        index.erroredKinds.size || unknown.length
+            ? await opts.carry?.(
+                  [...index.erroredKinds],
+                  unknown.map((u) => u.id),
+              )
+            : undefined;
     // Unknown now and unknown in the last snapshot too: the next run must not judge these either.
     const stillUnknown = unknown.filter((u) => !carried?.knownFindingIds.includes(u.id));
-    const carriedHead = carried ? `"carried":${JSON.stringify({ from: carried.from, kinds: carried.kinds })},\n"carriedObjects":[${carried.objects.map((t) => "\n" + t).join(",")}\n],\n"carriedFindings":[${carried.findings.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n` : "";
-    out.write(`},\n"kinds":${JSON.stringify(kinds)},\n${carriedHead}"unknownFindings":${JSON.stringify(stillUnknown)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`);
+    const carriedHead = carried
+        ? `"carried":${JSON.stringify({ from: carried.from, kinds: carried.kinds })},\n"carriedObjects":[${carried.objects.map((t) => "\n" + t).join(",")}\n],\n"carriedFindings":[${carried.findings.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n`
+        : "";
+    out.write(
+        `},\n"kinds":${JSON.stringify(kinds)},\n${carriedHead}"unknownFindings":${JSON.stringify(stillUnknown)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`,
+    );
     out.flush();
     return { index, unknownFindings: unknown, counts, status, findings: list.length, errors };
 }

@@ -36,10 +36,20 @@ export function indexOf(doc: SnapshotDocument): SnapshotIndex {
     const objects = new Map<string, string>();
     // A carried kind stands as the last snapshot that read it saw it, not as the pages read before the error.
     const carried = new Set(doc.carried?.kinds ?? []);
-    for (const [kind, list] of Object.entries(doc.objects)) if (!carried.has(kind)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
+    for (const [kind, list] of Object.entries(doc.objects))
+        if (!carried.has(kind)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
     for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
-    const erroredKinds = new Set(Object.entries(doc.kinds).filter(([k, v]) => v.error && !carried.has(k)).map(([k]) => k));
-    const findings = new Map([...doc.findings.filter((f) => !carried.has(f.subject.kind)), ...(doc.carriedFindings ?? [])].map((f) => [f.id, f]));
+    const erroredKinds = new Set(
+        Object.entries(doc.kinds)
+            .filter(([k, v]) => v.error && !carried.has(k))
+            .map(([k]) => k),
+    );
+    const findings = new Map(
+        [...doc.findings.filter((f) => !carried.has(f.subject.kind)), ...(doc.carriedFindings ?? [])].map((f) => [
+            f.id,
+            f,
+        ]),
+    );
     return { objects, erroredKinds, findings, unknownFindings: new Set((doc.unknownFindings ?? []).map((u) => u.id)) };
 }
 
@@ -60,14 +70,19 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
         const doc = parseSnapshot(text, where);
         return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
     }
-    const index: SnapshotIndex = { objects: new Map(), erroredKinds: new Set(), findings: new Map(), unknownFindings: new Set() };
+    const index: SnapshotIndex = {
+        objects: new Map(),
+        erroredKinds: new Set(),
+        findings: new Map(),
+        unknownFindings: new Set(),
+    };
     let header: SnapshotHeader | undefined;
     let sawKinds = false;
     let complete = false;
     const carried = new Set<string>();
     let inFindings = false;
     try {
-        for (let start = 0; start < text.length; ) {
+        for (let start = 0; start < text.length;) {
             let end = text.indexOf("\n", start);
             if (end < 0) end = text.length;
             let line = text.slice(start, end);
@@ -96,9 +111,11 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
                     index.erroredKinds.delete(k);
                     carried.add(k);
                 }
-                for (const key of [...index.objects.keys()]) if (carried.has(key.slice(0, key.indexOf("/")))) index.objects.delete(key);
+                for (const key of [...index.objects.keys()])
+                    if (carried.has(key.slice(0, key.indexOf("/")))) index.objects.delete(key);
             } else if (line.startsWith('"unknownFindings":')) {
-                for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[]) index.unknownFindings.add(u.id);
+                for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[])
+                    index.unknownFindings.add(u.id);
             } else if (line.startsWith('"finishedAt":')) {
                 complete = true;
             }
@@ -106,7 +123,8 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
     } catch (e) {
         throw new SnapshotFormatError(`${where} is not a complete snapshot (${(e as Error).message})`);
     }
-    if (!header || !sawKinds || !complete) throw new SnapshotFormatError(`${where} is not a complete snapshot (it ends early)`);
+    if (!header || !sawKinds || !complete)
+        throw new SnapshotFormatError(`${where} is not a complete snapshot (it ends early)`);
     return { header, index };
 }
 
@@ -137,7 +155,8 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
         if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);
     }
     // A finding about a kind that one side could not read is neither opened nor closed.
-    const judged = (f: Finding) => !skipped.has(f.subject.kind) && !before.unknownFindings.has(f.id) && !after.unknownFindings.has(f.id);
+    const judged = (f: Finding) =>
+        !skipped.has(f.subject.kind) && !before.unknownFindings.has(f.id) && !after.unknownFindings.has(f.id);
     const opened = [...after.findings.values()].filter((f) => judged(f) && !before.findings.has(f.id));
     const closed = [...before.findings.values()].filter((f) => judged(f) && !after.findings.has(f.id));
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -154,7 +173,9 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
 /** Text for a terminal or a review: counts first, then up to `limit` entries per section. */
 export function renderDiff(d: SnapshotDiff, limit = 20): string {
     const lines: string[] = [];
-    lines.push(`objects: +${d.added.length} added, -${d.removed.length} removed, ~${d.changed.length} changed; findings: ${d.opened.length} opened, ${d.closed.length} closed`);
+    lines.push(
+        `objects: +${d.added.length} added, -${d.removed.length} removed, ~${d.changed.length} changed; findings: ${d.opened.length} opened, ${d.closed.length} closed`,
+    );
     const section = <T>(title: string, items: T[], show: (t: T) => string) => {
         if (!items.length) return;
         lines.push(`  ${title}:`);
@@ -166,6 +187,7 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     section("changed", d.changed, (c) => `~ ${c.key} (${c.fields.join(", ")})`);
     section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}`);
     section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}`);
-    if (d.skippedKinds.length) lines.push(`  not compared (a snapshot could not read them): ${escapeControl(d.skippedKinds.join(", "))}`);
+    if (d.skippedKinds.length)
+        lines.push(`  not compared (a snapshot could not read them): ${escapeControl(d.skippedKinds.join(", "))}`);
     return lines.join("\n") + "\n";
 }

@@ -1,6 +1,13 @@
 import { NormalContainer, NormalObject, NormalPodSpec, ObjectRef, objectKey } from "./normalise";
 import { sensorHealth, SensorHealth, SENSOR_NAMESPACES } from "./sensorHealth";
-import { isolationSupport, IsolationSupport, NETWORK_POLICY_PLUGINS, pluginOfPod, PluginFound, ServerVersionInfo } from "../domain/kubernetes/isolationFacts";
+import {
+    isolationSupport,
+    IsolationSupport,
+    NETWORK_POLICY_PLUGINS,
+    pluginOfPod,
+    PluginFound,
+    ServerVersionInfo,
+} from "../domain/kubernetes/isolationFacts";
 
 export type Severity = "high" | "medium" | "low" | "info";
 
@@ -48,11 +55,24 @@ export interface Posture {
 }
 
 export function finding(rule: FindingRule, subject: ObjectRef, message: string): Finding {
-    return { id: `${rule}:${objectKey(subject)}`, rule, severity: FINDING_RULES[rule], subject: { kind: subject.kind, ...(subject.namespace ? { namespace: subject.namespace } : {}), name: subject.name }, message };
+    return {
+        id: `${rule}:${objectKey(subject)}`,
+        rule,
+        severity: FINDING_RULES[rule],
+        subject: {
+            kind: subject.kind,
+            ...(subject.namespace ? { namespace: subject.namespace } : {}),
+            name: subject.name,
+        },
+        message,
+    };
 }
 
 /** Any server version that this set of plug-ins does not make isolation-capable is ruled out by the version itself. */
-const ALL_PLUGINS_AT_MINIMUM: PluginFound[] = NETWORK_POLICY_PLUGINS.filter((f) => f.app !== "aws-node").map((f) => ({ app: f.app, version: f.minVersion }));
+const ALL_PLUGINS_AT_MINIMUM: PluginFound[] = NETWORK_POLICY_PLUGINS.filter((f) => f.app !== "aws-node").map((f) => ({
+    app: f.app,
+    version: f.minVersion,
+}));
 
 /** Controllers whose pod template stands for their pods: those pods are judged through the template. */
 const TEMPLATE_OWNERS = new Set(["ReplicaSet", "DaemonSet", "StatefulSet", "Job"]);
@@ -65,10 +85,15 @@ function where(o: NormalObject): string {
 export function podSpecFindings(o: NormalObject, spec: NormalPodSpec): Finding[] {
     const out: Finding[] = [];
     const privileged = spec.containers.filter((c: NormalContainer) => c.privileged).map((c) => c.name);
-    if (privileged.length) out.push(finding("privileged-container", o, `${where(o)} runs privileged container(s) ${privileged.join(", ")}`));
+    if (privileged.length)
+        out.push(
+            finding("privileged-container", o, `${where(o)} runs privileged container(s) ${privileged.join(", ")}`),
+        );
     const hostNs = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => spec[k]);
-    if (hostNs.length) out.push(finding("host-namespace", o, `${where(o)} shares the node's namespaces: ${hostNs.join(", ")}`));
-    if (spec.hostPaths?.length) out.push(finding("host-path", o, `${where(o)} mounts host path(s) ${spec.hostPaths.join(", ")}`));
+    if (hostNs.length)
+        out.push(finding("host-namespace", o, `${where(o)} shares the node's namespaces: ${hostNs.join(", ")}`));
+    if (spec.hostPaths?.length)
+        out.push(finding("host-path", o, `${where(o)} mounts host path(s) ${spec.hostPaths.join(", ")}`));
     return out;
 }
 
@@ -88,9 +113,14 @@ export class FindingsBuilder {
     add(o: NormalObject): void {
         switch (o.kind) {
             case "Pod": {
-                const plugin = pluginOfPod(o.labels, o.phase as string | undefined, (o.containers as NormalContainer[]).find((c) => !c.init)?.image);
+                const plugin = pluginOfPod(
+                    o.labels,
+                    o.phase as string | undefined,
+                    (o.containers as NormalContainer[]).find((c) => !c.init)?.image,
+                );
                 if (plugin) this.plugins.push(plugin);
-                if (!o.owner || !TEMPLATE_OWNERS.has(o.owner.kind)) this.findings.push(...podSpecFindings(o, o as unknown as NormalPodSpec));
+                if (!o.owner || !TEMPLATE_OWNERS.has(o.owner.kind))
+                    this.findings.push(...podSpecFindings(o, o as unknown as NormalPodSpec));
                 break;
             }
             case "Deployment":
@@ -100,7 +130,11 @@ export class FindingsBuilder {
             case "Job":
                 if (o.kind === "Job" && o.owner?.kind === "CronJob") break;
                 this.findings.push(...podSpecFindings(o, o.template as NormalPodSpec));
-                if ((o.kind === "Deployment" || o.kind === "DaemonSet") && SENSOR_NAMESPACES.includes(o.namespace ?? "")) this.workloads.push(o);
+                if (
+                    (o.kind === "Deployment" || o.kind === "DaemonSet") &&
+                    SENSOR_NAMESPACES.includes(o.namespace ?? "")
+                )
+                    this.workloads.push(o);
                 break;
             case "Service":
                 this.service(o);
@@ -108,10 +142,18 @@ export class FindingsBuilder {
             case "ClusterRoleBinding":
             case "RoleBinding": {
                 const ref = o.roleRef as { kind: string; name: string };
-                const sas = (o.subjects as { kind: string; name: string; namespace?: string }[]).filter((s) => s.kind === "ServiceAccount");
+                const sas = (o.subjects as { kind: string; name: string; namespace?: string }[]).filter(
+                    (s) => s.kind === "ServiceAccount",
+                );
                 if (ref.kind === "ClusterRole" && ref.name === "cluster-admin" && sas.length) {
                     const scope = o.kind === "ClusterRoleBinding" ? "the whole cluster" : `namespace ${o.namespace}`;
-                    this.findings.push(finding("cluster-admin-binding", o, `${where(o)} gives cluster-admin over ${scope} to service account(s) ${sas.map((s) => `${s.namespace ?? o.namespace}/${s.name}`).join(", ")}`));
+                    this.findings.push(
+                        finding(
+                            "cluster-admin-binding",
+                            o,
+                            `${where(o)} gives cluster-admin over ${scope} to service account(s) ${sas.map((s) => `${s.namespace ?? o.namespace}/${s.name}`).join(", ")}`,
+                        ),
+                    );
                 }
                 break;
             }
@@ -119,10 +161,23 @@ export class FindingsBuilder {
             case "ClusterRole": {
                 // Kubernetes' own default roles (cluster-admin, admin, edit) are wildcards by design.
                 if (o.labels?.["kubernetes.io/bootstrapping"] === "rbac-defaults" || o.aggregated) break;
-                const wild = (o.rules as { verbs: string[]; resources?: string[] }[]).filter((r) => r.verbs.includes("*") || (r.resources ?? []).includes("*"));
+                const wild = (o.rules as { verbs: string[]; resources?: string[] }[]).filter(
+                    (r) => r.verbs.includes("*") || (r.resources ?? []).includes("*"),
+                );
                 if (wild.length) {
-                    const what = [...new Set(wild.flatMap((r) => [r.verbs.includes("*") ? "verbs" : "", (r.resources ?? []).includes("*") ? "resources" : ""]).filter(Boolean))];
-                    this.findings.push(finding("wildcard-role", o, `${where(o)} grants wildcard ${what.join(" and ")}`));
+                    const what = [
+                        ...new Set(
+                            wild
+                                .flatMap((r) => [
+                                    r.verbs.includes("*") ? "verbs" : "",
+                                    (r.resources ?? []).includes("*") ? "resources" : "",
+                                ])
+                                .filter(Boolean),
+                        ),
+                    ];
+                    this.findings.push(
+                        finding("wildcard-role", o, `${where(o)} grants wildcard ${what.join(" and ")}`),
+                    );
                 }
                 break;
             }
@@ -140,10 +195,19 @@ export class FindingsBuilder {
             const ranges = (o.loadBalancerSourceRanges as string[] | undefined) ?? [];
             if (ranges.length === 0 || ranges.some((r) => OPEN_RANGES.has(r))) {
                 const ports = (o.ports as { port: number }[]).map((p) => p.port).join(", ");
-                this.findings.push(finding("public-service", o, `${where(o)} is a public LoadBalancer on port(s) ${ports} with ${ranges.length ? "an open source range" : "no loadBalancerSourceRanges"}`));
+                this.findings.push(
+                    finding(
+                        "public-service",
+                        o,
+                        `${where(o)} is a public LoadBalancer on port(s) ${ports} with ${ranges.length ? "an open source range" : "no loadBalancerSourceRanges"}`,
+                    ),
+                );
             }
         } else if (o.type === "NodePort") {
-            const ports = (o.ports as { nodePort?: number }[]).map((p) => p.nodePort).filter(Boolean).join(", ");
+            const ports = (o.ports as { nodePort?: number }[])
+                .map((p) => p.nodePort)
+                .filter(Boolean)
+                .join(", ");
             this.findings.push(finding("nodeport-service", o, `${where(o)} opens node port(s) ${ports} on every node`));
         }
     }
@@ -152,41 +216,77 @@ export class FindingsBuilder {
      * Cluster-level findings once every kind is read. A cluster finding whose evidence kind could
      * not be read (`unread`) is neither raised nor cleared: its id is returned in `unknown`.
      */
-    finish(serverVersion: ServerVersionInfo, constraintTemplatesServed: boolean, unread: ReadonlySet<string> = new Set()): { findings: Finding[]; posture: Posture; unknown: UnknownFinding[] } {
+    finish(
+        serverVersion: ServerVersionInfo,
+        constraintTemplatesServed: boolean,
+        unread: ReadonlySet<string> = new Set(),
+    ): { findings: Finding[]; posture: Posture; unknown: UnknownFinding[] } {
         const cluster: ObjectRef = { kind: "Cluster", name: "cluster" };
         const unknown: UnknownFinding[] = [];
         const unknownIf = (rules: FindingRule[], kinds: string[]): boolean => {
             const missing = kinds.filter((k) => unread.has(k));
             if (!missing.length) return false;
-            for (const rule of rules) unknown.push({ id: finding(rule, cluster, "").id, rule, reason: `${missing.join(" and ")} could not be read` });
+            for (const rule of rules)
+                unknown.push({
+                    id: finding(rule, cluster, "").id,
+                    rule,
+                    reason: `${missing.join(" and ")} could not be read`,
+                });
             return true;
         };
         const unreadOf = (kinds: string[]) => kinds.filter((k) => unread.has(k));
         const couldNotRead = (kinds: string[]) => `${kinds.join(" and ")} could not be read`;
         let sensor: SensorHealth = sensorHealth(this.workloads);
         if (!unknownIf(["sensor-absent", "sensor-unhealthy"], ["Deployment", "DaemonSet"])) {
-            if (sensor.state === "absent") this.findings.push(finding("sensor-absent", cluster, "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)"));
-            else if (sensor.state === "degraded") this.findings.push(finding("sensor-unhealthy", cluster, `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`));
+            if (sensor.state === "absent")
+                this.findings.push(
+                    finding(
+                        "sensor-absent",
+                        cluster,
+                        "the Defender sensor is not installed (no microsoft-defender-* workloads in kube-system or mdc)",
+                    ),
+                );
+            else if (sensor.state === "degraded")
+                this.findings.push(
+                    finding(
+                        "sensor-unhealthy",
+                        cluster,
+                        `the Defender sensor is degraded: ${sensor.workloads.flatMap((w) => w.problems).join("; ")}`,
+                    ),
+                );
         } else {
             sensor = { state: "unknown", workloads: [], reason: couldNotRead(unreadOf(["Deployment", "DaemonSet"])) };
         }
         const seen = constraintTemplatesServed || this.gatekeeperNamespace;
         // Absent only when the ConstraintTemplate list said 404 and the namespaces were read.
         let present: boolean | "unknown" = seen;
-        if (!seen && !unknownIf(["gatekeeper-absent"], ["ConstraintTemplate", "Namespace"])) this.findings.push(finding("gatekeeper-absent", cluster, "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API"));
+        if (!seen && !unknownIf(["gatekeeper-absent"], ["ConstraintTemplate", "Namespace"]))
+            this.findings.push(
+                finding(
+                    "gatekeeper-absent",
+                    cluster,
+                    "Gatekeeper (or Azure Policy for Kubernetes) is not installed: no ConstraintTemplate API",
+                ),
+            );
         else if (!seen) present = "unknown";
         const templatesUnread = unread.has("ConstraintTemplate");
         const gatekeeper: Posture["gatekeeper"] = {
             present,
             constraintTemplates: templatesUnread ? null : this.templates,
-            ...(present === "unknown" || templatesUnread ? { reason: couldNotRead(unreadOf(["ConstraintTemplate", "Namespace"])) } : {}),
+            ...(present === "unknown" || templatesUnread
+                ? { reason: couldNotRead(unreadOf(["ConstraintTemplate", "Namespace"])) }
+                : {}),
         };
         const support = isolationSupport(serverVersion, this.plugins);
         let isolation: Posture["isolation"] = { ...support, plugins: dedupePlugins(this.plugins) };
         // Without the pods the plug-ins are unseen; only a server version that rules isolation out is known.
         const versionDecides = !isolationSupport(serverVersion, ALL_PLUGINS_AT_MINIMUM).supported;
-        if (!support.supported && (versionDecides || !unknownIf(["isolation-unsupported"], ["Pod"]))) this.findings.push(finding("isolation-unsupported", cluster, `pod isolation is not available: ${support.reason}`));
-        else if (!support.supported) isolation = { supported: "unknown", reason: couldNotRead(["Pod"]), enforcing: [], plugins: [] };
+        if (!support.supported && (versionDecides || !unknownIf(["isolation-unsupported"], ["Pod"])))
+            this.findings.push(
+                finding("isolation-unsupported", cluster, `pod isolation is not available: ${support.reason}`),
+            );
+        else if (!support.supported)
+            isolation = { supported: "unknown", reason: couldNotRead(["Pod"]), enforcing: [], plugins: [] };
         this.findings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         return { findings: this.findings, unknown, posture: { sensor, gatekeeper, isolation } };
     }

@@ -9,7 +9,10 @@ export class BufferedFileWriter {
     private size = 0;
     bytes = 0;
 
-    constructor(readonly fd: number, private readonly flushAt = 1 << 20) {}
+    constructor(
+        readonly fd: number,
+        private readonly flushAt = 1 << 20,
+    ) {}
 
     write(text: string): void {
         this.parts.push(text);

@@ -27,10 +27,35 @@ export const KINDS: readonly KindSpec[] = [
     { kind: "NetworkPolicy", group: "networking.k8s.io", version: "v1", plural: "networkpolicies", namespaced: true },
     { kind: "ServiceAccount", group: "", version: "v1", plural: "serviceaccounts", namespaced: true },
     { kind: "Role", group: "rbac.authorization.k8s.io", version: "v1", plural: "roles", namespaced: true },
-    { kind: "ClusterRole", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterroles", namespaced: false },
-    { kind: "RoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "rolebindings", namespaced: true },
-    { kind: "ClusterRoleBinding", group: "rbac.authorization.k8s.io", version: "v1", plural: "clusterrolebindings", namespaced: false },
-    { kind: "ConstraintTemplate", group: "templates.gatekeeper.sh", version: "v1", plural: "constrainttemplates", namespaced: false, optional: true },
+    {
+        kind: "ClusterRole",
+        group: "rbac.authorization.k8s.io",
+        version: "v1",
+        plural: "clusterroles",
+        namespaced: false,
+    },
+    {
+        kind: "RoleBinding",
+        group: "rbac.authorization.k8s.io",
+        version: "v1",
+        plural: "rolebindings",
+        namespaced: true,
+    },
+    {
+        kind: "ClusterRoleBinding",
+        group: "rbac.authorization.k8s.io",
+        version: "v1",
+        plural: "clusterrolebindings",
+        namespaced: false,
+    },
+    {
+        kind: "ConstraintTemplate",
+        group: "templates.gatekeeper.sh",
+        version: "v1",
+        plural: "constrainttemplates",
+        namespaced: false,
+        optional: true,
+    },
 ];
 
 /** The cluster-wide list path of a kind: `/api/v1/pods`, `/apis/apps/v1/daemonsets`. */

@@ -71,16 +71,30 @@ function labelsOf(m: Raw): Record<string, string> | undefined {
 
 function container(c: Raw, podSc: Raw, init: boolean): NormalContainer {
     const sc = c.securityContext ?? {};
-    const add: string[] | undefined = sc.capabilities?.add?.length ? [...sc.capabilities.add].map(String).sort() : undefined;
-    const limits = c.resources?.limits && Object.keys(c.resources.limits).length ? Object.fromEntries(Object.keys(c.resources.limits).sort().map((k) => [k, String(c.resources.limits[k])])) : undefined;
+    const add: string[] | undefined = sc.capabilities?.add?.length
+        ? [...sc.capabilities.add].map(String).sort()
+        : undefined;
+    const limits =
+        c.resources?.limits && Object.keys(c.resources.limits).length
+            ? Object.fromEntries(
+                  Object.keys(c.resources.limits)
+                      .sort()
+                      .map((k) => [k, String(c.resources.limits[k])]),
+              )
+            : undefined;
     return defined({
         name: String(c.name),
         image: String(c.image ?? ""),
         init: init ? (true as const) : undefined,
         privileged: sc.privileged === true ? (true as const) : undefined,
-        allowPrivilegeEscalation: typeof sc.allowPrivilegeEscalation === "boolean" ? sc.allowPrivilegeEscalation : undefined,
-        runAsNonRoot: typeof (sc.runAsNonRoot ?? podSc?.runAsNonRoot) === "boolean" ? (sc.runAsNonRoot ?? podSc.runAsNonRoot) : undefined,
-        runAsUser: typeof (sc.runAsUser ?? podSc?.runAsUser) === "number" ? (sc.runAsUser ?? podSc.runAsUser) : undefined,
+        allowPrivilegeEscalation:
+            typeof sc.allowPrivilegeEscalation === "boolean" ? sc.allowPrivilegeEscalation : undefined,
+        runAsNonRoot:
+            typeof (sc.runAsNonRoot ?? podSc?.runAsNonRoot) === "boolean"
+                ? (sc.runAsNonRoot ?? podSc.runAsNonRoot)
+                : undefined,
+        runAsUser:
+            typeof (sc.runAsUser ?? podSc?.runAsUser) === "number" ? (sc.runAsUser ?? podSc.runAsUser) : undefined,
         readOnlyRootFilesystem: typeof sc.readOnlyRootFilesystem === "boolean" ? sc.readOnlyRootFilesystem : undefined,
         capabilitiesAdd: add,
         limits,
@@ -89,14 +103,20 @@ function container(c: Raw, podSc: Raw, init: boolean): NormalContainer {
 
 export function normalPodSpec(spec: Raw): NormalPodSpec {
     const s = spec ?? {};
-    const hostPaths: string[] = (s.volumes ?? []).filter((v: Raw) => v?.hostPath?.path).map((v: Raw) => String(v.hostPath.path)).sort();
+    const hostPaths: string[] = (s.volumes ?? [])
+        .filter((v: Raw) => v?.hostPath?.path)
+        .map((v: Raw) => String(v.hostPath.path))
+        .sort();
     return defined({
         serviceAccount: s.serviceAccountName ?? s.serviceAccount ?? undefined,
         hostNetwork: s.hostNetwork === true ? (true as const) : undefined,
         hostPID: s.hostPID === true ? (true as const) : undefined,
         hostIPC: s.hostIPC === true ? (true as const) : undefined,
         hostPaths: hostPaths.length ? hostPaths : undefined,
-        containers: [...(s.initContainers ?? []).map((c: Raw) => container(c, s.securityContext, true)), ...(s.containers ?? []).map((c: Raw) => container(c, s.securityContext, false))],
+        containers: [
+            ...(s.initContainers ?? []).map((c: Raw) => container(c, s.securityContext, true)),
+            ...(s.containers ?? []).map((c: Raw) => container(c, s.securityContext, false)),
+        ],
     });
 }
 
@@ -123,7 +143,9 @@ const LB_INTERNAL_ANNOTATIONS: Record<string, string[]> = {
 
 /** True when a cloud annotation makes a LoadBalancer private to the network. */
 export function internalLoadBalancer(annotations: Record<string, string> | undefined): boolean {
-    return Object.entries(annotations ?? {}).some(([k, v]) => LB_INTERNAL_ANNOTATIONS[k]?.includes(String(v).toLowerCase()));
+    return Object.entries(annotations ?? {}).some(([k, v]) =>
+        LB_INTERNAL_ANNOTATIONS[k]?.includes(String(v).toLowerCase()),
+    );
 }
 
 function rules(rs: Raw): unknown[] {
@@ -144,21 +166,47 @@ const NORMALISERS: Record<string, Normaliser> = {
     Node: (o) => {
         const i = o.status?.nodeInfo ?? {};
         const ready = (o.status?.conditions ?? []).find((c: Raw) => c.type === "Ready")?.status === "True";
-        return defined({ kubeletVersion: i.kubeletVersion, osImage: i.osImage, containerRuntime: i.containerRuntimeVersion, architecture: i.architecture, providerID: o.spec?.providerID, ready });
+        return defined({
+            kubeletVersion: i.kubeletVersion,
+            osImage: i.osImage,
+            containerRuntime: i.containerRuntimeVersion,
+            architecture: i.architecture,
+            providerID: o.spec?.providerID,
+            ready,
+        });
     },
     Namespace: (o) => defined({ phase: o.status?.phase }),
     Pod: (o) => defined({ phase: o.status?.phase, node: o.spec?.nodeName, ...normalPodSpec(o.spec) }),
-    Deployment: (o) => ({ replicas: o.spec?.replicas ?? 1, ready: o.status?.readyReplicas ?? 0, template: normalPodSpec(o.spec?.template?.spec) }),
-    StatefulSet: (o) => ({ replicas: o.spec?.replicas ?? 1, ready: o.status?.readyReplicas ?? 0, template: normalPodSpec(o.spec?.template?.spec) }),
-    DaemonSet: (o) => ({ desired: o.status?.desiredNumberScheduled ?? 0, ready: o.status?.numberReady ?? 0, template: normalPodSpec(o.spec?.template?.spec) }),
+    Deployment: (o) => ({
+        replicas: o.spec?.replicas ?? 1,
+        ready: o.status?.readyReplicas ?? 0,
+        template: normalPodSpec(o.spec?.template?.spec),
+    }),
+    StatefulSet: (o) => ({
+        replicas: o.spec?.replicas ?? 1,
+        ready: o.status?.readyReplicas ?? 0,
+        template: normalPodSpec(o.spec?.template?.spec),
+    }),
+    DaemonSet: (o) => ({
+        desired: o.status?.desiredNumberScheduled ?? 0,
+        ready: o.status?.numberReady ?? 0,
+        template: normalPodSpec(o.spec?.template?.spec),
+    }),
     Job: (o) => ({ template: normalPodSpec(o.spec?.template?.spec) }),
-    CronJob: (o) => defined({ schedule: o.spec?.schedule, suspend: o.spec?.suspend === true ? true : undefined, template: normalPodSpec(o.spec?.jobTemplate?.spec?.template?.spec) }),
+    CronJob: (o) =>
+        defined({
+            schedule: o.spec?.schedule,
+            suspend: o.spec?.suspend === true ? true : undefined,
+            template: normalPodSpec(o.spec?.jobTemplate?.spec?.template?.spec),
+        }),
     Service: (o) => {
         const s = o.spec ?? {};
         const ingress = (o.status?.loadBalancer?.ingress ?? []).map((i: Raw) => i.ip ?? i.hostname).filter(Boolean);
         return defined({
             type: s.type ?? "ClusterIP",
-            ports: (s.ports ?? []).map((p: Raw) => defined({ port: p.port, protocol: p.protocol ?? "TCP", nodePort: p.nodePort })),
+            ports: (s.ports ?? []).map((p: Raw) =>
+                defined({ port: p.port, protocol: p.protocol ?? "TCP", nodePort: p.nodePort }),
+            ),
             selector: s.selector && Object.keys(s.selector).length ? s.selector : undefined,
             loadBalancerSourceRanges: s.loadBalancerSourceRanges?.length ? s.loadBalancerSourceRanges : undefined,
             externalIPs: s.externalIPs?.length ? s.externalIPs : undefined,
@@ -169,18 +217,26 @@ const NORMALISERS: Record<string, Normaliser> = {
     Ingress: (o) => {
         const s = o.spec ?? {};
         const backends = new Set<string>();
-        for (const r of s.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend?.service?.name) backends.add(p.backend.service.name);
+        for (const r of s.rules ?? [])
+            for (const p of r.http?.paths ?? []) if (p.backend?.service?.name) backends.add(p.backend.service.name);
         if (s.defaultBackend?.service?.name) backends.add(s.defaultBackend.service.name);
         return defined({
             className: s.ingressClassName,
             hosts: [...new Set((s.rules ?? []).map((r: Raw) => r.host).filter(Boolean))].sort(),
             tls: (s.tls ?? []).length > 0,
             services: [...backends].sort(),
-            loadBalancerIngress: (o.status?.loadBalancer?.ingress ?? []).map((i: Raw) => i.ip ?? i.hostname).filter(Boolean),
+            loadBalancerIngress: (o.status?.loadBalancer?.ingress ?? [])
+                .map((i: Raw) => i.ip ?? i.hostname)
+                .filter(Boolean),
         });
     },
-    NetworkPolicy: (o) => defined({ podSelector: o.spec?.podSelector ?? {}, policyTypes: o.spec?.policyTypes ?? ["Ingress"] }),
-    ServiceAccount: (o) => defined({ automountToken: typeof o.automountServiceAccountToken === "boolean" ? o.automountServiceAccountToken : undefined }),
+    NetworkPolicy: (o) =>
+        defined({ podSelector: o.spec?.podSelector ?? {}, policyTypes: o.spec?.policyTypes ?? ["Ingress"] }),
+    ServiceAccount: (o) =>
+        defined({
+            automountToken:
+                typeof o.automountServiceAccountToken === "boolean" ? o.automountServiceAccountToken : undefined,
+        }),
     Role: (o) => ({ rules: rules(o.rules) }),
     ClusterRole: (o) => defined({ rules: rules(o.rules), aggregated: o.aggregationRule ? true : undefined }),
     RoleBinding: (o) => binding(o),
@@ -191,7 +247,9 @@ const NORMALISERS: Record<string, Normaliser> = {
 function binding(o: Raw): Record<string, unknown> {
     return {
         roleRef: { kind: String(o.roleRef?.kind), name: String(o.roleRef?.name) },
-        subjects: (o.subjects ?? []).map((s: Raw) => defined({ kind: String(s.kind), name: String(s.name), namespace: s.namespace || undefined })),
+        subjects: (o.subjects ?? []).map((s: Raw) =>
+            defined({ kind: String(s.kind), name: String(s.name), namespace: s.namespace || undefined }),
+        ),
     };
 }
 

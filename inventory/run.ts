@@ -50,7 +50,8 @@ export interface RunOptions {
 }
 
 function failureReason(e: unknown): string {
-    if (e instanceof KubeApiError && e.status === 401) return `unauthorized (401): the credentials were rejected — ${e.message}`;
+    if (e instanceof KubeApiError && e.status === 401)
+        return `unauthorized (401): the credentials were rejected — ${e.message}`;
     return (e as Error).message ?? String(e);
 }
 
@@ -58,7 +59,10 @@ function failureReason(e: unknown): string {
  * Before cluster keys, a cluster was filed under its bare name: that folder's latest snapshot is
  * this cluster's previous one only if its recorded identity is exactly this cluster's.
  */
-async function legacyLatest(store: SnapshotStore, identity: ClusterIdentity): Promise<{ location: string; text: string } | undefined> {
+async function legacyLatest(
+    store: SnapshotStore,
+    identity: ClusterIdentity,
+): Promise<{ location: string; text: string } | undefined> {
     if (STORE_RESERVED_NAMES.includes(clusterDirName(identity.name))) return undefined;
     try {
         const old = await store.readLatest(identity.name);
@@ -69,10 +73,22 @@ async function legacyLatest(store: SnapshotStore, identity: ClusterIdentity): Pr
 }
 
 /** Snapshots one cluster into the store and diffs it against that cluster's previous snapshot. */
-export async function snapshotCluster(target: SnapshotTarget, store: SnapshotStore, opts: RunOptions = {}): Promise<ClusterRunResult> {
+export async function snapshotCluster(
+    target: SnapshotTarget,
+    store: SnapshotStore,
+    opts: RunOptions = {},
+): Promise<ClusterRunResult> {
     const key = clusterKey(target.identity);
     const identity = { ...target.identity, key };
-    const base: ClusterRunResult = { cluster: identity.name, key, source: identity.source, server: identity.server, ...(identity.context ? { context: identity.context } : {}), ...(typeof identity.cloud?.id === "string" ? { cloudId: identity.cloud.id } : {}), status: "failed" };
+    const base: ClusterRunResult = {
+        cluster: identity.name,
+        key,
+        source: identity.source,
+        server: identity.server,
+        ...(identity.context ? { context: identity.context } : {}),
+        ...(typeof identity.cloud?.id === "string" ? { cloudId: identity.cloud.id } : {}),
+        status: "failed",
+    };
     let client: KubeClient | undefined;
     const pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
     try {
@@ -100,12 +116,23 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
             const prev = await loadPrevious();
             if (!prev || !previous) return undefined;
             const kinds = unreadKinds.filter((k) => !prev.erroredKinds.has(k));
-            const objects = [...prev.objects].filter(([key]) => kinds.includes(key.slice(0, key.indexOf("/")))).map(([, text]) => text);
-            const findings = [...prev.findings.values()].filter((f) => kinds.includes(f.subject.kind) || (unknownIds.includes(f.id) && !prev.unknownFindings.has(f.id)));
+            const objects = [...prev.objects]
+                .filter(([key]) => kinds.includes(key.slice(0, key.indexOf("/"))))
+                .map(([, text]) => text);
+            const findings = [...prev.findings.values()].filter(
+                (f) => kinds.includes(f.subject.kind) || (unknownIds.includes(f.id) && !prev.unknownFindings.has(f.id)),
+            );
             const knownFindingIds = unknownIds.filter((id) => !prev.unknownFindings.has(id));
             return { from: previous.location, kinds, objects, findings, knownFindingIds };
         };
-        const result = await collectCluster(client, identity, writer, { pageSize: opts.pageSize, onObjects: opts.onObjects, now: opts.now, kindDeadlineMs: opts.kindDeadlineMs, clusterDeadlineMs: opts.clusterDeadlineMs, carry });
+        const result = await collectCluster(client, identity, writer, {
+            pageSize: opts.pageSize,
+            onObjects: opts.onObjects,
+            now: opts.now,
+            kindDeadlineMs: opts.kindDeadlineMs,
+            clusterDeadlineMs: opts.clusterDeadlineMs,
+            carry,
+        });
         writer.sync();
         collectGarbage();
         await loadPrevious();
@@ -114,7 +141,17 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
         const prevLocation = (previous as { location: string } | undefined | null)?.location;
         previous = undefined;
         previousIndex = undefined;
-        return { ...base, status: result.status, snapshot: location, previous: prevLocation, counts: result.counts, findings: result.findings, unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined, kindErrors: result.errors.length ? result.errors : undefined, diff };
+        return {
+            ...base,
+            status: result.status,
+            snapshot: location,
+            previous: prevLocation,
+            counts: result.counts,
+            findings: result.findings,
+            unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined,
+            kindErrors: result.errors.length ? result.errors : undefined,
+            diff,
+        };
     } catch (e) {
         await store.abort(pending);
         return { ...base, reason: failureReason(e) };
@@ -127,7 +164,11 @@ export async function snapshotCluster(target: SnapshotTarget, store: SnapshotSto
  * Snapshots clusters with bounded concurrency (default 2): memory holds at most that many
  * clusters' diff indexes, whatever the number of clusters.
  */
-export async function runSnapshots(targets: SnapshotTarget[], store: SnapshotStore, opts: RunOptions = {}): Promise<ClusterRunResult[]> {
+export async function runSnapshots(
+    targets: SnapshotTarget[],
+    store: SnapshotStore,
+    opts: RunOptions = {},
+): Promise<ClusterRunResult[]> {
     const results: ClusterRunResult[] = new Array(targets.length);
     let next = 0;
     const worker = async () => {

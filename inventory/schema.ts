@@ -63,8 +63,13 @@ export function parseSnapshot(text: string, where: string): SnapshotDocument {
     } catch (e) {
         throw new SnapshotFormatError(`${where} is not JSON (${(e as Error).message}); is it a complete snapshot?`);
     }
-    if (!doc || typeof doc !== "object" || doc.tool !== "agentless-discovery") throw new SnapshotFormatError(`${where} is not an agentless-discovery snapshot`);
-    if (doc.schemaVersion !== SCHEMA_VERSION) throw new SnapshotFormatError(`${where} has schemaVersion ${JSON.stringify(doc.schemaVersion)}; this version reads ${SCHEMA_VERSION}`);
-    if (!doc.objects || !doc.kinds || !Array.isArray(doc.findings)) throw new SnapshotFormatError(`${where} lacks objects, kinds or findings`);
+    if (!doc || typeof doc !== "object" || doc.tool !== "agentless-discovery")
+        throw new SnapshotFormatError(`${where} is not an agentless-discovery snapshot`);
+    if (doc.schemaVersion !== SCHEMA_VERSION)
+        throw new SnapshotFormatError(
+            `${where} has schemaVersion ${JSON.stringify(doc.schemaVersion)}; this version reads ${SCHEMA_VERSION}`,
+        );
+    if (!doc.objects || !doc.kinds || !Array.isArray(doc.findings))
+        throw new SnapshotFormatError(`${where} lacks objects, kinds or findings`);
     return doc as SnapshotDocument;
 }

@@ -33,19 +33,46 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** Compares the sensor workloads of a cluster with the sensor footprint of docs/sources.md. */
 export function sensorHealth(workloads: readonly NormalObject[]): SensorHealth {
     const out: SensorWorkloadHealth[] = SENSOR_FOOTPRINT.map((fp) => {
-        const w = workloads.find((o) => o.kind === fp.kind && SENSOR_NAMESPACES.includes(o.namespace ?? "") && o.name.startsWith(fp.namePrefix));
-        if (!w) return { namePrefix: fp.namePrefix, kind: fp.kind, found: null, problems: [`${fp.kind} ${fp.namePrefix} is missing`] };
+        const w = workloads.find(
+            (o) =>
+                o.kind === fp.kind && SENSOR_NAMESPACES.includes(o.namespace ?? "") && o.name.startsWith(fp.namePrefix),
+        );
+        if (!w)
+            return {
+                namePrefix: fp.namePrefix,
+                kind: fp.kind,
+                found: null,
+                problems: [`${fp.kind} ${fp.namePrefix} is missing`],
+            };
         const problems: string[] = [];
         const desired = Number(fp.kind === "DaemonSet" ? w.desired : w.replicas);
         const ready = Number(w.ready);
         if (desired === 0 || ready < desired) problems.push(`${w.name} has ${ready} of ${desired} ready`);
         const containers = ((w.template as NormalPodSpec).containers ?? []).filter((c: NormalContainer) => !c.init);
         const caps = [...new Set(containers.flatMap((c) => c.capabilitiesAdd ?? []))];
-        if (!sameSet(caps, fp.capabilities)) problems.push(`${w.name} adds capabilities [${caps.sort().join(", ")}], the footprint says [${[...fp.capabilities].join(", ")}]`);
-        const limitsOk = containers.some((c) => c.limits?.memory === fp.limits.memory && c.limits?.cpu === fp.limits.cpu);
-        if (!limitsOk) problems.push(`${w.name} has no container with the footprint's limits (memory ${fp.limits.memory}, cpu ${fp.limits.cpu})`);
-        return { namePrefix: fp.namePrefix, kind: fp.kind, found: `${w.namespace}/${w.name}`, ready: `${ready}/${desired}`, problems };
+        if (!sameSet(caps, fp.capabilities))
+            problems.push(
+                `${w.name} adds capabilities [${caps.sort().join(", ")}], the footprint says [${[...fp.capabilities].join(", ")}]`,
+            );
+        const limitsOk = containers.some(
+            (c) => c.limits?.memory === fp.limits.memory && c.limits?.cpu === fp.limits.cpu,
+        );
+        if (!limitsOk)
+            problems.push(
+                `${w.name} has no container with the footprint's limits (memory ${fp.limits.memory}, cpu ${fp.limits.cpu})`,
+            );
+        return {
+            namePrefix: fp.namePrefix,
+            kind: fp.kind,
+            found: `${w.namespace}/${w.name}`,
+            ready: `${ready}/${desired}`,
+            problems,
+        };
     });
-    const state = out.every((w) => w.found === null) ? "absent" : out.some((w) => w.problems.length) ? "degraded" : "healthy";
+    const state = out.every((w) => w.found === null)
+        ? "absent"
+        : out.some((w) => w.problems.length)
+          ? "degraded"
+          : "healthy";
     return { state, workloads: out };
 }

@@ -30,7 +30,7 @@ export class ConfigError extends Error {
 
 /** Renders a config value for a message: short, on one line, strings quoted. */
 export function show(value: unknown): string {
-    const text = typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
 

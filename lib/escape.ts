@@ -15,4 +15,3 @@ export function escapeControl(text: string): string {
         return code > 0xff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
     });
 }
-

@@ -8,8 +8,13 @@
  * a plain sequential loop would have thrown, whatever the timing, and a lookup that fails for two
  * clusters always names the same one.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapLimit: limit ${String(limit)} is not an integer of at least 1`);
+export async function mapLimit<T, R>(
+    items: readonly T[],
+    limit: number,
+    fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+    if (!Number.isInteger(limit) || limit < 1)
+        throw new RangeError(`mapLimit: limit ${String(limit)} is not an integer of at least 1`);
     const results = new Array<R>(items.length);
     let next = 0;
     let failed: { index: number; error: unknown } | undefined;
@@ -42,7 +47,12 @@ export const MAX_LOOKUP_CONCURRENCY = 64;
  * results in the items' order. A failure rejects with the error of the earliest failing group in
  * order of first appearance, within it the earliest failing item.
  */
-export async function mapLimitPerGroup<T, R>(items: readonly T[], groupOf: (item: T) => string, limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimitPerGroup<T, R>(
+    items: readonly T[],
+    groupOf: (item: T) => string,
+    limit: number,
+    fn: (item: T) => Promise<R>,
+): Promise<R[]> {
     const groups = new Map<string, number[]>();
     items.forEach((item, i) => {
         const key = groupOf(item);
@@ -62,7 +72,9 @@ export async function mapLimitPerGroup<T, R>(items: readonly T[], groupOf: (item
  * let finish; on failures, the promise rejects with the error of the first failing one in the
  * given order: the error a sequential run of the same lookups would have thrown.
  */
-export async function allInOrder<T extends readonly unknown[]>(lookups: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+export async function allInOrder<T extends readonly unknown[]>(lookups: {
+    readonly [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
     const settled = await Promise.allSettled(lookups as readonly Promise<unknown>[]);
     const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failure) throw failure.reason;

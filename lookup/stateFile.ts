@@ -28,9 +28,14 @@ export function readCloudStateFile(file: string): CloudStateFile {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new CloudStateError(file, "(file)", undefined, code === "ENOENT"
-            ? `a YAML file describing what exists in the cloud (see docs/cloud-state.md); give another with --cloud-state FILE`
-            : `a readable file (${code ?? (e as Error).message})`);
+        throw new CloudStateError(
+            file,
+            "(file)",
+            undefined,
+            code === "ENOENT"
+                ? `a YAML file describing what exists in the cloud (see docs/cloud-state.md); give another with --cloud-state FILE`
+                : `a readable file (${code ?? (e as Error).message})`,
+        );
     }
     let doc: unknown;
     try {
@@ -39,10 +44,16 @@ export function readCloudStateFile(file: string): CloudStateFile {
         throw new CloudStateError(file, "(file)", (e as Error).message.split("\n")[0], "valid YAML");
     }
     if (doc === null || doc === undefined) doc = {};
-    if (!isPlainObject(doc)) throw new CloudStateError(file, "(top level)", doc, `a mapping with keys ${CLOUD_STATE_SECTIONS.join(", ")}`);
+    if (!isPlainObject(doc))
+        throw new CloudStateError(file, "(top level)", doc, `a mapping with keys ${CLOUD_STATE_SECTIONS.join(", ")}`);
     for (const k of Object.keys(doc)) {
         if (!(CLOUD_STATE_SECTIONS as readonly string[]).includes(k)) {
-            throw new CloudStateError(file, k, doc[k], `no such key; allowed top-level keys: ${CLOUD_STATE_SECTIONS.join(", ")}`);
+            throw new CloudStateError(
+                file,
+                k,
+                doc[k],
+                `no such key; allowed top-level keys: ${CLOUD_STATE_SECTIONS.join(", ")}`,
+            );
         }
     }
     return { path: file, sections: doc };
@@ -52,7 +63,11 @@ export function readCloudStateFile(file: string): CloudStateFile {
  * Validates one cloud's section with that cloud's reader. Readers use the config readers
  * (`config/read.ts`), whose ConfigError names the key path; here it gains the file's name.
  */
-export function readSection<T>(file: CloudStateFile, section: "aws" | "azure" | "gcp" | "securityConnectors", read: (raw: unknown, keyPath: string) => T): T {
+export function readSection<T>(
+    file: CloudStateFile,
+    section: "aws" | "azure" | "gcp" | "securityConnectors",
+    read: (raw: unknown, keyPath: string) => T,
+): T {
     try {
         return read(file.sections[section], section);
     } catch (e) {

@@ -16,7 +16,11 @@ export function awsAuthMapRolesInFile(source: LookupSource, accountId: string, r
     let byRead = answers.get(source);
     if (!byRead) {
         const clusters = fileAwsState(source, accountId)().clusters;
-        byRead = new Map(clusters.flatMap((c) => (c.awsAuthMapRoles !== undefined ? [[awsAuthReadName(c), c.awsAuthMapRoles] as const] : [])));
+        byRead = new Map(
+            clusters.flatMap((c) =>
+                c.awsAuthMapRoles !== undefined ? [[awsAuthReadName(c), c.awsAuthMapRoles] as const] : [],
+            ),
+        );
         answers.set(source, byRead);
     }
     return byRead.get(readName);

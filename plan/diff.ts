@@ -1,7 +1,12 @@
 import { Brief, flatten, opLabel, PlanChanges, PlanDocument } from "./document";
 import { PlanOp } from "./mockRuntime";
 
-type Resource = Pick<PlanDocument["resources"][number], "type" | "name" | "inputs"> & { op?: PlanOp; importId?: string; id?: string; retainOnDelete?: boolean };
+type Resource = Pick<PlanDocument["resources"][number], "type" | "name" | "inputs"> & {
+    op?: PlanOp;
+    importId?: string;
+    id?: string;
+    retainOnDelete?: boolean;
+};
 
 function key(r: Resource): string {
     return `${r.type}::${r.name}`;
@@ -10,7 +15,10 @@ function key(r: Resource): string {
 /** What `op`, `importId`, `retainOnDelete` and the flattened inputs make of a resource, path → value. */
 function fieldsOf(r: Resource): Map<string, string> {
     const out = new Map<string, string>([
-        ["op", r.op ?? "create"], ["importId", r.importId ?? ""], ["id", r.id ?? ""], ["retainOnDelete", String(r.retainOnDelete ?? false)],
+        ["op", r.op ?? "create"],
+        ["importId", r.importId ?? ""],
+        ["id", r.id ?? ""],
+        ["retainOnDelete", String(r.retainOnDelete ?? false)],
     ]);
     for (const [k, v] of flatten(r.inputs)) out.set(`inputs${k ? (k.startsWith("[") ? k : `.${k}`) : ""}`, v);
     return out;
@@ -22,10 +30,19 @@ function fieldsOf(r: Resource): Map<string, string> {
  * made in between turns a create into an import. Resources are matched by type and name, which
  * the components derive from the qualified cluster, so a new cluster never shows as a change of another.
  */
-export function diffPlans(before: { resources: Resource[] }, after: { resources: Resource[] }, against: string): PlanChanges {
+export function diffPlans(
+    before: { resources: Resource[] },
+    after: { resources: Resource[] },
+    against: string,
+): PlanChanges {
     const old = new Map(before.resources.map((r) => [key(r), r]));
     const now = new Map(after.resources.map((r) => [key(r), r]));
-    const brief = (r: Resource): Brief => ({ type: r.type, name: r.name, op: r.op ?? "create", ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}) });
+    const brief = (r: Resource): Brief => ({
+        type: r.type,
+        name: r.name,
+        op: r.op ?? "create",
+        ...(r.retainOnDelete ? { retainOnDelete: true as const } : {}),
+    });
     const changed: PlanChanges["changed"] = [];
     for (const [k, r] of now) {
         const o = old.get(k);
@@ -61,7 +78,8 @@ export function renderChangesMarkdown(c: PlanChanges, md: (s: string) => string)
     lines.push("| change | op | type | name | fields |", "|---|---|---|---|---|");
     for (const r of c.added) lines.push(`| added | ${opLabel(r)} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
     for (const r of c.removed) lines.push(`| removed | ${opLabel(r)} | \`${md(r.type)}\` | \`${md(r.name)}\` | |`);
-    for (const r of c.changed) lines.push(`| changed | | \`${md(r.type)}\` | \`${md(r.name)}\` | ${md(r.fields.join(", "))} |`);
+    for (const r of c.changed)
+        lines.push(`| changed | | \`${md(r.type)}\` | \`${md(r.name)}\` | ${md(r.fields.join(", "))} |`);
     lines.push("");
     return lines;
 }

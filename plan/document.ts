@@ -5,7 +5,16 @@ import type { PlanOp, PlanResource } from "./mockRuntime";
 /** The stable JSON document of `plan --format json` (its fields: README.md, docs/architecture.md). */
 export interface PlanDocument {
     stack: string;
-    resources: { type: string; name: string; parent: string; op: PlanOp; importId?: string; id?: string; retainOnDelete?: true; inputs: Record<string, unknown> }[];
+    resources: {
+        type: string;
+        name: string;
+        parent: string;
+        op: PlanOp;
+        importId?: string;
+        id?: string;
+        retainOnDelete?: true;
+        inputs: Record<string, unknown>;
+    }[];
     violations: Violation[];
     notes: PlanNote[];
     /** With `--against PLAN.json`: what differs from that saved plan (the offline drift). */
@@ -24,11 +33,23 @@ export interface PlanChanges {
     changed: { type: string; name: string; fields: string[] }[];
 }
 
-export function planDocument(stack: string, resources: PlanResource[], violations: Violation[], notes: PlanNote[]): PlanDocument {
+export function planDocument(
+    stack: string,
+    resources: PlanResource[],
+    violations: Violation[],
+    notes: PlanNote[],
+): PlanDocument {
     return {
         stack,
         resources: resources.map(({ type, name, parent, op, importId, id, retainOnDelete, inputs }) => ({
-            type, name, parent, op, ...(importId ? { importId } : {}), ...(id ? { id } : {}), ...(retainOnDelete ? { retainOnDelete } : {}), inputs,
+            type,
+            name,
+            parent,
+            op,
+            ...(importId ? { importId } : {}),
+            ...(id ? { id } : {}),
+            ...(retainOnDelete ? { retainOnDelete } : {}),
+            inputs,
         })),
         violations,
         notes,

@@ -22,13 +22,14 @@ export interface Evaluation {
  * argument (the cloud answers), the plan passes the stack's cloud-state file. One stack per
  * process: Pulumi's runtime state is global, so the CLI runs once and exits.
  */
-export async function evaluateStack(file: StackFile, programPath = path.join(__dirname, "..", "index")): Promise<Evaluation> {
+export async function evaluateStack(
+    file: StackFile,
+    programPath = path.join(__dirname, "..", "index"),
+): Promise<Evaluation> {
     lightenStackTraces();
     setStackConfig(file.config, file.secretKeys);
     // Values given with --config (the stand-ins for encrypted ones) are masked inside secret outputs.
-    setKnownSecrets(file.secretKeys
-        .map((k) => file.config[k])
-        .filter((v): v is string => typeof v === "string"));
+    setKnownSecrets(file.secretKeys.map((k) => file.config[k]).filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
     const source = file.cloudStateFile ? fileSource(file.cloudStateFile) : cloudSource();
     // The harness answers from the file what the program reads itself (a cluster's aws-auth).
@@ -57,7 +58,19 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
             const exported: unknown = require(programPath);
             return await (exported instanceof Function ? exported(source) : exported);
         });
-        const evaluated = stackOutputs.then((o) => { outputs = o ?? {}; return session.settle(); }).then(() => { settled = true; }, (e: unknown) => { rejections.push(e); });
+        const evaluated = stackOutputs
+            .then((o) => {
+                outputs = o ?? {};
+                return session.settle();
+            })
+            .then(
+                () => {
+                    settled = true;
+                },
+                (e: unknown) => {
+                    rejections.push(e);
+                },
+            );
         await Promise.race([evaluated, rejected, drained]);
         // A message logged against a resource reaches the engine once that resource has its URN,
         // and the SDK delivers messages in order (log/index.js): on a failure, wait for every RPC
@@ -74,13 +87,18 @@ export async function evaluateStack(file: StackFile, programPath = path.join(__d
         // The root stack resource rejects its own promises with the program's error once more,
         // after this function returned: that one is already reported.
         process.on("unhandledRejection", (reason) => {
-            const same = reason === failure || rejections.includes(reason) ||
+            const same =
+                reason === failure ||
+                rejections.includes(reason) ||
                 (reason instanceof Error && errors.some((e) => reason.message.includes(e.message)));
             if (!same) throw reason;
         });
         throw failure;
     }
-    if (!settled) throw new Error("the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)");
+    if (!settled)
+        throw new Error(
+            "the program stopped before every resource was registered: a value it waits on never resolved (an error inside an apply?)",
+        );
     return { stack: file.stack, resources: session.resources.slice(), notes, outputs };
 }
 

@@ -8,15 +8,24 @@ export function readPlanFile(file: string, flag = "--plan"): { stack: string; re
     try {
         doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
-        throw new UsageError(`${flag} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`);
+        throw new UsageError(
+            `${flag} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`,
+        );
     }
     const d = doc as { stack?: unknown; resources?: unknown };
     if (!d || typeof d !== "object" || !Array.isArray(d.resources)) {
-        throw new UsageError(`${flag} ${file}: not a plan document (expected {"stack", "resources": [...]}, as \`npm run plan -- --format json\` writes)`);
+        throw new UsageError(
+            `${flag} ${file}: not a plan document (expected {"stack", "resources": [...]}, as \`npm run plan -- --format json\` writes)`,
+        );
     }
     d.resources.forEach((r, i) => {
         const x = r as Partial<ResourceView>;
-        if (typeof x?.type !== "string" || typeof x?.name !== "string" || typeof x?.inputs !== "object" || x.inputs === null) {
+        if (
+            typeof x?.type !== "string" ||
+            typeof x?.name !== "string" ||
+            typeof x?.inputs !== "object" ||
+            x.inputs === null
+        ) {
             throw new UsageError(`${flag} ${file}: resources[${i}] needs "type", "name" and "inputs"`);
         }
     });

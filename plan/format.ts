@@ -6,7 +6,9 @@ export type { Violation };
 
 function summary(doc: PlanDocument): string {
     const mandatory = doc.violations.filter((v) => v.level === "mandatory").length;
-    const ops = (["create", "import", "read"] as const).map((op) => `${doc.resources.filter((r) => r.op === op).length} ${op}`).join(", ");
+    const ops = (["create", "import", "read"] as const)
+        .map((op) => `${doc.resources.filter((r) => r.op === op).length} ${op}`)
+        .join(", ");
     const kept = doc.resources.filter((r) => r.retainOnDelete).length;
     return `${doc.resources.length} resources (${ops}${kept ? `; ${kept} kept on destroy` : ""}), ${doc.violations.length} policy violations (${mandatory} mandatory)`;
 }
@@ -18,7 +20,9 @@ export function renderTable(doc: PlanDocument): string {
     const nameWidth = Math.min(60, Math.max(4, ...doc.resources.map((r) => r.name.length)));
     lines.push(`${"OP".padEnd(opWidth)}  ${"TYPE".padEnd(typeWidth)}  ${"NAME".padEnd(nameWidth)}  PARENT`);
     for (const r of doc.resources) {
-        lines.push(`${opLabel(r).padEnd(opWidth)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`);
+        lines.push(
+            `${opLabel(r).padEnd(opWidth)}  ${r.type.padEnd(typeWidth)}  ${r.name.padEnd(nameWidth)}  ${r.parent || "-"}`,
+        );
         if (r.op !== "create") lines.push(`${" ".repeat(4)}(${opText(r)})`);
         for (const [k, v] of flatten(r.inputs)) {
             if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
@@ -45,11 +49,15 @@ export function renderMarkdown(doc: PlanDocument): string {
     if (doc.changes) lines.push(...renderChangesMarkdown(doc.changes, md));
     if (doc.violations.length) {
         lines.push("#### Policy violations", "", "| level | policy | resource | message |", "|---|---|---|---|");
-        for (const v of doc.violations) lines.push(`| ${v.level} | ${md(v.policy)} | \`${md(v.resource)}\` | ${md(v.message)} |`);
+        for (const v of doc.violations)
+            lines.push(`| ${v.level} | ${md(v.policy)} | \`${md(v.resource)}\` | ${md(v.message)} |`);
         lines.push("");
     }
     lines.push("#### Resources", "", "| op | type | name | parent |", "|---|---|---|---|");
-    for (const r of doc.resources) lines.push(`| ${md(opText(r))}${r.retainOnDelete ? " (kept)" : ""} | \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`);
+    for (const r of doc.resources)
+        lines.push(
+            `| ${md(opText(r))}${r.retainOnDelete ? " (kept)" : ""} | \`${md(r.type)}\` | \`${md(r.name)}\` | ${r.parent ? `\`${md(r.parent)}\`` : ""} |`,
+        );
     lines.push("");
     if (doc.notes.length) {
         lines.push("#### Notes", "");

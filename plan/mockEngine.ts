@@ -39,7 +39,10 @@ export function receiveLog(): LogReceiver {
         log: (req, done) => {
             const severity = SEVERITIES[req.getSeverity()];
             // A throw here is printed by the SDK as "failed to deliver log message", with the message.
-            if (severity === undefined) throw new Error(`log request with severity ${req.getSeverity()}; expected 0 to 3 (engine.proto LogSeverity: DEBUG, INFO, WARNING, ERROR)`);
+            if (severity === undefined)
+                throw new Error(
+                    `log request with severity ${req.getSeverity()}; expected 0 to 3 (engine.proto LogSeverity: DEBUG, INFO, WARNING, ERROR)`,
+                );
             if (severity !== "debug") lines.push({ severity, message: req.getMessage() });
             done(null);
         },

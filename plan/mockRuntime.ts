@@ -68,7 +68,8 @@ export function renderValue(v: unknown): unknown {
         const o = v as Record<string, unknown>;
         if (o[specialSigKey] === specialSecretSig) return redactSecret(unwrapSecrets(o.value));
         const out: Record<string, unknown> = {};
-        for (const [k, val] of Object.entries(o)) out[k] = k === "__provider" && typeof val === "string" ? DYNAMIC_PROVIDER_PLACEHOLDER : renderValue(val);
+        for (const [k, val] of Object.entries(o))
+            out[k] = k === "__provider" && typeof val === "string" ? DYNAMIC_PROVIDER_PLACEHOLDER : renderValue(val);
         return out;
     }
     return v;
@@ -121,13 +122,24 @@ export function startMockSession(project: string, stack: string, ctx: MockContex
 async function start(project: string, stack: string, ctx: MockContext): Promise<MockSession> {
     const resources: PlanResource[] = [];
     const log = receiveLog();
-    await pulumi.runtime.setMocks({
-        newResource: (args) => {
-            const { id, state } = mockResourceState(args.type, args.name, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx, args.id);
-            return { id, state };
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const { id, state } = mockResourceState(
+                    args.type,
+                    args.name,
+                    unwrapSecrets(args.inputs) as Record<string, unknown>,
+                    ctx,
+                    args.id,
+                );
+                return { id, state };
+            },
+            call: (args) => mockCallResult(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx),
         },
-        call: (args) => mockCallResult(args.token, unwrapSecrets(args.inputs) as Record<string, unknown>, ctx),
-    }, project, stack, false);
+        project,
+        stack,
+        false,
+    );
 
     // No public API tells a registration's parent, or an import from a read: Mocks.newResource gets
     // neither, and transforms need the engine's callback server. The mock monitor's requests carry

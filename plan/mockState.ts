@@ -79,13 +79,21 @@ function awsAuthInCloudState(readName: string, ctx: MockContext): string | undef
     // The program reads aws-auth through a Kubernetes provider that needs the cluster's endpoint,
     // which it gets through the AWS provider: that provider, pinned to the account, registered first.
     if (ctx.awsAccountId === undefined) {
-        throw new Error(`the read ${readName} of a cluster's aws-auth came before an AWS provider pinned to an account (allowedAccountIds) registered; the cloud-state file's aws section is read for that account`);
+        throw new Error(
+            `the read ${readName} of a cluster's aws-auth came before an AWS provider pinned to an account (allowedAccountIds) registered; the cloud-state file's aws section is read for that account`,
+        );
     }
     return awsAuthMapRolesInFile(ctx.cloudState, ctx.awsAccountId, readName);
 }
 
 /** `readId` is set when the program reads an existing resource (`X.get`) instead of declaring one. */
-export function mockResourceState(type: string, name: string, inputs: State, ctx: MockContext, readId?: string): { id: string; state: State } {
+export function mockResourceState(
+    type: string,
+    name: string,
+    inputs: State,
+    ctx: MockContext,
+    readId?: string,
+): { id: string; state: State } {
     const sub = ctx.azureSubscriptionId ?? "00000000-0000-0000-0000-000000000000";
     const state: State = { ...inputs };
     let id = `${name}-id`;
@@ -97,7 +105,11 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             break;
         case "azure-native:security:SecurityOperator":
             id = `/subscriptions/${sub}/providers/Microsoft.Security/pricings/${inputs.pricingName}/securityOperators/${inputs.securityOperatorName}`;
-            state.identity = { principalId: placeholderGuid(`principal:${id}`), tenantId: placeholderGuid("tenant"), type: "SystemAssigned" };
+            state.identity = {
+                principalId: placeholderGuid(`principal:${id}`),
+                tenantId: placeholderGuid("tenant"),
+                type: "SystemAssigned",
+            };
             break;
         case "azure-native:security:Pricing":
             id = `/${inputs.scopeId}/providers/Microsoft.Security/pricings/${inputs.pricingName}`;
@@ -105,7 +117,11 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
         case "azure-native:authorization:PolicyAssignment":
             id = `${inputs.scope}/providers/Microsoft.Authorization/policyAssignments/${inputs.policyAssignmentName ?? name}`;
             if (inputs.identity) {
-                state.identity = { principalId: placeholderGuid(`principal:${id}`), tenantId: placeholderGuid("tenant"), type: "SystemAssigned" };
+                state.identity = {
+                    principalId: placeholderGuid(`principal:${id}`),
+                    tenantId: placeholderGuid("tenant"),
+                    type: "SystemAssigned",
+                };
             }
             break;
         case "azure-native:authorization:RoleAssignment":
@@ -128,7 +144,12 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             const project = String(inputs.project ?? ctx.gcpProject ?? "my-project");
             const email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
             id = `projects/${project}/serviceAccounts/${email}`;
-            Object.assign(state, { email, name: id, member: `serviceAccount:${email}`, uniqueId: placeholderDigits(`sa:${email}`, 21) });
+            Object.assign(state, {
+                email,
+                name: id,
+                member: `serviceAccount:${email}`,
+                uniqueId: placeholderDigits(`sa:${email}`, 21),
+            });
             break;
         }
         case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": {
@@ -178,7 +199,10 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             // A user's own cluster (the example program): auto-named as Pulumi names it, with a suffix.
             const clusterName = String(inputs.name ?? `${name}-${placeholderGuid(`cluster:${name}`).slice(0, 7)}`);
             id = clusterName;
-            Object.assign(state, eksClusterState(clusterName, String(ctx.awsRegion ?? "us-east-1"), ctx.awsAccountId ?? "000000000000"));
+            Object.assign(
+                state,
+                eksClusterState(clusterName, String(ctx.awsRegion ?? "us-east-1"), ctx.awsAccountId ?? "000000000000"),
+            );
             state.certificateAuthority = { data: (state.certificateAuthorities as { data: string }[])[0].data };
             delete state.certificateAuthorities;
             break;
@@ -205,11 +229,18 @@ export function mockResourceState(type: string, name: string, inputs: State, ctx
             if (readId === "kube-system/aws-auth") {
                 id = readId;
                 state.metadata = { name: "aws-auth", namespace: "kube-system" };
-                state.data = { mapRoles: awsAuthInCloudState(name, ctx) ?? sampleAwsAuthMapRoles(ctx.awsAccountId ?? "000000000000") };
+                state.data = {
+                    mapRoles:
+                        awsAuthInCloudState(name, ctx) ?? sampleAwsAuthMapRoles(ctx.awsAccountId ?? "000000000000"),
+                };
             }
             break;
         default:
-            if (type.startsWith("agentless:gcp:") && typeof inputs.projectId === "string" && typeof inputs.projectNumber === "string") {
+            if (
+                type.startsWith("agentless:gcp:") &&
+                typeof inputs.projectId === "string" &&
+                typeof inputs.projectNumber === "string"
+            ) {
                 ctx.gcpProjectNumbers = { ...ctx.gcpProjectNumbers, [inputs.projectId]: inputs.projectNumber };
             }
             break;
@@ -236,10 +267,22 @@ function eksClusterState(clusterName: string, region: string, account: string): 
 export function mockCallResult(token: string, inputs: State, ctx: MockContext): State {
     switch (token) {
         case "aws:eks/getCluster:getCluster":
-            return { ...inputs, ...eksClusterState(String(inputs.name), String(inputs.region ?? "us-east-1"), ctx.awsAccountId ?? "000000000000") };
+            return {
+                ...inputs,
+                ...eksClusterState(
+                    String(inputs.name),
+                    String(inputs.region ?? "us-east-1"),
+                    ctx.awsAccountId ?? "000000000000",
+                ),
+            };
         case "aws:index/getCallerIdentity:getCallerIdentity": {
             const account = ctx.awsAccountId ?? "000000000000";
-            return { id: account, accountId: account, arn: `arn:aws:iam::${account}:user/placeholder`, userId: "AIDAPLACEHOLDER" };
+            return {
+                id: account,
+                accountId: account,
+                arn: `arn:aws:iam::${account}:user/placeholder`,
+                userId: "AIDAPLACEHOLDER",
+            };
         }
         // Made-up, recognisable values: the plan shows them only as "[secret]".
         case "azure-native:operationalinsights:getWorkspace":
@@ -251,7 +294,9 @@ export function mockCallResult(token: string, inputs: State, ctx: MockContext): 
         case "azure-native:operationalinsights:getSharedKeys":
             return {
                 primarySharedKey: Buffer.from(`placeholder primary key of ${inputs.workspaceName}`).toString("base64"),
-                secondarySharedKey: Buffer.from(`placeholder secondary key of ${inputs.workspaceName}`).toString("base64"),
+                secondarySharedKey: Buffer.from(`placeholder secondary key of ${inputs.workspaceName}`).toString(
+                    "base64",
+                ),
             };
         default:
             return inputs;

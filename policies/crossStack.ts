@@ -14,20 +14,43 @@ export interface StackPlan {
 
 export const SENSOR_ROUTE_RULE = "sensor-helm-or-defender-profile-policy";
 
-interface DineAssignment { stack: string; resource: string; scope: string; subscription?: string; resourceGroup?: string }
-interface HelmSensor { stack: string; resource: string; subscription: string; resourceGroup: string; cluster: string }
+interface DineAssignment {
+    stack: string;
+    resource: string;
+    scope: string;
+    subscription?: string;
+    resourceGroup?: string;
+}
+interface HelmSensor {
+    stack: string;
+    resource: string;
+    subscription: string;
+    resourceGroup: string;
+    cluster: string;
+}
 
 const SCOPE = /^\/subscriptions\/([0-9a-f-]{36})(?:\/resourceGroups\/([^/]+))?/i;
 
 function dineAssignments(p: StackPlan): DineAssignment[] {
     return p.resources
-        .filter((r) => r.type === "azure-native:authorization:PolicyAssignment"
-            && typeof r.inputs.policyDefinitionId === "string"
-            && r.inputs.policyDefinitionId.toLowerCase().endsWith(`/policydefinitions/${DEFENDER_PROFILE_POLICY_GUID}`))
+        .filter(
+            (r) =>
+                r.type === "azure-native:authorization:PolicyAssignment" &&
+                typeof r.inputs.policyDefinitionId === "string" &&
+                r.inputs.policyDefinitionId
+                    .toLowerCase()
+                    .endsWith(`/policydefinitions/${DEFENDER_PROFILE_POLICY_GUID}`),
+        )
         .map((r) => {
             const scope = String(r.inputs.scope ?? "");
             const m = SCOPE.exec(scope);
-            return { stack: p.stack, resource: r.name, scope, subscription: m?.[1]?.toLowerCase(), resourceGroup: m?.[2]?.toLowerCase() };
+            return {
+                stack: p.stack,
+                resource: r.name,
+                scope,
+                subscription: m?.[1]?.toLowerCase(),
+                resourceGroup: m?.[2]?.toLowerCase(),
+            };
         });
 }
 
@@ -37,7 +60,15 @@ function helmSensorsOnAks(p: StackPlan): HelmSensor[] {
         if (!r.type.startsWith("kubernetes:helm.sh/") || r.inputs.chart !== SENSOR_HELM_CHART) return [];
         const azure = r.inputs.values?.global?.cloudIdentifiers?.Azure;
         if (!azure || typeof azure.subscriptionId !== "string") return [];
-        return [{ stack: p.stack, resource: r.name, subscription: azure.subscriptionId.toLowerCase(), resourceGroup: String(azure.resourceGroupName ?? "").toLowerCase(), cluster: String(azure.clusterName ?? r.name) }];
+        return [
+            {
+                stack: p.stack,
+                resource: r.name,
+                subscription: azure.subscriptionId.toLowerCase(),
+                resourceGroup: String(azure.resourceGroupName ?? "").toLowerCase(),
+                cluster: String(azure.clusterName ?? r.name),
+            },
+        ];
     });
 }
 
@@ -62,7 +93,8 @@ export function sensorRouteConflicts(plans: readonly StackPlan[]): Violation[] {
                 policy: SENSOR_ROUTE_RULE,
                 level: "mandatory",
                 resource: `${s.stack}/${s.resource}`,
-                message: `stack ${s.stack} installs the Defender sensor with Helm on AKS cluster ${s.cluster} (subscription ${s.subscription}) ` +
+                message:
+                    `stack ${s.stack} installs the Defender sensor with Helm on AKS cluster ${s.cluster} (subscription ${s.subscription}) ` +
                     `while stack ${a.stack} assigns policy 64def556 (Configure Azure Kubernetes Service clusters to enable Defender profile) ` +
                     `at ${a.scope} (${a.resource}): Microsoft's Helm route requires that policy removed first; ` +
                     `set sensor: false on that cluster in ${s.stack}'s kubernetes.clusters, or azure.atScale.defenderProfile: false in ${a.stack}`,

@@ -12,7 +12,8 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
             description: rule.description,
             enforcementLevel: rule.enforcementLevel,
             validateResource: (args, reportViolation) => {
-                for (const message of rule.validate({ type: args.type, name: args.name, inputs: args.props })) reportViolation(message);
+                for (const message of rule.validate({ type: args.type, name: args.name, inputs: args.props }))
+                    reportViolation(message);
             },
         };
     }
@@ -21,12 +22,17 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
         description: rule.description,
         enforcementLevel: rule.enforcementLevel,
         // `pulumi preview --policy-pack-config` sets it: { "<rule>": { "production": true } }.
-        ...(rule.takesProduction ? { configSchema: { properties: { production: { type: "boolean", default: false } } } } : {}),
+        ...(rule.takesProduction
+            ? { configSchema: { properties: { production: { type: "boolean", default: false } } } }
+            : {}),
         validateStack: (args, reportViolation) => {
-            const production = rule.takesProduction ? args.getConfig<{ production?: boolean }>().production === true : false;
+            const production = rule.takesProduction
+                ? args.getConfig<{ production?: boolean }>().production === true
+                : false;
             const views: ResourceView[] = args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
             const byName = new Map(args.resources.map((r) => [r.name, r.urn]));
-            for (const f of rule.validateStack(views, { production })) reportViolation(f.message, byName.get(f.resource));
+            for (const f of rule.validateStack(views, { production }))
+                reportViolation(f.message, byName.get(f.resource));
         },
     };
 }

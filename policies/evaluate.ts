@@ -20,39 +20,59 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
     const names = rules.map((r) => r.name);
     for (const [name, value] of Object.entries(config)) {
         if (name === "all") continue;
-        if (!names.includes(name)) throw new Error(`policy config names unknown rule "${name}"; rules: ${names.join(", ")}`);
+        if (!names.includes(name))
+            throw new Error(`policy config names unknown rule "${name}"; rules: ${names.join(", ")}`);
         const level = typeof value === "string" ? value : value?.enforcementLevel;
         if (value && typeof value === "object") {
             const rule = rules.find((r) => r.name === name)!;
-            const allowed = ["enforcementLevel", ...(rule.kind === "stack" && rule.takesProduction ? ["production"] : [])];
+            const allowed = [
+                "enforcementLevel",
+                ...(rule.kind === "stack" && rule.takesProduction ? ["production"] : []),
+            ];
             for (const key of Object.keys(value)) {
-                if (!allowed.includes(key)) throw new Error(`policy config for "${name}" has property "${key}"; allowed: ${allowed.join(", ")}`);
+                if (!allowed.includes(key))
+                    throw new Error(
+                        `policy config for "${name}" has property "${key}"; allowed: ${allowed.join(", ")}`,
+                    );
             }
             if (value.production !== undefined && typeof value.production !== "boolean") {
-                throw new Error(`policy config for "${name}" has production ${JSON.stringify(value.production)}; expected true or false`);
+                throw new Error(
+                    `policy config for "${name}" has production ${JSON.stringify(value.production)}; expected true or false`,
+                );
             }
         }
         if (level !== undefined && !LEVELS.includes(level)) {
-            throw new Error(`policy config for "${name}" has enforcement level "${level}"; expected one of ${LEVELS.join(", ")}`);
+            throw new Error(
+                `policy config for "${name}" has enforcement level "${level}"; expected one of ${LEVELS.join(", ")}`,
+            );
         }
     }
     const levelOf = (v: PolicyConfig[string] | undefined) => (typeof v === "string" ? v : v?.enforcementLevel);
     const all = levelOf(config.all);
     return rules
-        .map((rule) => ({ rule, level: (levelOf(config[rule.name]) ?? all ?? rule.enforcementLevel) as Level | "disabled" }))
+        .map((rule) => ({
+            rule,
+            level: (levelOf(config[rule.name]) ?? all ?? rule.enforcementLevel) as Level | "disabled",
+        }))
         .filter((x): x is { rule: Rule; level: Level } => x.level !== "disabled");
 }
 
 /** Runs every rule over a stack's resources: the offline gate and `plan` use exactly this. */
-export function evaluatePolicies(resources: readonly ResourceView[], rules: readonly Rule[], config?: PolicyConfig): Violation[] {
+export function evaluatePolicies(
+    resources: readonly ResourceView[],
+    rules: readonly Rule[],
+    config?: PolicyConfig,
+): Violation[] {
     const out: Violation[] = [];
     for (const { rule, level } of withEnforcement(rules, config)) {
         if (rule.kind === "resource") {
             for (const r of resources) {
-                for (const message of rule.validate(r)) out.push({ policy: rule.name, level, resource: r.name, message });
+                for (const message of rule.validate(r))
+                    out.push({ policy: rule.name, level, resource: r.name, message });
             }
         } else {
-            for (const f of rule.validateStack(resources, stackContextOf(rule.name, config))) out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
+            for (const f of rule.validateStack(resources, stackContextOf(rule.name, config)))
+                out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
         }
     }
     return out;

@@ -35,7 +35,10 @@ export const TRUSTED_ACCESS_ROLE = "Microsoft.Security/pricings/microsoft-defend
 
 /** docs/sources.md, GCP: MDCGkeClusterWriteRole's one permission, and the custom-role resource types. */
 export const GKE_WRITE_ROLE_PERMISSIONS: readonly string[] = ["container.clusters.update"];
-export const GCP_CUSTOM_ROLE_TYPES: readonly string[] = ["gcp:projects/iAMCustomRole:IAMCustomRole", "gcp:organizations/iAMCustomRole:IAMCustomRole"];
+export const GCP_CUSTOM_ROLE_TYPES: readonly string[] = [
+    "gcp:projects/iAMCustomRole:IAMCustomRole",
+    "gcp:organizations/iAMCustomRole:IAMCustomRole",
+];
 
 /** An exact SemVer chart version (no range, no tag). */
 export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;

@@ -32,7 +32,8 @@ export function parsePodRef(text: string): PodRef | string {
     const parts = text.split("/");
     if (parts.length === 1) return `--pod ${JSON.stringify(text)} has no namespace; write it as NAMESPACE/NAME`;
     const dns = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-    if (parts.length !== 2 || !dns.test(parts[0]) || !dns.test(parts[1])) return `--pod ${JSON.stringify(text)} is not NAMESPACE/NAME (lower-case DNS names)`;
+    if (parts.length !== 2 || !dns.test(parts[0]) || !dns.test(parts[1]))
+        return `--pod ${JSON.stringify(text)} is not NAMESPACE/NAME (lower-case DNS names)`;
     return { namespace: parts[0], name: parts[1] };
 }
 
@@ -59,7 +60,13 @@ function podPath(ref: PodRef): string {
 }
 
 /** Carries out one response action and returns what it did, in one sentence per line. */
-export async function respond(client: KubeClient, action: ResponseAction, ref: PodRef, label: QuarantineLabel, policyName = QUARANTINE_POLICY_NAME): Promise<string[]> {
+export async function respond(
+    client: KubeClient,
+    action: ResponseAction,
+    ref: PodRef,
+    label: QuarantineLabel,
+    policyName = QUARANTINE_POLICY_NAME,
+): Promise<string[]> {
     const what = `pod ${ref.namespace}/${ref.name}`;
     let pod: RawPod;
     try {
@@ -69,7 +76,8 @@ export async function respond(client: KubeClient, action: ResponseAction, ref: P
         throw e;
     }
     const phase = pod.status?.phase ?? "Unknown";
-    if (phase !== ISOLATION_TARGET_PHASE) throw new Refusal(`${what} is ${phase}, not ${ISOLATION_TARGET_PHASE}; ${action} acts on running pods only`);
+    if (phase !== ISOLATION_TARGET_PHASE)
+        throw new Refusal(`${what} is ${phase}, not ${ISOLATION_TARGET_PHASE}; ${action} acts on running pods only`);
     const has = pod.metadata.labels?.[label.key] === label.value;
 
     if (action === "terminate") {
@@ -77,8 +85,12 @@ export async function respond(client: KubeClient, action: ResponseAction, ref: P
         return [`terminated ${what} (deleted; its controller, if any, may start a replacement)`];
     }
     if (action === "release") {
-        if (!(label.key in (pod.metadata.labels ?? {}))) return [`${what} is not isolated (no ${label.key} label); nothing to release`];
-        await client.request("PATCH", podPath(ref), { body: { metadata: { labels: { [label.key]: null } } }, contentType: "application/merge-patch+json" });
+        if (!(label.key in (pod.metadata.labels ?? {})))
+            return [`${what} is not isolated (no ${label.key} label); nothing to release`];
+        await client.request("PATCH", podPath(ref), {
+            body: { metadata: { labels: { [label.key]: null } } },
+            contentType: "application/merge-patch+json",
+        });
         return [`released ${what}: removed label ${label.key}`];
     }
 
@@ -87,16 +99,28 @@ export async function respond(client: KubeClient, action: ResponseAction, ref: P
     if (!support.supported) throw new Refusal(`cannot isolate ${what}: ${support.reason}`);
     let policy: NetworkPolicyLike;
     try {
-        policy = await client.get<NetworkPolicyLike>(`/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/networkpolicies/${encodeURIComponent(policyName)}`);
+        policy = await client.get<NetworkPolicyLike>(
+            `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/networkpolicies/${encodeURIComponent(policyName)}`,
+        );
     } catch (e) {
         if (e instanceof KubeApiError && e.status === 404) {
-            throw new Refusal(`cannot isolate ${what}: namespace ${ref.namespace} has no NetworkPolicy ${policyName}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first`);
+            throw new Refusal(
+                `cannot isolate ${what}: namespace ${ref.namespace} has no NetworkPolicy ${policyName}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first`,
+            );
         }
         throw e;
     }
     const gaps = quarantinePolicyGaps(policy ?? {}, pod.metadata.labels ?? {}, label);
-    if (gaps.length) throw new Refusal(`cannot isolate ${what}: NetworkPolicy ${ref.namespace}/${policyName} would not cut its traffic: ${gaps.join("; ")}`);
+    if (gaps.length)
+        throw new Refusal(
+            `cannot isolate ${what}: NetworkPolicy ${ref.namespace}/${policyName} would not cut its traffic: ${gaps.join("; ")}`,
+        );
     if (has) return [`${what} is already isolated (${label.key}=${label.value})`];
-    await client.request("PATCH", podPath(ref), { body: { metadata: { labels: { [label.key]: label.value } } }, contentType: "application/merge-patch+json" });
-    return [`isolated ${what}: added label ${label.key}=${label.value}; NetworkPolicy ${ref.namespace}/${policyName} now denies its ingress and egress (${support.reason})`];
+    await client.request("PATCH", podPath(ref), {
+        body: { metadata: { labels: { [label.key]: label.value } } },
+        contentType: "application/merge-patch+json",
+    });
+    return [
+        `isolated ${what}: added label ${label.key}=${label.value}; NetworkPolicy ${ref.namespace}/${policyName} now denies its ingress and egress (${support.reason})`,
+    ];
 }

@@ -34,7 +34,10 @@ function sourceFiles() {
         const m = /^([^*]+)\/\*\*\/\*\.ts$/.exec(pattern);
         if (m) walk(m[1]);
         else if (!pattern.includes("*")) files.push(pattern);
-        else throw new Error(`${TSCONFIG}: include pattern ${JSON.stringify(pattern)} is neither "dir/**/*.ts" nor a file name`);
+        else
+            throw new Error(
+                `${TSCONFIG}: include pattern ${JSON.stringify(pattern)} is neither "dir/**/*.ts" nor a file name`,
+            );
     }
     return files.sort();
 }
@@ -64,19 +67,28 @@ function build() {
     try {
         tsc = require.resolve("typescript/bin/tsc", { paths: [ROOT] });
     } catch {
-        process.stderr.write("error: dist/ is missing or older than the sources, and TypeScript is not installed (npm ci --omit=dev) to build it: run `npm ci && npm run build` first, then prune dev dependencies if you must\n");
+        process.stderr.write(
+            "error: dist/ is missing or older than the sources, and TypeScript is not installed (npm ci --omit=dev) to build it: run `npm ci && npm run build` first, then prune dev dependencies if you must\n",
+        );
         return 2;
     }
     const hash = sourceHash();
     fs.rmSync(DIST, { recursive: true, force: true });
-    const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, TSCONFIG)], { cwd: ROOT, stdio: ["ignore", 2, 2] });
+    const r = spawnSync(process.execPath, [tsc, "-p", path.join(ROOT, TSCONFIG)], {
+        cwd: ROOT,
+        stdio: ["ignore", 2, 2],
+    });
     if (r.status !== 0) {
         process.stderr.write(`error: the build failed (tsc -p ${TSCONFIG} exited ${r.status ?? r.signal})\n`);
         return r.status || 1;
     }
     // The dynamic providers' code, serialized once here instead of on every `pulumi preview`; plain
     // Node (no loader from NODE_OPTIONS), because a loader could rewrite the function text it reads.
-    const s = spawnSync(process.execPath, [path.join(__dirname, "serializeProviders.js")], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: "" }, stdio: ["ignore", 2, 2] });
+    const s = spawnSync(process.execPath, [path.join(__dirname, "serializeProviders.js")], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: "" },
+        stdio: ["ignore", 2, 2],
+    });
     if (s.status !== 0) return s.status || 1;
     fs.writeFileSync(STAMP, hash + "\n");
     return 0;

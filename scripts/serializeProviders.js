@@ -18,10 +18,15 @@ async function main() {
     for (const p of lib.SERIALIZED_PROVIDERS) {
         const provider = require(path.join(DIST, "components", p.module))[p.exportName];
         if (!provider || typeof provider !== "object") {
-            throw new Error(`SERIALIZED_PROVIDERS names ${lib.providerKey(p)}, but dist/components/${p.module}.js exports no provider object by that name`);
+            throw new Error(
+                `SERIALIZED_PROVIDERS names ${lib.providerKey(p)}, but dist/components/${p.module}.js exports no provider object by that name`,
+            );
         }
         const sf = await lib.serializeProvider(provider);
-        if (sf.containsSecrets) throw new Error(`${lib.providerKey(p)}: the provider captures a secret; it cannot be serialized into dist/`);
+        if (sf.containsSecrets)
+            throw new Error(
+                `${lib.providerKey(p)}: the provider captures a secret; it cannot be serialized into dist/`,
+            );
         out.providers[lib.providerKey(p)] = sf.text;
     }
     fs.writeFileSync(lib.SERIALIZED_PROVIDERS_FILE, JSON.stringify(out) + "\n");

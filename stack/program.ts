@@ -26,7 +26,11 @@ export async function buildProgram(cfg: StackConfig, source: LookupSource): Prom
     return addons ? { ...outputs, clusterAddons: addons } : outputs;
 }
 
-async function buildCloud(cfg: StackConfig, source: LookupSource, kube: ClusterProviders): Promise<Record<string, unknown>> {
+async function buildCloud(
+    cfg: StackConfig,
+    source: LookupSource,
+    kube: ClusterProviders,
+): Promise<Record<string, unknown>> {
     new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
     switch (cfg.cloud) {
         case "azure": {

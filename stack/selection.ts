@@ -85,7 +85,10 @@ export const LISTED_CLUSTERS = 10;
 
 /** `*` any run of characters, `?` one; everything else literal; anchored at both ends. */
 export function globMatches(glob: string, text: string, ignoreCase = false): boolean {
-    const re = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const re = glob
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${re}$`, ignoreCase ? "i" : "").test(text);
 }
 
@@ -107,7 +110,10 @@ function attributeOf<C>(shape: ClusterShape<C>, criterion: string) {
 /** The first criterion of the filter that the cluster does not meet, in words; undefined: it matches. */
 export function filterMiss<C>(f: ClusterFilter, c: C, shape: ClusterShape<C>): string | undefined {
     const ic = shape.ignoreCase;
-    if (f.names.length && !f.names.some((g) => globMatches(g, g.includes("/") ? shape.qualifiedName(c) : shape.name(c), ic))) {
+    if (
+        f.names.length &&
+        !f.names.some((g) => globMatches(g, g.includes("/") ? shape.qualifiedName(c) : shape.name(c), ic))
+    ) {
         return `name matches none of ${f.names.join(", ")}`;
     }
     for (const [key, glob] of Object.entries(f.tags)) {
@@ -117,7 +123,8 @@ export function filterMiss<C>(f: ClusterFilter, c: C, shape: ClusterShape<C>): s
     for (const [criterion, globs] of Object.entries(f.attributes)) {
         const a = attributeOf(shape, criterion);
         const value = a.of(c);
-        if (globs.length && !globs.some((g) => globMatches(g, value, ic))) return `${a.label} ${value} matches none of ${globs.join(", ")}`;
+        if (globs.length && !globs.some((g) => globMatches(g, value, ic)))
+            return `${a.label} ${value} matches none of ${globs.join(", ")}`;
     }
     return undefined;
 }
@@ -127,7 +134,8 @@ export function filterText<C>(f: ClusterFilter, shape: ClusterShape<C>): string 
     const parts: string[] = [];
     if (f.names.length) parts.push(`names ${f.names.join(", ")}`);
     for (const [key, glob] of Object.entries(f.tags)) parts.push(`${shape.tagNoun} ${key}=${glob}`);
-    for (const [criterion, globs] of Object.entries(f.attributes)) if (globs.length) parts.push(`${attributeOf(shape, criterion).label} ${globs.join(", ")}`);
+    for (const [criterion, globs] of Object.entries(f.attributes))
+        if (globs.length) parts.push(`${attributeOf(shape, criterion).label} ${globs.join(", ")}`);
     return parts.join("; ");
 }
 
@@ -140,7 +148,8 @@ function distance(a: string, b: string): number {
     let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const row = [i];
-        for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        for (let j = 1; j <= b.length; j++)
+            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
         prev = row;
     }
     return prev[b.length];
@@ -151,30 +160,51 @@ export function foundClusters<C>(written: string, among: readonly C[], shape: Cl
     if (among.length === 0) return "it found none";
     const w = fold(written, shape.ignoreCase);
     const ranked = among
-        .map((c, i) => ({ name: shape.qualifiedName(c), d: Math.min(...shape.keys(c).map((k) => distance(w, fold(k, shape.ignoreCase)))), i }))
+        .map((c, i) => ({
+            name: shape.qualifiedName(c),
+            d: Math.min(...shape.keys(c).map((k) => distance(w, fold(k, shape.ignoreCase)))),
+            i,
+        }))
         .sort((a, b) => a.d - b.d || a.i - b.i)
         .slice(0, LISTED_CLUSTERS)
         .map((r) => r.name);
-    return among.length <= LISTED_CLUSTERS ? `it found ${ranked.join(", ")}` : `it found ${among.length}, nearest first: ${ranked.join(", ")}, ...`;
+    return among.length <= LISTED_CLUSTERS
+        ? `it found ${ranked.join(", ")}`
+        : `it found ${among.length}, nearest first: ${ranked.join(", ")}, ...`;
 }
 
 /** The clusters each key config may write names (one map per call: lists can name hundreds of clusters). */
 function byKey<C>(among: readonly C[], shape: ClusterShape<C>): Map<string, C[]> {
     const index = new Map<string, C[]>();
     for (const c of among) {
-        for (const k of new Set(shape.keys(c).map((x) => fold(x, shape.ignoreCase)))) index.set(k, [...(index.get(k) ?? []), c]);
+        for (const k of new Set(shape.keys(c).map((x) => fold(x, shape.ignoreCase))))
+            index.set(k, [...(index.get(k) ?? []), c]);
     }
     return index;
 }
 
 /** The one cluster among `among` that the entry names; a ConfigError when it names none or several. */
-function resolve<C>(entry: NamedCluster, what: string, among: readonly C[], index: Map<string, C[]>, shape: ClusterShape<C>): C {
+function resolve<C>(
+    entry: NamedCluster,
+    what: string,
+    among: readonly C[],
+    index: Map<string, C[]>,
+    shape: ClusterShape<C>,
+): C {
     const matches = index.get(fold(entry.key, shape.ignoreCase)) ?? [];
     if (matches.length === 0) {
-        throw new ConfigError(entry.path, entry.key, `${what} that discovery found in ${shape.where}; ${foundClusters(entry.key, among, shape)}`);
+        throw new ConfigError(
+            entry.path,
+            entry.key,
+            `${what} that discovery found in ${shape.where}; ${foundClusters(entry.key, among, shape)}`,
+        );
     }
     if (matches.length > 1) {
-        throw new ConfigError(entry.path, entry.key, `a key naming one cluster; it names ${matches.map((c) => shape.keys(c)[0]).join(" and ")}: write the one you mean`);
+        throw new ConfigError(
+            entry.path,
+            entry.key,
+            `a key naming one cluster; it names ${matches.map((c) => shape.keys(c)[0]).join(" and ")}: write the one you mean`,
+        );
     }
     return matches[0];
 }
@@ -193,7 +223,11 @@ function covers<C>(list: ExplicitList<C>, c: C): boolean {
  * Overrides only attach settings. A listed cluster or an override that names no discovered cluster
  * (a typo, or a cluster that is gone) is a ConfigError naming the key, the value and what exists.
  */
-export function selectClusters<C, O>(found: readonly C[], shape: ClusterShape<C>, rules: SelectionRules<C, O>): Selection<C, O> {
+export function selectClusters<C, O>(
+    found: readonly C[],
+    shape: ClusterShape<C>,
+    rules: SelectionRules<C, O>,
+): Selection<C, O> {
     const lists = (rules.lists ?? []).map((list) => {
         const covered = found.filter((c) => covers(list, c));
         const index = byKey(covered, shape);
@@ -204,16 +238,24 @@ export function selectClusters<C, O>(found: readonly C[], shape: ClusterShape<C>
     for (const o of rules.overrides ?? []) {
         const c = resolve(o, "a cluster", found, index, shape);
         const earlier = overrides.get(c);
-        if (earlier) throw new ConfigError(o.path, o.key, `one override per cluster; ${earlier.path} names the same cluster, ${shape.qualifiedName(c)}`);
+        if (earlier)
+            throw new ConfigError(
+                o.path,
+                o.key,
+                `one override per cluster; ${earlier.path} names the same cluster, ${shape.qualifiedName(c)}`,
+            );
         overrides.set(c, o);
     }
     const reasonFor = (c: C): string | undefined => {
-        if (isExcluded(shape.tags(c))) return `${shape.tagNoun === "tag" ? "tagged" : "labelled"} ${EXCLUSION_TAG}=true (Defender skips it)`;
+        if (isExcluded(shape.tags(c)))
+            return `${shape.tagNoun === "tag" ? "tagged" : "labelled"} ${EXCLUSION_TAG}=true (Defender skips it)`;
         const unlisted = lists.find(({ list, listed }) => covers(list, c) && !listed.has(c));
         if (unlisted) return `not listed in ${unlisted.list.path}`;
         const inc = rules.include;
         if (inc && inc.filters.length && !inc.filters.some((f) => filterMatches(f, c, shape))) {
-            return inc.filters.length === 1 ? `does not match ${inc.path} (${filterMiss(inc.filters[0], c, shape)})` : `matches no filter of ${inc.path}`;
+            return inc.filters.length === 1
+                ? `does not match ${inc.path} (${filterMiss(inc.filters[0], c, shape)})`
+                : `matches no filter of ${inc.path}`;
         }
         const exc = rules.exclude;
         const i = exc ? exc.filters.findIndex((f) => filterMatches(f, c, shape)) : -1;

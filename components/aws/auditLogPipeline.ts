@@ -20,7 +20,12 @@ import { partitionOf } from "../../domain/aws/facts";
 import { trustPolicy } from "../../domain/aws/policyDocuments";
 import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 
-export { AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey, DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES, DEFAULT_AUDIT_LOG_ROLE_NAMES } from "../../domain/aws/auditLogFacts";
+export {
+    AUDIT_LOG_ROLE_KEYS,
+    AuditLogRoleKey,
+    DEFAULT_AUDIT_LOG_RESOURCE_PREFIXES,
+    DEFAULT_AUDIT_LOG_ROLE_NAMES,
+} from "../../domain/aws/auditLogFacts";
 
 interface Statement {
     Sid: string;
@@ -30,7 +35,10 @@ interface Statement {
     Principal?: Record<string, string>;
     Condition?: Record<string, Record<string, string | string[]>>;
 }
-export interface AuditLogDocument { Version: "2012-10-17"; Statement: Statement[] }
+export interface AuditLogDocument {
+    Version: "2012-10-17";
+    Statement: Statement[];
+}
 
 export interface AuditLogPipelineInput {
     accountId: string;
@@ -48,7 +56,11 @@ function doc(...statements: Statement[]): AuditLogDocument {
 }
 
 /** Trust of each role: Defender's web identity for the two it assumes, AWS services for the two that carry logs. */
-export function auditLogTrustPolicies(input: AuditLogPipelineInput, oidcProviderArn: string, azureTenantId: string): Record<AuditLogRoleKey, AuditLogDocument> {
+export function auditLogTrustPolicies(
+    input: AuditLogPipelineInput,
+    oidcProviderArn: string,
+    azureTenantId: string,
+): Record<AuditLogRoleKey, AuditLogDocument> {
     const p = partitionOf(input.region);
     const defender = (sid: string): AuditLogDocument => {
         const t = trustPolicy(oidcProviderArn, azureTenantId);
@@ -59,12 +71,18 @@ export function auditLogTrustPolicies(input: AuditLogPipelineInput, oidcProvider
         kubernetesDataCollection: defender("DefenderAuditLogReading"),
         // CloudWatch Logs assumes the subscription filter's role; only for this account's log groups.
         cloudWatchToKinesis: doc({
-            Sid: "CloudWatchLogsSubscription", Effect: "Allow", Principal: { Service: "logs.amazonaws.com" }, Action: "sts:AssumeRole",
+            Sid: "CloudWatchLogsSubscription",
+            Effect: "Allow",
+            Principal: { Service: "logs.amazonaws.com" },
+            Action: "sts:AssumeRole",
             Condition: { StringLike: { "aws:SourceArn": `arn:${p}:logs:*:${input.accountId}:*` } },
         }),
         // Firehose assumes the delivery role; the external id is the account, as AWS documents.
         kinesisToS3: doc({
-            Sid: "FirehoseDelivery", Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole",
+            Sid: "FirehoseDelivery",
+            Effect: "Allow",
+            Principal: { Service: "firehose.amazonaws.com" },
+            Action: "sts:AssumeRole",
             Condition: { StringEquals: { "sts:ExternalId": input.accountId } },
         }),
     };
@@ -98,50 +116,134 @@ export function auditLogResourceArns(input: Pick<AuditLogPipelineInput, "account
  * groups by exact name, Defender's streams, queues and buckets by name prefix, and the two service
  * roles by ARN. The one exception is DescribeLogGroups, which only exists on "*".
  */
-export function auditLogPermissionPolicies(input: AuditLogPipelineInput, roleArns: Record<AuditLogRoleKey, string>): Record<AuditLogRoleKey, AuditLogDocument> {
+export function auditLogPermissionPolicies(
+    input: AuditLogPipelineInput,
+    roleArns: Record<AuditLogRoleKey, string>,
+): Record<AuditLogRoleKey, AuditLogDocument> {
     const { streams, queues, buckets, objects } = auditLogResourceArns(input);
     const clusters = [...input.clusterArns].sort();
     const logGroups = clusters.flatMap((c) => [eksLogGroupArn(c), `${eksLogGroupArn(c)}:*`]);
     const docs: Record<AuditLogRoleKey, AuditLogDocument> = {
         kubernetesService: doc(
             ...(clusters.length > 0
-                ? [{ Sid: "SubscribeEksLogGroups", Effect: "Allow" as const, Resource: logGroups,
-                    Action: ["logs:PutSubscriptionFilter", "logs:DescribeSubscriptionFilters", "logs:PutRetentionPolicy"] }]
+                ? [
+                      {
+                          Sid: "SubscribeEksLogGroups",
+                          Effect: "Allow" as const,
+                          Resource: logGroups,
+                          Action: [
+                              "logs:PutSubscriptionFilter",
+                              "logs:DescribeSubscriptionFilters",
+                              "logs:PutRetentionPolicy",
+                          ],
+                      },
+                  ]
                 : []),
             // The service authorization reference lists no resource type for DescribeLogGroups: it can
             // only be granted on "*" (a log-group ARN here would grant nothing). It reads names only.
             { Sid: "DescribeLogGroups", Effect: "Allow", Resource: ["*"], Action: ["logs:DescribeLogGroups"] },
-            { Sid: "PassPipelineRoles", Effect: "Allow", Resource: [roleArns.cloudWatchToKinesis, roleArns.kinesisToS3], Action: ["iam:PassRole"],
-                Condition: { StringEquals: { "iam:PassedToService": ["logs.amazonaws.com", "firehose.amazonaws.com"] } } },
-            { Sid: "DeliveryStreams", Effect: "Allow", Resource: streams,
-                Action: ["firehose:CreateDeliveryStream", "firehose:DeleteDeliveryStream", "firehose:DescribeDeliveryStream", "firehose:UpdateDestination", "firehose:TagDeliveryStream"] },
-            { Sid: "Queues", Effect: "Allow", Resource: queues,
-                Action: ["sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SetQueueAttributes", "sqs:TagQueue"] },
-            { Sid: "Buckets", Effect: "Allow", Resource: buckets,
-                Action: ["s3:CreateBucket", "s3:DeleteBucket", "s3:GetBucketLocation", "s3:PutBucketNotification", "s3:PutBucketPolicy",
-                    "s3:PutBucketPublicAccessBlock", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketTagging"] },
+            {
+                Sid: "PassPipelineRoles",
+                Effect: "Allow",
+                Resource: [roleArns.cloudWatchToKinesis, roleArns.kinesisToS3],
+                Action: ["iam:PassRole"],
+                Condition: {
+                    StringEquals: { "iam:PassedToService": ["logs.amazonaws.com", "firehose.amazonaws.com"] },
+                },
+            },
+            {
+                Sid: "DeliveryStreams",
+                Effect: "Allow",
+                Resource: streams,
+                Action: [
+                    "firehose:CreateDeliveryStream",
+                    "firehose:DeleteDeliveryStream",
+                    "firehose:DescribeDeliveryStream",
+                    "firehose:UpdateDestination",
+                    "firehose:TagDeliveryStream",
+                ],
+            },
+            {
+                Sid: "Queues",
+                Effect: "Allow",
+                Resource: queues,
+                Action: [
+                    "sqs:CreateQueue",
+                    "sqs:DeleteQueue",
+                    "sqs:GetQueueAttributes",
+                    "sqs:GetQueueUrl",
+                    "sqs:SetQueueAttributes",
+                    "sqs:TagQueue",
+                ],
+            },
+            {
+                Sid: "Buckets",
+                Effect: "Allow",
+                Resource: buckets,
+                Action: [
+                    "s3:CreateBucket",
+                    "s3:DeleteBucket",
+                    "s3:GetBucketLocation",
+                    "s3:PutBucketNotification",
+                    "s3:PutBucketPolicy",
+                    "s3:PutBucketPublicAccessBlock",
+                    "s3:PutEncryptionConfiguration",
+                    "s3:PutLifecycleConfiguration",
+                    "s3:PutBucketTagging",
+                ],
+            },
             ...(clusters.length > 0
-                ? [{ Sid: "ClusterLogging", Effect: "Allow" as const, Resource: clusters, Action: ["eks:DescribeCluster", "eks:UpdateClusterConfig"] }]
+                ? [
+                      {
+                          Sid: "ClusterLogging",
+                          Effect: "Allow" as const,
+                          Resource: clusters,
+                          Action: ["eks:DescribeCluster", "eks:UpdateClusterConfig"],
+                      },
+                  ]
                 : []),
         ),
         kubernetesDataCollection: doc(
-            { Sid: "ReadQueues", Effect: "Allow", Resource: queues, Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"] },
+            {
+                Sid: "ReadQueues",
+                Effect: "Allow",
+                Resource: queues,
+                Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
+            },
             { Sid: "ReadObjects", Effect: "Allow", Resource: objects, Action: ["s3:GetObject"] },
             { Sid: "LocateBuckets", Effect: "Allow", Resource: buckets, Action: ["s3:GetBucketLocation"] },
         ),
-        cloudWatchToKinesis: doc(
-            { Sid: "PutToDeliveryStreams", Effect: "Allow", Resource: streams, Action: ["firehose:PutRecord", "firehose:PutRecordBatch"] },
-        ),
-        kinesisToS3: doc(
-            { Sid: "DeliverToBuckets", Effect: "Allow", Resource: [...buckets, ...objects],
-                Action: ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"] },
-        ),
+        cloudWatchToKinesis: doc({
+            Sid: "PutToDeliveryStreams",
+            Effect: "Allow",
+            Resource: streams,
+            Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+        }),
+        kinesisToS3: doc({
+            Sid: "DeliverToBuckets",
+            Effect: "Allow",
+            Resource: [...buckets, ...objects],
+            Action: [
+                "s3:AbortMultipartUpload",
+                "s3:GetBucketLocation",
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+                "s3:PutObject",
+            ],
+        }),
     };
     for (const key of AUDIT_LOG_ROLE_KEYS) {
         const extra = input.extraActions?.[key] ?? [];
         if (extra.length === 0) continue;
         // Extra actions reach what the role already reaches, never "*".
-        const resources = [...new Set(docs[key].Statement.flatMap((s) => s.Resource ?? []).filter((r) => r !== "*" && !r.startsWith(`arn:${partitionOf(input.region)}:iam::`)))];
+        const resources = [
+            ...new Set(
+                docs[key].Statement.flatMap((s) => s.Resource ?? []).filter(
+                    (r) => r !== "*" && !r.startsWith(`arn:${partitionOf(input.region)}:iam::`),
+                ),
+            ),
+        ];
         docs[key].Statement.push({ Sid: "ExtraActions", Effect: "Allow", Resource: resources, Action: [...extra] });
     }
     return docs;
@@ -162,13 +264,22 @@ export class AuditLogPipelineRoles extends pulumi.ComponentResource {
     readonly arns: Record<AuditLogRoleKey, pulumi.Output<string>>;
 
     constructor(name: string, args: AuditLogPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agentless:aws:AuditLogPipelineRoles", name, { roleNames: args.roleNames, adopted: Object.keys(args.adopted ?? {}).sort() }, opts);
+        super(
+            "agentless:aws:AuditLogPipelineRoles",
+            name,
+            { roleNames: args.roleNames, adopted: Object.keys(args.adopted ?? {}).sort() },
+            opts,
+        );
         const p = partitionOf(args.region);
         // ARNs are known from the names: the permission documents need them before the roles exist.
         const arnOf = (key: AuditLogRoleKey) => `arn:${p}:iam::${args.accountId}:role/${args.roleNames[key]}`;
-        const roleArns = Object.fromEntries(AUDIT_LOG_ROLE_KEYS.map((k) => [k, arnOf(k)])) as Record<AuditLogRoleKey, string>;
+        const roleArns = Object.fromEntries(AUDIT_LOG_ROLE_KEYS.map((k) => [k, arnOf(k)])) as Record<
+            AuditLogRoleKey,
+            string
+        >;
         const permissions = auditLogPermissionPolicies(args, roleArns);
-        const trust = pulumi.all([args.oidcProviderArn, args.azureTenantId])
+        const trust = pulumi
+            .all([args.oidcProviderArn, args.azureTenantId])
             .apply(([arn, tenant]) => auditLogTrustPolicies(args, arn, tenant));
         const arns = {} as Record<AuditLogRoleKey, pulumi.Output<string>>;
         for (const key of AUDIT_LOG_ROLE_KEYS) {
@@ -178,18 +289,26 @@ export class AuditLogPipelineRoles extends pulumi.ComponentResource {
                 arns[key] = pulumi.output(adoptedArn);
                 continue;
             }
-            const role = new Role(`${name}-${key}`, {
-                name: args.roleNames[key],
-                description: `Microsoft Defender for Containers audit-log pipeline: ${key}`,
-                assumeRolePolicy: trust.apply((t) => JSON.stringify(t[key])),
-                maxSessionDuration: 3600,
-                tags: { ...AUDIT_LOG_ROLE_TAGS },
-            }, { parent: this });
-            new RolePolicy(`${name}-${key}-permissions`, {
-                role: role.name,
-                name: `${args.roleNames[key]}-audit-logs`.slice(0, 128),
-                policy: JSON.stringify(permissions[key]),
-            }, { parent: this });
+            const role = new Role(
+                `${name}-${key}`,
+                {
+                    name: args.roleNames[key],
+                    description: `Microsoft Defender for Containers audit-log pipeline: ${key}`,
+                    assumeRolePolicy: trust.apply((t) => JSON.stringify(t[key])),
+                    maxSessionDuration: 3600,
+                    tags: { ...AUDIT_LOG_ROLE_TAGS },
+                },
+                { parent: this },
+            );
+            new RolePolicy(
+                `${name}-${key}-permissions`,
+                {
+                    role: role.name,
+                    name: `${args.roleNames[key]}-audit-logs`.slice(0, 128),
+                    policy: JSON.stringify(permissions[key]),
+                },
+                { parent: this },
+            );
             arns[key] = role.arn;
         }
         this.arns = arns;

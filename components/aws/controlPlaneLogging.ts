@@ -60,7 +60,11 @@ export function typesToDisable(enabledByStack: readonly string[], enabled: reado
  * API that replaces the whole logging config (moto does) still keeps them on. Types that are off
  * and not in `on` are never listed. Empty when there is nothing to change (EKS refuses a no-op).
  */
-export function loggingUpdate(enabledNow: readonly string[], on: readonly string[], off: readonly string[]): LogSetup[] {
+export function loggingUpdate(
+    enabledNow: readonly string[],
+    on: readonly string[],
+    off: readonly string[],
+): LogSetup[] {
     if (on.length === 0 && off.length === 0) return [];
     const keepOn = [...new Set([...enabledNow, ...on])].filter((t) => !off.includes(t));
     const out: LogSetup[] = [];
@@ -70,7 +74,9 @@ export function loggingUpdate(enabledNow: readonly string[], on: readonly string
 }
 
 /** The types a DescribeCluster answer reports as on. */
-export function enabledTypes(cluster: { logging?: { clusterLogging?: { types?: string[]; enabled?: boolean }[] } } | undefined): string[] {
+export function enabledTypes(
+    cluster: { logging?: { clusterLogging?: { types?: string[]; enabled?: boolean }[] } } | undefined,
+): string[] {
     const out: string[] = [];
     for (const setup of cluster?.logging?.clusterLogging ?? []) {
         if (setup.enabled) for (const t of setup.types ?? []) if (!out.includes(t)) out.push(t);
@@ -102,7 +108,8 @@ export async function waitForUpdate(
         } catch (e) {
             const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
             const unmodeled404 = err.$metadata?.httpStatusCode === 404 && err.name !== "ResourceNotFoundException";
-            if (err.name === "UnknownOperationException" || err.name === "UnknownOperation" || unmodeled404) return "unsupported";
+            if (err.name === "UnknownOperationException" || err.name === "UnknownOperation" || unmodeled404)
+                return "unsupported";
             throw e;
         }
         if (u.status === "Successful") return "Successful";
@@ -110,7 +117,10 @@ export async function waitForUpdate(
             const why = (u.errors ?? []).map((x) => `${x.errorCode ?? "error"}: ${x.errorMessage ?? ""}`).join("; ");
             throw new Error(`${what}: update ${u.status}${why ? ` (${why})` : ""}`);
         }
-        if (Date.now() + opts.intervalMs > deadline) throw new Error(`${what}: update still ${u.status ?? "in progress"} after ${Math.round(opts.timeoutMs / 1000)} s`);
+        if (Date.now() + opts.intervalMs > deadline)
+            throw new Error(
+                `${what}: update still ${u.status ?? "in progress"} after ${Math.round(opts.timeoutMs / 1000)} s`,
+            );
         await new Promise((r) => setTimeout(r, opts.intervalMs));
     }
 }
@@ -137,16 +147,26 @@ async function describeLogging(eks: Eks.EKSClient, props: LoggingProps): Promise
 async function applyLogging(eks: Eks.EKSClient, props: LoggingProps, setups: LogSetup[]): Promise<string[]> {
     const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     const what = `EKS cluster ${props.region}/${props.clusterName} control-plane logging`;
-    const res = await eks.send(new UpdateClusterConfigCommand({ name: props.clusterName, logging: { clusterLogging: setups as Eks.LogSetup[] } }));
+    const res = await eks.send(
+        new UpdateClusterConfigCommand({
+            name: props.clusterName,
+            logging: { clusterLogging: setups as Eks.LogSetup[] },
+        }),
+    );
     const updateId: string | undefined = res.update?.id;
     if (updateId) {
-        await waitForUpdate(async () => (await eks.send(new DescribeUpdateCommand({ name: props.clusterName, updateId }))).update ?? {}, what, UPDATE_WAIT);
+        await waitForUpdate(
+            async () => (await eks.send(new DescribeUpdateCommand({ name: props.clusterName, updateId }))).update ?? {},
+            what,
+            UPDATE_WAIT,
+        );
     }
     // Without an update id (or a DescribeUpdate to ask), the cluster's own answer is the proof.
     const now = await describeLogging(eks, props);
     for (const s of setups) {
         const wrong = s.types.filter((t) => now.includes(t) !== s.enabled);
-        if (wrong.length > 0) throw new Error(`${what}: ${wrong.join(", ")} still ${s.enabled ? "off" : "on"} after the update`);
+        if (wrong.length > 0)
+            throw new Error(`${what}: ${wrong.join(", ")} still ${s.enabled ? "off" : "on"} after the update`);
     }
     return now;
 }
@@ -157,8 +177,12 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
         try {
             const before = await describeLogging(eks, inputs);
             const missing = typesToEnable(inputs.logTypes, before);
-            const after = missing.length > 0 ? await applyLogging(eks, inputs, loggingUpdate(before, missing, [])) : before;
-            return { id: `${inputs.region}/${inputs.clusterName}`, outs: { ...inputs, enabledLogTypes: after, enabledByStack: missing } };
+            const after =
+                missing.length > 0 ? await applyLogging(eks, inputs, loggingUpdate(before, missing, [])) : before;
+            return {
+                id: `${inputs.region}/${inputs.clusterName}`,
+                outs: { ...inputs, enabledLogTypes: after, enabledByStack: missing },
+            };
         } finally {
             eks.destroy();
         }
@@ -175,8 +199,10 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
 
     async diff(_id, olds, news) {
         const replaces = (["clusterName", "region"] as const).filter((k) => olds[k] !== news[k]);
-        const changed = replaces.length > 0 || olds.endpoint !== news.endpoint
-            || JSON.stringify([...olds.logTypes].sort()) !== JSON.stringify([...news.logTypes].sort());
+        const changed =
+            replaces.length > 0 ||
+            olds.endpoint !== news.endpoint ||
+            JSON.stringify([...olds.logTypes].sort()) !== JSON.stringify([...news.logTypes].sort());
         return { changes: changed, replaces: [...replaces] };
     },
 
@@ -186,10 +212,16 @@ export const loggingProvider: pulumi.dynamic.ResourceProvider<LoggingProps, Logg
             const before = await describeLogging(eks, news);
             const missing = typesToEnable(news.logTypes, before);
             // Types no longer asked for are turned off only if this resource turned them on.
-            const dropped = typesToDisable(olds.enabledByStack.filter((t) => !news.logTypes.includes(t)), before);
+            const dropped = typesToDisable(
+                olds.enabledByStack.filter((t) => !news.logTypes.includes(t)),
+                before,
+            );
             const setups = loggingUpdate(before, missing, dropped);
             const after = setups.length > 0 ? await applyLogging(eks, news, setups) : before;
-            const enabledByStack = [...olds.enabledByStack.filter((t) => !dropped.includes(t) && news.logTypes.includes(t)), ...missing];
+            const enabledByStack = [
+                ...olds.enabledByStack.filter((t) => !dropped.includes(t) && news.logTypes.includes(t)),
+                ...missing,
+            ];
             return { outs: { ...news, enabledLogTypes: after, enabledByStack: [...new Set(enabledByStack)] } };
         } finally {
             eks.destroy();

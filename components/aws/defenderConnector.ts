@@ -37,42 +37,66 @@ export class DefenderConnector extends pulumi.ComponentResource {
     readonly connector: SecurityConnector;
 
     constructor(name: string, args: DefenderConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
-        requirePlain("DefenderConnector", name, args, { connectorName: "it names the security connector", adopt: "an existing connector is imported by its id" });
-        requirePlainContainer("DefenderConnector", name, "auditLogRoleArns", args.auditLogRoleArns,
-            "whether it is given turns audit-log auto-provisioning on (each role ARN may be an output)");
-        super("agentless:aws:DefenderConnector", name, {
-            accountId: args.accountId,
-            connectorName: args.connectorName,
-            auditLogsAutoProvisioning: args.auditLogRoleArns !== undefined,
-        }, opts);
+        requirePlain("DefenderConnector", name, args, {
+            connectorName: "it names the security connector",
+            adopt: "an existing connector is imported by its id",
+        });
+        requirePlainContainer(
+            "DefenderConnector",
+            name,
+            "auditLogRoleArns",
+            args.auditLogRoleArns,
+            "whether it is given turns audit-log auto-provisioning on (each role ARN may be an output)",
+        );
+        super(
+            "agentless:aws:DefenderConnector",
+            name,
+            {
+                accountId: args.accountId,
+                connectorName: args.connectorName,
+                auditLogsAutoProvisioning: args.auditLogRoleArns !== undefined,
+            },
+            opts,
+        );
         const roles = args.auditLogRoleArns;
         if (args.adopt) {
-            this.connector = new SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt),
-                { parent: this, import: args.adopt.id, retainOnDelete: true });
+            this.connector = new SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt), {
+                parent: this,
+                import: args.adopt.id,
+                retainOnDelete: true,
+            });
             this.registerOutputs({ connectorId: this.connector.id });
             return;
         }
-        this.connector = new SecurityConnector(`${name}-connector`, {
-            securityConnectorName: args.connectorName,
-            resourceGroupName: args.resourceGroupName,
-            location: args.location,
-            environmentName: "AWS",
-            hierarchyIdentifier: args.accountId,
-            environmentData: { environmentType: "AwsAccount" },
-            offerings: [{
-                offeringType: AWS_CONTAINERS_OFFERING,
-                mdcContainersAgentlessDiscoveryK8S: { enabled: true, cloudRoleArn: args.discoveryRoleArn },
-                enableAuditLogsAutoProvisioning: roles !== undefined,
-                ...(roles ? {
-                    kubernetesService: { cloudRoleArn: roles.kubernetesService },
-                    kubernetesDataCollection: { cloudRoleArn: roles.kubernetesDataCollection },
-                    cloudWatchToKinesis: { cloudRoleArn: roles.cloudWatchToKinesis },
-                    kinesisToS3: { cloudRoleArn: roles.kinesisToS3 },
-                } : {}),
-                enableDefenderAgentAutoProvisioning: false,
-                enablePolicyAgentAutoProvisioning: false,
-            }],
-        }, { parent: this });
+        this.connector = new SecurityConnector(
+            `${name}-connector`,
+            {
+                securityConnectorName: args.connectorName,
+                resourceGroupName: args.resourceGroupName,
+                location: args.location,
+                environmentName: "AWS",
+                hierarchyIdentifier: args.accountId,
+                environmentData: { environmentType: "AwsAccount" },
+                offerings: [
+                    {
+                        offeringType: AWS_CONTAINERS_OFFERING,
+                        mdcContainersAgentlessDiscoveryK8S: { enabled: true, cloudRoleArn: args.discoveryRoleArn },
+                        enableAuditLogsAutoProvisioning: roles !== undefined,
+                        ...(roles
+                            ? {
+                                  kubernetesService: { cloudRoleArn: roles.kubernetesService },
+                                  kubernetesDataCollection: { cloudRoleArn: roles.kubernetesDataCollection },
+                                  cloudWatchToKinesis: { cloudRoleArn: roles.cloudWatchToKinesis },
+                                  kinesisToS3: { cloudRoleArn: roles.kinesisToS3 },
+                              }
+                            : {}),
+                        enableDefenderAgentAutoProvisioning: false,
+                        enablePolicyAgentAutoProvisioning: false,
+                    },
+                ],
+            },
+            { parent: this },
+        );
         this.registerOutputs({ connectorId: this.connector.id });
     }
 }

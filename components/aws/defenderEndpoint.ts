@@ -53,17 +53,31 @@ export interface EndpointOutputs extends EndpointProps {
 }
 
 /** What create changes: the settings to send (undefined when Defender already gets in) and what it adds. */
-export function openFor(now: VpcEndpoint, cidrs: readonly string[]): { next?: VpcEndpoint; added: string[]; enabledPublicAccess: boolean } {
+export function openFor(
+    now: VpcEndpoint,
+    cidrs: readonly string[],
+): { next?: VpcEndpoint; added: string[]; enabledPublicAccess: boolean } {
     if (!now.publicAccess) {
-        return { next: { publicAccess: true, privateAccess: true, publicAccessCidrs: [...cidrs] }, added: [...cidrs], enabledPublicAccess: true };
+        return {
+            next: { publicAccess: true, privateAccess: true, publicAccessCidrs: [...cidrs] },
+            added: [...cidrs],
+            enabledPublicAccess: true,
+        };
     }
     const added = cidrs.filter((d) => !now.publicAccessCidrs.some((c) => cidrContains(c, d)));
     if (added.length === 0) return { added: [], enabledPublicAccess: false };
-    return { next: { ...now, publicAccessCidrs: [...now.publicAccessCidrs, ...added] }, added, enabledPublicAccess: false };
+    return {
+        next: { ...now, publicAccessCidrs: [...now.publicAccessCidrs, ...added] },
+        added,
+        enabledPublicAccess: false,
+    };
 }
 
 /** What delete sends to undo `openFor` (undefined when there is nothing to undo). */
-export function restoreFrom(now: VpcEndpoint, out: Pick<EndpointOutputs, "before" | "addedCidrs" | "enabledPublicAccess">): VpcEndpoint | undefined {
+export function restoreFrom(
+    now: VpcEndpoint,
+    out: Pick<EndpointOutputs, "before" | "addedCidrs" | "enabledPublicAccess">,
+): VpcEndpoint | undefined {
     const others = now.publicAccessCidrs.filter((c) => !out.addedCidrs.includes(c));
     if (out.enabledPublicAccess) {
         if (!now.publicAccess) return undefined;
@@ -76,10 +90,24 @@ export function restoreFrom(now: VpcEndpoint, out: Pick<EndpointOutputs, "before
 }
 
 /** The endpoint settings of a DescribeCluster answer. */
-export function vpcEndpoint(cluster: { resourcesVpcConfig?: { endpointPublicAccess?: boolean; endpointPrivateAccess?: boolean; publicAccessCidrs?: string[] } } | undefined): VpcEndpoint {
+export function vpcEndpoint(
+    cluster:
+        | {
+              resourcesVpcConfig?: {
+                  endpointPublicAccess?: boolean;
+                  endpointPrivateAccess?: boolean;
+                  publicAccessCidrs?: string[];
+              };
+          }
+        | undefined,
+): VpcEndpoint {
     const v = cluster?.resourcesVpcConfig ?? {};
     const cidrs = v.publicAccessCidrs ?? [];
-    return { publicAccess: v.endpointPublicAccess !== false, privateAccess: v.endpointPrivateAccess === true, publicAccessCidrs: cidrs.length > 0 ? [...cidrs] : ["0.0.0.0/0"] };
+    return {
+        publicAccess: v.endpointPublicAccess !== false,
+        privateAccess: v.endpointPrivateAccess === true,
+        publicAccessCidrs: cidrs.length > 0 ? [...cidrs] : ["0.0.0.0/0"],
+    };
 }
 
 async function describe(eks: Eks.EKSClient, props: EndpointProps): Promise<VpcEndpoint> {
@@ -91,18 +119,30 @@ async function describe(eks: Eks.EKSClient, props: EndpointProps): Promise<VpcEn
 async function apply(eks: Eks.EKSClient, props: EndpointProps, next: VpcEndpoint): Promise<VpcEndpoint> {
     const { UpdateClusterConfigCommand, DescribeUpdateCommand } = require("@aws-sdk/client-eks") as typeof Eks;
     const what = `EKS cluster ${props.region}/${props.clusterName} API endpoint`;
-    const res = await eks.send(new UpdateClusterConfigCommand({
-        name: props.clusterName,
-        resourcesVpcConfig: { endpointPublicAccess: next.publicAccess, endpointPrivateAccess: next.privateAccess, publicAccessCidrs: next.publicAccessCidrs },
-    }));
+    const res = await eks.send(
+        new UpdateClusterConfigCommand({
+            name: props.clusterName,
+            resourcesVpcConfig: {
+                endpointPublicAccess: next.publicAccess,
+                endpointPrivateAccess: next.privateAccess,
+                publicAccessCidrs: next.publicAccessCidrs,
+            },
+        }),
+    );
     const updateId: string | undefined = res.update?.id;
     if (updateId) {
-        await waitForUpdate(async () => (await eks.send(new DescribeUpdateCommand({ name: props.clusterName, updateId }))).update ?? {}, what, UPDATE_WAIT);
+        await waitForUpdate(
+            async () => (await eks.send(new DescribeUpdateCommand({ name: props.clusterName, updateId }))).update ?? {},
+            what,
+            UPDATE_WAIT,
+        );
     }
     const now = await describe(eks, props);
     const missing = next.publicAccess ? next.publicAccessCidrs.filter((c) => !now.publicAccessCidrs.includes(c)) : [];
     if (now.publicAccess !== next.publicAccess || missing.length > 0) {
-        throw new Error(`${what}: the cluster reports public access ${now.publicAccess} with ${now.publicAccessCidrs.join(", ")} after the update`);
+        throw new Error(
+            `${what}: the cluster reports public access ${now.publicAccess} with ${now.publicAccessCidrs.join(", ")} after the update`,
+        );
     }
     return now;
 }
@@ -126,8 +166,13 @@ export const endpointProvider: pulumi.dynamic.ResourceProvider<EndpointProps, En
     async diff(_id, olds, news) {
         const replaces = (["clusterName", "region"] as const).filter((k) => olds[k] !== news[k]);
         // New CIDRs: replace, so that delete undoes the old resource's changes before create adds the new ones.
-        if (JSON.stringify([...olds.cidrs].sort()) !== JSON.stringify([...news.cidrs].sort())) replaces.push("cidrs" as never);
-        return { changes: replaces.length > 0 || olds.endpoint !== news.endpoint, replaces: [...replaces], deleteBeforeReplace: true };
+        if (JSON.stringify([...olds.cidrs].sort()) !== JSON.stringify([...news.cidrs].sort()))
+            replaces.push("cidrs" as never);
+        return {
+            changes: replaces.length > 0 || olds.endpoint !== news.endpoint,
+            replaces: [...replaces],
+            deleteBeforeReplace: true,
+        };
     },
 
     async update(_id, olds, news) {
@@ -154,6 +199,11 @@ export class EksDefenderEndpointAccess extends SerializedDynamicResource {
     declare readonly enabledPublicAccess: pulumi.Output<boolean>;
 
     constructor(name: string, args: DefenderEndpointInputs, opts?: pulumi.CustomResourceOptions) {
-        super(endpointProvider, name, { ...args, before: undefined, addedCidrs: undefined, enabledPublicAccess: undefined }, opts);
+        super(
+            endpointProvider,
+            name,
+            { ...args, before: undefined, addedCidrs: undefined, enabledPublicAccess: undefined },
+            opts,
+        );
     }
 }

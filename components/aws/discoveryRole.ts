@@ -3,8 +3,17 @@ import { OpenIdConnectProvider } from "@pulumi/aws/iam/openIdConnectProvider";
 import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicy } from "@pulumi/aws/iam/rolePolicy";
 import {
-    accessPolicyArn, AccessMode, ACTIONS_BY_MODE, DEFAULT_ACCESS_POLICY, AUDIENCE_CONDITION_KEY, DEFAULT_ROLE_NAME, DEFENDER_AUDIENCE, MICROSOFT_ISSUER, OIDC_PROVIDER_TEMPLATE_NAME,
-    ROLE_TAGS, SESSION_NAME_PREFIX,
+    accessPolicyArn,
+    AccessMode,
+    ACTIONS_BY_MODE,
+    DEFAULT_ACCESS_POLICY,
+    AUDIENCE_CONDITION_KEY,
+    DEFAULT_ROLE_NAME,
+    DEFENDER_AUDIENCE,
+    MICROSOFT_ISSUER,
+    OIDC_PROVIDER_TEMPLATE_NAME,
+    ROLE_TAGS,
+    SESSION_NAME_PREFIX,
 } from "../../domain/aws/facts";
 import { permissionsPolicy, trustPolicy } from "../../domain/aws/policyDocuments";
 import { requirePlain, requirePlainContainer } from "../shared/input";
@@ -69,35 +78,60 @@ export class DiscoveryRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: DiscoveryRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         requirePlain("DiscoveryRole", name, args, PLAIN_ARGS);
-        requirePlainContainer("DiscoveryRole", name, "clusterArns", args.clusterArns, "its length decides whether the permissions policy exists (each ARN may be an output)");
+        requirePlainContainer(
+            "DiscoveryRole",
+            name,
+            "clusterArns",
+            args.clusterArns,
+            "its length decides whether the permissions policy exists (each ARN may be an output)",
+        );
         const roleName = args.roleName ?? DEFAULT_ROLE_NAME;
         // These props let policy rules check the trust policy's shape and the permissions without
         // parsing the documents.
-        super("agentless:aws:DiscoveryRole", name, {
-            roleName,
-            accessMode: args.accessMode,
-            existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
-            adopted: { role: args.adoptedRoleArn !== undefined, oidcProvider: args.adoptedOidcProviderArn !== undefined },
-            issuer: MICROSOFT_ISSUER,
-            audience: DEFENDER_AUDIENCE,
-            audienceConditionKey: AUDIENCE_CONDITION_KEY,
-            sessionNamePrefix: SESSION_NAME_PREFIX,
-            actions: [...ACTIONS_BY_MODE[args.accessMode]],
-            clusterArns: pulumi.all([...args.clusterArns]).apply((arns) => [...arns].sort()),
-        }, opts);
+        super(
+            "agentless:aws:DiscoveryRole",
+            name,
+            {
+                roleName,
+                accessMode: args.accessMode,
+                existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
+                adopted: {
+                    role: args.adoptedRoleArn !== undefined,
+                    oidcProvider: args.adoptedOidcProviderArn !== undefined,
+                },
+                issuer: MICROSOFT_ISSUER,
+                audience: DEFENDER_AUDIENCE,
+                audienceConditionKey: AUDIENCE_CONDITION_KEY,
+                sessionNamePrefix: SESSION_NAME_PREFIX,
+                actions: [...ACTIONS_BY_MODE[args.accessMode]],
+                clusterArns: pulumi.all([...args.clusterArns]).apply((arns) => [...arns].sort()),
+            },
+            opts,
+        );
 
         if (args.existingOidcProviderArn) {
             this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
         } else if (args.adoptedOidcProviderArn) {
-            this.oidcProvider = OpenIdConnectProvider.get(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, args.adoptedOidcProviderArn, undefined, { parent: this });
+            this.oidcProvider = OpenIdConnectProvider.get(
+                `${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`,
+                args.adoptedOidcProviderArn,
+                undefined,
+                { parent: this },
+            );
             this.oidcProviderArn = pulumi.output(args.adoptedOidcProviderArn);
         } else {
-            this.oidcProvider = new OpenIdConnectProvider(`${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`, {
-                url: MICROSOFT_ISSUER,
-                clientIdLists: [DEFENDER_AUDIENCE],
-                ...(args.oidcThumbprints && args.oidcThumbprints.length > 0 ? { thumbprintLists: args.oidcThumbprints } : {}),
-                tags: { ...ROLE_TAGS },
-            }, { parent: this });
+            this.oidcProvider = new OpenIdConnectProvider(
+                `${name}-${OIDC_PROVIDER_TEMPLATE_NAME}`,
+                {
+                    url: MICROSOFT_ISSUER,
+                    clientIdLists: [DEFENDER_AUDIENCE],
+                    ...(args.oidcThumbprints && args.oidcThumbprints.length > 0
+                        ? { thumbprintLists: args.oidcThumbprints }
+                        : {}),
+                    tags: { ...ROLE_TAGS },
+                },
+                { parent: this },
+            );
             this.oidcProviderArn = this.oidcProvider.arn;
         }
 
@@ -108,25 +142,49 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
             return;
         }
-        this.role = new Role(`${name}-role`, {
-            name: roleName,
-            description: "Microsoft Defender for Containers agentless discovery of EKS clusters",
-            assumeRolePolicy: pulumi.all([this.oidcProviderArn, args.azureTenantId]).apply(([arn, t]) => JSON.stringify(trustPolicy(arn, t))),
-            maxSessionDuration: 3600,
-            tags: { ...ROLE_TAGS },
-        }, { parent: this });
+        this.role = new Role(
+            `${name}-role`,
+            {
+                name: roleName,
+                description: "Microsoft Defender for Containers agentless discovery of EKS clusters",
+                assumeRolePolicy: pulumi
+                    .all([this.oidcProviderArn, args.azureTenantId])
+                    .apply(([arn, t]) => JSON.stringify(trustPolicy(arn, t))),
+                maxSessionDuration: 3600,
+                tags: { ...ROLE_TAGS },
+            },
+            { parent: this },
+        );
         this.arn = this.role.arn;
 
         // No cluster to reach means no statement to write: IAM rejects a statement without resources.
         if (args.clusterArns.length > 0) {
-            this.permissions = new RolePolicy(`${name}-permissions`, {
-                role: this.role.name,
-                name: `${roleName}-eks-${args.accessMode}`.slice(0, 128),
-                policy: pulumi.all([pulumi.all([...args.clusterArns]), args.accountId]).apply(([arns, accountId]) =>
-                    JSON.stringify(permissionsPolicy(args.accessMode, arns, args.accessMode === "access-entries"
-                        ? { roleName, roleAccountId: accountId ?? accountOf(arns[0]), accessPolicyArns: { ...viewPolicyByCluster(arns), ...args.accessPolicyArns } }
-                        : undefined))),
-            }, { parent: this });
+            this.permissions = new RolePolicy(
+                `${name}-permissions`,
+                {
+                    role: this.role.name,
+                    name: `${roleName}-eks-${args.accessMode}`.slice(0, 128),
+                    policy: pulumi.all([pulumi.all([...args.clusterArns]), args.accountId]).apply(([arns, accountId]) =>
+                        JSON.stringify(
+                            permissionsPolicy(
+                                args.accessMode,
+                                arns,
+                                args.accessMode === "access-entries"
+                                    ? {
+                                          roleName,
+                                          roleAccountId: accountId ?? accountOf(arns[0]),
+                                          accessPolicyArns: {
+                                              ...viewPolicyByCluster(arns),
+                                              ...args.accessPolicyArns,
+                                          },
+                                      }
+                                    : undefined,
+                            ),
+                        ),
+                    ),
+                },
+                { parent: this },
+            );
         }
 
         this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });

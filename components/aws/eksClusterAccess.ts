@@ -8,8 +8,18 @@ import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
 import { ClusterRoleBinding } from "@pulumi/kubernetes/rbac/v1/clusterRoleBinding";
 import { clusterProvider, KubeAccess } from "../kubernetes/clusterProvider";
 import {
-    ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, AuthenticationMode, AWS_AUTH, AWS_AUTH_FIELD_MANAGER, DEFAULT_ACCESS_POLICY,
-    DEFAULT_READER_CLUSTER_ROLE, DEFAULT_READER_GROUP, EksAccessPolicy, READER_RULES, SYSTEM_MASTERS,
+    ACCESS_ENTRY_MODES,
+    accessPolicyArn,
+    AUDIT_LOG_TYPES,
+    AuthenticationMode,
+    AWS_AUTH,
+    AWS_AUTH_FIELD_MANAGER,
+    DEFAULT_ACCESS_POLICY,
+    DEFAULT_READER_CLUSTER_ROLE,
+    DEFAULT_READER_GROUP,
+    EksAccessPolicy,
+    READER_RULES,
+    SYSTEM_MASTERS,
 } from "../../domain/aws/facts";
 import { failProgram } from "../shared/programErrors";
 import { mapString, plainString, requirePlain, requirePlainContainer } from "../shared/input";
@@ -63,7 +73,8 @@ const PLAIN_ARGS = {
     region: "it decides the access policy's partition, and goes into the kubeconfig's aws eks get-token",
     authenticationMode: "it decides between an access entry and aws-auth with reader RBAC",
     endpoint: "the network rules read it",
-    accessPolicy: "it decides the policy association and whether an existing one is imported; the policy rules read its ARN",
+    accessPolicy:
+        "it decides the policy association and whether an existing one is imported; the policy rules read its ARN",
     mapToSystemMasters: "it decides whether the reader ClusterRole and its binding exist",
     awsAuth: "the aws-auth entry is merged from it, and it names the reader RBAC",
     manageLogging: "it decides whether the logging resource exists",
@@ -96,133 +107,224 @@ export class EksClusterAccess extends pulumi.ComponentResource {
 
     constructor(name: string, args: EksClusterAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         requirePlain("EksClusterAccess", name, args, PLAIN_ARGS);
-        requirePlainContainer("EksClusterAccess", name, "kubeAccess", args.kubeAccess, "its kind decides how the component's own provider reaches the cluster");
-        if (args.kubeAccess) requirePlain("EksClusterAccess", name, args.kubeAccess, { kind: "it decides how the component's own provider reaches the cluster" }, "kubeAccess");
+        requirePlainContainer(
+            "EksClusterAccess",
+            name,
+            "kubeAccess",
+            args.kubeAccess,
+            "its kind decides how the component's own provider reaches the cluster",
+        );
+        if (args.kubeAccess)
+            requirePlain(
+                "EksClusterAccess",
+                name,
+                args.kubeAccess,
+                { kind: "it decides how the component's own provider reaches the cluster" },
+                "kubeAccess",
+            );
         const mapToSystemMasters = args.mapToSystemMasters ?? false;
         const usesAccessEntries = ACCESS_ENTRY_MODES.includes(args.authenticationMode);
         const policy = args.accessPolicy ?? DEFAULT_ACCESS_POLICY;
         // Messages name the cluster, or the component when the name is only known at deploy time.
         const label = typeof args.clusterName === "string" ? args.clusterName : `of ${name}`;
-        super("agentless:aws:EksClusterAccess", name, {
-            clusterName: args.clusterName,
-            region: args.region,
-            authenticationMode: args.authenticationMode,
-            endpointPublicAccess: args.endpoint.publicAccess,
-            endpointPrivateAccess: args.endpoint.privateAccess,
-            publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
-            mapToSystemMasters,
-            accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
-            manageLogging: args.manageLogging ?? false,
-            defenderEndpointAccess: args.defenderEndpointAccess ?? false,
-            existingAccessEntry: args.existingEntry !== undefined,
-        }, opts);
-
-        if (args.defenderEndpointAccess) {
-            this.defenderEndpoint = new EksDefenderEndpointAccess(`${name}-defender-endpoint`, {
+        super(
+            "agentless:aws:EksClusterAccess",
+            name,
+            {
                 clusterName: args.clusterName,
                 region: args.region,
-                cidrs: [...DEFENDER_CIDRS],
-                ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
-            }, { parent: this });
+                authenticationMode: args.authenticationMode,
+                endpointPublicAccess: args.endpoint.publicAccess,
+                endpointPrivateAccess: args.endpoint.privateAccess,
+                publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
+                mapToSystemMasters,
+                accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
+                manageLogging: args.manageLogging ?? false,
+                defenderEndpointAccess: args.defenderEndpointAccess ?? false,
+                existingAccessEntry: args.existingEntry !== undefined,
+            },
+            opts,
+        );
+
+        if (args.defenderEndpointAccess) {
+            this.defenderEndpoint = new EksDefenderEndpointAccess(
+                `${name}-defender-endpoint`,
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    cidrs: [...DEFENDER_CIDRS],
+                    ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
+                },
+                { parent: this },
+            );
         }
 
         if (args.manageLogging) {
-            this.logging = new EksControlPlaneLogging(`${name}-logging`, {
-                clusterName: args.clusterName,
-                region: args.region,
-                logTypes: [...AUDIT_LOG_TYPES],
-                ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
-            }, { parent: this });
+            this.logging = new EksControlPlaneLogging(
+                `${name}-logging`,
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    logTypes: [...AUDIT_LOG_TYPES],
+                    ...(args.eksEndpoint ? { endpoint: args.eksEndpoint } : {}),
+                },
+                { parent: this },
+            );
         }
 
         if (usesAccessEntries) {
-            if (mapToSystemMasters) throw new Error(`cluster ${label}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
+            if (mapToSystemMasters)
+                throw new Error(`cluster ${label}: mapToSystemMasters applies to CONFIG_MAP clusters only`);
             const existing = args.existingEntry;
             const importedCluster = existing
-                ? plainString("EksClusterAccess", name, "clusterName", args.clusterName, "existingEntry is imported by an id that names the cluster")
+                ? plainString(
+                      "EksClusterAccess",
+                      name,
+                      "clusterName",
+                      args.clusterName,
+                      "existingEntry is imported by an id that names the cluster",
+                  )
                 : undefined;
             const policyArn = accessPolicyArn(policy, args.region);
             // An import must declare what exists, so its inputs come from the lookup.
-            this.accessEntry = new AccessEntry(`${name}-entry`, {
-                clusterName: args.clusterName,
-                region: args.region,
-                principalArn: existing?.principalArn ?? args.roleArn,
-                type: existing?.type ?? "STANDARD",
-                ...(existing && existing.kubernetesGroups.length > 0 ? { kubernetesGroups: [...existing.kubernetesGroups] } : {}),
-                // Tagged as this stack's, so that the next run's lookup does not take it for Defender's.
-                ...(existing ? (Object.keys(existing.tags).length > 0 ? { tags: { ...existing.tags } } : {}) : { tags: { ...ROLE_TAGS } }),
-            }, { parent: this, ...(existing ? { import: `${importedCluster}:${existing.principalArn}`, retainOnDelete: true } : {}) });
+            this.accessEntry = new AccessEntry(
+                `${name}-entry`,
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    principalArn: existing?.principalArn ?? args.roleArn,
+                    type: existing?.type ?? "STANDARD",
+                    ...(existing && existing.kubernetesGroups.length > 0
+                        ? { kubernetesGroups: [...existing.kubernetesGroups] }
+                        : {}),
+                    // Tagged as this stack's, so that the next run's lookup does not take it for Defender's.
+                    ...(existing
+                        ? Object.keys(existing.tags).length > 0
+                            ? { tags: { ...existing.tags } }
+                            : {}
+                        : { tags: { ...ROLE_TAGS } }),
+                },
+                {
+                    parent: this,
+                    ...(existing
+                        ? { import: `${importedCluster}:${existing.principalArn}`, retainOnDelete: true }
+                        : {}),
+                },
+            );
             const associated = existing?.clusterScopePolicyArns.includes(policyArn) ?? false;
-            this.policyAssociation = new AccessPolicyAssociation(`${name}-policy`, {
-                clusterName: args.clusterName,
-                region: args.region,
-                principalArn: existing?.principalArn ?? args.roleArn,
-                policyArn,
-                accessScope: { type: "cluster" },
-            }, {
-                parent: this,
-                dependsOn: [this.accessEntry],
-                ...(associated ? { import: `${importedCluster}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true } : {}),
-            });
+            this.policyAssociation = new AccessPolicyAssociation(
+                `${name}-policy`,
+                {
+                    clusterName: args.clusterName,
+                    region: args.region,
+                    principalArn: existing?.principalArn ?? args.roleArn,
+                    policyArn,
+                    accessScope: { type: "cluster" },
+                },
+                {
+                    parent: this,
+                    dependsOn: [this.accessEntry],
+                    ...(associated
+                        ? { import: `${importedCluster}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true }
+                        : {}),
+                },
+            );
         } else {
             const group = args.awsAuth?.group ?? DEFAULT_READER_GROUP;
             const given = this.getProvider(KUBERNETES_TYPE);
             if (given && args.kubeAccess) {
-                throw new Error(`cluster ${label}: kubeAccess and the kubernetes provider of the resource options both say how to reach the cluster; give one`);
+                throw new Error(
+                    `cluster ${label}: kubeAccess and the kubernetes provider of the resource options both say how to reach the cluster; give one`,
+                );
             }
-            const kube = given ?? clusterProvider(`${name}-kubernetes`, args.kubeAccess ?? this.eksAccess(args),
-                { parent: this }, mapString(args.clusterName, (n) => `${args.region}-${n}`));
+            const kube =
+                given ??
+                clusterProvider(
+                    `${name}-kubernetes`,
+                    args.kubeAccess ?? this.eksAccess(args),
+                    { parent: this },
+                    mapString(args.clusterName, (n) => `${args.region}-${n}`),
+                );
             const kubeOpts = { parent: this, provider: kube };
             const dependsOn: pulumi.Resource[] = [];
             if (!mapToSystemMasters) {
                 const roleName = args.awsAuth?.clusterRoleName ?? DEFAULT_READER_CLUSTER_ROLE;
-                const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "agentless-discovery" };
-                this.clusterRole = new ClusterRole(`${name}-reader`, {
-                    metadata: { name: roleName, labels },
-                    rules: READER_RULES.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-                }, kubeOpts);
-                this.clusterRoleBinding = new ClusterRoleBinding(`${name}-readers`, {
-                    metadata: { name: roleName, labels },
-                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
-                    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
-                }, kubeOpts);
+                const labels = {
+                    "app.kubernetes.io/managed-by": "pulumi",
+                    "app.kubernetes.io/part-of": "agentless-discovery",
+                };
+                this.clusterRole = new ClusterRole(
+                    `${name}-reader`,
+                    {
+                        metadata: { name: roleName, labels },
+                        rules: READER_RULES.map((r) => ({
+                            apiGroups: [...r.apiGroups],
+                            resources: [...r.resources],
+                            verbs: [...r.verbs],
+                        })),
+                    },
+                    kubeOpts,
+                );
+                this.clusterRoleBinding = new ClusterRoleBinding(
+                    `${name}-readers`,
+                    {
+                        metadata: { name: roleName, labels },
+                        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
+                        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
+                    },
+                    kubeOpts,
+                );
                 dependsOn.push(this.clusterRoleBinding);
             }
 
             // Read what aws-auth holds now, and write it back with the entry appended (see awsAuth.ts).
-            const current = ConfigMap.get(`${name}-aws-auth-current`, `${AWS_AUTH.namespace}/${AWS_AUTH.name}`, kubeOpts);
-            this.mapRoles = pulumi.all([current.data, args.roleArn, args.clusterName]).apply(([data, roleArn, clusterName]) => {
-                const entry: MapRoleEntry = {
-                    rolearn: roleArn,
-                    username: args.awsAuth?.username ?? roleArn.split("/").pop()!,
-                    groups: [mapToSystemMasters ? SYSTEM_MASTERS : group],
-                };
-                try {
-                    return mergeMapRoles(data?.[AWS_AUTH.key], entry, args.awsAuth?.existing ?? "stop").mapRoles;
-                } catch (e) {
-                    if (e instanceof AwsAuthMergeError) throw failProgram(new AwsAuthMergeError(`cluster ${args.region}/${clusterName}: ${e.message}`), this);
-                    throw e;
-                }
-            });
-            this.awsAuthPatch = new ConfigMapPatch(`${name}-aws-auth`, {
-                metadata: {
-                    name: AWS_AUTH.name,
-                    namespace: AWS_AUTH.namespace,
-                    annotations: {
-                        // The patch carries the whole merged mapRoles string, so taking the field
-                        // over from its last writer keeps their entries (README, "aws-auth").
-                        "pulumi.com/patchForce": "true",
-                        "pulumi.com/patchFieldManager": AWS_AUTH_FIELD_MANAGER,
+            const current = ConfigMap.get(
+                `${name}-aws-auth-current`,
+                `${AWS_AUTH.namespace}/${AWS_AUTH.name}`,
+                kubeOpts,
+            );
+            this.mapRoles = pulumi
+                .all([current.data, args.roleArn, args.clusterName])
+                .apply(([data, roleArn, clusterName]) => {
+                    const entry: MapRoleEntry = {
+                        rolearn: roleArn,
+                        username: args.awsAuth?.username ?? roleArn.split("/").pop()!,
+                        groups: [mapToSystemMasters ? SYSTEM_MASTERS : group],
+                    };
+                    try {
+                        return mergeMapRoles(data?.[AWS_AUTH.key], entry, args.awsAuth?.existing ?? "stop").mapRoles;
+                    } catch (e) {
+                        if (e instanceof AwsAuthMergeError)
+                            throw failProgram(
+                                new AwsAuthMergeError(`cluster ${args.region}/${clusterName}: ${e.message}`),
+                                this,
+                            );
+                        throw e;
+                    }
+                });
+            this.awsAuthPatch = new ConfigMapPatch(
+                `${name}-aws-auth`,
+                {
+                    metadata: {
+                        name: AWS_AUTH.name,
+                        namespace: AWS_AUTH.namespace,
+                        annotations: {
+                            // The patch carries the whole merged mapRoles string, so taking the field
+                            // over from its last writer keeps their entries (README, "aws-auth").
+                            "pulumi.com/patchForce": "true",
+                            "pulumi.com/patchFieldManager": AWS_AUTH_FIELD_MANAGER,
+                        },
                     },
+                    data: { [AWS_AUTH.key]: this.mapRoles },
                 },
-                data: { [AWS_AUTH.key]: this.mapRoles },
-            }, {
-                ...kubeOpts,
-                dependsOn,
-                // Deleting a patch removes the fields it owns: here the whole mapRoles, node roles
-                // included. Never do that; removing the entry is a documented manual step.
-                retainOnDelete: true,
-            });
+                {
+                    ...kubeOpts,
+                    dependsOn,
+                    // Deleting a patch removes the fields it owns: here the whole mapRoles, node roles
+                    // included. Never do that; removing the entry is a documented manual step.
+                    retainOnDelete: true,
+                },
+            );
         }
 
         this.registerOutputs({
@@ -246,7 +348,11 @@ const KUBERNETES_TYPE = "kubernetes:core/v1:ConfigMap";
  * `eks:DescribeCluster` (the `getCluster` data source, on the AWS provider `opts` lead to), tokens
  * from `aws eks get-token` at run time, so that no credential is stored.
  */
-export function eksKubeAccess(clusterName: pulumi.Input<string>, region: string, opts: pulumi.InvokeOutputOptions): KubeAccess {
+export function eksKubeAccess(
+    clusterName: pulumi.Input<string>,
+    region: string,
+    opts: pulumi.InvokeOutputOptions,
+): KubeAccess {
     const cluster = getClusterOutput({ name: clusterName, region }, opts);
     return {
         kind: "eks",

@@ -9,10 +9,40 @@ export { ExistingSecurityConnector } from "../../domain/shared/securityConnector
 export { AuditLogPipelineRoles, AuditLogPipelineArgs, AUDIT_LOG_ROLE_KEYS, AuditLogRoleKey } from "./auditLogPipeline";
 export { EksControlPlaneLogging } from "./controlPlaneLogging";
 export { EksDefenderEndpointAccess } from "./defenderEndpoint";
-export { EndpointSettings, missingDefenderCidrs, cidrsWithDefender, restrictedEndpointCommand } from "../../domain/aws/endpointAccess";
-export { trustPolicy, permissionsPolicy, sessionName, PolicyDocument, PolicyStatement } from "../../domain/aws/policyDocuments";
-export { mergeMapRoles, parseMapRoles, AwsAuthMergeError, AwsAuthExisting, MapRoleEntry, AWS_AUTH_EXISTING_CHOICES } from "../../domain/aws/awsAuth";
 export {
-    ACCESS_MODES, AccessMode, AUTHENTICATION_MODES, AuthenticationMode, EKS_ACCESS_POLICIES, EksAccessPolicy, DEFAULT_ACCESS_POLICY,
-    DEFAULT_ROLE_NAME, DEFENDER_CIDRS, AUDIT_LOG_TYPES, accessPolicyArn, clusterArn, roleArn, oidcProviderArn,
+    EndpointSettings,
+    missingDefenderCidrs,
+    cidrsWithDefender,
+    restrictedEndpointCommand,
+} from "../../domain/aws/endpointAccess";
+export {
+    trustPolicy,
+    permissionsPolicy,
+    sessionName,
+    PolicyDocument,
+    PolicyStatement,
+} from "../../domain/aws/policyDocuments";
+export {
+    mergeMapRoles,
+    parseMapRoles,
+    AwsAuthMergeError,
+    AwsAuthExisting,
+    MapRoleEntry,
+    AWS_AUTH_EXISTING_CHOICES,
+} from "../../domain/aws/awsAuth";
+export {
+    ACCESS_MODES,
+    AccessMode,
+    AUTHENTICATION_MODES,
+    AuthenticationMode,
+    EKS_ACCESS_POLICIES,
+    EksAccessPolicy,
+    DEFAULT_ACCESS_POLICY,
+    DEFAULT_ROLE_NAME,
+    DEFENDER_CIDRS,
+    AUDIT_LOG_TYPES,
+    accessPolicyArn,
+    clusterArn,
+    roleArn,
+    oidcProviderArn,
 } from "../../domain/aws/facts";

@@ -2,8 +2,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as policyinsights from "@pulumi/azure-native/policyinsights";
 import {
-    AtScalePolicyKey, builtInPolicyDefinitionId, builtInPolicySetDefinitionId, DEPLOY_IF_NOT_EXISTS_POLICIES, DeployIfNotExistsPolicy,
-    GuardEffect, POD_SECURITY_BASELINE_INITIATIVE_GUID, PRIVILEGED_CONTAINERS_POLICY_GUID, roleDefinitionId, subscriptionScope,
+    AtScalePolicyKey,
+    builtInPolicyDefinitionId,
+    builtInPolicySetDefinitionId,
+    DEPLOY_IF_NOT_EXISTS_POLICIES,
+    DeployIfNotExistsPolicy,
+    GuardEffect,
+    POD_SECURITY_BASELINE_INITIATIVE_GUID,
+    PRIVILEGED_CONTAINERS_POLICY_GUID,
+    roleDefinitionId,
+    subscriptionScope,
 } from "../../domain/azure/facts";
 import { parseWorkspaceId } from "../../domain/azure/resourceIds";
 import { existingRoleAssignmentArgs } from "./adopt";
@@ -46,14 +54,23 @@ const PLAIN_ARGS = {
     existing: "it decides which assignments are imported (by id) and which are left to one that exists",
 } as const;
 
-export type AssignmentDecision = { action: "create" } | { action: "import"; found: ExistingPolicyAssignment } | { action: "skip"; found: ExistingPolicyAssignment };
+export type AssignmentDecision =
+    | { action: "create" }
+    | { action: "import"; found: ExistingPolicyAssignment }
+    | { action: "skip"; found: ExistingPolicyAssignment };
 
 /** What to do with one of this stack's assignments, given those that exist at the subscription. */
-export function assignmentDecision(found: readonly ExistingPolicyAssignment[], name: string, definitionId: string): AssignmentDecision {
+export function assignmentDecision(
+    found: readonly ExistingPolicyAssignment[],
+    name: string,
+    definitionId: string,
+): AssignmentDecision {
     const same = found.find((a) => a.name.toLowerCase() === name.toLowerCase());
     if (same) {
         if (same.policyDefinitionId.toLowerCase() !== definitionId.toLowerCase()) {
-            throw new Error(`policy assignment ${same.id} exists with definition ${same.policyDefinitionId}, not ${definitionId}: rename or remove it before this stack assigns ${definitionId} under that name`);
+            throw new Error(
+                `policy assignment ${same.id} exists with definition ${same.policyDefinitionId}, not ${definitionId}: rename or remove it before this stack assigns ${definitionId} under that name`,
+            );
         }
         return { action: "import", found: same };
     }
@@ -66,14 +83,21 @@ export function assignmentDecision(found: readonly ExistingPolicyAssignment[], n
  * and, when the workspace lives in another subscription, the workspace itself (what the portal
  * does for parameters marked `assignPermissions`).
  */
-export function identityRoleScopes(policy: DeployIfNotExistsPolicy, subscriptionId: string, workspaceId?: string): string[] {
+export function identityRoleScopes(
+    policy: DeployIfNotExistsPolicy,
+    subscriptionId: string,
+    workspaceId?: string,
+): string[] {
     const scopes = [subscriptionScope(subscriptionId)];
     const ws = workspaceId ? parseWorkspaceId(workspaceId) : null;
     if (policy.takesWorkspace && ws && ws.subscriptionId !== subscriptionId) scopes.push(ws.id);
     return scopes;
 }
 
-export function assignmentParameters(policy: DeployIfNotExistsPolicy, workspaceId?: string): Record<string, { value: string }> {
+export function assignmentParameters(
+    policy: DeployIfNotExistsPolicy,
+    workspaceId?: string,
+): Record<string, { value: string }> {
     const params: Record<string, { value: string }> = { effect: { value: "DeployIfNotExists" } };
     if (policy.takesWorkspace) params.logAnalyticsWorkspaceResourceId = { value: workspaceId ?? "" };
     return params;
@@ -95,37 +119,53 @@ export class AddonsAtScale extends pulumi.ComponentResource {
         super("agentless:azure:AddonsAtScale", name, {}, opts);
         requirePlain("AddonsAtScale", name, args, PLAIN_ARGS);
         const scope = mapString(args.subscriptionId, subscriptionScope);
-        const plainSubscription = (reason: string) => plainString("AddonsAtScale", name, "subscriptionId", args.subscriptionId, reason);
+        const plainSubscription = (reason: string) =>
+            plainString("AddonsAtScale", name, "subscriptionId", args.subscriptionId, reason);
 
         const found = args.existing?.assignments ?? [];
         const foundRoles = args.existing?.roleAssignments ?? [];
         for (const policy of DEPLOY_IF_NOT_EXISTS_POLICIES) {
             if (!args.policies[policy.key]) continue;
-            const decision = assignmentDecision(found, policy.assignmentName, builtInPolicyDefinitionId(policy.definitionGuid));
+            const decision = assignmentDecision(
+                found,
+                policy.assignmentName,
+                builtInPolicyDefinitionId(policy.definitionGuid),
+            );
             if (decision.action === "skip") {
                 this.deferred[policy.assignmentName] = decision.found.id;
                 continue;
             }
             const adopted = decision.action === "import" ? decision.found : undefined;
-            const assignment = new authorization.PolicyAssignment(`${name}-${policy.key}`, {
-                policyAssignmentName: policy.assignmentName,
-                displayName: policy.displayName,
-                policyDefinitionId: builtInPolicyDefinitionId(policy.definitionGuid),
-                scope,
-                location: args.location,
-                identity: { type: "SystemAssigned" },
-                parameters: assignmentParameters(policy, args.logAnalyticsWorkspaceId),
-            }, { parent: this, ...(adopted ? { import: adopted.id } : {}) });
-            const principalId = adopted?.principalId ? pulumi.output(adopted.principalId) : assignment.identity.apply((identity) => {
-                if (!identity?.principalId) throw new Error(`policy assignment ${policy.assignmentName} has no system-assigned identity`);
-                return identity.principalId;
-            });
+            const assignment = new authorization.PolicyAssignment(
+                `${name}-${policy.key}`,
+                {
+                    policyAssignmentName: policy.assignmentName,
+                    displayName: policy.displayName,
+                    policyDefinitionId: builtInPolicyDefinitionId(policy.definitionGuid),
+                    scope,
+                    location: args.location,
+                    identity: { type: "SystemAssigned" },
+                    parameters: assignmentParameters(policy, args.logAnalyticsWorkspaceId),
+                },
+                { parent: this, ...(adopted ? { import: adopted.id } : {}) },
+            );
+            const principalId = adopted?.principalId
+                ? pulumi.output(adopted.principalId)
+                : assignment.identity.apply((identity) => {
+                      if (!identity?.principalId)
+                          throw new Error(`policy assignment ${policy.assignmentName} has no system-assigned identity`);
+                      return identity.principalId;
+                  });
 
             const roles: authorization.RoleAssignment[] = [];
             // The scopes must be text when a workspace's subscription is compared with this one (it
             // decides whether the workspace gets role assignments) or existing ones are matched by scope.
-            const needsText = policy.takesWorkspace && args.logAnalyticsWorkspaceId ? "the workspace's subscription is compared with it"
-                : adopted?.principalId ? "an adopted assignment's role assignments are matched by scope" : undefined;
+            const needsText =
+                policy.takesWorkspace && args.logAnalyticsWorkspaceId
+                    ? "the workspace's subscription is compared with it"
+                    : adopted?.principalId
+                      ? "an adopted assignment's role assignments are matched by scope"
+                      : undefined;
             const roleScopes: pulumi.Input<string>[] = needsText
                 ? identityRoleScopes(policy, plainSubscription(needsText), args.logAnalyticsWorkspaceId)
                 : [scope];
@@ -133,46 +173,84 @@ export class AddonsAtScale extends pulumi.ComponentResource {
                 const where = roleScope === scope ? "" : "-workspace";
                 for (const roleGuid of policy.roleGuids) {
                     // ARM answers 409 RoleAssignmentExists to a second assignment: import the first as it is.
-                    const ra = adopted?.principalId ? findRoleAssignment(foundRoles, String(roleScope), roleGuid, adopted.principalId) : undefined;
-                    roles.push(new authorization.RoleAssignment(`${name}-${policy.key}${where}-${roleGuid.slice(0, 8)}`, ra ? existingRoleAssignmentArgs(ra) : {
-                        principalId,
-                        principalType: "ServicePrincipal",
-                        roleDefinitionId: mapString(args.subscriptionId, (s) => roleDefinitionId(s, roleGuid)),
-                        scope: roleScope,
-                        description: `Identity of policy assignment ${policy.assignmentName} (${policy.displayName})`,
-                    }, { parent: this, ...(ra ? { import: ra.id } : {}) }));
+                    const ra = adopted?.principalId
+                        ? findRoleAssignment(foundRoles, String(roleScope), roleGuid, adopted.principalId)
+                        : undefined;
+                    roles.push(
+                        new authorization.RoleAssignment(
+                            `${name}-${policy.key}${where}-${roleGuid.slice(0, 8)}`,
+                            ra
+                                ? existingRoleAssignmentArgs(ra)
+                                : {
+                                      principalId,
+                                      principalType: "ServicePrincipal",
+                                      roleDefinitionId: mapString(args.subscriptionId, (s) =>
+                                          roleDefinitionId(s, roleGuid),
+                                      ),
+                                      scope: roleScope,
+                                      description: `Identity of policy assignment ${policy.assignmentName} (${policy.displayName})`,
+                                  },
+                            { parent: this, ...(ra ? { import: ra.id } : {}) },
+                        ),
+                    );
                 }
             }
 
             this.assignments[policy.key] = assignment;
             // A remediation is a one-off task; an adopted assignment already had its own.
             if (adopted) continue;
-            this.remediations[policy.key] = new policyinsights.RemediationAtSubscription(`${name}-${policy.key}-remediation`, {
-                remediationName: `${policy.assignmentName}-remediation`,
-                policyAssignmentId: assignment.id,
-                resourceDiscoveryMode: "ExistingNonCompliant",
-            }, { parent: this, dependsOn: roles });
+            this.remediations[policy.key] = new policyinsights.RemediationAtSubscription(
+                `${name}-${policy.key}-remediation`,
+                {
+                    remediationName: `${policy.assignmentName}-remediation`,
+                    policyAssignmentId: assignment.id,
+                    resourceDiscoveryMode: "ExistingNonCompliant",
+                },
+                { parent: this, dependsOn: roles },
+            );
         }
 
-        const guard = (resourceName: string, assignmentName: string, displayName: string, definitionId: string, effect: GuardEffect) => {
+        const guard = (
+            resourceName: string,
+            assignmentName: string,
+            displayName: string,
+            definitionId: string,
+            effect: GuardEffect,
+        ) => {
             if (effect === "off") return;
             const decision = assignmentDecision(found, assignmentName, definitionId);
             if (decision.action === "skip") {
                 this.deferred[assignmentName] = decision.found.id;
                 return;
             }
-            this.guards.push(new authorization.PolicyAssignment(resourceName, {
-                policyAssignmentName: assignmentName,
-                displayName,
-                policyDefinitionId: definitionId,
-                scope,
-                parameters: { effect: { value: effect } },
-            }, { parent: this, ...(decision.action === "import" ? { import: decision.found.id } : {}) }));
+            this.guards.push(
+                new authorization.PolicyAssignment(
+                    resourceName,
+                    {
+                        policyAssignmentName: assignmentName,
+                        displayName,
+                        policyDefinitionId: definitionId,
+                        scope,
+                        parameters: { effect: { value: effect } },
+                    },
+                    { parent: this, ...(decision.action === "import" ? { import: decision.found.id } : {}) },
+                ),
+            );
         };
-        guard(`${name}-privileged-containers`, "mdc-k8s-no-privileged", "Kubernetes cluster should not allow privileged containers",
-            builtInPolicyDefinitionId(PRIVILEGED_CONTAINERS_POLICY_GUID), args.privilegedContainers);
-        guard(`${name}-pod-security-baseline`, "mdc-k8s-pod-security-baseline", "Kubernetes cluster pod security baseline standards for Linux-based workloads",
-            builtInPolicySetDefinitionId(POD_SECURITY_BASELINE_INITIATIVE_GUID), args.podSecurityBaseline);
+        guard(
+            `${name}-privileged-containers`,
+            "mdc-k8s-no-privileged",
+            "Kubernetes cluster should not allow privileged containers",
+            builtInPolicyDefinitionId(PRIVILEGED_CONTAINERS_POLICY_GUID),
+            args.privilegedContainers,
+        );
+        guard(
+            `${name}-pod-security-baseline`,
+            "mdc-k8s-pod-security-baseline",
+            "Kubernetes cluster pod security baseline standards for Linux-based workloads",
+            builtInPolicySetDefinitionId(POD_SECURITY_BASELINE_INITIATIVE_GUID),
+            args.podSecurityBaseline,
+        );
 
         this.registerOutputs({
             assignments: Object.keys(this.assignments),

@@ -3,7 +3,12 @@ import * as security from "@pulumi/azure-native/security";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import {
-    DISCOVERY_ROLE_DEFINITION_GUID, OperatorKind, roleDefinitionId, SECURITY_OPERATORS, subscriptionScope, TRUSTED_ACCESS_ROLE,
+    DISCOVERY_ROLE_DEFINITION_GUID,
+    OperatorKind,
+    roleDefinitionId,
+    SECURITY_OPERATORS,
+    subscriptionScope,
+    TRUSTED_ACCESS_ROLE,
 } from "../../domain/azure/facts";
 import { ClusterTarget } from "../../domain/azure/resourceIds";
 import { requirePlainTargets } from "./clusterTargets";
@@ -56,46 +61,71 @@ export class AksDiscoveryAccess extends pulumi.ComponentResource {
     constructor(name: string, args: AksDiscoveryAccessArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every argument is checked before anything is declared: a refusal leaves no half component.
         requirePlain("AksDiscoveryAccess", name, args, PLAIN_ARGS);
-        const keys = requirePlainTargets("AksDiscoveryAccess", name, args.clusters, "one binding exists per cluster (its resource group and name may be outputs)",
-            { bindingName: "it names the cluster's binding" });
+        const keys = requirePlainTargets(
+            "AksDiscoveryAccess",
+            name,
+            args.clusters,
+            "one binding exists per cluster (its resource group and name may be outputs)",
+            { bindingName: "it names the cluster's binding" },
+        );
         super("agentless:azure:AksDiscoveryAccess", name, {}, opts);
         const op = SECURITY_OPERATORS[args.operator];
         const existing = args.existing ?? {};
-        this.operator = new security.SecurityOperator(`${name}-operator`, {
-            pricingName: op.pricingName,
-            securityOperatorName: op.securityOperatorName,
-        }, { parent: this, ...adopt(existing.operator?.id) });
+        this.operator = new security.SecurityOperator(
+            `${name}-operator`,
+            {
+                pricingName: op.pricingName,
+                securityOperatorName: op.securityOperatorName,
+            },
+            { parent: this, ...adopt(existing.operator?.id) },
+        );
 
         this.principalId = existing.operator
             ? pulumi.output(existing.operator.principalId)
             : this.operator.identity.apply((identity) => {
-                if (!identity?.principalId) {
-                    throw new Error(`security operator ${op.securityOperatorName} has no identity: is the ${op.pricingName} plan's discovery extension on?`);
-                }
-                return identity.principalId;
-            });
+                  if (!identity?.principalId) {
+                      throw new Error(
+                          `security operator ${op.securityOperatorName} has no identity: is the ${op.pricingName} plan's discovery extension on?`,
+                      );
+                  }
+                  return identity.principalId;
+              });
 
         // An import must match what exists, so an adopted assignment is declared as ARM holds it.
         const ra = existing.roleAssignment;
-        this.roleAssignment = new authorization.RoleAssignment(`${name}-api-access`, ra ? existingRoleAssignmentArgs(ra) : {
-            principalId: this.principalId,
-            principalType: "ServicePrincipal",
-            roleDefinitionId: mapString(args.subscriptionId, (s) => roleDefinitionId(s, DISCOVERY_ROLE_DEFINITION_GUID)),
-            scope: mapString(args.subscriptionId, subscriptionScope),
-            description: "Defender agentless discovery: read AKS clusters and manage their trusted access bindings",
-        }, { parent: this, ...adopt(ra?.id) });
+        this.roleAssignment = new authorization.RoleAssignment(
+            `${name}-api-access`,
+            ra
+                ? existingRoleAssignmentArgs(ra)
+                : {
+                      principalId: this.principalId,
+                      principalType: "ServicePrincipal",
+                      roleDefinitionId: mapString(args.subscriptionId, (s) =>
+                          roleDefinitionId(s, DISCOVERY_ROLE_DEFINITION_GUID),
+                      ),
+                      scope: mapString(args.subscriptionId, subscriptionScope),
+                      description:
+                          "Defender agentless discovery: read AKS clusters and manage their trusted access bindings",
+                  },
+            { parent: this, ...adopt(ra?.id) },
+        );
 
         const sourceResourceId = existing.operator ? pulumi.output(existing.operator.id) : this.operator.id;
         for (const [i, cluster] of args.clusters.entries()) {
             const key = keys[i];
             const found = cluster.id !== undefined ? existing.bindings?.[cluster.id] : undefined;
-            this.bindings[key] = new containerservice.TrustedAccessRoleBinding(`${name}-${key}`, {
-                resourceGroupName: cluster.resourceGroup,
-                resourceName: cluster.name,
-                trustedAccessRoleBindingName: found?.name ?? cluster.bindingName ?? args.bindingName ?? op.bindingName,
-                roles: found ? found.roles : [TRUSTED_ACCESS_ROLE],
-                sourceResourceId: found ? found.sourceResourceId : sourceResourceId,
-            }, { parent: this, dependsOn: [this.roleAssignment], ...adopt(found?.id) });
+            this.bindings[key] = new containerservice.TrustedAccessRoleBinding(
+                `${name}-${key}`,
+                {
+                    resourceGroupName: cluster.resourceGroup,
+                    resourceName: cluster.name,
+                    trustedAccessRoleBindingName:
+                        found?.name ?? cluster.bindingName ?? args.bindingName ?? op.bindingName,
+                    roles: found ? found.roles : [TRUSTED_ACCESS_ROLE],
+                    sourceResourceId: found ? found.sourceResourceId : sourceResourceId,
+                },
+                { parent: this, dependsOn: [this.roleAssignment], ...adopt(found?.id) },
+            );
         }
 
         this.registerOutputs({

@@ -1,7 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as kubernetesconfiguration from "@pulumi/azure-native/kubernetesconfiguration";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
-import { ARC_CLUSTER_RESOURCE_NAME, ARC_CLUSTER_RP, ARC_DEFENDER_EXTENSION, ARC_POLICY_EXTENSION, ARC_RELEASE_TRAIN } from "../../domain/azure/facts";
+import {
+    ARC_CLUSTER_RESOURCE_NAME,
+    ARC_CLUSTER_RP,
+    ARC_DEFENDER_EXTENSION,
+    ARC_POLICY_EXTENSION,
+    ARC_RELEASE_TRAIN,
+} from "../../domain/azure/facts";
 import { ClusterTarget, parseWorkspaceId } from "../../domain/azure/resourceIds";
 import { requirePlainTargets } from "./clusterTargets";
 import { requirePlain } from "../shared/input";
@@ -31,20 +37,28 @@ export interface ArcExtensionsArgs {
  * The workspace id and primary key, read at deploy time and kept secret, in the protected settings
  * both Microsoft routes send (policy 708b60a6 and `az k8s-extension create`).
  */
-export function defenderProtectedSettings(workspaceId: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<Record<string, string>> {
+export function defenderProtectedSettings(
+    workspaceId: string,
+    opts: pulumi.InvokeOutputOptions,
+): pulumi.Output<Record<string, string>> {
     const ws = parseWorkspaceId(workspaceId);
     if (!ws) throw new Error(`logAnalyticsWorkspaceId "${workspaceId}" is not a Log Analytics workspace resource id`);
     const args = { resourceGroupName: ws.resourceGroup, workspaceName: ws.name };
     const customerId = operationalinsights.getWorkspaceOutput(args, opts).customerId;
     const key = operationalinsights.getSharedKeysOutput(args, opts).primarySharedKey;
-    return pulumi.secret(pulumi.all([customerId, key]).apply(([id, k]) => {
-        if (!k) throw new Error(`workspace ${workspaceId} returned no primary shared key; the Defender extension needs it as ${ARC_DEFENDER_EXTENSION.workspaceKeySetting}`);
-        const settings: Record<string, string> = {
-            [ARC_DEFENDER_EXTENSION.workspaceIdSetting]: id,
-            [ARC_DEFENDER_EXTENSION.workspaceKeySetting]: k,
-        };
-        return settings;
-    }));
+    return pulumi.secret(
+        pulumi.all([customerId, key]).apply(([id, k]) => {
+            if (!k)
+                throw new Error(
+                    `workspace ${workspaceId} returned no primary shared key; the Defender extension needs it as ${ARC_DEFENDER_EXTENSION.workspaceKeySetting}`,
+                );
+            const settings: Record<string, string> = {
+                [ARC_DEFENDER_EXTENSION.workspaceIdSetting]: id,
+                [ARC_DEFENDER_EXTENSION.workspaceKeySetting]: k,
+            };
+            return settings;
+        }),
+    );
 }
 
 /** The arguments that must be plain, and why (docs/library.md). */
@@ -62,8 +76,16 @@ export class ArcExtensions extends pulumi.ComponentResource {
     constructor(name: string, args: ArcExtensionsArgs, opts?: pulumi.ComponentResourceOptions) {
         // Every argument is checked before anything is declared: a refusal leaves no half component.
         requirePlain("ArcExtensions", name, args, PLAIN_ARGS);
-        const keys = requirePlainTargets("ArcExtensions", name, args.clusters, "its clusters decide which extensions exist (their resource groups and names may be outputs)",
-            { defender: "it decides whether the cluster's Defender extension exists", azurePolicy: "it decides whether the cluster's Azure Policy extension exists" });
+        const keys = requirePlainTargets(
+            "ArcExtensions",
+            name,
+            args.clusters,
+            "its clusters decide which extensions exist (their resource groups and names may be outputs)",
+            {
+                defender: "it decides whether the cluster's Defender extension exists",
+                azurePolicy: "it decides whether the cluster's Azure Policy extension exists",
+            },
+        );
         const plans = args.clusters.map((cluster, index) => {
             const found = (cluster.id !== undefined ? args.existing?.[cluster.id] : undefined) ?? [];
             return {
@@ -78,11 +100,15 @@ export class ArcExtensions extends pulumi.ComponentResource {
         // Only a Defender extension this stack installs needs the workspace's id and key.
         const installsDefender = plans.some((p) => p.defender && !p.foundDefender);
         if (installsDefender && !args.logAnalyticsWorkspaceId) {
-            throw new Error(`ArcExtensions ${name}: defender is true but logAnalyticsWorkspaceId is missing; the Defender extension needs a workspace's id and key`);
+            throw new Error(
+                `ArcExtensions ${name}: defender is true but logAnalyticsWorkspaceId is missing; the Defender extension needs a workspace's id and key`,
+            );
         }
         super("agentless:azure:ArcExtensions", name, {}, opts);
         // One read of the workspace for every cluster: the key is the same.
-        const protectedSettings = installsDefender ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this }) : undefined;
+        const protectedSettings = installsDefender
+            ? defenderProtectedSettings(args.logAnalyticsWorkspaceId!, { parent: this })
+            : undefined;
         for (const { cluster, index, defender, azurePolicy, foundDefender, foundPolicy } of plans) {
             const key = keys[index];
             const target = {
@@ -99,22 +125,40 @@ export class ArcExtensions extends pulumi.ComponentResource {
                 releaseTrain: ARC_RELEASE_TRAIN,
             };
             if (defender) {
-                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-defender`, foundDefender ? adoptedInputs(target, foundDefender) : {
-                    ...fresh,
-                    extensionName: ARC_DEFENDER_EXTENSION.extensionType,
-                    extensionType: ARC_DEFENDER_EXTENSION.extensionType,
-                    scope: { cluster: { releaseNamespace: ARC_DEFENDER_EXTENSION.releaseNamespace } },
-                    configurationSettings: { [ARC_DEFENDER_EXTENSION.workspaceSetting]: args.logAnalyticsWorkspaceId! },
-                    configurationProtectedSettings: protectedSettings,
-                }, { parent: this, ...adopt(foundDefender?.id) }));
+                this.extensions.push(
+                    new kubernetesconfiguration.Extension(
+                        `${name}-${key}-defender`,
+                        foundDefender
+                            ? adoptedInputs(target, foundDefender)
+                            : {
+                                  ...fresh,
+                                  extensionName: ARC_DEFENDER_EXTENSION.extensionType,
+                                  extensionType: ARC_DEFENDER_EXTENSION.extensionType,
+                                  scope: { cluster: { releaseNamespace: ARC_DEFENDER_EXTENSION.releaseNamespace } },
+                                  configurationSettings: {
+                                      [ARC_DEFENDER_EXTENSION.workspaceSetting]: args.logAnalyticsWorkspaceId!,
+                                  },
+                                  configurationProtectedSettings: protectedSettings,
+                              },
+                        { parent: this, ...adopt(foundDefender?.id) },
+                    ),
+                );
             }
             if (azurePolicy) {
-                this.extensions.push(new kubernetesconfiguration.Extension(`${name}-${key}-azure-policy`, foundPolicy ? adoptedInputs(target, foundPolicy) : {
-                    ...fresh,
-                    extensionName: "azurepolicy",
-                    extensionType: ARC_POLICY_EXTENSION.extensionType,
-                    scope: { cluster: { releaseNamespace: ARC_POLICY_EXTENSION.releaseNamespace } },
-                }, { parent: this, ...adopt(foundPolicy?.id) }));
+                this.extensions.push(
+                    new kubernetesconfiguration.Extension(
+                        `${name}-${key}-azure-policy`,
+                        foundPolicy
+                            ? adoptedInputs(target, foundPolicy)
+                            : {
+                                  ...fresh,
+                                  extensionName: "azurepolicy",
+                                  extensionType: ARC_POLICY_EXTENSION.extensionType,
+                                  scope: { cluster: { releaseNamespace: ARC_POLICY_EXTENSION.releaseNamespace } },
+                              },
+                        { parent: this, ...adopt(foundPolicy?.id) },
+                    ),
+                );
             }
         }
         this.registerOutputs({ extensions: this.extensions.length });
@@ -125,7 +169,15 @@ export class ArcExtensions extends pulumi.ComponentResource {
  * An existing extension declared exactly as ARM holds it, so the import matches. Its protected
  * settings cannot be read back and are not declared: whoever installed it (policy) keeps them.
  */
-export function adoptedInputs(target: { clusterRp: string; clusterResourceName: string; clusterName: pulumi.Input<string>; resourceGroupName: pulumi.Input<string> }, e: ExistingArcExtension): kubernetesconfiguration.ExtensionArgs {
+export function adoptedInputs(
+    target: {
+        clusterRp: string;
+        clusterResourceName: string;
+        clusterName: pulumi.Input<string>;
+        resourceGroupName: pulumi.Input<string>;
+    },
+    e: ExistingArcExtension,
+): kubernetesconfiguration.ExtensionArgs {
     return {
         ...target,
         extensionName: e.name,

@@ -7,10 +7,19 @@ import { ClusterTarget, clusterResourceKey } from "../../domain/azure/resourceId
  * `more`. A cluster's resource group and name may be outputs. Returns each cluster's resource-name
  * key (targetKey), so that every cluster is checked before the first one's resources are declared.
  */
-export function requirePlainTargets<T extends ClusterTarget>(component: string, name: string, clusters: readonly T[], listReason: string,
-    more: Partial<Record<keyof T & string, string>> = {}): string[] {
+export function requirePlainTargets<T extends ClusterTarget>(
+    component: string,
+    name: string,
+    clusters: readonly T[],
+    listReason: string,
+    more: Partial<Record<keyof T & string, string>> = {},
+): string[] {
     requirePlainContainer(component, name, "clusters", clusters, listReason);
-    const reasons = { key: "it names the cluster's resources", id: "it keys what the lookups found for the cluster", ...more } as Partial<Record<keyof T & string, string>>;
+    const reasons = {
+        key: "it names the cluster's resources",
+        id: "it keys what the lookups found for the cluster",
+        ...more,
+    } as Partial<Record<keyof T & string, string>>;
     clusters.forEach((c, i) => requirePlain(component, name, c, reasons, `clusters[${i}]`));
     return clusters.map((c, i) => targetKey(component, name, i, c));
 }
@@ -21,8 +30,13 @@ export function requirePlainTargets<T extends ClusterTarget>(component: string, 
  */
 export function targetKey(component: string, name: string, index: number, c: ClusterTarget): string {
     if (c.key !== undefined) return c.key;
-    if (typeof c.resourceGroup === "string" && typeof c.name === "string") return clusterResourceKey({ resourceGroup: c.resourceGroup, name: c.name });
+    if (typeof c.resourceGroup === "string" && typeof c.name === "string")
+        return clusterResourceKey({ resourceGroup: c.resourceGroup, name: c.name });
     const which = typeof c.resourceGroup === "string" ? "name" : "resourceGroup";
-    throw plainValueError(component, name, `clusters[${index}].${which}`,
-        "without a key, the cluster's resource group and name spell the key that names its resources (give a plain key, for example key: \"apps\")");
+    throw plainValueError(
+        component,
+        name,
+        `clusters[${index}].${which}`,
+        'without a key, the cluster\'s resource group and name spell the key that names its resources (give a plain key, for example key: "apps")',
+    );
 }

@@ -32,16 +32,23 @@ const PLAIN_ARGS = {
  * Defender off for a whole subscription is not a side effect a stack's destroy should have.
  */
 export function pricingOptions(existing: ExistingPricing | undefined): pulumi.CustomResourceOptions {
-    return existing?.pricingTier === "Standard" ? { import: existing.id, retainOnDelete: true } : { retainOnDelete: true };
+    return existing?.pricingTier === "Standard"
+        ? { import: existing.id, retainOnDelete: true }
+        : { retainOnDelete: true };
 }
 
 /**
  * The extensions whose switch differs between an existing plan and the config. Pulumi imports only
  * an object whose declared inputs match it, so these must match for the adopting run.
  */
-export function extensionDrift(existing: ExistingPricing | undefined, wanted: Readonly<Record<string, boolean>>): string[] {
+export function extensionDrift(
+    existing: ExistingPricing | undefined,
+    wanted: Readonly<Record<string, boolean>>,
+): string[] {
     if (existing?.pricingTier !== "Standard") return [];
-    return Object.entries(wanted).filter(([n, on]) => (existing.extensions[n] ?? false) !== on).map(([n, on]) => `${n} (${on ? "off" : "on"} in the cloud, ${on ? "on" : "off"} in config)`);
+    return Object.entries(wanted)
+        .filter(([n, on]) => (existing.extensions[n] ?? false) !== on)
+        .map(([n, on]) => `${n} (${on ? "off" : "on"} in the cloud, ${on ? "on" : "off"} in config)`);
 }
 
 export interface PricingExtension {
@@ -68,19 +75,27 @@ export class DefenderPlan extends pulumi.ComponentResource {
         super("agentless:azure:DefenderPlan", name, {}, opts);
         requirePlain("DefenderPlan", name, args, PLAIN_ARGS);
         const scopeId = mapString(args.subscriptionId, pricingScope);
-        this.containers = new security.Pricing(`${name}-containers`, {
-            pricingName: CONTAINERS_PRICING,
-            pricingTier: "Standard",
-            scopeId,
-            extensions: pricingExtensions(args.containersExtensions),
-        }, { parent: this, ...pricingOptions(args.existing?.containers) });
-        if (args.cspm) {
-            this.cspm = new security.Pricing(`${name}-cspm`, {
-                pricingName: CSPM_PRICING,
+        this.containers = new security.Pricing(
+            `${name}-containers`,
+            {
+                pricingName: CONTAINERS_PRICING,
                 pricingTier: "Standard",
                 scopeId,
-                extensions: pricingExtensions(args.cspm.extensions),
-            }, { parent: this, ...pricingOptions(args.existing?.cspm) });
+                extensions: pricingExtensions(args.containersExtensions),
+            },
+            { parent: this, ...pricingOptions(args.existing?.containers) },
+        );
+        if (args.cspm) {
+            this.cspm = new security.Pricing(
+                `${name}-cspm`,
+                {
+                    pricingName: CSPM_PRICING,
+                    pricingTier: "Standard",
+                    scopeId,
+                    extensions: pricingExtensions(args.cspm.extensions),
+                },
+                { parent: this, ...pricingOptions(args.existing?.cspm) },
+            );
         }
         this.registerOutputs({ containers: this.containers.id, cspm: this.cspm?.id });
     }

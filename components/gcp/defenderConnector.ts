@@ -1,7 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as security from "@pulumi/azure-native/security";
 import { requirePlain } from "../shared/input";
-import { CONNECTOR_ENVIRONMENT_NAME, CONNECTOR_ENVIRONMENT_TYPE, CONTAINERS_OFFERING_TYPE } from "../../domain/gcp/facts";
+import {
+    CONNECTOR_ENVIRONMENT_NAME,
+    CONNECTOR_ENVIRONMENT_TYPE,
+    CONTAINERS_OFFERING_TYPE,
+} from "../../domain/gcp/facts";
 import { adoptedConnectorArgs, ExistingSecurityConnector } from "../../domain/shared/securityConnectors";
 
 export interface DefenderGcpConnectorArgs {
@@ -36,35 +40,47 @@ export class DefenderGcpConnector extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefenderGcpConnectorArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:DefenderGcpConnector", name, {}, opts);
-        requirePlain("DefenderGcpConnector", name, args, { connectorName: "it names the security connector", adopt: "an existing connector is imported by its id" });
+        requirePlain("DefenderGcpConnector", name, args, {
+            connectorName: "it names the security connector",
+            adopt: "an existing connector is imported by its id",
+        });
         if (args.adopt) {
-            this.connector = new security.SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt),
-                { parent: this, import: args.adopt.id, retainOnDelete: true });
+            this.connector = new security.SecurityConnector(`${name}-connector`, adoptedConnectorArgs(args.adopt), {
+                parent: this,
+                import: args.adopt.id,
+                retainOnDelete: true,
+            });
             this.registerOutputs({ connectorId: this.connector.id });
             return;
         }
-        this.connector = new security.SecurityConnector(`${name}-connector`, {
-            resourceGroupName: args.resourceGroupName,
-            securityConnectorName: args.connectorName,
-            location: args.location,
-            environmentName: CONNECTOR_ENVIRONMENT_NAME,
-            hierarchyIdentifier: args.projectNumber,
-            environmentData: {
-                environmentType: CONNECTOR_ENVIRONMENT_TYPE,
-                projectDetails: { projectId: args.projectId, projectNumber: args.projectNumber },
-            },
-            offerings: [{
-                offeringType: CONTAINERS_OFFERING_TYPE,
-                mdcContainersAgentlessDiscoveryK8S: {
-                    enabled: true,
-                    workloadIdentityProviderId: args.workloadIdentityProviderId,
-                    serviceAccountEmailAddress: args.serviceAccountEmailAddress,
+        this.connector = new security.SecurityConnector(
+            `${name}-connector`,
+            {
+                resourceGroupName: args.resourceGroupName,
+                securityConnectorName: args.connectorName,
+                location: args.location,
+                environmentName: CONNECTOR_ENVIRONMENT_NAME,
+                hierarchyIdentifier: args.projectNumber,
+                environmentData: {
+                    environmentType: CONNECTOR_ENVIRONMENT_TYPE,
+                    projectDetails: { projectId: args.projectId, projectNumber: args.projectNumber },
                 },
-                enableAuditLogsAutoProvisioning: false,
-                enableDefenderAgentAutoProvisioning: false,
-                enablePolicyAgentAutoProvisioning: false,
-            }],
-        }, { parent: this });
+                offerings: [
+                    {
+                        offeringType: CONTAINERS_OFFERING_TYPE,
+                        mdcContainersAgentlessDiscoveryK8S: {
+                            enabled: true,
+                            workloadIdentityProviderId: args.workloadIdentityProviderId,
+                            serviceAccountEmailAddress: args.serviceAccountEmailAddress,
+                        },
+                        enableAuditLogsAutoProvisioning: false,
+                        enableDefenderAgentAutoProvisioning: false,
+                        enablePolicyAgentAutoProvisioning: false,
+                    },
+                ],
+            },
+            { parent: this },
+        );
         this.registerOutputs({ connectorId: this.connector.id });
     }
 }

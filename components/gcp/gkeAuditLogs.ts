@@ -26,17 +26,31 @@ export class GkeAuditLogs extends pulumi.ComponentResource {
 
     constructor(name: string, args: GkeAuditLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("agentless:gcp:GkeAuditLogs", name, {}, opts);
-        requirePlain("GkeAuditLogs", name, args, { scope: "it decides whether the project's or the organization's audit config exists" });
+        requirePlain("GkeAuditLogs", name, args, {
+            scope: "it decides whether the project's or the organization's audit config exists",
+        });
         const auditLogConfigs = AUDIT_LOG_TYPES.map((logType) => ({ logType }));
         if (args.scope === "organization") {
             if (!args.organizationId) throw new Error(`${name}: scope "organization" needs an organizationId`);
-            this.config = new organizations.IamAuditConfig(`${name}-container`, {
-                orgId: args.organizationId, service: AUDIT_SERVICE, auditLogConfigs,
-            }, { parent: this });
+            this.config = new organizations.IamAuditConfig(
+                `${name}-container`,
+                {
+                    orgId: args.organizationId,
+                    service: AUDIT_SERVICE,
+                    auditLogConfigs,
+                },
+                { parent: this },
+            );
         } else {
-            this.config = new projects.IAMAuditConfig(`${name}-container`, {
-                project: args.projectId, service: AUDIT_SERVICE, auditLogConfigs,
-            }, { parent: this });
+            this.config = new projects.IAMAuditConfig(
+                `${name}-container`,
+                {
+                    project: args.projectId,
+                    service: AUDIT_SERVICE,
+                    auditLogConfigs,
+                },
+                { parent: this },
+            );
         }
         this.registerOutputs({});
     }

@@ -3,9 +3,17 @@ import * as serviceaccount from "@pulumi/gcp/serviceaccount";
 import * as projects from "@pulumi/gcp/projects";
 import * as organizations from "@pulumi/gcp/organizations";
 import {
-    CUSTOM_ROLE_PERMISSIONS, CUSTOM_ROLE_TITLE, DEFAULT_CUSTOM_ROLE_ID, DEFAULT_SERVICE_ACCOUNT_NAME, GcpScope,
-    INVENTORY_ROLE_ID, INVENTORY_ROLE_PERMISSIONS, INVENTORY_ROLE_TITLE, markedDescription,
-    SERVICE_ACCOUNT_DISPLAY_NAME, VIEWER_ROLE,
+    CUSTOM_ROLE_PERMISSIONS,
+    CUSTOM_ROLE_TITLE,
+    DEFAULT_CUSTOM_ROLE_ID,
+    DEFAULT_SERVICE_ACCOUNT_NAME,
+    GcpScope,
+    INVENTORY_ROLE_ID,
+    INVENTORY_ROLE_PERMISSIONS,
+    INVENTORY_ROLE_TITLE,
+    markedDescription,
+    SERVICE_ACCOUNT_DISPLAY_NAME,
+    VIEWER_ROLE,
 } from "../../domain/gcp/facts";
 import { Adopted, adoptOptions } from "./adoption";
 import { organizationCustomRoleName, projectCustomRoleName } from "../../domain/gcp/identifiers";
@@ -81,36 +89,60 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         const roleId = args.customRoleId ?? DEFAULT_CUSTOM_ROLE_ID;
         const adopt = args.adopt ?? {};
 
-        this.serviceAccount = new serviceaccount.Account(`${name}-sa`, {
-            project: args.projectId,
-            accountId: args.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT_NAME,
-            ...(adopt.serviceAccount?.inputs ?? {
-                displayName: SERVICE_ACCOUNT_DISPLAY_NAME,
-                description: markedDescription("Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks"),
-            }),
-        }, { parent: this, ...adoptOptions(adopt.serviceAccount?.importId) });
+        this.serviceAccount = new serviceaccount.Account(
+            `${name}-sa`,
+            {
+                project: args.projectId,
+                accountId: args.serviceAccountName ?? DEFAULT_SERVICE_ACCOUNT_NAME,
+                ...(adopt.serviceAccount?.inputs ?? {
+                    displayName: SERVICE_ACCOUNT_DISPLAY_NAME,
+                    description: markedDescription(
+                        "Lists GKE clusters and reads their Kubernetes API for Defender's inventory; may add Defender's IP ranges to authorized networks",
+                    ),
+                }),
+            },
+            { parent: this, ...adoptOptions(adopt.serviceAccount?.importId) },
+        );
         this.email = this.serviceAccount.email;
         this.member = pulumi.interpolate`serviceAccount:${this.serviceAccount.email}`;
 
-        this.customRole = this.roleWithGrants(name, args, "role", roleId, adopt.customRole ?? {
-            inputs: {
-                title: CUSTOM_ROLE_TITLE,
-                description: markedDescription("Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks"),
-                permissions: [...CUSTOM_ROLE_PERMISSIONS],
-                stage: "GA",
+        this.customRole = this.roleWithGrants(
+            name,
+            args,
+            "role",
+            roleId,
+            adopt.customRole ?? {
+                inputs: {
+                    title: CUSTOM_ROLE_TITLE,
+                    description: markedDescription(
+                        "Microsoft Defender for Containers: update GKE clusters to allow Defender's IP ranges on clusters with authorized networks",
+                    ),
+                    permissions: [...CUSTOM_ROLE_PERMISSIONS],
+                    stage: "GA",
+                },
             },
-        }, ["cluster-write", "container-viewer"]);
+            ["cluster-write", "container-viewer"],
+        );
         this.customRoleName = this.customRole.name;
 
         if (args.inventoryRole) {
-            this.inventoryRole = this.roleWithGrants(name, args, "inventory-role", INVENTORY_ROLE_ID, adopt.inventoryRole ?? {
-                inputs: {
-                    title: INVENTORY_ROLE_TITLE,
-                    description: markedDescription("Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)"),
-                    permissions: [...INVENTORY_ROLE_PERMISSIONS],
-                    stage: "GA",
+            this.inventoryRole = this.roleWithGrants(
+                name,
+                args,
+                "inventory-role",
+                INVENTORY_ROLE_ID,
+                adopt.inventoryRole ?? {
+                    inputs: {
+                        title: INVENTORY_ROLE_TITLE,
+                        description: markedDescription(
+                            "Microsoft Defender for Containers: node proxy and Secret listing for the container inventory (opt-in: reads Secrets)",
+                        ),
+                        permissions: [...INVENTORY_ROLE_PERMISSIONS],
+                        stage: "GA",
+                    },
                 },
-            }, ["inventory"]);
+                ["inventory"],
+            );
         }
 
         this.registerOutputs({ email: this.email, customRole: this.customRoleName });
@@ -131,17 +163,39 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
         const roleArgs = { roleId, ...role.inputs };
         const opts = { parent: this };
         const roleOpts = { ...opts, ...adoptOptions(role.importId) };
-        const created = args.scope === "organization"
-            ? new organizations.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, orgId: args.organizationId! }, roleOpts)
-            : new projects.IAMCustomRole(`${name}-${roleSuffix}`, { ...roleArgs, project: args.projectId }, roleOpts);
+        const created =
+            args.scope === "organization"
+                ? new organizations.IAMCustomRole(
+                      `${name}-${roleSuffix}`,
+                      { ...roleArgs, orgId: args.organizationId! },
+                      roleOpts,
+                  )
+                : new projects.IAMCustomRole(
+                      `${name}-${roleSuffix}`,
+                      { ...roleArgs, project: args.projectId },
+                      roleOpts,
+                  );
         const grants = args.adopt?.grants;
         const roleName = grants ? plainCustomRoleName(name, args, roleId) : undefined;
         grantSuffixes.forEach((suffix, i) => {
             const granted = i === 0 ? created.name : VIEWER_ROLE;
-            const grantOpts = { ...opts, ...adoptOptions(grants?.[i === 0 ? roleName! : VIEWER_ROLE], args.adopt?.retainGrants) };
-            this.grants.push(args.scope === "organization"
-                ? new organizations.IAMMember(`${name}-${suffix}`, { orgId: args.organizationId!, role: granted, member: this.member }, grantOpts)
-                : new projects.IAMMember(`${name}-${suffix}`, { project: args.projectId, role: granted, member: this.member }, grantOpts));
+            const grantOpts = {
+                ...opts,
+                ...adoptOptions(grants?.[i === 0 ? roleName! : VIEWER_ROLE], args.adopt?.retainGrants),
+            };
+            this.grants.push(
+                args.scope === "organization"
+                    ? new organizations.IAMMember(
+                          `${name}-${suffix}`,
+                          { orgId: args.organizationId!, role: granted, member: this.member },
+                          grantOpts,
+                      )
+                    : new projects.IAMMember(
+                          `${name}-${suffix}`,
+                          { project: args.projectId, role: granted, member: this.member },
+                          grantOpts,
+                      ),
+            );
         });
         return created;
     }
@@ -149,7 +203,14 @@ export class GkeDiscoveryAccess extends pulumi.ComponentResource {
 
 /** The custom role's full name, which keys adopted grants: it needs the scope's id as a string. */
 function plainCustomRoleName(name: string, args: GkeDiscoveryAccessArgs, roleId: string): string {
-    const [key, v] = args.scope === "organization" ? ["organizationId", args.organizationId!] : ["projectId", args.projectId];
-    const id = plainString("GkeDiscoveryAccess", name, key, v, "adopt.grants is keyed by the custom role's full name, which it spells");
+    const [key, v] =
+        args.scope === "organization" ? ["organizationId", args.organizationId!] : ["projectId", args.projectId];
+    const id = plainString(
+        "GkeDiscoveryAccess",
+        name,
+        key,
+        v,
+        "adopt.grants is keyed by the custom role's full name, which it spells",
+    );
     return args.scope === "organization" ? organizationCustomRoleName(id, roleId) : projectCustomRoleName(id, roleId);
 }

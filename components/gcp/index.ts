@@ -9,5 +9,11 @@ export { ExistingSecurityConnector } from "../../domain/shared/securityConnector
 export { GkeAuditLogs, GkeAuditLogsArgs } from "./gkeAuditLogs";
 export { serviceAccountEmail, defaultPoolId, gkeClusterPath } from "../../domain/gcp/identifiers";
 export {
-    DEFAULT_SERVICE_ACCOUNT_NAME, DEFAULT_CUSTOM_ROLE_ID, CUSTOM_ROLE_PERMISSIONS, VIEWER_ROLE, DEFAULT_PROVIDER_ID, SCOPES, GcpScope,
+    DEFAULT_SERVICE_ACCOUNT_NAME,
+    DEFAULT_CUSTOM_ROLE_ID,
+    CUSTOM_ROLE_PERMISSIONS,
+    VIEWER_ROLE,
+    DEFAULT_PROVIDER_ID,
+    SCOPES,
+    GcpScope,
 } from "../../domain/gcp/facts";

@@ -33,27 +33,51 @@ export class AttackSimulation extends pulumi.ComponentResource {
 
     constructor(name: string, args: AttackSimulationArgs, opts?: pulumi.ComponentResourceOptions) {
         const where = `AttackSimulation ${name}`;
-        requirePlain("AttackSimulation", name, args, { production: "it decides whether the simulation may run", scenario: "it decides the alerts to expect" });
+        requirePlain("AttackSimulation", name, args, {
+            production: "it decides whether the simulation may run",
+            scenario: "it decides the alerts to expect",
+        });
         if (args.production) {
             // Config validation refuses this first; this guards direct use of the component.
             const cluster = typeof args.clusterName === "string" ? `cluster ${args.clusterName}` : where;
             throw new Error(`the attack simulation must not run on a production stack (${cluster})`);
         }
-        super("agentless:kubernetes:AttackSimulation", name, {
-            cluster: args.clusterName,
-            scenario: args.scenario,
-            production: args.production,
-            namespace: SIMULATION.namespace,
-            images: { ...args.images },
-        }, opts);
+        super(
+            "agentless:kubernetes:AttackSimulation",
+            name,
+            {
+                cluster: args.clusterName,
+                scenario: args.scenario,
+                production: args.production,
+                namespace: SIMULATION.namespace,
+                images: { ...args.images },
+            },
+            opts,
+        );
         this.expectedAlerts = expectedAlerts(args.scenario);
-        const labels = (role: string) => ({ ...MANAGED_BY_LABEL, [APP_LABEL]: SIMULATION.namespace, "app.kubernetes.io/component": role });
-        const ns = new Namespace(`${name}-ns`, { metadata: { name: SIMULATION.namespace, labels: { ...MANAGED_BY_LABEL } } }, { parent: this });
+        const labels = (role: string) => ({
+            ...MANAGED_BY_LABEL,
+            [APP_LABEL]: SIMULATION.namespace,
+            "app.kubernetes.io/component": role,
+        });
+        const ns = new Namespace(
+            `${name}-ns`,
+            { metadata: { name: SIMULATION.namespace, labels: { ...MANAGED_BY_LABEL } } },
+            { parent: this },
+        );
         const inNs = { parent: this, dependsOn: [ns] };
 
-        const sa = new ServiceAccount(`${name}-victim-sa`, {
-            metadata: { name: SIMULATION.victimServiceAccount, namespace: SIMULATION.namespace, labels: labels("victim") },
-        }, inNs);
+        const sa = new ServiceAccount(
+            `${name}-victim-sa`,
+            {
+                metadata: {
+                    name: SIMULATION.victimServiceAccount,
+                    namespace: SIMULATION.namespace,
+                    labels: labels("victim"),
+                },
+            },
+            inNs,
+        );
 
         const pods: Record<"attacker" | "victim", { name: string; image: pulumi.Input<string> }> = {
             attacker: { name: SIMULATION.attackerPod, image: args.images.attacker },
@@ -61,26 +85,43 @@ export class AttackSimulation extends pulumi.ComponentResource {
         };
         for (const role of ["victim", "attacker"] as const) {
             const p = pods[role];
-            new Service(`${name}-${role}-svc`, {
-                metadata: { name: p.name, namespace: SIMULATION.namespace, labels: labels(role) },
-                spec: { clusterIP: "None", selector: { "app.kubernetes.io/component": role, [APP_LABEL]: SIMULATION.namespace } },
-            }, inNs);
-            new Pod(`${name}-${role}`, {
-                metadata: { name: p.name, namespace: SIMULATION.namespace, labels: labels(role) },
-                spec: {
-                    serviceAccountName: role === "victim" ? SIMULATION.victimServiceAccount : undefined,
-                    automountServiceAccountToken: role === "victim",
-                    restartPolicy: "Never",
-                    containers: [{
-                        name: role,
-                        image: p.image,
-                        env: role === "attacker"
-                            ? [{ name: "SCENARIO", value: args.scenario }, { name: "VICTIM_ADDRESS", value: victimAddress() }]
-                            : [],
-                        securityContext: { privileged: false, allowPrivilegeEscalation: false },
-                    }],
+            new Service(
+                `${name}-${role}-svc`,
+                {
+                    metadata: { name: p.name, namespace: SIMULATION.namespace, labels: labels(role) },
+                    spec: {
+                        clusterIP: "None",
+                        selector: { "app.kubernetes.io/component": role, [APP_LABEL]: SIMULATION.namespace },
+                    },
                 },
-            }, role === "victim" ? { ...inNs, dependsOn: [ns, sa] } : inNs);
+                inNs,
+            );
+            new Pod(
+                `${name}-${role}`,
+                {
+                    metadata: { name: p.name, namespace: SIMULATION.namespace, labels: labels(role) },
+                    spec: {
+                        serviceAccountName: role === "victim" ? SIMULATION.victimServiceAccount : undefined,
+                        automountServiceAccountToken: role === "victim",
+                        restartPolicy: "Never",
+                        containers: [
+                            {
+                                name: role,
+                                image: p.image,
+                                env:
+                                    role === "attacker"
+                                        ? [
+                                              { name: "SCENARIO", value: args.scenario },
+                                              { name: "VICTIM_ADDRESS", value: victimAddress() },
+                                          ]
+                                        : [],
+                                securityContext: { privileged: false, allowPrivilegeEscalation: false },
+                            },
+                        ],
+                    },
+                },
+                role === "victim" ? { ...inNs, dependsOn: [ns, sa] } : inNs,
+            );
         }
         this.registerOutputs({ scenarios: scenariosOf(args.scenario), expectedAlerts: this.expectedAlerts });
     }

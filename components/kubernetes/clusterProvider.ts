@@ -8,9 +8,21 @@ import { Provider } from "@pulumi/kubernetes/provider";
  */
 export type KubeAccess =
     | { kind: "kubeconfig"; context?: string; kubeconfigPath?: string }
-    | { kind: "eks"; clusterName: pulumi.Input<string>; region: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
+    | {
+          kind: "eks";
+          clusterName: pulumi.Input<string>;
+          region: string;
+          endpoint: pulumi.Input<string>;
+          certificateAuthority: pulumi.Input<string>;
+      }
     | { kind: "gke"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string> }
-    | { kind: "aks"; clusterName: string; endpoint: pulumi.Input<string>; certificateAuthority: pulumi.Input<string>; serverId?: string };
+    | {
+          kind: "aks";
+          clusterName: string;
+          endpoint: pulumi.Input<string>;
+          certificateAuthority: pulumi.Input<string>;
+          serverId?: string;
+      };
 
 /**
  * The application id of AKS's Microsoft Entra server ("Azure Kubernetes Service AAD Server"),
@@ -19,7 +31,12 @@ export type KubeAccess =
 export const AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 
 /** Kubeconfig for EKS with `aws eks get-token` as the credential plug-in. */
-export function eksKubeconfig(clusterName: string, region: string, endpoint: string, certificateAuthority: string): string {
+export function eksKubeconfig(
+    clusterName: string,
+    region: string,
+    endpoint: string,
+    certificateAuthority: string,
+): string {
     return execKubeconfig(clusterName, endpoint, certificateAuthority, {
         command: "aws",
         args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
@@ -27,11 +44,18 @@ export function eksKubeconfig(clusterName: string, region: string, endpoint: str
 }
 
 /** A one-cluster kubeconfig whose user runs the given exec credential plug-in. */
-export function execKubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, exec: Record<string, unknown>): string {
+export function execKubeconfig(
+    clusterName: string,
+    endpoint: string,
+    certificateAuthority: string,
+    exec: Record<string, unknown>,
+): string {
     return JSON.stringify({
         apiVersion: "v1",
         kind: "Config",
-        clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } }],
+        clusters: [
+            { name: clusterName, cluster: { server: endpoint, "certificate-authority-data": certificateAuthority } },
+        ],
         contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
         "current-context": clusterName,
         users: [{ name: clusterName, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", ...exec } } }],
@@ -48,7 +72,12 @@ export function gkeKubeconfig(clusterName: string, endpoint: string, certificate
 }
 
 /** Kubeconfig for AKS with Entra ID integration: `kubelogin get-token` with the Azure CLI's login. */
-export function aksKubeconfig(clusterName: string, endpoint: string, certificateAuthority: string, serverId = AKS_AAD_SERVER_ID): string {
+export function aksKubeconfig(
+    clusterName: string,
+    endpoint: string,
+    certificateAuthority: string,
+    serverId = AKS_AAD_SERVER_ID,
+): string {
     return execKubeconfig(clusterName, endpoint, certificateAuthority, {
         command: "kubelogin",
         args: ["get-token", "--login", "azurecli", "--server-id", serverId],
@@ -63,7 +92,12 @@ export function aksKubeconfig(clusterName: string, endpoint: string, certificate
  * of the same cluster is an update. Each call makes a new provider; a program shares one by passing
  * it to every component working in that cluster (resource option `provider`/`providers`).
  */
-export function clusterProvider(name: string, access: KubeAccess, opts?: pulumi.CustomResourceOptions, clusterIdentifier: pulumi.Input<string> = name): Provider {
+export function clusterProvider(
+    name: string,
+    access: KubeAccess,
+    opts?: pulumi.CustomResourceOptions,
+    clusterIdentifier: pulumi.Input<string> = name,
+): Provider {
     const args: ConstructorParameters<typeof Provider>[1] = { enableServerSideApply: true, clusterIdentifier };
     switch (access.kind) {
         case "kubeconfig":
@@ -71,16 +105,19 @@ export function clusterProvider(name: string, access: KubeAccess, opts?: pulumi.
             if (access.kubeconfigPath) args.kubeconfig = access.kubeconfigPath;
             break;
         case "eks":
-            args.kubeconfig = pulumi.all([access.clusterName, access.endpoint, access.certificateAuthority]).apply(([clusterName, endpoint, ca]) =>
-                eksKubeconfig(clusterName, access.region, endpoint, ca));
+            args.kubeconfig = pulumi
+                .all([access.clusterName, access.endpoint, access.certificateAuthority])
+                .apply(([clusterName, endpoint, ca]) => eksKubeconfig(clusterName, access.region, endpoint, ca));
             break;
         case "gke":
-            args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
-                gkeKubeconfig(access.clusterName, endpoint, ca));
+            args.kubeconfig = pulumi
+                .all([access.endpoint, access.certificateAuthority])
+                .apply(([endpoint, ca]) => gkeKubeconfig(access.clusterName, endpoint, ca));
             break;
         case "aks":
-            args.kubeconfig = pulumi.all([access.endpoint, access.certificateAuthority]).apply(([endpoint, ca]) =>
-                aksKubeconfig(access.clusterName, endpoint, ca, access.serverId));
+            args.kubeconfig = pulumi
+                .all([access.endpoint, access.certificateAuthority])
+                .apply(([endpoint, ca]) => aksKubeconfig(access.clusterName, endpoint, ca, access.serverId));
             break;
     }
     return new Provider(name, args, opts);

@@ -19,8 +19,11 @@ export function loadTemplate(dir: string, root = POLICY_DIR): ConstraintTemplate
 
 export function loadTemplateFile(file: string): ConstraintTemplateDoc {
     const doc = parseYaml(fs.readFileSync(file, "utf8")) as ConstraintTemplateDoc;
-    const fail = (why: string) => { throw new Error(`${file}: ${why}`); };
-    if (doc?.apiVersion !== CONSTRAINT_TEMPLATE_API_VERSION || doc.kind !== "ConstraintTemplate") fail(`not a ${CONSTRAINT_TEMPLATE_API_VERSION} ConstraintTemplate`);
+    const fail = (why: string) => {
+        throw new Error(`${file}: ${why}`);
+    };
+    if (doc?.apiVersion !== CONSTRAINT_TEMPLATE_API_VERSION || doc.kind !== "ConstraintTemplate")
+        fail(`not a ${CONSTRAINT_TEMPLATE_API_VERSION} ConstraintTemplate`);
     const kind = doc.spec?.crd?.spec?.names?.kind;
     if (!kind || doc.metadata?.name !== kind.toLowerCase()) fail(`metadata.name must be the lower-case kind (${kind})`);
     const target = doc.spec.targets?.[0];

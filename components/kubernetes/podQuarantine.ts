@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkPolicy } from "@pulumi/kubernetes/networking/v1";
-import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel, quarantinePolicyManifest } from "../../domain/kubernetes/isolationFacts";
+import {
+    QUARANTINE_LABEL,
+    QUARANTINE_POLICY_NAME,
+    QuarantineLabel,
+    quarantinePolicyManifest,
+} from "../../domain/kubernetes/isolationFacts";
 import { requirePlain } from "../shared/input";
 
 export interface PodQuarantineArgs {
@@ -27,17 +32,24 @@ export class PodQuarantine extends pulumi.ComponentResource {
             label: "it is the component's label output, which isolating a pod needs",
         });
         const label = args.label ?? QUARANTINE_LABEL;
-        super("agentless:kubernetes:PodQuarantine", name, {
-            cluster: args.clusterName,
-            namespaces: [...args.namespaces],
-            labelKey: label.key,
-            labelValue: label.value,
-            policyName: QUARANTINE_POLICY_NAME,
-        }, opts);
+        super(
+            "agentless:kubernetes:PodQuarantine",
+            name,
+            {
+                cluster: args.clusterName,
+                namespaces: [...args.namespaces],
+                labelKey: label.key,
+                labelValue: label.value,
+                policyName: QUARANTINE_POLICY_NAME,
+            },
+            opts,
+        );
         this.label = label;
         for (const ns of args.namespaces) {
             const m = quarantinePolicyManifest(ns, label);
-            this.policies.push(new NetworkPolicy(`${name}-${ns}`, { metadata: m.metadata, spec: m.spec }, { parent: this }));
+            this.policies.push(
+                new NetworkPolicy(`${name}-${ns}`, { metadata: m.metadata, spec: m.spec }, { parent: this }),
+            );
         }
         this.registerOutputs({ label: `${label.key}=${label.value}`, namespaces: [...args.namespaces] });
     }

@@ -27,11 +27,34 @@ export interface DefenderSensorArgs {
 export function sensorValues(id: SensorIdentifiers): Record<string, unknown> {
     switch (id.cloud) {
         case "Azure":
-            return { global: { cloudIdentifiers: { Azure: { subscriptionId: id.subscriptionId, resourceGroupName: id.resourceGroupName, clusterName: id.clusterName, region: id.region } } } };
+            return {
+                global: {
+                    cloudIdentifiers: {
+                        Azure: {
+                            subscriptionId: id.subscriptionId,
+                            resourceGroupName: id.resourceGroupName,
+                            clusterName: id.clusterName,
+                            region: id.region,
+                        },
+                    },
+                },
+            };
         case "AWS":
-            return { global: { cloudIdentifiers: { AWS: { accountId: id.accountId, region: id.region, clusterName: id.clusterName } } } };
+            return {
+                global: {
+                    cloudIdentifiers: {
+                        AWS: { accountId: id.accountId, region: id.region, clusterName: id.clusterName },
+                    },
+                },
+            };
         case "GCP":
-            return { global: { cloudIdentifiers: { GCP: { projectId: id.projectId, location: id.location, clusterName: id.clusterName } } } };
+            return {
+                global: {
+                    cloudIdentifiers: {
+                        GCP: { projectId: id.projectId, location: id.location, clusterName: id.clusterName },
+                    },
+                },
+            };
     }
 }
 
@@ -45,24 +68,42 @@ export class DefenderSensor extends pulumi.ComponentResource {
 
     constructor(name: string, args: DefenderSensorArgs, opts?: pulumi.ComponentResourceOptions) {
         requirePlain("DefenderSensor", name, args, { chartVersion: PINS_CHART });
-        requirePlain("DefenderSensor", name, { "identifiers.cloud": args.identifiers.cloud }, { "identifiers.cloud": "it decides which chart values exist" });
-        super("agentless:kubernetes:DefenderSensor", name, {
-            cluster: args.clusterName,
-            chart: SENSOR_CHART.chart,
-            chartVersion: args.chartVersion,
-            release: SENSOR_CHART.release,
-            namespace: SENSOR_CHART.namespace,
-            cloud: args.identifiers.cloud,
-        }, opts);
+        requirePlain(
+            "DefenderSensor",
+            name,
+            { "identifiers.cloud": args.identifiers.cloud },
+            { "identifiers.cloud": "it decides which chart values exist" },
+        );
+        super(
+            "agentless:kubernetes:DefenderSensor",
+            name,
+            {
+                cluster: args.clusterName,
+                chart: SENSOR_CHART.chart,
+                chartVersion: args.chartVersion,
+                release: SENSOR_CHART.release,
+                namespace: SENSOR_CHART.namespace,
+                cloud: args.identifiers.cloud,
+            },
+            opts,
+        );
         // Helm v4 charts never create their namespace.
-        const ns = new Namespace(`${name}-ns`, { metadata: { name: SENSOR_CHART.namespace, labels: { ...MANAGED_BY_LABEL } } }, { parent: this });
-        this.chart = new Chart(name, {
-            chart: SENSOR_CHART.chart,
-            version: args.chartVersion,
-            name: SENSOR_CHART.release,
-            namespace: SENSOR_CHART.namespace,
-            values: sensorValues(args.identifiers),
-        }, { parent: this, dependsOn: [ns] });
+        const ns = new Namespace(
+            `${name}-ns`,
+            { metadata: { name: SENSOR_CHART.namespace, labels: { ...MANAGED_BY_LABEL } } },
+            { parent: this },
+        );
+        this.chart = new Chart(
+            name,
+            {
+                chart: SENSOR_CHART.chart,
+                version: args.chartVersion,
+                name: SENSOR_CHART.release,
+                namespace: SENSOR_CHART.namespace,
+                values: sensorValues(args.identifiers),
+            },
+            { parent: this, dependsOn: [ns] },
+        );
         this.registerOutputs({
             release: SENSOR_CHART.release,
             installCheck: `kubectl get ds ${SENSOR_INSTALL_CHECK.name} -n ${SENSOR_INSTALL_CHECK.namespace}`,

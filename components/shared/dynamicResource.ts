@@ -67,7 +67,11 @@ function readBuilt(): SerializedProviders | null {
  * SDK would serialize differently), and matched by identity with a listed export, never by name.
  * Only an already loaded module can export the object at hand, so nothing is loaded to look.
  */
-export function builtText(file: SerializedProviders | null, provider: AnyProvider, sdk: string = sdkVersion): string | undefined {
+export function builtText(
+    file: SerializedProviders | null,
+    provider: AnyProvider,
+    sdk: string = sdkVersion,
+): string | undefined {
     if (!file || file.sdk !== sdk) return undefined;
     for (const p of SERIALIZED_PROVIDERS) {
         const loaded = require.cache[require.resolve(path.join(__dirname, "..", p.module))];
@@ -89,7 +93,9 @@ export function providerInput(provider: AnyProvider): pulumi.Input<string> {
     if (text !== undefined) return text;
     const cached = atRunTime.get(provider);
     if (cached) return cached;
-    const out = pulumi.output(serializeProvider(provider)).apply((sf) => (sf.containsSecrets ? pulumi.secret(sf.text) : pulumi.output(sf.text)));
+    const out = pulumi
+        .output(serializeProvider(provider))
+        .apply((sf) => (sf.containsSecrets ? pulumi.secret(sf.text) : pulumi.output(sf.text)));
     atRunTime.set(provider, out);
     return out;
 }
@@ -97,7 +103,10 @@ export function providerInput(provider: AnyProvider): pulumi.Input<string> {
 /** `pulumi.dynamic.Resource`, with the provider's text from the build when there is one. */
 export class SerializedDynamicResource extends pulumi.CustomResource {
     constructor(provider: AnyProvider, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-        if (props.__provider) throw new Error(`dynamic resource ${name}: props must not define __provider, the key that carries the provider's code`);
+        if (props.__provider)
+            throw new Error(
+                `dynamic resource ${name}: props must not define __provider, the key that carries the provider's code`,
+            );
         props.__provider = providerInput(provider);
         super("pulumi-nodejs:dynamic:Resource", name, props, opts);
     }

@@ -42,7 +42,13 @@ export function plainValueError(component: string, name: string, path: string, r
  * resolves, and an output read as plain would pass unnoticed (an object is truthy, a template
  * spells "[object Object]"). `at` is where `args` sits in the component's arguments (`clusters[0]`).
  */
-export function requirePlain<A extends object>(component: string, name: string, args: A, reasons: Partial<Record<keyof A & string, string>>, at?: string): void {
+export function requirePlain<A extends object>(
+    component: string,
+    name: string,
+    args: A,
+    reasons: Partial<Record<keyof A & string, string>>,
+    at?: string,
+): void {
     for (const [key, reason] of Object.entries(reasons) as [keyof A & string, string][]) {
         const path = outputPath(args[key], at ? `${at}.${key}` : key);
         if (path) throw plainValueError(component, name, path, reason);
@@ -58,7 +64,13 @@ export function requirePlainContainer(component: string, name: string, key: stri
 }
 
 /** A string argument that must be plain text in this use (`reason`); an output stops the component. */
-export function plainString(component: string, name: string, key: string, v: pulumi.Input<string>, reason: string): string {
+export function plainString(
+    component: string,
+    name: string,
+    key: string,
+    v: pulumi.Input<string>,
+    reason: string,
+): string {
     if (typeof v === "string") return v;
     throw plainValueError(component, name, key, reason);
 }

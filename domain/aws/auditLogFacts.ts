@@ -1,5 +1,10 @@
 /** Names of Defender's EKS audit-log pipeline roles (Microsoft's containers-permissions article). */
-export const AUDIT_LOG_ROLE_KEYS = ["kubernetesService", "kubernetesDataCollection", "cloudWatchToKinesis", "kinesisToS3"] as const;
+export const AUDIT_LOG_ROLE_KEYS = [
+    "kubernetesService",
+    "kubernetesDataCollection",
+    "cloudWatchToKinesis",
+    "kinesisToS3",
+] as const;
 export type AuditLogRoleKey = (typeof AUDIT_LOG_ROLE_KEYS)[number];
 
 /** Microsoft's default names; the offering field each ARN goes into is the key. */

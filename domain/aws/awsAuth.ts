@@ -41,7 +41,8 @@ export function parseMapRoles(text: string | undefined): MapRoleEntry[] {
     if (contents === null || contents === undefined) return [];
     if (!isSeq(contents)) throw new AwsAuthMergeError("aws-auth mapRoles is not a YAML list; refusing to edit it");
     return contents.items.map((item, i) => {
-        if (!isMap(item)) throw new AwsAuthMergeError(`aws-auth mapRoles item ${i} is not a mapping; refusing to edit it`);
+        if (!isMap(item))
+            throw new AwsAuthMergeError(`aws-auth mapRoles item ${i} is not a mapping; refusing to edit it`);
         const plain = item.toJSON() as Record<string, unknown>;
         return {
             rolearn: typeof plain.rolearn === "string" ? plain.rolearn : "",
@@ -54,10 +55,13 @@ export function parseMapRoles(text: string | undefined): MapRoleEntry[] {
 function parseOne(text: string) {
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs)) return parseDocument("");
-    if (docs.length > 1) throw new AwsAuthMergeError("aws-auth mapRoles holds more than one YAML document; refusing to edit it");
+    if (docs.length > 1)
+        throw new AwsAuthMergeError("aws-auth mapRoles holds more than one YAML document; refusing to edit it");
     const doc = docs[0] ?? parseDocument("");
     if (doc.errors.length > 0) {
-        throw new AwsAuthMergeError(`aws-auth mapRoles is not valid YAML (${doc.errors[0].message.split("\n")[0]}); refusing to edit it`);
+        throw new AwsAuthMergeError(
+            `aws-auth mapRoles is not valid YAML (${doc.errors[0].message.split("\n")[0]}); refusing to edit it`,
+        );
     }
     return doc;
 }
@@ -74,12 +78,14 @@ function scalar(s: string): string {
 }
 
 export function renderEntry(entry: MapRoleEntry, indent = ""): string {
-    return [
-        `${indent}- rolearn: ${scalar(entry.rolearn)}`,
-        `${indent}  username: ${scalar(entry.username)}`,
-        `${indent}  groups:`,
-        ...entry.groups.map((g) => `${indent}    - ${scalar(g)}`),
-    ].join("\n") + "\n";
+    return (
+        [
+            `${indent}- rolearn: ${scalar(entry.rolearn)}`,
+            `${indent}  username: ${scalar(entry.username)}`,
+            `${indent}  groups:`,
+            ...entry.groups.map((g) => `${indent}    - ${scalar(g)}`),
+        ].join("\n") + "\n"
+    );
 }
 
 function flowEntry(entry: MapRoleEntry): string {
@@ -104,26 +110,39 @@ export const AWS_AUTH_EXISTING_KEY = "aws.awsAuthExisting";
  * - one for the same role ARN and username with other groups: `onExisting` decides (see above);
  * - otherwise the entry is appended after the existing text, at the list's own indentation.
  */
-export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry, onExisting: AwsAuthExisting = "stop"): MergeResult {
+export function mergeMapRoles(
+    existing: string | undefined,
+    entry: MapRoleEntry,
+    onExisting: AwsAuthExisting = "stop",
+): MergeResult {
     const text = existing ?? "";
     const entries = parseMapRoles(text);
     const same = entries.filter((e) => e.rolearn === entry.rolearn);
     if (same.length > 1) {
-        throw new AwsAuthMergeError(`aws-auth maps ${entry.rolearn} ${same.length} times; which one applies is undefined. Leave one entry by hand, then run again`);
+        throw new AwsAuthMergeError(
+            `aws-auth maps ${entry.rolearn} ${same.length} times; which one applies is undefined. Leave one entry by hand, then run again`,
+        );
     }
     if (same.length === 1) {
         const other = same[0];
         if (sameEntry(other, entry)) return { mapRoles: text, changed: false };
-        const found = `aws-auth already maps ${entry.rolearn} to username ${JSON.stringify(other.username)} and groups ${JSON.stringify(other.groups)}; ` +
+        const found =
+            `aws-auth already maps ${entry.rolearn} to username ${JSON.stringify(other.username)} and groups ${JSON.stringify(other.groups)}; ` +
             `this stack would map it to username ${JSON.stringify(entry.username)} and groups ${JSON.stringify(entry.groups)}. `;
         if (other.username !== entry.username) {
-            throw new AwsAuthMergeError(found + "Remove or fix that entry by hand (it is not this stack's to overwrite), " +
-                `or set aws.awsAuth.username to ${JSON.stringify(other.username)}, then run again`);
+            throw new AwsAuthMergeError(
+                found +
+                    "Remove or fix that entry by hand (it is not this stack's to overwrite), " +
+                    `or set aws.awsAuth.username to ${JSON.stringify(other.username)}, then run again`,
+            );
         }
         if (onExisting === "keep") return { mapRoles: text, changed: false };
         if (onExisting === "stop") {
-            throw new AwsAuthMergeError(found + `Set ${AWS_AUTH_EXISTING_KEY} to "keep" (leave that entry and its groups as they are), ` +
-                `"narrow" (replace its groups with ${JSON.stringify(entry.groups)}) or "stop" (the default: change nothing), then run again`);
+            throw new AwsAuthMergeError(
+                found +
+                    `Set ${AWS_AUTH_EXISTING_KEY} to "keep" (leave that entry and its groups as they are), ` +
+                    `"narrow" (replace its groups with ${JSON.stringify(entry.groups)}) or "stop" (the default: change nothing), then run again`,
+            );
         }
         return { mapRoles: narrow(text, entries, entries.indexOf(other), entry), changed: true };
     }
@@ -147,10 +166,13 @@ export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry,
 
     // The appended text must read back as exactly the old entries plus the new one.
     const after = parseMapRoles(merged);
-    const ok = after.length === entries.length + 1 && sameEntry(after[after.length - 1], entry) &&
+    const ok =
+        after.length === entries.length + 1 &&
+        sameEntry(after[after.length - 1], entry) &&
         after[after.length - 1].rolearn === entry.rolearn &&
         entries.every((e, i) => e.rolearn === after[i].rolearn && sameEntry(e, after[i]));
-    if (!ok) throw new AwsAuthMergeError("adding the entry would change how aws-auth mapRoles reads; refusing to edit it");
+    if (!ok)
+        throw new AwsAuthMergeError("adding the entry would change how aws-auth mapRoles reads; refusing to edit it");
     return { mapRoles: merged, changed: true };
 }
 
@@ -160,7 +182,8 @@ export function mergeMapRoles(existing: string | undefined, entry: MapRoleEntry,
  */
 function narrow(text: string, entries: MapRoleEntry[], index: number, entry: MapRoleEntry): string {
     const contents = parseOne(text).contents;
-    if (!contents || !isSeq(contents)) throw new AwsAuthMergeError("aws-auth mapRoles is not a YAML list; refusing to edit it");
+    if (!contents || !isSeq(contents))
+        throw new AwsAuthMergeError("aws-auth mapRoles is not a YAML list; refusing to edit it");
     const item = contents.items[index] as { range?: [number, number, number] };
     if (!item.range) throw new AwsAuthMergeError("cannot locate the aws-auth entry to narrow; refusing to edit it");
     const [start, end] = item.range;
@@ -177,7 +200,12 @@ function narrow(text: string, entries: MapRoleEntry[], index: number, entry: Map
     const merged = text.slice(0, start) + replacement + text.slice(end);
     const after = parseMapRoles(merged);
     const expected = entries.map((e, i) => (i === index ? entry : e));
-    const ok = after.length === expected.length && after.every((e, i) => e.rolearn === expected[i].rolearn && sameEntry(e, expected[i]));
-    if (!ok) throw new AwsAuthMergeError("narrowing the entry would change how aws-auth mapRoles reads; refusing to edit it");
+    const ok =
+        after.length === expected.length &&
+        after.every((e, i) => e.rolearn === expected[i].rolearn && sameEntry(e, expected[i]));
+    if (!ok)
+        throw new AwsAuthMergeError(
+            "narrowing the entry would change how aws-auth mapRoles reads; refusing to edit it",
+        );
     return merged;
 }

@@ -37,8 +37,10 @@ export function endpointNetworkNote(e: EndpointSettings): string | undefined {
     const missing = missingDefenderCidrs(e);
     if (missing.length === 0) return undefined;
     if (!e.publicAccess) {
-        return `API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); ` +
-            `enable a restricted public endpoint that allows ${DEFENDER_CIDRS.join(" and ")}`;
+        return (
+            `API endpoint is private: discovery cannot reach this cluster (Defender does not open the endpoint); ` +
+            `enable a restricted public endpoint that allows ${DEFENDER_CIDRS.join(" and ")}`
+        );
     }
     return `public API endpoint is restricted to ${e.publicAccessCidrs.join(", ")}: add ${missing.join(" and ")} to publicAccessCidrs so that Defender can reach it`;
 }
@@ -51,6 +53,8 @@ export function cidrsWithDefender(existing: readonly string[]): string[] {
 /** The command that enables the restricted public endpoint, keeping the cluster's CIDRs. */
 export function restrictedEndpointCommand(clusterName: string, region: string, e: EndpointSettings): string {
     const cidrs = cidrsWithDefender(e.publicAccess ? e.publicAccessCidrs : []);
-    return `aws eks update-cluster-config --region ${region} --name ${clusterName} ` +
-        `--resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=${e.privateAccess || !e.publicAccess},publicAccessCidrs=${cidrs.join(",")}`;
+    return (
+        `aws eks update-cluster-config --region ${region} --name ${clusterName} ` +
+        `--resources-vpc-config endpointPublicAccess=true,endpointPrivateAccess=${e.privateAccess || !e.publicAccess},publicAccessCidrs=${cidrs.join(",")}`
+    );
 }

@@ -76,16 +76,45 @@ export const SYSTEM_MASTERS = "system:masters";
 export const READER_RULES: readonly { apiGroups: string[]; resources: string[]; verbs: string[] }[] = [
     {
         apiGroups: [""],
-        resources: ["namespaces", "nodes", "pods", "services", "endpoints", "serviceaccounts", "configmaps",
-            "persistentvolumes", "persistentvolumeclaims", "replicationcontrollers", "events", "limitranges", "resourcequotas"],
+        resources: [
+            "namespaces",
+            "nodes",
+            "pods",
+            "services",
+            "endpoints",
+            "serviceaccounts",
+            "configmaps",
+            "persistentvolumes",
+            "persistentvolumeclaims",
+            "replicationcontrollers",
+            "events",
+            "limitranges",
+            "resourcequotas",
+        ],
         verbs: ["get", "list", "watch"],
     },
-    { apiGroups: ["apps"], resources: ["deployments", "daemonsets", "statefulsets", "replicasets"], verbs: ["get", "list", "watch"] },
+    {
+        apiGroups: ["apps"],
+        resources: ["deployments", "daemonsets", "statefulsets", "replicasets"],
+        verbs: ["get", "list", "watch"],
+    },
     { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: ["get", "list", "watch"] },
-    { apiGroups: ["networking.k8s.io"], resources: ["ingresses", "ingressclasses", "networkpolicies"], verbs: ["get", "list", "watch"] },
-    { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"], verbs: ["get", "list", "watch"] },
+    {
+        apiGroups: ["networking.k8s.io"],
+        resources: ["ingresses", "ingressclasses", "networkpolicies"],
+        verbs: ["get", "list", "watch"],
+    },
+    {
+        apiGroups: ["rbac.authorization.k8s.io"],
+        resources: ["roles", "rolebindings", "clusterroles", "clusterrolebindings"],
+        verbs: ["get", "list", "watch"],
+    },
     { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch"] },
-    { apiGroups: ["admissionregistration.k8s.io"], resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"], verbs: ["get", "list", "watch"] },
+    {
+        apiGroups: ["admissionregistration.k8s.io"],
+        resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
+        verbs: ["get", "list", "watch"],
+    },
     { apiGroups: ["apiextensions.k8s.io"], resources: ["customresourcedefinitions"], verbs: ["get", "list", "watch"] },
 ];
 

@@ -3,8 +3,13 @@
  * pack can build and compare them without a Pulumi runtime.
  */
 import {
-    AccessMode, ACTIONS_BY_MODE, AUDIENCE_CONDITION_KEY, DEFENDER_AUDIENCE, LEAST_PRIVILEGE_ACTIONS,
-    SESSION_NAME_CONDITION_KEY, SESSION_NAME_PREFIX,
+    AccessMode,
+    ACTIONS_BY_MODE,
+    AUDIENCE_CONDITION_KEY,
+    DEFENDER_AUDIENCE,
+    LEAST_PRIVILEGE_ACTIONS,
+    SESSION_NAME_CONDITION_KEY,
+    SESSION_NAME_PREFIX,
 } from "./facts";
 
 export interface PolicyStatement {
@@ -33,18 +38,20 @@ export function sessionName(azureTenantId: string): string {
 export function trustPolicy(oidcProviderArn: string, azureTenantId: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "DefenderAgentlessDiscovery",
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: {
-                StringEquals: {
-                    [AUDIENCE_CONDITION_KEY]: DEFENDER_AUDIENCE,
-                    [SESSION_NAME_CONDITION_KEY]: sessionName(azureTenantId),
+        Statement: [
+            {
+                Sid: "DefenderAgentlessDiscovery",
+                Effect: "Allow",
+                Principal: { Federated: oidcProviderArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Condition: {
+                    StringEquals: {
+                        [AUDIENCE_CONDITION_KEY]: DEFENDER_AUDIENCE,
+                        [SESSION_NAME_CONDITION_KEY]: sessionName(azureTenantId),
+                    },
                 },
             },
-        }],
+        ],
     };
 }
 
@@ -55,7 +62,11 @@ const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefine
  * no allow statement with web identity from `oidcProviderArn` under the audience and session-name
  * conditions. Undefined when one statement does. The message never contains the tenant id.
  */
-export function adoptedTrustProblem(trustDocument: string, oidcProviderArn: string, azureTenantId: string): string | undefined {
+export function adoptedTrustProblem(
+    trustDocument: string,
+    oidcProviderArn: string,
+    azureTenantId: string,
+): string | undefined {
     let doc: { Statement?: unknown };
     try {
         doc = JSON.parse(trustDocument) as { Statement?: unknown };
@@ -63,13 +74,25 @@ export function adoptedTrustProblem(trustDocument: string, oidcProviderArn: stri
         return "its trust policy is not valid JSON";
     }
     const ok = listOf(doc.Statement).some((raw) => {
-        const s = raw as { Effect?: string; Action?: unknown; Principal?: { Federated?: unknown }; Condition?: { StringEquals?: Record<string, unknown> } };
+        const s = raw as {
+            Effect?: string;
+            Action?: unknown;
+            Principal?: { Federated?: unknown };
+            Condition?: { StringEquals?: Record<string, unknown> };
+        };
         const eq = s.Condition?.StringEquals ?? {};
-        return s.Effect === "Allow" && listOf(s.Action).includes("sts:AssumeRoleWithWebIdentity") && listOf(s.Principal?.Federated).includes(oidcProviderArn) &&
-            listOf(eq[AUDIENCE_CONDITION_KEY]).includes(DEFENDER_AUDIENCE) && listOf(eq[SESSION_NAME_CONDITION_KEY]).includes(sessionName(azureTenantId));
+        return (
+            s.Effect === "Allow" &&
+            listOf(s.Action).includes("sts:AssumeRoleWithWebIdentity") &&
+            listOf(s.Principal?.Federated).includes(oidcProviderArn) &&
+            listOf(eq[AUDIENCE_CONDITION_KEY]).includes(DEFENDER_AUDIENCE) &&
+            listOf(eq[SESSION_NAME_CONDITION_KEY]).includes(sessionName(azureTenantId))
+        );
     });
-    return ok ? undefined : `its trust policy has no statement allowing sts:AssumeRoleWithWebIdentity from ${oidcProviderArn} with StringEquals ` +
-        `${AUDIENCE_CONDITION_KEY} = ${DEFENDER_AUDIENCE} and ${SESSION_NAME_CONDITION_KEY} = ${SESSION_NAME_PREFIX}<azureTenantId>`;
+    return ok
+        ? undefined
+        : `its trust policy has no statement allowing sts:AssumeRoleWithWebIdentity from ${oidcProviderArn} with StringEquals ` +
+              `${AUDIENCE_CONDITION_KEY} = ${DEFENDER_AUDIENCE} and ${SESSION_NAME_CONDITION_KEY} = ${SESSION_NAME_PREFIX}<azureTenantId>`;
 }
 
 /** The discovery role's own access entry on a cluster: `access-entry/<cluster>/role/<account>/<roleName>/<uuid>`. */
@@ -98,18 +121,31 @@ export interface OwnAccessEntry {
  * cluster scope, with that entry. Without those conditions the role could associate
  * AmazonEKSClusterAdminPolicy with itself (docs/sources.md, AWS; docs/policies.md). Actions are always named, never `*`.
  */
-export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string[], own?: OwnAccessEntry): PolicyDocument {
-    if (clusterArns.length === 0) throw new Error("permissionsPolicy needs at least one cluster ARN: an IAM statement cannot have an empty Resource");
+export function permissionsPolicy(
+    mode: AccessMode,
+    clusterArns: readonly string[],
+    own?: OwnAccessEntry,
+): PolicyDocument {
+    if (clusterArns.length === 0)
+        throw new Error(
+            "permissionsPolicy needs at least one cluster ARN: an IAM statement cannot have an empty Resource",
+        );
     const arns = [...clusterArns].sort();
-    const statements: PolicyStatement[] = [{
-        Sid: "DescribeAndOpenClusters",
-        Effect: "Allow",
-        Action: [...LEAST_PRIVILEGE_ACTIONS],
-        Resource: arns,
-    }];
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "DescribeAndOpenClusters",
+            Effect: "Allow",
+            Action: [...LEAST_PRIVILEGE_ACTIONS],
+            Resource: arns,
+        },
+    ];
     if (mode === "access-entries") {
-        if (!own) throw new Error("permissionsPolicy in access-entries mode needs the role's name, account and access policies: its statements are narrowed to the role's own access entry");
-        const entries = (list: readonly string[]) => list.map((a) => ownAccessEntryArnPattern(a, own.roleAccountId, own.roleName));
+        if (!own)
+            throw new Error(
+                "permissionsPolicy in access-entries mode needs the role's name, account and access policies: its statements are narrowed to the role's own access entry",
+            );
+        const entries = (list: readonly string[]) =>
+            list.map((a) => ownAccessEntryArnPattern(a, own.roleAccountId, own.roleName));
         const roleArns = [...new Set(arns.map((a) => roleArnFor(a, own.roleAccountId, own.roleName)))];
         const policyOf = (a: string): string => {
             const p = own.accessPolicyArns[a];
@@ -124,21 +160,31 @@ export function permissionsPolicy(mode: AccessMode, clusterArns: readonly string
                 Action: "eks:CreateAccessEntry",
                 Resource: arns,
                 // Only an entry for this role, and without Kubernetes groups (a group could be bound to cluster-admin).
-                Condition: { StringEquals: { "eks:principalArn": roleArns.length === 1 ? roleArns[0] : roleArns }, Null: { "eks:kubernetesGroups": "true" } },
+                Condition: {
+                    StringEquals: { "eks:principalArn": roleArns.length === 1 ? roleArns[0] : roleArns },
+                    Null: { "eks:kubernetesGroups": "true" },
+                },
             },
-            { Sid: "ListOwnAccessPolicies", Effect: "Allow", Action: "eks:ListAssociatedAccessPolicies", Resource: entries(arns) },
+            {
+                Sid: "ListOwnAccessPolicies",
+                Effect: "Allow",
+                Action: "eks:ListAssociatedAccessPolicies",
+                Resource: entries(arns),
+            },
         );
         const byPolicy = new Map<string, string[]>();
         for (const a of arns) byPolicy.set(policyOf(a), [...(byPolicy.get(policyOf(a)) ?? []), a]);
-        [...byPolicy.entries()].sort(([x], [y]) => x.localeCompare(y)).forEach(([policy, clusters], i) => {
-            statements.push({
-                Sid: byPolicy.size === 1 ? "AssociateOwnAccessPolicy" : `AssociateOwnAccessPolicy${i + 1}`,
-                Effect: "Allow",
-                Action: "eks:AssociateAccessPolicy",
-                Resource: entries(clusters),
-                Condition: { StringEquals: { "eks:policyArn": policy, "eks:accessScope": "cluster" } },
+        [...byPolicy.entries()]
+            .sort(([x], [y]) => x.localeCompare(y))
+            .forEach(([policy, clusters], i) => {
+                statements.push({
+                    Sid: byPolicy.size === 1 ? "AssociateOwnAccessPolicy" : `AssociateOwnAccessPolicy${i + 1}`,
+                    Effect: "Allow",
+                    Action: "eks:AssociateAccessPolicy",
+                    Resource: entries(clusters),
+                    Condition: { StringEquals: { "eks:policyArn": policy, "eks:accessScope": "cluster" } },
+                });
             });
-        });
     }
     return { Version: "2012-10-17", Statement: statements };
 }

@@ -4,7 +4,24 @@
  * typo or a made-up region (`us-middle-1`, `moon-east-1`) is refused before any API call, instead
  * of a DNS failure or an empty list that reads as "no clusters".
  */
-const AREAS = ["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof", "eusc-de"];
+const AREAS = [
+    "us",
+    "eu",
+    "ap",
+    "sa",
+    "ca",
+    "me",
+    "af",
+    "il",
+    "mx",
+    "cn",
+    "us-gov",
+    "us-iso",
+    "us-isob",
+    "eu-isoe",
+    "us-isof",
+    "eusc-de",
+];
 const DIRECTIONS = ["north", "south", "east", "west", "central", "northeast", "northwest", "southeast", "southwest"];
 const REGION = new RegExp(`^(${AREAS.join("|")})-(${DIRECTIONS.join("|")})-[1-9]\\d?$`);
 

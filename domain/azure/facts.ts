@@ -31,7 +31,10 @@ export type OperatorKind = "containers" | "cspm";
  * for it. `defender-cloudposture` is confirmed; `defender-containers` is *inferred* from the
  * ClusterRole name, which is why the binding name is configurable.
  */
-export const SECURITY_OPERATORS: Record<OperatorKind, { pricingName: string; securityOperatorName: string; bindingName: string }> = {
+export const SECURITY_OPERATORS: Record<
+    OperatorKind,
+    { pricingName: string; securityOperatorName: string; bindingName: string }
+> = {
     containers: {
         pricingName: CONTAINERS_PRICING,
         securityOperatorName: "DefenderForContainersSecurityOperator",
@@ -90,7 +93,8 @@ export const DEPLOY_IF_NOT_EXISTS_POLICIES: readonly DeployIfNotExistsPolicy[] =
     {
         key: "arcDefender",
         definitionGuid: "708b60a6-d253-4fe0-9114-4be4c00f012c",
-        displayName: "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension",
+        displayName:
+            "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension",
         roleGuids: ["5e93ba01-8f92-4c7a-b12a-801e3df23824", "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5"],
         takesWorkspace: true,
         assignmentName: "mdc-arc-defender-extension",

@@ -44,13 +44,20 @@ function parser(provider: string, type: string, namePattern: string) {
     };
 }
 
-export const AKS_ID_SHAPE = "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>";
-export const ARC_ID_SHAPE = "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.Kubernetes/connectedClusters/<name>";
-export const WORKSPACE_ID_SHAPE = "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>";
+export const AKS_ID_SHAPE =
+    "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>";
+export const ARC_ID_SHAPE =
+    "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.Kubernetes/connectedClusters/<name>";
+export const WORKSPACE_ID_SHAPE =
+    "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>";
 
 export const parseAksClusterId = parser("Microsoft.ContainerService", "managedClusters", AKS_NAME);
 export const parseArcClusterId = parser("Microsoft.Kubernetes", "connectedClusters", ARC_NAME);
-export const parseWorkspaceId = parser("Microsoft.OperationalInsights", "workspaces", "[a-zA-Z0-9](?:[-a-zA-Z0-9]{2,61}[a-zA-Z0-9])");
+export const parseWorkspaceId = parser(
+    "Microsoft.OperationalInsights",
+    "workspaces",
+    "[a-zA-Z0-9](?:[-a-zA-Z0-9]{2,61}[a-zA-Z0-9])",
+);
 
 /**
  * A Pulumi resource name for a cluster that depends on the cluster alone, never on its position

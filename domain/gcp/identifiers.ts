@@ -57,14 +57,23 @@ export function defaultPoolId(azureTenantId: string): string {
  * grant would match nobody, silently, and the connector would name the wrong project. The message
  * names the argument, and the config key the project's own program fills it from.
  */
-export function principalSetFromPoolName(name: string, poolName: string, projectId: string, projectNumber: string): string {
+export function principalSetFromPoolName(
+    name: string,
+    poolName: string,
+    projectId: string,
+    projectNumber: string,
+): string {
     const parsed = parseWorkloadIdentityPoolName(poolName);
     if (!parsed) {
-        throw new Error(`workload identity pool name ${JSON.stringify(poolName)} is not in the form projects/<number>/locations/global/workloadIdentityPools/<id>`);
+        throw new Error(
+            `workload identity pool name ${JSON.stringify(poolName)} is not in the form projects/<number>/locations/global/workloadIdentityPools/<id>`,
+        );
     }
     if (parsed.projectNumber !== projectNumber) {
-        throw new Error(`${name} (WorkloadIdentityFederation): projectNumber is ${projectNumber}, but GCP reports project ${projectId} as number ${parsed.projectNumber}; `
-            + `correct projectNumber (in this package's program: the stack config gcp.projectNumber)`);
+        throw new Error(
+            `${name} (WorkloadIdentityFederation): projectNumber is ${projectNumber}, but GCP reports project ${projectId} as number ${parsed.projectNumber}; ` +
+                `correct projectNumber (in this package's program: the stack config gcp.projectNumber)`,
+        );
     }
     return principalSetMember(parsed.projectNumber, parsed.poolId);
 }

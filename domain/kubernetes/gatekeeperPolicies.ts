@@ -67,27 +67,53 @@ export function policies(options: PolicyOptions = {}): PolicySpec[] {
     const exempt = options.wildcardRoleExemptions ?? BUILT_IN_WILDCARD_ROLES;
     for (const name of exempt) {
         if (typeof name !== "string" || !WILDCARD_ROLE_NAME.test(name)) {
-            throw new Error(`wildcardRoleExemptions: ${JSON.stringify(name)} is not a role name; allowed: exact names (no "*", "/" or spaces), no prefixes`);
+            throw new Error(
+                `wildcardRoleExemptions: ${JSON.stringify(name)} is not a role name; allowed: exact names (no "*", "/" or spaces), no prefixes`,
+            );
         }
     }
     return [
-        { dir: "privileged-containers", constraintName: "privileged-containers", match: PODS, parameters: { exemptImages: [] } },
+        {
+            dir: "privileged-containers",
+            constraintName: "privileged-containers",
+            match: PODS,
+            parameters: { exemptImages: [] },
+        },
         { dir: "host-namespaces", constraintName: "host-namespaces", match: PODS },
         // The library's host-namespaces covers hostPID and hostIPC; hostNetwork is in host-network-ports.
-        { dir: "host-network-ports", constraintName: "host-network", match: PODS, parameters: { hostNetwork: false, exemptImages: [] } },
-        { dir: "host-filesystem", constraintName: "host-filesystem", match: PODS, parameters: { allowedHostPaths: [] } },
-        { dir: "capabilities", constraintName: "capabilities", match: PODS, parameters: { allowedCapabilities: [], exemptImages: [] } },
         {
-            dir: "public-services", constraintName: "public-services", match: [{ apiGroups: [""], kinds: ["Service"] }],
+            dir: "host-network-ports",
+            constraintName: "host-network",
+            match: PODS,
+            parameters: { hostNetwork: false, exemptImages: [] },
+        },
+        {
+            dir: "host-filesystem",
+            constraintName: "host-filesystem",
+            match: PODS,
+            parameters: { allowedHostPaths: [] },
+        },
+        {
+            dir: "capabilities",
+            constraintName: "capabilities",
+            match: PODS,
+            parameters: { allowedCapabilities: [], exemptImages: [] },
+        },
+        {
+            dir: "public-services",
+            constraintName: "public-services",
+            match: [{ apiGroups: [""], kinds: ["Service"] }],
             parameters: { allowNodePort: false, internalLoadBalancerAnnotations: INTERNAL_LOAD_BALANCER_ANNOTATIONS },
         },
         {
-            dir: "cluster-admin-bindings", constraintName: "cluster-admin-bindings",
+            dir: "cluster-admin-bindings",
+            constraintName: "cluster-admin-bindings",
             match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRoleBinding", "RoleBinding"] }],
             parameters: { roles: ["cluster-admin"] },
         },
         {
-            dir: "wildcard-roles", constraintName: "wildcard-roles",
+            dir: "wildcard-roles",
+            constraintName: "wildcard-roles",
             match: [{ apiGroups: ["rbac.authorization.k8s.io"], kinds: ["ClusterRole", "Role"] }],
             parameters: { exemptRoleNames: [...exempt] },
         },
@@ -108,7 +134,11 @@ export interface ConstraintTemplateDoc {
     metadata: { name: string; annotations?: Record<string, string> };
     spec: {
         crd: { spec: { names: { kind: string }; validation?: { openAPIV3Schema?: Record<string, unknown> } } };
-        targets: { target: string; rego?: string; code?: { engine: string; source: CelSource | Record<string, unknown> }[] }[];
+        targets: {
+            target: string;
+            rego?: string;
+            code?: { engine: string; source: CelSource | Record<string, unknown> }[];
+        }[];
     };
 }
 
@@ -127,20 +157,34 @@ export interface ConstraintDoc {
     };
 }
 
-export function buildConstraint(policy: PolicySpec, templateKind: string, enforcement: EnforcementAction, excludedNamespaces: readonly string[]): ConstraintDoc {
+export function buildConstraint(
+    policy: PolicySpec,
+    templateKind: string,
+    enforcement: EnforcementAction,
+    excludedNamespaces: readonly string[],
+): ConstraintDoc {
     const spec: ConstraintDoc["spec"] = {
         enforcementAction: enforcement,
-        match: { kinds: policy.match.map((m) => ({ apiGroups: [...m.apiGroups], kinds: [...m.kinds] })), excludedNamespaces: [...excludedNamespaces] },
+        match: {
+            kinds: policy.match.map((m) => ({ apiGroups: [...m.apiGroups], kinds: [...m.kinds] })),
+            excludedNamespaces: [...excludedNamespaces],
+        },
     };
     if (policy.parameters) spec.parameters = structuredClone(policy.parameters);
     return { apiVersion: CONSTRAINT_API_VERSION, kind: templateKind, metadata: { name: policy.constraintName }, spec };
 }
 
 /** Whether a constraint's `match` selects an object (kinds and excluded namespaces, as Gatekeeper reads them). */
-export function constraintMatches(constraint: Pick<ConstraintDoc, "spec">, object: { apiVersion: string; kind: string; metadata?: { namespace?: string } }): boolean {
+export function constraintMatches(
+    constraint: Pick<ConstraintDoc, "spec">,
+    object: { apiVersion: string; kind: string; metadata?: { namespace?: string } },
+): boolean {
     const group = object.apiVersion.includes("/") ? object.apiVersion.split("/")[0] : "";
-    const kindOk = constraint.spec.match.kinds.some((m) =>
-        (m.apiGroups.includes("*") || m.apiGroups.includes(group)) && (m.kinds.includes("*") || m.kinds.includes(object.kind)));
+    const kindOk = constraint.spec.match.kinds.some(
+        (m) =>
+            (m.apiGroups.includes("*") || m.apiGroups.includes(group)) &&
+            (m.kinds.includes("*") || m.kinds.includes(object.kind)),
+    );
     const ns = object.metadata?.namespace;
     return kindOk && !(ns !== undefined && (constraint.spec.match.excludedNamespaces ?? []).includes(ns));
 }

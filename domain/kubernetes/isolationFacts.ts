@@ -52,7 +52,11 @@ export const PLUGIN_LABEL_SELECTOR = `${PLUGIN_LABEL_KEY} in (${NETWORK_POLICY_P
  * versioned by its main container's image. The `respond` command and the snapshot both read
  * plug-ins this way.
  */
-export function pluginOfPod(labels: Readonly<Record<string, string>> | undefined, phase: string | undefined, mainImage: string | undefined): PluginFound | undefined {
+export function pluginOfPod(
+    labels: Readonly<Record<string, string>> | undefined,
+    phase: string | undefined,
+    mainImage: string | undefined,
+): PluginFound | undefined {
     const app = labels?.[PLUGIN_LABEL_KEY];
     if (!app || phase !== "Running" || !NETWORK_POLICY_PLUGINS.some((p) => p.app === app)) return undefined;
     return { app, version: mainImage ? versionFromImage(mainImage) : undefined };
@@ -130,13 +134,20 @@ export function isVersion(s: string): boolean {
  * plug-in at or above its minimum version, and not aws-node together with both Calico and Cilium.
  * When a plug-in runs in several versions (a rolling update), the lowest counts.
  */
-export function isolationSupport(serverVersion: string | ServerVersionInfo, pluginsFound: readonly PluginFound[]): IsolationSupport {
+export function isolationSupport(
+    serverVersion: string | ServerVersionInfo,
+    pluginsFound: readonly PluginFound[],
+): IsolationSupport {
     const no = (reason: string): IsolationSupport => ({ supported: false, reason, enforcing: [] });
     const server = parseServerVersion(serverVersion);
     const min = `${MIN_KUBERNETES_VERSION.major}.${MIN_KUBERNETES_VERSION.minor}`;
-    if (!server) return no(`the Kubernetes version ${JSON.stringify(typeof serverVersion === "string" ? serverVersion : serverVersion.gitVersion ?? `${serverVersion.major}.${serverVersion.minor}`)} could not be read; isolation needs ${min} or later`);
+    if (!server)
+        return no(
+            `the Kubernetes version ${JSON.stringify(typeof serverVersion === "string" ? serverVersion : (serverVersion.gitVersion ?? `${serverVersion.major}.${serverVersion.minor}`))} could not be read; isolation needs ${min} or later`,
+        );
     const serverText = `${server.major}.${server.minor}`;
-    if (compareVersions(serverText, min) < 0) return no(`Kubernetes ${serverText} is older than ${min}, the first version isolation supports`);
+    if (compareVersions(serverText, min) < 0)
+        return no(`Kubernetes ${serverText} is older than ${min}, the first version isolation supports`);
 
     const lowest = new Map<NetworkPolicyPlugin, string | undefined>();
     for (const p of pluginsFound) {
@@ -145,13 +156,18 @@ export function isolationSupport(serverVersion: string | ServerVersionInfo, plug
         const seen = lowest.has(fact.app);
         const current = lowest.get(fact.app);
         if (!seen) lowest.set(fact.app, p.version);
-        else if (current !== undefined && (p.version === undefined || compareVersions(p.version, current) < 0)) lowest.set(fact.app, p.version);
+        else if (current !== undefined && (p.version === undefined || compareVersions(p.version, current) < 0))
+            lowest.set(fact.app, p.version);
     }
     if (lowest.size === 0) {
-        return no(`no network-policy plug-in found (pods labelled ${PLUGIN_LABEL_SELECTOR}); without one the quarantine policy is not enforced`);
+        return no(
+            `no network-policy plug-in found (pods labelled ${PLUGIN_LABEL_SELECTOR}); without one the quarantine policy is not enforced`,
+        );
     }
     if (lowest.has("aws-node") && lowest.has("calico-node") && lowest.has("cilium")) {
-        return no("aws-node runs together with both Calico and Cilium; with aws-node, Calico and Cilium must not both enforce network policy");
+        return no(
+            "aws-node runs together with both Calico and Cilium; with aws-node, Calico and Cilium must not both enforce network policy",
+        );
     }
 
     const enforcing: NetworkPolicyPlugin[] = [];
@@ -159,13 +175,19 @@ export function isolationSupport(serverVersion: string | ServerVersionInfo, plug
     for (const fact of NETWORK_POLICY_PLUGINS) {
         if (!lowest.has(fact.app)) continue;
         const version = lowest.get(fact.app);
-        if (version === undefined || !isVersion(version)) tooOld.push(`${fact.displayName} (version unknown, needs ${fact.minVersion})`);
-        else if (compareVersions(version, fact.minVersion) < 0) tooOld.push(`${fact.displayName} ${version} (needs ${fact.minVersion})`);
+        if (version === undefined || !isVersion(version))
+            tooOld.push(`${fact.displayName} (version unknown, needs ${fact.minVersion})`);
+        else if (compareVersions(version, fact.minVersion) < 0)
+            tooOld.push(`${fact.displayName} ${version} (needs ${fact.minVersion})`);
         else enforcing.push(fact.app);
     }
     if (enforcing.length === 0) return no(`no network-policy plug-in at a supported version: ${tooOld.join(", ")}`);
     const names = enforcing.map((a) => NETWORK_POLICY_PLUGINS.find((f) => f.app === a)!.displayName);
-    return { supported: true, reason: `Kubernetes ${serverText} with ${names.join(", ")} enforcing network policy`, enforcing };
+    return {
+        supported: true,
+        reason: `Kubernetes ${serverText} with ${names.join(", ")} enforcing network policy`,
+        enforcing,
+    };
 }
 
 /**
@@ -173,7 +195,11 @@ export function isolationSupport(serverVersion: string | ServerVersionInfo, plug
  * rules, so that every ingress and egress connection of a selected pod is denied. The rule lists are
  * left out rather than empty: the API server drops empty lists, which would show as a diff forever.
  */
-export function quarantinePolicyManifest(namespace: string, label: QuarantineLabel = QUARANTINE_LABEL, name = QUARANTINE_POLICY_NAME) {
+export function quarantinePolicyManifest(
+    namespace: string,
+    label: QuarantineLabel = QUARANTINE_LABEL,
+    name = QUARANTINE_POLICY_NAME,
+) {
     return {
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",

@@ -17,12 +17,24 @@ export interface NetworkPolicyLike {
 }
 
 /** Kubernetes label-selector semantics (matchLabels AND every matchExpression); an empty selector selects every pod. */
-function selects(selector: NonNullable<NonNullable<NetworkPolicyLike["spec"]>["podSelector"]>, labels: Record<string, string>): boolean {
+function selects(
+    selector: NonNullable<NonNullable<NetworkPolicyLike["spec"]>["podSelector"]>,
+    labels: Record<string, string>,
+): boolean {
     for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
     for (const r of selector.matchExpressions ?? []) {
         const has = r.key in labels;
         const inValues = has && (r.values ?? []).includes(labels[r.key]);
-        const ok = r.operator === "In" ? inValues : r.operator === "NotIn" ? !inValues : r.operator === "Exists" ? has : r.operator === "DoesNotExist" ? !has : false;
+        const ok =
+            r.operator === "In"
+                ? inValues
+                : r.operator === "NotIn"
+                  ? !inValues
+                  : r.operator === "Exists"
+                    ? has
+                    : r.operator === "DoesNotExist"
+                      ? !has
+                      : false;
         if (!ok) return false;
     }
     return true;
@@ -34,11 +46,16 @@ function selects(selector: NonNullable<NonNullable<NetworkPolicyLike["spec"]>["p
  * `policyTypes` leaves egress open), and hold no ingress or egress rule (any rule allows something).
  * An empty list means the policy isolates the pod.
  */
-export function quarantinePolicyGaps(policy: NetworkPolicyLike, podLabels: Record<string, string>, label: QuarantineLabel): string[] {
+export function quarantinePolicyGaps(
+    policy: NetworkPolicyLike,
+    podLabels: Record<string, string>,
+    label: QuarantineLabel,
+): string[] {
     const gaps: string[] = [];
     const spec = policy.spec ?? {};
     const labelled = { ...podLabels, [label.key]: label.value };
-    if (!spec.podSelector || !selects(spec.podSelector, labelled)) gaps.push(`its podSelector does not select the pod labelled ${label.key}=${label.value}`);
+    if (!spec.podSelector || !selects(spec.podSelector, labelled))
+        gaps.push(`its podSelector does not select the pod labelled ${label.key}=${label.value}`);
     const types = spec.policyTypes ?? [];
     for (const t of ["Ingress", "Egress"]) if (!types.includes(t)) gaps.push(`policyTypes lacks ${t}`);
     if (spec.ingress?.length) gaps.push(`it has ${spec.ingress.length} ingress rule(s) that allow traffic in`);

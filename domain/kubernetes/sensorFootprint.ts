@@ -50,4 +50,8 @@ export const SENSOR_FOOTPRINT: readonly SensorWorkload[] = [
 ];
 
 /** The documented install check: `kubectl get ds microsoft-defender-collector-ds -n kube-system`. */
-export const SENSOR_INSTALL_CHECK = { kind: "DaemonSet", name: "microsoft-defender-collector-ds", namespace: SENSOR_NAMESPACE } as const;
+export const SENSOR_INSTALL_CHECK = {
+    kind: "DaemonSet",
+    name: "microsoft-defender-collector-ds",
+    namespace: SENSOR_NAMESPACE,
+} as const;

@@ -27,7 +27,13 @@ export const SCENARIO_ALERTS: Record<SingleScenario, ScenarioFact> = {
     },
     crypto: {
         title: "crypto mining",
-        expectedAlerts: ["web shell activity", "CPU optimization", "command accessed ld.so.preload", "crypto miner download", "drift binary executing"],
+        expectedAlerts: [
+            "web shell activity",
+            "CPU optimization",
+            "command accessed ld.so.preload",
+            "crypto miner download",
+            "drift binary executing",
+        ],
     },
     webshell: {
         title: "web shell",

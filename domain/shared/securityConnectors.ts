@@ -16,18 +16,44 @@ export const SECURITY_CONNECTORS_API_VERSION = "2024-08-01-preview";
 export const LIST_CONNECTORS_CALL = "SecurityConnectors_List";
 
 /** The spec's `cloudName` enum (securityConnectors.json, 2024-08-01-preview). */
-export const CONNECTOR_ENVIRONMENT_NAMES = ["Azure", "AWS", "GCP", "Github", "AzureDevOps", "GitLab", "DockerHub", "JFrog"] as const;
+export const CONNECTOR_ENVIRONMENT_NAMES = [
+    "Azure",
+    "AWS",
+    "GCP",
+    "Github",
+    "AzureDevOps",
+    "GitLab",
+    "DockerHub",
+    "JFrog",
+] as const;
 
 /** The spec's `offeringType` enum (same file). */
 export const CONNECTOR_OFFERING_TYPES = [
-    "CspmMonitorAws", "DefenderForContainersAws", "DefenderForServersAws", "DefenderForDatabasesAws", "CspmMonitorGcp", "CspmMonitorGithub",
-    "CspmMonitorAzureDevOps", "DefenderForServersGcp", "DefenderForContainersGcp", "DefenderForDatabasesGcp", "DefenderCspmAws", "DefenderCspmGcp",
-    "CspmMonitorGitLab", "CspmMonitorDockerHub", "DefenderForContainersDockerHub", "DefenderCspmDockerHub", "CspmMonitorJFrog",
-    "DefenderForContainersJFrog", "DefenderCspmJFrog",
+    "CspmMonitorAws",
+    "DefenderForContainersAws",
+    "DefenderForServersAws",
+    "DefenderForDatabasesAws",
+    "CspmMonitorGcp",
+    "CspmMonitorGithub",
+    "CspmMonitorAzureDevOps",
+    "DefenderForServersGcp",
+    "DefenderForContainersGcp",
+    "DefenderForDatabasesGcp",
+    "DefenderCspmAws",
+    "DefenderCspmGcp",
+    "CspmMonitorGitLab",
+    "CspmMonitorDockerHub",
+    "DefenderForContainersDockerHub",
+    "DefenderCspmDockerHub",
+    "CspmMonitorJFrog",
+    "DefenderForContainersJFrog",
+    "DefenderCspmJFrog",
 ] as const;
 
-export const CONNECTOR_ID_SHAPE = "/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Security/securityConnectors/<name>";
-const CONNECTOR_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Security\/securityConnectors\/([^/]+)$/i;
+export const CONNECTOR_ID_SHAPE =
+    "/subscriptions/<subscription>/resourceGroups/<group>/providers/Microsoft.Security/securityConnectors/<name>";
+const CONNECTOR_ID =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Security\/securityConnectors\/([^/]+)$/i;
 
 /** One connector as ARM describes it; `environmentData` and `offerings` keep ARM's (REST) spelling. */
 export interface ExistingSecurityConnector {
@@ -43,7 +69,9 @@ export interface ExistingSecurityConnector {
     tags: Record<string, string>;
 }
 
-export function parseConnectorId(id: string): { subscriptionId: string; resourceGroupName: string; name: string } | undefined {
+export function parseConnectorId(
+    id: string,
+): { subscriptionId: string; resourceGroupName: string; name: string } | undefined {
     const m = CONNECTOR_ID.exec(id);
     return m ? { subscriptionId: m[1].toLowerCase(), resourceGroupName: m[2], name: m[3] } : undefined;
 }
@@ -60,7 +88,9 @@ export function connectorFromArm(item: unknown): ExistingSecurityConnector | und
     const ref = parseConnectorId(item.id);
     if (!ref) return undefined;
     const p = isObject(item.properties) ? item.properties : {};
-    const tags = isObject(item.tags) ? Object.fromEntries(Object.entries(item.tags).map(([k, v]) => [k, String(v)])) : {};
+    const tags = isObject(item.tags)
+        ? Object.fromEntries(Object.entries(item.tags).map(([k, v]) => [k, String(v)]))
+        : {};
     return {
         id: item.id,
         ...ref,
@@ -98,11 +128,15 @@ export type ConnectorDecision =
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 function covers(c: ExistingSecurityConnector, want: WantedConnector): boolean {
-    return c.environmentName.toUpperCase() === want.environmentName && c.hierarchyIdentifier === want.hierarchyIdentifier;
+    return (
+        c.environmentName.toUpperCase() === want.environmentName && c.hierarchyIdentifier === want.hierarchyIdentifier
+    );
 }
 
 function what(want: WantedConnector): string {
-    return want.environmentName === "AWS" ? `AWS account ${want.hierarchyIdentifier}` : `GCP project number ${want.hierarchyIdentifier}`;
+    return want.environmentName === "AWS"
+        ? `AWS account ${want.hierarchyIdentifier}`
+        : `GCP project number ${want.hierarchyIdentifier}`;
 }
 
 /**
@@ -116,14 +150,20 @@ export function decideConnector(want: WantedConnector, found: readonly ExistingS
     const configured = connectorId(want.subscriptionId, want.resourceGroupName, want.name);
     const matching = found.filter((c) => covers(c, want));
     if (matching.length > 1) {
-        throw new ConfigError(want.keyPath, { name: want.name, resourceGroupName: want.resourceGroupName },
+        throw new ConfigError(
+            want.keyPath,
+            { name: want.name, resourceGroupName: want.resourceGroupName },
             `one security connector per ${what(want)}, but subscription ${want.subscriptionId} holds ${matching.length}: ${matching.map((c) => c.id).join(" and ")}; ` +
-            "delete all but one in Defender for Cloud (Environment settings), then run again");
+                "delete all but one in Defender for Cloud (Environment settings), then run again",
+        );
     }
     const taken = found.find((c) => sameId(c.id, configured) && !covers(c, want));
     if (taken) {
-        throw new ConfigError(`${want.keyPath}.name`, want.name,
-            `a connector name not taken in resource group ${want.resourceGroupName}: ${taken.id} exists for ${taken.environmentName} ${taken.hierarchyIdentifier}, not for ${what(want)}`);
+        throw new ConfigError(
+            `${want.keyPath}.name`,
+            want.name,
+            `a connector name not taken in resource group ${want.resourceGroupName}: ${taken.id} exists for ${taken.environmentName} ${taken.hierarchyIdentifier}, not for ${what(want)}`,
+        );
     }
     if (matching.length === 0) return { action: "create" };
     const [existing] = matching;
@@ -131,7 +171,12 @@ export function decideConnector(want: WantedConnector, found: readonly ExistingS
 }
 
 /** Read-only fields of ARM's answer (the spec marks them readOnly): never inputs. */
-const READ_ONLY_ENVIRONMENT_KEYS = new Set(["accountName", "workloadIdentityPoolId", "projectName", "organizationName"]);
+const READ_ONLY_ENVIRONMENT_KEYS = new Set([
+    "accountName",
+    "workloadIdentityPoolId",
+    "projectName",
+    "organizationName",
+]);
 const READ_ONLY_OFFERING_KEYS = new Set(["description"]);
 const NONE: ReadonlySet<string> = new Set();
 
@@ -162,8 +207,14 @@ export function adoptedConnectorArgs(c: ExistingSecurityConnector): SecurityConn
         environmentName: c.environmentName,
         hierarchyIdentifier: c.hierarchyIdentifier,
         // The environment's read-only fields sit one or two levels down (projectDetails, organizationalData).
-        environmentData: asInputs(c.environmentData, READ_ONLY_ENVIRONMENT_KEYS, READ_ONLY_ENVIRONMENT_KEYS) as SecurityConnectorArgs["environmentData"],
-        offerings: c.offerings.map((o) => asInputs(o, READ_ONLY_OFFERING_KEYS, NONE)) as SecurityConnectorArgs["offerings"],
+        environmentData: asInputs(
+            c.environmentData,
+            READ_ONLY_ENVIRONMENT_KEYS,
+            READ_ONLY_ENVIRONMENT_KEYS,
+        ) as SecurityConnectorArgs["environmentData"],
+        offerings: c.offerings.map((o) =>
+            asInputs(o, READ_ONLY_OFFERING_KEYS, NONE),
+        ) as SecurityConnectorArgs["offerings"],
         ...(Object.keys(c.tags).length > 0 ? { tags: { ...c.tags } } : {}),
     };
 }
@@ -173,15 +224,23 @@ export function adoptedConnectorArgs(c: ExistingSecurityConnector): SecurityConn
  * offering `offeringType`, `mdcContainersAgentlessDiscoveryK8s` enabled with these fields), for a
  * manual-step note; undefined when it already points at the stack's identity.
  */
-export function discoveryDifference(c: ExistingSecurityConnector, offeringType: string, expected: Record<string, string>): string | undefined {
+export function discoveryDifference(
+    c: ExistingSecurityConnector,
+    offeringType: string,
+    expected: Record<string, string>,
+): string | undefined {
     const offering = c.offerings.find((o) => o.offeringType === offeringType);
-    if (!offering) return `it has no ${offeringType} offering (its offerings: ${c.offerings.map((o) => String(o.offeringType)).join(", ") || "none"})`;
+    if (!offering)
+        return `it has no ${offeringType} offering (its offerings: ${c.offerings.map((o) => String(o.offeringType)).join(", ") || "none"})`;
     const d = offering.mdcContainersAgentlessDiscoveryK8s;
     const discovery = isObject(d) ? d : {};
     const problems: string[] = [];
     if (discovery.enabled !== true) problems.push("agentless discovery for Kubernetes is off");
     for (const [k, v] of Object.entries(expected)) {
-        if (discovery[k] !== v) problems.push(`${k} is ${discovery[k] === undefined ? "not set" : JSON.stringify(discovery[k])}, not ${JSON.stringify(v)}`);
+        if (discovery[k] !== v)
+            problems.push(
+                `${k} is ${discovery[k] === undefined ? "not set" : JSON.stringify(discovery[k])}, not ${JSON.stringify(v)}`,
+            );
     }
     return problems.length ? `in its ${offeringType} offering ${problems.join("; ")}` : undefined;
 }

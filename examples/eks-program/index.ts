@@ -4,7 +4,13 @@ import { Role } from "@pulumi/aws/iam/role";
 import { RolePolicyAttachment } from "@pulumi/aws/iam/rolePolicyAttachment";
 import { getCallerIdentityOutput } from "@pulumi/aws/getCallerIdentity";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
-import { cidrsWithDefender, DefenderConnector, DiscoveryRole, EksClusterAccess, EndpointSettings } from "agentless-discovery/aws";
+import {
+    cidrsWithDefender,
+    DefenderConnector,
+    DiscoveryRole,
+    EksClusterAccess,
+    EndpointSettings,
+} from "agentless-discovery/aws";
 
 // A platform team's own cluster, onboarded in the same program: the library's components take the
 // cluster's name and ARN as outputs, and the values that decide which resources exist as plain values.
@@ -23,18 +29,26 @@ const clusterPolicy = new RolePolicyAttachment("apps-cluster", {
 });
 
 // Declared once, given to the cluster and to the component, whose network rules read it.
-const endpoint: EndpointSettings = { publicAccess: true, privateAccess: true, publicAccessCidrs: cidrsWithDefender(["203.0.113.0/24"]) };
+const endpoint: EndpointSettings = {
+    publicAccess: true,
+    privateAccess: true,
+    publicAccessCidrs: cidrsWithDefender(["203.0.113.0/24"]),
+};
 
-const cluster = new Cluster("apps", {
-    roleArn: clusterRole.arn,
-    accessConfig: { authenticationMode: "API" },
-    vpcConfig: {
-        subnetIds: config.requireObject<string[]>("subnetIds"),
-        endpointPublicAccess: endpoint.publicAccess,
-        endpointPrivateAccess: endpoint.privateAccess,
-        publicAccessCidrs: [...endpoint.publicAccessCidrs],
+const cluster = new Cluster(
+    "apps",
+    {
+        roleArn: clusterRole.arn,
+        accessConfig: { authenticationMode: "API" },
+        vpcConfig: {
+            subnetIds: config.requireObject<string[]>("subnetIds"),
+            endpointPublicAccess: endpoint.publicAccess,
+            endpointPrivateAccess: endpoint.privateAccess,
+            publicAccessCidrs: [...endpoint.publicAccessCidrs],
+        },
     },
-}, { dependsOn: [clusterPolicy] });
+    { dependsOn: [clusterPolicy] },
+);
 
 const discovery = new DiscoveryRole("defender-discovery", {
     accessMode: "least-privilege",
@@ -51,14 +65,20 @@ new EksClusterAccess("apps-discovery", {
 });
 
 // The Azure side through an explicit provider, given to the component as Pulumi components take one.
-const azure = new AzureProvider("defender-subscription", { subscriptionId: new pulumi.Config("azure-native").require("subscriptionId") });
-const connector = new DefenderConnector("defender", {
-    accountId: getCallerIdentityOutput().accountId,
-    connectorName: "aws-apps",
-    resourceGroupName: config.require("resourceGroupName"),
-    location: config.require("location"),
-    discoveryRoleArn: discovery.arn,
-}, { providers: [azure] });
+const azure = new AzureProvider("defender-subscription", {
+    subscriptionId: new pulumi.Config("azure-native").require("subscriptionId"),
+});
+const connector = new DefenderConnector(
+    "defender",
+    {
+        accountId: getCallerIdentityOutput().accountId,
+        connectorName: "aws-apps",
+        resourceGroupName: config.require("resourceGroupName"),
+        location: config.require("location"),
+        discoveryRoleArn: discovery.arn,
+    },
+    { providers: [azure] },
+);
 
 export const clusterName = cluster.name;
 export const discoveryRoleArn = discovery.arn;

@@ -1,7 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
-import { byStampedName, clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
+import {
+    byStampedName,
+    clusterDirName,
+    LATEST_POINTER,
+    PendingSnapshot,
+    SNAPSHOT_FILE,
+    SnapshotStore,
+    stampedName,
+    StoreError,
+} from "./types";
 
 function fsyncDir(dir: string): void {
     // Makes the rename itself durable; some file systems refuse to open a directory, which is fine.
@@ -74,7 +83,10 @@ export function sweepTemporaries(dir: string, pattern = /^\.tmp-.*-(\d+)(?:\.jso
  * pointer moves only after that, so a run killed at any point leaves the earlier ones intact.
  */
 export class LocalStore implements SnapshotStore {
-    constructor(readonly location: string, private readonly retain: number) {}
+    constructor(
+        readonly location: string,
+        private readonly retain: number,
+    ) {}
 
     async check(): Promise<void> {
         try {
@@ -85,7 +97,9 @@ export class LocalStore implements SnapshotStore {
             fs.unlinkSync(probe);
         } catch (e) {
             const code = (e as NodeJS.ErrnoException).code;
-            throw new StoreError(`snapshot store ${this.location} is not writable (${code ?? (e as Error).message}); choose another with --out DIR`);
+            throw new StoreError(
+                `snapshot store ${this.location} is not writable (${code ?? (e as Error).message}); choose another with --out DIR`,
+            );
         }
     }
 
@@ -127,9 +141,13 @@ export class LocalStore implements SnapshotStore {
     }
 
     private applyRetention(dir: string, keep: string): void {
-        const files = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort(byStampedName);
+        const files = fs
+            .readdirSync(dir)
+            .filter((f) => SNAPSHOT_FILE.test(f))
+            .sort(byStampedName);
         const excess = files.length - this.retain;
-        for (const f of files.slice(0, Math.max(0, excess))) if (f !== keep) fs.rmSync(path.join(dir, f), { force: true });
+        for (const f of files.slice(0, Math.max(0, excess)))
+            if (f !== keep) fs.rmSync(path.join(dir, f), { force: true });
     }
 
     async abort(p: PendingSnapshot): Promise<void> {
@@ -152,7 +170,11 @@ export class LocalStore implements SnapshotStore {
         }
         // A pointer that is missing or names a file that is gone falls back to the newest snapshot.
         if (!name || !SNAPSHOT_FILE.test(name) || !fs.existsSync(path.join(dir, name))) {
-            name = fs.readdirSync(dir).filter((f) => SNAPSHOT_FILE.test(f)).sort(byStampedName).pop();
+            name = fs
+                .readdirSync(dir)
+                .filter((f) => SNAPSHOT_FILE.test(f))
+                .sort(byStampedName)
+                .pop();
         }
         if (!name) return undefined;
         const location = path.join(dir, name);

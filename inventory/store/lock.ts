@@ -22,7 +22,13 @@ export function parseLock(text: string): LockInfo | undefined {
  * than STALE_LOCK_MS (the only test possible for another host's process), or a file that does not
  * parse (a writer killed between create and write).
  */
-export function isStale(info: LockInfo | undefined, now: number, alive: (pid: number) => boolean, host = os.hostname(), fileAgeMs = 0): boolean {
+export function isStale(
+    info: LockInfo | undefined,
+    now: number,
+    alive: (pid: number) => boolean,
+    host = os.hostname(),
+    fileAgeMs = 0,
+): boolean {
     if (!info) return fileAgeMs > 5_000;
     if (now - info.takenAt > STALE_LOCK_MS) return true;
     return info.host === host && !alive(info.pid);
@@ -79,7 +85,10 @@ export async function acquireLock(file: string, waitMs = 60_000): Promise<() => 
             fs.rmSync(aside, { force: true });
             continue;
         }
-        if (Date.now() > until) throw new StoreError(`${file} is held by process ${info!.pid} on ${info!.host} since ${new Date(info!.takenAt).toISOString()}; another snapshot run is publishing to the same cluster`);
+        if (Date.now() > until)
+            throw new StoreError(
+                `${file} is held by process ${info!.pid} on ${info!.host} since ${new Date(info!.takenAt).toISOString()}; another snapshot run is publishing to the same cluster`,
+            );
         await sleep(25 + Math.random() * 50);
     }
 }

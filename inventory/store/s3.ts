@@ -1,11 +1,27 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { S3Client, PutObjectCommand, GetObjectCommand, ListObjectsV2Command, DeleteObjectsCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
+import {
+    S3Client,
+    PutObjectCommand,
+    GetObjectCommand,
+    ListObjectsV2Command,
+    DeleteObjectsCommand,
+    HeadBucketCommand,
+} from "@aws-sdk/client-s3";
 import { sweepTemporaries } from "./local";
 import { acquireS3Lock } from "./s3Lock";
 import { createFirstFree } from "./s3Conditional";
-import { byStampedName, clusterDirName, LATEST_POINTER, PendingSnapshot, SNAPSHOT_FILE, SnapshotStore, stampedName, StoreError } from "./types";
+import {
+    byStampedName,
+    clusterDirName,
+    LATEST_POINTER,
+    PendingSnapshot,
+    SNAPSHOT_FILE,
+    SnapshotStore,
+    stampedName,
+    StoreError,
+} from "./types";
 
 /** The per-cluster lock object beside `latest`. */
 export const S3_LOCK_OBJECT = ".lock";
@@ -28,7 +44,12 @@ export class S3Store implements SnapshotStore {
     private readonly prefix: string;
     private readonly s3: S3Client;
 
-    constructor(readonly location: string, private readonly retain: number, client?: S3Client, private readonly lockWaitMs = 60_000) {
+    constructor(
+        readonly location: string,
+        private readonly retain: number,
+        client?: S3Client,
+        private readonly lockWaitMs = 60_000,
+    ) {
         ({ bucket: this.bucket, prefix: this.prefix } = parseS3Url(location));
         // A custom endpoint (S3-compatible storage, moto_server) usually has no per-bucket DNS names.
         const custom = Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
@@ -45,7 +66,12 @@ export class S3Store implements SnapshotStore {
         } catch (e) {
             const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
             const status = err.$metadata?.httpStatusCode;
-            const why = status === 404 ? "the bucket does not exist" : status === 403 ? "access denied" : `${err.name ?? "error"}: ${err.message ?? ""}`.trim();
+            const why =
+                status === 404
+                    ? "the bucket does not exist"
+                    : status === 403
+                      ? "access denied"
+                      : `${err.name ?? "error"}: ${err.message ?? ""}`.trim();
             throw new StoreError(`snapshot store ${this.location} cannot be used (${why})`);
         }
     }
@@ -53,7 +79,10 @@ export class S3Store implements SnapshotStore {
     async begin(cluster: string, stamp: string): Promise<PendingSnapshot> {
         // Uploads of runs killed earlier leave their local copy behind, named with their pid.
         sweepTemporaries(os.tmpdir(), S3_TEMP_FILE);
-        const tempPath = path.join(os.tmpdir(), `agentless-snapshot-${clusterDirName(cluster)}-${stamp}-${process.pid}.json`);
+        const tempPath = path.join(
+            os.tmpdir(),
+            `agentless-snapshot-${clusterDirName(cluster)}-${stamp}-${process.pid}.json`,
+        );
         return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
     }
 
@@ -68,9 +97,25 @@ export class S3Store implements SnapshotStore {
             const release = await acquireS3Lock(this.s3, this.bucket, this.key(dir, S3_LOCK_OBJECT), this.lockWaitMs);
             try {
                 // Two runs that read the cluster in the same millisecond each keep their snapshot (`-1`...).
-                key = await createFirstFree(this.s3, this.bucket, (n) => this.key(dir, stampedName(p.stamp, n)), () => ({ Body: fs.createReadStream(p.tempPath), ContentLength: size, ContentType: "application/json" }));
+                key = await createFirstFree(
+                    this.s3,
+                    this.bucket,
+                    (n) => this.key(dir, stampedName(p.stamp, n)),
+                    () => ({
+                        Body: fs.createReadStream(p.tempPath),
+                        ContentLength: size,
+                        ContentType: "application/json",
+                    }),
+                );
                 const name = key.split("/").pop()!;
-                await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER), Body: name + "\n", ContentType: "text/plain" }));
+                await this.s3.send(
+                    new PutObjectCommand({
+                        Bucket: this.bucket,
+                        Key: this.key(dir, LATEST_POINTER),
+                        Body: name + "\n",
+                        ContentType: "text/plain",
+                    }),
+                );
                 await this.applyRetention(dir, name);
             } finally {
                 await release();
@@ -85,7 +130,13 @@ export class S3Store implements SnapshotStore {
         const out: string[] = [];
         let token: string | undefined;
         do {
-            const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.key(dir) + "/", ContinuationToken: token }));
+            const page = await this.s3.send(
+                new ListObjectsV2Command({
+                    Bucket: this.bucket,
+                    Prefix: this.key(dir) + "/",
+                    ContinuationToken: token,
+                }),
+            );
             for (const o of page.Contents ?? []) {
                 const name = (o.Key ?? "").split("/").pop() ?? "";
                 if (SNAPSHOT_FILE.test(name)) out.push(name);
@@ -99,7 +150,12 @@ export class S3Store implements SnapshotStore {
         const names = await this.names(dir);
         const old = names.slice(0, Math.max(0, names.length - this.retain)).filter((n) => n !== keep);
         for (let i = 0; i < old.length; i += 1000) {
-            await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: old.slice(i, i + 1000).map((n) => ({ Key: this.key(dir, n) })) } }));
+            await this.s3.send(
+                new DeleteObjectsCommand({
+                    Bucket: this.bucket,
+                    Delete: { Objects: old.slice(i, i + 1000).map((n) => ({ Key: this.key(dir, n) })) },
+                }),
+            );
         }
     }
 
@@ -138,7 +194,12 @@ export class S3Store implements SnapshotStore {
         // Runs started in the same millisecond get `-1`, `-2`... as in the local store; no lock is
         // taken, the conditional write alone keeps one run from replacing another's record.
         const body = JSON.stringify(record, null, 2) + "\n";
-        const key = await createFirstFree(this.s3, this.bucket, (n) => this.key("runs", stampedName(stamp, n)), () => ({ Body: body, ContentType: "application/json" }));
+        const key = await createFirstFree(
+            this.s3,
+            this.bucket,
+            (n) => this.key("runs", stampedName(stamp, n)),
+            () => ({ Body: body, ContentType: "application/json" }),
+        );
         return `s3://${this.bucket}/${key}`;
     }
 }

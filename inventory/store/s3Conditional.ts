@@ -26,7 +26,13 @@ export type ObjectContent = () => Omit<PutObjectCommandInput, "Bucket" | "Key" |
  * is tried. 409: another run is writing that very name; AWS's advice is to retry, and the retry
  * ends as 412 if the other run's write went through. Returns the key written.
  */
-export async function createFirstFree(s3: S3Client, bucket: string, keyOf: (n: number) => string, content: ObjectContent, maxAttempts = MAX_CREATE_ATTEMPTS): Promise<string> {
+export async function createFirstFree(
+    s3: S3Client,
+    bucket: string,
+    keyOf: (n: number) => string,
+    content: ObjectContent,
+    maxAttempts = MAX_CREATE_ATTEMPTS,
+): Promise<string> {
     let n = 0;
     let key = keyOf(n);
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -44,5 +50,7 @@ export async function createFirstFree(s3: S3Client, bucket: string, keyOf: (n: n
             else await new Promise<void>((r) => setTimeout(r, 20 + Math.random() * 80));
         }
     }
-    throw new StoreError(`s3://${bucket}/${keyOf(0)} could not be created: it and every name up to ${key.split("/").pop()} exist or were being written by another run (${maxAttempts} conditional writes refused)`);
+    throw new StoreError(
+        `s3://${bucket}/${keyOf(0)} could not be created: it and every name up to ${key.split("/").pop()} exist or were being written by another run (${maxAttempts} conditional writes refused)`,
+    );
 }

@@ -10,13 +10,24 @@ import { StoreError } from "./types";
  * (`If-Match: <ETag>`, S3's conditional delete), so neither breaking a stale lock nor releasing
  * one can remove a lock another run took in between. Same stale rule as the local lock.
  */
-export async function acquireS3Lock(s3: S3Client, bucket: string, key: string, waitMs = 60_000): Promise<() => Promise<void>> {
+export async function acquireS3Lock(
+    s3: S3Client,
+    bucket: string,
+    key: string,
+    waitMs = 60_000,
+): Promise<() => Promise<void>> {
     const until = Date.now() + waitMs;
     for (;;) {
         try {
-            const put = await s3.send(new PutObjectCommand({
-                Bucket: bucket, Key: key, Body: `${process.pid} ${os.hostname()} ${Date.now()}\n`, ContentType: "text/plain", IfNoneMatch: "*",
-            }));
+            const put = await s3.send(
+                new PutObjectCommand({
+                    Bucket: bucket,
+                    Key: key,
+                    Body: `${process.pid} ${os.hostname()} ${Date.now()}\n`,
+                    ContentType: "text/plain",
+                    IfNoneMatch: "*",
+                }),
+            );
             const etag = put.ETag;
             return async () => {
                 await deleteIfSame(s3, bucket, key, etag);
@@ -32,7 +43,9 @@ export async function acquireS3Lock(s3: S3Client, bucket: string, key: string, w
             continue;
         }
         if (Date.now() > until) {
-            throw new StoreError(`s3://${bucket}/${key} is held by process ${info!.pid} on ${info!.host} since ${new Date(info!.takenAt).toISOString()}; another snapshot run is publishing to the same cluster`);
+            throw new StoreError(
+                `s3://${bucket}/${key} is held by process ${info!.pid} on ${info!.host} since ${new Date(info!.takenAt).toISOString()}; another snapshot run is publishing to the same cluster`,
+            );
         }
         await new Promise<void>((r) => setTimeout(r, 50 + Math.random() * 100));
     }
@@ -47,10 +60,18 @@ function isMissing(e: unknown): boolean {
     return err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404;
 }
 
-async function readLock(s3: S3Client, bucket: string, key: string): Promise<{ text: string; etag?: string; lastModified: number } | undefined> {
+async function readLock(
+    s3: S3Client,
+    bucket: string,
+    key: string,
+): Promise<{ text: string; etag?: string; lastModified: number } | undefined> {
     try {
         const r = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return { text: await r.Body!.transformToString("utf8"), etag: r.ETag, lastModified: r.LastModified?.getTime() ?? Date.now() };
+        return {
+            text: await r.Body!.transformToString("utf8"),
+            etag: r.ETag,
+            lastModified: r.LastModified?.getTime() ?? Date.now(),
+        };
     } catch (e) {
         if (isMissing(e)) return undefined;
         throw e;

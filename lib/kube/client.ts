@@ -19,7 +19,10 @@ export class KubeApiError extends Error {
 
 /** The server could not be reached or did not answer in time. */
 export class KubeTransportError extends Error {
-    constructor(message: string, readonly code: string) {
+    constructor(
+        message: string,
+        readonly code: string,
+    ) {
         super(message);
         this.name = "KubeTransportError";
     }
@@ -72,7 +75,10 @@ export const DEFAULT_MAX_OBJECT_BYTES = 8 << 20;
 
 /** A list or a cluster ran past its overall deadline; `scope` says which. */
 export class DeadlineError extends Error {
-    constructor(message: string, readonly scope: "kind" | "cluster") {
+    constructor(
+        message: string,
+        readonly scope: "kind" | "cluster",
+    ) {
         super(message);
         this.name = "DeadlineError";
     }
@@ -83,16 +89,20 @@ export class DeadlineError extends Error {
  * list of maps. Anything else would otherwise read as an empty list and a "complete" kind.
  */
 export function listItemsOf<T>(body: unknown, path: string): { items: T[]; continueToken?: string } {
-    const what = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : `a ${typeof v}`);
-    const bad = (why: string) => new KubeApiError(200, "BadResponse", `GET ${path} answered 200 with ${why}, not a list`);
+    const what = (v: unknown) =>
+        v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : `a ${typeof v}`;
+    const bad = (why: string) =>
+        new KubeApiError(200, "BadResponse", `GET ${path} answered 200 with ${why}, not a list`);
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw bad(what(body));
     const b = body as { kind?: unknown; items?: unknown; metadata?: { continue?: unknown } };
     if (b.kind === "Status") throw bad("a Status object");
-    if (!Array.isArray(b.items)) throw bad(b.items === undefined ? "a map without items" : `items that are ${what(b.items)}`);
+    if (!Array.isArray(b.items))
+        throw bad(b.items === undefined ? "a map without items" : `items that are ${what(b.items)}`);
     const i = b.items.findIndex((x) => typeof x !== "object" || x === null || Array.isArray(x));
     if (i >= 0) throw bad(`items[${i}] that is ${what(b.items[i])}`);
     const token = b.metadata?.continue;
-    if (token !== undefined && token !== null && typeof token !== "string") throw bad("a continue token that is not a string");
+    if (token !== undefined && token !== null && typeof token !== "string")
+        throw bad("a continue token that is not a string");
     return { items: b.items as T[], continueToken: (token as string | undefined) || undefined };
 }
 
@@ -134,7 +144,10 @@ export class KubeClient {
     private credential?: ExecCredential;
     private fileToken?: string;
 
-    constructor(readonly access: ClusterAccess, private readonly options: ClientOptions = {}) {
+    constructor(
+        readonly access: ClusterAccess,
+        private readonly options: ClientOptions = {},
+    ) {
         this.base = new URL(access.server);
         this.timeoutMs = options.timeoutMs ?? 30_000;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -149,9 +162,17 @@ export class KubeClient {
     private async credentials(forceRefresh: boolean): Promise<{ token?: string; cert?: string; key?: string }> {
         const a = this.access;
         if (a.exec) {
-            const stale = !this.credential || (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
+            const stale =
+                !this.credential ||
+                (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
             if (forceRefresh || stale) {
-                this.credential = await runExecPlugin(a.exec, undefined, { server: a.server, ca: a.ca, insecureSkipTlsVerify: a.insecureSkipTlsVerify, tlsServerName: a.tlsServerName, config: a.execClusterConfig });
+                this.credential = await runExecPlugin(a.exec, undefined, {
+                    server: a.server,
+                    ca: a.ca,
+                    insecureSkipTlsVerify: a.insecureSkipTlsVerify,
+                    tlsServerName: a.tlsServerName,
+                    config: a.execClusterConfig,
+                });
                 this.agent?.destroy();
                 this.agent = undefined;
             }
@@ -163,7 +184,10 @@ export class KubeClient {
             try {
                 this.fileToken = fs.readFileSync(a.tokenFile, "utf8").trim();
             } catch (e) {
-                throw new KubeTransportError(`token file ${a.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "TOKENFILE");
+                throw new KubeTransportError(
+                    `token file ${a.tokenFile} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+                    "TOKENFILE",
+                );
             }
         }
         return { token: a.token ?? this.fileToken, cert: a.clientCert, key: a.clientKey };
@@ -187,15 +211,26 @@ export class KubeClient {
         return this.agent;
     }
 
-    private once(method: string, path: string, body: string | undefined, contentType: string | undefined, cred: { token?: string; cert?: string; key?: string }, scan?: () => ListScanner<unknown>): Promise<RawAnswer> {
+    private once(
+        method: string,
+        path: string,
+        body: string | undefined,
+        contentType: string | undefined,
+        cred: { token?: string; cert?: string; key?: string },
+        scan?: () => ListScanner<unknown>,
+    ): Promise<RawAnswer> {
         const url = new URL(path, this.base);
         const lib = url.protocol === "https:" ? https : http;
-        const headers: Record<string, string> = { Accept: "application/json", "User-Agent": this.options.userAgent ?? "agentless-discovery" };
+        const headers: Record<string, string> = {
+            Accept: "application/json",
+            "User-Agent": this.options.userAgent ?? "agentless-discovery",
+        };
         if (cred.token) headers.Authorization = `Bearer ${cred.token}`;
         const imp = this.access.impersonate;
         if (imp?.user) headers["Impersonate-User"] = imp.user;
         if (imp?.uid) headers["Impersonate-Uid"] = imp.uid;
-        for (const [k, vs] of Object.entries(imp?.extra ?? {})) (headers as Record<string, string | string[]>)[`Impersonate-Extra-${encodeURIComponent(k)}`] = vs;
+        for (const [k, vs] of Object.entries(imp?.extra ?? {}))
+            (headers as Record<string, string | string[]>)[`Impersonate-Extra-${encodeURIComponent(k)}`] = vs;
         if (imp?.groups) (headers as Record<string, string | string[]>)["Impersonate-Group"] = imp.groups;
         if (body !== undefined) {
             headers["Content-Type"] = contentType ?? "application/json";
@@ -207,8 +242,15 @@ export class KubeClient {
                 if (scan && status >= 200 && status < 300) {
                     const scanner = scan();
                     const bad = (e: unknown) => {
-                        const why = e instanceof NonObjectItem ? e.message : `a body that is not JSON (${(e as Error).message})`;
-                        const err = new KubeApiError(status, "BadResponse", `${method} ${url.pathname} answered ${status} with ${why}${e instanceof NonObjectItem ? ", not a list" : ""}`);
+                        const why =
+                            e instanceof NonObjectItem
+                                ? e.message
+                                : `a body that is not JSON (${(e as Error).message})`;
+                        const err = new KubeApiError(
+                            status,
+                            "BadResponse",
+                            `${method} ${url.pathname} answered ${status} with ${why}${e instanceof NonObjectItem ? ", not a list" : ""}`,
+                        );
                         reject(err);
                         req.destroy();
                     };
@@ -235,16 +277,37 @@ export class KubeClient {
                 }
                 const chunks: Buffer[] = [];
                 res.on("data", (c: Buffer) => chunks.push(c));
-                res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+                res.on("end", () =>
+                    resolve({
+                        status: res.statusCode ?? 0,
+                        headers: res.headers,
+                        text: Buffer.concat(chunks).toString("utf8"),
+                    }),
+                );
                 res.on("error", reject);
             });
             // One deadline for the whole exchange: a server that trickles bytes is as stuck as a silent one.
-            const timer = setTimeout(() => req.destroy(new KubeTransportError(`${method} ${url.pathname} timed out after ${this.timeoutMs} ms`, "ETIMEDOUT")), this.timeoutMs);
+            const timer = setTimeout(
+                () =>
+                    req.destroy(
+                        new KubeTransportError(
+                            `${method} ${url.pathname} timed out after ${this.timeoutMs} ms`,
+                            "ETIMEDOUT",
+                        ),
+                    ),
+                this.timeoutMs,
+            );
             req.on("close", () => clearTimeout(timer));
             req.on("error", (e: NodeJS.ErrnoException) => {
                 clearTimeout(timer);
                 if (e instanceof KubeTransportError) reject(e);
-                else reject(new KubeTransportError(`${method} ${url.host}${url.pathname}: ${e.code === "ECONNREFUSED" ? "connection refused" : e.message}`, e.code ?? "EUNKNOWN"));
+                else
+                    reject(
+                        new KubeTransportError(
+                            `${method} ${url.host}${url.pathname}: ${e.code === "ECONNREFUSED" ? "connection refused" : e.message}`,
+                            e.code ?? "EUNKNOWN",
+                        ),
+                    );
             });
             if (body !== undefined) req.write(body);
             req.end();
@@ -252,12 +315,19 @@ export class KubeClient {
     }
 
     /** One API call with authentication refresh on 401 and bounded retries on 429, 5xx and resets. */
-    async request<T = unknown>(method: string, path: string, opts: { body?: unknown; contentType?: string; scan?: () => ListScanner<unknown> } = {}): Promise<KubeResponse<T>> {
+    async request<T = unknown>(
+        method: string,
+        path: string,
+        opts: { body?: unknown; contentType?: string; scan?: () => ListScanner<unknown> } = {},
+    ): Promise<KubeResponse<T>> {
         const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
         let cred = await this.credentials(false);
         if (isPlainRemoteHttp(this.access.server) && (cred.token || cred.cert)) {
             // kubectl refuses this too: anyone on the path could read and replay the credential.
-            throw new KubeTransportError(`refusing to send a ${cred.token ? "bearer token" : "client certificate"} over plain http:// to ${this.base.host}; use an https:// server URL`, "EINSECURE");
+            throw new KubeTransportError(
+                `refusing to send a ${cred.token ? "bearer token" : "client certificate"} over plain http:// to ${this.base.host}; use an https:// server URL`,
+                "EINSECURE",
+            );
         }
         let refreshed = false;
         for (let attempt = 0; ; attempt++) {
@@ -266,7 +336,9 @@ export class KubeClient {
                 res = await this.once(method, path, body, opts.contentType, cred, opts.scan);
             } catch (e) {
                 // A timed-out read is retried like a reset one; a timed-out write is not, it may have been applied.
-                const retriable = e instanceof KubeTransportError && (e.code === "ECONNRESET" || e.code === "EPIPE" || (e.code === "ETIMEDOUT" && method === "GET"));
+                const retriable =
+                    e instanceof KubeTransportError &&
+                    (e.code === "ECONNRESET" || e.code === "EPIPE" || (e.code === "ETIMEDOUT" && method === "GET"));
                 if (!retriable || attempt >= this.retry.maxRetries) throw e;
                 const delayMs = backoffMs(attempt + 1, undefined, this.retry);
                 this.options.onRetry?.({ attempt: attempt + 1, delayMs, path });
@@ -290,14 +362,23 @@ export class KubeClient {
             try {
                 parsed = res.text ? JSON.parse(res.text) : undefined;
             } catch {
-                if (res.status < 300) throw new KubeApiError(res.status, "BadResponse", `${method} ${path}: the server answered ${res.status} with a body that is not JSON`);
+                if (res.status < 300)
+                    throw new KubeApiError(
+                        res.status,
+                        "BadResponse",
+                        `${method} ${path}: the server answered ${res.status} with a body that is not JSON`,
+                    );
             }
             if (res.status >= 200 && res.status < 300) return { status: res.status, body: parsed as T };
             const st = (parsed ?? {}) as { reason?: string; message?: string };
             const reason = st.reason || httpReason(res.status);
             const detail = st.message ? `: ${st.message}` : "";
             const tries = attempt > 0 ? ` (after ${attempt + 1} attempts)` : "";
-            throw new KubeApiError(res.status, reason, `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`);
+            throw new KubeApiError(
+                res.status,
+                reason,
+                `${method} ${path} answered ${res.status} ${reason}${detail}${tries}`,
+            );
         }
     }
 
@@ -323,7 +404,11 @@ export class KubeClient {
         let current: PageFetch<T> | undefined;
         for (;;) {
             if (!current) {
-                if (pastDeadline()) throw new DeadlineError(`GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`, "kind");
+                if (pastDeadline())
+                    throw new DeadlineError(
+                        `GET ${path}: the list did not finish before its deadline (${seen.size + 1} pages requested)`,
+                        "kind",
+                    );
                 current = this.fetchPage<T>(path, token, limit, opts);
             }
             const fetching = current;
@@ -352,7 +437,12 @@ export class KubeClient {
             token = page.continueToken;
             current = next && next.token === token ? next : undefined;
             if (!token) return;
-            if (seen.has(token)) throw new KubeApiError(200, "EndlessPaging", `GET ${path}: the server returned continue token ${JSON.stringify(token.slice(0, 40))} a second time; the list would never end`);
+            if (seen.has(token))
+                throw new KubeApiError(
+                    200,
+                    "EndlessPaging",
+                    `GET ${path}: the server returned continue token ${JSON.stringify(token.slice(0, 40))} a second time; the list would never end`,
+                );
             seen.add(token);
         }
     }
@@ -370,13 +460,22 @@ export class KubeClient {
             if (opts.map) {
                 const map = opts.map;
                 const max = opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-                const scanned = (await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max, announce) })).body;
-                return { ...listItemsOf<T>(scanned.envelope, path), items: scanned.items, oversized: scanned.oversized };
+                const scanned = (
+                    await this.request<ScannedList<T>>("GET", url, { scan: () => new ListScanner(map, max, announce) })
+                ).body;
+                return {
+                    ...listItemsOf<T>(scanned.envelope, path),
+                    items: scanned.items,
+                    oversized: scanned.oversized,
+                };
             }
             return listItemsOf<T>(await this.get(url), path);
         })();
         // Also the handler that keeps a page asked for ahead, then abandoned, from rejecting unheard.
-        done.then((p) => announce(p.continueToken), () => announce(undefined));
+        done.then(
+            (p) => announce(p.continueToken),
+            () => announce(undefined),
+        );
         return { token, early, done };
     }
 }
@@ -386,6 +485,16 @@ type PageFetch<T> = { token: string | undefined; early: Promise<string | undefin
 
 function httpReason(status: number): string {
     return (
-        { 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict", 410: "Expired", 422: "Invalid", 429: "TooManyRequests" } as Record<number, string>
-    )[status] ?? (http.STATUS_CODES[status] ?? "Error").replace(/\s+/g, "");
+        (
+            {
+                401: "Unauthorized",
+                403: "Forbidden",
+                404: "NotFound",
+                409: "Conflict",
+                410: "Expired",
+                422: "Invalid",
+                429: "TooManyRequests",
+            } as Record<number, string>
+        )[status] ?? (http.STATUS_CODES[status] ?? "Error").replace(/\s+/g, "")
+    );
 }

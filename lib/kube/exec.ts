@@ -41,7 +41,11 @@ export class ExecCredentialError extends Error {
  * Runs an exec credential plug-in the way kubectl does: KUBERNETES_EXEC_INFO carries the request,
  * stdout carries an ExecCredential whose status holds a token or a client certificate.
  */
-export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000, cluster?: ExecClusterInfo): Promise<ExecCredential> {
+export function runExecPlugin(
+    exec: ExecConfig,
+    timeoutMs = 60_000,
+    cluster?: ExecClusterInfo,
+): Promise<ExecCredential> {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const e of exec.env) env[e.name] = e.value;
     const spec: Record<string, unknown> = { interactive: false };
@@ -52,21 +56,42 @@ export function runExecPlugin(exec: ExecConfig, timeoutMs = 60_000, cluster?: Ex
             if (err) {
                 const code = (err as NodeJS.ErrnoException).code;
                 // The plug-in's own output can echo tokens or keys: only a redacted last line is kept.
-                const exit = typeof code === "number" ? ` (exit ${code})` : (err as { killed?: boolean }).killed ? " (timed out)" : "";
-                const detail = code === "ENOENT" ? "command not found" : `${safeReason(stderr) || "no error output"}${exit}`;
+                const exit =
+                    typeof code === "number"
+                        ? ` (exit ${code})`
+                        : (err as { killed?: boolean }).killed
+                          ? " (timed out)"
+                          : "";
+                const detail =
+                    code === "ENOENT" ? "command not found" : `${safeReason(stderr) || "no error output"}${exit}`;
                 reject(new ExecCredentialError(`credential plug-in ${exec.command} failed: ${detail}`));
                 return;
             }
-            let doc: { status?: { token?: string; clientCertificateData?: string; clientKeyData?: string; expirationTimestamp?: string } };
+            let doc: {
+                status?: {
+                    token?: string;
+                    clientCertificateData?: string;
+                    clientKeyData?: string;
+                    expirationTimestamp?: string;
+                };
+            };
             try {
                 doc = JSON.parse(stdout);
             } catch {
-                reject(new ExecCredentialError(`credential plug-in ${exec.command} did not print an ExecCredential (JSON)`));
+                reject(
+                    new ExecCredentialError(
+                        `credential plug-in ${exec.command} did not print an ExecCredential (JSON)`,
+                    ),
+                );
                 return;
             }
             const s = doc.status ?? {};
             if (!s.token && !(s.clientCertificateData && s.clientKeyData)) {
-                reject(new ExecCredentialError(`credential plug-in ${exec.command} returned neither a token nor a client certificate`));
+                reject(
+                    new ExecCredentialError(
+                        `credential plug-in ${exec.command} returned neither a token nor a client certificate`,
+                    ),
+                );
                 return;
             }
             resolve({

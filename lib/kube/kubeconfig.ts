@@ -82,8 +82,12 @@ export function kubeconfigFiles(flag: string | undefined, env: NodeJS.ProcessEnv
 export function loadKubeconfigs(files: string[]): Kubeconfig {
     if (files.length === 1) return loadKubeconfig(files[0]);
     const present = files.filter((f) => fs.existsSync(f));
-    if (!present.length) throw new KubeconfigError(`none of the kubeconfig files of KUBECONFIG exists: ${files.join(", ")}`);
-    return mergeKubeconfigs(present.map((f) => parsedFile(readKubeconfigText(f), f)), files.join(path.delimiter));
+    if (!present.length)
+        throw new KubeconfigError(`none of the kubeconfig files of KUBECONFIG exists: ${files.join(", ")}`);
+    return mergeKubeconfigs(
+        present.map((f) => parsedFile(readKubeconfigText(f), f)),
+        files.join(path.delimiter),
+    );
 }
 
 function readKubeconfigText(file: string): string {
@@ -91,7 +95,11 @@ function readKubeconfigText(file: string): string {
         return fs.readFileSync(file, "utf8");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new KubeconfigError(code === "ENOENT" ? `kubeconfig ${file} does not exist` : `kubeconfig ${file} cannot be read (${code ?? (e as Error).message})`);
+        throw new KubeconfigError(
+            code === "ENOENT"
+                ? `kubeconfig ${file} does not exist`
+                : `kubeconfig ${file} cannot be read (${code ?? (e as Error).message})`,
+        );
     }
 }
 
@@ -112,7 +120,8 @@ function namedList<T>(doc: Record<string, unknown>, key: string, inner: string, 
             throw new KubeconfigError(`kubeconfig ${file}: ${key}[${i}] has no name`);
         }
         const value = entry[inner];
-        if (!isRecord(value)) throw new KubeconfigError(`kubeconfig ${file}: ${key}[${i}] (${entry.name}) has no "${inner}" map`);
+        if (!isRecord(value))
+            throw new KubeconfigError(`kubeconfig ${file}: ${key}[${i}] (${entry.name}) has no "${inner}" map`);
         return { name: entry.name, value: value as T };
     });
 }
@@ -140,11 +149,16 @@ function parsedFile(text: string, file: string): ParsedFile {
     try {
         doc = parseYaml(text);
     } catch (e) {
-        throw new KubeconfigError(`kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`);
+        throw new KubeconfigError(
+            `kubeconfig ${file} is not valid YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`,
+        );
     }
     // An empty file is an empty kubeconfig, as kubectl reads it.
     if (doc === null || doc === undefined) doc = {};
-    if (!isRecord(doc)) throw new KubeconfigError(`kubeconfig ${file} is not a kubeconfig (expected a map with clusters, contexts and users)`);
+    if (!isRecord(doc))
+        throw new KubeconfigError(
+            `kubeconfig ${file} is not a kubeconfig (expected a map with clusters, contexts and users)`,
+        );
     return {
         file,
         clusters: namedList<Record<string, unknown>>(doc, "clusters", "cluster", file),
@@ -178,7 +192,13 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
     const contexts = firstByName(parsed.map((p) => ({ file: p.file, list: p.contexts })));
     const users = firstByName(parsed.map((p) => ({ file: p.file, list: p.users })));
     const currentContext = parsed.find((p) => p.currentContext)?.currentContext;
-    const readPem = (dataKey: string, fileKey: string, m: Record<string, unknown>, where: string, from: string): string | undefined => {
+    const readPem = (
+        dataKey: string,
+        fileKey: string,
+        m: Record<string, unknown>,
+        where: string,
+        from: string,
+    ): string | undefined => {
         const data = str(m[dataKey], `${where}.${dataKey}`, from);
         if (data) return Buffer.from(data, "base64").toString("utf8");
         const p = str(m[fileKey], `${where}.${fileKey}`, from);
@@ -187,7 +207,9 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
         try {
             return fs.readFileSync(full, "utf8");
         } catch (e) {
-            throw new KubeconfigError(`kubeconfig ${from}: ${where}.${fileKey} ${full} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+            throw new KubeconfigError(
+                `kubeconfig ${from}: ${where}.${fileKey} ${full} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+            );
         }
     };
 
@@ -197,22 +219,40 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
         contexts: contexts.map((c) => c.name),
         resolve(contextName?: string): ClusterAccess {
             const wanted = contextName ?? currentContext;
-            if (!wanted) throw new KubeconfigError(`kubeconfig ${file} has no current-context; name one with --context (known: ${contexts.map((c) => c.name).join(", ") || "none"})`);
+            if (!wanted)
+                throw new KubeconfigError(
+                    `kubeconfig ${file} has no current-context; name one with --context (known: ${contexts.map((c) => c.name).join(", ") || "none"})`,
+                );
             const ctx = contexts.find((c) => c.name === wanted);
-            if (!ctx) throw new KubeconfigError(`context ${JSON.stringify(wanted)} is not in kubeconfig ${file}; known contexts: ${contexts.map((c) => c.name).join(", ") || "none"}`);
+            if (!ctx)
+                throw new KubeconfigError(
+                    `context ${JSON.stringify(wanted)} is not in kubeconfig ${file}; known contexts: ${contexts.map((c) => c.name).join(", ") || "none"}`,
+                );
             const clusterName = str(ctx.value.cluster, `contexts[${wanted}].cluster`, ctx.file);
             const cluster = clusters.find((c) => c.name === clusterName);
-            if (!cluster) throw new KubeconfigError(`context ${JSON.stringify(wanted)} names cluster ${JSON.stringify(clusterName)}, which is not in kubeconfig ${file}`);
+            if (!cluster)
+                throw new KubeconfigError(
+                    `context ${JSON.stringify(wanted)} names cluster ${JSON.stringify(clusterName)}, which is not in kubeconfig ${file}`,
+                );
             const userName = str(ctx.value.user, `contexts[${wanted}].user`, ctx.file);
             const user = userName ? users.find((u) => u.name === userName) : undefined;
-            if (userName && !user) throw new KubeconfigError(`context ${JSON.stringify(wanted)} names user ${JSON.stringify(userName)}, which is not in kubeconfig ${file}`);
+            if (userName && !user)
+                throw new KubeconfigError(
+                    `context ${JSON.stringify(wanted)} names user ${JSON.stringify(userName)}, which is not in kubeconfig ${file}`,
+                );
             const cw = `clusters[${cluster.name}].cluster`;
             const cf = cluster.file;
             const server = str(cluster.value.server, `${cw}.server`, cf);
-            if (!server) throw new KubeconfigError(`kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} has no server`);
-            if (!/^https?:\/\//.test(server)) throw new KubeconfigError(`kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(server)} is not an http(s) URL`);
+            if (!server)
+                throw new KubeconfigError(`kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} has no server`);
+            if (!/^https?:\/\//.test(server))
+                throw new KubeconfigError(
+                    `kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(server)} is not an http(s) URL`,
+                );
             if (cluster.value["proxy-url"] !== undefined) {
-                throw new KubeconfigError(`kubeconfig ${cf}: ${cw}.proxy-url is not supported; this tool connects to the API server directly (remove proxy-url, or run where the server is reachable)`);
+                throw new KubeconfigError(
+                    `kubeconfig ${cf}: ${cw}.proxy-url is not supported; this tool connects to the API server directly (remove proxy-url, or run where the server is reachable)`,
+                );
             }
             const access: ClusterAccess = {
                 name: wanted,
@@ -240,10 +280,14 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
                 const imp = impersonation(u, uw, uf);
                 if (imp) access.impersonate = imp;
                 if (u["auth-provider"] !== undefined && !access.token && !access.exec) {
-                    throw new KubeconfigError(`kubeconfig ${uf}: ${uw} uses auth-provider, which Kubernetes removed; use an exec credential plug-in`);
+                    throw new KubeconfigError(
+                        `kubeconfig ${uf}: ${uw} uses auth-provider, which Kubernetes removed; use an exec credential plug-in`,
+                    );
                 }
                 if (u.username !== undefined && !access.token && !access.exec && !access.clientCert) {
-                    throw new KubeconfigError(`kubeconfig ${uf}: ${uw} uses basic authentication, which Kubernetes removed; use a token, a client certificate or an exec plug-in`);
+                    throw new KubeconfigError(
+                        `kubeconfig ${uf}: ${uw} uses basic authentication, which Kubernetes removed; use a token, a client certificate or an exec plug-in`,
+                    );
                 }
             }
             return access;
@@ -257,7 +301,8 @@ function relTo(file: string, p: string): string {
 
 function stringList(v: unknown, where: string, file: string): string[] | undefined {
     if (v === undefined || v === null) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new KubeconfigError(`kubeconfig ${file}: ${where} must be a list of strings`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
+        throw new KubeconfigError(`kubeconfig ${file}: ${where} must be a list of strings`);
     return v as string[];
 }
 
@@ -271,12 +316,20 @@ function impersonation(u: Record<string, unknown>, uw: string, file: string): Im
     if (uid) imp.uid = uid;
     const extra = u["as-user-extra"];
     if (extra !== undefined && extra !== null) {
-        if (!isRecord(extra)) throw new KubeconfigError(`kubeconfig ${file}: ${uw}.as-user-extra must be a map of lists of strings`);
-        imp.extra = Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, stringList(v, `${uw}.as-user-extra.${k}`, file) ?? []]));
+        if (!isRecord(extra))
+            throw new KubeconfigError(`kubeconfig ${file}: ${uw}.as-user-extra must be a map of lists of strings`);
+        imp.extra = Object.fromEntries(
+            Object.entries(extra).map(([k, v]) => [k, stringList(v, `${uw}.as-user-extra.${k}`, file) ?? []]),
+        );
     }
     if (!Object.keys(imp).length) return undefined;
     // The API server refuses groups, uid or extras without a user to impersonate.
-    if (!imp.user) throw new KubeconfigError(`kubeconfig ${file}: ${uw} sets ${Object.keys(imp).map((k) => ({ groups: "as-groups", uid: "as-uid", extra: "as-user-extra" })[k]).join(", ")} without "as" (the user to impersonate)`);
+    if (!imp.user)
+        throw new KubeconfigError(
+            `kubeconfig ${file}: ${uw} sets ${Object.keys(imp)
+                .map((k) => ({ groups: "as-groups", uid: "as-uid", extra: "as-user-extra" })[k])
+                .join(", ")} without "as" (the user to impersonate)`,
+        );
     return imp;
 }
 
@@ -285,13 +338,18 @@ function execConfig(raw: unknown, where: string, file: string): ExecConfig {
     const command = str(raw.command, `${where}.command`, file);
     if (!command) throw new KubeconfigError(`kubeconfig ${file}: ${where} has no command`);
     const args = raw.args ?? [];
-    if (!Array.isArray(args) || args.some((a) => typeof a !== "string")) throw new KubeconfigError(`kubeconfig ${file}: ${where}.args must be a list of strings`);
+    if (!Array.isArray(args) || args.some((a) => typeof a !== "string"))
+        throw new KubeconfigError(`kubeconfig ${file}: ${where}.args must be a list of strings`);
     const env = raw.env ?? [];
-    if (!Array.isArray(env) || env.some((e) => !isRecord(e) || typeof e.name !== "string" || typeof e.value !== "string")) {
+    if (
+        !Array.isArray(env) ||
+        env.some((e) => !isRecord(e) || typeof e.name !== "string" || typeof e.value !== "string")
+    ) {
         throw new KubeconfigError(`kubeconfig ${file}: ${where}.env must be a list of {name, value}`);
     }
     const provide = raw.provideClusterInfo;
-    if (provide !== undefined && typeof provide !== "boolean") throw new KubeconfigError(`kubeconfig ${file}: ${where}.provideClusterInfo must be true or false`);
+    if (provide !== undefined && typeof provide !== "boolean")
+        throw new KubeconfigError(`kubeconfig ${file}: ${where}.provideClusterInfo must be true or false`);
     return {
         apiVersion: str(raw.apiVersion, `${where}.apiVersion`, file) ?? "client.authentication.k8s.io/v1beta1",
         command,

@@ -23,7 +23,14 @@ export interface ScannedList<U> {
     oversized: OversizedObject[];
 }
 
-const Q = 34, BS = 92, LB = 123, RB = 125, LS = 91, RS = 93, COMMA = 44, COLON = 58;
+const Q = 34,
+    BS = 92,
+    LB = 123,
+    RB = 125,
+    LS = 91,
+    RS = 93,
+    COMMA = 44,
+    COLON = 58;
 const ENVELOPE_CAP = 1 << 20;
 
 export class ListScanner<U> {
@@ -59,7 +66,8 @@ export class ListScanner<U> {
         /** Pages up to this many bytes are parsed whole (tests set 0 to stream every page). */
         private readonly wholePageBytes = maxObjectBytes,
     ) {
-        if (wholePageBytes > maxObjectBytes) throw new Error("wholePageBytes over maxObjectBytes would let an oversized object through");
+        if (wholePageBytes > maxObjectBytes)
+            throw new Error("wholePageBytes over maxObjectBytes would let an oversized object through");
     }
 
     /** Hands on the continue token of `head`, the list's text up to and including `"items":[`. */
@@ -94,7 +102,8 @@ export class ListScanner<U> {
     private keep(chunk: Buffer, from: number, to: number): void {
         if (to <= from) return;
         this.envelopeBytes += to - from;
-        if (this.envelopeBytes > ENVELOPE_CAP) throw new Error(`the list without its items is over ${ENVELOPE_CAP} bytes`);
+        if (this.envelopeBytes > ENVELOPE_CAP)
+            throw new Error(`the list without its items is over ${ENVELOPE_CAP} bytes`);
         this.envelope.push(chunk.subarray(from, to));
     }
 
@@ -217,7 +226,18 @@ export class ListScanner<U> {
                     continue;
                 }
                 if (c !== LB) {
-                    throw new NonObjectItem(this.index, c === Q ? "a string" : c === LS ? "a JSON array" : c === 110 ? "null" : c === 116 || c === 102 ? "a boolean" : "a number");
+                    throw new NonObjectItem(
+                        this.index,
+                        c === Q
+                            ? "a string"
+                            : c === LS
+                              ? "a JSON array"
+                              : c === 110
+                                ? "null"
+                                : c === 116 || c === 102
+                                  ? "a boolean"
+                                  : "a number",
+                    );
                 }
                 this.element = [];
                 this.depth = 2;
@@ -252,13 +272,19 @@ export class ListScanner<U> {
     finish(): ScannedList<U> {
         if (this.pending) return this.finishWhole(Buffer.concat(this.pending).toString("utf8"));
         const text = Buffer.concat(this.envelope).toString("utf8");
-        return { envelope: text.trim() ? JSON.parse(text) : undefined, itemsArray: this.itemsArray, items: this.items, oversized: this.oversized };
+        return {
+            envelope: text.trim() ? JSON.parse(text) : undefined,
+            itemsArray: this.itemsArray,
+            items: this.items,
+            oversized: this.oversized,
+        };
     }
 
     private finishWhole(text: string): ScannedList<U> {
         const body: unknown = text.trim() ? JSON.parse(text) : undefined;
         const list = body as { items?: unknown } | undefined;
-        if (typeof list !== "object" || list === null || Array.isArray(list) || !Array.isArray(list.items)) return { envelope: body, itemsArray: false, items: [], oversized: [] };
+        if (typeof list !== "object" || list === null || Array.isArray(list) || !Array.isArray(list.items))
+            return { envelope: body, itemsArray: false, items: [], oversized: [] };
         const raw = list.items as unknown[];
         const bad = raw.findIndex((x) => typeof x !== "object" || x === null || Array.isArray(x));
         if (bad >= 0) throw new NonObjectItem(bad, describe(raw[bad]));
@@ -269,11 +295,24 @@ export class ListScanner<U> {
 
 /** What a JSON value is, in the words of the errors. */
 function describe(v: unknown): string {
-    return v === null ? "null" : Array.isArray(v) ? "a JSON array" : typeof v === "object" ? "a map" : typeof v === "string" ? "a string" : typeof v === "boolean" ? "a boolean" : "a number";
+    return v === null
+        ? "null"
+        : Array.isArray(v)
+          ? "a JSON array"
+          : typeof v === "object"
+            ? "a map"
+            : typeof v === "string"
+              ? "a string"
+              : typeof v === "boolean"
+                ? "a boolean"
+                : "a number";
 }
 
 export class NonObjectItem extends Error {
-    constructor(readonly index: number, readonly what: string) {
+    constructor(
+        readonly index: number,
+        readonly what: string,
+    ) {
         super(`items[${index}] that is ${what}`);
     }
 }

@@ -34,7 +34,12 @@ const SECRET_PATTERNS: RegExp[] = [
  * with anything that looks like a credential replaced and at most 200 characters.
  */
 export function safeReason(text: string, max = 200): string {
-    const line = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).pop() ?? "";
+    const line =
+        text
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean)
+            .pop() ?? "";
     let out = line;
     out = out.replace(SECRET_PATTERNS[0], (_m, k: string, sep: string) => `${k}${sep}REDACTED`);
     out = out.replace(SECRET_PATTERNS[1], (_m, scheme: string) => `${scheme} REDACTED`);

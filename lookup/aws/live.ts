@@ -5,14 +5,33 @@
  * for listing clusters with their auth mode and tags, and an SDK call can be tested against
  * moto_server. Loaded with `require` by the AWS program only (the SDK costs start-up time).
  */
-import { DescribeAccessEntryCommand, DescribeClusterCommand, EKSClient, ListAccessEntriesCommand, ListAssociatedAccessPoliciesCommand, ListClustersCommand } from "@aws-sdk/client-eks";
-import { GetOpenIDConnectProviderCommand, GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from "@aws-sdk/client-iam";
+import {
+    DescribeAccessEntryCommand,
+    DescribeClusterCommand,
+    EKSClient,
+    ListAccessEntriesCommand,
+    ListAssociatedAccessPoliciesCommand,
+    ListClustersCommand,
+} from "@aws-sdk/client-eks";
+import {
+    GetOpenIDConnectProviderCommand,
+    GetRoleCommand,
+    IAMClient,
+    ListOpenIDConnectProvidersCommand,
+} from "@aws-sdk/client-iam";
 import { cloudReason, LookupError } from "../../lib/errors";
 import { DEFAULT_LOOKUP_CONCURRENCY, mapLimit } from "../../lib/mapLimit";
 import { eksDetails } from "../discovery/eks";
 import { AwsCloudLookup, DiscoveredEksCluster } from "./port";
 import type { ArmReadOptions } from "../connectors/live";
-import { AUTHENTICATION_MODES, AuthenticationMode, CONTROL_PLANE_LOG_TYPES, ControlPlaneLogType, MICROSOFT_ISSUER_HOST_PATH, partitionOf } from "../../domain/aws/facts";
+import {
+    AUTHENTICATION_MODES,
+    AuthenticationMode,
+    CONTROL_PLANE_LOG_TYPES,
+    ControlPlaneLogType,
+    MICROSOFT_ISSUER_HOST_PATH,
+    partitionOf,
+} from "../../domain/aws/facts";
 
 export interface LiveLookupOptions {
     /** The stack's account: an answer from another account (a stale profile) is refused. */
@@ -43,9 +62,15 @@ async function call<T>(name: string, scope: string, run: () => Promise<T>): Prom
 const isNotFound = (e: unknown, names: string[]) => names.includes((e as { name?: string }).name ?? "");
 
 /** A DescribeCluster answer as the stack's facts. Clusters older than access entries report no mode: CONFIG_MAP. */
-export function clusterFacts(region: string, name: string, c: NonNullable<Parameters<typeof eksDetails>[0]>): DiscoveredEksCluster {
+export function clusterFacts(
+    region: string,
+    name: string,
+    c: NonNullable<Parameters<typeof eksDetails>[0]>,
+): DiscoveredEksCluster {
     const d = eksDetails(c);
-    const mode = (AUTHENTICATION_MODES as readonly string[]).includes(String(d.authenticationMode)) ? d.authenticationMode as AuthenticationMode : "CONFIG_MAP";
+    const mode = (AUTHENTICATION_MODES as readonly string[]).includes(String(d.authenticationMode))
+        ? (d.authenticationMode as AuthenticationMode)
+        : "CONFIG_MAP";
     const cidrs = d.publicAccessCidrs as string[];
     return {
         name,
@@ -57,18 +82,24 @@ export function clusterFacts(region: string, name: string, c: NonNullable<Parame
             privateAccess: d.endpointPrivateAccess === true,
             publicAccessCidrs: cidrs.length > 0 ? [...cidrs] : ["0.0.0.0/0"],
         },
-        enabledLogTypes: (d.loggingTypes as string[]).filter((t): t is ControlPlaneLogType => (CONTROL_PLANE_LOG_TYPES as readonly string[]).includes(t)),
+        enabledLogTypes: (d.loggingTypes as string[]).filter((t): t is ControlPlaneLogType =>
+            (CONTROL_PLANE_LOG_TYPES as readonly string[]).includes(t),
+        ),
         tags: { ...(c.tags ?? {}) },
     };
 }
 
 export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
-    const endpoint = { ...(opts.endpoint ? { endpoint: opts.endpoint } : {}), ...(opts.credentials ? { credentials: opts.credentials } : {}) };
+    const endpoint = {
+        ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+        ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    };
     const eksClients = new Map<string, EKSClient>();
     // The SDK's own retry settings (standard mode, 3 attempts, or AWS_RETRY_MODE / AWS_MAX_ATTEMPTS
     // and the profile's): adaptive mode was measured to turn one throttled call into seconds of
     // client-side slowing for the rest of the lookups (docs/cloud-state.md).
-    const eks = (region: string) => eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...endpoint })).get(region)!;
+    const eks = (region: string) =>
+        eksClients.get(region) ?? eksClients.set(region, new EKSClient({ region, ...endpoint })).get(region)!;
     const concurrency = opts.concurrency ?? DEFAULT_LOOKUP_CONCURRENCY;
     const iam = new IAMClient({ region: IAM_REGION[partitionOf(opts.region)], ...endpoint });
     const account = `account ${opts.accountId}`;
@@ -81,18 +112,26 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
             const names: string[] = [];
             let nextToken: string | undefined;
             do {
-                const page = await call("eks:ListClusters", region, () => client.send(new ListClustersCommand({ maxResults: 100, nextToken })));
+                const page = await call("eks:ListClusters", region, () =>
+                    client.send(new ListClustersCommand({ maxResults: 100, nextToken })),
+                );
                 names.push(...(page.clusters ?? []));
                 nextToken = page.nextToken;
             } while (nextToken);
             const described = await mapLimit(names.sort(), concurrency, async (name) => {
                 const scope = `${region}/${name}`;
-                const c = (await call("eks:DescribeCluster", scope, () => client.send(new DescribeClusterCommand({ name })))).cluster;
+                const c = (
+                    await call("eks:DescribeCluster", scope, () => client.send(new DescribeClusterCommand({ name })))
+                ).cluster;
                 if (!c) return undefined;
                 const facts = clusterFacts(region, name, c);
                 const arnAccount = facts.arn.split(":")[4];
                 if (arnAccount !== opts.accountId) {
-                    throw new LookupError("eks:DescribeCluster", scope, `the credentials reach account ${arnAccount}, not aws.accountId ${opts.accountId}`);
+                    throw new LookupError(
+                        "eks:DescribeCluster",
+                        scope,
+                        `the credentials reach account ${arnAccount}, not aws.accountId ${opts.accountId}`,
+                    );
                 }
                 return facts;
             });
@@ -104,9 +143,13 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 const r = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role;
                 if (!r?.Arn) return undefined;
                 return {
-                    name, arn: r.Arn, tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+                    name,
+                    arn: r.Arn,
+                    tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
                     // IAM returns the document URL-encoded.
-                    ...(r.AssumeRolePolicyDocument ? { trustPolicy: decodeURIComponent(r.AssumeRolePolicyDocument) } : {}),
+                    ...(r.AssumeRolePolicyDocument
+                        ? { trustPolicy: decodeURIComponent(r.AssumeRolePolicyDocument) }
+                        : {}),
                 };
             } catch (e) {
                 if (isNotFound(e, ["NoSuchEntityException", "NoSuchEntity"])) return undefined;
@@ -115,12 +158,21 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
         },
 
         async findOidcProvider() {
-            const list = await call("iam:ListOpenIDConnectProviders", account, () => iam.send(new ListOpenIDConnectProvidersCommand({})));
-            const arn = (list.OpenIDConnectProviderList ?? []).map((p) => p.Arn ?? "")
+            const list = await call("iam:ListOpenIDConnectProviders", account, () =>
+                iam.send(new ListOpenIDConnectProvidersCommand({})),
+            );
+            const arn = (list.OpenIDConnectProviderList ?? [])
+                .map((p) => p.Arn ?? "")
                 .find((a) => a.split(":oidc-provider/")[1]?.replace(/\/?$/, "/") === MICROSOFT_ISSUER_HOST_PATH);
             if (!arn) return undefined;
-            const p = await call("iam:GetOpenIDConnectProvider", account, () => iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })));
-            return { arn, clientIds: p.ClientIDList ?? [], tags: Object.fromEntries((p.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])) };
+            const p = await call("iam:GetOpenIDConnectProvider", account, () =>
+                iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+            );
+            return {
+                arn,
+                clientIds: p.ClientIDList ?? [],
+                tags: Object.fromEntries((p.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
+            };
         },
 
         async findAccessEntry(cluster, principalArn) {
@@ -129,14 +181,17 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
             const principals: string[] = [];
             let nextToken: string | undefined;
             do {
-                const page = await call("eks:ListAccessEntries", scope, () => client.send(new ListAccessEntriesCommand({ clusterName: cluster.name, nextToken })));
+                const page = await call("eks:ListAccessEntries", scope, () =>
+                    client.send(new ListAccessEntriesCommand({ clusterName: cluster.name, nextToken })),
+                );
                 principals.push(...(page.accessEntries ?? []));
                 nextToken = page.nextToken;
             } while (nextToken);
             if (!principals.includes(principalArn)) return undefined;
             let entry;
             try {
-                entry = (await client.send(new DescribeAccessEntryCommand({ clusterName: cluster.name, principalArn }))).accessEntry;
+                entry = (await client.send(new DescribeAccessEntryCommand({ clusterName: cluster.name, principalArn })))
+                    .accessEntry;
             } catch (e) {
                 // Deleted between the two calls: it does not exist.
                 if (isNotFound(e, ["ResourceNotFoundException"])) return undefined;
@@ -145,9 +200,13 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
             const policies: string[] = [];
             nextToken = undefined;
             do {
-                const page = await call("eks:ListAssociatedAccessPolicies", scope,
-                    () => client.send(new ListAssociatedAccessPoliciesCommand({ clusterName: cluster.name, principalArn, nextToken })));
-                for (const a of page.associatedAccessPolicies ?? []) if (a.accessScope?.type === "cluster" && a.policyArn) policies.push(a.policyArn);
+                const page = await call("eks:ListAssociatedAccessPolicies", scope, () =>
+                    client.send(
+                        new ListAssociatedAccessPoliciesCommand({ clusterName: cluster.name, principalArn, nextToken }),
+                    ),
+                );
+                for (const a of page.associatedAccessPolicies ?? [])
+                    if (a.accessScope?.type === "cluster" && a.policyArn) policies.push(a.policyArn);
                 nextToken = page.nextToken;
             } while (nextToken);
             return {
@@ -161,7 +220,10 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
 
         // Loaded on use: the Azure pipeline costs start-up time that a stack without a connector does not pay.
         securityConnectors: (subscriptionId) =>
-            (require("../connectors/live") as typeof import("../connectors/live")).listSecurityConnectors(subscriptionId, opts.azure),
+            (require("../connectors/live") as typeof import("../connectors/live")).listSecurityConnectors(
+                subscriptionId,
+                opts.azure,
+            ),
 
         close() {
             for (const c of eksClients.values()) c.destroy();

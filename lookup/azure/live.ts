@@ -4,7 +4,12 @@ import { createDefaultHttpClient, createPipelineRequest, HttpClient } from "@azu
 import { cloudReason, LookupError } from "../../lib/errors";
 import { armErrorRecorder, armErrorText } from "../discovery/aks";
 import {
-    AzureClusterFacts, AzureLookup, ExistingArcExtension, ExistingBinding, ExistingPolicyAssignment, ExistingRoleAssignment,
+    AzureClusterFacts,
+    AzureLookup,
+    ExistingArcExtension,
+    ExistingBinding,
+    ExistingPolicyAssignment,
+    ExistingRoleAssignment,
 } from "./port";
 import { ClusterRef, parseAksClusterId, parseArcClusterId } from "../../domain/azure/resourceIds";
 
@@ -36,7 +41,11 @@ interface ArmResource {
 }
 
 class ArmError extends Error {
-    constructor(readonly status: number, readonly code: string | undefined, message: string) {
+    constructor(
+        readonly status: number,
+        readonly code: string | undefined,
+        message: string,
+    ) {
         super(message);
     }
 }
@@ -75,7 +84,8 @@ export function liveAzureLookup(
         } catch (e) {
             if (e instanceof LookupError) throw e;
             const status = (e as { statusCode?: number; status?: number }).statusCode ?? (e as ArmError).status;
-            const reason = e instanceof ArmError ? e.message : (status !== undefined && lastArmError()) || cloudReason(e);
+            const reason =
+                e instanceof ArmError ? e.message : (status !== undefined && lastArmError()) || cloudReason(e);
             throw new LookupError(operation, scope, reason);
         }
     }
@@ -85,7 +95,8 @@ export function liveAzureLookup(
         const response = await client.pipeline.sendRequest(http, createPipelineRequest({ url, method: "GET" }));
         if (response.status === 404) return { status: 404, body: undefined };
         const body = response.bodyAsText ?? undefined;
-        if (response.status >= 400) throw new ArmError(response.status, armCode(body), armErrorText(response.status, body));
+        if (response.status >= 400)
+            throw new ArmError(response.status, armCode(body), armErrorText(response.status, body));
         return { status: response.status, body: JSON.parse(response.bodyAsText || "{}") };
     }
 
@@ -93,9 +104,14 @@ export function liveAzureLookup(
      * Every item of an ARM list, following nextLink. A 404 (no such parent) is an empty list, and so
      * is an unregistered provider when `unregisteredIsEmpty`.
      */
-    async function list(path: string, apiVersion: string, opts: { filter?: string; unregisteredIsEmpty?: boolean } = {}): Promise<ArmResource[]> {
+    async function list(
+        path: string,
+        apiVersion: string,
+        opts: { filter?: string; unregisteredIsEmpty?: boolean } = {},
+    ): Promise<ArmResource[]> {
         const out: ArmResource[] = [];
-        let next: string | undefined = `${path}?api-version=${apiVersion}${opts.filter ? `&$filter=${encodeURIComponent(opts.filter)}` : ""}`;
+        let next: string | undefined =
+            `${path}?api-version=${apiVersion}${opts.filter ? `&$filter=${encodeURIComponent(opts.filter)}` : ""}`;
         try {
             while (next) {
                 const page = (await get(next)).body as { value?: ArmResource[]; nextLink?: string } | undefined;
@@ -103,7 +119,8 @@ export function liveAzureLookup(
                 next = page?.nextLink || undefined;
             }
         } catch (e) {
-            if (opts.unregisteredIsEmpty && e instanceof ArmError && e.code === NOT_REGISTERED && out.length === 0) return [];
+            if (opts.unregisteredIsEmpty && e instanceof ArmError && e.code === NOT_REGISTERED && out.length === 0)
+                return [];
             throw e;
         }
         return out;
@@ -120,14 +137,26 @@ export function liveAzureLookup(
                 return found;
             });
             const arc = await call("ConnectedCluster_ListBySubscription", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Kubernetes/connectedClusters`, ARM_API_VERSIONS.connectedClusters, { unregisteredIsEmpty: true })).flatMap((c) => {
+                (
+                    await list(
+                        `/${subScope}/providers/Microsoft.Kubernetes/connectedClusters`,
+                        ARM_API_VERSIONS.connectedClusters,
+                        { unregisteredIsEmpty: true },
+                    )
+                ).flatMap((c) => {
                     const ref = parseArcClusterId(c.id ?? "");
                     if (!ref) return [];
-                    const facts: AzureClusterFacts = { ...ref, kind: "arc", location: c.location ?? "", tags: c.tags ?? {} };
+                    const facts: AzureClusterFacts = {
+                        ...ref,
+                        kind: "arc",
+                        location: c.location ?? "",
+                        tags: c.tags ?? {},
+                    };
                     const distribution = c.properties?.distribution;
                     if (typeof distribution === "string" && distribution) facts.distribution = distribution;
                     return [facts];
-                }));
+                }),
+            );
             return [...aks, ...arc];
         },
 
@@ -138,7 +167,11 @@ export function liveAzureLookup(
                 if (r.status === 404) return undefined;
                 const op = r.body as ArmResource;
                 if (!op.identity?.principalId) {
-                    throw new LookupError("SecurityOperators_Get", subScope, `security operator ${id} exists without an identity yet (Defender is still making it); run again in a few minutes`);
+                    throw new LookupError(
+                        "SecurityOperators_Get",
+                        subScope,
+                        `security operator ${id} exists without an identity yet (Defender is still making it); run again in a few minutes`,
+                    );
                 }
                 return { id: op.id ?? id, principalId: op.identity.principalId };
             });
@@ -146,26 +179,37 @@ export function liveAzureLookup(
 
         roleAssignments(principalId) {
             return call("RoleAssignments_ListForSubscription", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Authorization/roleAssignments`, ARM_API_VERSIONS.roleAssignments, { filter: `principalId eq '${principalId}'` }))
-                    .map((a): ExistingRoleAssignment => {
-                        const p = a.properties ?? {};
-                        const ra: ExistingRoleAssignment = {
-                            id: a.id ?? "",
-                            scope: String(p.scope ?? ""),
-                            roleDefinitionId: String(p.roleDefinitionId ?? ""),
-                            principalId: String(p.principalId ?? ""),
-                        };
-                        if (typeof p.principalType === "string") ra.principalType = p.principalType;
-                        if (typeof p.description === "string" && p.description) ra.description = p.description;
-                        return ra;
-                    }));
+                (
+                    await list(
+                        `/${subScope}/providers/Microsoft.Authorization/roleAssignments`,
+                        ARM_API_VERSIONS.roleAssignments,
+                        { filter: `principalId eq '${principalId}'` },
+                    )
+                ).map((a): ExistingRoleAssignment => {
+                    const p = a.properties ?? {};
+                    const ra: ExistingRoleAssignment = {
+                        id: a.id ?? "",
+                        scope: String(p.scope ?? ""),
+                        roleDefinitionId: String(p.roleDefinitionId ?? ""),
+                        principalId: String(p.principalId ?? ""),
+                    };
+                    if (typeof p.principalType === "string") ra.principalType = p.principalType;
+                    if (typeof p.description === "string" && p.description) ra.description = p.description;
+                    return ra;
+                }),
+            );
         },
 
         trustedAccessBindings(cluster: ClusterRef) {
             return call("TrustedAccessRoleBindings_List", cluster.id.slice(1), async () => {
                 const found: ExistingBinding[] = [];
                 for await (const b of client.trustedAccessRoleBindings.list(cluster.resourceGroup, cluster.name)) {
-                    found.push({ id: b.id ?? `${cluster.id}/trustedAccessRoleBindings/${b.name}`, name: b.name ?? "", roles: b.roles ?? [], sourceResourceId: b.sourceResourceId ?? "" });
+                    found.push({
+                        id: b.id ?? `${cluster.id}/trustedAccessRoleBindings/${b.name}`,
+                        name: b.name ?? "",
+                        roles: b.roles ?? [],
+                        sourceResourceId: b.sourceResourceId ?? "",
+                    });
                 }
                 return found;
             });
@@ -173,7 +217,13 @@ export function liveAzureLookup(
 
         arcExtensions(cluster: ClusterRef) {
             return call("Extensions_List", cluster.id.slice(1), async () =>
-                (await list(`${cluster.id}/providers/Microsoft.KubernetesConfiguration/extensions`, ARM_API_VERSIONS.extensions, { unregisteredIsEmpty: true })).map((e): ExistingArcExtension => {
+                (
+                    await list(
+                        `${cluster.id}/providers/Microsoft.KubernetesConfiguration/extensions`,
+                        ARM_API_VERSIONS.extensions,
+                        { unregisteredIsEmpty: true },
+                    )
+                ).map((e): ExistingArcExtension => {
                     const p = e.properties ?? {};
                     const ext: ExistingArcExtension = {
                         id: e.id ?? "",
@@ -182,35 +232,54 @@ export function liveAzureLookup(
                         configurationSettings: (p.configurationSettings as Record<string, string> | undefined) ?? {},
                     };
                     if (typeof p.releaseTrain === "string") ext.releaseTrain = p.releaseTrain;
-                    if (typeof p.autoUpgradeMinorVersion === "boolean") ext.autoUpgradeMinorVersion = p.autoUpgradeMinorVersion;
-                    const ns = (p.scope as { cluster?: { releaseNamespace?: string } } | undefined)?.cluster?.releaseNamespace;
+                    if (typeof p.autoUpgradeMinorVersion === "boolean")
+                        ext.autoUpgradeMinorVersion = p.autoUpgradeMinorVersion;
+                    const ns = (p.scope as { cluster?: { releaseNamespace?: string } } | undefined)?.cluster
+                        ?.releaseNamespace;
                     if (ns) ext.releaseNamespace = ns;
                     if (e.identity?.type === "SystemAssigned") ext.identityType = "SystemAssigned";
                     return ext;
-                }));
+                }),
+            );
         },
 
         pricing(name) {
             return call("Pricings_Get", subScope, async () => {
-                const r = await get(`/${subScope}/providers/Microsoft.Security/pricings/${name}?api-version=${ARM_API_VERSIONS.pricings}`);
+                const r = await get(
+                    `/${subScope}/providers/Microsoft.Security/pricings/${name}?api-version=${ARM_API_VERSIONS.pricings}`,
+                );
                 if (r.status === 404) return undefined;
                 const p = (r.body as ArmResource).properties ?? {};
                 const extensions: Record<string, boolean> = {};
                 for (const x of (p.extensions as { name?: string; isEnabled?: string }[] | undefined) ?? []) {
                     if (x.name) extensions[x.name] = String(x.isEnabled).toLowerCase() === "true";
                 }
-                return { id: (r.body as ArmResource).id ?? `/${subScope}/providers/Microsoft.Security/pricings/${name}`, pricingTier: String(p.pricingTier ?? "Free"), extensions };
+                return {
+                    id: (r.body as ArmResource).id ?? `/${subScope}/providers/Microsoft.Security/pricings/${name}`,
+                    pricingTier: String(p.pricingTier ?? "Free"),
+                    extensions,
+                };
             });
         },
 
         policyAssignments() {
             return call("PolicyAssignments_List", subScope, async () =>
-                (await list(`/${subScope}/providers/Microsoft.Authorization/policyAssignments`, ARM_API_VERSIONS.policyAssignments, { filter: "atExactScope()" }))
-                    .map((a): ExistingPolicyAssignment => {
-                        const pa: ExistingPolicyAssignment = { id: a.id ?? "", name: a.name ?? "", policyDefinitionId: String(a.properties?.policyDefinitionId ?? "") };
-                        if (a.identity?.principalId) pa.principalId = a.identity.principalId;
-                        return pa;
-                    }));
+                (
+                    await list(
+                        `/${subScope}/providers/Microsoft.Authorization/policyAssignments`,
+                        ARM_API_VERSIONS.policyAssignments,
+                        { filter: "atExactScope()" },
+                    )
+                ).map((a): ExistingPolicyAssignment => {
+                    const pa: ExistingPolicyAssignment = {
+                        id: a.id ?? "",
+                        name: a.name ?? "",
+                        policyDefinitionId: String(a.properties?.policyDefinitionId ?? ""),
+                    };
+                    if (a.identity?.principalId) pa.principalId = a.identity.principalId;
+                    return pa;
+                }),
+            );
         },
     };
 }

@@ -90,25 +90,40 @@ export function lastSegment(id: string): string {
  * or tenant level) for the same built-in role, so only the GUID is compared.
  */
 export function findRoleAssignment(
-    found: readonly ExistingRoleAssignment[], scope: string, roleGuid: string, principalId: string,
+    found: readonly ExistingRoleAssignment[],
+    scope: string,
+    roleGuid: string,
+    principalId: string,
 ): ExistingRoleAssignment | undefined {
     const norm = (s: string) => s.replace(/\/+$/, "").toLowerCase();
-    return found.find((a) => norm(a.scope) === norm(scope)
-        && lastSegment(a.roleDefinitionId).toLowerCase() === roleGuid.toLowerCase()
-        && a.principalId.toLowerCase() === principalId.toLowerCase());
+    return found.find(
+        (a) =>
+            norm(a.scope) === norm(scope) &&
+            lastSegment(a.roleDefinitionId).toLowerCase() === roleGuid.toLowerCase() &&
+            a.principalId.toLowerCase() === principalId.toLowerCase(),
+    );
 }
 
 /**
  * The binding that gives `sourceResourceId` the trusted access `role` in a cluster: by name first,
  * else any binding with that source and role (Defender may have named its own differently).
  */
-export function findBinding(found: readonly ExistingBinding[], name: string, sourceResourceId: string, role: string): ExistingBinding | undefined {
-    const serves = (b: ExistingBinding) => b.sourceResourceId.toLowerCase() === sourceResourceId.toLowerCase()
-        && b.roles.some((r) => r.toLowerCase() === role.toLowerCase());
+export function findBinding(
+    found: readonly ExistingBinding[],
+    name: string,
+    sourceResourceId: string,
+    role: string,
+): ExistingBinding | undefined {
+    const serves = (b: ExistingBinding) =>
+        b.sourceResourceId.toLowerCase() === sourceResourceId.toLowerCase() &&
+        b.roles.some((r) => r.toLowerCase() === role.toLowerCase());
     return found.find((b) => b.name === name && serves(b)) ?? found.find(serves);
 }
 
 /** The extension of a type on a cluster (an Arc cluster holds at most one of each type). */
-export function findExtension(found: readonly ExistingArcExtension[], extensionType: string): ExistingArcExtension | undefined {
+export function findExtension(
+    found: readonly ExistingArcExtension[],
+    extensionType: string,
+): ExistingArcExtension | undefined {
     return found.find((e) => e.extensionType.toLowerCase() === extensionType.toLowerCase());
 }

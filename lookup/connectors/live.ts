@@ -1,9 +1,20 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { bearerTokenAuthenticationPolicy, createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest, PipelineOptions } from "@azure/core-rest-pipeline";
+import {
+    bearerTokenAuthenticationPolicy,
+    createDefaultHttpClient,
+    createPipelineFromOptions,
+    createPipelineRequest,
+    PipelineOptions,
+} from "@azure/core-rest-pipeline";
 import { cloudReason, LookupError } from "../../lib/errors";
 import { armErrorText } from "../discovery/aks";
 import { armCode, NOT_REGISTERED } from "../azure/live";
-import { connectorFromArm, ExistingSecurityConnector, LIST_CONNECTORS_CALL, SECURITY_CONNECTORS_API_VERSION } from "../../domain/shared/securityConnectors";
+import {
+    connectorFromArm,
+    ExistingSecurityConnector,
+    LIST_CONNECTORS_CALL,
+    SECURITY_CONNECTORS_API_VERSION,
+} from "../../domain/shared/securityConnectors";
 
 /**
  * The live connector lookup of the AWS and GCP stacks: ARM's `SecurityConnectors_List` on the
@@ -22,7 +33,10 @@ export interface ArmReadOptions {
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 
-export async function listSecurityConnectors(subscriptionId: string, opts: ArmReadOptions = {}): Promise<ExistingSecurityConnector[]> {
+export async function listSecurityConnectors(
+    subscriptionId: string,
+    opts: ArmReadOptions = {},
+): Promise<ExistingSecurityConnector[]> {
     const scope = `subscriptions/${subscriptionId}`;
     const endpoint = (opts.endpoint ?? "https://management.azure.com").replace(/\/+$/, "");
     const credential = opts.credential ?? defaultCredential(opts.tenantId);
@@ -30,7 +44,8 @@ export async function listSecurityConnectors(subscriptionId: string, opts: ArmRe
     pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: ARM_SCOPE }));
     const http = createDefaultHttpClient();
     const out: ExistingSecurityConnector[] = [];
-    let next: string | undefined = `${endpoint}/${scope}/providers/Microsoft.Security/securityConnectors?api-version=${SECURITY_CONNECTORS_API_VERSION}`;
+    let next: string | undefined =
+        `${endpoint}/${scope}/providers/Microsoft.Security/securityConnectors?api-version=${SECURITY_CONNECTORS_API_VERSION}`;
     while (next) {
         let status: number;
         let body: string | undefined;

@@ -1,11 +1,18 @@
 import type { TokenCredential } from "@azure/core-auth";
-import { ContainerServiceClient, ContainerServiceClientOptionalParams, ManagedCluster } from "@azure/arm-containerservice";
+import {
+    ContainerServiceClient,
+    ContainerServiceClientOptionalParams,
+    ManagedCluster,
+} from "@azure/arm-containerservice";
 import { isExcluded } from "../../domain/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
 import { DiscoveryResult } from "./types";
 
 export function aksDetails(c: ManagedCluster): Record<string, unknown> {
-    const addons = Object.entries(c.addonProfiles ?? {}).filter(([, p]) => p.enabled).map(([k]) => k).sort();
+    const addons = Object.entries(c.addonProfiles ?? {})
+        .filter(([, p]) => p.enabled)
+        .map(([k]) => k)
+        .sort();
     return {
         provisioningState: c.provisioningState,
         networkPlugin: c.networkProfile?.networkPlugin ?? null,
@@ -61,7 +68,11 @@ function resourceGroupOf(id: string): string {
  * `clientOptions` passes through to the client (`endpoint`, `tlsOptions`, `retryOptions`): empty in
  * production, which means https://management.azure.com.
  */
-export async function discoverAks(subscriptionId: string, credential: TokenCredential, clientOptions: ContainerServiceClientOptionalParams = {}): Promise<DiscoveryResult> {
+export async function discoverAks(
+    subscriptionId: string,
+    credential: TokenCredential,
+    clientOptions: ContainerServiceClientOptionalParams = {},
+): Promise<DiscoveryResult> {
     const client = new ContainerServiceClient(credential, subscriptionId, clientOptions);
     const lastArmError = armErrorRecorder(client);
     const out: DiscoveryResult = { clusters: [], failures: [] };
@@ -82,10 +93,15 @@ export async function discoverAks(subscriptionId: string, credential: TokenCrede
                 excluded: isExcluded(tags),
                 details: aksDetails(c),
                 access: async () => {
-                    const creds = await client.managedClusters.listClusterUserCredentials(resourceGroupOf(id), name, { format: "exec" });
+                    const creds = await client.managedClusters.listClusterUserCredentials(resourceGroupOf(id), name, {
+                        format: "exec",
+                    });
                     const value = creds.kubeconfigs?.[0]?.value;
                     if (!value) throw new Error(`AKS returned no user kubeconfig for ${name}`);
-                    const access = parseKubeconfig(Buffer.from(value).toString("utf8"), `AKS user credentials of ${name}`).resolve();
+                    const access = parseKubeconfig(
+                        Buffer.from(value).toString("utf8"),
+                        `AKS user credentials of ${name}`,
+                    ).resolve();
                     return { ...access, name };
                 },
             });

@@ -21,7 +21,10 @@ export function eksDetails(c: Cluster): Record<string, unknown> {
  * Lists and describes the EKS clusters of each region with the caller's credentials (the default
  * AWS chain; AWS_ENDPOINT_URL points it elsewhere). A region that fails is reported, not fatal.
  */
-export async function discoverEks(regions: string[], clientFor: (region: string) => EKSClient = (region) => new EKSClient({ region })): Promise<DiscoveryResult> {
+export async function discoverEks(
+    regions: string[],
+    clientFor: (region: string) => EKSClient = (region) => new EKSClient({ region }),
+): Promise<DiscoveryResult> {
     const out: DiscoveryResult = { clusters: [], failures: [] };
     for (const region of regions) {
         const eks = clientFor(region);
@@ -57,7 +60,12 @@ export async function discoverEks(regions: string[], clientFor: (region: string)
                         ca: ca ? Buffer.from(ca, "base64").toString("utf8") : undefined,
                         insecureSkipTlsVerify: false,
                         // The same plug-in `aws eks update-kubeconfig` writes.
-                        exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"], env: [] },
+                        exec: {
+                            apiVersion: "client.authentication.k8s.io/v1beta1",
+                            command: "aws",
+                            args: ["eks", "get-token", "--cluster-name", name, "--region", region, "--output", "json"],
+                            env: [],
+                        },
                     });
                 }
                 out.clusters.push(found);

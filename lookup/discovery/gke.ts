@@ -21,8 +21,12 @@ function enumName(v: unknown): string | null {
  */
 export function googleReason(e: unknown): string {
     const fromBody = (error: { code?: unknown; status?: unknown; message?: unknown } | undefined) =>
-        typeof error?.message === "string" ? `Google answered ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message}` : undefined;
-    const answered = fromBody((e as { response?: { data?: { error?: Record<string, unknown> } } } | undefined)?.response?.data?.error);
+        typeof error?.message === "string"
+            ? `Google answered ${[error.code, error.status].filter(Boolean).join(" ")}: ${error.message}`
+            : undefined;
+    const answered = fromBody(
+        (e as { response?: { data?: { error?: Record<string, unknown> } } } | undefined)?.response?.data?.error,
+    );
     if (answered) return answered;
     const message = e instanceof Error ? e.message : String(e);
     try {
@@ -40,7 +44,10 @@ export type GkeClientOptions = ConstructorParameters<typeof ClusterManagerClient
  * One `projects.locations.clusters.list` over every location (`locations/-`): the clusters, and the
  * locations that did not answer. Rejects with the client's error; callers decide what a failure means.
  */
-export async function listGkeClusters(projectId: string, clientOptions: GkeClientOptions = {}): Promise<{ clusters: GkeCluster[]; missingZones: string[] }> {
+export async function listGkeClusters(
+    projectId: string,
+    clientOptions: GkeClientOptions = {},
+): Promise<{ clusters: GkeCluster[]; missingZones: string[] }> {
     const client = new ClusterManagerClient(clientOptions);
     try {
         const [res] = await client.listClusters({ parent: `projects/${projectId}/locations/-` });
@@ -62,7 +69,9 @@ export function gkeDetails(c: GkeCluster): Record<string, unknown> {
         networkPolicyProvider: enumName(c.networkPolicy?.provider),
         datapathProvider: enumName(c.networkConfig?.datapathProvider),
         privateEndpoint: c.privateClusterConfig?.enablePrivateEndpoint ?? false,
-        masterAuthorizedNetworks: (c.masterAuthorizedNetworksConfig?.cidrBlocks ?? []).map((b) => b.cidrBlock).filter(Boolean),
+        masterAuthorizedNetworks: (c.masterAuthorizedNetworksConfig?.cidrBlocks ?? [])
+            .map((b) => b.cidrBlock)
+            .filter(Boolean),
         workloadPool: text(c.workloadIdentityConfig?.workloadPool) ?? null,
     };
 }
@@ -75,7 +84,12 @@ export async function discoverGke(projectId: string, clientOptions: GkeClientOpt
     const out: DiscoveryResult = { clusters: [], failures: [] };
     try {
         const res = await listGkeClusters(projectId, clientOptions);
-        for (const loc of res.missingZones) out.failures.push({ cloud: "gcp", scope: `projects/${projectId}/locations/${loc}`, message: "location did not answer" });
+        for (const loc of res.missingZones)
+            out.failures.push({
+                cloud: "gcp",
+                scope: `projects/${projectId}/locations/${loc}`,
+                message: "location did not answer",
+            });
         for (const c of res.clusters) {
             const name = c.name ?? "";
             const location = gkeLocation(c);
@@ -100,7 +114,12 @@ export async function discoverGke(projectId: string, clientOptions: GkeClientOpt
                     ca: ca ? Buffer.from(ca, "base64").toString("utf8") : undefined,
                     insecureSkipTlsVerify: false,
                     // The plug-in `gcloud container clusters get-credentials` writes.
-                    exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin", args: [], env: [] },
+                    exec: {
+                        apiVersion: "client.authentication.k8s.io/v1beta1",
+                        command: "gke-gcloud-auth-plugin",
+                        args: [],
+                        env: [],
+                    },
                 });
             }
             out.clusters.push(found);

@@ -2,7 +2,17 @@ import { AuthClient, GoogleAuth } from "google-auth-library";
 import { LookupError } from "../../lib/errors";
 import { GkeClientOptions, gkeLocation, googleReason, listGkeClusters } from "../discovery/gke";
 import {
-    CALLS, ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, FEDERATION_STATES, FederationState, GcpCloudLookup, Grant, IamParent, iamParentPath,
+    CALLS,
+    ExistingCustomRole,
+    ExistingPool,
+    ExistingPoolProvider,
+    ExistingServiceAccount,
+    FEDERATION_STATES,
+    FederationState,
+    GcpCloudLookup,
+    Grant,
+    IamParent,
+    iamParentPath,
 } from "./port";
 import { serviceAccountEmail } from "../../domain/gcp/identifiers";
 import type { ArmReadOptions } from "../connectors/live";
@@ -27,21 +37,46 @@ export interface LiveGcpOptions {
 
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 
-interface RoleBody { title?: string; description?: string; includedPermissions?: string[]; stage?: string; deleted?: boolean }
-interface FederationBody { displayName?: string; description?: string; disabled?: boolean; state?: string }
-interface ProviderBody extends FederationBody { attributeMapping?: Record<string, string>; attributeCondition?: string; oidc?: { issuerUri?: string; allowedAudiences?: string[] } }
-interface PolicyBody { bindings?: { role?: string; members?: string[]; condition?: unknown }[] }
+interface RoleBody {
+    title?: string;
+    description?: string;
+    includedPermissions?: string[];
+    stage?: string;
+    deleted?: boolean;
+}
+interface FederationBody {
+    displayName?: string;
+    description?: string;
+    disabled?: boolean;
+    state?: string;
+}
+interface ProviderBody extends FederationBody {
+    attributeMapping?: Record<string, string>;
+    attributeCondition?: string;
+    oidc?: { issuerUri?: string; allowedAudiences?: string[] };
+}
+interface PolicyBody {
+    bindings?: { role?: string; members?: string[]; condition?: unknown }[];
+}
 
 export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
     const iam = opts.iamEndpoint ?? "https://iam.googleapis.com";
     const crm = opts.resourceManagerEndpoint ?? "https://cloudresourcemanager.googleapis.com";
     const auth = opts.authClient ?? new GoogleAuth({ scopes: [SCOPE] });
-    const container: GkeClientOptions = { ...(opts.authClient ? { authClient: opts.authClient } : {}), ...opts.container };
+    const container: GkeClientOptions = {
+        ...(opts.authClient ? { authClient: opts.authClient } : {}),
+        ...opts.container,
+    };
 
     /** A GET (or POST) that answers undefined for 404: "not found" is an answer here. */
     async function call<T>(name: string, scope: string, url: string, body?: unknown): Promise<T | undefined> {
         try {
-            const res = await auth.request<T>({ url, method: body === undefined ? "GET" : "POST", ...(body === undefined ? {} : { data: body }), retry: false });
+            const res = await auth.request<T>({
+                url,
+                method: body === undefined ? "GET" : "POST",
+                ...(body === undefined ? {} : { data: body }),
+                retry: false,
+            });
             return res.data;
         } catch (e) {
             if ((e as { status?: number; response?: { status?: number } }).response?.status === 404) return undefined;
@@ -52,7 +87,9 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
     const policy = async (name: string, scope: string, url: string): Promise<Grant[]> => {
         const p = await call<PolicyBody>(name, scope, url, { options: { requestedPolicyVersion: 3 } });
         // A conditional binding grants only under its condition: it is not the grant this stack makes.
-        return (p?.bindings ?? []).filter((b) => !b.condition && b.role).flatMap((b) => (b.members ?? []).map((member) => ({ role: b.role!, member })));
+        return (p?.bindings ?? [])
+            .filter((b) => !b.condition && b.role)
+            .flatMap((b) => (b.members ?? []).map((member) => ({ role: b.role!, member })));
     };
 
     return {
@@ -65,40 +102,85 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
             }
             // A location that did not answer may hide clusters: the run would plan on half a picture.
             if (res.missingZones.length) {
-                throw new LookupError(CALLS.listClusters, `projects/${projectId}`, `locations did not answer: ${res.missingZones.join(", ")}`);
+                throw new LookupError(
+                    CALLS.listClusters,
+                    `projects/${projectId}`,
+                    `locations did not answer: ${res.missingZones.join(", ")}`,
+                );
             }
-            return res.clusters.map((c) => ({ projectId, location: gkeLocation(c), name: c.name ?? "", labels: { ...((c.resourceLabels ?? {}) as Record<string, string>) } }));
+            return res.clusters.map((c) => ({
+                projectId,
+                location: gkeLocation(c),
+                name: c.name ?? "",
+                labels: { ...((c.resourceLabels ?? {}) as Record<string, string>) },
+            }));
         },
 
         async serviceAccount(projectId, accountId) {
             const email = serviceAccountEmail(accountId, projectId);
             const a = await call<{ email?: string; displayName?: string; description?: string; disabled?: boolean }>(
-                CALLS.serviceAccount, `projects/${projectId}`, `${iam}/v1/projects/${projectId}/serviceAccounts/${email}`);
-            return a ? { email: a.email ?? email, displayName: a.displayName ?? "", description: a.description ?? "", disabled: a.disabled ?? false } satisfies ExistingServiceAccount : undefined;
+                CALLS.serviceAccount,
+                `projects/${projectId}`,
+                `${iam}/v1/projects/${projectId}/serviceAccounts/${email}`,
+            );
+            return a
+                ? ({
+                      email: a.email ?? email,
+                      displayName: a.displayName ?? "",
+                      description: a.description ?? "",
+                      disabled: a.disabled ?? false,
+                  } satisfies ExistingServiceAccount)
+                : undefined;
         },
 
         async customRole(parent: IamParent, roleId) {
             const name = parent.kind === "project" ? CALLS.projectRole : CALLS.organizationRole;
-            const r = await call<RoleBody>(name, iamParentPath(parent), `${iam}/v1/${iamParentPath(parent)}/roles/${roleId}`);
+            const r = await call<RoleBody>(
+                name,
+                iamParentPath(parent),
+                `${iam}/v1/${iamParentPath(parent)}/roles/${roleId}`,
+            );
             if (!r) return undefined;
-            return { title: r.title ?? "", description: r.description ?? "", permissions: [...(r.includedPermissions ?? [])], stage: r.stage ?? "GA", deleted: r.deleted ?? false } satisfies ExistingCustomRole;
+            return {
+                title: r.title ?? "",
+                description: r.description ?? "",
+                permissions: [...(r.includedPermissions ?? [])],
+                stage: r.stage ?? "GA",
+                deleted: r.deleted ?? false,
+            } satisfies ExistingCustomRole;
         },
 
-        grants: (parent) => parent.kind === "project"
-            ? policy(CALLS.projectPolicy, iamParentPath(parent), `${crm}/v1/projects/${parent.id}:getIamPolicy`)
-            : policy(CALLS.organizationPolicy, iamParentPath(parent), `${crm}/v1/organizations/${parent.id}:getIamPolicy`),
+        grants: (parent) =>
+            parent.kind === "project"
+                ? policy(CALLS.projectPolicy, iamParentPath(parent), `${crm}/v1/projects/${parent.id}:getIamPolicy`)
+                : policy(
+                      CALLS.organizationPolicy,
+                      iamParentPath(parent),
+                      `${crm}/v1/organizations/${parent.id}:getIamPolicy`,
+                  ),
 
         serviceAccountGrants: (projectId, email) =>
-            policy(CALLS.serviceAccountPolicy, `projects/${projectId}`, `${iam}/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy`),
+            policy(
+                CALLS.serviceAccountPolicy,
+                `projects/${projectId}`,
+                `${iam}/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy`,
+            ),
 
         async workloadIdentityPool(projectId, poolId) {
-            const w = await call<FederationBody>(CALLS.pool, `projects/${projectId}`, `${iam}/v1/projects/${projectId}/locations/global/workloadIdentityPools/${poolId}`);
+            const w = await call<FederationBody>(
+                CALLS.pool,
+                `projects/${projectId}`,
+                `${iam}/v1/projects/${projectId}/locations/global/workloadIdentityPools/${poolId}`,
+            );
             return w ? ({ ...federation(w) } satisfies ExistingPool) : undefined;
         },
 
         async workloadIdentityPoolProvider(projectId, poolId, providerId) {
-            const p = await call<ProviderBody>(CALLS.poolProvider, `projects/${projectId}`,
-                `${iam}/v1/projects/${projectId}/locations/global/workloadIdentityPools/${poolId}/providers/${providerId}`);
+            const p = await call<ProviderBody>(
+                CALLS.poolProvider,
+                `projects/${projectId}`,
+                `${iam}/v1/projects/${projectId}/locations/global/workloadIdentityPools/${poolId}/providers/${providerId}`,
+            );
             if (!p) return undefined;
             return {
                 ...federation(p),
@@ -111,12 +193,17 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
 
         // Loaded on use: the Azure pipeline costs start-up time that a stack without a connector does not pay.
         securityConnectors: (subscriptionId) =>
-            (require("../connectors/live") as typeof import("../connectors/live")).listSecurityConnectors(subscriptionId, opts.azure),
+            (require("../connectors/live") as typeof import("../connectors/live")).listSecurityConnectors(
+                subscriptionId,
+                opts.azure,
+            ),
     };
 }
 
 function federation(b: FederationBody): ExistingPool {
     // Any state but DELETED (ACTIVE, or unspecified while being created) is usable.
-    const state: FederationState = (FEDERATION_STATES as readonly string[]).includes(b.state ?? "") ? (b.state as FederationState) : "ACTIVE";
+    const state: FederationState = (FEDERATION_STATES as readonly string[]).includes(b.state ?? "")
+        ? (b.state as FederationState)
+        : "ACTIVE";
     return { displayName: b.displayName ?? "", description: b.description ?? "", disabled: b.disabled ?? false, state };
 }

@@ -78,7 +78,11 @@ export interface GcpCloudLookup {
     /** The unconditional grants of the service account's own IAM policy (who may act as it). */
     serviceAccountGrants(projectId: string, email: string): Promise<Grant[]>;
     workloadIdentityPool(projectId: string, poolId: string): Promise<ExistingPool | undefined>;
-    workloadIdentityPoolProvider(projectId: string, poolId: string, providerId: string): Promise<ExistingPoolProvider | undefined>;
+    workloadIdentityPoolProvider(
+        projectId: string,
+        poolId: string,
+        providerId: string,
+    ): Promise<ExistingPoolProvider | undefined>;
     /** The Azure security connectors of one subscription (ARM `SecurityConnectors_List`): the project may be connected already. */
     securityConnectors(subscriptionId: string): Promise<ExistingSecurityConnector[]>;
 }

@@ -19,10 +19,13 @@ export const aksDiscoveryRoleScope: ResourceRule = {
     description: `The AKS discovery role (${DISCOVERY_ROLE_DEFINITION_GUID}) is assigned at subscription scope or narrower.`,
     enforcementLevel: "mandatory",
     validate(r) {
-        if (r.type !== ROLE_ASSIGNMENT || roleGuid(r.inputs.roleDefinitionId) !== DISCOVERY_ROLE_DEFINITION_GUID) return [];
+        if (r.type !== ROLE_ASSIGNMENT || roleGuid(r.inputs.roleDefinitionId) !== DISCOVERY_ROLE_DEFINITION_GUID)
+            return [];
         const scope = r.inputs.scope;
         if (typeof scope !== "string" || scope === "[unknown]") return [];
-        return isSubscriptionOrNarrower(scope) ? [] : [`assigns the discovery role at scope "${scope}", wider than a subscription`];
+        return isSubscriptionOrNarrower(scope)
+            ? []
+            : [`assigns the discovery role at scope "${scope}", wider than a subscription`];
     },
 };
 
@@ -44,6 +47,9 @@ export const aksDiscoveryRoleIsBuiltIn: StackRule = {
         }
         return assignments
             .filter((a) => roleGuid(a.inputs.roleDefinitionId) !== DISCOVERY_ROLE_DEFINITION_GUID)
-            .map((a) => ({ resource: a.name, message: `assigns role ${a.inputs.roleDefinitionId} to the discovery identity; expected ${DISCOVERY_ROLE_DEFINITION_GUID}` }));
+            .map((a) => ({
+                resource: a.name,
+                message: `assigns role ${a.inputs.roleDefinitionId} to the discovery identity; expected ${DISCOVERY_ROLE_DEFINITION_GUID}`,
+            }));
     },
 };

@@ -17,11 +17,15 @@ export const defenderCidrsAllowed: ResourceRule = {
         // The stack adds Defender's CIDRs itself (aws.overrides.<cluster>.defenderEndpointAccess).
         if (r.inputs.defenderEndpointAccess === true) return [];
         if (r.inputs.endpointPublicAccess === false) {
-            return [`cluster ${cluster} has a private endpoint only: Defender needs public access restricted to ${DEFENDER_CIDRS.join(" and ")} (it may open it itself with eks:UpdateClusterConfig)`];
+            return [
+                `cluster ${cluster} has a private endpoint only: Defender needs public access restricted to ${DEFENDER_CIDRS.join(" and ")} (it may open it itself with eks:UpdateClusterConfig)`,
+            ];
         }
         const cidrs: string[] = Array.isArray(r.inputs.publicAccessCidrs) ? r.inputs.publicAccessCidrs : [];
         if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0")) return [];
         const missing = DEFENDER_CIDRS.filter((c) => !cidrs.includes(c));
-        return missing.length ? [`cluster ${cluster} restricts its endpoint to ${cidrs.join(", ")} without ${missing.join(" and ")}`] : [];
+        return missing.length
+            ? [`cluster ${cluster} restricts its endpoint to ${cidrs.join(", ")} without ${missing.join(" and ")}`]
+            : [];
     },
 };

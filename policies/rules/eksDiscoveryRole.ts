@@ -1,6 +1,12 @@
 import {
-    AUDIENCE_CONDITION_KEY, DEFENDER_AUDIENCE, EKS_DISCOVERY_ACTIONS, EKS_READ_ACCESS_POLICIES, MICROSOFT_ISSUER_HOST_PATH, ROLE_PURPOSE_TAG,
-    SESSION_NAME_CONDITION_KEY, SESSION_NAME_PREFIX,
+    AUDIENCE_CONDITION_KEY,
+    DEFENDER_AUDIENCE,
+    EKS_DISCOVERY_ACTIONS,
+    EKS_READ_ACCESS_POLICIES,
+    MICROSOFT_ISSUER_HOST_PATH,
+    ROLE_PURPOSE_TAG,
+    SESSION_NAME_CONDITION_KEY,
+    SESSION_NAME_PREFIX,
 } from "../facts";
 import { asList, parseDocument, Statement, statementLabel } from "../iamDocuments";
 import { ResourceView, StackRule, StackRuleMessage } from "../types";
@@ -10,7 +16,9 @@ export const ALLOWED_DISCOVERY_ACTIONS: readonly string[] = EKS_DISCOVERY_ACTION
 
 /** Roles the AWS stack marks as the discovery role. */
 export function discoveryRoles(resources: readonly ResourceView[]): ResourceView[] {
-    return resources.filter((r) => r.type === "aws:iam/role:Role" && r.inputs.tags?.[ROLE_PURPOSE_TAG.key] === ROLE_PURPOSE_TAG.value);
+    return resources.filter(
+        (r) => r.type === "aws:iam/role:Role" && r.inputs.tags?.[ROLE_PURPOSE_TAG.key] === ROLE_PURPOSE_TAG.value,
+    );
 }
 
 /** The role's name as a RolePolicy's `role` input refers to it (name, or the mock's id = name). */
@@ -22,24 +30,32 @@ const refersTo = (value: unknown, refs: string[]) => typeof value === "string" &
 
 /** The accounts the AWS provider is pinned to (the engine passes a list, the mock a JSON string). */
 function pinnedAccounts(resources: readonly ResourceView[]): string[] {
-    return resources.filter((r) => r.type === "pulumi:providers:aws").flatMap((p) => {
-        const v = p.inputs.allowedAccountIds;
-        if (Array.isArray(v)) return v.map(String);
-        if (typeof v === "string") {
-            try {
-                const parsed = JSON.parse(v);
-                return Array.isArray(parsed) ? parsed.map(String) : [];
-            } catch {
-                return [];
+    return resources
+        .filter((r) => r.type === "pulumi:providers:aws")
+        .flatMap((p) => {
+            const v = p.inputs.allowedAccountIds;
+            if (Array.isArray(v)) return v.map(String);
+            if (typeof v === "string") {
+                try {
+                    const parsed = JSON.parse(v);
+                    return Array.isArray(parsed) ? parsed.map(String) : [];
+                } catch {
+                    return [];
+                }
             }
-        }
-        return [];
-    });
+            return [];
+        });
 }
 
 /** The clusters the plan onboards: one EksClusterAccess each, by region and name. */
 function onboardedClusters(resources: readonly ResourceView[]): { region: string; name: string }[] {
-    return resources.filter((r) => r.type === "agentless:aws:EksClusterAccess" && typeof r.inputs.clusterName === "string" && typeof r.inputs.region === "string")
+    return resources
+        .filter(
+            (r) =>
+                r.type === "agentless:aws:EksClusterAccess" &&
+                typeof r.inputs.clusterName === "string" &&
+                typeof r.inputs.region === "string",
+        )
         .map((r) => ({ region: r.inputs.region as string, name: r.inputs.clusterName as string }));
 }
 
@@ -56,10 +72,13 @@ function resourceProblem(target: string, j: Judge): string | undefined {
     const m = ARN.exec(target);
     if (!m) return `applies to "${target}"; expected the ARNs of the clusters this stack onboards`;
     const [, , region, account, kind, rest] = m;
-    if (j.accounts.length > 0 && !j.accounts.includes(account)) return `applies to "${target}" in account ${account}; the stack is pinned to ${j.accounts.join(", ")}`;
+    if (j.accounts.length > 0 && !j.accounts.includes(account))
+        return `applies to "${target}" in account ${account}; the stack is pinned to ${j.accounts.join(", ")}`;
     if (kind === "cluster") {
-        if (/[*?]/.test(target)) return `applies to "${target}": a wildcard ARN covers clusters this stack does not onboard`;
-        if (!j.clusters.some((c) => c.region === region && c.name === rest)) return `applies to "${target}", a cluster this stack does not onboard`;
+        if (/[*?]/.test(target))
+            return `applies to "${target}": a wildcard ARN covers clusters this stack does not onboard`;
+        if (!j.clusters.some((c) => c.region === region && c.name === rest))
+            return `applies to "${target}", a cluster this stack does not onboard`;
         return undefined;
     }
     // An access entry ARN ends in a UUID that is not known in advance: only that last part may be "*".
@@ -67,7 +86,8 @@ function resourceProblem(target: string, j: Judge): string | undefined {
     if (!entry || entry[2] !== account || entry[3] !== j.roleName) {
         return `applies to "${target}"; an access entry ARN must be the role's own: access-entry/<cluster>/role/${account}/${j.roleName}/*`;
     }
-    if (!j.clusters.some((c) => c.region === region && c.name === entry[1])) return `applies to "${target}", the entry on a cluster this stack does not onboard`;
+    if (!j.clusters.some((c) => c.region === region && c.name === entry[1]))
+        return `applies to "${target}", the entry on a cluster this stack does not onboard`;
     return undefined;
 }
 
@@ -80,7 +100,9 @@ function exactValues(s: Statement, key: string): string[] | undefined {
     return undefined;
 }
 
-const READ_POLICY = new RegExp(`^arn:(aws|aws-cn|aws-us-gov):eks::aws:cluster-access-policy/(${EKS_READ_ACCESS_POLICIES.join("|")})$`);
+const READ_POLICY = new RegExp(
+    `^arn:(aws|aws-cn|aws-us-gov):eks::aws:cluster-access-policy/(${EKS_READ_ACCESS_POLICIES.join("|")})$`,
+);
 
 /** The conditions without which CreateAccessEntry and AssociateAccessPolicy let the role grant itself admin. */
 function conditionProblems(s: Statement, actions: string[], roleName: string): string[] {
@@ -89,13 +111,17 @@ function conditionProblems(s: Statement, actions: string[], roleName: string): s
         const principals = exactValues(s, "eks:principalArn");
         const own = new RegExp(`^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/${roleName.replace(/[.+]/g, "\\$&")}$`);
         if (!principals || principals.length === 0 || !principals.every((p) => own.test(p))) {
-            out.push(`grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = the role's own ARN: it could create entries for any principal`);
+            out.push(
+                `grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = the role's own ARN: it could create entries for any principal`,
+            );
         }
     }
     if (actions.includes("eks:AssociateAccessPolicy")) {
         const policies = exactValues(s, "eks:policyArn");
         if (!policies || policies.length === 0 || !policies.every((p) => READ_POLICY.test(p))) {
-            out.push(`grants eks:AssociateAccessPolicy without the condition StringEquals eks:policyArn = ${EKS_READ_ACCESS_POLICIES.join(" or ")}: it could associate AmazonEKSClusterAdminPolicy`);
+            out.push(
+                `grants eks:AssociateAccessPolicy without the condition StringEquals eks:policyArn = ${EKS_READ_ACCESS_POLICIES.join(" or ")}: it could associate AmazonEKSClusterAdminPolicy`,
+            );
         }
     }
     return out;
@@ -104,7 +130,8 @@ function conditionProblems(s: Statement, actions: string[], roleName: string): s
 export const eksDiscoveryRoleActions: StackRule = {
     kind: "stack",
     name: "eks-discovery-role-actions",
-    description: `The EKS discovery role may only do ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}, on exactly the clusters the stack onboards ` +
+    description:
+        `The EKS discovery role may only do ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}, on exactly the clusters the stack onboards ` +
         "and its own access entry, with conditions on the access-entry grants; no NotAction, NotResource or managed policy.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
@@ -116,22 +143,40 @@ export const eksDiscoveryRoleActions: StackRule = {
             const roleName = typeof role.inputs.name === "string" ? role.inputs.name : role.name;
             const judge: Judge = { clusters, accounts, roleName };
             const docs: { resource: string; doc: unknown }[] = [];
-            for (const p of resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && refersTo(r.inputs.role, refs))) {
+            for (const p of resources.filter(
+                (r) => r.type === "aws:iam/rolePolicy:RolePolicy" && refersTo(r.inputs.role, refs),
+            )) {
                 docs.push({ resource: p.name, doc: p.inputs.policy });
             }
-            for (const p of Array.isArray(role.inputs.inlinePolicies) ? role.inputs.inlinePolicies : []) docs.push({ resource: role.name, doc: p?.policy });
-            for (const a of resources.filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && refersTo(r.inputs.role, refs))) {
-                out.push({ resource: a.name, message: `attaches managed policy ${a.inputs.policyArn} to the discovery role; its permissions must be the inline least-privilege policy only` });
+            for (const p of Array.isArray(role.inputs.inlinePolicies) ? role.inputs.inlinePolicies : [])
+                docs.push({ resource: role.name, doc: p?.policy });
+            for (const a of resources.filter(
+                (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" && refersTo(r.inputs.role, refs),
+            )) {
+                out.push({
+                    resource: a.name,
+                    message: `attaches managed policy ${a.inputs.policyArn} to the discovery role; its permissions must be the inline least-privilege policy only`,
+                });
             }
-            for (const a of resources.filter((r) => r.type === "aws:iam/policyAttachment:PolicyAttachment" && asList(r.inputs.roles).some((x) => refs.includes(x)))) {
-                out.push({ resource: a.name, message: `attaches managed policy ${a.inputs.policyArn} to the discovery role; its permissions must be the inline least-privilege policy only` });
+            for (const a of resources.filter(
+                (r) =>
+                    r.type === "aws:iam/policyAttachment:PolicyAttachment" &&
+                    asList(r.inputs.roles).some((x) => refs.includes(x)),
+            )) {
+                out.push({
+                    resource: a.name,
+                    message: `attaches managed policy ${a.inputs.policyArn} to the discovery role; its permissions must be the inline least-privilege policy only`,
+                });
             }
             for (const arn of Array.isArray(role.inputs.managedPolicyArns) ? role.inputs.managedPolicyArns : []) {
                 out.push({ resource: role.name, message: `attaches managed policy ${arn} to the discovery role` });
             }
             for (const { resource, doc } of docs) {
                 if (doc === undefined || doc === "[unknown]" || doc === "[secret]") {
-                    out.push({ resource, message: "the discovery role's policy is not known at preview; it cannot be judged" });
+                    out.push({
+                        resource,
+                        message: "the discovery role's policy is not known at preview; it cannot be judged",
+                    });
                     continue;
                 }
                 const { statements, error } = parseDocument(doc);
@@ -139,11 +184,23 @@ export const eksDiscoveryRoleActions: StackRule = {
                 statements.forEach((s, i) => {
                     if (s.Effect === "Deny") return;
                     const where = statementLabel(s, i);
-                    if (s.NotAction !== undefined) out.push({ resource, message: `${where} uses NotAction: the discovery role's actions must be listed one by one` });
-                    if (s.NotResource !== undefined) out.push({ resource, message: `${where} uses NotResource: the discovery role's resources must be listed one by one` });
+                    if (s.NotAction !== undefined)
+                        out.push({
+                            resource,
+                            message: `${where} uses NotAction: the discovery role's actions must be listed one by one`,
+                        });
+                    if (s.NotResource !== undefined)
+                        out.push({
+                            resource,
+                            message: `${where} uses NotResource: the discovery role's resources must be listed one by one`,
+                        });
                     const actions = asList(s.Action);
                     for (const a of actions) {
-                        if (!ALLOWED_DISCOVERY_ACTIONS.includes(a)) out.push({ resource, message: `the discovery role is granted "${a}", outside ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}` });
+                        if (!ALLOWED_DISCOVERY_ACTIONS.includes(a))
+                            out.push({
+                                resource,
+                                message: `the discovery role is granted "${a}", outside ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}`,
+                            });
                     }
                     if (s.Resource === undefined && s.NotAction === undefined && s.NotResource === undefined) {
                         out.push({ resource, message: `${where} has no Resource` });
@@ -152,7 +209,8 @@ export const eksDiscoveryRoleActions: StackRule = {
                         const problem = resourceProblem(target, judge);
                         if (problem) out.push({ resource, message: `${where} ${problem}` });
                     }
-                    for (const message of conditionProblems(s, actions, roleName)) out.push({ resource, message: `${where} ${message}` });
+                    for (const message of conditionProblems(s, actions, roleName))
+                        out.push({ resource, message: `${where} ${message}` });
                 });
             }
         }
@@ -173,7 +231,9 @@ function trustProblems(statements: Statement[]): string[] {
         const principal = s.Principal as { Federated?: string | string[] } | string | undefined;
         const federated = typeof principal === "object" && principal ? asList(principal.Federated) : [];
         if (federated.length !== 1 || !federated[0].endsWith(`:oidc-provider/${MICROSOFT_ISSUER_HOST_PATH}`)) {
-            out.push(`${where} trusts ${JSON.stringify(s.Principal)}; expected only the OIDC provider of ${MICROSOFT_ISSUER_HOST_PATH}`);
+            out.push(
+                `${where} trusts ${JSON.stringify(s.Principal)}; expected only the OIDC provider of ${MICROSOFT_ISSUER_HOST_PATH}`,
+            );
         }
         const eq = s.Condition?.StringEquals ?? {};
         const aud = asList(eq[AUDIENCE_CONDITION_KEY]);
@@ -182,7 +242,9 @@ function trustProblems(statements: Statement[]): string[] {
         }
         const session = asList(eq[SESSION_NAME_CONDITION_KEY]);
         if (session.length !== 1 || !session[0].startsWith(SESSION_NAME_PREFIX)) {
-            out.push(`${where} lacks the condition StringEquals ${SESSION_NAME_CONDITION_KEY} = ${SESSION_NAME_PREFIX}<tenant id>`);
+            out.push(
+                `${where} lacks the condition StringEquals ${SESSION_NAME_CONDITION_KEY} = ${SESSION_NAME_PREFIX}<tenant id>`,
+            );
         }
     });
     return out;
@@ -191,7 +253,8 @@ function trustProblems(statements: Statement[]): string[] {
 export const eksDiscoveryTrust: StackRule = {
     kind: "stack",
     name: "eks-discovery-trust",
-    description: "The EKS discovery role trusts only web identity from Microsoft's issuer, with the audience and session-name conditions.",
+    description:
+        "The EKS discovery role trusts only web identity from Microsoft's issuer, with the audience and session-name conditions.",
     enforcementLevel: "mandatory",
     validateStack(resources) {
         const out: StackRuleMessage[] = [];
@@ -199,7 +262,8 @@ export const eksDiscoveryTrust: StackRule = {
             const doc = role.inputs.assumeRolePolicy;
             if (doc === "[secret]" || doc === "[unknown]") continue;
             const { statements, error } = parseDocument(doc);
-            for (const message of error ? [error] : trustProblems(statements)) out.push({ resource: role.name, message });
+            for (const message of error ? [error] : trustProblems(statements))
+                out.push({ resource: role.name, message });
         }
         return out;
     },

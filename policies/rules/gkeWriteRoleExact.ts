@@ -20,10 +20,13 @@ export const gkeWriteRoleExact: ResourceRule = {
         if (!CUSTOM_ROLE_TYPES.includes(r.type)) return [];
         const perms = r.inputs.permissions;
         if (!Array.isArray(perms)) return ["has no permission list"];
-        const allowed: readonly string[] = r.inputs.roleId === INVENTORY_ROLE_ID ? INVENTORY_ROLE_PERMISSIONS : CUSTOM_ROLE_PERMISSIONS;
+        const allowed: readonly string[] =
+            r.inputs.roleId === INVENTORY_ROLE_ID ? INVENTORY_ROLE_PERMISSIONS : CUSTOM_ROLE_PERMISSIONS;
         const extra = perms.filter((p) => !allowed.includes(p));
         const missing = allowed.filter((p) => !perms.includes(p));
-        const out = extra.map((p) => `custom role ${r.inputs.roleId ?? r.name} holds "${p}"; it may hold only ${allowed.join(", ")}`);
+        const out = extra.map(
+            (p) => `custom role ${r.inputs.roleId ?? r.name} holds "${p}"; it may hold only ${allowed.join(", ")}`,
+        );
         if (missing.length) out.push(`custom role ${r.inputs.roleId ?? r.name} lacks ${missing.join(", ")}`);
         return out;
     },

@@ -16,8 +16,10 @@ export const helmChartsPinned: ResourceRule = {
     validate(r) {
         if (!CHART_TYPES.includes(r.type)) return [];
         const v = r.inputs.version;
-        if (v === undefined || v === null || v === "") return [`chart ${r.inputs.chart ?? r.name} has no version: it would float to the newest`];
-        if (typeof v !== "string" || !isExactVersion(v)) return [`chart ${r.inputs.chart ?? r.name} version "${v}" is not an exact version`];
+        if (v === undefined || v === null || v === "")
+            return [`chart ${r.inputs.chart ?? r.name} has no version: it would float to the newest`];
+        if (typeof v !== "string" || !isExactVersion(v))
+            return [`chart ${r.inputs.chart ?? r.name} version "${v}" is not an exact version`];
         return [];
     },
 };

@@ -28,7 +28,8 @@ export function accountWideReason(resource: string): string | undefined {
 export const noAccountWideIamResources: ResourceRule = {
     kind: "resource",
     name: "no-account-wide-iam-resources",
-    description: "IAM Allow statements name their resources (exact ARNs or a name prefix): no \"*\", no account wildcard, no name that starts with a wildcard, except for actions that only exist on \"*\".",
+    description:
+        'IAM Allow statements name their resources (exact ARNs or a name prefix): no "*", no account wildcard, no name that starts with a wildcard, except for actions that only exist on "*".',
     enforcementLevel: "mandatory",
     validate(r) {
         const out: string[] = [];
@@ -38,12 +39,18 @@ export const noAccountWideIamResources: ResourceRule = {
             statements.forEach((s, i) => {
                 if (s.Effect !== "Allow") return;
                 const where = statementLabel(s, i);
-                if (s.NotResource !== undefined) out.push(`${where} uses NotResource, which grants every other resource`);
+                if (s.NotResource !== undefined)
+                    out.push(`${where} uses NotResource, which grants every other resource`);
                 const actions = asList(s.Action);
-                const resourceless = actions.length > 0 && actions.every((a) => RESOURCELESS_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase()));
+                const resourceless =
+                    actions.length > 0 &&
+                    actions.every((a) => RESOURCELESS_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase()));
                 for (const res of asList(s.Resource)) {
                     const reason = accountWideReason(res);
-                    if (reason && !(res === "*" && resourceless)) out.push(`${where} grants ${actions.join(", ")} on "${res}" (${reason}); name the resources or a name prefix`);
+                    if (reason && !(res === "*" && resourceless))
+                        out.push(
+                            `${where} grants ${actions.join(", ")} on "${res}" (${reason}); name the resources or a name prefix`,
+                        );
                 }
             });
         }

@@ -11,8 +11,11 @@ export const noSimulationInProduction: StackRule = {
     validateStack(resources, ctx) {
         if (!ctx.production) return [];
         return resources
-            .filter((r) => r.type === "agentless:kubernetes:AttackSimulation" ||
-                (r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.name === SIMULATION_NAMESPACE))
+            .filter(
+                (r) =>
+                    r.type === "agentless:kubernetes:AttackSimulation" ||
+                    (r.type === "kubernetes:core/v1:Namespace" && r.inputs.metadata?.name === SIMULATION_NAMESPACE),
+            )
             .map((r) => ({ resource: r.name, message: "the attack simulation is deployed in a production stack" }));
     },
 };

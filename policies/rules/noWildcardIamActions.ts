@@ -26,14 +26,18 @@ function isNarrowPassRole(s: { Resource?: unknown; Condition?: unknown }): boole
     const resources = asList(s.Resource as string | string[] | undefined);
     const condition = s.Condition as Record<string, Record<string, unknown>> | undefined;
     const services = condition?.StringEquals?.["iam:PassedToService"];
-    return resources.length > 0 && resources.every((r) => /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(r))
-        && (typeof services === "string" || (Array.isArray(services) && services.length > 0));
+    return (
+        resources.length > 0 &&
+        resources.every((r) => /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(r)) &&
+        (typeof services === "string" || (Array.isArray(services) && services.length > 0))
+    );
 }
 
 export const noWildcardIamActions: ResourceRule = {
     kind: "resource",
     name: "no-wildcard-iam-actions",
-    description: "IAM statements name their actions one by one: no wildcard, no NotAction, no iam:PassRole except on named roles to named services.",
+    description:
+        "IAM statements name their actions one by one: no wildcard, no NotAction, no iam:PassRole except on named roles to named services.",
     enforcementLevel: "mandatory",
     validate(r) {
         const out: string[] = [];
@@ -47,7 +51,8 @@ export const noWildcardIamActions: ResourceRule = {
                 if (s.NotAction !== undefined) out.push(`${where} uses NotAction, which grants every other action`);
                 for (const a of asList(s.Action)) {
                     if (isWildcardAction(a)) out.push(`${where} grants the wildcard action "${a}"`);
-                    else if (a.toLowerCase() === "iam:passrole" && !isNarrowPassRole(s)) out.push(`${where} grants iam:PassRole, which lets the holder hand roles to services`);
+                    else if (a.toLowerCase() === "iam:passrole" && !isNarrowPassRole(s))
+                        out.push(`${where} grants iam:PassRole, which lets the holder hand roles to services`);
                 }
             });
         }

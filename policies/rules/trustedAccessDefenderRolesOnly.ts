@@ -10,6 +10,8 @@ export const trustedAccessDefenderRolesOnly: ResourceRule = {
         if (r.type !== "azure-native:containerservice:TrustedAccessRoleBinding") return [];
         const roles = r.inputs.roles;
         if (!Array.isArray(roles) || roles.length === 0) return ["binds no role"];
-        return roles.filter((role) => role !== TRUSTED_ACCESS_ROLE).map((role) => `binds role "${role}"; only ${TRUSTED_ACCESS_ROLE} is allowed`);
+        return roles
+            .filter((role) => role !== TRUSTED_ACCESS_ROLE)
+            .map((role) => `binds role "${role}"; only ${TRUSTED_ACCESS_ROLE} is allowed`);
     },
 };

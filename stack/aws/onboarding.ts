@@ -10,10 +10,27 @@ import type { ClusterProviders } from "../../components/kubernetes/clusterProvid
 import { AWS_CONTAINERS_OFFERING, DefenderConnector } from "../../components/aws/defenderConnector";
 import { AuditLogPipelineRoles } from "../../components/aws/auditLogPipeline";
 import { endpointNetworkNote, restrictedEndpointCommand } from "../../domain/aws/endpointAccess";
-import { ACCESS_ENTRY_MODES, accessPolicyArn, AUDIT_LOG_TYPES, DEFENDER_CIDRS, eksClusterKey, enableLoggingCommand, oidcProviderArn, roleArn, ROLE_TAGS, SYSTEM_MASTERS } from "../../domain/aws/facts";
+import {
+    ACCESS_ENTRY_MODES,
+    accessPolicyArn,
+    AUDIT_LOG_TYPES,
+    DEFENDER_CIDRS,
+    eksClusterKey,
+    enableLoggingCommand,
+    oidcProviderArn,
+    roleArn,
+    ROLE_TAGS,
+    SYSTEM_MASTERS,
+} from "../../domain/aws/facts";
 import { AUDIT_LOG_ROLE_KEYS, AUDIT_LOG_ROLE_TAGS, AuditLogRoleKey } from "../../domain/aws/auditLogFacts";
 import { LookupSource } from "../../lookup/source";
-import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "../../lookup/aws/port";
+import {
+    AwsCloudLookup,
+    DiscoveredEksCluster,
+    ExistingAccessEntry,
+    ExistingOidcProvider,
+    ExistingRole,
+} from "../../lookup/aws/port";
 import { eksAccessName } from "./resourceNames";
 import { EksSelection, selectEksClusters } from "./selection";
 import { adoptedTrustProblem } from "../../domain/aws/policyDocuments";
@@ -54,9 +71,13 @@ type LiveModule = typeof import("../../lookup/aws/live");
 
 /** The lookup for this run: the state file offline, the AWS SDK otherwise (each loaded only when used). */
 function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string): AwsCloudLookup {
-    if (source.kind === "file") return (require("../../lookup/aws/stateFile") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
+    if (source.kind === "file")
+        return (require("../../lookup/aws/stateFile") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
     return (require("../../lookup/aws/live") as LiveModule).liveAwsLookup({
-        accountId: cfg.accountId, region: cfg.region, azure: { tenantId: azureTenantId }, concurrency: cfg.lookupConcurrency,
+        accountId: cfg.accountId,
+        region: cfg.region,
+        azure: { tenantId: azureTenantId },
+        concurrency: cfg.lookupConcurrency,
     });
 }
 
@@ -78,7 +99,8 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     ] as const);
     const discovered = perRegion.flat();
     const selection = selectEksClusters(cfg, discovered);
-    const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) => (r && !madeByStack(r.tags, ours) ? r : undefined);
+    const foreign = (r: ExistingRole | undefined, ours: Record<string, string>) =>
+        r && !madeByStack(r.tags, ours) ? r : undefined;
     const auditLogRoles: AwsCloudView["auditLogRoles"] = {};
     auditKeys.forEach((key, i) => {
         const found = foreign(auditFound[i], AUDIT_LOG_ROLE_TAGS);
@@ -87,18 +109,31 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
     // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
-    const entries = await mapLimitPerGroup(withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!), (d) => d.region,
-        cfg.lookupConcurrency, (d) => lookup.findAccessEntry(d, principal));
+    const entries = await mapLimitPerGroup(
+        withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!),
+        (d) => d.region,
+        cfg.lookupConcurrency,
+        (d) => lookup.findAccessEntry(d, principal),
+    );
     const accessEntries: AwsCloudView["accessEntries"] = {};
     withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
         const entry = entries[i];
         if (entry && !madeByStack(entry.tags, ROLE_TAGS)) accessEntries[eksClusterKey(c)] = entry;
     });
-    const connector = cfg.connector ? decideConnector({
-        environmentName: "AWS", hierarchyIdentifier: cfg.accountId, keyPath: "aws.connector",
-        subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
-    }, connectors!) : undefined;
+    const connector = cfg.connector
+        ? decideConnector(
+              {
+                  environmentName: "AWS",
+                  hierarchyIdentifier: cfg.accountId,
+                  keyPath: "aws.connector",
+                  subscriptionId: cfg.connector.subscriptionId,
+                  resourceGroupName: cfg.connector.resourceGroupName,
+                  name: cfg.connector.name,
+              },
+              connectors!,
+          )
+        : undefined;
     return {
         discovered,
         selection,
@@ -114,8 +149,13 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
  * Builds the AWS stack: the cloud is read first (lookup), then OIDC trust, discovery role, access in
  * each cluster, Defender connector. `kube` holds the run's Kubernetes provider per cluster (aws-auth).
  */
-export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: LookupSource, kube: ClusterProviders,
-    lookup: AwsCloudLookup = lookupFor(cfg, source, azureTenantId)): Promise<AwsOnboarding> {
+export async function onboardAws(
+    cfg: AwsConfig,
+    azureTenantId: string,
+    source: LookupSource,
+    kube: ClusterProviders,
+    lookup: AwsCloudLookup = lookupFor(cfg, source, azureTenantId),
+): Promise<AwsOnboarding> {
     let found: AwsCloudView;
     try {
         found = await readAws(cfg, lookup);
@@ -127,150 +167,251 @@ export async function onboardAws(cfg: AwsConfig, azureTenantId: string, source: 
 
 function endpointNotes(c: EksCluster, key: string): void {
     if (c.defenderEndpointAccess) {
-        note("info", key, `this stack adds ${DEFENDER_CIDRS.join(" and ")} to the public endpoint's CIDRs (defenderEndpointAccess; ` +
-            `${c.endpoint.publicAccess ? "the CIDRs already there are kept" : "the endpoint is private: a public endpoint restricted to them is enabled, private access stays on"}); ` +
-            "destroy restores the endpoint as it was");
+        note(
+            "info",
+            key,
+            `this stack adds ${DEFENDER_CIDRS.join(" and ")} to the public endpoint's CIDRs (defenderEndpointAccess; ` +
+                `${c.endpoint.publicAccess ? "the CIDRs already there are kept" : "the endpoint is private: a public endpoint restricted to them is enabled, private access stays on"}); ` +
+                "destroy restores the endpoint as it was",
+        );
         return;
     }
     const network = endpointNetworkNote(c.endpoint);
     if (network) {
         note("network", key, network);
-        note("manual-step", key, `so that Defender can reach the API endpoint (this stack does not change the cluster's network unless aws.overrides."${key}".defenderEndpointAccess is true): ` +
-            restrictedEndpointCommand(c.name, c.region, c.endpoint));
+        note(
+            "manual-step",
+            key,
+            `so that Defender can reach the API endpoint (this stack does not change the cluster's network unless aws.overrides."${key}".defenderEndpointAccess is true): ` +
+                restrictedEndpointCommand(c.name, c.region, c.endpoint),
+        );
     }
 }
 
 /** Declares the stack's resources from the config and what the lookups found. */
-export function declareAws(cfg: AwsConfig, azureTenantId: string, found: AwsCloudView, from: string, kube: ClusterProviders): AwsOnboarding {
+export function declareAws(
+    cfg: AwsConfig,
+    azureTenantId: string,
+    found: AwsCloudView,
+    from: string,
+    kube: ClusterProviders,
+): AwsOnboarding {
     // Pinned to the validated account: a stale AWS profile fails instead of onboarding another account.
     const aws = new AwsProvider("aws", { region: cfg.region, allowedAccountIds: [cfg.accountId] });
     const { selection } = found;
-    note("info", cfg.accountId, `discovery (${from}) found ${found.discovered.length} EKS cluster(s) in ${cfg.regions.join(", ")}; ` +
-        `${selection.clusters.length} onboarded, ${selection.leftOut.length} left out`);
+    note(
+        "info",
+        cfg.accountId,
+        `discovery (${from}) found ${found.discovered.length} EKS cluster(s) in ${cfg.regions.join(", ")}; ` +
+            `${selection.clusters.length} onboarded, ${selection.leftOut.length} left out`,
+    );
     for (const l of selection.leftOut) note("excluded", l.key, `left out: ${l.reason}`);
     const clusters = selection.clusters;
     if (clusters.length === 0) {
-        note("info", cfg.accountId, "no cluster to bind: the discovery role gets no permissions until a cluster is discovered");
+        note(
+            "info",
+            cfg.accountId,
+            "no cluster to bind: the discovery role gets no permissions until a cluster is discovered",
+        );
     }
     if (found.oidcProvider) {
-        note("info", found.oidcProvider.arn, "Microsoft's OIDC provider exists (not made by this stack): read, not managed; destroy leaves it (all Defender plans share it)");
+        note(
+            "info",
+            found.oidcProvider.arn,
+            "Microsoft's OIDC provider exists (not made by this stack): read, not managed; destroy leaves it (all Defender plans share it)",
+        );
     }
     if (found.role) {
-        note("info", found.role.arn, "the discovery role exists (not made by this stack; Microsoft's CloudFormation template makes it): read, not managed; " +
-            "its trust and permissions stay its maker's, and destroy leaves it");
+        note(
+            "info",
+            found.role.arn,
+            "the discovery role exists (not made by this stack; Microsoft's CloudFormation template makes it): read, not managed; " +
+                "its trust and permissions stay its maker's, and destroy leaves it",
+        );
         // A provider this stack creates gets the ARN IAM derives from the issuer: the role may already name it.
-        const providerArn = cfg.oidcProviderArn ?? found.oidcProvider?.arn ?? oidcProviderArn(cfg.accountId, cfg.region);
-        const problem = found.role.trustPolicy !== undefined ? adoptedTrustProblem(found.role.trustPolicy, providerArn, azureTenantId) : undefined;
+        const providerArn =
+            cfg.oidcProviderArn ?? found.oidcProvider?.arn ?? oidcProviderArn(cfg.accountId, cfg.region);
+        const problem =
+            found.role.trustPolicy !== undefined
+                ? adoptedTrustProblem(found.role.trustPolicy, providerArn, azureTenantId)
+                : undefined;
         if (problem) {
-            note("manual-step", found.role.arn, `Defender cannot assume the existing discovery role: ${problem}. Fix it where the role is managed (its CloudFormation stack), or delete the role so that this stack creates it`);
+            note(
+                "manual-step",
+                found.role.arn,
+                `Defender cannot assume the existing discovery role: ${problem}. Fix it where the role is managed (its CloudFormation stack), or delete the role so that this stack creates it`,
+            );
         }
     }
 
-    const discovery = new DiscoveryRole("discovery", {
-        roleName: cfg.roleName,
-        accessMode: cfg.accessMode,
-        existingOidcProviderArn: cfg.oidcProviderArn,
-        adoptedOidcProviderArn: found.oidcProvider?.arn,
-        adoptedRoleArn: found.role?.arn,
-        oidcThumbprints: cfg.oidcThumbprints,
-        azureTenantId,
-        clusterArns: clusters.map((c) => c.arn),
-        accountId: cfg.accountId,
-        accessPolicyArns: Object.fromEntries(clusters.map((c) => [c.arn, accessPolicyArn(c.accessPolicy, c.region)])),
-    }, { providers: [aws] });
+    const discovery = new DiscoveryRole(
+        "discovery",
+        {
+            roleName: cfg.roleName,
+            accessMode: cfg.accessMode,
+            existingOidcProviderArn: cfg.oidcProviderArn,
+            adoptedOidcProviderArn: found.oidcProvider?.arn,
+            adoptedRoleArn: found.role?.arn,
+            oidcThumbprints: cfg.oidcThumbprints,
+            azureTenantId,
+            clusterArns: clusters.map((c) => c.arn),
+            accountId: cfg.accountId,
+            accessPolicyArns: Object.fromEntries(
+                clusters.map((c) => [c.arn, accessPolicyArn(c.accessPolicy, c.region)]),
+            ),
+        },
+        { providers: [aws] },
+    );
 
     for (const c of clusters) {
         const key = eksClusterKey(c);
         const existingEntry = found.accessEntries[key];
         // aws-auth is written through the cluster's provider of this run, which the add-ons share.
         const kubeProvider = ACCESS_ENTRY_MODES.includes(c.authenticationMode)
-            ? undefined : kube.get(`${c.region}-${c.name}`, eksKubeAccess(c.name, c.region, { provider: aws }));
-        new EksClusterAccess(eksAccessName(c), {
-            clusterName: c.name,
-            region: c.region,
-            authenticationMode: c.authenticationMode,
-            endpoint: c.endpoint,
-            roleArn: discovery.arn,
-            accessPolicy: c.accessPolicy,
-            mapToSystemMasters: c.mapToSystemMasters,
-            awsAuth: cfg.awsAuth,
-            manageLogging: c.manageLogging,
-            defenderEndpointAccess: c.defenderEndpointAccess,
-            existingEntry,
-        }, { providers: kubeProvider ? [aws, kubeProvider] : [aws], dependsOn: [discovery] });
+            ? undefined
+            : kube.get(`${c.region}-${c.name}`, eksKubeAccess(c.name, c.region, { provider: aws }));
+        new EksClusterAccess(
+            eksAccessName(c),
+            {
+                clusterName: c.name,
+                region: c.region,
+                authenticationMode: c.authenticationMode,
+                endpoint: c.endpoint,
+                roleArn: discovery.arn,
+                accessPolicy: c.accessPolicy,
+                mapToSystemMasters: c.mapToSystemMasters,
+                awsAuth: cfg.awsAuth,
+                manageLogging: c.manageLogging,
+                defenderEndpointAccess: c.defenderEndpointAccess,
+                existingEntry,
+            },
+            { providers: kubeProvider ? [aws, kubeProvider] : [aws], dependsOn: [discovery] },
+        );
 
         if (ACCESS_ENTRY_MODES.includes(c.authenticationMode)) {
             const policy = accessPolicyArn(c.accessPolicy, c.region);
             if (existingEntry) {
                 const others = existingEntry.clusterScopePolicyArns.filter((p) => p !== policy);
-                note("info", key, `access entry for ${cfg.roleName} exists (Defender makes it in access-entries mode): imported and kept on destroy; ` +
-                    (existingEntry.clusterScopePolicyArns.includes(policy) ? `${policy} already associated: imported and kept on destroy` : `${policy} associated by this stack`) +
-                    (others.length > 0 ? `; also associated (left as they are): ${others.join(", ")}` : ""));
+                note(
+                    "info",
+                    key,
+                    `access entry for ${cfg.roleName} exists (Defender makes it in access-entries mode): imported and kept on destroy; ` +
+                        (existingEntry.clusterScopePolicyArns.includes(policy)
+                            ? `${policy} already associated: imported and kept on destroy`
+                            : `${policy} associated by this stack`) +
+                        (others.length > 0 ? `; also associated (left as they are): ${others.join(", ")}` : ""),
+                );
             } else {
                 note("info", key, `access entry for ${cfg.roleName} with ${policy} at cluster scope`);
             }
         } else {
-            const target = c.mapToSystemMasters ? `${SYSTEM_MASTERS} (explicit opt-in: cluster-admin rights)` : `group ${cfg.awsAuth.group} → ClusterRole ${cfg.awsAuth.clusterRoleName} (read-only)`;
-            note("info", key, `aws-auth mapRoles entry for ${cfg.roleName} → ${target}; the patch writes the cluster's current mapRoles, read at preview/up time, with this entry appended; existing entries are kept byte for byte`);
+            const target = c.mapToSystemMasters
+                ? `${SYSTEM_MASTERS} (explicit opt-in: cluster-admin rights)`
+                : `group ${cfg.awsAuth.group} → ClusterRole ${cfg.awsAuth.clusterRoleName} (read-only)`;
+            note(
+                "info",
+                key,
+                `aws-auth mapRoles entry for ${cfg.roleName} → ${target}; the patch writes the cluster's current mapRoles, read at preview/up time, with this entry appended; existing entries are kept byte for byte`,
+            );
         }
         endpointNotes(c, key);
         if (c.authenticationMode === "CONFIG_MAP") {
-            note("info", key, "eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone");
+            note(
+                "info",
+                key,
+                "eks:UpdateClusterConfig also lets Defender switch this cluster's authentication mode from CONFIG_MAP to API_AND_CONFIG_MAP (to create its access entry); the switch cannot be undone",
+            );
         }
 
         const missingLogs = AUDIT_LOG_TYPES.filter((t) => !c.enabledLogTypes.includes(t));
         if (c.manageLogging) {
             if (missingLogs.length > 0) {
-                note("info", key, `this stack turns on control-plane logging ${missingLogs.join(", ")} (manageLogging; types already on are kept) and turns off only those on destroy`);
+                note(
+                    "info",
+                    key,
+                    `this stack turns on control-plane logging ${missingLogs.join(", ")} (manageLogging; types already on are kept) and turns off only those on destroy`,
+                );
             }
         } else if (missingLogs.length > 0) {
-            note("manual-step", key,
-                `turn on control-plane logging ${missingLogs.join(", ")} (this stack does not manage the cluster itself): ${enableLoggingCommand(c.name, c.region, missingLogs)}`);
+            note(
+                "manual-step",
+                key,
+                `turn on control-plane logging ${missingLogs.join(", ")} (this stack does not manage the cluster itself): ${enableLoggingCommand(c.name, c.region, missingLogs)}`,
+            );
         }
     }
 
     let connector: DefenderConnector | undefined;
     if (cfg.connector) {
-        const azure = new AzureProvider("azure", { subscriptionId: cfg.connector.subscriptionId, location: cfg.connector.location });
+        const azure = new AzureProvider("azure", {
+            subscriptionId: cfg.connector.subscriptionId,
+            location: cfg.connector.location,
+        });
         let pipeline: AuditLogPipelineRoles | undefined;
         if (cfg.connector.auditLogsAutoProvisioning) {
-            pipeline = new AuditLogPipelineRoles("audit-logs", {
-                accountId: cfg.accountId,
-                region: cfg.region,
-                clusterArns: clusters.map((c) => c.arn),
-                roleNames: cfg.connector.auditLogRoleNames,
-                adopted: Object.fromEntries(Object.entries(found.auditLogRoles).map(([k, r]) => [k, r.arn])),
-                extraActions: cfg.connector.auditLogExtraActions,
-                resourcePrefixes: cfg.connector.auditLogResourcePrefixes,
-                oidcProviderArn: discovery.oidcProviderArn,
-                azureTenantId,
-            }, { providers: [aws], dependsOn: [discovery] });
+            pipeline = new AuditLogPipelineRoles(
+                "audit-logs",
+                {
+                    accountId: cfg.accountId,
+                    region: cfg.region,
+                    clusterArns: clusters.map((c) => c.arn),
+                    roleNames: cfg.connector.auditLogRoleNames,
+                    adopted: Object.fromEntries(Object.entries(found.auditLogRoles).map(([k, r]) => [k, r.arn])),
+                    extraActions: cfg.connector.auditLogExtraActions,
+                    resourcePrefixes: cfg.connector.auditLogResourcePrefixes,
+                    oidcProviderArn: discovery.oidcProviderArn,
+                    azureTenantId,
+                },
+                { providers: [aws], dependsOn: [discovery] },
+            );
             const adopted = Object.values(found.auditLogRoles).map((r) => r.name);
             if (adopted.length > 0) {
-                note("info", cfg.accountId, `audit-log pipeline role(s) ${adopted.join(", ")} exist (not made by this stack; Microsoft's template makes them): ` +
-                    "read, not managed; their ARNs go into the connector, their permissions stay their maker's, and destroy leaves them");
+                note(
+                    "info",
+                    cfg.accountId,
+                    `audit-log pipeline role(s) ${adopted.join(", ")} exist (not made by this stack; Microsoft's template makes them): ` +
+                        "read, not managed; their ARNs go into the connector, their permissions stay their maker's, and destroy leaves them",
+                );
             }
-            note("info", cfg.accountId, `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
-                (found.connector?.action === "adopt" ? "exist for the adopted connector, whose offering keeps its own settings; they reach" : "go into the connector's offering; they reach") +
-                ` this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`);
+            note(
+                "info",
+                cfg.accountId,
+                `audit-log auto-provisioning on: roles ${Object.values(cfg.connector.auditLogRoleNames).join(", ")} ` +
+                    (found.connector?.action === "adopt"
+                        ? "exist for the adopted connector, whose offering keeps its own settings; they reach"
+                        : "go into the connector's offering; they reach") +
+                    ` this stack's clusters and log groups and streams, queues and buckets named ${cfg.connector.auditLogResourcePrefixes.map((x) => `${x}*`).join(" or ")} (docs/sources.md)`,
+            );
         } else {
-            note("info", cfg.accountId, "audit-log auto-provisioning off (aws.connector.auditLogsAutoProvisioning: false): no pipeline roles, " +
-                "and Defender gets no EKS audit logs from this account, so control-plane detections stay silent");
+            note(
+                "info",
+                cfg.accountId,
+                "audit-log auto-provisioning off (aws.connector.auditLogsAutoProvisioning: false): no pipeline roles, " +
+                    "and Defender gets no EKS audit logs from this account, so control-plane detections stay silent",
+            );
         }
-        connector = new DefenderConnector("defender", {
-            accountId: cfg.accountId,
-            connectorName: cfg.connector.name,
-            resourceGroupName: cfg.connector.resourceGroupName,
-            location: cfg.connector.location,
-            discoveryRoleArn: discovery.arn,
-            auditLogRoleArns: pipeline?.arns,
-            adopt: found.connector?.action === "adopt" ? found.connector.existing : undefined,
-        }, { providers: [azure], transformations: [dropApiVersionAliases] });
+        connector = new DefenderConnector(
+            "defender",
+            {
+                accountId: cfg.accountId,
+                connectorName: cfg.connector.name,
+                resourceGroupName: cfg.connector.resourceGroupName,
+                location: cfg.connector.location,
+                discoveryRoleArn: discovery.arn,
+                auditLogRoleArns: pipeline?.arns,
+                adopt: found.connector?.action === "adopt" ? found.connector.existing : undefined,
+            },
+            { providers: [azure], transformations: [dropApiVersionAliases] },
+        );
         connectorNote(found.connector, { ...cfg.connector, keyPath: "aws.connector" }, AWS_CONTAINERS_OFFERING, {
             cloudRoleArn: found.role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region),
         });
     } else {
-        note("manual-step", cfg.accountId, "no Defender connector in this stack: give the discovery role's ARN to the account's AWS connector in Defender for Cloud (Containers plan, agentless discovery)");
+        note(
+            "manual-step",
+            cfg.accountId,
+            "no Defender connector in this stack: give the discovery role's ARN to the account's AWS connector in Defender for Cloud (Containers plan, agentless discovery)",
+        );
     }
 
     return {

@@ -30,15 +30,26 @@ export interface EksSelection {
 }
 
 /** A discovered cluster with the stack's settings for it; checks the override against its facts. */
-function withSettings(c: DiscoveredEksCluster, path: string, o: EksClusterOverride, cfg: Pick<AwsConfig, "accessPolicy">): EksCluster {
+function withSettings(
+    c: DiscoveredEksCluster,
+    path: string,
+    o: EksClusterOverride,
+    cfg: Pick<AwsConfig, "accessPolicy">,
+): EksCluster {
     const usesAccessEntries = ACCESS_ENTRY_MODES.includes(c.authenticationMode);
     if (o.accessPolicy !== undefined && !usesAccessEntries) {
-        throw new ConfigError(`${path}.accessPolicy`, o.accessPolicy,
-            `no value: the cluster's authentication mode is ${c.authenticationMode}, and access policies apply to access entries (API, API_AND_CONFIG_MAP)`);
+        throw new ConfigError(
+            `${path}.accessPolicy`,
+            o.accessPolicy,
+            `no value: the cluster's authentication mode is ${c.authenticationMode}, and access policies apply to access entries (API, API_AND_CONFIG_MAP)`,
+        );
     }
     if (o.mapToSystemMasters !== undefined && usesAccessEntries) {
-        throw new ConfigError(`${path}.mapToSystemMasters`, o.mapToSystemMasters,
-            `no value: the cluster's authentication mode is ${c.authenticationMode}; it applies to aws-auth (CONFIG_MAP) only, use accessPolicy`);
+        throw new ConfigError(
+            `${path}.mapToSystemMasters`,
+            o.mapToSystemMasters,
+            `no value: the cluster's authentication mode is ${c.authenticationMode}; it applies to aws-auth (CONFIG_MAP) only, use accessPolicy`,
+        );
     }
     return {
         name: c.name,
@@ -57,16 +68,37 @@ function withSettings(c: DiscoveredEksCluster, path: string, o: EksClusterOverri
 }
 
 /** The EKS clusters of `aws.regions` the stack onboards, by the one rule, with their settings. */
-export function selectEksClusters(cfg: Pick<AwsConfig, "regions" | "clusters" | "include" | "exclude" | "overrides" | "accessPolicy">,
-    discovered: readonly DiscoveredEksCluster[]): EksSelection {
+export function selectEksClusters(
+    cfg: Pick<AwsConfig, "regions" | "clusters" | "include" | "exclude" | "overrides" | "accessPolicy">,
+    discovered: readonly DiscoveredEksCluster[],
+): EksSelection {
     const s = selectClusters(discovered, eksShape(cfg.regions), {
-        lists: cfg.clusters ? [{ path: "aws.clusters", what: "a cluster", entries: cfg.clusters.map((c, i) => ({ path: `aws.clusters[${i}]`, key: eksClusterKey(c) })) }] : [],
+        lists: cfg.clusters
+            ? [
+                  {
+                      path: "aws.clusters",
+                      what: "a cluster",
+                      entries: cfg.clusters.map((c, i) => ({ path: `aws.clusters[${i}]`, key: eksClusterKey(c) })),
+                  },
+              ]
+            : [],
         include: { path: "aws.include", filters: cfg.include },
         exclude: { path: "aws.exclude", filters: cfg.exclude },
-        overrides: Object.entries(cfg.overrides).map(([key, settings]) => ({ path: join("aws.overrides", key), key, settings })),
+        overrides: Object.entries(cfg.overrides).map(([key, settings]) => ({
+            path: join("aws.overrides", key),
+            key,
+            settings,
+        })),
     });
     return {
-        clusters: s.selected.map(({ cluster, override }) => withSettings(cluster, override?.path ?? join("aws.overrides", eksClusterKey(cluster)), override?.settings ?? {}, cfg)),
+        clusters: s.selected.map(({ cluster, override }) =>
+            withSettings(
+                cluster,
+                override?.path ?? join("aws.overrides", eksClusterKey(cluster)),
+                override?.settings ?? {},
+                cfg,
+            ),
+        ),
         leftOut: s.leftOut.map(({ cluster, reason }) => ({ key: eksClusterKey(cluster), reason })),
     };
 }

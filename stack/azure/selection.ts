@@ -62,29 +62,54 @@ function byId(a: AzureClusterFacts, b: AzureClusterFacts): number {
  * `azure.arcClusters` are each an explicit list for their kind. An override must name one cluster,
  * and hold only settings of that cluster's kind.
  */
-export function selectAzureClusters(found: readonly AzureClusterFacts[], cfg: AzureSelectionConfig, subscriptionId: string, path = "azure"): AzureClusterSelection {
+export function selectAzureClusters(
+    found: readonly AzureClusterFacts[],
+    cfg: AzureSelectionConfig,
+    subscriptionId: string,
+    path = "azure",
+): AzureClusterSelection {
     const lists: ExplicitList<AzureClusterFacts>[] = [];
     for (const kind of AZURE_CLUSTER_KINDS) {
         const refs = kind === "aks" ? cfg.aksClusters : cfg.arcClusters;
         if (!refs) continue;
         const listPath = `${path}.${kind}Clusters`;
-        lists.push({ path: listPath, what: KIND_NAMES[kind], covers: (c) => c.kind === kind, entries: refs.map((r, i) => ({ path: `${listPath}[${i}].id`, key: r.id })) });
+        lists.push({
+            path: listPath,
+            what: KIND_NAMES[kind],
+            covers: (c) => c.kind === kind,
+            entries: refs.map((r, i) => ({ path: `${listPath}[${i}].id`, key: r.id })),
+        });
     }
     const s = selectClusters([...found].sort(byId), azureShape(subscriptionId), {
         lists,
         include: { path: `${path}.include`, filters: cfg.include },
         exclude: { path: `${path}.exclude`, filters: cfg.exclude },
-        overrides: Object.entries(cfg.overrides).map(([key, settings]) => ({ path: `${path}.overrides["${key}"]`, key, settings })),
+        overrides: Object.entries(cfg.overrides).map(([key, settings]) => ({
+            path: `${path}.overrides["${key}"]`,
+            key,
+            settings,
+        })),
     });
     for (const { cluster: c, override } of s.considered) {
         if (!override) continue;
-        const foreign = (c.kind === "aks" ? ARC_OVERRIDE_KEYS : AKS_OVERRIDE_KEYS).find((k) => override.settings[k] !== undefined);
+        const foreign = (c.kind === "aks" ? ARC_OVERRIDE_KEYS : AKS_OVERRIDE_KEYS).find(
+            (k) => override.settings[k] !== undefined,
+        );
         if (foreign) {
             const allowed = c.kind === "aks" ? AKS_OVERRIDE_KEYS : ARC_OVERRIDE_KEYS;
-            throw new ConfigError(`${override.path}.${foreign}`, override.settings[foreign], `no such key for ${KIND_NAMES[c.kind]}; allowed: ${allowed.join(", ")}`);
+            throw new ConfigError(
+                `${override.path}.${foreign}`,
+                override.settings[foreign],
+                `no such key for ${KIND_NAMES[c.kind]}; allowed: ${allowed.join(", ")}`,
+            );
         }
     }
-    const out: AzureClusterSelection = { aks: [], arc: [], leftOut: s.leftOut.map(({ cluster, reason }) => ({ cluster, reason })) };
-    for (const { cluster, override } of s.selected) out[cluster.kind].push({ ...cluster, override: override?.settings ?? {} });
+    const out: AzureClusterSelection = {
+        aks: [],
+        arc: [],
+        leftOut: s.leftOut.map(({ cluster, reason }) => ({ cluster, reason })),
+    };
+    for (const { cluster, override } of s.selected)
+        out[cluster.kind].push({ ...cluster, override: override?.settings ?? {} });
     return out;
 }

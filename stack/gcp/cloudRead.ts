@@ -2,10 +2,25 @@ import { GcpConfig } from "../../config/gcp";
 import { LookupSource } from "../../lookup/source";
 import { INVENTORY_ROLE_ID, VIEWER_ROLE, WORKLOAD_IDENTITY_USER_ROLE } from "../../domain/gcp/facts";
 import {
-    ExistingCustomRole, ExistingPool, ExistingPoolProvider, ExistingServiceAccount, GcpCloudLookup, GkeClusterFacts, Grant, IamParent,
+    ExistingCustomRole,
+    ExistingPool,
+    ExistingPoolProvider,
+    ExistingServiceAccount,
+    GcpCloudLookup,
+    GkeClusterFacts,
+    Grant,
+    IamParent,
 } from "../../lookup/gcp/port";
 import {
-    adoptCustomRole, adoptPool, adoptPoolProvider, adoptServiceAccount, customRoleImportId, CustomRoleDecision, grantImportId, hasGrant, serviceAccountImportId,
+    adoptCustomRole,
+    adoptPool,
+    adoptPoolProvider,
+    adoptServiceAccount,
+    customRoleImportId,
+    CustomRoleDecision,
+    grantImportId,
+    hasGrant,
+    serviceAccountImportId,
 } from "../../components/gcp/adoption";
 import { GkeDiscoveryAccessAdoption } from "../../components/gcp/gkeDiscoveryAccess";
 import { WorkloadIdentityFederationArgs } from "../../components/gcp/workloadIdentityFederation";
@@ -21,7 +36,9 @@ export function gcpLookupFor(source: LookupSource, azureTenantId?: string): GcpC
         const { fileGcpLookup } = require("../../lookup/gcp/stateFile") as typeof import("../../lookup/gcp/stateFile");
         return fileGcpLookup(source.file());
     }
-    return (require("../../lookup/gcp/live") as LiveModule).liveGcpLookup({ azure: { ...(azureTenantId ? { tenantId: azureTenantId } : {}) } });
+    return (require("../../lookup/gcp/live") as LiveModule).liveGcpLookup({
+        azure: { ...(azureTenantId ? { tenantId: azureTenantId } : {}) },
+    });
 }
 
 /** Everything the stack reads before it declares anything. */
@@ -39,7 +56,9 @@ export interface GcpCloudView {
 }
 
 export function iamParent(cfg: GcpConfig): IamParent {
-    return cfg.scope === "organization" ? { kind: "organization", id: cfg.organizationId! } : { kind: "project", id: cfg.projectId };
+    return cfg.scope === "organization"
+        ? { kind: "organization", id: cfg.organizationId! }
+        : { kind: "project", id: cfg.projectId };
 }
 
 /** The projects whose clusters are listed: the explicit list's, or `gcp.discovery.projects`. */
@@ -57,22 +76,32 @@ export async function readGcpCloud(cfg: GcpConfig, lookup: GcpCloudLookup): Prom
     const { projectId } = cfg;
     const { poolId, providerId } = cfg.workloadIdentity;
     // Side by side; on failures, the first in this order is reported, as a sequential read would.
-    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] = await allInOrder([
-        // At most gcp.lookupConcurrency projects at once (an organization may list many).
-        mapLimit(projectsToList(cfg), cfg.lookupConcurrency, (p) => lookup.listClusters(p)),
-        lookup.serviceAccount(projectId, cfg.serviceAccountName),
-        lookup.customRole(parent, cfg.customRoleId),
-        cfg.inventoryRole ? lookup.customRole(parent, INVENTORY_ROLE_ID) : Promise.resolve(undefined),
-        lookup.grants(parent),
-        lookup.workloadIdentityPool(projectId, poolId),
-        cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
-    ] as const);
+    const [clusterLists, serviceAccount, customRole, inventoryRole, grants, pool, securityConnectors] =
+        await allInOrder([
+            // At most gcp.lookupConcurrency projects at once (an organization may list many).
+            mapLimit(projectsToList(cfg), cfg.lookupConcurrency, (p) => lookup.listClusters(p)),
+            lookup.serviceAccount(projectId, cfg.serviceAccountName),
+            lookup.customRole(parent, cfg.customRoleId),
+            cfg.inventoryRole ? lookup.customRole(parent, INVENTORY_ROLE_ID) : Promise.resolve(undefined),
+            lookup.grants(parent),
+            lookup.workloadIdentityPool(projectId, poolId),
+            cfg.connector ? lookup.securityConnectors(cfg.connector.subscriptionId) : Promise.resolve(undefined),
+        ] as const);
     const [serviceAccountGrants, provider] = await allInOrder([
         serviceAccount ? lookup.serviceAccountGrants(projectId, serviceAccount.email) : Promise.resolve([]),
-        pool && pool.state !== "DELETED" ? lookup.workloadIdentityPoolProvider(projectId, poolId, providerId) : Promise.resolve(undefined),
+        pool && pool.state !== "DELETED"
+            ? lookup.workloadIdentityPoolProvider(projectId, poolId, providerId)
+            : Promise.resolve(undefined),
     ] as const);
     return {
-        clusters: clusterLists.flat(), serviceAccount, customRole, inventoryRole, grants, serviceAccountGrants, pool, provider,
+        clusters: clusterLists.flat(),
+        serviceAccount,
+        customRole,
+        inventoryRole,
+        grants,
+        serviceAccountGrants,
+        pool,
+        provider,
         ...(securityConnectors ? { securityConnectors } : {}),
     };
 }
@@ -99,35 +128,63 @@ export function planAdoption(cfg: GcpConfig, view: GcpCloudView): GcpAdoptionPla
     const { poolId, providerId } = cfg.workloadIdentity;
 
     const role: CustomRoleDecision = adoptCustomRole(parent, cfg.customRoleId, view.customRole);
-    const inventory: CustomRoleDecision = cfg.inventoryRole ? adoptCustomRole(parent, INVENTORY_ROLE_ID, view.inventoryRole) : {};
+    const inventory: CustomRoleDecision = cfg.inventoryRole
+        ? adoptCustomRole(parent, INVENTORY_ROLE_ID, view.inventoryRole)
+        : {};
     // Grants carry no mark: they follow the account. To Microsoft's (adopted) account, what exists is
     // imported and every grant is kept on destroy, so destroy never breaks Microsoft's setup; to the
     // stack's own account, they are the stack's.
     const serviceAccount = adoptServiceAccount(cfg.projectId, view.serviceAccount);
     const retain = serviceAccount !== undefined;
     const grants: Record<string, string> = {};
-    const granted = [customRoleImportId(parent, cfg.customRoleId), VIEWER_ROLE, ...(cfg.inventoryRole ? [customRoleImportId(parent, INVENTORY_ROLE_ID)] : [])];
+    const granted = [
+        customRoleImportId(parent, cfg.customRoleId),
+        VIEWER_ROLE,
+        ...(cfg.inventoryRole ? [customRoleImportId(parent, INVENTORY_ROLE_ID)] : []),
+    ];
     for (const r of granted) {
         if (retain && hasGrant(view.grants, r, member)) grants[r] = grantImportId(grantResource, { role: r, member });
     }
 
     const pool = adoptPool(cfg.projectId, poolId, view.pool, "gcp.workloadIdentity.poolId");
-    const provider = adoptPoolProvider(cfg.projectId, poolId, providerId, view.provider, "gcp.workloadIdentity.providerId");
+    const provider = adoptPoolProvider(
+        cfg.projectId,
+        poolId,
+        providerId,
+        view.provider,
+        "gcp.workloadIdentity.providerId",
+    );
     const principalSet = principalSetMember(cfg.projectNumber, poolId);
     const impersonation = { role: WORKLOAD_IDENTITY_USER_ROLE, member: principalSet };
-    const impersonationImportId = retain && hasGrant(view.serviceAccountGrants, impersonation.role, impersonation.member)
-        ? grantImportId(serviceAccountImportId(cfg.projectId, email), impersonation)
-        : undefined;
+    const impersonationImportId =
+        retain && hasGrant(view.serviceAccountGrants, impersonation.role, impersonation.member)
+            ? grantImportId(serviceAccountImportId(cfg.projectId, email), impersonation)
+            : undefined;
 
     return {
-        access: { serviceAccount, customRole: role.adopted, inventoryRole: inventory.adopted, grants, retainGrants: retain },
+        access: {
+            serviceAccount,
+            customRole: role.adopted,
+            inventoryRole: inventory.adopted,
+            grants,
+            retainGrants: retain,
+        },
         federation: { pool, provider, impersonationImportId, retainImpersonation: retain },
         undeletes: [role.undeletes, inventory.undeletes].filter((u): u is string => u !== undefined),
-        ...(cfg.connector ? {
-            connector: decideConnector({
-                environmentName: "GCP", hierarchyIdentifier: cfg.projectNumber, keyPath: "gcp.connector",
-                subscriptionId: cfg.connector.subscriptionId, resourceGroupName: cfg.connector.resourceGroupName, name: cfg.connector.name,
-            }, view.securityConnectors ?? []),
-        } : {}),
+        ...(cfg.connector
+            ? {
+                  connector: decideConnector(
+                      {
+                          environmentName: "GCP",
+                          hierarchyIdentifier: cfg.projectNumber,
+                          keyPath: "gcp.connector",
+                          subscriptionId: cfg.connector.subscriptionId,
+                          resourceGroupName: cfg.connector.resourceGroupName,
+                          name: cfg.connector.name,
+                      },
+                      view.securityConnectors ?? [],
+                  ),
+              }
+            : {}),
     };
 }

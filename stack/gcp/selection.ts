@@ -23,9 +23,21 @@ export function gkeShape(projects: readonly string[]): ClusterShape<GkeClusterFa
 }
 
 /** The GKE clusters of the projects read that the stack onboards, by the one rule. */
-export function selectGkeClusters(found: readonly GkeClusterFacts[], cfg: Pick<GcpConfig, "clusters" | "discovery">, path = "gcp"): Selection<GkeClusterFacts, never> {
+export function selectGkeClusters(
+    found: readonly GkeClusterFacts[],
+    cfg: Pick<GcpConfig, "clusters" | "discovery">,
+    path = "gcp",
+): Selection<GkeClusterFacts, never> {
     return selectClusters<GkeClusterFacts, never>(found, gkeShape(projectsToList(cfg)), {
-        lists: cfg.clusters ? [{ path: `${path}.clusters`, what: "a cluster", entries: cfg.clusters.map((c, i) => ({ path: `${path}.clusters[${i}]`, key: gkeClusterKey(c) })) }] : [],
+        lists: cfg.clusters
+            ? [
+                  {
+                      path: `${path}.clusters`,
+                      what: "a cluster",
+                      entries: cfg.clusters.map((c, i) => ({ path: `${path}.clusters[${i}]`, key: gkeClusterKey(c) })),
+                  },
+              ]
+            : [],
         include: { path: `${path}.discovery.include`, filters: cfg.discovery.include },
         exclude: { path: `${path}.discovery.exclude`, filters: cfg.discovery.exclude },
     });

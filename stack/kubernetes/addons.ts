@@ -18,13 +18,17 @@ export interface ClusterAddonsOutput {
 
 /** How the cluster's provider reaches it, from its validated config. */
 export function kubeAccessOf(c: KubeCluster): KubeAccess {
-    if (c.access.mode === "kubeconfig") return { kind: "kubeconfig", context: c.access.context, kubeconfigPath: c.access.kubeconfig };
+    if (c.access.mode === "kubeconfig")
+        return { kind: "kubeconfig", context: c.access.context, kubeconfigPath: c.access.kubeconfig };
     const { endpoint, certificateAuthority } = c.access;
     const id = c.identifiers;
     switch (id.cloud) {
-        case "AWS": return { kind: "eks", clusterName: id.clusterName, region: id.region, endpoint, certificateAuthority };
-        case "GCP": return { kind: "gke", clusterName: id.clusterName, endpoint, certificateAuthority };
-        case "Azure": return { kind: "aks", clusterName: id.clusterName, endpoint, certificateAuthority };
+        case "AWS":
+            return { kind: "eks", clusterName: id.clusterName, region: id.region, endpoint, certificateAuthority };
+        case "GCP":
+            return { kind: "gke", clusterName: id.clusterName, endpoint, certificateAuthority };
+        case "Azure":
+            return { kind: "aks", clusterName: id.clusterName, endpoint, certificateAuthority };
     }
 }
 
@@ -44,49 +48,88 @@ export function deployClusterAddons(cfg: StackConfig, kube: ClusterProviders): C
 
         let sensor: DefenderSensor | undefined;
         if (k8s.sensor.enabled && cluster.sensor) {
-            sensor = new DefenderSensor(`${cluster.name}-sensor`, {
-                clusterName: cluster.name, chartVersion: k8s.sensor.chartVersion!, identifiers: cluster.identifiers,
-            }, opts);
+            sensor = new DefenderSensor(
+                `${cluster.name}-sensor`,
+                {
+                    clusterName: cluster.name,
+                    chartVersion: k8s.sensor.chartVersion!,
+                    identifiers: cluster.identifiers,
+                },
+                opts,
+            );
             addons.push("sensor");
-            note("info", cluster.name, `sensor chart ${SENSOR_CHART.chart} ${k8s.sensor.chartVersion} (release ${SENSOR_CHART.release}, namespace ${SENSOR_CHART.namespace}); check: kubectl get ds ${SENSOR_INSTALL_CHECK.name} -n ${SENSOR_INSTALL_CHECK.namespace}`);
+            note(
+                "info",
+                cluster.name,
+                `sensor chart ${SENSOR_CHART.chart} ${k8s.sensor.chartVersion} (release ${SENSOR_CHART.release}, namespace ${SENSOR_CHART.namespace}); check: kubectl get ds ${SENSOR_INSTALL_CHECK.name} -n ${SENSOR_INSTALL_CHECK.namespace}`,
+            );
         }
 
         if (k8s.gatekeeper.enabled) {
-            new Gatekeeper(`${cluster.name}-gatekeeper`, {
-                clusterName: cluster.name,
-                chartVersion: k8s.gatekeeper.chartVersion!,
-                enforcement: k8s.gatekeeper.enforcement,
-                excludedNamespaces: k8s.gatekeeper.excludedNamespaces,
-                wildcardRoleExemptions: k8s.gatekeeper.wildcardRoleExemptions,
-            }, { ...opts, dependsOn: sensor ? [sensor] : [] });
+            new Gatekeeper(
+                `${cluster.name}-gatekeeper`,
+                {
+                    clusterName: cluster.name,
+                    chartVersion: k8s.gatekeeper.chartVersion!,
+                    enforcement: k8s.gatekeeper.enforcement,
+                    excludedNamespaces: k8s.gatekeeper.excludedNamespaces,
+                    wildcardRoleExemptions: k8s.gatekeeper.wildcardRoleExemptions,
+                },
+                { ...opts, dependsOn: sensor ? [sensor] : [] },
+            );
             addons.push("gatekeeper");
-            note("info", cluster.name, `Gatekeeper ${k8s.gatekeeper.chartVersion} in ${GATEKEEPER_CHART.namespace}, constraints ${k8s.gatekeeper.enforcement}, excluding ${k8s.gatekeeper.excludedNamespaces.join(", ")}`);
+            note(
+                "info",
+                cluster.name,
+                `Gatekeeper ${k8s.gatekeeper.chartVersion} in ${GATEKEEPER_CHART.namespace}, constraints ${k8s.gatekeeper.enforcement}, excluding ${k8s.gatekeeper.excludedNamespaces.join(", ")}`,
+            );
         }
 
         if (k8s.simulation.enabled) {
-            new AttackSimulation(`${cluster.name}-simulation`, {
-                clusterName: cluster.name,
-                scenario: k8s.simulation.scenario,
-                production: cfg.production,
-                images: { attacker: k8s.simulation.images.attacker!, victim: k8s.simulation.images.victim! },
-            }, { ...opts, dependsOn: sensor ? [sensor] : [] });
+            new AttackSimulation(
+                `${cluster.name}-simulation`,
+                {
+                    clusterName: cluster.name,
+                    scenario: k8s.simulation.scenario,
+                    production: cfg.production,
+                    images: { attacker: k8s.simulation.images.attacker!, victim: k8s.simulation.images.victim! },
+                },
+                { ...opts, dependsOn: sensor ? [sensor] : [] },
+            );
             addons.push("simulation");
             for (const s of scenariosOf(k8s.simulation.scenario)) {
-                note("expected-alerts", cluster.name, `${SCENARIO_ALERTS[s].title} (${s}): ${SCENARIO_ALERTS[s].expectedAlerts.join("; ")} (some within an hour)`);
+                note(
+                    "expected-alerts",
+                    cluster.name,
+                    `${SCENARIO_ALERTS[s].title} (${s}): ${SCENARIO_ALERTS[s].expectedAlerts.join("; ")} (some within an hour)`,
+                );
             }
             if (!sensor) {
-                note("manual-step", cluster.name, "the attack simulation raises alerts only where the Defender sensor runs: make sure this cluster has it (AKS security profile, Arc extension or the sensor chart)");
+                note(
+                    "manual-step",
+                    cluster.name,
+                    "the attack simulation raises alerts only where the Defender sensor runs: make sure this cluster has it (AKS security profile, Arc extension or the sensor chart)",
+                );
             }
         }
 
         if (k8s.isolation.enabled) {
-            new PodQuarantine(`${cluster.name}-quarantine`, {
-                clusterName: cluster.name, namespaces: k8s.isolation.namespaces, label: k8s.isolation.label,
-            }, opts);
+            new PodQuarantine(
+                `${cluster.name}-quarantine`,
+                {
+                    clusterName: cluster.name,
+                    namespaces: k8s.isolation.namespaces,
+                    label: k8s.isolation.label,
+                },
+                opts,
+            );
             addons.push("quarantine");
             out.quarantineLabel = `${k8s.isolation.label.key}=${k8s.isolation.label.value}`;
-            note("network", cluster.name,
-                `pod isolation needs Kubernetes ${MIN_KUBERNETES_VERSION.major}.${MIN_KUBERNETES_VERSION.minor}+ and network-policy enforcement by ${NETWORK_POLICY_PLUGINS.map((p) => `${p.displayName} ${p.minVersion}+`).join(", ")}; label a running pod ${out.quarantineLabel} in ${k8s.isolation.namespaces.join(", ")} to isolate it`);
+            note(
+                "network",
+                cluster.name,
+                `pod isolation needs Kubernetes ${MIN_KUBERNETES_VERSION.major}.${MIN_KUBERNETES_VERSION.minor}+ and network-policy enforcement by ${NETWORK_POLICY_PLUGINS.map((p) => `${p.displayName} ${p.minVersion}+`).join(", ")}; label a running pod ${out.quarantineLabel} in ${k8s.isolation.namespaces.join(", ")} to isolate it`,
+            );
         }
         out.clusters.push({ name: cluster.name, kind: cluster.kind, addons });
     }

@@ -2,7 +2,15 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { allFileReferences, FileReference, fileReferences, NOT_REPO_PATHS, readTree, RepoTree, scannedFiles } from "../helpers/fileReferences";
+import {
+    allFileReferences,
+    FileReference,
+    fileReferences,
+    NOT_REPO_PATHS,
+    readTree,
+    RepoTree,
+    scannedFiles,
+} from "../helpers/fileReferences";
 import { ROOT } from "../helpers/cli";
 
 describe("paths named in comments and docs", () => {
@@ -16,19 +24,42 @@ describe("paths named in comments and docs", () => {
 
     it("every entry of the not-a-path list is still met and names nothing of the tree, so the list cannot hide a path", () => {
         const met = new Set(named.filter((r) => r.notOurs).map((r) => r.notOurs));
-        assert.deepEqual(NOT_REPO_PATHS.filter((n) => !met.has(n.why)).map((n) => String(n.path)), []);
+        assert.deepEqual(
+            NOT_REPO_PATHS.filter((n) => !met.has(n.why)).map((n) => String(n.path)),
+            [],
+        );
         const tree = readTree(ROOT);
-        assert.deepEqual(NOT_REPO_PATHS.filter((n) => typeof n.path === "string" && tree.entries.has(path.posix.normalize(n.path))).map((n) => n.path), []);
+        assert.deepEqual(
+            NOT_REPO_PATHS.filter(
+                (n) => typeof n.path === "string" && tree.entries.has(path.posix.normalize(n.path)),
+            ).map((n) => n.path),
+            [],
+        );
     });
 
     describe("what counts as a path of ours", () => {
         let root: string;
         let tree: RepoTree;
-        const judged = (file: string, text: string) => fileReferences(tree, file, text).map((r) => `${r.line} ${r.path} ${r.notOurs ? "not ours" : r.exists ? "exists" : "MISSING"}`);
+        const judged = (file: string, text: string) =>
+            fileReferences(tree, file, text).map(
+                (r) => `${r.line} ${r.path} ${r.notOurs ? "not ours" : r.exists ? "exists" : "MISSING"}`,
+            );
 
         before(() => {
             root = fs.mkdtempSync(path.join(os.tmpdir(), "file-references-"));
-            for (const f of ["lib/errors.ts", "lookup/aws/live.ts", "lookup/aws/port.ts", "docs/x.md", "README.md", ".github/workflows/pr.yml", "node_modules/p/index.js", "dist/cli/main.js", "cli/main.ts", "snapshots/a.md", "test/lib/errors.test.ts"]) {
+            for (const f of [
+                "lib/errors.ts",
+                "lookup/aws/live.ts",
+                "lookup/aws/port.ts",
+                "docs/x.md",
+                "README.md",
+                ".github/workflows/pr.yml",
+                "node_modules/p/index.js",
+                "dist/cli/main.js",
+                "cli/main.ts",
+                "snapshots/a.md",
+                "test/lib/errors.test.ts",
+            ]) {
                 fs.mkdirSync(path.join(root, path.dirname(f)), { recursive: true });
                 fs.writeFileSync(path.join(root, f), "");
             }
@@ -39,7 +70,16 @@ describe("paths named in comments and docs", () => {
 
         it("reads the tree without what .gitignore names, and scans sources, docs and workflows", () => {
             assert.deepEqual([...tree.topFolders].sort(), [".github", "cli", "docs", "lib", "lookup", "test"]);
-            assert.deepEqual(scannedFiles(tree), [".github/workflows/pr.yml", "README.md", "cli/main.ts", "docs/x.md", "lib/errors.ts", "lookup/aws/live.ts", "lookup/aws/port.ts", "test/lib/errors.test.ts"]);
+            assert.deepEqual(scannedFiles(tree), [
+                ".github/workflows/pr.yml",
+                "README.md",
+                "cli/main.ts",
+                "docs/x.md",
+                "lib/errors.ts",
+                "lookup/aws/live.ts",
+                "lookup/aws/port.ts",
+                "test/lib/errors.test.ts",
+            ]);
         });
 
         it("in code, only comments: a stale path in a comment is found, the same text in a string is not", () => {
@@ -74,22 +114,28 @@ describe("paths named in comments and docs", () => {
         });
 
         it("takes a glob for the paths it matches: it must match one", () => {
-            assert.deepEqual(judged("cli/main.ts", "// lookup/*/live.ts, lookup/**/*.ts, lib/**/*.test.ts, cli/*, dist/**/*.js"), [
-                "1 lookup/*/live.ts exists",
-                "1 lookup/**/*.ts exists",
-                "1 lib/**/*.test.ts MISSING",
-                "1 cli/* exists",
-                "1 dist/**/*.js exists",
-            ]);
+            assert.deepEqual(
+                judged("cli/main.ts", "// lookup/*/live.ts, lookup/**/*.ts, lib/**/*.test.ts, cli/*, dist/**/*.js"),
+                [
+                    "1 lookup/*/live.ts exists",
+                    "1 lookup/**/*.ts exists",
+                    "1 lib/**/*.test.ts MISSING",
+                    "1 cli/* exists",
+                    "1 dist/**/*.js exists",
+                ],
+            );
         });
 
         it("checks dist/ paths against the sources they are built from", () => {
-            assert.deepEqual(judged("cli/main.ts", "// dist/cli/main.js, dist/cli/gone.js, dist/lib/errors.d.ts, dist/.source-hash"), [
-                "1 dist/cli/main.js exists",
-                "1 dist/cli/gone.js MISSING",
-                "1 dist/lib/errors.d.ts exists",
-                "1 dist/.source-hash not ours",
-            ]);
+            assert.deepEqual(
+                judged("cli/main.ts", "// dist/cli/main.js, dist/cli/gone.js, dist/lib/errors.d.ts, dist/.source-hash"),
+                [
+                    "1 dist/cli/main.js exists",
+                    "1 dist/cli/gone.js MISSING",
+                    "1 dist/lib/errors.d.ts exists",
+                    "1 dist/.source-hash not ours",
+                ],
+            );
         });
 
         it("in docs, links are relative to the doc and prose to the root; URLs and anchors are not paths", () => {
@@ -117,8 +163,14 @@ describe("paths named in comments and docs", () => {
         });
 
         it("in workflows, the whole text", () => {
-            assert.deepEqual(judged(".github/workflows/pr.yml", "steps:\n  - run: bash scripts/gone.sh && node lib/errors.ts\n"), ["2 lib/errors.ts exists"]);
-            assert.deepEqual(judged(".github/workflows/pr.yml", "  - run: node lib/gone.js # .github/workflows/pr.yml\n"), ["1 lib/gone.js MISSING", "1 .github/workflows/pr.yml exists"]);
+            assert.deepEqual(
+                judged(".github/workflows/pr.yml", "steps:\n  - run: bash scripts/gone.sh && node lib/errors.ts\n"),
+                ["2 lib/errors.ts exists"],
+            );
+            assert.deepEqual(
+                judged(".github/workflows/pr.yml", "  - run: node lib/gone.js # .github/workflows/pr.yml\n"),
+                ["1 lib/gone.js MISSING", "1 .github/workflows/pr.yml exists"],
+            );
         });
     });
 });

@@ -54,28 +54,50 @@ describe("npm run gate (child process)", function () {
 
     it("fails a wildcard action in the discovery role's policy", async () => {
         const doc = clone("aws-dev");
-        editPolicy(doc, (p) => { p.Statement[0].Action = ["eks:*"]; });
+        editPolicy(doc, (p) => {
+            p.Statement[0].Action = ["eks:*"];
+        });
         const r = await runCli(["gate", "--plan", write("wildcard", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement DescribeAndOpenClusters grants the wildcard action "eks:\*"$/m);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:\*", outside /m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement DescribeAndOpenClusters grants the wildcard action "eks:\*"$/m,
+        );
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:\*", outside /m,
+        );
     });
 
     it("fails an extra dangerous action", async () => {
         const doc = clone("aws-dev");
-        editPolicy(doc, (p) => { (p.Statement[0].Action as string[]).push("eks:DeleteCluster"); });
+        editPolicy(doc, (p) => {
+            (p.Statement[0].Action as string[]).push("eks:DeleteCluster");
+        });
         const r = await runCli(["gate", "--plan", write("extra", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:UpdateClusterConfig, eks:DescribeCluster, /m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:UpdateClusterConfig, eks:DescribeCluster, /m,
+        );
         assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 1 mandatory$/m);
     });
 
     it("fails iam:PassRole added to the discovery role", async () => {
         const doc = clone("aws-dev");
-        editPolicy(doc, (p) => { p.Statement.push({ Effect: "Allow", Action: "iam:PassRole", Resource: "arn:aws:iam::123456789012:role/admin" }); });
+        editPolicy(doc, (p) => {
+            p.Statement.push({
+                Effect: "Allow",
+                Action: "iam:PassRole",
+                Resource: "arn:aws:iam::123456789012:role/admin",
+            });
+        });
         const r = await runCli(["gate", "--plan", write("passrole", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement 1 grants iam:PassRole/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] no-wildcard-iam-actions on discovery-permissions: statement 1 grants iam:PassRole/m,
+        );
     });
 
     it("fails a trust policy without the audience condition", async () => {
@@ -86,7 +108,10 @@ describe("npm run gate (child process)", function () {
         role.inputs.assumeRolePolicy = JSON.stringify(trust);
         const r = await runCli(["gate", "--plan", write("no-aud", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-trust on discovery-role: statement DefenderAgentlessDiscovery lacks the condition StringEquals sts\.windows\.net\/33e01921-4d64-4f8c-a055-5bdaffd5e33d\/:aud = api:\/\/6610e979-c931-41ec-adc7-b9920c9d52f1$/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-trust on discovery-role: statement DefenderAgentlessDiscovery lacks the condition StringEquals sts\.windows\.net\/33e01921-4d64-4f8c-a055-5bdaffd5e33d\/:aud = api:\/\/6610e979-c931-41ec-adc7-b9920c9d52f1$/m,
+        );
     });
 
     const policyConfig = (name: string, config: object): string => {
@@ -94,12 +119,24 @@ describe("npm run gate (child process)", function () {
         fs.writeFileSync(file, JSON.stringify(config));
         return file;
     };
-    const PROD = { "no-attack-simulation-in-production": { production: true }, "gatekeeper-deny-in-production": { production: true } };
+    const PROD = {
+        "no-attack-simulation-in-production": { production: true },
+        "gatekeeper-deny-in-production": { production: true },
+    };
 
     it("fails the attack simulation when the policy config says the stack is production", async () => {
-        const r = await runCli(["gate", "--plan", write("sim-prod", clone("k8s-dev")), "--policy-config", policyConfig("prod", PROD)]);
+        const r = await runCli([
+            "gate",
+            "--plan",
+            write("sim-prod", clone("k8s-dev")),
+            "--policy-config",
+            policyConfig("prod", PROD),
+        ]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] no-attack-simulation-in-production on [\w-]+: the attack simulation is deployed in a production stack$/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] no-attack-simulation-in-production on [\w-]+: the attack simulation is deployed in a production stack$/m,
+        );
         assert.match(r.stdout, /^\[advisory\] gatekeeper-deny-in-production on /m);
         assert.match(r.stdout, /^FAIL: stack k8s-dev, \d+ violations, \d+ mandatory$/m);
     });
@@ -113,12 +150,21 @@ describe("npm run gate (child process)", function () {
         assert.doesNotMatch(r.stdout, /no-attack-simulation-in-production/);
         // And a production plan cannot escape by leaving that resource out.
         doc.resources = doc.resources.filter((x) => x.type !== "agentless:stack:Settings");
-        const p = await runCli(["gate", "--plan", write("sim-no-settings", doc), "--policy-config", policyConfig("prod2", PROD)]);
+        const p = await runCli([
+            "gate",
+            "--plan",
+            write("sim-no-settings", doc),
+            "--policy-config",
+            policyConfig("prod2", PROD),
+        ]);
         assert.equal(p.code, 1, p.stdout);
     });
 
     it("lets a policy config make a rule advisory, and the verdict follows", async () => {
-        const cfg = policyConfig("policy-config", { ...PROD, "no-attack-simulation-in-production": { enforcementLevel: "advisory", production: true } });
+        const cfg = policyConfig("policy-config", {
+            ...PROD,
+            "no-attack-simulation-in-production": { enforcementLevel: "advisory", production: true },
+        });
         const r = await runCli(["gate", "--plan", write("sim-prod-2", clone("k8s-dev")), "--policy-config", cfg]);
         assert.equal(r.code, 0, r.stdout);
         assert.match(r.stdout, /^\[advisory\] no-attack-simulation-in-production on /m);
@@ -126,49 +172,93 @@ describe("npm run gate (child process)", function () {
 
     it("fails a discovery role on cluster/*", async () => {
         const doc = clone("aws-dev");
-        editPolicy(doc, (p) => { p.Statement[0].Resource = ["arn:aws:eks:eu-west-1:123456789012:cluster/*"]; });
+        editPolicy(doc, (p) => {
+            p.Statement[0].Resource = ["arn:aws:eks:eu-west-1:123456789012:cluster/*"];
+        });
         const r = await runCli(["gate", "--plan", write("cluster-star", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement DescribeAndOpenClusters applies to "arn:aws:eks:eu-west-1:123456789012:cluster\/\*": a wildcard ARN covers clusters this stack does not onboard$/m);
-        assert.match(r.stdout, /^\[mandatory\] no-account-wide-iam-resources on discovery-permissions: statement DescribeAndOpenClusters grants eks:UpdateClusterConfig, eks:DescribeCluster on "arn:aws:eks:eu-west-1:123456789012:cluster\/\*" \(every name\); name the resources or a name prefix$/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement DescribeAndOpenClusters applies to "arn:aws:eks:eu-west-1:123456789012:cluster\/\*": a wildcard ARN covers clusters this stack does not onboard$/m,
+        );
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] no-account-wide-iam-resources on discovery-permissions: statement DescribeAndOpenClusters grants eks:UpdateClusterConfig, eks:DescribeCluster on "arn:aws:eks:eu-west-1:123456789012:cluster\/\*" \(every name\); name the resources or a name prefix$/m,
+        );
         assert.match(r.stdout, /^FAIL: stack aws-dev, \d+ violations, 2 mandatory$/m);
     });
 
     it("fails a single-object Statement granting more than discovery", async () => {
         const doc = clone("aws-dev");
         editPolicy(doc, (p) => {
-            (p as unknown as { Statement: unknown }).Statement = { Effect: "Allow", Action: "eks:DeleteCluster", Resource: "arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod" };
+            (p as unknown as { Statement: unknown }).Statement = {
+                Effect: "Allow",
+                Action: "eks:DeleteCluster",
+                Resource: "arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod",
+            };
         });
         const r = await runCli(["gate", "--plan", write("single-statement", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside /m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside /m,
+        );
     });
 
     it("fails a managed policy with a wildcard action", async () => {
         const doc = clone("aws-dev");
         doc.resources.push({
-            type: "aws:iam/policy:Policy", name: "extra-managed", parent: "", op: "create",
-            inputs: { policy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:*", Resource: "*" } }) },
+            type: "aws:iam/policy:Policy",
+            name: "extra-managed",
+            parent: "",
+            op: "create",
+            inputs: {
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: { Effect: "Allow", Action: "eks:*", Resource: "*" },
+                }),
+            },
         } as unknown as PlanDocument["resources"][number]);
         const r = await runCli(["gate", "--plan", write("managed-wildcard", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] no-wildcard-iam-actions on extra-managed: statement 0 grants the wildcard action "eks:\*"$/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] no-wildcard-iam-actions on extra-managed: statement 0 grants the wildcard action "eks:\*"$/m,
+        );
     });
 
     it("fails the access-entry escalation: the old unconditioned statement", async () => {
         const doc = clone("aws-dev");
         editPolicy(doc, (p) => {
             p.Statement.push({
-                Sid: "ManageOwnAccessEntries", Effect: "Allow",
-                Action: ["eks:CreateAccessEntry", "eks:ListAccessEntries", "eks:AssociateAccessPolicy", "eks:ListAssociatedAccessPolicies"],
-                Resource: ["arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod", "arn:aws:eks:eu-west-1:123456789012:access-entry/eks-payments-prod/*"],
+                Sid: "ManageOwnAccessEntries",
+                Effect: "Allow",
+                Action: [
+                    "eks:CreateAccessEntry",
+                    "eks:ListAccessEntries",
+                    "eks:AssociateAccessPolicy",
+                    "eks:ListAssociatedAccessPolicies",
+                ],
+                Resource: [
+                    "arn:aws:eks:eu-west-1:123456789012:cluster/eks-payments-prod",
+                    "arn:aws:eks:eu-west-1:123456789012:access-entry/eks-payments-prod/*",
+                ],
             });
         });
         const r = await runCli(["gate", "--plan", write("escalation", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:AssociateAccessPolicy without the condition StringEquals eks:policyArn = /m);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = /m);
-        assert.match(r.stdout, /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries applies to "arn:aws:eks:eu-west-1:123456789012:access-entry\/eks-payments-prod\/\*"; an access entry ARN must be the role's own/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:AssociateAccessPolicy without the condition StringEquals eks:policyArn = /m,
+        );
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = /m,
+        );
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] eks-discovery-role-actions on discovery-permissions: statement ManageOwnAccessEntries applies to "arn:aws:eks:eu-west-1:123456789012:access-entry\/eks-payments-prod\/\*"; an access entry ARN must be the role's own/m,
+        );
     });
 
     it("fails a floating chart version", async () => {
@@ -176,7 +266,10 @@ describe("npm run gate (child process)", function () {
         doc.resources.find((r) => r.type === "kubernetes:helm.sh/v4:Chart")!.inputs.version = "latest";
         const r = await runCli(["gate", "--plan", write("chart", doc)]);
         assert.equal(r.code, 1);
-        assert.match(r.stdout, /^\[mandatory\] helm-chart-versions-pinned on [\w-]+: chart \S+ version "latest" is not an exact version$/m);
+        assert.match(
+            r.stdout,
+            /^\[mandatory\] helm-chart-versions-pinned on [\w-]+: chart \S+ version "latest" is not an exact version$/m,
+        );
     });
 
     it("judges by the pack given with --policy-pack, not by the checkout's own policies", async () => {
@@ -186,9 +279,16 @@ describe("npm run gate (child process)", function () {
             fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(packs, "node_modules"), "dir");
             fs.cpSync(path.join(ROOT, "policies"), path.join(packs, "loose"), { recursive: true });
             const facts = path.join(packs, "loose", "facts.ts");
-            fs.writeFileSync(facts, fs.readFileSync(facts, "utf8").replace('"eks:UpdateClusterConfig",', '"eks:UpdateClusterConfig",\n    "eks:DeleteCluster",'));
+            fs.writeFileSync(
+                facts,
+                fs
+                    .readFileSync(facts, "utf8")
+                    .replace('"eks:UpdateClusterConfig",', '"eks:UpdateClusterConfig",\n    "eks:DeleteCluster",'),
+            );
             const doc = clone("aws-dev");
-            editPolicy(doc, (p) => { (p.Statement[0].Action as string[]).push("eks:DeleteCluster"); });
+            editPolicy(doc, (p) => {
+                (p.Statement[0].Action as string[]).push("eks:DeleteCluster");
+            });
             const file = write("loosened", doc);
             const loose = await runCli(["gate", "--plan", file, "--policy-pack", path.join(packs, "loose")]);
             assert.equal(loose.code, 0, loose.stdout + loose.stderr);
@@ -197,7 +297,10 @@ describe("npm run gate (child process)", function () {
             assert.match(strict.stdout, /the discovery role is granted "eks:DeleteCluster"/);
             const none = await runCli(["gate", "--plan", file, "--policy-pack", packs]);
             assert.equal(none.code, 2);
-            assert.equal(none.stderr, `error: --policy-pack ${packs}: expected a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)\n`);
+            assert.equal(
+                none.stderr,
+                `error: --policy-pack ${packs}: expected a policy pack folder holding rules/index.ts (exporting RULES) and evaluate.ts (exporting evaluatePolicies)\n`,
+            );
         } finally {
             fs.rmSync(packs, { recursive: true, force: true });
         }

@@ -21,34 +21,58 @@ describe("npm run plan (child process)", function () {
         assert.equal(doc.stack, "azure-dev");
         assert.ok(Array.isArray(doc.violations));
         for (const r of doc.resources) {
-            const keys = { create: ["type", "name", "parent", "op"], import: ["type", "name", "parent", "op", "importId"], read: ["type", "name", "parent", "op", "id"] }[r.op];
-            assert.deepEqual(Object.keys(r), [...keys, ...(r.retainOnDelete ? ["retainOnDelete"] : []), "inputs"], `${r.name}: ${r.op}`);
+            const keys = {
+                create: ["type", "name", "parent", "op"],
+                import: ["type", "name", "parent", "op", "importId"],
+                read: ["type", "name", "parent", "op", "id"],
+            }[r.op];
+            assert.deepEqual(
+                Object.keys(r),
+                [...keys, ...(r.retainOnDelete ? ["retainOnDelete"] : []), "inputs"],
+                `${r.name}: ${r.op}`,
+            );
         }
         // The Defender plan is kept on destroy (destroy must not turn Defender off); nothing else here is.
-        assert.deepEqual(doc.resources.filter((r) => "retainOnDelete" in r).map((r) => [r.name, r.retainOnDelete]), [["defender-containers", true]]);
+        assert.deepEqual(
+            doc.resources.filter((r) => "retainOnDelete" in r).map((r) => [r.name, r.retainOnDelete]),
+            [["defender-containers", true]],
+        );
     });
 
     it("binds the two AKS clusters that are not excluded, and not the excluded one", () => {
-        const bindings = doc.resources.filter((r) => r.type === "azure-native:containerservice:TrustedAccessRoleBinding");
-        assert.deepEqual(bindings.map((b) => b.inputs.resourceName).sort(), ["aks-payments-weu", "aks-platform-shared"]);
+        const bindings = doc.resources.filter(
+            (r) => r.type === "azure-native:containerservice:TrustedAccessRoleBinding",
+        );
+        assert.deepEqual(bindings.map((b) => b.inputs.resourceName).sort(), [
+            "aks-payments-weu",
+            "aks-platform-shared",
+        ]);
         for (const b of bindings) {
             assert.equal(b.parent, "discovery");
             assert.deepEqual(b.inputs.roles, ["Microsoft.Security/pricings/microsoft-defender-operator"]);
-            assert.equal(b.inputs.sourceResourceId,
-                `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers/securityOperators/DefenderForContainersSecurityOperator`);
+            assert.equal(
+                b.inputs.sourceResourceId,
+                `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers/securityOperators/DefenderForContainersSecurityOperator`,
+            );
         }
         assert.ok(doc.notes.some((n) => n.kind === "excluded" && n.subject.endsWith("/aks-sandbox-01")));
     });
 
     it("assigns the discovery role by id at subscription scope", () => {
         const ra = doc.resources.find((r) => r.name === "discovery-api-access")!;
-        assert.equal(ra.inputs.roleDefinitionId, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/d5a2ae44-610b-4500-93be-660a0c5f5ca6`);
+        assert.equal(
+            ra.inputs.roleDefinitionId,
+            `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/d5a2ae44-610b-4500-93be-660a0c5f5ca6`,
+        );
         assert.equal(ra.inputs.scope, `/subscriptions/${SUB}`);
     });
 
     it("installs both extensions on the Arc cluster and pins the provider to the subscription", () => {
         const ext = doc.resources.filter((r) => r.type === "azure-native:kubernetesconfiguration:Extension");
-        assert.deepEqual(ext.map((e) => e.inputs.extensionType).sort(), ["microsoft.azuredefender.kubernetes", "microsoft.policyinsights"]);
+        assert.deepEqual(ext.map((e) => e.inputs.extensionType).sort(), [
+            "microsoft.azuredefender.kubernetes",
+            "microsoft.policyinsights",
+        ]);
         const provider = doc.resources.find((r) => r.type === "pulumi:providers:azure-native")!;
         assert.equal(provider.inputs.subscriptionId, SUB);
     });
@@ -57,7 +81,10 @@ describe("npm run plan (child process)", function () {
         const table = await runCli(["plan", "--stack", "azure-dev"]);
         assert.equal(table.code, 0, table.stderr);
         assert.match(table.stdout, /^Plan for stack azure-dev: \d+ resources/);
-        assert.match(table.stdout, /azure-native:containerservice:TrustedAccessRoleBinding\s+discovery-rg-payments-prod-aks-payments-weu\s+discovery/);
+        assert.match(
+            table.stdout,
+            /azure-native:containerservice:TrustedAccessRoleBinding\s+discovery-rg-payments-prod-aks-payments-weu\s+discovery/,
+        );
         const md = await runCli(["plan", "--stack", "azure-dev", "--format", "markdown"]);
         assert.equal(md.code, 0, md.stderr);
         assert.match(md.stdout, /^### Plan for stack `azure-dev`/);
@@ -67,7 +94,10 @@ describe("npm run plan (child process)", function () {
     it("names the unknown stack and lists the known ones, without a stack trace", async () => {
         const r = await runCli(["plan", "--stack", "azure-prod"]);
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^error: unknown stack "azure-prod": no stacks\/Pulumi\.azure-prod\.yaml nor examples\/stacks\/Pulumi\.azure-prod\.yaml; known stacks: .*azure-dev/);
+        assert.match(
+            r.stderr,
+            /^error: unknown stack "azure-prod": no stacks\/Pulumi\.azure-prod\.yaml nor examples\/stacks\/Pulumi\.azure-prod\.yaml; known stacks: .*azure-dev/,
+        );
         assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
 
@@ -79,11 +109,23 @@ describe("npm run plan (child process)", function () {
 
     it("stops on a config error with one message naming the key and value, and registers nothing", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bad-"));
-        const src = fs.readFileSync(path.join(__dirname, "..", "..", "examples", "stacks", "Pulumi.azure-dev.yaml"), "utf8");
-        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), src.replace("    atScale:", "    aksClusters:\n      - /subscriptions/x/resourceGroups/rg-platform/managedCluster/aks-platform-shared\n    atScale:"));
+        const src = fs.readFileSync(
+            path.join(__dirname, "..", "..", "examples", "stacks", "Pulumi.azure-dev.yaml"),
+            "utf8",
+        );
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.bad.yaml"),
+            src.replace(
+                "    atScale:",
+                "    aksClusters:\n      - /subscriptions/x/resourceGroups/rg-platform/managedCluster/aks-platform-shared\n    atScale:",
+            ),
+        );
         const r = await runCli(["plan", "--stack", "bad", "--format", "json"], { env: { AGENTLESS_STACKS_DIR: dir } });
         assert.equal(r.code, 2);
-        assert.match(r.stderr, /^error: config key "azure\.aksClusters\[0\]\.id" has value "\/subscriptions\/x\/.*managedCluster\/aks-platform-shared"; expected an AKS cluster resource id/);
+        assert.match(
+            r.stderr,
+            /^error: config key "azure\.aksClusters\[0\]\.id" has value "\/subscriptions\/x\/.*managedCluster\/aks-platform-shared"; expected an AKS cluster resource id/,
+        );
         assert.equal(r.stdout, "");
         fs.rmSync(dir, { recursive: true, force: true });
     });

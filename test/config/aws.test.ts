@@ -25,9 +25,12 @@ function message(fn: () => unknown): string {
 
 describe("AWS stack config", () => {
     it("reads aws.awsAuthExisting as keep, narrow or stop, and names key, value and choices when it is anything else", () => {
-        for (const choice of ["keep", "narrow", "stop"]) assert.equal(loadAwsConfig({ ...base(), awsAuthExisting: choice }).awsAuth.existing, choice);
-        assert.equal(message(() => loadAwsConfig({ ...base(), awsAuthExisting: "overwrite" })),
-            'config key "aws.awsAuthExisting" has value "overwrite"; expected one of keep, narrow, stop');
+        for (const choice of ["keep", "narrow", "stop"])
+            assert.equal(loadAwsConfig({ ...base(), awsAuthExisting: choice }).awsAuth.existing, choice);
+        assert.equal(
+            message(() => loadAwsConfig({ ...base(), awsAuthExisting: "overwrite" })),
+            'config key "aws.awsAuthExisting" has value "overwrite"; expected one of keep, narrow, stop',
+        );
     });
 
     it("fills Microsoft's names and least-privilege defaults", () => {
@@ -37,18 +40,41 @@ describe("AWS stack config", () => {
         assert.equal(aws.roleName, "MDCContainersAgentlessDiscoveryK8sRole");
         assert.equal(aws.accessMode, "least-privilege");
         assert.equal(aws.oidcProviderArn, undefined);
-        assert.deepEqual(aws.awsAuth, { username: "MDCContainersAgentlessDiscoveryK8sRole", group: "mdc-agentless-discovery-readers", clusterRoleName: "mdc-agentless-discovery-reader", existing: "stop" });
+        assert.deepEqual(aws.awsAuth, {
+            username: "MDCContainersAgentlessDiscoveryK8sRole",
+            group: "mdc-agentless-discovery-readers",
+            clusterRoleName: "mdc-agentless-discovery-reader",
+            existing: "stop",
+        });
         assert.equal(aws.connector, undefined);
         assert.deepEqual(aws.regions, ["eu-west-1", "us-east-1"]);
         assert.equal(aws.clusters, undefined, "no list: every discovered cluster");
         assert.deepEqual([aws.include, aws.exclude, aws.overrides], [[], [], {}]);
-        assert.deepEqual(loadAwsConfig({ accountId: "123456789012", region: "ap-south-1" }).regions, ["ap-south-1"], "the provider's region by default");
+        assert.deepEqual(
+            loadAwsConfig({ accountId: "123456789012", region: "ap-south-1" }).regions,
+            ["ap-south-1"],
+            "the provider's region by default",
+        );
     });
 
     it("reads an explicit cluster list, include/exclude filters (one or a list) and per-cluster overrides keyed by <region>/<name>", () => {
-        const listed = loadAwsConfig({ ...base(), clusters: ["eu-west-1/eks-a", "us-east-1/eks-a"], exclude: [{ names: ["*-tmp"] }, { tags: { env: "lab" } }] });
-        assert.deepEqual(listed.clusters, [{ region: "eu-west-1", name: "eks-a" }, { region: "us-east-1", name: "eks-a" }]);
-        assert.deepEqual(listed.exclude, [{ names: ["*-tmp"], tags: {}, attributes: {} }, { names: [], tags: { env: "lab" }, attributes: {} }], "filters apply beside a list, as on every cloud");
+        const listed = loadAwsConfig({
+            ...base(),
+            clusters: ["eu-west-1/eks-a", "us-east-1/eks-a"],
+            exclude: [{ names: ["*-tmp"] }, { tags: { env: "lab" } }],
+        });
+        assert.deepEqual(listed.clusters, [
+            { region: "eu-west-1", name: "eks-a" },
+            { region: "us-east-1", name: "eks-a" },
+        ]);
+        assert.deepEqual(
+            listed.exclude,
+            [
+                { names: ["*-tmp"], tags: {}, attributes: {} },
+                { names: [], tags: { env: "lab" }, attributes: {} },
+            ],
+            "filters apply beside a list, as on every cloud",
+        );
         const filtered = loadAwsConfig({
             ...base(),
             include: { names: ["prod-*", "us-east-1/batch-?"] },
@@ -59,7 +85,9 @@ describe("AWS stack config", () => {
             },
         });
         assert.deepEqual(filtered.include, [{ names: ["prod-*", "us-east-1/batch-?"], tags: {}, attributes: {} }]);
-        assert.deepEqual(filtered.exclude, [{ names: [], tags: { team: "sandbox", "do-not-scan": "*" }, attributes: {} }]);
+        assert.deepEqual(filtered.exclude, [
+            { names: [], tags: { team: "sandbox", "do-not-scan": "*" }, attributes: {} },
+        ]);
         assert.deepEqual(filtered.overrides, {
             "us-east-1/legacy": { manageLogging: true, defenderEndpointAccess: true, mapToSystemMasters: false },
             "eu-west-1/prod-api": { accessPolicy: "AmazonEKSAdminViewPolicy" },
@@ -67,15 +95,25 @@ describe("AWS stack config", () => {
     });
 
     it("reads the connector block", () => {
-        const connector = { subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34", resourceGroupName: "rg-security", location: "westeurope" };
+        const connector = {
+            subscriptionId: "3F2A9C1E-7B4D-4E8A-9C62-1D5E8F0A7B34",
+            resourceGroupName: "rg-security",
+            location: "westeurope",
+        };
         const v = { ...base(), connector };
         const aws = loadAwsConfig(v);
         assert.deepEqual(aws.connector, {
-            enabled: true, subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34", resourceGroupName: "rg-security",
-            location: "westeurope", name: "aws-123456789012", auditLogsAutoProvisioning: true,
+            enabled: true,
+            subscriptionId: "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34",
+            resourceGroupName: "rg-security",
+            location: "westeurope",
+            name: "aws-123456789012",
+            auditLogsAutoProvisioning: true,
             auditLogRoleNames: {
-                kubernetesService: "MDCContainersK8sRole", kubernetesDataCollection: "MDCContainersK8sDataCollectionRole",
-                cloudWatchToKinesis: "MDCContainersK8sCloudWatchToKinesisRole", kinesisToS3: "MDCContainersK8sKinesisToS3Role",
+                kubernetesService: "MDCContainersK8sRole",
+                kubernetesDataCollection: "MDCContainersK8sDataCollectionRole",
+                cloudWatchToKinesis: "MDCContainersK8sCloudWatchToKinesisRole",
+                kinesisToS3: "MDCContainersK8sKinesisToS3Role",
             },
             auditLogExtraActions: {},
             auditLogResourcePrefixes: ["azuredefender-", "ms-defender-"],
@@ -84,76 +122,217 @@ describe("AWS stack config", () => {
     });
 
     const bad: [string, (v: Record<string, unknown>) => void, string][] = [
-        ["an account id that is not 12 digits", (v) => { v.accountId = "12345678901"; },
-            `config key "aws.accountId" has value "12345678901"; expected a 12-digit AWS account id such as "123456789012" (quoted, so that leading zeros survive)`],
-        ["an unquoted account id that lost its leading zero", (v) => { v.accountId = 12345678901; },
-            `config key "aws.accountId" has value "12345678901"; expected a 12-digit AWS account id such as "123456789012" (quoted, so that leading zeros survive)`],
-        ["a role name longer than 64 characters", (v) => { v.roleName = "R".repeat(65); },
-            `config key "aws.roleName" has value "${"R".repeat(65)}"; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`],
-        ["a role name with a character IAM refuses", (v) => { v.roleName = "MDC/Discovery"; },
-            `config key "aws.roleName" has value "MDC/Discovery"; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`],
-        ["an empty role name", (v) => { v.roleName = ""; },
-            `config key "aws.roleName" has value ""; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`],
-        ["an unknown access mode", (v) => { v.accessMode = "admin"; },
-            `config key "aws.accessMode" has value "admin"; expected one of least-privilege, access-entries`],
-        ["a region that does not exist", (v) => { v.regions = ["eu-west-1", "eu-middle-1"]; },
-            `config key "aws.regions[1]" has value "eu-middle-1"; expected an AWS region: <area>-<direction>-<number> such as eu-west-1, with area one of us, eu, ap, sa, ca, me, af, il, mx, cn, us-gov, us-iso, us-isob, eu-isoe, us-isof, eusc-de and direction one of north, south, east, west, central, northeast, northwest, southeast, southwest`],
-        ["a region listed twice", (v) => { v.regions = ["eu-west-1", "eu-west-1"]; },
-            `config key "aws.regions[1]" has value "eu-west-1"; expected each region listed once; it is already listed at aws.regions[0]`],
-        ["an empty region list", (v) => { v.regions = []; },
-            `config key "aws.regions" has value []; expected at least one AWS region whose EKS clusters are discovered`],
-        ["a listed cluster with facts (they are discovered now)", (v) => { v.clusters = [{ name: "eks-a", authenticationMode: "API" }]; },
-            `config key "aws.clusters[0]" has value {"name":"eks-a","authenticationMode":"API"}; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod": clusters and their facts (authenticationMode) are discovered; per-cluster settings go under aws.overrides`],
-        ["a listed cluster without its region", (v) => { v.clusters = ["eks-a"]; },
-            `config key "aws.clusters[0]" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`],
-        ["a listed cluster outside aws.regions", (v) => { v.clusters = ["ap-south-1/eks-a"]; },
-            `config key "aws.clusters[0]" has value "ap-south-1/eks-a"; expected a cluster in one of aws.regions (eu-west-1, us-east-1): discovery reads only those`],
-        ["a cluster listed twice", (v) => { v.clusters = ["eu-west-1/eks-a", "eu-west-1/EKS-A"]; },
-            `config key "aws.clusters[1]" has value "eu-west-1/EKS-A"; expected each cluster (region/name) listed once; it is already listed at aws.clusters[0]`],
-        ["a bad cluster name", (v) => { v.clusters = ["eu-west-1/-eks"]; },
-            `config key "aws.clusters[0]" has value "eu-west-1/-eks"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"; after the "/": an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _`],
-        ["an empty filter", (v) => { v.include = {}; },
-            `config key "aws.include" has value {}; expected a filter with at least one of names, tags (an empty filter would match every cluster)`],
-        ["a filter criterion another cloud has", (v) => { v.exclude = [{ names: ["x"] }, { resourceGroups: ["rg"] }]; },
-            `config key "aws.exclude[1].resourceGroups" has value ["rg"]; expected no such key; allowed keys under "aws.exclude[1]": names, tags`],
-        ["a filter glob with a character no cluster name has", (v) => { v.include = { names: ["prod.*"] }; },
-            `config key "aws.include.names[0]" has value "prod.*"; expected a cluster name glob (* and ? wildcards), or "<region glob>/<name glob>"`],
-        ["an override key that is not <region>/<name>", (v) => { v.overrides = { "eks-a": { manageLogging: true } }; },
-            `config key "aws.overrides.eks-a" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`],
-        ["an unknown override setting", (v) => { v.overrides = { "eu-west-1/eks-a": { openEndpoint: true } }; },
-            `config key "aws.overrides.eu-west-1/eks-a.openEndpoint" has value true; expected no such key; allowed keys under "aws.overrides.eu-west-1/eks-a": accessPolicy, mapToSystemMasters, manageLogging, defenderEndpointAccess`],
-        ["an override that is not a boolean", (v) => { v.overrides = { "eu-west-1/eks-a": { defenderEndpointAccess: "yes" } }; },
-            `config key "aws.overrides.eu-west-1/eks-a.defenderEndpointAccess" has value "yes"; expected true or false`],
-        ["a malformed provider ARN", (v) => { v.oidcProviderArn = "arn:aws:iam::123456789012:role/x"; },
-            `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:role/x"; expected an IAM OIDC provider ARN arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`],
-        ["a provider ARN for another issuer", (v) => { v.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"; },
-            `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"; expected the provider for Microsoft's issuer, arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`],
-        ["a provider ARN in another account", (v) => { v.oidcProviderArn = `arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}`; },
-            `config key "aws.oidcProviderArn" has value "arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}"; expected a provider in this stack's account 123456789012: a role trusts only providers of its own account`],
-        ["a bad region", (v) => { v.region = "europe-west1"; },
-            `config key "aws.region" has value "europe-west1"; expected an AWS region name such as eu-west-1`],
-        ["an unknown access policy", (v) => { v.accessPolicy = "AmazonEKSReadOnly"; },
-            `config key "aws.accessPolicy" has value "AmazonEKSReadOnly"; expected one of AmazonEKSViewPolicy, AmazonEKSAdminViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy, AmazonEKSClusterAdminPolicy`],
-        ["a connector without subscription", (v) => { v.connector = { resourceGroupName: "rg", location: "westeurope" }; },
-            `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000 (or set aws.connector.enabled to false to manage the connector elsewhere)`],
+        [
+            "an account id that is not 12 digits",
+            (v) => {
+                v.accountId = "12345678901";
+            },
+            `config key "aws.accountId" has value "12345678901"; expected a 12-digit AWS account id such as "123456789012" (quoted, so that leading zeros survive)`,
+        ],
+        [
+            "an unquoted account id that lost its leading zero",
+            (v) => {
+                v.accountId = 12345678901;
+            },
+            `config key "aws.accountId" has value "12345678901"; expected a 12-digit AWS account id such as "123456789012" (quoted, so that leading zeros survive)`,
+        ],
+        [
+            "a role name longer than 64 characters",
+            (v) => {
+                v.roleName = "R".repeat(65);
+            },
+            `config key "aws.roleName" has value "${"R".repeat(65)}"; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`,
+        ],
+        [
+            "a role name with a character IAM refuses",
+            (v) => {
+                v.roleName = "MDC/Discovery";
+            },
+            `config key "aws.roleName" has value "MDC/Discovery"; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`,
+        ],
+        [
+            "an empty role name",
+            (v) => {
+                v.roleName = "";
+            },
+            `config key "aws.roleName" has value ""; expected an IAM role name: 1 to 64 characters, letters, digits and + = , . @ _ -`,
+        ],
+        [
+            "an unknown access mode",
+            (v) => {
+                v.accessMode = "admin";
+            },
+            `config key "aws.accessMode" has value "admin"; expected one of least-privilege, access-entries`,
+        ],
+        [
+            "a region that does not exist",
+            (v) => {
+                v.regions = ["eu-west-1", "eu-middle-1"];
+            },
+            `config key "aws.regions[1]" has value "eu-middle-1"; expected an AWS region: <area>-<direction>-<number> such as eu-west-1, with area one of us, eu, ap, sa, ca, me, af, il, mx, cn, us-gov, us-iso, us-isob, eu-isoe, us-isof, eusc-de and direction one of north, south, east, west, central, northeast, northwest, southeast, southwest`,
+        ],
+        [
+            "a region listed twice",
+            (v) => {
+                v.regions = ["eu-west-1", "eu-west-1"];
+            },
+            `config key "aws.regions[1]" has value "eu-west-1"; expected each region listed once; it is already listed at aws.regions[0]`,
+        ],
+        [
+            "an empty region list",
+            (v) => {
+                v.regions = [];
+            },
+            `config key "aws.regions" has value []; expected at least one AWS region whose EKS clusters are discovered`,
+        ],
+        [
+            "a listed cluster with facts (they are discovered now)",
+            (v) => {
+                v.clusters = [{ name: "eks-a", authenticationMode: "API" }];
+            },
+            `config key "aws.clusters[0]" has value {"name":"eks-a","authenticationMode":"API"}; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod": clusters and their facts (authenticationMode) are discovered; per-cluster settings go under aws.overrides`,
+        ],
+        [
+            "a listed cluster without its region",
+            (v) => {
+                v.clusters = ["eks-a"];
+            },
+            `config key "aws.clusters[0]" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`,
+        ],
+        [
+            "a listed cluster outside aws.regions",
+            (v) => {
+                v.clusters = ["ap-south-1/eks-a"];
+            },
+            `config key "aws.clusters[0]" has value "ap-south-1/eks-a"; expected a cluster in one of aws.regions (eu-west-1, us-east-1): discovery reads only those`,
+        ],
+        [
+            "a cluster listed twice",
+            (v) => {
+                v.clusters = ["eu-west-1/eks-a", "eu-west-1/EKS-A"];
+            },
+            `config key "aws.clusters[1]" has value "eu-west-1/EKS-A"; expected each cluster (region/name) listed once; it is already listed at aws.clusters[0]`,
+        ],
+        [
+            "a bad cluster name",
+            (v) => {
+                v.clusters = ["eu-west-1/-eks"];
+            },
+            `config key "aws.clusters[0]" has value "eu-west-1/-eks"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"; after the "/": an EKS cluster name: 1 to 100 characters, starting with a letter or digit, then letters, digits, - and _`,
+        ],
+        [
+            "an empty filter",
+            (v) => {
+                v.include = {};
+            },
+            `config key "aws.include" has value {}; expected a filter with at least one of names, tags (an empty filter would match every cluster)`,
+        ],
+        [
+            "a filter criterion another cloud has",
+            (v) => {
+                v.exclude = [{ names: ["x"] }, { resourceGroups: ["rg"] }];
+            },
+            `config key "aws.exclude[1].resourceGroups" has value ["rg"]; expected no such key; allowed keys under "aws.exclude[1]": names, tags`,
+        ],
+        [
+            "a filter glob with a character no cluster name has",
+            (v) => {
+                v.include = { names: ["prod.*"] };
+            },
+            `config key "aws.include.names[0]" has value "prod.*"; expected a cluster name glob (* and ? wildcards), or "<region glob>/<name glob>"`,
+        ],
+        [
+            "an override key that is not <region>/<name>",
+            (v) => {
+                v.overrides = { "eks-a": { manageLogging: true } };
+            },
+            `config key "aws.overrides.eks-a" has value "eks-a"; expected a cluster as "<region>/<name>", such as "eu-west-1/eks-prod"`,
+        ],
+        [
+            "an unknown override setting",
+            (v) => {
+                v.overrides = { "eu-west-1/eks-a": { openEndpoint: true } };
+            },
+            `config key "aws.overrides.eu-west-1/eks-a.openEndpoint" has value true; expected no such key; allowed keys under "aws.overrides.eu-west-1/eks-a": accessPolicy, mapToSystemMasters, manageLogging, defenderEndpointAccess`,
+        ],
+        [
+            "an override that is not a boolean",
+            (v) => {
+                v.overrides = { "eu-west-1/eks-a": { defenderEndpointAccess: "yes" } };
+            },
+            `config key "aws.overrides.eu-west-1/eks-a.defenderEndpointAccess" has value "yes"; expected true or false`,
+        ],
+        [
+            "a malformed provider ARN",
+            (v) => {
+                v.oidcProviderArn = "arn:aws:iam::123456789012:role/x";
+            },
+            `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:role/x"; expected an IAM OIDC provider ARN arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`,
+        ],
+        [
+            "a provider ARN for another issuer",
+            (v) => {
+                v.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+            },
+            `config key "aws.oidcProviderArn" has value "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"; expected the provider for Microsoft's issuer, arn:aws:iam::<account id>:oidc-provider/${MS_ISSUER_PATH}`,
+        ],
+        [
+            "a provider ARN in another account",
+            (v) => {
+                v.oidcProviderArn = `arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}`;
+            },
+            `config key "aws.oidcProviderArn" has value "arn:aws:iam::210987654321:oidc-provider/${MS_ISSUER_PATH}"; expected a provider in this stack's account 123456789012: a role trusts only providers of its own account`,
+        ],
+        [
+            "a bad region",
+            (v) => {
+                v.region = "europe-west1";
+            },
+            `config key "aws.region" has value "europe-west1"; expected an AWS region name such as eu-west-1`,
+        ],
+        [
+            "an unknown access policy",
+            (v) => {
+                v.accessPolicy = "AmazonEKSReadOnly";
+            },
+            `config key "aws.accessPolicy" has value "AmazonEKSReadOnly"; expected one of AmazonEKSViewPolicy, AmazonEKSAdminViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy, AmazonEKSClusterAdminPolicy`,
+        ],
+        [
+            "a connector without subscription",
+            (v) => {
+                v.connector = { resourceGroupName: "rg", location: "westeurope" };
+            },
+            `config key "aws.connector.subscriptionId" is missing; expected the Azure subscription id that holds the connector, a GUID such as 00000000-0000-0000-0000-000000000000 (or set aws.connector.enabled to false to manage the connector elsewhere)`,
+        ],
     ];
     for (const [what, mutate, expected] of bad) {
         it(`rejects ${what}`, () => {
             const v = base();
             mutate(v);
-            assert.equal(message(() => loadStackConfig("t", { cloud: "aws", aws: v, azureTenantId: TENANT })), expected);
+            assert.equal(
+                message(() => loadStackConfig("t", { cloud: "aws", aws: v, azureTenantId: TENANT })),
+                expected,
+            );
         });
     }
 
     it("rejects a tenant id that is not a GUID, and a missing one", () => {
-        assert.equal(message(() => loadStackConfig("t", { cloud: "aws", aws: base(), azureTenantId: "contoso.onmicrosoft.com" })),
-            `config key "azureTenantId" has value "contoso.onmicrosoft.com"; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000`);
-        assert.equal(message(() => loadStackConfig("t", { cloud: "aws", aws: base() })),
-            `config key "azureTenantId" is missing; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000`);
+        assert.equal(
+            message(() =>
+                loadStackConfig("t", { cloud: "aws", aws: base(), azureTenantId: "contoso.onmicrosoft.com" }),
+            ),
+            `config key "azureTenantId" has value "contoso.onmicrosoft.com"; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000`,
+        );
+        assert.equal(
+            message(() => loadStackConfig("t", { cloud: "aws", aws: base() })),
+            `config key "azureTenantId" is missing; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000`,
+        );
     });
 
     it("rejects an aws stack without its aws block", () => {
-        assert.equal(message(() => loadStackConfig("t", { cloud: "aws", azureTenantId: TENANT })),
-            `config key "aws" is missing; expected an object with at least accountId and region (the stack's cloud is aws)`);
+        assert.equal(
+            message(() => loadStackConfig("t", { cloud: "aws", azureTenantId: TENANT })),
+            `config key "aws" is missing; expected an object with at least accountId and region (the stack's cloud is aws)`,
+        );
     });
 });

@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the compiled CLI (dist/cli/main.js, built by the mocha setup) as a child process, the way `npm run <command>` does. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+    args: string[],
+    opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), ...args], {
             cwd: opts.cwd ?? ROOT,

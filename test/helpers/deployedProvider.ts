@@ -10,7 +10,10 @@ export const BUILT_PROVIDERS_FILE = path.join(ROOT, "dist", "components", "share
 
 export function builtProviders(): SerializedProviders {
     const file = JSON.parse(fs.readFileSync(BUILT_PROVIDERS_FILE, "utf8")) as SerializedProviders;
-    if (file.sdk !== sdkVersion) throw new Error(`${BUILT_PROVIDERS_FILE} was written by @pulumi/pulumi ${file.sdk}, not the installed ${sdkVersion}: run npm run build`);
+    if (file.sdk !== sdkVersion)
+        throw new Error(
+            `${BUILT_PROVIDERS_FILE} was written by @pulumi/pulumi ${file.sdk}, not the installed ${sdkVersion}: run npm run build`,
+        );
     return file;
 }
 
@@ -19,10 +22,14 @@ export function builtProviders(): SerializedProviders {
  * getProvider): the text the build serialized, loaded with require-from-string, then `.handler()`.
  * So the tests that drive it exercise the code that is deployed, not the TypeScript source.
  */
-export function deployedProvider<I, O>(exportName: (typeof SERIALIZED_PROVIDERS)[number]["exportName"]): pulumi.dynamic.ResourceProvider<I, O> {
+export function deployedProvider<I, O>(
+    exportName: (typeof SERIALIZED_PROVIDERS)[number]["exportName"],
+): pulumi.dynamic.ResourceProvider<I, O> {
     const entry = SERIALIZED_PROVIDERS.find((p) => p.exportName === exportName)!;
     const text = builtProviders().providers[providerKey(entry)];
     const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-    const requireFromString = require(require.resolve("require-from-string", { paths: [pulumiDir] })) as (code: string) => { handler(): pulumi.dynamic.ResourceProvider<I, O> };
+    const requireFromString = require(require.resolve("require-from-string", { paths: [pulumiDir] })) as (
+        code: string,
+    ) => { handler(): pulumi.dynamic.ResourceProvider<I, O> };
     return requireFromString(text).handler();
 }

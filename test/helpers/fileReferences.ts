@@ -44,16 +44,34 @@ const FORMER_TOP_FOLDERS = new Set(["cloudState"]);
  * exactly as written; a pattern matches it whole.
  */
 export const NOT_REPO_PATHS: ReadonlyArray<{ path: string | RegExp; why: string }> = [
-    { path: /^stacks\/(Pulumi\.[\w-]+\.yaml|[\w-]+\.cloud\.yaml)$/, why: "a user's stack files, named as an example (stacks/ holds the user's stacks, none of which ship)" },
-    { path: "examples/stacks/Pulumi.azure-prod.yaml", why: "quoted from the error message for an unknown stack (docs/architecture.md)" },
+    {
+        path: /^stacks\/(Pulumi\.[\w-]+\.yaml|[\w-]+\.cloud\.yaml)$/,
+        why: "a user's stack files, named as an example (stacks/ holds the user's stacks, none of which ship)",
+    },
+    {
+        path: "examples/stacks/Pulumi.azure-prod.yaml",
+        why: "quoted from the error message for an unknown stack (docs/architecture.md)",
+    },
     { path: "./snapshots", why: "the snapshot command's default store, made at run time" },
-    { path: "../../components", why: "an import specifier as written in the files of policies/rules/, quoted (docs/policies.md)" },
+    {
+        path: "../../components",
+        why: "an import specifier as written in the files of policies/rules/, quoted (docs/policies.md)",
+    },
     { path: "dist/.source-hash", why: "written by scripts/build.js next to the compiled program" },
-    { path: "dist/components/shared/dynamicProviders.json", why: "written by scripts/build.js (serialised dynamic providers)" },
+    {
+        path: "dist/components/shared/dynamicProviders.json",
+        why: "written by scripts/build.js (serialised dynamic providers)",
+    },
     { path: "Node.js", why: "the runtime's name" },
-    { path: "policies/defaultRetryPolicy.js", why: "a file of @typespec/ts-http-runtime, cited as a source (docs/sources.md, docs/cloud-state.md)" },
+    {
+        path: "policies/defaultRetryPolicy.js",
+        why: "a file of @typespec/ts-http-runtime, cited as a source (docs/sources.md, docs/cloud-state.md)",
+    },
     { path: "constants.js", why: "a file of @typespec/ts-http-runtime, cited as a source (docs/sources.md)" },
-    { path: "examples/SecurityConnectors/GetSecurityConnectorsSubscription_example.json", why: "a file of Azure/azure-rest-api-specs, cited as a source (docs/sources.md)" },
+    {
+        path: "examples/SecurityConnectors/GetSecurityConnectorsSubscription_example.json",
+        why: "a file of Azure/azure-rest-api-specs, cited as a source (docs/sources.md)",
+    },
 ];
 
 function notRepoPath(ref: string): string | undefined {
@@ -74,7 +92,9 @@ export function readTree(root: string): RepoTree {
         }
     };
     walk("");
-    const topFolders = new Set([...entries].filter((e) => !e.includes("/") && fs.statSync(path.join(root, e)).isDirectory()));
+    const topFolders = new Set(
+        [...entries].filter((e) => !e.includes("/") && fs.statSync(path.join(root, e)).isDirectory()),
+    );
     const basenames = new Set([...entries].map((e) => path.posix.basename(e)));
     return { entries, topFolders, basenames };
 }
@@ -178,8 +198,19 @@ function judgeToken(tree: RepoTree, file: string, token: string, inCode: boolean
 
 // A glob (`test/**/*.test.ts`, `stack/*/onboarding.ts`) names something when it matches at least one path.
 function globMatches(tree: RepoTree, glob: string): boolean {
-    const source = glob.replace(/\/$/, "").split(/(\*\*\/|\*\*|\*)/).map((part) =>
-        part === "**/" ? "(?:[^/]+/)*" : part === "**" ? ".*" : part === "*" ? "[^/]*" : part.replace(/[.+?^$()|[\]\\]/g, "\\$&")).join("");
+    const source = glob
+        .replace(/\/$/, "")
+        .split(/(\*\*\/|\*\*|\*)/)
+        .map((part) =>
+            part === "**/"
+                ? "(?:[^/]+/)*"
+                : part === "**"
+                  ? ".*"
+                  : part === "*"
+                    ? "[^/]*"
+                    : part.replace(/[.+?^$()|[\]\\]/g, "\\$&"),
+        )
+        .join("");
     const re = new RegExp(`^${source}$`);
     return [...tree.entries].some((e) => re.test(e));
 }
@@ -200,14 +231,17 @@ function proseReferences(tree: RepoTree, file: string, whole: string, span: Span
         if (judged === undefined) continue;
         const line = lineOf(whole, span.offset + m.index);
         const notOurs = notRepoPath(token);
-        found.push(notOurs ? { file, line, path: token, exists: false, notOurs } : { file, line, path: token, exists: judged });
+        found.push(
+            notOurs ? { file, line, path: token, exists: false, notOurs } : { file, line, path: token, exists: judged },
+        );
     }
     return found;
 }
 
 /** Every repository path a file names: in its comments for code, anywhere for docs and workflows. */
 export function fileReferences(tree: RepoTree, file: string, text: string): FileReference[] {
-    if (/\.(ts|js)$/.test(file)) return codeComments(file, text).flatMap((c) => proseReferences(tree, file, text, c, true));
+    if (/\.(ts|js)$/.test(file))
+        return codeComments(file, text).flatMap((c) => proseReferences(tree, file, text, c, true));
     if (!file.endsWith(".md")) return proseReferences(tree, file, text, { offset: 0, text }, false);
     const found: FileReference[] = [];
     let prose = text;
@@ -221,7 +255,9 @@ export function fileReferences(tree: RepoTree, file: string, text: string): File
         const resolved = rel.startsWith("/") ? rel.slice(1) : path.posix.join(path.posix.dirname(file), rel);
         found.push({ file, line: lineOf(text, at), path: target, exists: exists(tree, resolved) });
     }
-    return [...found, ...proseReferences(tree, file, text, { offset: 0, text: prose }, false)].sort((a, b) => a.line - b.line);
+    return [...found, ...proseReferences(tree, file, text, { offset: 0, text: prose }, false)].sort(
+        (a, b) => a.line - b.line,
+    );
 }
 
 /** Every repository path named anywhere in the checkout at `root`. */

@@ -59,12 +59,16 @@ export function toCel(v: unknown): CelInput {
     if (Array.isArray(v)) return v.map(toCel);
     if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
     if (typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") return v;
-    if (typeof v === "object") return new Map(Object.entries(v as Record<string, unknown>).map(([k, val]) => [k, toCel(val)]));
+    if (typeof v === "object")
+        return new Map(Object.entries(v as Record<string, unknown>).map(([k, val]) => [k, toCel(val)]));
     throw new Error(`cannot give CEL a ${typeof v}`);
 }
 
 export class CelEvaluationError extends Error {
-    constructor(readonly expression: string, cause: string) {
+    constructor(
+        readonly expression: string,
+        cause: string,
+    ) {
         super(`CEL expression failed: ${cause}\n  in: ${expression.trim()}`);
         this.name = "CelEvaluationError";
     }
@@ -84,7 +88,9 @@ function run(expression: string, bindings: Record<string, CelInput>): CelValue {
 /** The violations one admission request raises under a template's CEL source and a constraint's parameters. */
 export function evaluateCel(source: CelSource, request: AdmissionRequest, params: unknown = {}): CelViolation[] {
     if (!OPERATIONS.includes(request?.operation)) {
-        throw new Error(`request.operation is ${JSON.stringify(request?.operation)}; allowed: ${OPERATIONS.join(", ")}`);
+        throw new Error(
+            `request.operation is ${JSON.stringify(request?.operation)}; allowed: ${OPERATIONS.join(", ")}`,
+        );
     }
     const obj = toCel(request.object ?? null);
     const old = toCel(request.oldObject ?? null);
@@ -95,18 +101,21 @@ export function evaluateCel(source: CelSource, request: AdmissionRequest, params
     ]);
     const bindings = () => ({ object: obj, oldObject: old, request: req, variables: variables as unknown as CelInput });
     for (const v of source.variables ?? []) {
-        if (variables.has(v.name)) throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
+        if (variables.has(v.name))
+            throw new Error(`variable "${v.name}" is defined twice or shadows a Gatekeeper variable`);
         variables.set(v.name, run(v.expression, bindings()));
     }
     const violations: CelViolation[] = [];
     for (const check of source.validations) {
         const ok = run(check.expression, bindings());
-        if (typeof ok !== "boolean") throw new CelEvaluationError(check.expression, `the validation returned ${String(ok)}, not a bool`);
+        if (typeof ok !== "boolean")
+            throw new CelEvaluationError(check.expression, `the validation returned ${String(ok)}, not a bool`);
         if (ok) continue;
         let message = check.message ?? `failed expression: ${check.expression.trim()}`;
         if (check.messageExpression) {
             const m = run(check.messageExpression, bindings());
-            if (typeof m !== "string") throw new CelEvaluationError(check.messageExpression, "the message expression did not return a string");
+            if (typeof m !== "string")
+                throw new CelEvaluationError(check.messageExpression, "the message expression did not return a string");
             message = m;
         }
         violations.push({ message, expression: check.expression });

@@ -21,7 +21,12 @@ interface Assertion {
 interface SuiteDoc {
     kind: "Suite";
     metadata: { name: string };
-    tests: { name: string; template: string; constraint: string; cases: { name: string; object: string; assertions: Assertion[] }[] }[];
+    tests: {
+        name: string;
+        template: string;
+        constraint: string;
+        cases: { name: string; object: string; assertions: Assertion[] }[];
+    }[];
 }
 
 export interface CaseResult {
@@ -56,7 +61,8 @@ export function checkAssertion(a: Assertion, violations: CelViolation[]): string
 export function requestOf(doc: unknown, file: string): AdmissionRequest {
     const review = doc as { kind?: unknown; request?: unknown } | null | undefined;
     if (review?.kind !== "AdmissionReview") return createRequest(doc);
-    if (!review.request || typeof review.request !== "object") throw new Error(`${file}: an AdmissionReview without a request`);
+    if (!review.request || typeof review.request !== "object")
+        throw new Error(`${file}: an AdmissionReview without a request`);
     return review.request as AdmissionRequest;
 }
 
@@ -67,13 +73,20 @@ export function runSuite(dir: string): CaseResult[] {
     for (const test of suite.tests) {
         const template = loadTemplateFile(path.join(dir, test.template));
         const constraint = readYaml(path.join(dir, test.constraint)) as ConstraintDoc;
-        if (constraint.kind !== template.spec.crd.spec.names.kind) throw new Error(`${test.constraint}: kind ${constraint.kind} is not the template's ${template.spec.crd.spec.names.kind}`);
+        if (constraint.kind !== template.spec.crd.spec.names.kind)
+            throw new Error(
+                `${test.constraint}: kind ${constraint.kind} is not the template's ${template.spec.crd.spec.names.kind}`,
+            );
         for (const c of test.cases) {
             const request = requestOf(readYaml(path.join(dir, c.object)), c.object);
             const object = (request.object ?? request.oldObject) as Parameters<typeof constraintMatches>[1];
             // An object the constraint does not match raises nothing, as in the cluster.
-            const violations = constraintMatches(constraint, object) ? evaluateCel(celSourceOf(template), request, constraint.spec.parameters ?? {}) : [];
-            const failures = c.assertions.map((a) => checkAssertion(a, violations)).filter((f): f is string => f !== undefined);
+            const violations = constraintMatches(constraint, object)
+                ? evaluateCel(celSourceOf(template), request, constraint.spec.parameters ?? {})
+                : [];
+            const failures = c.assertions
+                .map((a) => checkAssertion(a, violations))
+                .filter((f): f is string => f !== undefined);
             results.push({ suite: suite.metadata.name, test: test.name, case: c.name, violations, failures });
         }
     }

@@ -5,4 +5,3 @@ import { GcpCloudLookup } from "../../lookup/gcp/port";
 export function stateLookup(gcp: unknown, path = "(test state)"): GcpCloudLookup {
     return fileGcpLookup({ path, sections: { gcp } });
 }
-

@@ -29,11 +29,15 @@ const list = (v: Strings | undefined): string[] => (v === undefined ? [] : Array
 
 /** `*` any run of characters, `?` exactly one; everything else literal. */
 function globToRegExp(pattern: string, flags = ""): RegExp {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".");
     return new RegExp(`^${body}$`, flags + "s");
 }
 
-const glob = (pattern: string, value: string, ignoreCase = false) => globToRegExp(pattern, ignoreCase ? "i" : "").test(value);
+const glob = (pattern: string, value: string, ignoreCase = false) =>
+    globToRegExp(pattern, ignoreCase ? "i" : "").test(value);
 
 /** Actions match case-insensitively ("s3:get*" matches "s3:GetObject"). */
 export function actionMatches(pattern: string, action: string): boolean {
@@ -68,7 +72,12 @@ const MATCHERS: Record<string, { match: Matcher; negated: boolean }> = {
     Bool: { match: (p, v) => p.toLowerCase() === v.toLowerCase(), negated: false },
 };
 
-function conditionHolds(operator: string, key: string, policyValues: string[], context: Record<string, ContextValue>): boolean {
+function conditionHolds(
+    operator: string,
+    key: string,
+    policyValues: string[],
+    context: Record<string, ContextValue>,
+): boolean {
     const raw = context[key];
     const present = raw !== undefined && !(Array.isArray(raw) && raw.length === 0);
     if (operator === "Null") {
@@ -101,17 +110,20 @@ function conditionHolds(operator: string, key: string, policyValues: string[], c
 }
 
 function statementApplies(s: Statement, req: IamRequest): boolean {
-    const actionHit = s.Action !== undefined
-        ? list(s.Action).some((p) => actionMatches(p, req.action))
-        : s.NotAction !== undefined && !list(s.NotAction).some((p) => actionMatches(p, req.action));
+    const actionHit =
+        s.Action !== undefined
+            ? list(s.Action).some((p) => actionMatches(p, req.action))
+            : s.NotAction !== undefined && !list(s.NotAction).some((p) => actionMatches(p, req.action));
     if (!actionHit) return false;
-    const resourceHit = s.Resource !== undefined
-        ? list(s.Resource).some((p) => arnMatches(p, req.resource))
-        : s.NotResource !== undefined && !list(s.NotResource).some((p) => arnMatches(p, req.resource));
+    const resourceHit =
+        s.Resource !== undefined
+            ? list(s.Resource).some((p) => arnMatches(p, req.resource))
+            : s.NotResource !== undefined && !list(s.NotResource).some((p) => arnMatches(p, req.resource));
     if (!resourceHit) return false;
     const context = req.context ?? {};
     return Object.entries(s.Condition ?? {}).every(([operator, keys]) =>
-        Object.entries(keys).every(([key, v]) => conditionHolds(operator, key, list(v), context)));
+        Object.entries(keys).every(([key, v]) => conditionHolds(operator, key, list(v), context)),
+    );
 }
 
 /** Evaluates a request against identity policies (objects or JSON strings). */

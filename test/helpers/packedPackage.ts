@@ -27,8 +27,17 @@ let installed: PackedInstall | undefined;
 export function packedInstall(): PackedInstall {
     if (installed) return installed;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "agentless-packed-"));
-    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-    const [info] = JSON.parse(out) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+    const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+    });
+    const [info] = JSON.parse(out) as {
+        filename: string;
+        size: number;
+        unpackedSize: number;
+        files: { path: string }[];
+    }[];
     const tarball = path.join(dir, info.filename);
     const modules = path.join(dir, "node_modules");
     fs.mkdirSync(modules);
@@ -39,7 +48,14 @@ export function packedInstall(): PackedInstall {
         if (entry.startsWith(".") || entry === "agentless-discovery") continue;
         fs.symlinkSync(path.join(ROOT, "node_modules", entry), path.join(modules, entry));
     }
-    installed = { dir, tarball, size: info.size, unpackedSize: info.unpackedSize, files: info.files.map((f) => f.path), packageDir };
+    installed = {
+        dir,
+        tarball,
+        size: info.size,
+        unpackedSize: info.unpackedSize,
+        files: info.files.map((f) => f.path),
+        packageDir,
+    };
     return installed;
 }
 

@@ -26,7 +26,9 @@ export function byType(resources: PlanResource[], type: string): PlanResource[] 
 export function one(resources: PlanResource[], type: string, name?: string): PlanResource {
     const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
     if (found.length !== 1) {
-        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+        throw new Error(
+            `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+        );
     }
     return found[0];
 }

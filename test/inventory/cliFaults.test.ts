@@ -48,9 +48,18 @@ describe("snapshot faults: closed pipe, bad bucket, full disk", function () {
         assert.strictEqual(r.stdout.split("\n").filter(Boolean).length, 1);
         assert.match(r.stderr, /exit=0\s*$/);
         assert.doesNotMatch(r.stderr, NO_TRACE);
-        assert.strictEqual(fs.readdirSync(path.join(out, "runs")).filter((f) => f.endsWith(".json")).length, 1, "the run record is written");
-        const record = JSON.parse(fs.readFileSync(path.join(out, "runs", fs.readdirSync(path.join(out, "runs"))[0]), "utf8"));
-        assert.deepStrictEqual(record.clusters.map((x: { status: string }) => x.status), ["complete", "complete", "complete"]);
+        assert.strictEqual(
+            fs.readdirSync(path.join(out, "runs")).filter((f) => f.endsWith(".json")).length,
+            1,
+            "the run record is written",
+        );
+        const record = JSON.parse(
+            fs.readFileSync(path.join(out, "runs", fs.readdirSync(path.join(out, "runs"))[0]), "utf8"),
+        );
+        assert.deepStrictEqual(
+            record.clusters.map((x: { status: string }) => x.status),
+            ["complete", "complete", "complete"],
+        );
         assert.deepStrictEqual(hidden(out), []);
     });
 
@@ -59,11 +68,17 @@ describe("snapshot faults: closed pipe, bad bucket, full disk", function () {
         const { file } = writeKubeconfig({ a: { url: s.url } });
         const r = await runCli(["snapshot", "--kubeconfig", file, "--out", "s3://Bad_Bucket"]);
         assert.strictEqual(r.code, 2);
-        assert.strictEqual(r.stderr.replace(/^npm warn.*\n/gm, ""), 'error: --out "s3://Bad_Bucket" is not an S3 location; expected s3://BUCKET[/PREFIX]\n');
+        assert.strictEqual(
+            r.stderr.replace(/^npm warn.*\n/gm, ""),
+            'error: --out "s3://Bad_Bucket" is not an S3 location; expected s3://BUCKET[/PREFIX]\n',
+        );
     });
 
     it("names operating-system errors in one line", () => {
-        const e = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC", syscall: "write" });
+        const e = Object.assign(new Error("ENOSPC: no space left on device, write"), {
+            code: "ENOSPC",
+            syscall: "write",
+        });
         assert.strictEqual(systemErrorLine(e), "no space left on the device (ENOSPC, write)");
         assert.strictEqual(systemErrorLine(new Error("x")), undefined);
     });
@@ -103,7 +118,10 @@ describe("snapshot faults: closed pipe, bad bucket, full disk", function () {
             try {
                 const r = await runCli(["snapshot", "--kubeconfig", file, "--out", out]);
                 assert.strictEqual(r.code, 4, r.stdout + r.stderr);
-                assert.strictEqual(r.stderr.replace(/^npm warn.*\n/gm, ""), `error: the run record could not be written to ${out}: no space left on the device (ENOSPC, write)\n`);
+                assert.strictEqual(
+                    r.stderr.replace(/^npm warn.*\n/gm, ""),
+                    `error: the run record could not be written to ${out}: no space left on the device (ENOSPC, write)\n`,
+                );
                 assert.deepStrictEqual(hidden(out), []);
             } finally {
                 fs.rmSync(filler, { force: true });

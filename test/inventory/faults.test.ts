@@ -24,7 +24,16 @@ describe("snapshot faults", function () {
     async function snapshotOnce(pageSize: number): Promise<{ doc: SnapshotDocument; status: string }> {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-faults-"));
         const store = new LocalStore(out, 5);
-        const [r] = await runSnapshots([{ identity: { name: "c", server: server.url, source: "kubeconfig", context: "c" }, access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }) }], store, { pageSize, client: { retry: FAST } });
+        const [r] = await runSnapshots(
+            [
+                {
+                    identity: { name: "c", server: server.url, source: "kubeconfig", context: "c" },
+                    access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }),
+                },
+            ],
+            store,
+            { pageSize, client: { retry: FAST } },
+        );
         return { doc: JSON.parse(fs.readFileSync(r.snapshot!, "utf8")), status: r.status };
     }
 
@@ -39,7 +48,10 @@ describe("snapshot faults", function () {
         assert.strictEqual(names.length, server.state.objects.Pod.length);
         assert.strictEqual(new Set(names).size, names.length, "no pod written twice");
         assert.strictEqual(doc.counts.Pod, server.state.objects.Pod.length);
-        assert.ok(pages > Math.ceil(server.state.objects.Pod.length / 10), `the list was restarted (${pages} page requests)`);
+        assert.ok(
+            pages > Math.ceil(server.state.objects.Pod.length / 10),
+            `the list was restarted (${pages} page requests)`,
+        );
     });
 
     it("restarts a list at most 3 times, then records the kind as not read", async () => {
@@ -56,17 +68,26 @@ describe("snapshot faults", function () {
         server = await startKubeApiServer(generateCluster({ pods: 30 }));
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-midway-"));
         const store = new LocalStore(out, 5);
-        const target = { identity: { name: "c", server: server.url, source: "kubeconfig" as const, context: "c" }, access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }) };
+        const target = {
+            identity: { name: "c", server: server.url, source: "kubeconfig" as const, context: "c" },
+            access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }),
+        };
         const run = async () => (await runSnapshots([target], store, { pageSize: 10, client: { retry: FAST } }))[0];
         assert.strictEqual((await run()).status, "complete");
         const template = server.state.objects.Pod.find((p) => p.metadata.namespace === "team-0")!;
-        server.state.objects.Pod.unshift({ ...template, metadata: { ...template.metadata, name: "new-pod", uid: "new-pod-uid" } });
+        server.state.objects.Pod.unshift({
+            ...template,
+            metadata: { ...template.metadata, name: "new-pod", uid: "new-pod-uid" },
+        });
         const forbidden = { path: "/api/v1/pods", withContinue: true, status: 403 };
         server.faults.push(forbidden);
         const partial = await run();
         assert.strictEqual(partial.status, "partial");
         const partialDoc = JSON.parse(fs.readFileSync(partial.snapshot!, "utf8")) as SnapshotDocument;
-        assert.ok(partialDoc.objects.Pod.some((p) => p.name === "new-pod"), "the first page, read before the 403, holds the new pod");
+        assert.ok(
+            partialDoc.objects.Pod.some((p) => p.name === "new-pod"),
+            "the first page, read before the 403, holds the new pod",
+        );
         server.faults.splice(server.faults.indexOf(forbidden), 1);
         const full = await run();
         assert.deepStrictEqual(full.diff!.added, ["Pod/team-0/new-pod"]);
@@ -75,9 +96,13 @@ describe("snapshot faults", function () {
     it("retries a page that timed out", async () => {
         server = await startKubeApiServer(generateCluster({ pods: 30 }));
         server.faults.push({ path: "/api/v1/pods", withContinue: true, delayMs: 1_000, times: 1 });
-        const client = new KubeClient({ name: "c", server: server.url, insecureSkipTlsVerify: false }, { timeoutMs: 200, retry: FAST });
+        const client = new KubeClient(
+            { name: "c", server: server.url, insecureSkipTlsVerify: false },
+            { timeoutMs: 200, retry: FAST },
+        );
         const names: string[] = [];
-        for await (const page of client.listPages<{ metadata: { name: string } }>("/api/v1/pods", { limit: 10 })) names.push(...page.items.map((i) => i.metadata.name));
+        for await (const page of client.listPages<{ metadata: { name: string } }>("/api/v1/pods", { limit: 10 }))
+            names.push(...page.items.map((i) => i.metadata.name));
         client.close();
         assert.strictEqual(names.length, server.state.objects.Pod.length);
     });
@@ -88,7 +113,12 @@ describe("snapshot faults", function () {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-faults-"));
         const r = await runCli(["snapshot", "--kubeconfig", file, "--out", out]);
         assert.strictEqual(r.code, 3, r.stderr);
-        assert.match(r.stdout, new RegExp(`✗ odd: FAILED — GET /version answered null, not a version object; is ${server.url.replace(/\./g, "\\.")} a Kubernetes API server\\?`));
+        assert.match(
+            r.stdout,
+            new RegExp(
+                `✗ odd: FAILED — GET /version answered null, not a version object; is ${server.url.replace(/\./g, "\\.")} a Kubernetes API server\\?`,
+            ),
+        );
         assert.doesNotMatch(r.stdout + r.stderr, /TypeError/);
     });
 });
@@ -97,12 +127,31 @@ describe("snapshot and config input checks", () => {
     it("refuses --timeout beyond one day instead of overflowing the timer", async function () {
         this.timeout(30_000);
         const r = await runCli(["snapshot", "--timeout", "99999999999", "--kubeconfig", "/nonexistent"]);
-        assert.deepStrictEqual([r.code, r.stderr], [2, 'error: --timeout "99999999999" must be a whole number from 1 to 86400\n']);
+        assert.deepStrictEqual(
+            [r.code, r.stderr],
+            [2, 'error: --timeout "99999999999" must be a whole number from 1 to 86400\n'],
+        );
     });
 
     it("refuses made-up AWS regions, accepts real shapes", () => {
-        for (const ok of ["us-east-1", "eu-central-2", "ap-southeast-5", "us-gov-west-1", "cn-northwest-1", "il-central-1", "mx-central-1"]) assert.strictEqual(awsRegionProblem(ok), undefined, ok);
-        for (const bad of ["us-middle-1", "moon-east-1", "us-east", "US-EAST-1", "us-east-1a", "eu-west-0"]) assert.match(awsRegionProblem(bad)!, new RegExp(`^--region "${bad}" is not an AWS region; expected <area>-<direction>-<number> such as eu-west-1`), bad);
+        for (const ok of [
+            "us-east-1",
+            "eu-central-2",
+            "ap-southeast-5",
+            "us-gov-west-1",
+            "cn-northwest-1",
+            "il-central-1",
+            "mx-central-1",
+        ])
+            assert.strictEqual(awsRegionProblem(ok), undefined, ok);
+        for (const bad of ["us-middle-1", "moon-east-1", "us-east", "US-EAST-1", "us-east-1a", "eu-west-0"])
+            assert.match(
+                awsRegionProblem(bad)!,
+                new RegExp(
+                    `^--region "${bad}" is not an AWS region; expected <area>-<direction>-<number> such as eu-west-1`,
+                ),
+                bad,
+            );
     });
 
     it("refuses made-up AWS regions on the command line before calling AWS", async function () {
@@ -114,17 +163,28 @@ describe("snapshot and config input checks", () => {
 
     it("refuses a policy-config file holding null, an array or a number by name", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pc-"));
-        for (const [text, what] of [["null", "null"], ["[]", "an array"], ["3", "a number"]]) {
+        for (const [text, what] of [
+            ["null", "null"],
+            ["[]", "an array"],
+            ["3", "a number"],
+        ]) {
             const f = path.join(dir, "c.json");
             fs.writeFileSync(f, text);
-            assert.throws(() => readPolicyConfig(f), { name: "UsageError", message: `--policy-config ${f}: holds ${what}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}` });
+            assert.throws(() => readPolicyConfig(f), {
+                name: "UsageError",
+                message: `--policy-config ${f}: holds ${what}; expected an object of rule names to enforcement levels, e.g. {"all": "advisory"}`,
+            });
         }
     });
 
     it("scripts/stacks.sh lists Pulumi.<stack>.yml as well as .yaml", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
-        for (const f of ["Pulumi.a.yaml", "Pulumi.b.yml", "Pulumi.c.json", "a.cloud.yaml"]) fs.writeFileSync(path.join(dir, f), "");
-        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], { encoding: "utf8", env: { ...process.env, STACKS_DIR: dir, EXAMPLE_STACKS_DIR: path.join(dir, "none") } });
+        for (const f of ["Pulumi.a.yaml", "Pulumi.b.yml", "Pulumi.c.json", "a.cloud.yaml"])
+            fs.writeFileSync(path.join(dir, f), "");
+        const out = execFileSync("bash", [path.join(ROOT, "scripts", "stacks.sh")], {
+            encoding: "utf8",
+            env: { ...process.env, STACKS_DIR: dir, EXAMPLE_STACKS_DIR: path.join(dir, "none") },
+        });
         assert.strictEqual(out.trim(), '["a","b"]');
     });
 });

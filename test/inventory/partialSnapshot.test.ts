@@ -9,8 +9,18 @@ import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { SnapshotDocument } from "../../inventory/schema";
 
-function runRecord(out: string): { clusters: { cluster: string; status: string; unknownFindings?: { rule: string }[]; diffCounts?: Record<string, number> }[] } {
-    const runs = fs.readdirSync(path.join(out, "runs")).filter((f) => f.endsWith(".json")).sort();
+function runRecord(out: string): {
+    clusters: {
+        cluster: string;
+        status: string;
+        unknownFindings?: { rule: string }[];
+        diffCounts?: Record<string, number>;
+    }[];
+} {
+    const runs = fs
+        .readdirSync(path.join(out, "runs"))
+        .filter((f) => f.endsWith(".json"))
+        .sort();
     return JSON.parse(fs.readFileSync(path.join(out, "runs", runs[runs.length - 1]), "utf8"));
 }
 
@@ -31,7 +41,11 @@ describe("snapshot: kinds that could not be read", function () {
         const run = () => runCli(["snapshot", "--kubeconfig", file, "--out", out]);
         assert.strictEqual((await run()).code, 0);
 
-        const forbidden = { path: "/api/v1/pods", status: 403, message: 'pods is forbidden: User "reader" cannot list resource "pods"' };
+        const forbidden = {
+            path: "/api/v1/pods",
+            status: 403,
+            message: 'pods is forbidden: User "reader" cannot list resource "pods"',
+        };
         server.faults.push(forbidden);
         const partial = await run();
         assert.match(partial.stdout, /✓ shop: partial,/);
@@ -40,8 +54,14 @@ describe("snapshot: kinds that could not be read", function () {
         assert.match(partial.stdout, /isolation-unsupported unknown: Pod could not be read/);
         const doc = latestDoc(out, "shop");
         assert.deepStrictEqual(doc.carried!.kinds, ["Pod"]);
-        assert.ok(doc.carriedObjects!.some((o) => o.name === "debug-privileged"), "the last-read pods are carried");
-        assert.deepStrictEqual(doc.carriedFindings!.map((f) => f.id), ["privileged-container:Pod/team-0/debug-privileged"]);
+        assert.ok(
+            doc.carriedObjects!.some((o) => o.name === "debug-privileged"),
+            "the last-read pods are carried",
+        );
+        assert.deepStrictEqual(
+            doc.carriedFindings!.map((f) => f.id),
+            ["privileged-container:Pod/team-0/debug-privileged"],
+        );
 
         server.faults.splice(server.faults.indexOf(forbidden), 1);
         server.state.objects.Pod = server.state.objects.Pod.filter((p) => p.metadata.name !== "debug-privileged");
@@ -49,7 +69,10 @@ describe("snapshot: kinds that could not be read", function () {
         assert.strictEqual(after.code, 0, after.stderr);
         assert.match(after.stdout, /objects: \+0 added, -1 removed, ~0 changed; findings: 0 opened, 1 closed/);
         assert.match(after.stdout, /- Pod\/team-0\/debug-privileged/);
-        assert.match(after.stdout, /✓ \[high\] privileged-container: Pod team-0\/debug-privileged runs privileged container\(s\) shell/);
+        assert.match(
+            after.stdout,
+            /✓ \[high\] privileged-container: Pod team-0\/debug-privileged runs privileged container\(s\) shell/,
+        );
     });
 
     it("neither opens nor closes a cluster finding whose evidence kind was not read (403 on DaemonSets, on Pods)", async () => {
@@ -62,11 +85,21 @@ describe("snapshot: kinds that could not be read", function () {
         const r = await run();
         assert.match(r.stdout, /findings: 0 opened, 0 closed/);
         assert.doesNotMatch(r.stdout, /sensor-unhealthy:|sensor-absent:|isolation-unsupported:/);
-        assert.match(r.stdout, /sensor-absent unknown: DaemonSet could not be read\n {4}sensor-unhealthy unknown: DaemonSet could not be read\n {4}isolation-unsupported unknown: Pod could not be read/);
+        assert.match(
+            r.stdout,
+            /sensor-absent unknown: DaemonSet could not be read\n {4}sensor-unhealthy unknown: DaemonSet could not be read\n {4}isolation-unsupported unknown: Pod could not be read/,
+        );
         const doc = latestDoc(out, "shop");
-        assert.deepStrictEqual(doc.findings.filter((f) => f.subject.kind === "Cluster").map((f) => f.rule), ["gatekeeper-absent"], "Gatekeeper's evidence was read");
+        assert.deepStrictEqual(
+            doc.findings.filter((f) => f.subject.kind === "Cluster").map((f) => f.rule),
+            ["gatekeeper-absent"],
+            "Gatekeeper's evidence was read",
+        );
         const rec = runRecord(out).clusters[0];
-        assert.deepStrictEqual(rec.unknownFindings!.map((u) => u.rule), ["sensor-absent", "sensor-unhealthy", "isolation-unsupported"]);
+        assert.deepStrictEqual(
+            rec.unknownFindings!.map((u) => u.rule),
+            ["sensor-absent", "sensor-unhealthy", "isolation-unsupported"],
+        );
     });
 });
 
@@ -82,10 +115,21 @@ describe("snapshot: control characters from the cluster", function () {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "snap-escape-"));
         assert.strictEqual((await runCli(["snapshot", "--kubeconfig", file, "--out", out])).code, 0);
         const evil = "x\n✓ fake: complete, 0 objects\x1b[2K\x1b[32m";
-        state.objects.Role.push({ metadata: { name: evil, namespace: "team-0" }, rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }] });
-        server.faults.push({ path: "/apis/networking.k8s.io/v1/ingresses", status: 403, message: "denied\n✓ other: complete\x1b]0;title\x07" });
+        state.objects.Role.push({
+            metadata: { name: evil, namespace: "team-0" },
+            rules: [{ apiGroups: [""], resources: ["*"], verbs: ["get"] }],
+        });
+        server.faults.push({
+            path: "/apis/networking.k8s.io/v1/ingresses",
+            status: 403,
+            message: "denied\n✓ other: complete\x1b]0;title\x07",
+        });
         const r = await runCli(["snapshot", "--kubeconfig", file, "--out", out]);
-        assert.doesNotMatch(r.stdout, /[\x00-\x09\x0b-\x1f\x7f-\x9f]/, "no control character but the program's own newlines");
+        assert.doesNotMatch(
+            r.stdout,
+            /[\x00-\x09\x0b-\x1f\x7f-\x9f]/,
+            "no control character but the program's own newlines",
+        );
         assert.doesNotMatch(r.stdout, /^✓ (fake|other):/m, "no forged summary line");
         assert.match(r.stdout, /\+ Role\/team-0\/x\\n✓ fake: complete, 0 objects\\x1b\[2K\\x1b\[32m\n/);
         assert.match(r.stdout, /Ingress not read: .*denied\\n✓ other: complete\\x1b\]0;title\\x07\n/);

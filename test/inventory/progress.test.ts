@@ -15,9 +15,15 @@ const PROGRESS = /\r\x1b\[2Kclusters \d+\/1, objects read \d+/;
  * would. Asynchronously: the fixture server answers from this process's event loop.
  */
 function onTerminal(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-    const cmd = [process.execPath, "--import", "tsx", path.join(ROOT, "cli", "main.ts"), ...args].map((a) => `'${a}'`).join(" ");
+    const cmd = [process.execPath, "--import", "tsx", path.join(ROOT, "cli", "main.ts"), ...args]
+        .map((a) => `'${a}'`)
+        .join(" ");
     return new Promise((resolve, reject) => {
-        const child = spawn("script", ["-qec", cmd, "/dev/null"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn("script", ["-qec", cmd, "/dev/null"], {
+            cwd: ROOT,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let text = "";
         child.stdout.on("data", (d) => (text += d));
         child.stderr.on("data", (d) => (text += d));
@@ -57,7 +63,10 @@ describe("snapshot progress display", function () {
     });
 
     it("stays quiet when CI is set, even on a terminal", async () => {
-        const text = await onTerminal(["snapshot", "--kubeconfig", kubeconfig, "--out", out], { ...envWithoutCi(), CI: "true" });
+        const text = await onTerminal(["snapshot", "--kubeconfig", kubeconfig, "--out", out], {
+            ...envWithoutCi(),
+            CI: "true",
+        });
         assert.doesNotMatch(text, /objects read/);
         assert.match(text, /1 cluster\(s\) snapshotted/);
     });

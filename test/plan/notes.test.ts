@@ -9,8 +9,15 @@ import { registered } from "../helpers/pulumi";
 
 describe("notes and program errors travel Pulumi's log, as under the CLI", () => {
     it("formats a note as the line the CLI shows, and reads it back; other lines are not notes", () => {
-        const n = { kind: "manual-step" as const, subject: "eu-west-1/shop", message: "run: aws eks update-cluster-config --name shop: then wait" };
-        assert.equal(formatNote(n), "[manual-step] eu-west-1/shop: run: aws eks update-cluster-config --name shop: then wait");
+        const n = {
+            kind: "manual-step" as const,
+            subject: "eu-west-1/shop",
+            message: "run: aws eks update-cluster-config --name shop: then wait",
+        };
+        assert.equal(
+            formatNote(n),
+            "[manual-step] eu-west-1/shop: run: aws eks update-cluster-config --name shop: then wait",
+        );
         assert.deepEqual(parseNote(formatNote(n)), n);
         assert.deepEqual(parseNote("[info] a: two\nlines"), { kind: "info", subject: "a", message: "two\nlines" });
         assert.equal(parseNote("[debug] a: not a kind of note"), undefined);
@@ -45,7 +52,10 @@ describe("notes and program errors travel Pulumi's log, as under the CLI", () =>
             { severity: "error", message: "refusing" },
         ]);
         assert.deepEqual(notes, [{ kind: "network", subject: "gke-a", message: "private endpoint" }]);
-        assert.deepEqual(errors.map((e) => [pulumi.RunError.isInstance(e), e.message]), [[true, "refusing"]]);
+        assert.deepEqual(
+            errors.map((e) => [pulumi.RunError.isInstance(e), e.message]),
+            [[true, "refusing"]],
+        );
         assert.deepEqual(other, ["warning: [runtime] deprecated", "info: [runtime] plain"]);
     });
 

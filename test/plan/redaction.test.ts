@@ -6,8 +6,10 @@ describe("plan redaction of secrets", () => {
 
     it("masks the known secret inside a document and keeps the rest readable", () => {
         setKnownSecrets(["7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"]);
-        assert.equal(redactSecret('{"sts:RoleSessionName":"MicrosoftDefenderForClouds_7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"}'),
-            '{"sts:RoleSessionName":"MicrosoftDefenderForClouds_[secret]"}');
+        assert.equal(
+            redactSecret('{"sts:RoleSessionName":"MicrosoftDefenderForClouds_7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f"}'),
+            '{"sts:RoleSessionName":"MicrosoftDefenderForClouds_[secret]"}',
+        );
         assert.equal(redactSecret("pool-7c1d2e3f4a5b4c6d8e9f0a1b2c3d4e5f"), "pool-[secret]");
     });
 

@@ -22,11 +22,15 @@ function plan(policy: unknown, extra: ResourceView[] = []): ResourceView[] {
         res("aws:iam/role:Role", "discovery-role", { name: "MDCRole", tags }),
         res("agentless:aws:EksClusterAccess", "eks-a", { clusterName: "a", region: "eu-west-1" }),
         res("agentless:aws:EksClusterAccess", "eks-b", { clusterName: "b", region: "us-east-1" }),
-        res("aws:iam/rolePolicy:RolePolicy", "discovery-permissions", { role: "MDCRole", policy: typeof policy === "string" ? policy : JSON.stringify(policy) }),
+        res("aws:iam/rolePolicy:RolePolicy", "discovery-permissions", {
+            role: "MDCRole",
+            policy: typeof policy === "string" ? policy : JSON.stringify(policy),
+        }),
         ...extra,
     ];
 }
-const judge = (rs: ResourceView[]) => eksDiscoveryRoleActions.validateStack(rs, { production: false }).map((f) => `${f.resource}: ${f.message}`);
+const judge = (rs: ResourceView[]) =>
+    eksDiscoveryRoleActions.validateStack(rs, { production: false }).map((f) => `${f.resource}: ${f.message}`);
 const OWN = { roleName: "MDCRole", roleAccountId: ACCOUNT, accessPolicyArns: { [A]: VIEW, [B]: VIEW } };
 
 describe("eks-discovery-role-actions", () => {
@@ -37,21 +41,53 @@ describe("eks-discovery-role-actions", () => {
 
     it("fails cluster/* and any other wildcard, a cluster the plan does not onboard, and another account", () => {
         for (const [resource, expected] of [
-            [`arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`, `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*": a wildcard ARN covers clusters this stack does not onboard`],
-            [`arn:aws:eks:*:${ACCOUNT}:cluster/a`, `applies to "arn:aws:eks:*:${ACCOUNT}:cluster/a"; expected the ARNs of the clusters this stack onboards`],
-            [`arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/a?`, `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/a?": a wildcard ARN covers clusters this stack does not onboard`],
-            [`arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/c`, `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/c", a cluster this stack does not onboard`],
-            [`arn:aws:eks:us-east-1:${ACCOUNT}:cluster/a`, `applies to "arn:aws:eks:us-east-1:${ACCOUNT}:cluster/a", a cluster this stack does not onboard`],
-            ["arn:aws:eks:eu-west-1:210987654321:cluster/a", `applies to "arn:aws:eks:eu-west-1:210987654321:cluster/a" in account 210987654321; the stack is pinned to ${ACCOUNT}`],
+            [
+                `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`,
+                `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*": a wildcard ARN covers clusters this stack does not onboard`,
+            ],
+            [
+                `arn:aws:eks:*:${ACCOUNT}:cluster/a`,
+                `applies to "arn:aws:eks:*:${ACCOUNT}:cluster/a"; expected the ARNs of the clusters this stack onboards`,
+            ],
+            [
+                `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/a?`,
+                `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/a?": a wildcard ARN covers clusters this stack does not onboard`,
+            ],
+            [
+                `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/c`,
+                `applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/c", a cluster this stack does not onboard`,
+            ],
+            [
+                `arn:aws:eks:us-east-1:${ACCOUNT}:cluster/a`,
+                `applies to "arn:aws:eks:us-east-1:${ACCOUNT}:cluster/a", a cluster this stack does not onboard`,
+            ],
+            [
+                "arn:aws:eks:eu-west-1:210987654321:cluster/a",
+                `applies to "arn:aws:eks:eu-west-1:210987654321:cluster/a" in account 210987654321; the stack is pinned to ${ACCOUNT}`,
+            ],
             ["*", `applies to "*"; expected the ARNs of the clusters this stack onboards`],
         ]) {
-            const found = judge(plan({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: [A, resource] }] }));
+            const found = judge(
+                plan({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "S", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: [A, resource] },
+                    ],
+                }),
+            );
             assert.deepEqual(found, [`discovery-permissions: statement S ${expected}`], resource);
         }
     });
 
     it("reads a single-object Statement with string Action and Resource", () => {
-        const single = { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:DeleteCluster", Resource: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*` } };
+        const single = {
+            Version: "2012-10-17",
+            Statement: {
+                Effect: "Allow",
+                Action: "eks:DeleteCluster",
+                Resource: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*`,
+            },
+        };
         assert.deepEqual(judge(plan(single)), [
             'discovery-permissions: the discovery role is granted "eks:DeleteCluster", outside eks:UpdateClusterConfig, eks:DescribeCluster, eks:CreateAccessEntry, eks:ListAccessEntries, eks:AssociateAccessPolicy, eks:ListAssociatedAccessPolicies',
             `discovery-permissions: statement 0 applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/*": a wildcard ARN covers clusters this stack does not onboard`,
@@ -59,10 +95,15 @@ describe("eks-discovery-role-actions", () => {
     });
 
     it("refuses NotAction and NotResource, which grant everything else", () => {
-        const found = judge(plan({ Version: "2012-10-17", Statement: [
-            { Sid: "NA", Effect: "Allow", NotAction: "iam:*", Resource: A },
-            { Sid: "NR", Effect: "Allow", Action: "eks:DescribeCluster", NotResource: B },
-        ] }));
+        const found = judge(
+            plan({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "NA", Effect: "Allow", NotAction: "iam:*", Resource: A },
+                    { Sid: "NR", Effect: "Allow", Action: "eks:DescribeCluster", NotResource: B },
+                ],
+            }),
+        );
         assert.deepEqual(found, [
             "discovery-permissions: statement NA uses NotAction: the discovery role's actions must be listed one by one",
             "discovery-permissions: statement NR uses NotResource: the discovery role's resources must be listed one by one",
@@ -70,10 +111,17 @@ describe("eks-discovery-role-actions", () => {
     });
 
     it("fails the old unconditioned access-entry statement (self-escalation to cluster admin)", () => {
-        const old = { Version: "2012-10-17", Statement: [{
-            Sid: "ManageOwnAccessEntries", Effect: "Allow", Action: [...ACTIONS_BY_MODE["access-entries"].slice(2)],
-            Resource: [A, `arn:aws:eks:eu-west-1:${ACCOUNT}:access-entry/a/*`],
-        }] };
+        const old = {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "ManageOwnAccessEntries",
+                    Effect: "Allow",
+                    Action: [...ACTIONS_BY_MODE["access-entries"].slice(2)],
+                    Resource: [A, `arn:aws:eks:eu-west-1:${ACCOUNT}:access-entry/a/*`],
+                },
+            ],
+        };
         assert.deepEqual(judge(plan(old)), [
             `discovery-permissions: statement ManageOwnAccessEntries applies to "arn:aws:eks:eu-west-1:${ACCOUNT}:access-entry/a/*"; an access entry ARN must be the role's own: access-entry/<cluster>/role/${ACCOUNT}/MDCRole/*`,
             "discovery-permissions: statement ManageOwnAccessEntries grants eks:CreateAccessEntry without the condition StringEquals eks:principalArn = the role's own ARN: it could create entries for any principal",
@@ -84,7 +132,12 @@ describe("eks-discovery-role-actions", () => {
     it("fails an access policy condition that names cluster admin, another principal, or another role's entry", () => {
         const doc = permissionsPolicy("access-entries", [A], OWN);
         const assoc = doc.Statement.find((s) => s.Sid === "AssociateOwnAccessPolicy")!;
-        assoc.Condition = { StringEquals: { "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", "eks:accessScope": "cluster" } };
+        assoc.Condition = {
+            StringEquals: {
+                "eks:policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+                "eks:accessScope": "cluster",
+            },
+        };
         const create = doc.Statement.find((s) => s.Sid === "CreateOwnAccessEntry")!;
         create.Condition = { StringLike: { "eks:principalArn": "arn:aws:iam::*:role/*" } };
         const list = doc.Statement.find((s) => s.Sid === "ListOwnAccessPolicies")!;
@@ -100,12 +153,31 @@ describe("eks-discovery-role-actions", () => {
     it("judges the role's inline policies and refuses managed ones, however attached", () => {
         const rs = plan(permissionsPolicy("least-privilege", [A, B]));
         rs[1] = res("aws:iam/role:Role", "discovery-role", {
-            name: "MDCRole", tags,
-            inlinePolicies: [{ name: "x", policy: JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:DescribeCluster", Resource: "*" } }) }],
+            name: "MDCRole",
+            tags,
+            inlinePolicies: [
+                {
+                    name: "x",
+                    policy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: { Effect: "Allow", Action: "eks:DescribeCluster", Resource: "*" },
+                    }),
+                },
+            ],
             managedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
         });
-        rs.push(res("aws:iam/policyAttachment:PolicyAttachment", "pa", { roles: ["MDCRole"], policyArn: "arn:aws:iam::123456789012:policy/p" }));
-        rs.push(res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "rpa", { role: "MDCRole", policyArn: "arn:aws:iam::123456789012:policy/q" }));
+        rs.push(
+            res("aws:iam/policyAttachment:PolicyAttachment", "pa", {
+                roles: ["MDCRole"],
+                policyArn: "arn:aws:iam::123456789012:policy/p",
+            }),
+        );
+        rs.push(
+            res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "rpa", {
+                role: "MDCRole",
+                policyArn: "arn:aws:iam::123456789012:policy/q",
+            }),
+        );
         assert.deepEqual(judge(rs), [
             "rpa: attaches managed policy arn:aws:iam::123456789012:policy/q to the discovery role; its permissions must be the inline least-privilege policy only",
             "pa: attaches managed policy arn:aws:iam::123456789012:policy/p to the discovery role; its permissions must be the inline least-privilege policy only",
@@ -117,11 +189,28 @@ describe("eks-discovery-role-actions", () => {
 
 describe("no-wildcard-iam-actions on every document shape", () => {
     it("checks managed policies (aws:iam/policy:Policy) like inline ones, single-object Statements included", () => {
-        const single = JSON.stringify({ Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:*", Resource: A } });
-        assert.deepEqual(noWildcardIamActions.validate(res("aws:iam/policy:Policy", "managed", { policy: single })), ['statement 0 grants the wildcard action "eks:*"']);
-        assert.deepEqual(noWildcardIamActions.validate(res("aws:iam/role:Role", "r", { inlinePolicies: [{ policy: single }] })), ['statement 0 grants the wildcard action "eks:*"']);
-        assert.deepEqual(noWildcardIamActions.validate(res("aws:iam/rolePolicy:RolePolicy", "p", { policy: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "eks:Describe*", Resource: A } } })),
-            ['statement 0 grants the wildcard action "eks:Describe*"']);
+        const single = JSON.stringify({
+            Version: "2012-10-17",
+            Statement: { Effect: "Allow", Action: "eks:*", Resource: A },
+        });
+        assert.deepEqual(noWildcardIamActions.validate(res("aws:iam/policy:Policy", "managed", { policy: single })), [
+            'statement 0 grants the wildcard action "eks:*"',
+        ]);
+        assert.deepEqual(
+            noWildcardIamActions.validate(res("aws:iam/role:Role", "r", { inlinePolicies: [{ policy: single }] })),
+            ['statement 0 grants the wildcard action "eks:*"'],
+        );
+        assert.deepEqual(
+            noWildcardIamActions.validate(
+                res("aws:iam/rolePolicy:RolePolicy", "p", {
+                    policy: {
+                        Version: "2012-10-17",
+                        Statement: { Effect: "Allow", Action: "eks:Describe*", Resource: A },
+                    },
+                }),
+            ),
+            ['statement 0 grants the wildcard action "eks:Describe*"'],
+        );
     });
 });
 

@@ -22,8 +22,14 @@ function specifiers(text: string): string[] {
 
 /** `pulumi policy publish policies` takes the folder alone: nothing in it may reach outside it. */
 describe("the policy pack is a package of its own", () => {
-    const pkg = JSON.parse(read("package.json")) as { name: string; main: string; dependencies: Record<string, string> };
-    const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(read("package.json")) as {
+        name: string;
+        main: string;
+        dependencies: Record<string, string>;
+    };
+    const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+        dependencies: Record<string, string>;
+    };
 
     it("has its own package.json with the root's exact versions of @pulumi/policy and @pulumi/pulumi", () => {
         assert.equal(pkg.name, "agentless-discovery-policies");
@@ -39,10 +45,16 @@ describe("the policy pack is a package of its own", () => {
             for (const spec of specifiers(fs.readFileSync(file, "utf8"))) {
                 if (spec.startsWith(".")) {
                     const target = path.resolve(path.dirname(file), spec);
-                    assert.ok(target.startsWith(DIR + path.sep), `${path.relative(ROOT, file)} imports ${spec}, outside policies/`);
+                    assert.ok(
+                        target.startsWith(DIR + path.sep),
+                        `${path.relative(ROOT, file)} imports ${spec}, outside policies/`,
+                    );
                 } else if (!spec.startsWith("node:") && !["fs", "path"].includes(spec)) {
                     const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-                    assert.ok(pkg.dependencies[name], `${path.relative(ROOT, file)} imports ${name}, missing from policies/package.json`);
+                    assert.ok(
+                        pkg.dependencies[name],
+                        `${path.relative(ROOT, file)} imports ${name}, missing from policies/package.json`,
+                    );
                     assert.equal(pkg.dependencies[name], root.dependencies[name], `${name}: same version as the root`);
                 }
             }
@@ -50,7 +62,10 @@ describe("the policy pack is a package of its own", () => {
     });
 
     it("keeps a valid PulumiPolicy.yaml for a TypeScript Node.js pack", () => {
-        const doc = parse(read("PulumiPolicy.yaml")) as { description: string; runtime: { name: string; options: { typescript: boolean } } };
+        const doc = parse(read("PulumiPolicy.yaml")) as {
+            description: string;
+            runtime: { name: string; options: { typescript: boolean } };
+        };
         assert.equal(doc.runtime.name, "nodejs");
         assert.equal(doc.runtime.options.typescript, true);
         assert.ok(doc.description.length > 10);

@@ -15,7 +15,14 @@ describe("npm run respond", function () {
 
     async function cluster(opts: GenerateOptions, policy = true) {
         const state = generateCluster({ pods: 20, ...opts });
-        if (policy) state.objects.NetworkPolicy.push({ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec: { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress", "Egress"] } });
+        if (policy)
+            state.objects.NetworkPolicy.push({
+                metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" },
+                spec: {
+                    podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } },
+                    policyTypes: ["Ingress", "Egress"],
+                },
+            });
         server = await startKubeApiServer(state, { token: "ops" });
         kubeconfig = writeKubeconfig({ prod: { url: server.url, token: "ops" } }).file;
     }
@@ -27,10 +34,21 @@ describe("npm run respond", function () {
         await cluster({});
         const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.strictEqual(r.stdout, `isolated pod ${POD}: added label ${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}; NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} now denies its ingress and egress (Kubernetes 1.29 with Calico enforcing network policy)\n`);
-        assert.deepStrictEqual(writes().map((w) => [w.method, w.path, w.contentType, JSON.parse(w.body!)]), [
-            ["PATCH", POD_PATH, "application/merge-patch+json", { metadata: { labels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } } }],
-        ]);
+        assert.strictEqual(
+            r.stdout,
+            `isolated pod ${POD}: added label ${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}; NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} now denies its ingress and egress (Kubernetes 1.29 with Calico enforcing network policy)\n`,
+        );
+        assert.deepStrictEqual(
+            writes().map((w) => [w.method, w.path, w.contentType, JSON.parse(w.body!)]),
+            [
+                [
+                    "PATCH",
+                    POD_PATH,
+                    "application/merge-patch+json",
+                    { metadata: { labels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } } },
+                ],
+            ],
+        );
         const pluginQuery = server.requests.find((q) => q.path === "/api/v1/pods");
         assert.strictEqual(pluginQuery!.query.labelSelector, "k8s-app in (azure-npm,calico-node,cilium,aws-node)");
         assert.strictEqual(pod()!.metadata.labels![QUARANTINE_LABEL.key], QUARANTINE_LABEL.value);
@@ -40,7 +58,10 @@ describe("npm run respond", function () {
         const rel = await runCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(rel.code, 0, rel.stderr);
         assert.strictEqual(rel.stdout, `released pod ${POD}: removed label ${QUARANTINE_LABEL.key}\n`);
-        assert.deepStrictEqual(writes().map((w) => [w.method, JSON.parse(w.body!)]), [["PATCH", { metadata: { labels: { [QUARANTINE_LABEL.key]: null } } }]]);
+        assert.deepStrictEqual(
+            writes().map((w) => [w.method, JSON.parse(w.body!)]),
+            [["PATCH", { metadata: { labels: { [QUARANTINE_LABEL.key]: null } } }]],
+        );
         assert.ok(!(QUARANTINE_LABEL.key in pod()!.metadata.labels!));
     });
 
@@ -48,15 +69,33 @@ describe("npm run respond", function () {
         await cluster({});
         const r = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig, "--context", "prod"]);
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.strictEqual(r.stdout, `terminated pod ${POD} (deleted; its controller, if any, may start a replacement)\n`);
-        assert.deepStrictEqual(writes().map((w) => [w.method, w.path]), [["DELETE", POD_PATH]]);
+        assert.strictEqual(
+            r.stdout,
+            `terminated pod ${POD} (deleted; its controller, if any, may start a replacement)\n`,
+        );
+        assert.deepStrictEqual(
+            writes().map((w) => [w.method, w.path]),
+            [["DELETE", POD_PATH]],
+        );
         assert.strictEqual(pod(), undefined);
     });
 
     const refusals: [string, GenerateOptions, string][] = [
-        ["Kubernetes older than 1.27", { version: "1.26.4" }, `refused: cannot isolate pod ${POD}: Kubernetes 1.26 is older than 1.27, the first version isolation supports\n`],
-        ["a plug-in below its minimum version", { networkPlugins: ["azure-npm@v1.5.33"] }, `refused: cannot isolate pod ${POD}: no network-policy plug-in at a supported version: Azure-NPM 1.5.33 (needs 1.5.34)\n`],
-        ["no plug-in", { networkPlugins: [] }, `refused: cannot isolate pod ${POD}: no network-policy plug-in found (pods labelled k8s-app in (azure-npm,calico-node,cilium,aws-node)); without one the quarantine policy is not enforced\n`],
+        [
+            "Kubernetes older than 1.27",
+            { version: "1.26.4" },
+            `refused: cannot isolate pod ${POD}: Kubernetes 1.26 is older than 1.27, the first version isolation supports\n`,
+        ],
+        [
+            "a plug-in below its minimum version",
+            { networkPlugins: ["azure-npm@v1.5.33"] },
+            `refused: cannot isolate pod ${POD}: no network-policy plug-in at a supported version: Azure-NPM 1.5.33 (needs 1.5.34)\n`,
+        ],
+        [
+            "no plug-in",
+            { networkPlugins: [] },
+            `refused: cannot isolate pod ${POD}: no network-policy plug-in found (pods labelled k8s-app in (azure-npm,calico-node,cilium,aws-node)); without one the quarantine policy is not enforced\n`,
+        ],
     ];
     for (const [what, opts, message] of refusals) {
         it(`refuses isolation on ${what}, writing nothing`, async () => {
@@ -71,11 +110,17 @@ describe("npm run respond", function () {
     it("refuses a pod that is not running, a namespace without the quarantine policy, and a missing pod", async () => {
         await cluster({}, false);
         let r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
-        assert.strictEqual(r.stderr, `refused: cannot isolate pod ${POD}: namespace team-0 has no NetworkPolicy ${QUARANTINE_POLICY_NAME}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first\n`);
+        assert.strictEqual(
+            r.stderr,
+            `refused: cannot isolate pod ${POD}: namespace team-0 has no NetworkPolicy ${QUARANTINE_POLICY_NAME}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first\n`,
+        );
         (pod()!.status as { phase: string }).phase = "Succeeded";
         r = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.code, 1);
-        assert.strictEqual(r.stderr, `refused: pod ${POD} is Succeeded, not Running; terminate acts on running pods only\n`);
+        assert.strictEqual(
+            r.stderr,
+            `refused: pod ${POD} is Succeeded, not Running; terminate acts on running pods only\n`,
+        );
         r = await runCli(["respond", "terminate", "--pod", "team-0/nope", "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.stderr, "refused: pod team-0/nope does not exist\n");
         assert.deepStrictEqual(writes(), []);
@@ -84,21 +129,74 @@ describe("npm run respond", function () {
     it("refuses isolation when the quarantine NetworkPolicy would not cut the pod's traffic, naming what it lacks", async () => {
         const policyPath = `NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} would not cut its traffic`;
         const cases: [string, Record<string, unknown>, string[], string][] = [
-            ["--label other than the policy's selector", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress", "Egress"] }, ["--label", "sec/quarantine=yes"], "its podSelector does not select the pod labelled sec/quarantine=yes"],
-            ["Ingress only", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress"] }, [], "policyTypes lacks Egress"],
-            ["an allow-all egress rule", { podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } }, policyTypes: ["Ingress", "Egress"], egress: [{}] }, [], "it has 1 egress rule(s) that allow traffic out"],
-            ["a selector of another label and no policy types", { podSelector: { matchLabels: { tier: "db" } } }, [], "its podSelector does not select the pod labelled agentless-discovery/quarantine=isolated; policyTypes lacks Ingress; policyTypes lacks Egress"],
+            [
+                "--label other than the policy's selector",
+                {
+                    podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } },
+                    policyTypes: ["Ingress", "Egress"],
+                },
+                ["--label", "sec/quarantine=yes"],
+                "its podSelector does not select the pod labelled sec/quarantine=yes",
+            ],
+            [
+                "Ingress only",
+                {
+                    podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } },
+                    policyTypes: ["Ingress"],
+                },
+                [],
+                "policyTypes lacks Egress",
+            ],
+            [
+                "an allow-all egress rule",
+                {
+                    podSelector: { matchLabels: { [QUARANTINE_LABEL.key]: QUARANTINE_LABEL.value } },
+                    policyTypes: ["Ingress", "Egress"],
+                    egress: [{}],
+                },
+                [],
+                "it has 1 egress rule(s) that allow traffic out",
+            ],
+            [
+                "a selector of another label and no policy types",
+                { podSelector: { matchLabels: { tier: "db" } } },
+                [],
+                "its podSelector does not select the pod labelled agentless-discovery/quarantine=isolated; policyTypes lacks Ingress; policyTypes lacks Egress",
+            ],
         ];
         await cluster({}, false);
         for (const [what, spec, extra, lack] of cases) {
-            server.state.objects.NetworkPolicy = [{ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec }];
+            server.state.objects.NetworkPolicy = [
+                { metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec },
+            ];
             const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, ...extra]);
-            assert.deepStrictEqual([r.code, r.stderr], [1, `refused: cannot isolate pod ${POD}: ${policyPath}: ${lack}\n`], what);
+            assert.deepStrictEqual(
+                [r.code, r.stderr],
+                [1, `refused: cannot isolate pod ${POD}: ${policyPath}: ${lack}\n`],
+                what,
+            );
         }
         assert.deepStrictEqual(writes(), []);
         // The policy selecting the --label actually applied is accepted.
-        server.state.objects.NetworkPolicy = [{ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec: { podSelector: { matchExpressions: [{ key: "sec/quarantine", operator: "In", values: ["yes"] }] }, policyTypes: ["Egress", "Ingress"] } }];
-        const ok = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, "--label", "sec/quarantine=yes"]);
+        server.state.objects.NetworkPolicy = [
+            {
+                metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" },
+                spec: {
+                    podSelector: { matchExpressions: [{ key: "sec/quarantine", operator: "In", values: ["yes"] }] },
+                    policyTypes: ["Egress", "Ingress"],
+                },
+            },
+        ];
+        const ok = await runCli([
+            "respond",
+            "isolate",
+            "--pod",
+            POD,
+            "--kubeconfig",
+            kubeconfig,
+            "--label",
+            "sec/quarantine=yes",
+        ]);
         assert.strictEqual(ok.code, 0, ok.stderr);
         assert.strictEqual(pod()!.metadata.labels!["sec/quarantine"], "yes");
     });
@@ -107,9 +205,15 @@ describe("npm run respond", function () {
         await cluster({});
         const cases: [string[], string][] = [
             [["isolate", "--pod", "web-1"], 'error: --pod "web-1" has no namespace; write it as NAMESPACE/NAME\n'],
-            [["quarantine", "--pod", POD], 'error: unknown action "quarantine"; use one of isolate, release, terminate\n'],
+            [
+                ["quarantine", "--pod", POD],
+                'error: unknown action "quarantine"; use one of isolate, release, terminate\n',
+            ],
             [["isolate"], "error: --pod NAMESPACE/NAME is required\n"],
-            [["isolate", "--pod", POD, "--context", "staging"], `error: context "staging" is not in kubeconfig ${kubeconfig}; known contexts: prod\n`],
+            [
+                ["isolate", "--pod", POD, "--context", "staging"],
+                `error: context "staging" is not in kubeconfig ${kubeconfig}; known contexts: prod\n`,
+            ],
         ];
         for (const [args, message] of cases) {
             const r = await runCli(["respond", ...args, "--kubeconfig", kubeconfig]);

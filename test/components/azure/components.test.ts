@@ -24,7 +24,11 @@ describe("DefenderPlan", () => {
         const rs = await registered(() => {
             new DefenderPlan("plan1", {
                 subscriptionId: SUB,
-                containersExtensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: true, AgentlessVmScanning: false },
+                containersExtensions: {
+                    AgentlessDiscoveryForKubernetes: true,
+                    ContainerSensor: true,
+                    AgentlessVmScanning: false,
+                },
                 cspm: { extensions: { AgentlessDiscoveryForKubernetes: true } },
             });
         });
@@ -54,12 +58,19 @@ describe("DefenderPlan", () => {
 
 describe("AddonsAtScale", () => {
     it("assigns each DeployIfNotExists policy with a system identity, the roles its definition lists and a remediation", async () => {
-        const rs = await registered(() => {
-            new AddonsAtScale("at1", {
-                subscriptionId: SUB, location: "westeurope", logAnalyticsWorkspaceId: WS, policies: ALL_ON,
-                podSecurityBaseline: "off", privilegedContainers: "off",
-            });
-        }, { azureSubscriptionId: SUB });
+        const rs = await registered(
+            () => {
+                new AddonsAtScale("at1", {
+                    subscriptionId: SUB,
+                    location: "westeurope",
+                    logAnalyticsWorkspaceId: WS,
+                    policies: ALL_ON,
+                    podSecurityBaseline: "off",
+                    privilegedContainers: "off",
+                });
+            },
+            { azureSubscriptionId: SUB },
+        );
         const assignments = byType(rs, "azure-native:authorization:PolicyAssignment");
         assert.deepEqual(assignments.map((a) => a.inputs.policyDefinitionId).sort(), [
             "/providers/Microsoft.Authorization/policyDefinitions/0adc5395-9169-4b9b-8687-af838d69410a",
@@ -73,16 +84,33 @@ describe("AddonsAtScale", () => {
             assert.equal(a.inputs.location, "westeurope");
         }
         const profile = one(rs, "azure-native:authorization:PolicyAssignment", "at1-defenderProfile");
-        assert.deepEqual(profile.inputs.parameters, { effect: { value: "DeployIfNotExists" }, logAnalyticsWorkspaceResourceId: { value: WS } });
-        assert.deepEqual(one(rs, "azure-native:authorization:PolicyAssignment", "at1-azurePolicyAddon").inputs.parameters,
-            { effect: { value: "DeployIfNotExists" } });
+        assert.deepEqual(profile.inputs.parameters, {
+            effect: { value: "DeployIfNotExists" },
+            logAnalyticsWorkspaceResourceId: { value: WS },
+        });
+        assert.deepEqual(
+            one(rs, "azure-native:authorization:PolicyAssignment", "at1-azurePolicyAddon").inputs.parameters,
+            { effect: { value: "DeployIfNotExists" } },
+        );
 
         const roles = byType(rs, "azure-native:authorization:RoleAssignment");
-        const rolesOf = (key: string) => roles.filter((r) => r.name.startsWith(`at1-${key}-`))
-            .map((r) => String(r.inputs.roleDefinitionId).split("/").pop()).sort();
-        assert.deepEqual(rolesOf("defenderProfile"), ["5e93ba01-8f92-4c7a-b12a-801e3df23824", "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5"]);
-        assert.deepEqual(rolesOf("arcDefender"), ["5e93ba01-8f92-4c7a-b12a-801e3df23824", "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5"]);
-        assert.deepEqual(rolesOf("azurePolicyAddon"), ["18ed5180-3e48-46fd-8541-4ea054d57064", "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8"]);
+        const rolesOf = (key: string) =>
+            roles
+                .filter((r) => r.name.startsWith(`at1-${key}-`))
+                .map((r) => String(r.inputs.roleDefinitionId).split("/").pop())
+                .sort();
+        assert.deepEqual(rolesOf("defenderProfile"), [
+            "5e93ba01-8f92-4c7a-b12a-801e3df23824",
+            "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5",
+        ]);
+        assert.deepEqual(rolesOf("arcDefender"), [
+            "5e93ba01-8f92-4c7a-b12a-801e3df23824",
+            "8bb6f106-b146-4ee6-a3f9-b9c5a96e0ae5",
+        ]);
+        assert.deepEqual(rolesOf("azurePolicyAddon"), [
+            "18ed5180-3e48-46fd-8541-4ea054d57064",
+            "ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8",
+        ]);
         assert.deepEqual(rolesOf("arcAzurePolicy"), ["85cb6faf-e071-4c9b-8136-154b5a04f717"]);
         for (const r of roles) {
             assert.equal(r.inputs.scope, `/subscriptions/${SUB}`);
@@ -91,34 +119,54 @@ describe("AddonsAtScale", () => {
         // The identity that holds the roles is the assignment's own.
         const profileRole = roles.find((r) => r.name.startsWith("at1-defenderProfile-"))!;
         assert.ok(profileRole.inputs.principalId);
-        assert.notEqual(profileRole.inputs.principalId, roles.find((r) => r.name.startsWith("at1-arcDefender-"))!.inputs.principalId);
+        assert.notEqual(
+            profileRole.inputs.principalId,
+            roles.find((r) => r.name.startsWith("at1-arcDefender-"))!.inputs.principalId,
+        );
 
         const remediations = byType(rs, "azure-native:policyinsights:RemediationAtSubscription");
         assert.equal(remediations.length, 4);
-        assert.equal(one(rs, "azure-native:policyinsights:RemediationAtSubscription", "at1-defenderProfile-remediation").inputs.policyAssignmentId,
-            `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/mdc-aks-defender-profile`);
+        assert.equal(
+            one(rs, "azure-native:policyinsights:RemediationAtSubscription", "at1-defenderProfile-remediation").inputs
+                .policyAssignmentId,
+            `/subscriptions/${SUB}/providers/Microsoft.Authorization/policyAssignments/mdc-aks-defender-profile`,
+        );
     });
 
     it("assigns the pod security baseline initiative and the privileged-container policy with the chosen effect, without identity", async () => {
         const rs = await registered(() => {
             new AddonsAtScale("at2", {
-                subscriptionId: SUB, location: "westeurope",
-                policies: { defenderProfile: false, azurePolicyAddon: false, arcDefender: false, arcAzurePolicy: false },
-                podSecurityBaseline: "Deny", privilegedContainers: "Audit",
+                subscriptionId: SUB,
+                location: "westeurope",
+                policies: {
+                    defenderProfile: false,
+                    azurePolicyAddon: false,
+                    arcDefender: false,
+                    arcAzurePolicy: false,
+                },
+                podSecurityBaseline: "Deny",
+                privilegedContainers: "Audit",
             });
         });
         const baseline = one(rs, "azure-native:authorization:PolicyAssignment", "at2-pod-security-baseline");
-        assert.equal(baseline.inputs.policyDefinitionId, "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d");
+        assert.equal(
+            baseline.inputs.policyDefinitionId,
+            "/providers/Microsoft.Authorization/policySetDefinitions/a8640138-9b0a-4a28-b8cb-1666c838647d",
+        );
         assert.deepEqual(baseline.inputs.parameters, { effect: { value: "Deny" } });
         assert.equal(baseline.inputs.identity, undefined);
         const priv = one(rs, "azure-native:authorization:PolicyAssignment", "at2-privileged-containers");
-        assert.equal(priv.inputs.policyDefinitionId, "/providers/Microsoft.Authorization/policyDefinitions/95edb821-ddaf-4404-9732-666045e056b4");
+        assert.equal(
+            priv.inputs.policyDefinitionId,
+            "/providers/Microsoft.Authorization/policyDefinitions/95edb821-ddaf-4404-9732-666045e056b4",
+        );
         assert.deepEqual(priv.inputs.parameters, { effect: { value: "Audit" } });
         assert.equal(byType(rs, "azure-native:authorization:RoleAssignment").length, 0);
     });
 
     it("grants the Defender policies' roles on a workspace in another subscription too", () => {
-        const other = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law-central";
+        const other =
+            "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law-central";
         const profile = DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.key === "defenderProfile")!;
         const addon = DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.key === "azurePolicyAddon")!;
         assert.deepEqual(identityRoleScopes(profile, SUB, other), [`/subscriptions/${SUB}`, other]);
@@ -129,9 +177,16 @@ describe("AddonsAtScale", () => {
 
 describe("ArcExtensions", () => {
     it("installs the Defender extension in mdc and the Azure Policy extension in kube-system on each connected cluster", async () => {
-        const ref = parseArcClusterId(`/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-lyon`)!;
+        const ref = parseArcClusterId(
+            `/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-lyon`,
+        )!;
         const rs = await registered(() => {
-            new ArcExtensions("arc1", { clusters: [ref], defender: true, azurePolicy: true, logAnalyticsWorkspaceId: WS });
+            new ArcExtensions("arc1", {
+                clusters: [ref],
+                defender: true,
+                azurePolicy: true,
+                logAnalyticsWorkspaceId: WS,
+            });
         });
         const defender = one(rs, "azure-native:kubernetesconfiguration:Extension", "arc1-rg-edge-arc-lyon-defender");
         assert.equal(defender.inputs.extensionType, "microsoft.azuredefender.kubernetes");
@@ -159,16 +214,28 @@ describe("ArcExtensions", () => {
         });
         const secret = await (settings as unknown as { isSecret: Promise<boolean> }).isSecret;
         assert.equal(secret, true);
-        const value = await new Promise<Record<string, string>>((resolve) => settings!.apply((v) => { resolve(v); return v; }));
+        const value = await new Promise<Record<string, string>>((resolve) =>
+            settings!.apply((v) => {
+                resolve(v);
+                return v;
+            }),
+        );
         assert.deepEqual(Object.keys(value).sort(), ["omsagent.secret.key", "omsagent.secret.wsid"]);
         assert.equal(value["omsagent.secret.wsid"], placeholderGuid("workspace/rg-sec/law-weu"));
-        assert.equal(value["omsagent.secret.key"], Buffer.from("placeholder primary key of law-weu").toString("base64"));
+        assert.equal(
+            value["omsagent.secret.key"],
+            Buffer.from("placeholder primary key of law-weu").toString("base64"),
+        );
     });
 
     it("refuses a Defender extension without a workspace", () => {
-        const ref = parseArcClusterId(`/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-nice`)!;
-        assert.throws(() => new ArcExtensions("arc2", { clusters: [ref], defender: true, azurePolicy: false }),
-            /defender is true but logAnalyticsWorkspaceId is missing/);
+        const ref = parseArcClusterId(
+            `/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-nice`,
+        )!;
+        assert.throws(
+            () => new ArcExtensions("arc2", { clusters: [ref], defender: true, azurePolicy: false }),
+            /defender is true but logAnalyticsWorkspaceId is missing/,
+        );
     });
 });
 
@@ -178,7 +245,9 @@ describe("Azure facts: trusted access ClusterRoles", () => {
             containers: "aks:trustedaccessrole:defender-containers:microsoft-defender-operator",
             cspm: "aks:trustedaccessrole:defender-cloudposture:microsoft-defender-operator",
         });
-        assert.equal(DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.key === "arcDefender")!.displayName,
-            "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension");
+        assert.equal(
+            DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.key === "arcDefender")!.displayName,
+            "[Preview]: Configure Azure Arc enabled Kubernetes clusters to install Microsoft Defender for Cloud extension",
+        );
     });
 });

@@ -24,9 +24,12 @@ const EMAIL = `mdc-containers-k8s-operator@${PROJECT}.iam.gserviceaccount.com`;
 
 describe("GCP components", () => {
     it("GkeDiscoveryAccess (project scope): the service account, the custom role with exactly container.clusters.update, and two non-authoritative grants", async () => {
-        const rs = await registered(() => {
-            new GkeDiscoveryAccess("g1", { projectId: PROJECT, scope: "project" });
-        }, { gcpProject: PROJECT });
+        const rs = await registered(
+            () => {
+                new GkeDiscoveryAccess("g1", { projectId: PROJECT, scope: "project" });
+            },
+            { gcpProject: PROJECT },
+        );
         const sa = one(rs, "gcp:serviceaccount/account:Account");
         assert.equal(sa.inputs.accountId, "mdc-containers-k8s-operator");
         assert.equal(sa.inputs.project, PROJECT);
@@ -38,7 +41,12 @@ describe("GCP components", () => {
 
         const grants = byType(rs, "gcp:projects/iAMMember:IAMMember");
         assert.deepEqual(grants.map((g) => [g.name, g.inputs.project, g.inputs.role, g.inputs.member]).sort(), [
-            ["g1-cluster-write", PROJECT, `projects/${PROJECT}/roles/MDCGkeClusterWriteRole`, `serviceAccount:${EMAIL}`],
+            [
+                "g1-cluster-write",
+                PROJECT,
+                `projects/${PROJECT}/roles/MDCGkeClusterWriteRole`,
+                `serviceAccount:${EMAIL}`,
+            ],
             ["g1-container-viewer", PROJECT, "roles/container.viewer", `serviceAccount:${EMAIL}`],
         ]);
         // Authoritative IAM resources would wipe the bindings others made.
@@ -48,11 +56,18 @@ describe("GCP components", () => {
     });
 
     it("GkeDiscoveryAccess (organization scope): role and grants at the organization, service account in the project, names customized", async () => {
-        const rs = await registered(() => {
-            new GkeDiscoveryAccess("g2", {
-                projectId: PROJECT, scope: "organization", organizationId: ORG, serviceAccountName: "defender-gke-discovery", customRoleId: "contoso.gkeClusterWrite",
-            });
-        }, { gcpProject: PROJECT });
+        const rs = await registered(
+            () => {
+                new GkeDiscoveryAccess("g2", {
+                    projectId: PROJECT,
+                    scope: "organization",
+                    organizationId: ORG,
+                    serviceAccountName: "defender-gke-discovery",
+                    customRoleId: "contoso.gkeClusterWrite",
+                });
+            },
+            { gcpProject: PROJECT },
+        );
         const email = `defender-gke-discovery@${PROJECT}.iam.gserviceaccount.com`;
         assert.equal(one(rs, "gcp:serviceaccount/account:Account").inputs.accountId, "defender-gke-discovery");
         const role = one(rs, "gcp:organizations/iAMCustomRole:IAMCustomRole");
@@ -64,14 +79,26 @@ describe("GCP components", () => {
             [ORG, `organizations/${ORG}/roles/contoso.gkeClusterWrite`, `serviceAccount:${email}`],
             [ORG, "roles/container.viewer", `serviceAccount:${email}`],
         ]);
-        assert.equal(byType(rs, "gcp:projects/iAMMember:IAMMember").length + byType(rs, "gcp:projects/iAMCustomRole:IAMCustomRole").length, 0);
+        assert.equal(
+            byType(rs, "gcp:projects/iAMMember:IAMMember").length +
+                byType(rs, "gcp:projects/iAMCustomRole:IAMCustomRole").length,
+            0,
+        );
     });
 
     it("WorkloadIdentityFederation: pool, OIDC provider trusting Microsoft's issuer and audience, and the principal set as workload identity user", async () => {
         const saName = `projects/${PROJECT}/serviceAccounts/${EMAIL}`;
-        const rs = await registered(() => {
-            new WorkloadIdentityFederation("f1", { projectId: PROJECT, projectNumber: NUMBER, poolId: POOL, serviceAccountName: saName });
-        }, { gcpProject: PROJECT });
+        const rs = await registered(
+            () => {
+                new WorkloadIdentityFederation("f1", {
+                    projectId: PROJECT,
+                    projectNumber: NUMBER,
+                    poolId: POOL,
+                    serviceAccountName: saName,
+                });
+            },
+            { gcpProject: PROJECT },
+        );
         const pool = one(rs, "gcp:iam/workloadIdentityPool:WorkloadIdentityPool");
         assert.equal(pool.inputs.workloadIdentityPoolId, POOL);
         assert.equal(pool.inputs.project, PROJECT);
@@ -90,22 +117,54 @@ describe("GCP components", () => {
         const user = one(rs, "gcp:serviceaccount/iAMMember:IAMMember");
         assert.equal(user.inputs.role, "roles/iam.workloadIdentityUser");
         assert.equal(user.inputs.serviceAccountId, saName);
-        assert.equal(user.inputs.member, `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`);
+        assert.equal(
+            user.inputs.member,
+            `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`,
+        );
 
         // The component records its identifiers for reviewers and policies.
-        assert.deepEqual(one(rs, "agentless:gcp:WorkloadIdentityFederation").inputs, { projectId: PROJECT, projectNumber: NUMBER, poolId: POOL, providerId: "containers" });
+        assert.deepEqual(one(rs, "agentless:gcp:WorkloadIdentityFederation").inputs, {
+            projectId: PROJECT,
+            projectNumber: NUMBER,
+            poolId: POOL,
+            providerId: "containers",
+        });
     });
 
     it("the principal set comes from the pool GCP created, and a pool in another project number is refused", () => {
         assert.equal(
-            principalSetFromPoolName("federation", `projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER),
+            principalSetFromPoolName(
+                "federation",
+                `projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}`,
+                PROJECT,
+                NUMBER,
+            ),
             `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`,
         );
-        assert.throws(() => principalSetFromPoolName("federation", `projects/111111111111/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), {
-            message: `federation (WorkloadIdentityFederation): projectNumber is ${NUMBER}, but GCP reports project ${PROJECT} as number 111111111111; `
-                + "correct projectNumber (in this package's program: the stack config gcp.projectNumber)",
-        });
-        assert.throws(() => principalSetFromPoolName("federation", `projects/${PROJECT}/locations/global/workloadIdentityPools/${POOL}`, PROJECT, NUMBER), /is not in the form/);
+        assert.throws(
+            () =>
+                principalSetFromPoolName(
+                    "federation",
+                    `projects/111111111111/locations/global/workloadIdentityPools/${POOL}`,
+                    PROJECT,
+                    NUMBER,
+                ),
+            {
+                message:
+                    `federation (WorkloadIdentityFederation): projectNumber is ${NUMBER}, but GCP reports project ${PROJECT} as number 111111111111; ` +
+                    "correct projectNumber (in this package's program: the stack config gcp.projectNumber)",
+            },
+        );
+        assert.throws(
+            () =>
+                principalSetFromPoolName(
+                    "federation",
+                    `projects/${PROJECT}/locations/global/workloadIdentityPools/${POOL}`,
+                    PROJECT,
+                    NUMBER,
+                ),
+            /is not in the form/,
+        );
     });
 
     it("GkeAuditLogs: Data Access audit logs for container.googleapis.com, in the project or the organization", async () => {
@@ -134,21 +193,35 @@ describe("GCP components", () => {
         location: "westeurope",
         environmentName: "GCP",
         hierarchyIdentifier: NUMBER,
-        environmentData: { environmentType: "GcpProject", projectDetails: { projectId: PROJECT, projectNumber: NUMBER } },
-        offerings: [{
-            offeringType: "DefenderForContainersGcp",
-            mdcContainersAgentlessDiscoveryK8S: { enabled: true, workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL },
-            enableAuditLogsAutoProvisioning: false,
-            enableDefenderAgentAutoProvisioning: false,
-            enablePolicyAgentAutoProvisioning: false,
-        }],
+        environmentData: {
+            environmentType: "GcpProject",
+            projectDetails: { projectId: PROJECT, projectNumber: NUMBER },
+        },
+        offerings: [
+            {
+                offeringType: "DefenderForContainersGcp",
+                mdcContainersAgentlessDiscoveryK8S: {
+                    enabled: true,
+                    workloadIdentityProviderId: "containers",
+                    serviceAccountEmailAddress: EMAIL,
+                },
+                enableAuditLogsAutoProvisioning: false,
+                enableDefenderAgentAutoProvisioning: false,
+                enablePolicyAgentAutoProvisioning: false,
+            },
+        ],
     };
 
     it("DefenderGcpConnector: a GCP security connector on the project number with agentless discovery on the federated account", async () => {
         const rs = await registered(() => {
             new DefenderGcpConnector("d1", {
-                projectId: PROJECT, projectNumber: NUMBER, resourceGroupName: "rg-defender-connectors", location: "westeurope",
-                connectorName: "gcp-contoso", workloadIdentityProviderId: pulumi.output("containers"), serviceAccountEmailAddress: EMAIL,
+                projectId: PROJECT,
+                projectNumber: NUMBER,
+                resourceGroupName: "rg-defender-connectors",
+                location: "westeurope",
+                connectorName: "gcp-contoso",
+                workloadIdentityProviderId: pulumi.output("containers"),
+                serviceAccountEmailAddress: EMAIL,
             });
         });
         assert.deepEqual(one(rs, "azure-native:security:SecurityConnector").inputs, connectorInputs);
@@ -157,10 +230,18 @@ describe("GCP components", () => {
     it("DefenderGcpConnector given outputs of a user's program (docs/library.md): its project's id, a resource group's location, a later project number and group name", async () => {
         const rs = await registered(() => {
             const project = new Project("d2-project", { projectId: PROJECT, name: "Payments" });
-            const rg = new ResourceGroup("d2-rg", { resourceGroupName: "rg-defender-connectors", location: "westeurope" });
+            const rg = new ResourceGroup("d2-rg", {
+                resourceGroupName: "rg-defender-connectors",
+                location: "westeurope",
+            });
             new DefenderGcpConnector("d2", {
-                projectId: project.projectId, projectNumber: later(NUMBER), resourceGroupName: later("rg-defender-connectors"), location: rg.location,
-                connectorName: "gcp-contoso", workloadIdentityProviderId: later("containers"), serviceAccountEmailAddress: later(EMAIL),
+                projectId: project.projectId,
+                projectNumber: later(NUMBER),
+                resourceGroupName: later("rg-defender-connectors"),
+                location: rg.location,
+                connectorName: "gcp-contoso",
+                workloadIdentityProviderId: later("containers"),
+                serviceAccountEmailAddress: later(EMAIL),
             });
         });
         assert.deepEqual(one(rs, "azure-native:security:SecurityConnector", "d2-connector").inputs, connectorInputs);

@@ -11,7 +11,10 @@ describe("GKE inventory role (MDCGkeContainerInventoryCollectionRole)", () => {
         const rs = await registered(() => {
             new GkeDiscoveryAccess("inv0", { projectId: PROJECT, scope: "project" });
         });
-        assert.deepEqual(byType(rs, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => r.inputs.roleId), ["MDCGkeClusterWriteRole"]);
+        assert.deepEqual(
+            byType(rs, "gcp:projects/iAMCustomRole:IAMCustomRole").map((r) => r.inputs.roleId),
+            ["MDCGkeClusterWriteRole"],
+        );
     });
 
     it("holds exactly container.nodes.proxy and container.secrets.list and is granted to the discovery account", async () => {
@@ -32,17 +35,34 @@ describe("GKE inventory role (MDCGkeContainerInventoryCollectionRole)", () => {
         const ctx = { azureTenantId: "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f" };
         assert.equal(loadGcpConfig(base, "gcp", ctx).inventoryRole, false);
         assert.equal(loadGcpConfig({ ...base, inventoryRole: true }, "gcp", ctx).inventoryRole, true);
-        assert.throws(() => loadGcpConfig({ ...base, inventoryRole: "yes" }, "gcp", ctx), /config key "gcp.inventoryRole" has value "yes"/);
+        assert.throws(
+            () => loadGcpConfig({ ...base, inventoryRole: "yes" }, "gcp", ctx),
+            /config key "gcp.inventoryRole" has value "yes"/,
+        );
     });
 
     it("makes the gate refuse the inventory role with another permission, and the write role with secrets.list", () => {
-        const role = (roleId: string, permissions: string[]) => ({ type: "gcp:projects/iAMCustomRole:IAMCustomRole", name: "r", inputs: { roleId, permissions } });
-        assert.deepEqual(gkeWriteRoleExact.validate(role("MDCGkeContainerInventoryCollectionRole", ["container.nodes.proxy", "container.secrets.get"])), [
-            'custom role MDCGkeContainerInventoryCollectionRole holds "container.secrets.get"; it may hold only container.nodes.proxy, container.secrets.list',
-            "custom role MDCGkeContainerInventoryCollectionRole lacks container.secrets.list",
-        ]);
-        assert.deepEqual(gkeWriteRoleExact.validate(role("MDCGkeClusterWriteRole", ["container.clusters.update", "container.secrets.list"])), [
-            'custom role MDCGkeClusterWriteRole holds "container.secrets.list"; it may hold only container.clusters.update',
-        ]);
+        const role = (roleId: string, permissions: string[]) => ({
+            type: "gcp:projects/iAMCustomRole:IAMCustomRole",
+            name: "r",
+            inputs: { roleId, permissions },
+        });
+        assert.deepEqual(
+            gkeWriteRoleExact.validate(
+                role("MDCGkeContainerInventoryCollectionRole", ["container.nodes.proxy", "container.secrets.get"]),
+            ),
+            [
+                'custom role MDCGkeContainerInventoryCollectionRole holds "container.secrets.get"; it may hold only container.nodes.proxy, container.secrets.list',
+                "custom role MDCGkeContainerInventoryCollectionRole lacks container.secrets.list",
+            ],
+        );
+        assert.deepEqual(
+            gkeWriteRoleExact.validate(
+                role("MDCGkeClusterWriteRole", ["container.clusters.update", "container.secrets.list"]),
+            ),
+            [
+                'custom role MDCGkeClusterWriteRole holds "container.secrets.list"; it may hold only container.clusters.update',
+            ],
+        );
     });
 });

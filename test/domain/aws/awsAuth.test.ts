@@ -3,7 +3,11 @@ import { parse } from "yaml";
 import { AwsAuthMergeError, MapRoleEntry, mergeMapRoles, parseMapRoles } from "../../../domain/aws/awsAuth";
 
 const ROLE = "arn:aws:iam::123456789012:role/MDCContainersAgentlessDiscoveryK8sRole";
-const ENTRY: MapRoleEntry = { rolearn: ROLE, username: "MDCContainersAgentlessDiscoveryK8sRole", groups: ["mdc-agentless-discovery-readers"] };
+const ENTRY: MapRoleEntry = {
+    rolearn: ROLE,
+    username: "MDCContainersAgentlessDiscoveryK8sRole",
+    groups: ["mdc-agentless-discovery-readers"],
+};
 
 // What EKS managed node groups and eksctl write, plus a hand-edited admin entry.
 const EKSCTL = `- groups:
@@ -41,22 +45,34 @@ describe("aws-auth mapRoles merge", () => {
         const { mapRoles, changed } = mergeMapRoles(EKSCTL, ENTRY);
         assert.equal(changed, true);
         assert.ok(mapRoles.startsWith(EKSCTL), "the existing text is an exact prefix of the result");
-        assert.equal(mapRoles.slice(EKSCTL.length),
-            `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`);
+        assert.equal(
+            mapRoles.slice(EKSCTL.length),
+            `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n`,
+        );
         const parsed = parse(mapRoles) as Record<string, unknown>[];
         assert.equal(parsed.length, 4);
         assert.deepEqual(parsed.slice(0, 3), parse(EKSCTL));
-        assert.deepEqual(parsed[3], { rolearn: ROLE, username: "MDCContainersAgentlessDiscoveryK8sRole", groups: ["mdc-agentless-discovery-readers"] });
+        assert.deepEqual(parsed[3], {
+            rolearn: ROLE,
+            username: "MDCContainersAgentlessDiscoveryK8sRole",
+            groups: ["mdc-agentless-discovery-readers"],
+        });
     });
 
     it("keeps comments, quoting and odd spacing, and appends at the list's own indentation", () => {
         const { mapRoles } = mergeMapRoles(ODD, ENTRY);
-        assert.ok(mapRoles.startsWith(ODD + "\n"), "existing text untouched; a newline is added only because it had none");
-        assert.ok(mapRoles.includes(`\n    - rolearn: ${ROLE}\n      username: MDCContainersAgentlessDiscoveryK8sRole\n`));
+        assert.ok(
+            mapRoles.startsWith(ODD + "\n"),
+            "existing text untouched; a newline is added only because it had none",
+        );
+        assert.ok(
+            mapRoles.includes(`\n    - rolearn: ${ROLE}\n      username: MDCContainersAgentlessDiscoveryK8sRole\n`),
+        );
         const entries = parseMapRoles(mapRoles);
-        assert.deepEqual(entries.map((e) => e.rolearn), [
-            "arn:aws:iam::123456789012:role/ng-general", "arn:aws:iam::123456789012:role/BreakGlass", ROLE,
-        ]);
+        assert.deepEqual(
+            entries.map((e) => e.rolearn),
+            ["arn:aws:iam::123456789012:role/ng-general", "arn:aws:iam::123456789012:role/BreakGlass", ROLE],
+        );
         assert.deepEqual(entries[0].groups, ["system:bootstrappers", "system:nodes"]);
     });
 
@@ -76,15 +92,20 @@ describe("aws-auth mapRoles merge", () => {
 
     it("stops by default on the same role and username with other groups, naming the entry and the choices", () => {
         for (const choice of [undefined, "stop"] as const) {
-            assert.throws(() => mergeMapRoles(MASTERS, ENTRY, choice), (e: unknown) => {
-                assert.ok(e instanceof AwsAuthMergeError);
-                assert.equal(e.message,
-                    `aws-auth already maps ${ROLE} to username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["system:masters"]; this stack would map it to ` +
-                    `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
-                    'Set aws.awsAuthExisting to "keep" (leave that entry and its groups as they are), "narrow" (replace its groups with ' +
-                    '["mdc-agentless-discovery-readers"]) or "stop" (the default: change nothing), then run again');
-                return true;
-            });
+            assert.throws(
+                () => mergeMapRoles(MASTERS, ENTRY, choice),
+                (e: unknown) => {
+                    assert.ok(e instanceof AwsAuthMergeError);
+                    assert.equal(
+                        e.message,
+                        `aws-auth already maps ${ROLE} to username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["system:masters"]; this stack would map it to ` +
+                            `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
+                            'Set aws.awsAuthExisting to "keep" (leave that entry and its groups as they are), "narrow" (replace its groups with ' +
+                            '["mdc-agentless-discovery-readers"]) or "stop" (the default: change nothing), then run again',
+                    );
+                    return true;
+                },
+            );
         }
     });
 
@@ -95,38 +116,58 @@ describe("aws-auth mapRoles merge", () => {
     it("narrow: rewrites only that entry's groups, every other byte stays", () => {
         const { mapRoles, changed } = mergeMapRoles(MASTERS, ENTRY, "narrow");
         assert.equal(changed, true);
-        assert.equal(mapRoles, `${EKSCTL}- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n# kept\n`);
-        assert.deepEqual(parseMapRoles(mapRoles).map((e) => e.groups), [
-            ["system:bootstrappers", "system:nodes"], ["system:bootstrappers", "system:nodes", "system:node-proxier"], ["system:masters"], ["mdc-agentless-discovery-readers"],
-        ]);
+        assert.equal(
+            mapRoles,
+            `${EKSCTL}- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n# kept\n`,
+        );
+        assert.deepEqual(
+            parseMapRoles(mapRoles).map((e) => e.groups),
+            [
+                ["system:bootstrappers", "system:nodes"],
+                ["system:bootstrappers", "system:nodes", "system:node-proxier"],
+                ["system:masters"],
+                ["mdc-agentless-discovery-readers"],
+            ],
+        );
         // Run again: nothing more to do.
         assert.deepEqual(mergeMapRoles(mapRoles, ENTRY, "narrow"), { mapRoles, changed: false });
         // In the middle of an indented list, and in a flow list.
         const middle = `  - groups: [system:masters]\n    rolearn: ${ROLE}\n    username: MDCContainersAgentlessDiscoveryK8sRole\n  - rolearn: arn:aws:iam::123456789012:role/x\n    username: x\n    groups: [g]\n`;
-        assert.equal(mergeMapRoles(middle, ENTRY, "narrow").mapRoles,
-            `  - rolearn: ${ROLE}\n    username: MDCContainersAgentlessDiscoveryK8sRole\n    groups:\n      - mdc-agentless-discovery-readers\n  - rolearn: arn:aws:iam::123456789012:role/x\n    username: x\n    groups: [g]\n`);
+        assert.equal(
+            mergeMapRoles(middle, ENTRY, "narrow").mapRoles,
+            `  - rolearn: ${ROLE}\n    username: MDCContainersAgentlessDiscoveryK8sRole\n    groups:\n      - mdc-agentless-discovery-readers\n  - rolearn: arn:aws:iam::123456789012:role/x\n    username: x\n    groups: [g]\n`,
+        );
         const flow = `[{rolearn: a, username: a, groups: [g]}, {rolearn: "${ROLE}", username: MDCContainersAgentlessDiscoveryK8sRole, groups: [system:masters]}]\n`;
-        assert.equal(mergeMapRoles(flow, ENTRY, "narrow").mapRoles,
-            `[{rolearn: a, username: a, groups: [g]}, {"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}]\n`);
+        assert.equal(
+            mergeMapRoles(flow, ENTRY, "narrow").mapRoles,
+            `[{rolearn: a, username: a, groups: [g]}, {"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}]\n`,
+        );
     });
 
     it("refuses, whatever the choice, the same role under another username, even with the same groups", () => {
         const other = `${EKSCTL}- rolearn: ${ROLE}\n  username: defender\n  groups:\n    - mdc-agentless-discovery-readers\n`;
         for (const choice of ["keep", "narrow", "stop"] as const) {
-            assert.throws(() => mergeMapRoles(other, ENTRY, choice), (e: unknown) => {
-                assert.ok(e instanceof AwsAuthMergeError);
-                assert.equal(e.message,
-                    `aws-auth already maps ${ROLE} to username "defender" and groups ["mdc-agentless-discovery-readers"]; this stack would map it to ` +
-                    `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
-                    'Remove or fix that entry by hand (it is not this stack\'s to overwrite), or set aws.awsAuth.username to "defender", then run again');
-                return true;
-            });
+            assert.throws(
+                () => mergeMapRoles(other, ENTRY, choice),
+                (e: unknown) => {
+                    assert.ok(e instanceof AwsAuthMergeError);
+                    assert.equal(
+                        e.message,
+                        `aws-auth already maps ${ROLE} to username "defender" and groups ["mdc-agentless-discovery-readers"]; this stack would map it to ` +
+                            `username "MDCContainersAgentlessDiscoveryK8sRole" and groups ["mdc-agentless-discovery-readers"]. ` +
+                            'Remove or fix that entry by hand (it is not this stack\'s to overwrite), or set aws.awsAuth.username to "defender", then run again',
+                    );
+                    return true;
+                },
+            );
         }
     });
 
     it("refuses a role mapped twice", () => {
-        assert.throws(() => mergeMapRoles(`${MASTERS_ENTRY}${MASTERS_ENTRY}`, ENTRY, "narrow"),
-            { name: "AwsAuthMergeError", message: `aws-auth maps ${ROLE} 2 times; which one applies is undefined. Leave one entry by hand, then run again` });
+        assert.throws(() => mergeMapRoles(`${MASTERS_ENTRY}${MASTERS_ENTRY}`, ENTRY, "narrow"), {
+            name: "AwsAuthMergeError",
+            message: `aws-auth maps ${ROLE} 2 times; which one applies is undefined. Leave one entry by hand, then run again`,
+        });
     });
 
     it("writes the entry alone into an empty or missing mapRoles, and keeps a comment-only one", () => {
@@ -138,13 +179,21 @@ describe("aws-auth mapRoles merge", () => {
     });
 
     it("adds into a flow list inside its brackets", () => {
-        assert.equal(mergeMapRoles("[]\n", ENTRY).mapRoles,
-            `[{"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}]\n`);
+        assert.equal(
+            mergeMapRoles("[]\n", ENTRY).mapRoles,
+            `[{"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}]\n`,
+        );
         const one = `[ {rolearn: "arn:aws:iam::123456789012:role/ng", username: "system:node:{{EC2PrivateDNSName}}", groups: [system:nodes]} ]  # flow\n`;
         const merged = mergeMapRoles(one, ENTRY).mapRoles;
         const lastItemEnd = one.indexOf("} ]") + 1;
-        assert.equal(merged, `${one.slice(0, lastItemEnd)}, {"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}${one.slice(lastItemEnd)}`);
-        assert.deepEqual(parseMapRoles(merged).map((e) => e.rolearn), ["arn:aws:iam::123456789012:role/ng", ROLE]);
+        assert.equal(
+            merged,
+            `${one.slice(0, lastItemEnd)}, {"rolearn":"${ROLE}","username":"MDCContainersAgentlessDiscoveryK8sRole","groups":["mdc-agentless-discovery-readers"]}${one.slice(lastItemEnd)}`,
+        );
+        assert.deepEqual(
+            parseMapRoles(merged).map((e) => e.rolearn),
+            ["arn:aws:iam::123456789012:role/ng", ROLE],
+        );
     });
 
     it("quotes a username that YAML would misread", () => {
@@ -162,6 +211,9 @@ describe("aws-auth mapRoles merge", () => {
         for (const [text, message] of cases) {
             assert.throws(() => mergeMapRoles(text, ENTRY), { name: "AwsAuthMergeError", message });
         }
-        assert.throws(() => mergeMapRoles("- rolearn: [unclosed\n", ENTRY), /^AwsAuthMergeError: aws-auth mapRoles is not valid YAML \(.+\); refusing to edit it$/);
+        assert.throws(
+            () => mergeMapRoles("- rolearn: [unclosed\n", ENTRY),
+            /^AwsAuthMergeError: aws-auth mapRoles is not valid YAML \(.+\); refusing to edit it$/,
+        );
     });
 });

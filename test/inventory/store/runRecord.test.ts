@@ -11,10 +11,20 @@ describe("run records of runs started in the same millisecond", () => {
             const store = new LocalStore(out, 1);
             const stamp = "2026-11-24T20-00-00-000Z";
             const files = await Promise.all([1, 2, 3].map((run) => store.writeRun(stamp, { run })));
-            assert.deepEqual(files.map((f) => path.basename(f)), [`${stamp}.json`, `${stamp}-1.json`, `${stamp}-2.json`]);
-            assert.deepEqual(files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")).run), [1, 2, 3]);
+            assert.deepEqual(
+                files.map((f) => path.basename(f)),
+                [`${stamp}.json`, `${stamp}-1.json`, `${stamp}-2.json`],
+            );
+            assert.deepEqual(
+                files.map((f) => JSON.parse(fs.readFileSync(f, "utf8")).run),
+                [1, 2, 3],
+            );
             assert.equal(fs.statSync(files[1]).mode & 0o777, 0o600);
-            assert.deepEqual(fs.readdirSync(path.join(out, "runs")).sort(), [`${stamp}-1.json`, `${stamp}-2.json`, `${stamp}.json`]);
+            assert.deepEqual(fs.readdirSync(path.join(out, "runs")).sort(), [
+                `${stamp}-1.json`,
+                `${stamp}-2.json`,
+                `${stamp}.json`,
+            ]);
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

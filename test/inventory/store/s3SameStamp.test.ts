@@ -2,7 +2,14 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import {
+    CreateBucketCommand,
+    GetObjectCommand,
+    ListObjectsV2Command,
+    PutObjectCommand,
+    S3Client,
+    S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { Moto, startMoto } from "../../fixtures/motoServer";
 import { S3Store } from "../../../inventory/store/s3";
 import { conditionFailure, createFirstFree } from "../../../inventory/store/s3Conditional";
@@ -10,7 +17,12 @@ import { stampedName } from "../../../inventory/store/types";
 
 /** One client per run, as concurrent runs are separate processes. */
 function client(url: string): S3Client {
-    return new S3Client({ region: "us-east-1", endpoint: url, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    return new S3Client({
+        region: "us-east-1",
+        endpoint: url,
+        forcePathStyle: true,
+        credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
 }
 
 describe("S3 store: runs started in the same millisecond (moto_server, conditional writes)", function () {
@@ -29,8 +41,12 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
         await moto?.stop();
     });
 
-    const keys = async (prefix: string) => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!.slice(prefix.length)).sort();
-    const json = async (key: string) => JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
+    const keys = async (prefix: string) =>
+        ((await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? [])
+            .map((o) => o.Key!.slice(prefix.length))
+            .sort();
+    const json = async (key: string) =>
+        JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString());
 
     it("6 concurrent run records with the same stamp leave 6 run records, the local store's names, none lost", async () => {
         const runs = 6;
@@ -43,7 +59,10 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
             assert.deepEqual([...urls].sort(), names.map((n) => `s3://${bucket}/team/a/runs/${n}`).sort());
             assert.deepEqual(await keys("team/a/runs/"), [...names].sort());
             // Each run's URL holds that run's record.
-            assert.deepEqual(await Promise.all(urls.map(async (u) => (await json(u.slice(`s3://${bucket}/`.length))).run)), [0, 1, 2, 3, 4, 5]);
+            assert.deepEqual(
+                await Promise.all(urls.map(async (u) => (await json(u.slice(`s3://${bucket}/`.length))).run)),
+                [0, 1, 2, 3, 4, 5],
+            );
         } finally {
             for (const c of clients) c.destroy();
         }
@@ -53,17 +72,26 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
         const store = new S3Store(`s3://${bucket}/later`, 1, s3);
         assert.equal(await store.writeRun(stamp, { run: "first" }), `s3://${bucket}/later/runs/${stamp}.json`);
         assert.equal(await store.writeRun(stamp, { run: "second" }), `s3://${bucket}/later/runs/${stamp}-1.json`);
-        assert.deepEqual([(await json(`later/runs/${stamp}.json`)).run, (await json(`later/runs/${stamp}-1.json`)).run], ["first", "second"]);
+        assert.deepEqual(
+            [(await json(`later/runs/${stamp}.json`)).run, (await json(`later/runs/${stamp}-1.json`)).run],
+            ["first", "second"],
+        );
     });
 
     it("gives up after the bounded number of conditional writes with an error naming the key", async () => {
         const keyOf = (n: number) => `full/runs/${stampedName(stamp, n)}`;
         for (let n = 0; n < 3; n++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: keyOf(n), Body: "{}" }));
-        await assert.rejects(createFirstFree(s3, bucket, keyOf, () => ({ Body: "{\"run\":\"late\"}" }), 3), (e: Error) => {
-            assert.equal(e.name, "StoreError");
-            assert.equal(e.message, `s3://${bucket}/full/runs/${stamp}.json could not be created: it and every name up to ${stamp}-2.json exist or were being written by another run (3 conditional writes refused)`);
-            return true;
-        });
+        await assert.rejects(
+            createFirstFree(s3, bucket, keyOf, () => ({ Body: '{"run":"late"}' }), 3),
+            (e: Error) => {
+                assert.equal(e.name, "StoreError");
+                assert.equal(
+                    e.message,
+                    `s3://${bucket}/full/runs/${stamp}.json could not be created: it and every name up to ${stamp}-2.json exist or were being written by another run (3 conditional writes refused)`,
+                );
+                return true;
+            },
+        );
         assert.deepEqual(await keys("full/runs/"), [`${stamp}-1.json`, `${stamp}-2.json`, `${stamp}.json`]);
         assert.deepEqual(await json(keyOf(0)), {}, "nothing overwritten");
     });
@@ -73,50 +101,96 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
         const conflicted = client(moto.url);
         const tried: string[] = [];
         let conflicts = 1;
-        conflicted.middlewareStack.add((next, context) => async (args) => {
-            const input = args.input as { Key?: string; IfNoneMatch?: string };
-            if (context.commandName === "PutObjectCommand" && input.IfNoneMatch === "*") {
-                tried.push(input.Key!.split("/").pop()!);
-                if (conflicts-- > 0) {
-                    // What the other run's write, in flight during ours, leaves behind once it completes.
-                    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: input.Key!, Body: "{\"run\":\"other\"}" }));
-                    throw new S3ServiceException({ name: "ConditionalRequestConflict", $fault: "client", $metadata: { httpStatusCode: 409 }, message: "A conflicting conditional operation is currently in progress against this resource." });
+        conflicted.middlewareStack.add(
+            (next, context) => async (args) => {
+                const input = args.input as { Key?: string; IfNoneMatch?: string };
+                if (context.commandName === "PutObjectCommand" && input.IfNoneMatch === "*") {
+                    tried.push(input.Key!.split("/").pop()!);
+                    if (conflicts-- > 0) {
+                        // What the other run's write, in flight during ours, leaves behind once it completes.
+                        await s3.send(
+                            new PutObjectCommand({ Bucket: bucket, Key: input.Key!, Body: '{"run":"other"}' }),
+                        );
+                        throw new S3ServiceException({
+                            name: "ConditionalRequestConflict",
+                            $fault: "client",
+                            $metadata: { httpStatusCode: 409 },
+                            message:
+                                "A conflicting conditional operation is currently in progress against this resource.",
+                        });
+                    }
                 }
-            }
-            return next(args);
-        }, { step: "initialize" });
+                return next(args);
+            },
+            { step: "initialize" },
+        );
         try {
             const url = await new S3Store(`s3://${bucket}/conflict`, 1, conflicted).writeRun(stamp, { run: "mine" });
             assert.equal(url, `s3://${bucket}/conflict/runs/${stamp}-1.json`);
             assert.deepEqual(tried, [`${stamp}.json`, `${stamp}.json`, `${stamp}-1.json`]);
-            assert.deepEqual([(await json(`conflict/runs/${stamp}.json`)).run, (await json(`conflict/runs/${stamp}-1.json`)).run], ["other", "mine"]);
+            assert.deepEqual(
+                [(await json(`conflict/runs/${stamp}.json`)).run, (await json(`conflict/runs/${stamp}-1.json`)).run],
+                ["other", "mine"],
+            );
         } finally {
             conflicted.destroy();
         }
     });
 
     it("any other S3 error is not taken for a taken name", async () => {
-        await assert.rejects(new S3Store("s3://no-such-bucket-here/x", 1, s3).writeRun(stamp, {}), (e: Error) => e.name === "NoSuchBucket");
-        assert.equal(conditionFailure(Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } })), undefined);
-        assert.equal(conditionFailure(Object.assign(new Error("x"), { name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } })), "exists");
-        assert.equal(conditionFailure(Object.assign(new Error("x"), { name: "ConditionalRequestConflict", $metadata: { httpStatusCode: 409 } })), "conflict");
+        await assert.rejects(
+            new S3Store("s3://no-such-bucket-here/x", 1, s3).writeRun(stamp, {}),
+            (e: Error) => e.name === "NoSuchBucket",
+        );
+        assert.equal(
+            conditionFailure(
+                Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }),
+            ),
+            undefined,
+        );
+        assert.equal(
+            conditionFailure(
+                Object.assign(new Error("x"), { name: "PreconditionFailed", $metadata: { httpStatusCode: 412 } }),
+            ),
+            "exists",
+        );
+        assert.equal(
+            conditionFailure(
+                Object.assign(new Error("x"), {
+                    name: "ConditionalRequestConflict",
+                    $metadata: { httpStatusCode: 409 },
+                }),
+            ),
+            "conflict",
+        );
     });
 
     it("3 concurrent snapshots of one cluster with the same stamp are all kept, and latest names one of them", async () => {
         const stores = [0, 1, 2].map(() => new S3Store(`s3://${bucket}/snaps`, 5, s3, 20_000));
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "s3-same-stamp-"));
-        const urls = await Promise.all(stores.map(async (store, run) => {
-            // Each its own local copy, as separate processes (begin names it by pid) would have.
-            const tempPath = path.join(tmp, `run-${run}.json`);
-            const pending = { cluster: "shop", stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
-            fs.writeSync(pending.fd, `{"run":${run}}\n`);
-            return store.commit(pending);
-        }));
+        const urls = await Promise.all(
+            stores.map(async (store, run) => {
+                // Each its own local copy, as separate processes (begin names it by pid) would have.
+                const tempPath = path.join(tmp, `run-${run}.json`);
+                const pending = { cluster: "shop", stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
+                fs.writeSync(pending.fd, `{"run":${run}}\n`);
+                return store.commit(pending);
+            }),
+        );
         const names = [0, 1, 2].map((n) => stampedName(stamp, n));
         assert.deepEqual([...urls].sort(), names.map((n) => `s3://${bucket}/snaps/shop/${n}`).sort());
-        assert.deepEqual(await keys("snaps/shop/"), [...names, "latest"].sort(), "every lock released, no snapshot lost");
-        assert.deepEqual(await Promise.all(urls.map(async (u) => (await json(u.slice(`s3://${bucket}/`.length))).run)), [0, 1, 2]);
-        const latest = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "snaps/shop/latest" }))).Body!.transformToString();
+        assert.deepEqual(
+            await keys("snaps/shop/"),
+            [...names, "latest"].sort(),
+            "every lock released, no snapshot lost",
+        );
+        assert.deepEqual(
+            await Promise.all(urls.map(async (u) => (await json(u.slice(`s3://${bucket}/`.length))).run)),
+            [0, 1, 2],
+        );
+        const latest = await (
+            await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "snaps/shop/latest" }))
+        ).Body!.transformToString();
         assert.ok(names.includes(latest.trim()), `latest names ${latest}`);
         assert.deepEqual(fs.readdirSync(tmp), [], "every local copy removed");
         fs.rmSync(tmp, { recursive: true });
@@ -124,13 +198,26 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
 
     it("without a pointer the newest suffix is the latest, and retention removes the oldest, as in the local store", async () => {
         const later = "2026-11-24T20-00-00-001Z";
-        for (let n = 0; n <= 10; n++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `order/shop/${stampedName(stamp, n)}`, Body: `{"run":${n}}\n` }));
+        for (let n = 0; n <= 10; n++)
+            await s3.send(
+                new PutObjectCommand({
+                    Bucket: bucket,
+                    Key: `order/shop/${stampedName(stamp, n)}`,
+                    Body: `{"run":${n}}\n`,
+                }),
+            );
         const latest = await new S3Store(`s3://${bucket}/order`, 3, s3).readLatest("shop");
-        assert.deepEqual([latest!.location, JSON.parse(latest!.text).run], [`s3://${bucket}/order/shop/${stamp}-10.json`, 10]);
+        assert.deepEqual(
+            [latest!.location, JSON.parse(latest!.text).run],
+            [`s3://${bucket}/order/shop/${stamp}-10.json`, 10],
+        );
         const tempPath = path.join(os.tmpdir(), `s3-same-stamp-order-${process.pid}.json`);
         const pending = { cluster: "shop", stamp: later, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
         fs.writeSync(pending.fd, "{}\n");
         await new S3Store(`s3://${bucket}/order`, 3, s3).commit(pending);
-        assert.deepEqual(await keys("order/shop/"), [`${stamp}-10.json`, `${stamp}-9.json`, `${later}.json`, "latest"].sort());
+        assert.deepEqual(
+            await keys("order/shop/"),
+            [`${stamp}-10.json`, `${stamp}-9.json`, `${later}.json`, "latest"].sort(),
+        );
     });
 });

@@ -10,12 +10,21 @@ const Y = "2026-11-24T20-00-00-001Z";
 
 describe("snapshot and run record names with a same-millisecond suffix", () => {
     it("are <stamp>.json, then <stamp>-1.json, <stamp>-2.json...", () => {
-        assert.deepEqual([0, 1, 2, 10].map((n) => stampedName(X, n)), [`${X}.json`, `${X}-1.json`, `${X}-2.json`, `${X}-10.json`]);
+        assert.deepEqual(
+            [0, 1, 2, 10].map((n) => stampedName(X, n)),
+            [`${X}.json`, `${X}-1.json`, `${X}-2.json`, `${X}-10.json`],
+        );
     });
 
     it("sort oldest first by stamp, then by suffix as a number", () => {
         const names = [`${Y}.json`, `${X}-10.json`, `${X}.json`, `${X}-2.json`, `${X}-1.json`];
-        assert.deepEqual([...names].sort(byStampedName), [`${X}.json`, `${X}-1.json`, `${X}-2.json`, `${X}-10.json`, `${Y}.json`]);
+        assert.deepEqual([...names].sort(byStampedName), [
+            `${X}.json`,
+            `${X}-1.json`,
+            `${X}-2.json`,
+            `${X}-10.json`,
+            `${Y}.json`,
+        ]);
     });
 
     it("local store: without a pointer the newest suffix is the latest, and retention removes the oldest", async () => {
@@ -28,12 +37,21 @@ describe("snapshot and run record names with a same-millisecond suffix", () => {
             };
             const names: string[] = [];
             for (let run = 0; run < 11; run++) names.push(await commit(new LocalStore(out, 20), X, run));
-            assert.deepEqual(names, Array.from({ length: 11 }, (_, n) => stampedName(X, n)));
+            assert.deepEqual(
+                names,
+                Array.from({ length: 11 }, (_, n) => stampedName(X, n)),
+            );
             fs.rmSync(path.join(out, "shop", "latest"));
             const latest = await new LocalStore(out, 20).readLatest("shop");
             assert.deepEqual([path.basename(latest!.location), JSON.parse(latest!.text).run], [`${X}-10.json`, 10]);
             await commit(new LocalStore(out, 3), Y, 11);
-            assert.deepEqual(fs.readdirSync(path.join(out, "shop")).filter((f) => f.endsWith(".json")).sort(byStampedName), [`${X}-9.json`, `${X}-10.json`, `${Y}.json`]);
+            assert.deepEqual(
+                fs
+                    .readdirSync(path.join(out, "shop"))
+                    .filter((f) => f.endsWith(".json"))
+                    .sort(byStampedName),
+                [`${X}-9.json`, `${X}-10.json`, `${Y}.json`],
+            );
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }

@@ -47,7 +47,13 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
         fs.mkdirSync(path.join(out, "runs"));
         const leftover = path.join(out, "runs", `.tmp-2025-01-01T00-00-00-000Z.json-${dead}`);
         fs.writeFileSync(leftover, "{");
-        const r = await snapshotCluster({ identity: { name: "c", server: server.url, source: "kubeconfig" }, access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }) }, store);
+        const r = await snapshotCluster(
+            {
+                identity: { name: "c", server: server.url, source: "kubeconfig" },
+                access: async () => ({ name: "c", server: server.url, insecureSkipTlsVerify: false }),
+            },
+            store,
+        );
         assert.strictEqual(r.status, "complete", r.reason);
         const run = await store.writeRun("2025-01-01T00-00-00-000Z", { ok: true });
         const dir = path.dirname(r.snapshot!);
@@ -86,8 +92,15 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
         assert.strictEqual(parseLock("garbage"), undefined);
         assert.strictEqual(isStale({ pid: 42, host: "h", takenAt: now - 1000 }, now, alive, "h"), false);
         assert.strictEqual(isStale({ pid: 43, host: "h", takenAt: now - 1000 }, now, alive, "h"), true);
-        assert.strictEqual(isStale({ pid: 43, host: "other", takenAt: now - 1000 }, now, alive, "h"), false, "another host's pid cannot be checked");
-        assert.strictEqual(isStale({ pid: 42, host: "other", takenAt: now - STALE_LOCK_MS - 1 }, now, alive, "h"), true);
+        assert.strictEqual(
+            isStale({ pid: 43, host: "other", takenAt: now - 1000 }, now, alive, "h"),
+            false,
+            "another host's pid cannot be checked",
+        );
+        assert.strictEqual(
+            isStale({ pid: 42, host: "other", takenAt: now - STALE_LOCK_MS - 1 }, now, alive, "h"),
+            true,
+        );
         assert.strictEqual(isStale(undefined, now, alive, "h", 1000), false);
         assert.strictEqual(isStale(undefined, now, alive, "h", 6000), true);
     });
@@ -126,13 +139,21 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
             const { file } = writeKubeconfig({ shop: { url: server.url } });
             for (let trial = 0; trial < 2; trial++) {
                 const out = tmpDir();
-                const results = await Promise.all(Array.from({ length: runs }, () => runCli(["snapshot", "--kubeconfig", file, "--out", out, "--retain", "1"])));
+                const results = await Promise.all(
+                    Array.from({ length: runs }, () =>
+                        runCli(["snapshot", "--kubeconfig", file, "--out", out, "--retain", "1"]),
+                    ),
+                );
                 for (const r of results) assert.strictEqual(r.code, 0, r.stderr + r.stdout);
                 const dir = clusterDir(out);
                 const pointer = fs.readFileSync(path.join(dir, "latest"), "utf8").trim();
                 const names = fs.readdirSync(dir);
                 assert.ok(names.includes(pointer), `latest names ${pointer}, folder holds ${names}`);
-                assert.deepStrictEqual(names.filter((n) => n.startsWith(".")), [], "no temporary file or lock is left");
+                assert.deepStrictEqual(
+                    names.filter((n) => n.startsWith(".")),
+                    [],
+                    "no temporary file or lock is left",
+                );
                 assert.strictEqual(fs.readdirSync(path.join(out, "runs")).length, runs);
             }
         });
@@ -144,7 +165,13 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
         assert.strictEqual(redactUrl("https://h:6443"), "https://h:6443");
         const out = tmpDir();
         const store = new LocalStore(out, 5);
-        const r = await snapshotCluster({ identity: { name: "c", server: withPassword, source: "kubeconfig" }, access: async () => ({ name: "c", server: withPassword, insecureSkipTlsVerify: false }) }, store);
+        const r = await snapshotCluster(
+            {
+                identity: { name: "c", server: withPassword, source: "kubeconfig" },
+                access: async () => ({ name: "c", server: withPassword, insecureSkipTlsVerify: false }),
+            },
+            store,
+        );
         assert.strictEqual(r.status, "complete", r.reason);
         const text = fs.readFileSync(r.snapshot!, "utf8");
         assert.ok(!text.includes("s3cret") && !text.includes("admin:"), "no password in the snapshot");
@@ -155,15 +182,30 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
         const dir = tmpDir();
         const plugin = path.join(dir, "plugin.sh");
         const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
-        fs.writeFileSync(plugin, `#!/bin/sh\necho "debug: using Authorization: Bearer ${jwt}" >&2\necho "error: refresh failed for token=${jwt} password=hunter2 key AKIAabcdefghijklmnopqrstuvwxyz0123456789" >&2\nexit 7\n`, { mode: 0o700 });
-        const client = new KubeClient({ name: "c", server: server.url, insecureSkipTlsVerify: false, exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: [], env: [] } });
+        fs.writeFileSync(
+            plugin,
+            `#!/bin/sh\necho "debug: using Authorization: Bearer ${jwt}" >&2\necho "error: refresh failed for token=${jwt} password=hunter2 key AKIAabcdefghijklmnopqrstuvwxyz0123456789" >&2\nexit 7\n`,
+            { mode: 0o700 },
+        );
+        const client = new KubeClient({
+            name: "c",
+            server: server.url,
+            insecureSkipTlsVerify: false,
+            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: [], env: [] },
+        });
         await assert.rejects(client.get("/version"), (e: Error) => {
             assert.ok(e instanceof ExecCredentialError);
-            assert.strictEqual(e.message, `credential plug-in ${plugin} failed: error: refresh failed for token=REDACTED password=REDACTED key REDACTED (exit 7)`);
+            assert.strictEqual(
+                e.message,
+                `credential plug-in ${plugin} failed: error: refresh failed for token=REDACTED password=REDACTED key REDACTED (exit 7)`,
+            );
             return true;
         });
         client.close();
-        assert.strictEqual(safeReason("x\nuse https://bob:pw@h/ with Basic dXNlcjpwdw==\n\n"), "use https://REDACTED@h/ with Basic REDACTED");
+        assert.strictEqual(
+            safeReason("x\nuse https://bob:pw@h/ with Basic dXNlcjpwdw==\n\n"),
+            "use https://REDACTED@h/ with Basic REDACTED",
+        );
         assert.strictEqual(safeReason("no such host ".repeat(30)).length, 200);
     });
 });

@@ -56,25 +56,56 @@ contexts:
         const cfg = loadKubeconfig(file);
         assert.deepStrictEqual(cfg.contexts, ["prod", "dev", "eks"]);
         assert.deepStrictEqual(cfg.resolve(), {
-            name: "prod", server: "https://10.0.0.1:6443", ca: "CA-PEM", insecureSkipTlsVerify: false, tlsServerName: "api.internal",
-            namespace: "shop", clientCert: "CERT", clientKey: "KEY", token: undefined,
+            name: "prod",
+            server: "https://10.0.0.1:6443",
+            ca: "CA-PEM",
+            insecureSkipTlsVerify: false,
+            tlsServerName: "api.internal",
+            namespace: "shop",
+            clientCert: "CERT",
+            clientKey: "KEY",
+            token: undefined,
         });
         const dev = cfg.resolve("dev");
         assert.strictEqual(dev.insecureSkipTlsVerify, true);
         assert.strictEqual(dev.tokenFile, path.join(tmp, "tok"));
-        assert.deepStrictEqual(cfg.resolve("eks").exec, { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token"], env: [{ name: "A", value: "b" }] });
+        assert.deepStrictEqual(cfg.resolve("eks").exec, {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: ["eks", "get-token"],
+            env: [{ name: "A", value: "b" }],
+        });
     });
 
     it("gives one clear message per broken kubeconfig", () => {
         const bad = (text: string) => assert.throws(() => parseKubeconfig(text, "/k").resolve("x"), KubeconfigError);
-        assert.throws(() => loadKubeconfig(path.join(tmp, "nope")), { message: `kubeconfig ${path.join(tmp, "nope")} does not exist` });
+        assert.throws(() => loadKubeconfig(path.join(tmp, "nope")), {
+            message: `kubeconfig ${path.join(tmp, "nope")} does not exist`,
+        });
         assert.throws(() => parseKubeconfig("a: [", "/k"), /kubeconfig \/k is not valid YAML/);
-        assert.throws(() => parseKubeconfig("- 1", "/k"), { message: "kubeconfig /k is not a kubeconfig (expected a map with clusters, contexts and users)" });
-        assert.throws(() => parseKubeconfig("contexts: [{name: a}]", "/k"), { message: 'kubeconfig /k: contexts[0] (a) has no "context" map' });
-        assert.throws(() => parseKubeconfig("contexts: [{name: a, context: {cluster: c}}]", "/k").resolve("b"), { message: 'context "b" is not in kubeconfig /k; known contexts: a' });
-        assert.throws(() => parseKubeconfig("contexts: [{name: a, context: {cluster: c}}]", "/k").resolve(), { message: "kubeconfig /k has no current-context; name one with --context (known: a)" });
-        assert.throws(() => parseKubeconfig("contexts: [{name: x, context: {cluster: c}}]", "/k").resolve("x"), { message: 'context "x" names cluster "c", which is not in kubeconfig /k' });
-        assert.throws(() => parseKubeconfig("clusters: [{name: c, cluster: {server: 'ftp://h'}}]\ncontexts: [{name: x, context: {cluster: c}}]", "/k").resolve("x"), { message: 'kubeconfig /k: cluster "c" server "ftp://h" is not an http(s) URL' });
+        assert.throws(() => parseKubeconfig("- 1", "/k"), {
+            message: "kubeconfig /k is not a kubeconfig (expected a map with clusters, contexts and users)",
+        });
+        assert.throws(() => parseKubeconfig("contexts: [{name: a}]", "/k"), {
+            message: 'kubeconfig /k: contexts[0] (a) has no "context" map',
+        });
+        assert.throws(() => parseKubeconfig("contexts: [{name: a, context: {cluster: c}}]", "/k").resolve("b"), {
+            message: 'context "b" is not in kubeconfig /k; known contexts: a',
+        });
+        assert.throws(() => parseKubeconfig("contexts: [{name: a, context: {cluster: c}}]", "/k").resolve(), {
+            message: "kubeconfig /k has no current-context; name one with --context (known: a)",
+        });
+        assert.throws(() => parseKubeconfig("contexts: [{name: x, context: {cluster: c}}]", "/k").resolve("x"), {
+            message: 'context "x" names cluster "c", which is not in kubeconfig /k',
+        });
+        assert.throws(
+            () =>
+                parseKubeconfig(
+                    "clusters: [{name: c, cluster: {server: 'ftp://h'}}]\ncontexts: [{name: x, context: {cluster: c}}]",
+                    "/k",
+                ).resolve("x"),
+            { message: 'kubeconfig /k: cluster "c" server "ftp://h" is not an http(s) URL' },
+        );
         bad("clusters: [{name: c, cluster: {}}]\ncontexts: [{name: x, context: {cluster: c}}]");
     });
 });
@@ -106,7 +137,10 @@ describe("KubeClient against the fixture server", () => {
         assert.strictEqual(restarts, 1);
         assert.deepStrictEqual([...new Set(names)].length, server.state.objects.Pod.length);
         const calls = server.requests.filter((r) => r.path === "/api/v1/pods");
-        assert.deepStrictEqual(calls.map((c) => c.status).filter((s) => s === 410), [410]);
+        assert.deepStrictEqual(
+            calls.map((c) => c.status).filter((s) => s === 410),
+            [410],
+        );
         assert.strictEqual(calls[2].query.continue, undefined, "the request after the 410 starts over without a token");
     });
 
@@ -118,21 +152,32 @@ describe("KubeClient against the fixture server", () => {
         const waited = Date.now() - t0;
         assert.strictEqual(v.gitVersion, "v1.29.3");
         assert.ok(waited >= 950, `waited ${waited} ms, Retry-After said 1 s`);
-        assert.deepStrictEqual(server.requests.map((r) => r.status), [429, 200]);
+        assert.deepStrictEqual(
+            server.requests.map((r) => r.status),
+            [429, 200],
+        );
 
         server.requests.length = 0;
         server.faults.push({ path: "/api/v1/nodes", status: 503 });
-        await assert.rejects(client.get("/api/v1/nodes"), (e: KubeApiError) => e.status === 503 && /after 4 attempts/.test(e.message));
+        await assert.rejects(
+            client.get("/api/v1/nodes"),
+            (e: KubeApiError) => e.status === 503 && /after 4 attempts/.test(e.message),
+        );
         assert.strictEqual(server.requests.length, 4, "first try plus maxRetries 3");
         client.close();
     });
 
     it("does not retry 403 or 401 and names the status", async () => {
-        server.faults.push({ path: "/apis/rbac.authorization.k8s.io/v1/roles", status: 403, message: 'roles.rbac.authorization.k8s.io is forbidden: User "x" cannot list' });
+        server.faults.push({
+            path: "/apis/rbac.authorization.k8s.io/v1/roles",
+            status: 403,
+            message: 'roles.rbac.authorization.k8s.io is forbidden: User "x" cannot list',
+        });
         const client = new KubeClient(access(server.url), { retry: FAST });
         await assert.rejects(client.get("/apis/rbac.authorization.k8s.io/v1/roles"), {
             status: 403,
-            message: 'GET /apis/rbac.authorization.k8s.io/v1/roles answered 403 Forbidden: roles.rbac.authorization.k8s.io is forbidden: User "x" cannot list',
+            message:
+                'GET /apis/rbac.authorization.k8s.io/v1/roles answered 403 Forbidden: roles.rbac.authorization.k8s.io is forbidden: User "x" cannot list',
         });
         assert.strictEqual(server.requests.length, 1);
         client.close();
@@ -148,12 +193,23 @@ describe("KubeClient against the fixture server", () => {
         fs.writeFileSync(tokenFile, "s3cret\n");
         // The cached token is stale; the 401 makes the client read the file again and succeed.
         assert.strictEqual((await client.get<{ minor: string }>("/version")).minor, "29");
-        assert.deepStrictEqual(server.requests.map((r) => [r.authorization, r.status]), [["Bearer old", 401], ["Bearer old", 401], ["Bearer old", 401], ["Bearer s3cret", 200]]);
+        assert.deepStrictEqual(
+            server.requests.map((r) => [r.authorization, r.status]),
+            [
+                ["Bearer old", 401],
+                ["Bearer old", 401],
+                ["Bearer old", 401],
+                ["Bearer s3cret", 200],
+            ],
+        );
         client.close();
 
         server.faults.push({ path: "/version", delayMs: 2_000 });
         const slow = new KubeClient(access(server.url, { token: "s3cret" }), { timeoutMs: 200 });
-        await assert.rejects(slow.get("/version"), (e: KubeTransportError) => e.code === "ETIMEDOUT" && e.message === "GET /version timed out after 200 ms");
+        await assert.rejects(
+            slow.get("/version"),
+            (e: KubeTransportError) => e.code === "ETIMEDOUT" && e.message === "GET /version timed out after 200 ms",
+        );
         slow.close();
     });
 
@@ -162,13 +218,26 @@ describe("KubeClient against the fixture server", () => {
         server = await startKubeApiServer(generateCluster({ pods: 5 }), { token: "from-exec", lifetimeMs: 30_000 });
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exec-"));
         const plugin = path.join(dir, "plugin.js");
-        fs.writeFileSync(plugin, `const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO); process.stdout.write(JSON.stringify({ apiVersion: info.apiVersion, kind: "ExecCredential", status: { token: process.env.TOKEN } }));`);
-        const exec = { apiVersion: "client.authentication.k8s.io/v1beta1", command: process.execPath, args: [plugin], env: [{ name: "TOKEN", value: "from-exec" }] };
+        fs.writeFileSync(
+            plugin,
+            `const info = JSON.parse(process.env.KUBERNETES_EXEC_INFO); process.stdout.write(JSON.stringify({ apiVersion: info.apiVersion, kind: "ExecCredential", status: { token: process.env.TOKEN } }));`,
+        );
+        const exec = {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: process.execPath,
+            args: [plugin],
+            env: [{ name: "TOKEN", value: "from-exec" }],
+        };
         const client = new KubeClient(access(server.url, { exec }));
         assert.strictEqual((await client.get<{ minor: string }>("/version")).minor, "29");
         client.close();
         const missing = new KubeClient(access(server.url, { exec: { ...exec, command: "/nonexistent/plugin" } }));
-        await assert.rejects(missing.get("/version"), (e: Error) => e instanceof ExecCredentialError && e.message === "credential plug-in /nonexistent/plugin failed: command not found");
+        await assert.rejects(
+            missing.get("/version"),
+            (e: Error) =>
+                e instanceof ExecCredentialError &&
+                e.message === "credential plug-in /nonexistent/plugin failed: command not found",
+        );
     });
 
     it("reads Retry-After as seconds or as an HTTP date", () => {

@@ -5,7 +5,13 @@ import { liveAwsLookup } from "../../../lookup/aws/live";
 import { liveGcpLookup } from "../../../lookup/gcp/live";
 import { ArmReadOptions, listSecurityConnectors } from "../../../lookup/connectors/live";
 import { SECURITY_CONNECTORS_API_VERSION } from "../../../domain/shared/securityConnectors";
-import { Answer, CloudApiServer, RecordedCall, selfSignedCert, startCloudApiServer } from "../../fixtures/cloudApiServer";
+import {
+    Answer,
+    CloudApiServer,
+    RecordedCall,
+    selfSignedCert,
+    startCloudApiServer,
+} from "../../fixtures/cloudApiServer";
 
 // ARM's SecurityConnectors_List over HTTPS on loopback, shaped like the spec's example answer
 // (Azure/azure-rest-api-specs .../2024-08-01-preview/examples/SecurityConnectors/GetSecurityConnectorsSubscription_example.json).
@@ -26,39 +32,107 @@ const credential: TokenCredential = {
 };
 
 const awsConnector = {
-    id: AWS_ID, name: "aws-prod-account", type: "Microsoft.Security/securityConnectors", etag: "e", kind: "", location: "westeurope", tags: { owner: "secops" },
+    id: AWS_ID,
+    name: "aws-prod-account",
+    type: "Microsoft.Security/securityConnectors",
+    etag: "e",
+    kind: "",
+    location: "westeurope",
+    tags: { owner: "secops" },
     systemData: { createdBy: "user@contoso.com" },
     properties: {
-        hierarchyIdentifier: "111122223333", hierarchyIdentifierTrialEndDate: "2026-12-01T00:00:00Z", environmentName: "AWS",
+        hierarchyIdentifier: "111122223333",
+        hierarchyIdentifierTrialEndDate: "2026-12-01T00:00:00Z",
+        environmentName: "AWS",
         environmentData: { environmentType: "AwsAccount", scanInterval: 4, accountName: "prod" },
-        offerings: [{
-            offeringType: "DefenderForContainersAws", description: "read-only text",
-            mdcContainersAgentlessDiscoveryK8s: { enabled: true, cloudRoleArn: "arn:aws:iam::111122223333:role/MDCContainersAgentlessDiscoveryK8sRole" },
-        }],
+        offerings: [
+            {
+                offeringType: "DefenderForContainersAws",
+                description: "read-only text",
+                mdcContainersAgentlessDiscoveryK8s: {
+                    enabled: true,
+                    cloudRoleArn: "arn:aws:iam::111122223333:role/MDCContainersAgentlessDiscoveryK8sRole",
+                },
+            },
+        ],
     },
 };
 
 function route(c: RecordedCall, base: string): Answer | undefined {
-    if (c.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: { code: "AuthenticationFailed", message: "no bearer token" } } };
-    if (c.query["api-version"] !== SECURITY_CONNECTORS_API_VERSION) return { status: 400, body: { error: { code: "InvalidApiVersionParameter", message: c.query["api-version"] } } };
+    if (c.authorization !== `Bearer ${TOKEN}`)
+        return { status: 401, body: { error: { code: "AuthenticationFailed", message: "no bearer token" } } };
+    if (c.query["api-version"] !== SECURITY_CONNECTORS_API_VERSION)
+        return {
+            status: 400,
+            body: { error: { code: "InvalidApiVersionParameter", message: c.query["api-version"] } },
+        };
     if (c.path === `/subscriptions/${DENIED}/providers/Microsoft.Security/securityConnectors`) {
-        return { status: 403, body: { error: { code: "AuthorizationFailed", message: `The client 'ci' does not have authorization to perform action 'Microsoft.Security/securityConnectors/read' over scope '/subscriptions/${DENIED}'.` } } };
+        return {
+            status: 403,
+            body: {
+                error: {
+                    code: "AuthorizationFailed",
+                    message: `The client 'ci' does not have authorization to perform action 'Microsoft.Security/securityConnectors/read' over scope '/subscriptions/${DENIED}'.`,
+                },
+            },
+        };
     }
     if (c.path === `/subscriptions/${UNREGISTERED}/providers/Microsoft.Security/securityConnectors`) {
-        return { status: 409, body: { error: { code: "MissingSubscriptionRegistration", message: "The subscription is not registered to use namespace 'Microsoft.Security'." } } };
+        return {
+            status: 409,
+            body: {
+                error: {
+                    code: "MissingSubscriptionRegistration",
+                    message: "The subscription is not registered to use namespace 'Microsoft.Security'.",
+                },
+            },
+        };
     }
     if (c.path !== LIST) return undefined;
     if (c.query.$skipToken === "2") {
-        return { body: { value: [
-            { id: GCP_ID, name: "contoso-payments-prod", location: "westeurope", properties: {
-                hierarchyIdentifier: "482915736204", environmentName: "GCP",
-                environmentData: { environmentType: "GcpProject", projectDetails: { projectId: "contoso-payments-prod", projectNumber: "482915736204", workloadIdentityPoolId: "p", projectName: "Payments" } },
-                offerings: [{ offeringType: "CspmMonitorGcp" }],
-            } },
-            { id: GITHUB_ID, name: "github", location: "centralus", properties: { hierarchyIdentifier: "/subscriptions/x", environmentName: "Github", environmentData: { environmentType: "GithubScope" }, offerings: [] } },
-        ] } };
+        return {
+            body: {
+                value: [
+                    {
+                        id: GCP_ID,
+                        name: "contoso-payments-prod",
+                        location: "westeurope",
+                        properties: {
+                            hierarchyIdentifier: "482915736204",
+                            environmentName: "GCP",
+                            environmentData: {
+                                environmentType: "GcpProject",
+                                projectDetails: {
+                                    projectId: "contoso-payments-prod",
+                                    projectNumber: "482915736204",
+                                    workloadIdentityPoolId: "p",
+                                    projectName: "Payments",
+                                },
+                            },
+                            offerings: [{ offeringType: "CspmMonitorGcp" }],
+                        },
+                    },
+                    {
+                        id: GITHUB_ID,
+                        name: "github",
+                        location: "centralus",
+                        properties: {
+                            hierarchyIdentifier: "/subscriptions/x",
+                            environmentName: "Github",
+                            environmentData: { environmentType: "GithubScope" },
+                            offerings: [],
+                        },
+                    },
+                ],
+            },
+        };
     }
-    return { body: { value: [awsConnector], nextLink: `${base}${LIST}?api-version=${SECURITY_CONNECTORS_API_VERSION}&$skipToken=2` } };
+    return {
+        body: {
+            value: [awsConnector],
+            nextLink: `${base}${LIST}?api-version=${SECURITY_CONNECTORS_API_VERSION}&$skipToken=2`,
+        },
+    };
 }
 
 describe("security connector lookup (ARM SecurityConnectors_List) against an HTTPS fixture", () => {
@@ -69,39 +143,75 @@ describe("security connector lookup (ARM SecurityConnectors_List) against an HTT
         Object.assign(fixture, { ca: cert.cert, arm: await startCloudApiServer(route, { tls: cert }) });
     });
     after(() => fixture.arm?.close());
-    const azure = (): ArmReadOptions => ({ credential, endpoint: fixture.arm!.url, pipeline: { tlsOptions: { ca: fixture.ca }, retryOptions: { maxRetries: 0 } } });
+    const azure = (): ArmReadOptions => ({
+        credential,
+        endpoint: fixture.arm!.url,
+        pipeline: { tlsOptions: { ca: fixture.ca }, retryOptions: { maxRetries: 0 } },
+    });
 
     it("reads every page (nextLink) with the provider's API version and keeps ARM's id, name, group, environment, offerings and tags", async () => {
         const found = await listSecurityConnectors(SUB, azure());
-        assert.deepEqual(found.map((c) => [c.id, c.subscriptionId, c.resourceGroupName, c.name, c.location, c.environmentName, c.hierarchyIdentifier]), [
-            [AWS_ID, SUB, "rg-defender-portal", "aws-prod-account", "westeurope", "AWS", "111122223333"],
-            [GCP_ID, SUB, "rg-mdc", "contoso-payments-prod", "westeurope", "GCP", "482915736204"],
-            [GITHUB_ID, SUB, "rg-mdc", "github", "centralus", "Github", "/subscriptions/x"],
-        ]);
+        assert.deepEqual(
+            found.map((c) => [
+                c.id,
+                c.subscriptionId,
+                c.resourceGroupName,
+                c.name,
+                c.location,
+                c.environmentName,
+                c.hierarchyIdentifier,
+            ]),
+            [
+                [AWS_ID, SUB, "rg-defender-portal", "aws-prod-account", "westeurope", "AWS", "111122223333"],
+                [GCP_ID, SUB, "rg-mdc", "contoso-payments-prod", "westeurope", "GCP", "482915736204"],
+                [GITHUB_ID, SUB, "rg-mdc", "github", "centralus", "Github", "/subscriptions/x"],
+            ],
+        );
         assert.deepEqual(found[0].tags, { owner: "secops" });
-        assert.deepEqual(found[0].environmentData, { environmentType: "AwsAccount", scanInterval: 4, accountName: "prod" });
+        assert.deepEqual(found[0].environmentData, {
+            environmentType: "AwsAccount",
+            scanInterval: 4,
+            accountName: "prod",
+        });
         assert.deepEqual(found[0].offerings, awsConnector.properties.offerings);
-        const pages = fixture.arm!.calls.filter((c) => c.path === LIST).map((c) => [c.query["api-version"], c.query.$skipToken ?? null]);
-        assert.deepEqual(pages.slice(-2), [["2024-08-01-preview", null], ["2024-08-01-preview", "2"]]);
+        const pages = fixture
+            .arm!.calls.filter((c) => c.path === LIST)
+            .map((c) => [c.query["api-version"], c.query.$skipToken ?? null]);
+        assert.deepEqual(pages.slice(-2), [
+            ["2024-08-01-preview", null],
+            ["2024-08-01-preview", "2"],
+        ]);
     });
 
     it("is the securityConnectors lookup of both the AWS and the GCP live lookups", async () => {
         const aws = liveAwsLookup({ accountId: "111122223333", region: "eu-west-1", azure: azure() });
         try {
-            assert.deepEqual((await aws.securityConnectors(SUB)).map((c) => c.name), ["aws-prod-account", "contoso-payments-prod", "github"]);
+            assert.deepEqual(
+                (await aws.securityConnectors(SUB)).map((c) => c.name),
+                ["aws-prod-account", "contoso-payments-prod", "github"],
+            );
         } finally {
             aws.close();
         }
         const gcp = liveGcpLookup({ authClient: {} as never, azure: azure() });
-        assert.deepEqual((await gcp.securityConnectors(SUB)).map((c) => c.name), ["aws-prod-account", "contoso-payments-prod", "github"]);
+        assert.deepEqual(
+            (await gcp.securityConnectors(SUB)).map((c) => c.name),
+            ["aws-prod-account", "contoso-payments-prod", "github"],
+        );
     });
 
     it("turns a 403 into a LookupError naming SecurityConnectors_List, the subscription and ARM's reason", async () => {
-        const e = await listSecurityConnectors(DENIED, azure()).then(() => assert.fail("expected a LookupError"), (x: unknown) => x);
+        const e = await listSecurityConnectors(DENIED, azure()).then(
+            () => assert.fail("expected a LookupError"),
+            (x: unknown) => x,
+        );
         assert.ok(e instanceof LookupError, String(e));
         assert.equal(e.call, "SecurityConnectors_List");
         assert.equal(e.scope, `subscriptions/${DENIED}`);
-        assert.equal(e.reason, `ARM answered 403 AuthorizationFailed: The client 'ci' does not have authorization to perform action 'Microsoft.Security/securityConnectors/read' over scope '/subscriptions/${DENIED}'.`);
+        assert.equal(
+            e.reason,
+            `ARM answered 403 AuthorizationFailed: The client 'ci' does not have authorization to perform action 'Microsoft.Security/securityConnectors/read' over scope '/subscriptions/${DENIED}'.`,
+        );
     });
 
     it("reads a subscription never registered for Microsoft.Security as one without connectors", async () => {
@@ -109,7 +219,10 @@ describe("security connector lookup (ARM SecurityConnectors_List) against an HTT
     });
 
     it("names the endpoint's failure when ARM cannot be reached", async () => {
-        const e = await listSecurityConnectors(SUB, { ...azure(), endpoint: "https://127.0.0.1:1" }).then(() => assert.fail("expected a LookupError"), (x: unknown) => x);
+        const e = await listSecurityConnectors(SUB, { ...azure(), endpoint: "https://127.0.0.1:1" }).then(
+            () => assert.fail("expected a LookupError"),
+            (x: unknown) => x,
+        );
         assert.ok(e instanceof LookupError, String(e));
         assert.equal(e.call, "SecurityConnectors_List");
         assert.match(e.reason, /ECONNREFUSED/);

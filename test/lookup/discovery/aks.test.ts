@@ -1,7 +1,14 @@
 import * as assert from "assert";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { discoverAks } from "../../../lookup/discovery/aks";
-import { Answer, CloudApiServer, RecordedCall, selfSignedCert, SelfSignedCert, startCloudApiServer } from "../../fixtures/cloudApiServer";
+import {
+    Answer,
+    CloudApiServer,
+    RecordedCall,
+    selfSignedCert,
+    SelfSignedCert,
+    startCloudApiServer,
+} from "../../fixtures/cloudApiServer";
 
 const SUB = "00000000-1111-2222-3333-444444444444";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -38,20 +45,55 @@ const shop = {
         currentKubernetesVersion: "1.30.6",
         dnsPrefix: "aks-shop-dns",
         fqdn: "aks-shop-dns-4k2n9x1q.hcp.westeurope.azmk8s.io",
-        agentPoolProfiles: [{ name: "system", count: 3, vmSize: "Standard_D4ds_v5", osType: "Linux", osSKU: "AzureLinux", mode: "System", type: "VirtualMachineScaleSets", orchestratorVersion: "1.30", currentOrchestratorVersion: "1.30.6", provisioningState: "Succeeded", powerState: { code: "Running" } }],
+        agentPoolProfiles: [
+            {
+                name: "system",
+                count: 3,
+                vmSize: "Standard_D4ds_v5",
+                osType: "Linux",
+                osSKU: "AzureLinux",
+                mode: "System",
+                type: "VirtualMachineScaleSets",
+                orchestratorVersion: "1.30",
+                currentOrchestratorVersion: "1.30.6",
+                provisioningState: "Succeeded",
+                powerState: { code: "Running" },
+            },
+        ],
         addonProfiles: {
             azurepolicy: { enabled: true, config: null },
-            omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/logs` } },
+            omsagent: {
+                enabled: true,
+                config: {
+                    logAnalyticsWorkspaceResourceID: `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/logs`,
+                },
+            },
             azureKeyvaultSecretsProvider: { enabled: false, config: null },
         },
         nodeResourceGroup: "MC_rg-shop_aks-shop_westeurope",
         enableRBAC: true,
-        networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay", networkPolicy: "cilium", networkDataplane: "cilium", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10", outboundType: "loadBalancer", loadBalancerSku: "standard" },
+        networkProfile: {
+            networkPlugin: "azure",
+            networkPluginMode: "overlay",
+            networkPolicy: "cilium",
+            networkDataplane: "cilium",
+            podCidr: "10.244.0.0/16",
+            serviceCidr: "10.0.0.0/16",
+            dnsServiceIP: "10.0.0.10",
+            outboundType: "loadBalancer",
+            loadBalancerSku: "standard",
+        },
         securityProfile: {
-            defender: { logAnalyticsWorkspaceResourceId: `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/logs`, securityMonitoring: { enabled: true } },
+            defender: {
+                logAnalyticsWorkspaceResourceId: `/subscriptions/${SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/logs`,
+                securityMonitoring: { enabled: true },
+            },
             workloadIdentity: { enabled: true },
         },
-        oidcIssuerProfile: { enabled: true, issuerURL: `https://westeurope.oic.prod-aks.azure.com/${TENANT}/5d8c1a3e-7d0f-4b7e-9d8b-0c3f1f1d2a11/` },
+        oidcIssuerProfile: {
+            enabled: true,
+            issuerURL: `https://westeurope.oic.prod-aks.azure.com/${TENANT}/5d8c1a3e-7d0f-4b7e-9d8b-0c3f1f1d2a11/`,
+        },
         apiServerAccessProfile: { authorizedIPRanges: ["198.51.100.0/24", "203.0.113.7/32"] },
         disableLocalAccounts: true,
         aadProfile: { managed: true, enableAzureRBAC: true, tenantID: TENANT },
@@ -70,7 +112,13 @@ const payments = {
         currentKubernetesVersion: "1.29.9",
         privateFQDN: "aks-payments-0f3e2d1c.privatelink.northeurope.azmk8s.io",
         addonProfiles: { azurepolicy: { enabled: false } },
-        networkProfile: { networkPlugin: "kubenet", networkPolicy: "calico", podCidr: "10.244.0.0/16", serviceCidr: "10.0.0.0/16", dnsServiceIP: "10.0.0.10" },
+        networkProfile: {
+            networkPlugin: "kubenet",
+            networkPolicy: "calico",
+            podCidr: "10.244.0.0/16",
+            serviceCidr: "10.0.0.0/16",
+            dnsServiceIP: "10.0.0.10",
+        },
         apiServerAccessProfile: { enablePrivateCluster: true, privateDNSZone: "system" },
     },
 };
@@ -127,18 +175,45 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
     const DENIED = "99999999-1111-2222-3333-444444444444";
     const BROKEN = "88888888-1111-2222-3333-444444444444";
     const route = (c: RecordedCall, base: string): Answer | undefined => {
-        if (c.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: { code: "AuthenticationFailed", message: "missing bearer token" } } };
+        if (c.authorization !== `Bearer ${TOKEN}`)
+            return { status: 401, body: { error: { code: "AuthenticationFailed", message: "missing bearer token" } } };
         if (c.method === "GET" && c.path === LIST) {
             if (c.query.$skipToken === "page2") return { body: { value: [payments, bare] } };
-            return { body: { value: [shop], nextLink: `${base}${LIST}?api-version=${c.query["api-version"]}&$skipToken=page2` } };
+            return {
+                body: {
+                    value: [shop],
+                    nextLink: `${base}${LIST}?api-version=${c.query["api-version"]}&$skipToken=page2`,
+                },
+            };
         }
         if (c.method === "GET" && c.path === LIST.replace(SUB, DENIED)) return authorizationFailed();
         if (c.method === "GET" && c.path === LIST.replace(SUB, BROKEN)) {
-            if (c.query.$skipToken) return { status: 500, body: { error: { code: "InternalServerError", message: "Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'." } } };
-            return { body: { value: [{ ...shop, id: shop.id.replace(SUB, BROKEN) }], nextLink: `${base}${LIST.replace(SUB, BROKEN)}?api-version=${c.query["api-version"]}&$skipToken=x` } };
+            if (c.query.$skipToken)
+                return {
+                    status: 500,
+                    body: {
+                        error: {
+                            code: "InternalServerError",
+                            message:
+                                "Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'.",
+                        },
+                    },
+                };
+            return {
+                body: {
+                    value: [{ ...shop, id: shop.id.replace(SUB, BROKEN) }],
+                    nextLink: `${base}${LIST.replace(SUB, BROKEN)}?api-version=${c.query["api-version"]}&$skipToken=x`,
+                },
+            };
         }
-        if (c.method === "POST" && c.path === `/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.ContainerService/managedClusters/aks-shop/listClusterUserCredential`) {
-            return { body: { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] } };
+        if (
+            c.method === "POST" &&
+            c.path ===
+                `/subscriptions/${SUB}/resourceGroups/rg-shop/providers/Microsoft.ContainerService/managedClusters/aks-shop/listClusterUserCredential`
+        ) {
+            return {
+                body: { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] },
+            };
         }
         return undefined;
     };
@@ -155,13 +230,22 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
         const start = arm.calls.length;
         const found = await discoverAks(SUB, fixedCredential(scopes), options());
         assert.deepStrictEqual(found.failures, []);
-        assert.deepStrictEqual(found.clusters.map((c) => [c.name, c.location, c.version, c.excluded]), [
-            ["aks-shop", "westeurope", "1.30.6", false],
-            ["aks-payments", "northeurope", "1.29.9", true],
-            ["aks-lab", "eastus2", "1.31.2", false],
-        ]);
+        assert.deepStrictEqual(
+            found.clusters.map((c) => [c.name, c.location, c.version, c.excluded]),
+            [
+                ["aks-shop", "westeurope", "1.30.6", false],
+                ["aks-payments", "northeurope", "1.29.9", true],
+                ["aks-lab", "eastus2", "1.31.2", false],
+            ],
+        );
         const calls = arm.calls.slice(start);
-        assert.deepStrictEqual(calls.map((c) => [c.method, c.path, c.query.$skipToken ?? null]), [["GET", LIST, null], ["GET", LIST, "page2"]]);
+        assert.deepStrictEqual(
+            calls.map((c) => [c.method, c.path, c.query.$skipToken ?? null]),
+            [
+                ["GET", LIST, null],
+                ["GET", LIST, "page2"],
+            ],
+        );
         for (const c of calls) assert.match(c.query["api-version"], /^\d{4}-\d{2}-\d{2}$/);
         assert.deepStrictEqual([...new Set(scopes.flat())], ["https://management.azure.com/.default"]);
 
@@ -230,18 +314,33 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
         assert.strictEqual(found.failures.length, 1);
         assert.strictEqual(found.failures[0].cloud, "azure");
         assert.strictEqual(found.failures[0].scope, `subscriptions/${DENIED}`);
-        assert.strictEqual(found.failures[0].message, `ARM answered 403 AuthorizationFailed: ${(authorizationFailed().body as { error: { message: string } }).error.message}`);
+        assert.strictEqual(
+            found.failures[0].message,
+            `ARM answered 403 AuthorizationFailed: ${(authorizationFailed().body as { error: { message: string } }).error.message}`,
+        );
     });
 
     it("keeps the clusters of the pages read before a 500 and records the failure", async () => {
         const found = await discoverAks(BROKEN, fixedCredential([]), options());
-        assert.deepStrictEqual(found.clusters.map((c) => c.name), ["aks-shop"]);
-        assert.deepStrictEqual(found.failures.map((f) => f.scope), [`subscriptions/${BROKEN}`]);
-        assert.strictEqual(found.failures[0].message, "ARM answered 500 InternalServerError: Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'.");
+        assert.deepStrictEqual(
+            found.clusters.map((c) => c.name),
+            ["aks-shop"],
+        );
+        assert.deepStrictEqual(
+            found.failures.map((f) => f.scope),
+            [`subscriptions/${BROKEN}`],
+        );
+        assert.strictEqual(
+            found.failures[0].message,
+            "ARM answered 500 InternalServerError: Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'.",
+        );
     });
 
     it("does not trust the fixture's certificate unless told to (TLS is really in use)", async () => {
-        const found = await discoverAks(SUB, fixedCredential([]), { endpoint: arm.url, retryOptions: { maxRetries: 0 } });
+        const found = await discoverAks(SUB, fixedCredential([]), {
+            endpoint: arm.url,
+            retryOptions: { maxRetries: 0 },
+        });
         assert.deepStrictEqual(found.clusters, []);
         assert.match(found.failures[0].message, /self[- ]signed certificate/i);
     });

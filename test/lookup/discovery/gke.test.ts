@@ -15,16 +15,40 @@ function selfLink(project: string, location: string, name: string): string {
 const shop = {
     name: "gke-shop",
     description: "shop front",
-    nodePools: [{ name: "default-pool", config: { machineType: "e2-standard-4", diskSizeGb: 100 }, initialNodeCount: 3, version: "1.30.5-gke.1014001", status: "RUNNING" }],
+    nodePools: [
+        {
+            name: "default-pool",
+            config: { machineType: "e2-standard-4", diskSizeGb: 100 },
+            initialNodeCount: 3,
+            version: "1.30.5-gke.1014001",
+            status: "RUNNING",
+        },
+    ],
     network: "vpc-shop",
     subnetwork: "subnet-shop",
     clusterIpv4Cidr: "10.4.0.0/14",
     resourceLabels: { team: "shop", env: "prod" },
     labelFingerprint: "a9dc16a7",
     networkPolicy: { provider: "CALICO", enabled: true },
-    networkConfig: { network: "projects/acme-shop/global/networks/vpc-shop", subnetwork: "projects/acme-shop/regions/europe-west1/subnetworks/subnet-shop", datapathProvider: "LEGACY_DATAPATH" },
-    privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: "172.16.0.0/28", privateEndpoint: "172.16.0.2", publicEndpoint: "34.76.10.20" },
-    masterAuthorizedNetworksConfig: { enabled: true, cidrBlocks: [{ displayName: "office", cidrBlock: "198.51.100.0/24" }, { displayName: "vpn", cidrBlock: "203.0.113.7/32" }] },
+    networkConfig: {
+        network: "projects/acme-shop/global/networks/vpc-shop",
+        subnetwork: "projects/acme-shop/regions/europe-west1/subnetworks/subnet-shop",
+        datapathProvider: "LEGACY_DATAPATH",
+    },
+    privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: false,
+        masterIpv4CidrBlock: "172.16.0.0/28",
+        privateEndpoint: "172.16.0.2",
+        publicEndpoint: "34.76.10.20",
+    },
+    masterAuthorizedNetworksConfig: {
+        enabled: true,
+        cidrBlocks: [
+            { displayName: "office", cidrBlock: "198.51.100.0/24" },
+            { displayName: "vpn", cidrBlock: "203.0.113.7/32" },
+        ],
+    },
     workloadIdentityConfig: { workloadPool: "acme-shop.svc.id.goog" },
     masterAuth: { clusterCaCertificate: Buffer.from(CA).toString("base64") },
     selfLink: selfLink("acme-shop", "europe-west1", "gke-shop"),
@@ -57,22 +81,49 @@ const payments = {
 
 // A sparse answer: being created, no endpoint, self link or version yet, a network config without a
 // data path. The client decodes absent strings as "" and absent enums as *_UNSPECIFIED.
-const lab = { name: "gke-lab", location: "asia-east1", status: "PROVISIONING", networkConfig: { network: "projects/acme-lab/global/networks/default" } };
+const lab = {
+    name: "gke-lab",
+    location: "asia-east1",
+    status: "PROVISIONING",
+    networkConfig: { network: "projects/acme-lab/global/networks/default" },
+};
 
 describe("GKE discovery against an HTTP/JSON fixture (fallback: rest)", function () {
     this.timeout(20_000);
     let api: CloudApiServer;
     const route = (c: RecordedCall): Answer | undefined => {
-        if (c.authorization !== `Bearer ${TOKEN}`) return { status: 401, body: { error: { code: 401, message: "Request is missing required authentication credential.", status: "UNAUTHENTICATED" } } };
+        if (c.authorization !== `Bearer ${TOKEN}`)
+            return {
+                status: 401,
+                body: {
+                    error: {
+                        code: 401,
+                        message: "Request is missing required authentication credential.",
+                        status: "UNAUTHENTICATED",
+                    },
+                },
+            };
         if (c.method !== "GET") return undefined;
-        if (c.path === "/v1/projects/acme-shop/locations/-/clusters") return { body: { clusters: [shop, payments, lab], missingZones: ["me-central2-a"] } };
+        if (c.path === "/v1/projects/acme-shop/locations/-/clusters")
+            return { body: { clusters: [shop, payments, lab], missingZones: ["me-central2-a"] } };
         if (c.path === "/v1/projects/denied-project/locations/-/clusters") {
             return {
                 status: 403,
-                body: { error: { code: 403, message: "Permission 'container.clusters.list' denied on resource '//container.googleapis.com/projects/denied-project/locations/-' (or it may not exist).", status: "PERMISSION_DENIED" } },
+                body: {
+                    error: {
+                        code: 403,
+                        message:
+                            "Permission 'container.clusters.list' denied on resource '//container.googleapis.com/projects/denied-project/locations/-' (or it may not exist).",
+                        status: "PERMISSION_DENIED",
+                    },
+                },
             };
         }
-        if (c.path === "/v1/projects/broken-project/locations/-/clusters") return { status: 500, body: { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } } };
+        if (c.path === "/v1/projects/broken-project/locations/-/clusters")
+            return {
+                status: 500,
+                body: { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } },
+            };
         return undefined;
     };
     before(async () => {
@@ -89,14 +140,22 @@ describe("GKE discovery against an HTTP/JSON fixture (fallback: rest)", function
     it("lists the clusters of every location with version, location, labels and network details, and honours the exclusion label", async () => {
         const start = api.calls.length;
         const found = await discoverGke("acme-shop", options());
-        assert.deepStrictEqual(api.calls.slice(start).map((c) => [c.method, c.path]), [["GET", "/v1/projects/acme-shop/locations/-/clusters"]]);
-        assert.deepStrictEqual(found.clusters.map((c) => [c.name, c.location, c.version, c.excluded]), [
-            ["gke-shop", "europe-west1", "1.30.5-gke.1014001", false],
-            ["gke-payments", "us-central1-a", "1.29.10-gke.1227000", true],
-            ["gke-lab", "asia-east1", undefined, false],
-        ]);
+        assert.deepStrictEqual(
+            api.calls.slice(start).map((c) => [c.method, c.path]),
+            [["GET", "/v1/projects/acme-shop/locations/-/clusters"]],
+        );
+        assert.deepStrictEqual(
+            found.clusters.map((c) => [c.name, c.location, c.version, c.excluded]),
+            [
+                ["gke-shop", "europe-west1", "1.30.5-gke.1014001", false],
+                ["gke-payments", "us-central1-a", "1.29.10-gke.1227000", true],
+                ["gke-lab", "asia-east1", undefined, false],
+            ],
+        );
         // A location that did not answer is a failure of that location, the others still count.
-        assert.deepStrictEqual(found.failures, [{ cloud: "gcp", scope: "projects/acme-shop/locations/me-central2-a", message: "location did not answer" }]);
+        assert.deepStrictEqual(found.failures, [
+            { cloud: "gcp", scope: "projects/acme-shop/locations/me-central2-a", message: "location did not answer" },
+        ]);
 
         const [s, p, l] = found.clusters;
         assert.strictEqual(s.cloud, "gcp");
@@ -142,7 +201,12 @@ describe("GKE discovery against an HTTP/JSON fixture (fallback: rest)", function
             server: "https://34.76.10.20",
             ca: CA,
             insecureSkipTlsVerify: false,
-            exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin", args: [], env: [] },
+            exec: {
+                apiVersion: "client.authentication.k8s.io/v1beta1",
+                command: "gke-gcloud-auth-plugin",
+                args: [],
+                env: [],
+            },
         });
     });
 
@@ -151,13 +215,19 @@ describe("GKE discovery against an HTTP/JSON fixture (fallback: rest)", function
         assert.deepStrictEqual(found.clusters, []);
         assert.strictEqual(found.failures.length, 1);
         assert.strictEqual(found.failures[0].scope, "projects/denied-project");
-        assert.strictEqual(found.failures[0].message, "Google answered 403 PERMISSION_DENIED: Permission 'container.clusters.list' denied on resource '//container.googleapis.com/projects/denied-project/locations/-' (or it may not exist).");
+        assert.strictEqual(
+            found.failures[0].message,
+            "Google answered 403 PERMISSION_DENIED: Permission 'container.clusters.list' denied on resource '//container.googleapis.com/projects/denied-project/locations/-' (or it may not exist).",
+        );
     });
 
     it("records a 500 as a failure of the project", async () => {
         const found = await discoverGke("broken-project", options());
         assert.deepStrictEqual(found.clusters, []);
-        assert.deepStrictEqual(found.failures.map((f) => f.scope), ["projects/broken-project"]);
+        assert.deepStrictEqual(
+            found.failures.map((f) => f.scope),
+            ["projects/broken-project"],
+        );
         assert.strictEqual(found.failures[0].message, "Google answered 500 INTERNAL: Internal error encountered.");
     });
 });

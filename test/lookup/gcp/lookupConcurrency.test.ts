@@ -7,19 +7,35 @@ import { InFlight, inFlight } from "../../helpers/inFlight";
 
 const PROJECTS = Array.from({ length: 10 }, (_, i) => `contoso-team-${String(i).padStart(2, "0")}`);
 
-const config = (limit: number) => loadGcpConfig({
-    projectId: PROJECTS[0], projectNumber: "482915736204", scope: "organization", organizationId: "731946285017",
-    workloadIdentity: { poolId: "defender-pool" }, connector: { enabled: false },
-    discovery: { projects: PROJECTS }, lookupConcurrency: limit,
-}, "gcp");
+const config = (limit: number) =>
+    loadGcpConfig(
+        {
+            projectId: PROJECTS[0],
+            projectNumber: "482915736204",
+            scope: "organization",
+            organizationId: "731946285017",
+            workloadIdentity: { poolId: "defender-pool" },
+            connector: { enabled: false },
+            discovery: { projects: PROJECTS },
+            lookupConcurrency: limit,
+        },
+        "gcp",
+    );
 
 /** Each project lists two clusters, later projects sooner; the other lookups find nothing. */
 function lookup(gauge: InFlight, fail: string[] = []): GcpCloudLookup {
     return {
-        listClusters: (projectId) => gauge.run([], projectId, 2 + ((20 - Number(projectId.slice(-2))) % 6) * 4, () => {
-            if (fail.includes(projectId)) throw new LookupError(CALLS.listClusters, `projects/${projectId}`, "PERMISSION_DENIED");
-            return ["gke-a", "gke-b"].map((name) => ({ projectId, location: "europe-west1", name, labels: { team: projectId } }));
-        }),
+        listClusters: (projectId) =>
+            gauge.run([], projectId, 2 + ((20 - Number(projectId.slice(-2))) % 6) * 4, () => {
+                if (fail.includes(projectId))
+                    throw new LookupError(CALLS.listClusters, `projects/${projectId}`, "PERMISSION_DENIED");
+                return ["gke-a", "gke-b"].map((name) => ({
+                    projectId,
+                    location: "europe-west1",
+                    name,
+                    labels: { team: projectId },
+                }));
+            }),
         serviceAccount: async () => undefined,
         customRole: async () => undefined,
         grants: async () => [],
@@ -39,7 +55,10 @@ describe("GCP project lookups with gcp.lookupConcurrency", () => {
         assert.equal(one.max(), 1);
         assert.equal(three.max(), 3);
         assert.deepEqual(concurrent, sequential);
-        assert.deepEqual(concurrent.clusters.map((c) => `${c.projectId}/${c.name}`), PROJECTS.flatMap((p) => [`${p}/gke-a`, `${p}/gke-b`]));
+        assert.deepEqual(
+            concurrent.clusters.map((c) => `${c.projectId}/${c.name}`),
+            PROJECTS.flatMap((p) => [`${p}/gke-a`, `${p}/gke-b`]),
+        );
     });
 
     it("two projects failing: the error names the first in gcp.discovery.projects", async () => {
@@ -51,13 +70,20 @@ describe("GCP project lookups with gcp.lookupConcurrency", () => {
     });
 
     it("two kinds of lookup failing: the error is the one a sequential read meets first, not the first in time", async () => {
-        const late = (call: string, scope: string, ms: number) => () => new Promise<never>((_, reject) =>
-            setTimeout(() => reject(new LookupError(call, scope, "PERMISSION_DENIED")), ms));
+        const late = (call: string, scope: string, ms: number) => () =>
+            new Promise<never>((_, reject) =>
+                setTimeout(() => reject(new LookupError(call, scope, "PERMISSION_DENIED")), ms),
+            );
         const failing: GcpCloudLookup = {
             ...lookup(inFlight()),
             serviceAccount: late(CALLS.serviceAccount, `projects/${PROJECTS[0]}`, 30),
             grants: late(CALLS.organizationPolicy, `organizations/731946285017`, 1),
         };
-        await assert.rejects(readGcpCloud(config(8), failing), { name: "LookupError", message: new RegExp(`^cloud lookup ${CALLS.serviceAccount.replace(/\./g, "\\.")} in projects/${PROJECTS[0]} failed`) });
+        await assert.rejects(readGcpCloud(config(8), failing), {
+            name: "LookupError",
+            message: new RegExp(
+                `^cloud lookup ${CALLS.serviceAccount.replace(/\./g, "\\.")} in projects/${PROJECTS[0]} failed`,
+            ),
+        });
     });
 });

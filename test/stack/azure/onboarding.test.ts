@@ -15,7 +15,8 @@ import { byType, one, registered, takeNotes } from "../../helpers/pulumi";
 
 const SUB = "5e8c2a1f-3b7d-4c9e-8a6f-1d2e3f4a5b6c";
 const WS = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-weu`;
-const aksId = (rg: string, name: string) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+const aksId = (rg: string, name: string) =>
+    `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
 const ARC = `/subscriptions/${SUB}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-1`;
 const OP = `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers/securityOperators/DefenderForContainersSecurityOperator`;
 const PRINCIPAL = "4a7e9c2d-1b3f-4e5a-8d6c-9f0e1a2b3c4d";
@@ -26,7 +27,9 @@ const BINDING = "azure-native:containerservice:TrustedAccessRoleBinding";
 const EXTENSION = "azure-native:kubernetesconfiguration:Extension";
 
 const cfg = loadAzureConfig({
-    subscriptionId: SUB, location: "westeurope", logAnalyticsWorkspaceId: WS,
+    subscriptionId: SUB,
+    location: "westeurope",
+    logAnalyticsWorkspaceId: WS,
     atScale: { defenderProfile: true, azurePolicyAddon: true, arcDefender: false, arcAzurePolicy: false },
 });
 
@@ -47,10 +50,20 @@ function fresh(): State {
 
 const binding = { name: "defender-containers", roles: [DEFENDER_ROLE], sourceResourceId: OP };
 const operator = { pricingName: "Containers", name: "DefenderForContainersSecurityOperator", principalId: PRINCIPAL };
-const roleAssignment = { id: RA, scope: `/subscriptions/${SUB}`, roleDefinitionId: ROLE_DEF, principalId: PRINCIPAL, principalType: "ServicePrincipal" };
+const roleAssignment = {
+    id: RA,
+    scope: `/subscriptions/${SUB}`,
+    roleDefinitionId: ROLE_DEF,
+    principalId: PRINCIPAL,
+    principalType: "ServicePrincipal",
+};
 const arcDefender = {
-    name: "microsoft.azuredefender.kubernetes", extensionType: "microsoft.azuredefender.kubernetes", releaseTrain: "Stable",
-    autoUpgradeMinorVersion: true, releaseNamespace: "mdc", identityType: "SystemAssigned",
+    name: "microsoft.azuredefender.kubernetes",
+    extensionType: "microsoft.azuredefender.kubernetes",
+    releaseTrain: "Stable",
+    autoUpgradeMinorVersion: true,
+    releaseNamespace: "mdc",
+    identityType: "SystemAssigned",
     configurationSettings: { logAnalyticsWorkspaceResourceID: WS },
 };
 
@@ -61,30 +74,68 @@ function defenderOn(): State {
     s.arcClusters = [{ id: ARC, location: "westeurope", extensions: [arcDefender] }];
     s.securityOperators = [operator];
     s.roleAssignments = [roleAssignment];
-    s.pricings = [{ name: "Containers", pricingTier: "Standard", extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: true } }];
-    s.policyAssignments = [{ name: "mdc-aks-defender-profile", policyDefinitionId: "/providers/Microsoft.Authorization/policyDefinitions/64def556-fbad-4622-930e-72d1d5589bf5", principalId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a" }];
+    s.pricings = [
+        {
+            name: "Containers",
+            pricingTier: "Standard",
+            extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: true },
+        },
+    ];
+    s.policyAssignments = [
+        {
+            name: "mdc-aks-defender-profile",
+            policyDefinitionId:
+                "/providers/Microsoft.Authorization/policyDefinitions/64def556-fbad-4622-930e-72d1d5589bf5",
+            principalId: "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        },
+    ];
     return s;
 }
 
 async function run(lookup: AzureLookup, config = cfg): Promise<{ rs: PlanResource[]; notes: PlanNote[] }> {
     await takeNotes();
-    const rs = await registered(() => onboardAzure(config, fileSource("(unused)"), lookup), { azureSubscriptionId: SUB });
+    const rs = await registered(() => onboardAzure(config, fileSource("(unused)"), lookup), {
+        azureSubscriptionId: SUB,
+    });
     return { rs, notes: await takeNotes() };
 }
 
 const plan = (state: State, config = cfg) => run(fileAzureLookup(readAzureCloudState(state)), config);
-const ops = (rs: PlanResource[]) => rs.filter((r) => r.custom && r.type !== "pulumi:providers:azure-native").map((r) => `${r.op} ${r.name}${r.importId ? ` ${r.importId}` : ""}`).sort();
+const ops = (rs: PlanResource[]) =>
+    rs
+        .filter((r) => r.custom && r.type !== "pulumi:providers:azure-native")
+        .map((r) => `${r.op} ${r.name}${r.importId ? ` ${r.importId}` : ""}`)
+        .sort();
 
 describe("Azure onboarding from cloud states (mocks)", () => {
     it("fresh subscription: creates everything, one binding per discovered AKS cluster, both extensions on the Arc cluster", async () => {
         const { rs } = await plan(fresh());
-        assert.deepEqual(rs.filter((r) => r.op !== "create"), []);
-        assert.deepEqual(byType(rs, BINDING).map((b) => [b.name, b.inputs.resourceGroupName, b.inputs.resourceName, b.inputs.sourceResourceId]), [
-            ["discovery-rg-a-aks-a", "rg-a", "aks-a", OP],
-            ["discovery-rg-b-aks-b", "rg-b", "aks-b", OP],
-        ]);
-        assert.deepEqual(byType(rs, EXTENSION).map((e) => e.inputs.extensionType).sort(), ["microsoft.azuredefender.kubernetes", "microsoft.policyinsights"]);
-        assert.equal(one(rs, "azure-native:authorization:RoleAssignment", "discovery-api-access").inputs.roleDefinitionId, ROLE_DEF);
+        assert.deepEqual(
+            rs.filter((r) => r.op !== "create"),
+            [],
+        );
+        assert.deepEqual(
+            byType(rs, BINDING).map((b) => [
+                b.name,
+                b.inputs.resourceGroupName,
+                b.inputs.resourceName,
+                b.inputs.sourceResourceId,
+            ]),
+            [
+                ["discovery-rg-a-aks-a", "rg-a", "aks-a", OP],
+                ["discovery-rg-b-aks-b", "rg-b", "aks-b", OP],
+            ],
+        );
+        assert.deepEqual(
+            byType(rs, EXTENSION)
+                .map((e) => e.inputs.extensionType)
+                .sort(),
+            ["microsoft.azuredefender.kubernetes", "microsoft.policyinsights"],
+        );
+        assert.equal(
+            one(rs, "azure-native:authorization:RoleAssignment", "discovery-api-access").inputs.roleDefinitionId,
+            ROLE_DEF,
+        );
     });
 
     it("Defender already on: imports the plan, operator, role assignment, bindings, Arc extension and policy assignment by their exact ids; creates only what is missing", async () => {
@@ -107,18 +158,41 @@ describe("Azure onboarding from cloud states (mocks)", () => {
         ]);
         // An import must match what exists: the inputs are ARM's, not the defaults.
         assert.deepEqual(one(rs, "azure-native:authorization:RoleAssignment", "discovery-api-access").inputs, {
-            roleAssignmentName: "0c8e4f2a-6b1d-4c3e-9a5f-7d2b8e1c4a6f", principalId: PRINCIPAL, principalType: "ServicePrincipal", roleDefinitionId: ROLE_DEF, scope: `/subscriptions/${SUB}`,
+            roleAssignmentName: "0c8e4f2a-6b1d-4c3e-9a5f-7d2b8e1c4a6f",
+            principalId: PRINCIPAL,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: ROLE_DEF,
+            scope: `/subscriptions/${SUB}`,
         });
         assert.deepEqual(one(rs, EXTENSION, "arc-rg-edge-arc-1-defender").inputs, {
-            clusterRp: "Microsoft.Kubernetes", clusterResourceName: "connectedClusters", clusterName: "arc-1", resourceGroupName: "rg-edge",
-            extensionName: "microsoft.azuredefender.kubernetes", extensionType: "microsoft.azuredefender.kubernetes", identity: { type: "SystemAssigned" },
-            autoUpgradeMinorVersion: true, releaseTrain: "Stable", scope: { cluster: { releaseNamespace: "mdc" } }, configurationSettings: { logAnalyticsWorkspaceResourceID: WS },
+            clusterRp: "Microsoft.Kubernetes",
+            clusterResourceName: "connectedClusters",
+            clusterName: "arc-1",
+            resourceGroupName: "rg-edge",
+            extensionName: "microsoft.azuredefender.kubernetes",
+            extensionType: "microsoft.azuredefender.kubernetes",
+            identity: { type: "SystemAssigned" },
+            autoUpgradeMinorVersion: true,
+            releaseTrain: "Stable",
+            scope: { cluster: { releaseNamespace: "mdc" } },
+            configurationSettings: { logAnalyticsWorkspaceResourceID: WS },
         });
         // The adopted policy assignment's identity keeps its own principal for its roles.
-        assert.equal(one(rs, "azure-native:authorization:RoleAssignment", "addons-defenderProfile-5e93ba01").inputs.principalId, "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a");
-        assert.equal(byType(rs, "azure-native:policyinsights:RemediationAtSubscription").length, 1, "no second remediation for the adopted assignment");
+        assert.equal(
+            one(rs, "azure-native:authorization:RoleAssignment", "addons-defenderProfile-5e93ba01").inputs.principalId,
+            "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a",
+        );
+        assert.equal(
+            byType(rs, "azure-native:policyinsights:RemediationAtSubscription").length,
+            1,
+            "no second remediation for the adopted assignment",
+        );
         assert.ok(notes.some((n) => n.subject === OP && n.message.startsWith("adopted:")));
-        assert.deepEqual(notes.filter((n) => n.kind === "manual-step"), [], "the plan's extensions match the config");
+        assert.deepEqual(
+            notes.filter((n) => n.kind === "manual-step"),
+            [],
+            "the plan's extensions match the config",
+        );
     });
 
     it("partial: operator made but no role assignment, one binding made: imports those two, creates the rest against the operator's real identity", async () => {
@@ -126,76 +200,157 @@ describe("Azure onboarding from cloud states (mocks)", () => {
         s.securityOperators = [operator];
         s.aksClusters[0].trustedAccessRoleBindings = [binding];
         const { rs } = await plan(s);
-        assert.deepEqual(ops(rs).filter((o) => o.startsWith("import")), [
-            `import discovery-operator ${OP}`,
-            `import discovery-rg-a-aks-a ${aksId("rg-a", "aks-a")}/trustedAccessRoleBindings/defender-containers`,
-        ]);
+        assert.deepEqual(
+            ops(rs).filter((o) => o.startsWith("import")),
+            [
+                `import discovery-operator ${OP}`,
+                `import discovery-rg-a-aks-a ${aksId("rg-a", "aks-a")}/trustedAccessRoleBindings/defender-containers`,
+            ],
+        );
         const ra = one(rs, "azure-native:authorization:RoleAssignment", "discovery-api-access");
         assert.equal(ra.op, "create");
         assert.equal(ra.inputs.principalId, PRINCIPAL);
         const b = one(rs, BINDING, "discovery-rg-b-aks-b");
-        assert.deepEqual([b.op, b.inputs.sourceResourceId, b.inputs.trustedAccessRoleBindingName], ["create", OP, "defender-containers"]);
+        assert.deepEqual(
+            [b.op, b.inputs.sourceResourceId, b.inputs.trustedAccessRoleBindingName],
+            ["create", OP, "defender-containers"],
+        );
     });
 
     it("a cluster added or removed changes only that cluster's binding; names stay tied to resource group and cluster", async () => {
         const added = fresh();
         added.aksClusters.push({ id: aksId("rg-c", "aks-a"), location: "westeurope" });
-        assert.deepEqual(byType((await plan(added)).rs, BINDING).map((b) => b.name), ["discovery-rg-a-aks-a", "discovery-rg-b-aks-b", "discovery-rg-c-aks-a"]);
+        assert.deepEqual(
+            byType((await plan(added)).rs, BINDING).map((b) => b.name),
+            ["discovery-rg-a-aks-a", "discovery-rg-b-aks-b", "discovery-rg-c-aks-a"],
+        );
         const removed = fresh();
         removed.aksClusters.pop();
-        assert.deepEqual(byType((await plan(removed)).rs, BINDING).map((b) => b.name), ["discovery-rg-a-aks-a"]);
+        assert.deepEqual(
+            byType((await plan(removed)).rs, BINDING).map((b) => b.name),
+            ["discovery-rg-a-aks-a"],
+        );
     });
 
     it("a cluster tagged for exclusion gets no binding and is named in a note; an override and an exclude filter act per cluster", async () => {
         const s = fresh();
         s.aksClusters[1].tags = { ms_defender_container_exclude_agentless: "true" };
         const { rs, notes } = await plan(s, { ...cfg, overrides: { [ARC]: { azurePolicyExtension: false } } });
-        assert.deepEqual(byType(rs, BINDING).map((b) => b.inputs.resourceName), ["aks-a"]);
-        assert.deepEqual(notes.filter((n) => n.kind === "excluded"), [{ kind: "excluded", subject: aksId("rg-b", "aks-b"), message: "left out: tagged ms_defender_container_exclude_agentless=true (Defender skips it)" }]);
-        assert.deepEqual(byType(rs, EXTENSION).map((e) => e.inputs.extensionType), ["microsoft.azuredefender.kubernetes"]);
-        const filtered = await plan(fresh(), { ...cfg, exclude: [{ names: [], tags: {}, attributes: { resourceGroups: ["rg-a"] } }] });
-        assert.deepEqual(byType(filtered.rs, BINDING).map((b) => b.inputs.resourceName), ["aks-b"]);
+        assert.deepEqual(
+            byType(rs, BINDING).map((b) => b.inputs.resourceName),
+            ["aks-a"],
+        );
+        assert.deepEqual(
+            notes.filter((n) => n.kind === "excluded"),
+            [
+                {
+                    kind: "excluded",
+                    subject: aksId("rg-b", "aks-b"),
+                    message: "left out: tagged ms_defender_container_exclude_agentless=true (Defender skips it)",
+                },
+            ],
+        );
+        assert.deepEqual(
+            byType(rs, EXTENSION).map((e) => e.inputs.extensionType),
+            ["microsoft.azuredefender.kubernetes"],
+        );
+        const filtered = await plan(fresh(), {
+            ...cfg,
+            exclude: [{ names: [], tags: {}, attributes: { resourceGroups: ["rg-a"] } }],
+        });
+        assert.deepEqual(
+            byType(filtered.rs, BINDING).map((b) => b.inputs.resourceName),
+            ["aks-b"],
+        );
     });
 
     it("a pre-existing plan whose extensions differ from the config is imported with a manual step naming each difference", async () => {
         const s = defenderOn();
-        s.pricings = [{ name: "Containers", pricingTier: "Standard", extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: false } }];
+        s.pricings = [
+            {
+                name: "Containers",
+                pricingTier: "Standard",
+                extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: false },
+            },
+        ];
         const { notes } = await plan(s);
-        assert.deepEqual(notes.filter((n) => n.kind === "manual-step").map((n) => n.message), [
-            "the plan's extensions differ from azure.plan.extensions: ContainerSensor (off in the cloud, on in config). Pulumi imports only what matches: " +
-            "for the adopting run set azure.plan.extensions as the cloud has it, then change it in a later run",
-        ]);
+        assert.deepEqual(
+            notes.filter((n) => n.kind === "manual-step").map((n) => n.message),
+            [
+                "the plan's extensions differ from azure.plan.extensions: ContainerSensor (off in the cloud, on in config). Pulumi imports only what matches: " +
+                    "for the adopting run set azure.plan.extensions as the cloud has it, then change it in a later run",
+            ],
+        );
     });
 
     it("a binding name taken by another source stops the run naming the cluster and the fix", async () => {
         const s = defenderOn();
-        s.aksClusters[0].trustedAccessRoleBindings = [{ ...binding, sourceResourceId: `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ml` }];
-        await assert.rejects(plan(s), /trusted access role binding "defender-containers" of cluster .*\/aks-a exists but does not give .*DefenderForContainersSecurityOperator the role Microsoft\.Security\/pricings\/microsoft-defender-operator: choose another name with azure\.discovery\.bindingName or azure\.overrides\["rg-a\/aks-a"\]\.bindingName/);
+        s.aksClusters[0].trustedAccessRoleBindings = [
+            {
+                ...binding,
+                sourceResourceId: `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/ml`,
+            },
+        ];
+        await assert.rejects(
+            plan(s),
+            /trusted access role binding "defender-containers" of cluster .*\/aks-a exists but does not give .*DefenderForContainersSecurityOperator the role Microsoft\.Security\/pricings\/microsoft-defender-operator: choose another name with azure\.discovery\.bindingName or azure\.overrides\["rg-a\/aks-a"\]\.bindingName/,
+        );
     });
 
     it("per-cluster overrides: another binding name, no binding; a discovered Arc cluster needing the extension without a workspace is a config error, unless it has one", async () => {
-        const { rs, notes } = await plan(fresh(), { ...cfg, overrides: { "rg-a/aks-a": { bindingName: "mdc-discovery" }, [aksId("rg-b", "aks-b")]: { bind: false } } });
-        assert.deepEqual(byType(rs, BINDING).map((b) => [b.inputs.resourceName, b.inputs.trustedAccessRoleBindingName]), [["aks-a", "mdc-discovery"]]);
-        assert.ok(notes.some((n) => n.subject === aksId("rg-b", "aks-b") && n.message === "no trusted access binding: azure.overrides sets bind: false"));
+        const { rs, notes } = await plan(fresh(), {
+            ...cfg,
+            overrides: { "rg-a/aks-a": { bindingName: "mdc-discovery" }, [aksId("rg-b", "aks-b")]: { bind: false } },
+        });
+        assert.deepEqual(
+            byType(rs, BINDING).map((b) => [b.inputs.resourceName, b.inputs.trustedAccessRoleBindingName]),
+            [["aks-a", "mdc-discovery"]],
+        );
+        assert.ok(
+            notes.some(
+                (n) =>
+                    n.subject === aksId("rg-b", "aks-b") &&
+                    n.message === "no trusted access binding: azure.overrides sets bind: false",
+            ),
+        );
 
-        const noWorkspace = loadAzureConfig({ subscriptionId: SUB, location: "westeurope", atScale: { arcDefender: false } });
-        await assert.rejects(plan(fresh(), noWorkspace), (e: Error) => e.message.startsWith(
-            'config key "azure.logAnalyticsWorkspaceId" is missing; expected a workspace resource id /subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> for the Defender extension on azure.arcClusters'));
+        const noWorkspace = loadAzureConfig({
+            subscriptionId: SUB,
+            location: "westeurope",
+            atScale: { arcDefender: false },
+        });
+        await assert.rejects(plan(fresh(), noWorkspace), (e: Error) =>
+            e.message.startsWith(
+                'config key "azure.logAnalyticsWorkspaceId" is missing; expected a workspace resource id /subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name> for the Defender extension on azure.arcClusters',
+            ),
+        );
         // The Defender extension policy installed already is adopted: no workspace needed.
         const { rs: adopted } = await plan(defenderOn(), noWorkspace);
-        assert.deepEqual(byType(adopted, EXTENSION).map((e) => `${e.op} ${e.inputs.extensionType}`).sort(), ["create microsoft.policyinsights", "import microsoft.azuredefender.kubernetes"]);
+        assert.deepEqual(
+            byType(adopted, EXTENSION)
+                .map((e) => `${e.op} ${e.inputs.extensionType}`)
+                .sort(),
+            ["create microsoft.policyinsights", "import microsoft.azuredefender.kubernetes"],
+        );
     });
 
     it("a failed lookup rejects before any resource is declared", async () => {
         const failing: AzureLookup = {
             ...fileAzureLookup(readAzureCloudState(defenderOn())),
             trustedAccessBindings: async (c) => {
-                throw new LookupError("TrustedAccessRoleBindings_List", c.id.slice(1), "ARM answered 403 AuthorizationFailed: no read");
+                throw new LookupError(
+                    "TrustedAccessRoleBindings_List",
+                    c.id.slice(1),
+                    "ARM answered 403 AuthorizationFailed: no read",
+                );
             },
         };
         const session = await startMockSession(PROJECT, "test");
         const before = session.resources.length;
-        await assert.rejects(run(failing), (e: Error) => e instanceof LookupError && e.call === "TrustedAccessRoleBindings_List");
+        await assert.rejects(
+            run(failing),
+            (e: Error) => e instanceof LookupError && e.call === "TrustedAccessRoleBindings_List",
+        );
         await session.settle();
         assert.equal(session.resources.length, before);
     });
@@ -221,24 +376,51 @@ describe("Azure cloud-state section", () => {
 
     it("names the file, the key path, the value and what is allowed", () => {
         const f = path.join(dir, "s.yaml");
-        assert.equal(errorFor(`azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n    - id: ${aksId("rg", "a")}\n      tags: {}\n`).message,
-            `cloud-state file ${f}: key "azure.aksClusters[0].location" is missing; expected the cluster's Azure region, such as westeurope`);
-        assert.equal(errorFor(`azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n    - id: ${aksId("rg", "a")}\n      location: westeurope\n      extensions: []\n`).message,
-            `cloud-state file ${f}: key "azure.aksClusters[0].extensions" has value []; expected no such key; allowed keys under "azure.aksClusters[0]": id, location, tags, trustedAccessRoleBindings`);
-        assert.equal(errorFor(`azure:\n  subscriptionId: ${SUB}\n  pricings:\n    - name: Containers\n      pricingTier: Premium\n`).key, "azure.pricings[0].pricingTier");
-        assert.equal(errorFor(`azure:\n  subscriptionId: ${SUB}\n  roleAssignments:\n    - { id: x, scope: /subscriptions/${SUB}, roleDefinitionId: ${ROLE_DEF}, principalId: ${PRINCIPAL} }\n`).key, "azure.roleAssignments[0].id");
-        assert.equal(errorFor("aws: {}\n").message, `cloud-state file ${f}: key "azure" is missing; expected an azure section with at least subscriptionId (this stack's cloud is azure)`);
+        assert.equal(
+            errorFor(
+                `azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n    - id: ${aksId("rg", "a")}\n      tags: {}\n`,
+            ).message,
+            `cloud-state file ${f}: key "azure.aksClusters[0].location" is missing; expected the cluster's Azure region, such as westeurope`,
+        );
+        assert.equal(
+            errorFor(
+                `azure:\n  subscriptionId: ${SUB}\n  aksClusters:\n    - id: ${aksId("rg", "a")}\n      location: westeurope\n      extensions: []\n`,
+            ).message,
+            `cloud-state file ${f}: key "azure.aksClusters[0].extensions" has value []; expected no such key; allowed keys under "azure.aksClusters[0]": id, location, tags, trustedAccessRoleBindings`,
+        );
+        assert.equal(
+            errorFor(
+                `azure:\n  subscriptionId: ${SUB}\n  pricings:\n    - name: Containers\n      pricingTier: Premium\n`,
+            ).key,
+            "azure.pricings[0].pricingTier",
+        );
+        assert.equal(
+            errorFor(
+                `azure:\n  subscriptionId: ${SUB}\n  roleAssignments:\n    - { id: x, scope: /subscriptions/${SUB}, roleDefinitionId: ${ROLE_DEF}, principalId: ${PRINCIPAL} }\n`,
+            ).key,
+            "azure.roleAssignments[0].id",
+        );
+        assert.equal(
+            errorFor("aws: {}\n").message,
+            `cloud-state file ${f}: key "azure" is missing; expected an azure section with at least subscriptionId (this stack's cloud is azure)`,
+        );
     });
 
     it("refuses a state of another subscription", () => {
         const other = "11111111-2222-4333-8444-555555555555";
-        assert.equal(errorFor(`azure:\n  subscriptionId: ${other}\n`).message,
-            `cloud-state file ${path.join(dir, "s.yaml")}: key "azure.subscriptionId" has value "${other}"; expected the stack's subscription ${SUB}: the state must describe the subscription the stack onboards`);
+        assert.equal(
+            errorFor(`azure:\n  subscriptionId: ${other}\n`).message,
+            `cloud-state file ${path.join(dir, "s.yaml")}: key "azure.subscriptionId" has value "${other}"; expected the stack's subscription ${SUB}: the state must describe the subscription the stack onboards`,
+        );
     });
 
     it("answers an unlisted plan as Free, as ARM does", async () => {
         const lookup = fileAzureLookup(readAzureCloudState({ subscriptionId: SUB }));
-        assert.deepEqual(await lookup.pricing("Containers"), { id: `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers`, pricingTier: "Free", extensions: {} });
+        assert.deepEqual(await lookup.pricing("Containers"), {
+            id: `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/Containers`,
+            pricingTier: "Free",
+            extensions: {},
+        });
         assert.equal(await lookup.securityOperator("Containers", "DefenderForContainersSecurityOperator"), undefined);
     });
 });

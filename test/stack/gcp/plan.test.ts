@@ -32,8 +32,13 @@ describe("plan --stack gcp-dev (child process)", function () {
 
     it("declares the service account, the custom role and its two grants, in the project", () => {
         assert.equal(only("gcp:serviceaccount/account:Account").inputs.accountId, "mdc-containers-k8s-operator");
-        assert.deepEqual(only("gcp:projects/iAMCustomRole:IAMCustomRole").inputs.permissions, ["container.clusters.update"]);
-        const grants = doc.resources.filter((r) => r.type === "gcp:projects/iAMMember:IAMMember").map((r) => [r.inputs.role, r.inputs.member]).sort();
+        assert.deepEqual(only("gcp:projects/iAMCustomRole:IAMCustomRole").inputs.permissions, [
+            "container.clusters.update",
+        ]);
+        const grants = doc.resources
+            .filter((r) => r.type === "gcp:projects/iAMMember:IAMMember")
+            .map((r) => [r.inputs.role, r.inputs.member])
+            .sort();
         assert.deepEqual(grants, [
             [`projects/${PROJECT}/roles/MDCGkeClusterWriteRole`, `serviceAccount:${EMAIL}`],
             ["roles/container.viewer", `serviceAccount:${EMAIL}`],
@@ -43,9 +48,15 @@ describe("plan --stack gcp-dev (child process)", function () {
     it("federates Microsoft's issuer into the pool named after the tenant and lets the principal set act as the account", () => {
         assert.equal(only("gcp:iam/workloadIdentityPool:WorkloadIdentityPool").inputs.workloadIdentityPoolId, POOL);
         const provider = only("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider");
-        assert.equal((provider.inputs.oidc as { issuerUri: string }).issuerUri, "https://sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/");
+        assert.equal(
+            (provider.inputs.oidc as { issuerUri: string }).issuerUri,
+            "https://sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/",
+        );
         const user = only("gcp:serviceaccount/iAMMember:IAMMember");
-        assert.equal(user.inputs.member, `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`);
+        assert.equal(
+            user.inputs.member,
+            `principalSet://iam.googleapis.com/projects/${NUMBER}/locations/global/workloadIdentityPools/${POOL}/*`,
+        );
         assert.equal(user.inputs.serviceAccountId, `projects/${PROJECT}/serviceAccounts/${EMAIL}`);
     });
 
@@ -53,23 +64,39 @@ describe("plan --stack gcp-dev (child process)", function () {
         assert.equal(only("gcp:projects/iAMAuditConfig:IAMAuditConfig").inputs.service, "container.googleapis.com");
         const c = only("azure-native:security:SecurityConnector");
         assert.equal(c.inputs.hierarchyIdentifier, NUMBER);
-        assert.deepEqual((c.inputs.offerings as Record<string, unknown>[])[0].mdcContainersAgentlessDiscoveryK8S,
-            { enabled: true, workloadIdentityProviderId: "containers", serviceAccountEmailAddress: EMAIL });
+        assert.deepEqual((c.inputs.offerings as Record<string, unknown>[])[0].mdcContainersAgentlessDiscoveryK8S, {
+            enabled: true,
+            workloadIdentityProviderId: "containers",
+            serviceAccountEmailAddress: EMAIL,
+        });
     });
 
     it("reports the labelled cluster as excluded and the other as discovered through IAM", () => {
-        assert.deepEqual(doc.notes.map((n) => [n.kind, n.subject]), [
-            ["info", `project ${PROJECT}`],
-            ["info", `projects/${PROJECT}/locations/europe-west1/clusters/gke-payments-euw1`],
-            ["excluded", `projects/${PROJECT}/locations/europe-west1-b/clusters/gke-sandbox-01`],
-        ]);
+        assert.deepEqual(
+            doc.notes.map((n) => [n.kind, n.subject]),
+            [
+                ["info", `project ${PROJECT}`],
+                ["info", `projects/${PROJECT}/locations/europe-west1/clusters/gke-payments-euw1`],
+                ["excluded", `projects/${PROJECT}/locations/europe-west1-b/clusters/gke-sandbox-01`],
+            ],
+        );
     });
 
     it("stops on a bad value with the message alone and creates nothing", async () => {
-        const r = await runCli(["plan", "--stack", "gcp-dev", "--format", "json", "--config", "azureTenantId=contoso.onmicrosoft.com"]);
+        const r = await runCli([
+            "plan",
+            "--stack",
+            "gcp-dev",
+            "--format",
+            "json",
+            "--config",
+            "azureTenantId=contoso.onmicrosoft.com",
+        ]);
         assert.equal(r.code, 2);
         assert.equal(r.stdout, "");
-        assert.equal(r.stderr,
-            `error: config key "azureTenantId" has value "contoso.onmicrosoft.com"; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000\n`);
+        assert.equal(
+            r.stderr,
+            `error: config key "azureTenantId" has value "contoso.onmicrosoft.com"; expected the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000\n`,
+        );
     });
 });
