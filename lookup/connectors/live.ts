@@ -8,7 +8,7 @@ import {
 } from "@azure/core-rest-pipeline";
 import { cloudReason, LookupError } from "../../lib/errors";
 import { armErrorText } from "../discovery/aks";
-import { armCode, NOT_REGISTERED } from "../azure/live";
+import { armCode, isUnregistered } from "../azure/registration";
 import {
     connectorFromArm,
     ExistingSecurityConnector,
@@ -56,8 +56,8 @@ export async function listSecurityConnectors(
         } catch (e) {
             throw new LookupError(LIST_CONNECTORS_CALL, scope, cloudReason(e));
         }
-        // A subscription never registered for Microsoft.Security holds no connector.
-        if (status === 409 && out.length === 0 && armCode(body) === NOT_REGISTERED) return [];
+        // A subscription that has not registered Microsoft.Security holds no connector (registration.ts).
+        if (status >= 400 && out.length === 0 && isUnregistered(armCode(body))) return [];
         if (status >= 400) throw new LookupError(LIST_CONNECTORS_CALL, scope, armErrorText(status, body));
         let page: { value?: unknown[]; nextLink?: string };
         try {

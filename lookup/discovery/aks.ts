@@ -7,6 +7,7 @@ import {
 import { isExcluded } from "../../domain/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
 import { DiscoveryResult } from "./types";
+import { isUnregistered } from "../azure/registration";
 
 export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     const addons = Object.entries(c.addonProfiles ?? {})
@@ -107,6 +108,8 @@ export async function discoverAks(
             });
         }
     } catch (e) {
+        // A subscription that has not registered Microsoft.ContainerService has no AKS cluster (registration.ts).
+        if (out.clusters.length === 0 && isUnregistered((e as { code?: string }).code)) return out;
         const status = (e as { statusCode?: number }).statusCode;
         const message = (status !== undefined && lastArmError()) || (e as Error).message;
         out.failures.push({ cloud: "azure", scope: `subscriptions/${subscriptionId}`, message });

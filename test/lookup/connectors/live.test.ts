@@ -18,6 +18,10 @@ import {
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
 const DENIED = "99999999-1111-2222-3333-444444444444";
 const UNREGISTERED = "77777777-1111-2222-3333-444444444444";
+// Microsoft.Security's own answer for an unregistered subscription (Azure/azure-sdk-for-go issue #19900).
+const SECURITY_UNREGISTERED = "66666666-1111-2222-3333-444444444444";
+// A subscription ARM does not know.
+const GONE = "55555555-1111-2222-3333-444444444444";
 const TOKEN = "fixture-arm-token";
 const LIST = `/subscriptions/${SUB}/providers/Microsoft.Security/securityConnectors`;
 // ARM spells resource groups in lower case in some answers: ids are parsed case-insensitively.
@@ -85,6 +89,25 @@ function route(c: RecordedCall, base: string): Answer | undefined {
                     code: "MissingSubscriptionRegistration",
                     message: "The subscription is not registered to use namespace 'Microsoft.Security'.",
                 },
+            },
+        };
+    }
+    if (c.path === `/subscriptions/${SECURITY_UNREGISTERED}/providers/Microsoft.Security/securityConnectors`) {
+        return {
+            status: 404,
+            body: {
+                error: {
+                    code: "Subscription Not Registered",
+                    message: "Please register to Microsoft.Security in order to view your security status",
+                },
+            },
+        };
+    }
+    if (c.path === `/subscriptions/${GONE}/providers/Microsoft.Security/securityConnectors`) {
+        return {
+            status: 404,
+            body: {
+                error: { code: "SubscriptionNotFound", message: `The subscription '${GONE}' could not be found.` },
             },
         };
     }
@@ -216,6 +239,25 @@ describe("security connector lookup (ARM SecurityConnectors_List) against an HTT
 
     it("reads a subscription never registered for Microsoft.Security as one without connectors", async () => {
         assert.deepEqual(await listSecurityConnectors(UNREGISTERED, azure()), []);
+        assert.deepEqual(
+            await listSecurityConnectors(SECURITY_UNREGISTERED, azure()),
+            [],
+            "Microsoft.Security's own 404 Subscription Not Registered",
+        );
+    });
+
+    it("fails on a 404 that does not say unregistered: a wrong subscription is not one without connectors", async () => {
+        const e = await listSecurityConnectors(GONE, azure()).then(
+            () => assert.fail("expected a LookupError"),
+            (x: unknown) => x as LookupError,
+        );
+        assert.deepEqual(
+            [e.call, e.reason],
+            [
+                "SecurityConnectors_List",
+                `ARM answered 404 SubscriptionNotFound: The subscription '${GONE}' could not be found.`,
+            ],
+        );
     });
 
     it("names the endpoint's failure when ARM cannot be reached", async () => {

@@ -174,6 +174,8 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
     // Which subscription answers how: the normal one pages, "denied" answers 403, "broken" fails on page 2.
     const DENIED = "99999999-1111-2222-3333-444444444444";
     const BROKEN = "88888888-1111-2222-3333-444444444444";
+    // Never registered Microsoft.ContainerService: ARM's 409 (docs/sources.md, "unregistered provider").
+    const UNREGISTERED = "77777777-1111-2222-3333-444444444444";
     const route = (c: RecordedCall, base: string): Answer | undefined => {
         if (c.authorization !== `Bearer ${TOKEN}`)
             return { status: 401, body: { error: { code: "AuthenticationFailed", message: "missing bearer token" } } };
@@ -187,6 +189,18 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
             };
         }
         if (c.method === "GET" && c.path === LIST.replace(SUB, DENIED)) return authorizationFailed();
+        if (c.method === "GET" && c.path === LIST.replace(SUB, UNREGISTERED))
+            return {
+                status: 409,
+                body: {
+                    error: {
+                        code: "MissingSubscriptionRegistration",
+                        message:
+                            "The subscription is not registered to use namespace 'Microsoft.ContainerService'. See https://aka.ms/rps-not-found for how to register subscriptions.",
+                        details: [{ code: "MissingSubscriptionRegistration", target: "Microsoft.ContainerService" }],
+                    },
+                },
+            };
         if (c.method === "GET" && c.path === LIST.replace(SUB, BROKEN)) {
             if (c.query.$skipToken)
                 return {
@@ -318,6 +332,11 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
             found.failures[0].message,
             `ARM answered 403 AuthorizationFailed: ${(authorizationFailed().body as { error: { message: string } }).error.message}`,
         );
+    });
+
+    it("reads a subscription not registered for Microsoft.ContainerService as one without AKS clusters, not a failure", async () => {
+        const found = await discoverAks(UNREGISTERED, fixedCredential([]), options());
+        assert.deepStrictEqual(found, { clusters: [], failures: [] });
     });
 
     it("keeps the clusters of the pages read before a 500 and records the failure", async () => {
