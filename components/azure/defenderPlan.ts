@@ -54,11 +54,25 @@ export function extensionDrift(
 export interface PricingExtension {
     name: string;
     isEnabled: "True" | "False";
+    additionalExtensionProperties?: Record<string, unknown>;
 }
 
-/** The pricing API takes `isEnabled` as the strings "True" and "False", not booleans. */
-export function pricingExtensions(switches: Readonly<Record<string, boolean>>): PricingExtension[] {
-    return Object.entries(switches).map(([name, on]) => ({ name, isEnabled: on ? "True" : "False" }));
+/**
+ * The pricing API takes `isEnabled` as the strings "True" and "False", not booleans. An extension
+ * the plan already has with `additionalExtensionProperties` (such as `ExclusionTags`) is sent with
+ * them as they are: a PUT without them would drop them, and an import declared without them would
+ * not match the plan.
+ */
+export function pricingExtensions(
+    switches: Readonly<Record<string, boolean>>,
+    existing?: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
+): PricingExtension[] {
+    return Object.entries(switches).map(([name, on]) => {
+        const ext: PricingExtension = { name, isEnabled: on ? "True" : "False" };
+        const more = existing?.[name];
+        if (more) ext.additionalExtensionProperties = { ...more };
+        return ext;
+    });
 }
 
 /** `scopeId` of a subscription-level pricing: no leading slash. */
@@ -81,7 +95,10 @@ export class DefenderPlan extends pulumi.ComponentResource {
                 pricingName: CONTAINERS_PRICING,
                 pricingTier: "Standard",
                 scopeId,
-                extensions: pricingExtensions(args.containersExtensions),
+                extensions: pricingExtensions(
+                    args.containersExtensions,
+                    args.existing?.containers?.extensionProperties,
+                ),
             },
             { parent: this, ...pricingOptions(args.existing?.containers) },
         );
@@ -92,7 +109,7 @@ export class DefenderPlan extends pulumi.ComponentResource {
                     pricingName: CSPM_PRICING,
                     pricingTier: "Standard",
                     scopeId,
-                    extensions: pricingExtensions(args.cspm.extensions),
+                    extensions: pricingExtensions(args.cspm.extensions, args.existing?.cspm?.extensionProperties),
                 },
                 { parent: this, ...pricingOptions(args.existing?.cspm) },
             );

@@ -3,12 +3,14 @@ import { ContainerServiceClient, ContainerServiceClientOptionalParams } from "@a
 import { createDefaultHttpClient, createPipelineRequest, HttpClient } from "@azure/core-rest-pipeline";
 import { cloudReason, LookupError } from "../../lib/errors";
 import { armErrorRecorder, armErrorText } from "../discovery/aks";
+import { armCode, isUnregistered } from "./registration";
 import {
     AzureClusterFacts,
     AzureLookup,
     ExistingArcExtension,
     ExistingBinding,
     ExistingPolicyAssignment,
+    ExistingPricing,
     ExistingRoleAssignment,
 } from "./port";
 import { ClusterRef, parseAksClusterId, parseArcClusterId } from "../../domain/azure/resourceIds";
@@ -21,14 +23,18 @@ import { ClusterRef, parseAksClusterId, parseArcClusterId } from "../../domain/a
  * failure is a LookupError naming the ARM operation, the scope and ARM's own reason.
  */
 
-/** API versions of the REST calls: stable versions of each resource provider's spec. */
+/**
+ * API versions of the REST calls: the newest stable version in each resource provider's spec
+ * (docs/sources.md names the spec files), except security operators, whose spec has only previews
+ * (2023-01-01-preview, the version `@pulumi/azure-native` declares them with).
+ */
 export const ARM_API_VERSIONS = {
-    connectedClusters: "2024-01-01",
+    connectedClusters: "2026-05-01",
     securityOperators: "2023-01-01-preview",
     roleAssignments: "2022-04-01",
-    extensions: "2023-05-01",
+    extensions: "2025-03-01",
     pricings: "2024-01-01",
-    policyAssignments: "2022-06-01",
+    policyAssignments: "2025-03-01",
 } as const;
 
 interface ArmResource {
@@ -47,22 +53,6 @@ class ArmError extends Error {
         message: string,
     ) {
         super(message);
-    }
-}
-
-/**
- * ARM's code for a subscription that never registered a resource provider. A subscription not
- * registered for Microsoft.Kubernetes (or Microsoft.KubernetesConfiguration) has no Arc cluster
- * (or extension), so its list is empty rather than a failed lookup.
- */
-export const NOT_REGISTERED = "MissingSubscriptionRegistration";
-
-export function armCode(body: string | undefined): string | undefined {
-    try {
-        const code = (JSON.parse(body ?? "") as { error?: { code?: unknown } }).error?.code;
-        return typeof code === "string" ? code : undefined;
-    } catch {
-        return undefined;
     }
 }
 
@@ -90,37 +80,53 @@ export function liveAzureLookup(
         }
     }
 
-    async function get(pathAndQuery: string): Promise<{ status: number; body: unknown }> {
+    async function get(pathAndQuery: string): Promise<unknown> {
         const url = /^https?:/.test(pathAndQuery) ? pathAndQuery : `${endpoint}${pathAndQuery}`;
         const response = await client.pipeline.sendRequest(http, createPipelineRequest({ url, method: "GET" }));
-        if (response.status === 404) return { status: 404, body: undefined };
         const body = response.bodyAsText ?? undefined;
         if (response.status >= 400)
             throw new ArmError(response.status, armCode(body), armErrorText(response.status, body));
-        return { status: response.status, body: JSON.parse(response.bodyAsText || "{}") };
+        return JSON.parse(body || "{}");
+    }
+
+    /** One object, or undefined when ARM answers 404 or its namespace is not registered (`registration.ts`). */
+    async function getOne(pathAndQuery: string): Promise<ArmResource | undefined> {
+        try {
+            return (await get(pathAndQuery)) as ArmResource;
+        } catch (e) {
+            if (e instanceof ArmError && (e.status === 404 || isUnregistered(e.code))) return undefined;
+            throw e;
+        }
     }
 
     /**
-     * Every item of an ARM list, following nextLink. A 404 (no such parent) is an empty list, and so
-     * is an unregistered provider when `unregisteredIsEmpty`.
+     * Every item of an ARM list, following nextLink; empty when the namespace is not registered
+     * (`registration.ts`). Any other error, a 404 included, fails the lookup.
      */
-    async function list(
-        path: string,
-        apiVersion: string,
-        opts: { filter?: string; unregisteredIsEmpty?: boolean } = {},
-    ): Promise<ArmResource[]> {
+    async function list(path: string, apiVersion: string, filter?: string): Promise<ArmResource[]> {
         const out: ArmResource[] = [];
         let next: string | undefined =
-            `${path}?api-version=${apiVersion}${opts.filter ? `&$filter=${encodeURIComponent(opts.filter)}` : ""}`;
+            `${path}?api-version=${apiVersion}${filter ? `&$filter=${encodeURIComponent(filter)}` : ""}`;
         try {
             while (next) {
-                const page = (await get(next)).body as { value?: ArmResource[]; nextLink?: string } | undefined;
-                out.push(...(page?.value ?? []));
-                next = page?.nextLink || undefined;
+                const page = (await get(next)) as { value?: ArmResource[]; nextLink?: string };
+                out.push(...(page.value ?? []));
+                next = page.nextLink || undefined;
             }
         } catch (e) {
-            if (opts.unregisteredIsEmpty && e instanceof ArmError && e.code === NOT_REGISTERED && out.length === 0)
-                return [];
+            if (e instanceof ArmError && isUnregistered(e.code) && out.length === 0) return [];
+            throw e;
+        }
+        return out;
+    }
+
+    /** The same rule for the SDK's lists (its RestError carries ARM's code). */
+    async function sdkList<T>(items: AsyncIterable<T>): Promise<T[]> {
+        const out: T[] = [];
+        try {
+            for await (const item of items) out.push(item);
+        } catch (e) {
+            if (out.length === 0 && isUnregistered((e as { code?: string }).code)) return [];
             throw e;
         }
         return out;
@@ -128,20 +134,17 @@ export function liveAzureLookup(
 
     return {
         async clusters() {
-            const aks = await call("ManagedClusters_List", subScope, async () => {
-                const found: AzureClusterFacts[] = [];
-                for await (const c of client.managedClusters.list()) {
+            const aks = await call("ManagedClusters_List", subScope, async () =>
+                (await sdkList(client.managedClusters.list())).flatMap((c): AzureClusterFacts[] => {
                     const ref = parseAksClusterId(c.id ?? "");
-                    if (ref) found.push({ ...ref, kind: "aks", location: c.location ?? "", tags: c.tags ?? {} });
-                }
-                return found;
-            });
+                    return ref ? [{ ...ref, kind: "aks", location: c.location ?? "", tags: c.tags ?? {} }] : [];
+                }),
+            );
             const arc = await call("ConnectedCluster_ListBySubscription", subScope, async () =>
                 (
                     await list(
                         `/${subScope}/providers/Microsoft.Kubernetes/connectedClusters`,
                         ARM_API_VERSIONS.connectedClusters,
-                        { unregisteredIsEmpty: true },
                     )
                 ).flatMap((c) => {
                     const ref = parseArcClusterId(c.id ?? "");
@@ -163,9 +166,8 @@ export function liveAzureLookup(
         securityOperator(pricingName, name) {
             const id = `/${subScope}/providers/Microsoft.Security/pricings/${pricingName}/securityOperators/${name}`;
             return call("SecurityOperators_Get", subScope, async () => {
-                const r = await get(`${id}?api-version=${ARM_API_VERSIONS.securityOperators}`);
-                if (r.status === 404) return undefined;
-                const op = r.body as ArmResource;
+                const op = await getOne(`${id}?api-version=${ARM_API_VERSIONS.securityOperators}`);
+                if (!op) return undefined;
                 if (!op.identity?.principalId) {
                     throw new LookupError(
                         "SecurityOperators_Get",
@@ -177,13 +179,17 @@ export function liveAzureLookup(
             });
         },
 
-        roleAssignments(principalId) {
-            return call("RoleAssignments_ListForSubscription", subScope, async () =>
+        roleAssignments(principalId, scope) {
+            // ListForScope at another scope (a workspace in another subscription): ListForSubscription
+            // answers only assignments at, above or below this subscription.
+            const at = (scope ?? `/${subScope}`).replace(/\/+$/, "");
+            const operation = scope ? "RoleAssignments_ListForScope" : "RoleAssignments_ListForSubscription";
+            return call(operation, at.slice(1), async () =>
                 (
                     await list(
-                        `/${subScope}/providers/Microsoft.Authorization/roleAssignments`,
+                        `${at}/providers/Microsoft.Authorization/roleAssignments`,
                         ARM_API_VERSIONS.roleAssignments,
-                        { filter: `principalId eq '${principalId}'` },
+                        `principalId eq '${principalId}'`,
                     )
                 ).map((a): ExistingRoleAssignment => {
                     const p = a.properties ?? {};
@@ -203,7 +209,9 @@ export function liveAzureLookup(
         trustedAccessBindings(cluster: ClusterRef) {
             return call("TrustedAccessRoleBindings_List", cluster.id.slice(1), async () => {
                 const found: ExistingBinding[] = [];
-                for await (const b of client.trustedAccessRoleBindings.list(cluster.resourceGroup, cluster.name)) {
+                for (const b of await sdkList(
+                    client.trustedAccessRoleBindings.list(cluster.resourceGroup, cluster.name),
+                )) {
                     found.push({
                         id: b.id ?? `${cluster.id}/trustedAccessRoleBindings/${b.name}`,
                         name: b.name ?? "",
@@ -221,7 +229,6 @@ export function liveAzureLookup(
                     await list(
                         `${cluster.id}/providers/Microsoft.KubernetesConfiguration/extensions`,
                         ARM_API_VERSIONS.extensions,
-                        { unregisteredIsEmpty: true },
                     )
                 ).map((e): ExistingArcExtension => {
                     const p = e.properties ?? {};
@@ -245,20 +252,28 @@ export function liveAzureLookup(
 
         pricing(name) {
             return call("Pricings_Get", subScope, async () => {
-                const r = await get(
+                const r = await getOne(
                     `/${subScope}/providers/Microsoft.Security/pricings/${name}?api-version=${ARM_API_VERSIONS.pricings}`,
                 );
-                if (r.status === 404) return undefined;
-                const p = (r.body as ArmResource).properties ?? {};
+                if (!r) return undefined;
+                const p = r.properties ?? {};
                 const extensions: Record<string, boolean> = {};
-                for (const x of (p.extensions as { name?: string; isEnabled?: string }[] | undefined) ?? []) {
-                    if (x.name) extensions[x.name] = String(x.isEnabled).toLowerCase() === "true";
+                const extensionProperties: Record<string, Record<string, unknown>> = {};
+                type Extension = { name?: string; isEnabled?: string; additionalExtensionProperties?: unknown };
+                for (const x of (p.extensions as Extension[] | undefined) ?? []) {
+                    if (!x.name) continue;
+                    extensions[x.name] = String(x.isEnabled).toLowerCase() === "true";
+                    const more = x.additionalExtensionProperties;
+                    if (more && typeof more === "object" && !Array.isArray(more) && Object.keys(more).length)
+                        extensionProperties[x.name] = more as Record<string, unknown>;
                 }
-                return {
-                    id: (r.body as ArmResource).id ?? `/${subScope}/providers/Microsoft.Security/pricings/${name}`,
+                const pricing: ExistingPricing = {
+                    id: r.id ?? `/${subScope}/providers/Microsoft.Security/pricings/${name}`,
                     pricingTier: String(p.pricingTier ?? "Free"),
                     extensions,
                 };
+                if (Object.keys(extensionProperties).length) pricing.extensionProperties = extensionProperties;
+                return pricing;
             });
         },
 
@@ -268,7 +283,7 @@ export function liveAzureLookup(
                     await list(
                         `/${subScope}/providers/Microsoft.Authorization/policyAssignments`,
                         ARM_API_VERSIONS.policyAssignments,
-                        { filter: "atExactScope()" },
+                        "atExactScope()",
                     )
                 ).map((a): ExistingPolicyAssignment => {
                     const pa: ExistingPolicyAssignment = {

@@ -11,8 +11,12 @@ export interface AzureLookup {
     clusters(): Promise<AzureClusterFacts[]>;
     /** The plan's security operator, or undefined when Defender has not made it (yet). */
     securityOperator(pricingName: string, securityOperatorName: string): Promise<ExistingOperator | undefined>;
-    /** Role assignments of one principal at, above or below the subscription. */
-    roleAssignments(principalId: string): Promise<ExistingRoleAssignment[]>;
+    /**
+     * Role assignments of one principal at, above or below `scope` (an ARM id; default: the
+     * subscription). A workspace in another subscription is neither above nor below this one:
+     * its assignments are found only at its own scope.
+     */
+    roleAssignments(principalId: string, scope?: string): Promise<ExistingRoleAssignment[]>;
     /** The trusted access role bindings of one AKS cluster. */
     trustedAccessBindings(cluster: ClusterRef): Promise<ExistingBinding[]>;
     /** The extensions installed on one Arc connected cluster. */
@@ -69,6 +73,12 @@ export interface ExistingPricing {
     pricingTier: string;
     /** Extension name → on/off, as the plan reports them. */
     extensions: Record<string, boolean>;
+    /**
+     * Extension name → its `additionalExtensionProperties` (for example `ExclusionTags` of
+     * `AgentlessVmScanning`), for the extensions that have any: an adopted plan is declared with
+     * them, or the next update would drop them.
+     */
+    extensionProperties?: Record<string, Record<string, unknown>>;
 }
 
 export interface ExistingPolicyAssignment {
@@ -82,6 +92,20 @@ export interface ExistingPolicyAssignment {
 /** The last segment of an ARM id (a role definition's GUID, a role assignment's name). */
 export function lastSegment(id: string): string {
     return id.slice(id.lastIndexOf("/") + 1);
+}
+
+/**
+ * Whether a role assignment at `assignmentScope` is at, above or below `scope`, as ARM's
+ * `principalId eq` filter of a role assignment list answers (ids compared by path segment, without
+ * case). A management group's assignments count as above: which groups hold a subscription is not
+ * in the cloud-state file.
+ */
+export function onScopeLine(assignmentScope: string, scope: string): boolean {
+    const segments = (s: string) => s.toLowerCase().split("/").filter(Boolean);
+    const [a, s] = [segments(assignmentScope), segments(scope)];
+    if (a[0] === "providers" && a[1] === "microsoft.management") return true;
+    const n = Math.min(a.length, s.length);
+    return a.slice(0, n).every((x, i) => x === s[i]);
 }
 
 /**

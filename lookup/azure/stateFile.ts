@@ -2,6 +2,7 @@ import { ConfigError } from "../../lib/errors";
 import {
     bool,
     GUID_RULE,
+    isPlainObject,
     join,
     list,
     object,
@@ -19,6 +20,7 @@ import {
     ExistingPolicyAssignment,
     ExistingPricing,
     ExistingRoleAssignment,
+    onScopeLine,
 } from "./port";
 import {
     AKS_ID_SHAPE,
@@ -166,6 +168,23 @@ function readExtensions(v: unknown, p: string, cluster: ClusterRef): ExistingArc
     return items;
 }
 
+/**
+ * A pricing's `additionalExtensionProperties`: extension name → its properties as ARM returns them
+ * (a mapping of property name to value, such as `ExclusionTags`), kept as given.
+ */
+function extensionProperties(v: unknown, p: string): Record<string, Record<string, unknown>> {
+    if (v === undefined) return {};
+    const expected = "extension name → a mapping of its additionalExtensionProperties as ARM returns them";
+    if (!isPlainObject(v)) throw new ConfigError(p, v, expected);
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [ext, props] of Object.entries(v)) {
+        if (!isPlainObject(props) || !Object.keys(props).length)
+            throw new ConfigError(join(p, ext), props, `a non-empty mapping of ${ext}'s additionalExtensionProperties`);
+        out[ext] = props;
+    }
+    return out;
+}
+
 /** Validates the section (ConfigError naming the key path; `readSection` adds the file's name). */
 export function readAzureCloudState(v: unknown, path = "azure"): AzureCloudState {
     if (v === undefined || v === null)
@@ -264,7 +283,7 @@ export function readAzureCloudState(v: unknown, path = "azure"): AzureCloudState
     const prPath = join(path, "pricings");
     state.pricings = list(raw.pricings, prPath, "pricings ({ name, pricingTier, extensions })").map((pr, i) => {
         const p = join(prPath, i);
-        const r = object(pr, p, ["name", "pricingTier", "extensions"]);
+        const r = object(pr, p, ["name", "pricingTier", "extensions", "additionalExtensionProperties"]);
         const name = requiredString(r.name, join(p, "name"), {
             expected: "a plan name such as Containers or CloudPosture",
             pattern: /^[A-Za-z]+$/,
@@ -273,7 +292,7 @@ export function readAzureCloudState(v: unknown, path = "azure"): AzureCloudState
         const extRaw = stringMap(r.extensions, extPath);
         const extensions: Record<string, boolean> = {};
         for (const [k, val] of Object.entries(extRaw)) extensions[k] = bool(val, join(extPath, k), false);
-        return {
+        const pricing: ExistingPricing & { name: string } = {
             name,
             extensions,
             id: `/subscriptions/${sub}/providers/Microsoft.Security/pricings/${name}`,
@@ -282,6 +301,17 @@ export function readAzureCloudState(v: unknown, path = "azure"): AzureCloudState
                 pattern: /^(Free|Standard)$/,
             }),
         };
+        const more = extensionProperties(r.additionalExtensionProperties, join(p, "additionalExtensionProperties"));
+        for (const ext of Object.keys(more)) {
+            if (!(ext in extensions))
+                throw new ConfigError(
+                    join(join(p, "additionalExtensionProperties"), ext),
+                    more[ext],
+                    `properties of an extension listed in ${join(p, "extensions")} (${Object.keys(extensions).join(", ") || "none listed"})`,
+                );
+        }
+        if (Object.keys(more).length) pricing.extensionProperties = more;
+        return pricing;
     });
     unique(state.pricings, prPath, (p) => p.name, "pricing");
     const paPath = join(path, "policyAssignments");
@@ -322,8 +352,10 @@ export function fileAzureLookup(state: AzureCloudState): AzureLookup {
         clusters: async () => state.clusters,
         securityOperator: async (pricingName, name) =>
             state.operators.find((o) => o.pricingName === pricingName && o.name.toLowerCase() === name.toLowerCase()),
-        roleAssignments: async (principalId) =>
-            state.roleAssignments.filter((a) => a.principalId.toLowerCase() === principalId.toLowerCase()),
+        roleAssignments: async (principalId, scope = `/subscriptions/${state.subscriptionId}`) =>
+            state.roleAssignments.filter(
+                (a) => a.principalId.toLowerCase() === principalId.toLowerCase() && onScopeLine(a.scope, scope),
+            ),
         trustedAccessBindings: async (cluster) => state.bindings.get(idKey(cluster.id)) ?? [],
         arcExtensions: async (cluster) => state.extensions.get(idKey(cluster.id)) ?? [],
         // ARM answers every plan; one the file does not list is off (Free).

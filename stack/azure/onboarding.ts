@@ -5,7 +5,7 @@ import { dropApiVersionAliases } from "../aliases";
 import { note } from "../notes";
 import { DefenderPlan, extensionDrift } from "../../components/azure/defenderPlan";
 import { AksDiscoveryAccess } from "../../components/azure/aksDiscoveryAccess";
-import { AddonsAtScale } from "../../components/azure/addonsAtScale";
+import { AddonsAtScale, identityRoleScopes } from "../../components/azure/addonsAtScale";
 import { ArcExtensions } from "../../components/azure/arcExtensions";
 import {
     ARC_DEFENDER_EXTENSION,
@@ -148,8 +148,14 @@ export async function onboardAzure(
     const assignments: ExistingPolicyAssignment[] = wantsPolicies ? await lookup.policyAssignments() : [];
     const assignmentRoles: ExistingRoleAssignment[] = [];
     for (const a of assignments) {
-        if (a.principalId && DEPLOY_IF_NOT_EXISTS_POLICIES.some((p) => p.assignmentName === a.name))
-            assignmentRoles.push(...(await lookup.roleAssignments(a.principalId)));
+        const policy = DEPLOY_IF_NOT_EXISTS_POLICIES.find((p) => p.assignmentName === a.name);
+        if (!a.principalId || !policy) continue;
+        // A workspace in another subscription holds the identity's roles there: ARM lists them only at its scope.
+        const [, ...elsewhere] = identityRoleScopes(policy, sub, cfg.logAnalyticsWorkspaceId);
+        for (const scope of [undefined, ...elsewhere]) {
+            for (const ra of await lookup.roleAssignments(a.principalId, scope))
+                if (!assignmentRoles.some((x) => x.id.toLowerCase() === ra.id.toLowerCase())) assignmentRoles.push(ra);
+        }
     }
 
     // Every lookup answered: declare.

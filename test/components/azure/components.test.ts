@@ -48,6 +48,39 @@ describe("DefenderPlan", () => {
         assert.equal(cspm.inputs.pricingTier, "Standard");
     });
 
+    it("passes an adopted plan's additionalExtensionProperties through, as they are, for both plans", async () => {
+        const exclusion = { ExclusionTags: '[{"key":"scan","value":"off"}]' };
+        const id = (name: string) => `/subscriptions/${SUB}/providers/Microsoft.Security/pricings/${name}`;
+        const rs = await registered(() => {
+            new DefenderPlan("plan3", {
+                subscriptionId: SUB,
+                containersExtensions: { ContainerSensor: true, AgentlessVmScanning: true },
+                cspm: { extensions: { AgentlessVmScanning: true } },
+                existing: {
+                    containers: {
+                        id: id("Containers"),
+                        pricingTier: "Standard",
+                        extensions: { ContainerSensor: true, AgentlessVmScanning: true },
+                        extensionProperties: { AgentlessVmScanning: exclusion },
+                    },
+                    cspm: {
+                        id: id("CloudPosture"),
+                        pricingTier: "Standard",
+                        extensions: { AgentlessVmScanning: true },
+                        extensionProperties: { AgentlessVmScanning: exclusion },
+                    },
+                },
+            });
+        });
+        assert.deepEqual(one(rs, "azure-native:security:Pricing", "plan3-containers").inputs.extensions, [
+            { name: "ContainerSensor", isEnabled: "True" },
+            { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: exclusion },
+        ]);
+        assert.deepEqual(one(rs, "azure-native:security:Pricing", "plan3-cspm").inputs.extensions, [
+            { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: exclusion },
+        ]);
+    });
+
     it("creates no CloudPosture pricing by default", async () => {
         const rs = await registered(() => {
             new DefenderPlan("plan2", { subscriptionId: SUB, containersExtensions: { ContainerSensor: true } });

@@ -25,6 +25,37 @@ const AKS_B = `${S}/resourcegroups/rg-b/providers/Microsoft.ContainerService/man
 const ARC_1 = `${S}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-1`;
 const ARC_2 = `${S}/resourceGroups/rg-edge/providers/Microsoft.Kubernetes/connectedClusters/arc-2`;
 const PRINCIPAL = "4a7e9c2d-1b3f-4e5a-8d6c-9f0e1a2b3c4d";
+// A subscription ARM does not know: its AKS list is empty, its Arc list 404 SubscriptionNotFound.
+const GONE = "55555555-1111-2222-3333-444444444444";
+// A subscription that registered none of the namespaces read here.
+const NOTHING = "66666666-1111-2222-3333-444444444444";
+// A Log Analytics workspace in another subscription, where a policy identity holds a role.
+const WS =
+    "/subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-central";
+const WS_RA = `${WS}/providers/Microsoft.Authorization/roleAssignments/3e5a7c9b-2d4f-4a6c-8e0b-1a3c5e7f9b2d`;
+// ARM's own answer for an unregistered namespace (docs/sources.md): 409, code, namespace as target.
+function unregistered(namespace: string): Answer {
+    return {
+        status: 409,
+        body: {
+            error: {
+                code: "MissingSubscriptionRegistration",
+                message: `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found for how to register subscriptions.`,
+                details: [{ code: "MissingSubscriptionRegistration", target: namespace }],
+            },
+        },
+    };
+}
+// Microsoft.Security's own answer (Azure/azure-sdk-for-go issue #19900).
+const SECURITY_NOT_REGISTERED: Answer = {
+    status: 404,
+    body: {
+        error: {
+            code: "Subscription Not Registered",
+            message: "Please register to Microsoft.Security in order to view your security status",
+        },
+    },
+};
 
 const credential: TokenCredential = {
     async getToken(): Promise<AccessToken> {
@@ -56,6 +87,73 @@ function route(c: RecordedCall, base: string): Answer | undefined {
         return denied("Microsoft.Security/pricings/read", `/subscriptions/${DENIED}`);
     if (p === `/subscriptions/${NO_ARC}/providers/Microsoft.ContainerService/managedClusters`)
         return { body: { value: [] } };
+    if (p.startsWith(`/subscriptions/${NOTHING}/`)) {
+        if (p.endsWith("/providers/Microsoft.ContainerService/managedClusters"))
+            return unregistered("Microsoft.ContainerService");
+        if (p.endsWith("/providers/Microsoft.Kubernetes/connectedClusters"))
+            return unregistered("Microsoft.Kubernetes");
+        if (p.endsWith("/providers/Microsoft.KubernetesConfiguration/extensions"))
+            return unregistered("Microsoft.KubernetesConfiguration");
+        if (p.includes("/providers/Microsoft.Security/")) return SECURITY_NOT_REGISTERED;
+        if (p.endsWith("/trustedAccessRoleBindings")) return unregistered("Microsoft.ContainerService");
+        if (p.endsWith("/providers/Microsoft.Authorization/policyAssignments"))
+            return unregistered("Microsoft.Authorization");
+        return undefined;
+    }
+    if (p === `${ARC_2}/providers/Microsoft.KubernetesConfiguration/extensions` && v === ARM_API_VERSIONS.extensions)
+        return { body: { value: [] } };
+    // A cluster deleted between the cluster list and its own read; a wrong subscription; a wrong api-version.
+    if (p.endsWith("/connectedClusters/arc-gone/providers/Microsoft.KubernetesConfiguration/extensions"))
+        return {
+            status: 404,
+            body: {
+                error: {
+                    code: "ParentResourceNotFound",
+                    message:
+                        "Can not perform requested operation on nested resource. Parent resource 'arc-gone' not found.",
+                },
+            },
+        };
+    if (p === `/subscriptions/${GONE}/providers/Microsoft.ContainerService/managedClusters`)
+        return { body: { value: [] } };
+    if (p === `/subscriptions/${GONE}/providers/Microsoft.Kubernetes/connectedClusters`)
+        return {
+            status: 404,
+            body: {
+                error: { code: "SubscriptionNotFound", message: `The subscription '${GONE}' could not be found.` },
+            },
+        };
+    if (p === `/subscriptions/${GONE}/providers/Microsoft.Authorization/policyAssignments`)
+        return {
+            status: 400,
+            body: {
+                error: {
+                    code: "NoRegisteredProviderFound",
+                    message: `No registered resource provider found for location 'global' and API version '${v}' for type 'policyAssignments'.`,
+                },
+            },
+        };
+    if (
+        p === `${WS}/providers/Microsoft.Authorization/roleAssignments` &&
+        v === ARM_API_VERSIONS.roleAssignments &&
+        c.query.$filter === `principalId eq '${PRINCIPAL}'`
+    ) {
+        return {
+            body: {
+                value: [
+                    {
+                        id: WS_RA,
+                        properties: {
+                            scope: WS,
+                            roleDefinitionId: `/subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/providers/Microsoft.Authorization/roleDefinitions/92aaf0da-9dab-42b6-94a3-d43ce8d16293`,
+                            principalId: PRINCIPAL,
+                            principalType: "ServicePrincipal",
+                        },
+                    },
+                ],
+            },
+        };
+    }
     if (p === `/subscriptions/${NO_ARC}/providers/Microsoft.Kubernetes/connectedClusters`) {
         return {
             status: 409,
@@ -176,6 +274,11 @@ function route(c: RecordedCall, base: string): Answer | undefined {
                     extensions: [
                         { name: "AgentlessDiscoveryForKubernetes", isEnabled: "True" },
                         { name: "ContainerSensor", isEnabled: "False" },
+                        {
+                            name: "AgentlessVmScanning",
+                            isEnabled: "True",
+                            additionalExtensionProperties: { ExclusionTags: '[{"key":"scan","value":"off"}]' },
+                        },
                     ],
                 },
             },
@@ -278,15 +381,12 @@ describe("Azure live lookups against an HTTPS ARM fixture", function () {
                 identityType: "SystemAssigned",
             },
         ]);
-        assert.deepEqual(
-            await l.arcExtensions(parseArcClusterId(ARC_2)!),
-            [],
-            "no extension list (404): none installed",
-        );
+        assert.deepEqual(await l.arcExtensions(parseArcClusterId(ARC_2)!), [], "an empty list: none installed");
         assert.deepEqual(await l.pricing("Containers"), {
             id: `${S}/providers/Microsoft.Security/pricings/Containers`,
             pricingTier: "Standard",
-            extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: false },
+            extensions: { AgentlessDiscoveryForKubernetes: true, ContainerSensor: false, AgentlessVmScanning: true },
+            extensionProperties: { AgentlessVmScanning: { ExclusionTags: '[{"key":"scan","value":"off"}]' } },
         });
         assert.deepEqual(await l.policyAssignments(), [
             {
@@ -301,6 +401,80 @@ describe("Azure live lookups against an HTTPS ARM fixture", function () {
 
     it("reads a subscription not registered for Microsoft.Kubernetes as one without Arc clusters", async () => {
         assert.deepEqual(await lookup(NO_ARC).clusters(), []);
+    });
+
+    it("reads every namespace the subscription has not registered as holding nothing: every list empty, every object absent", async () => {
+        const l = lookup(NOTHING);
+        const aks = parseAksClusterId(AKS_A.replace(SUB, NOTHING))!;
+        const arc = parseArcClusterId(ARC_1.replace(SUB, NOTHING))!;
+        assert.deepEqual(await l.clusters(), [], "409 on AKS and on Arc");
+        assert.deepEqual(await l.trustedAccessBindings(aks), []);
+        assert.deepEqual(await l.arcExtensions(arc), [], "409 for Microsoft.KubernetesConfiguration");
+        assert.deepEqual(await l.policyAssignments(), []);
+        assert.equal(await l.pricing("Containers"), undefined, "Microsoft.Security's 404 Subscription Not Registered");
+        assert.equal(await l.securityOperator("Containers", "DefenderForContainersSecurityOperator"), undefined);
+        const calls = arm.calls.filter((c) => c.path.startsWith(`/subscriptions/${NOTHING}/`)).map((c) => c.path);
+        assert.equal(calls.length, 7, calls.join("\n"));
+    });
+
+    it("fails a list on any other error, a 404 included: a wrong subscription, a deleted parent, a wrong api-version", async () => {
+        const failure = (p: Promise<unknown>) =>
+            p.then(
+                () => assert.fail("expected a LookupError"),
+                (x: unknown) => x as LookupError,
+            );
+        const wrongSub = await failure(lookup(GONE).clusters());
+        assert.deepEqual(
+            [wrongSub.call, wrongSub.reason],
+            [
+                "ConnectedCluster_ListBySubscription",
+                `ARM answered 404 SubscriptionNotFound: The subscription '${GONE}' could not be found.`,
+            ],
+        );
+        const gone = await failure(lookup().arcExtensions(parseArcClusterId(ARC_1.replace("/arc-1", "/arc-gone"))!));
+        assert.deepEqual(
+            [gone.call, gone.reason.split(":")[0]],
+            ["Extensions_List", "ARM answered 404 ParentResourceNotFound"],
+        );
+        const policies = await failure(lookup(GONE).policyAssignments());
+        assert.deepEqual(
+            [policies.call, policies.reason.split(":")[0]],
+            ["PolicyAssignments_List", "ARM answered 400 NoRegisteredProviderFound"],
+        );
+    });
+
+    it("lists a principal's role assignments at a workspace in another subscription (ListForScope), which the subscription's list does not show", async () => {
+        const l = lookup();
+        assert.deepEqual(
+            (await l.roleAssignments(PRINCIPAL)).map((a) => a.id),
+            [`${S}/providers/Microsoft.Authorization/roleAssignments/0c8e4f2a-6b1d-4c3e-9a5f-7d2b8e1c4a6f`],
+        );
+        assert.deepEqual(await l.roleAssignments(PRINCIPAL, WS), [
+            {
+                id: WS_RA,
+                scope: WS,
+                roleDefinitionId:
+                    "/subscriptions/0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e/providers/Microsoft.Authorization/roleDefinitions/92aaf0da-9dab-42b6-94a3-d43ce8d16293",
+                principalId: PRINCIPAL,
+                principalType: "ServicePrincipal",
+            },
+        ]);
+        const last = arm.calls.at(-1)!;
+        assert.deepEqual(
+            [last.path, last.query["api-version"], last.query.$filter],
+            [`${WS}/providers/Microsoft.Authorization/roleAssignments`, "2022-04-01", `principalId eq '${PRINCIPAL}'`],
+        );
+    });
+
+    it("reads with the newest stable api-version of each spec (security operators: the only, preview, one)", () => {
+        assert.deepEqual(ARM_API_VERSIONS, {
+            connectedClusters: "2026-05-01",
+            securityOperators: "2023-01-01-preview",
+            roleAssignments: "2022-04-01",
+            extensions: "2025-03-01",
+            pricings: "2024-01-01",
+            policyAssignments: "2025-03-01",
+        });
     });
 
     it("turns a 403 into a LookupError naming the ARM call, the scope and ARM's reason", async () => {

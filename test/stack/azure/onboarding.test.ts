@@ -424,3 +424,159 @@ describe("Azure cloud-state section", () => {
         assert.equal(await lookup.securityOperator("Containers", "DefenderForContainersSecurityOperator"), undefined);
     });
 });
+
+describe("Azure onboarding: what ARM holds outside the subscription's own lists (mocks)", () => {
+    const OTHER = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
+    const CENTRAL_WS = `/subscriptions/${OTHER}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-central`;
+    const POLICY_PRINCIPAL = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
+    const WS_RA = `${CENTRAL_WS}/providers/Microsoft.Authorization/roleAssignments/3e5a7c9b-2d4f-4a6c-8e0b-1a3c5e7f9b2d`;
+    const wsRole = {
+        id: WS_RA,
+        scope: CENTRAL_WS,
+        roleDefinitionId: `/subscriptions/${OTHER}/providers/Microsoft.Authorization/roleDefinitions/5e93ba01-8f92-4c7a-b12a-801e3df23824`,
+        principalId: POLICY_PRINCIPAL,
+        principalType: "ServicePrincipal",
+    };
+    const central = loadAzureConfig({
+        subscriptionId: SUB,
+        location: "westeurope",
+        logAnalyticsWorkspaceId: CENTRAL_WS,
+        atScale: { defenderProfile: true, azurePolicyAddon: false, arcDefender: false, arcAzurePolicy: false },
+        arcExtensions: { defender: false, azurePolicy: false },
+    });
+
+    /**
+     * Answers role assignment lists as ARM does: `principalId eq` at a scope returns the assignments
+     * at, above or below it, so a workspace in another subscription shows only at its own scope.
+     */
+    function armLike(state: State): { lookup: AzureLookup; scopes: (string | undefined)[] } {
+        const base = fileAzureLookup(readAzureCloudState(state));
+        const all = (state.roleAssignments ?? []) as (typeof wsRole)[];
+        const scopes: (string | undefined)[] = [];
+        const lookup: AzureLookup = {
+            ...base,
+            roleAssignments: async (principalId: string, scope?: string) => {
+                scopes.push(scope);
+                const at = (scope ?? `/subscriptions/${SUB}`).toLowerCase();
+                return all.filter((a) => {
+                    const s = a.scope.toLowerCase();
+                    return (
+                        a.principalId === principalId && (s === at || at.startsWith(`${s}/`) || s.startsWith(`${at}/`))
+                    );
+                });
+            },
+        };
+        return { lookup, scopes };
+    }
+
+    it("finds an adopted policy identity's role at a workspace in another subscription at the workspace's scope, and imports it instead of meeting 409 RoleAssignmentExists", async () => {
+        const s = defenderOn();
+        s.roleAssignments = [roleAssignment, wsRole];
+        const { lookup, scopes } = armLike(s);
+        const { rs } = await run(lookup, central);
+        assert.deepEqual(
+            scopes,
+            [undefined, undefined, CENTRAL_WS],
+            "the operator's, then the policy identity's at both scopes",
+        );
+        const roles = byType(rs, "azure-native:authorization:RoleAssignment")
+            .filter((r) => r.name.startsWith("addons-defenderProfile"))
+            .map((r) => `${r.op} ${r.name}${r.importId ? ` ${r.importId}` : ""}`)
+            .sort();
+        assert.deepEqual(roles, [
+            "create addons-defenderProfile-5e93ba01",
+            "create addons-defenderProfile-8bb6f106",
+            "create addons-defenderProfile-workspace-8bb6f106",
+            `import addons-defenderProfile-workspace-5e93ba01 ${WS_RA}`,
+        ]);
+        assert.deepEqual(
+            one(rs, "azure-native:authorization:RoleAssignment", "addons-defenderProfile-workspace-5e93ba01").inputs,
+            {
+                roleAssignmentName: "3e5a7c9b-2d4f-4a6c-8e0b-1a3c5e7f9b2d",
+                principalId: POLICY_PRINCIPAL,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: wsRole.roleDefinitionId,
+                scope: CENTRAL_WS,
+            },
+        );
+    });
+
+    it("the cloud-state file answers a role assignment list as ARM does: the workspace's assignments only at its scope", async () => {
+        const s = defenderOn();
+        s.roleAssignments = [roleAssignment, wsRole];
+        const lookup = fileAzureLookup(readAzureCloudState(s));
+        assert.deepEqual(
+            (await lookup.roleAssignments(POLICY_PRINCIPAL)).map((a) => a.id),
+            [],
+            "not at, above or below the subscription",
+        );
+        assert.deepEqual(
+            (await lookup.roleAssignments(POLICY_PRINCIPAL, CENTRAL_WS)).map((a) => a.id),
+            [WS_RA],
+        );
+        assert.deepEqual(
+            (await lookup.roleAssignments(PRINCIPAL, `/subscriptions/${SUB}/resourceGroups/rg-a`)).map((a) => a.id),
+            [RA],
+            "an assignment at the subscription is above a resource group of it",
+        );
+    });
+
+    it("adopts the Containers plan with its extensions' additionalExtensionProperties (ExclusionTags of AgentlessVmScanning) as they are", async () => {
+        const s = defenderOn();
+        const tags = '[{"key":"defender-scan","value":"off"}]';
+        s.pricings = [
+            {
+                name: "Containers",
+                pricingTier: "Standard",
+                extensions: {
+                    AgentlessDiscoveryForKubernetes: true,
+                    ContainerSensor: true,
+                    ContainerRegistriesVulnerabilityAssessments: false,
+                    ContainerIntegrityContribution: false,
+                    AgentlessVmScanning: true,
+                },
+                additionalExtensionProperties: { AgentlessVmScanning: { ExclusionTags: tags } },
+            },
+        ];
+        const config = loadAzureConfig({
+            subscriptionId: SUB,
+            location: "westeurope",
+            logAnalyticsWorkspaceId: WS,
+            plan: { extensions: { AgentlessVmScanning: true } },
+        });
+        const { rs, notes } = await plan(s, config);
+        const pricing = one(rs, "azure-native:security:Pricing", "defender-containers");
+        assert.equal(pricing.op, "import");
+        assert.deepEqual(pricing.inputs.extensions, [
+            { name: "AgentlessDiscoveryForKubernetes", isEnabled: "True" },
+            { name: "ContainerSensor", isEnabled: "True" },
+            { name: "ContainerRegistriesVulnerabilityAssessments", isEnabled: "False" },
+            { name: "ContainerIntegrityContribution", isEnabled: "False" },
+            { name: "AgentlessVmScanning", isEnabled: "True", additionalExtensionProperties: { ExclusionTags: tags } },
+        ]);
+        assert.deepEqual(
+            notes.filter((n) => n.kind === "manual-step"),
+            [],
+        );
+    });
+
+    it("refuses additionalExtensionProperties of an extension the pricing does not list, naming the key", () => {
+        assert.throws(
+            () =>
+                readAzureCloudState({
+                    subscriptionId: SUB,
+                    pricings: [
+                        {
+                            name: "Containers",
+                            pricingTier: "Standard",
+                            extensions: { ContainerSensor: true },
+                            additionalExtensionProperties: { AgentlessVmScanning: { ExclusionTags: "[]" } },
+                        },
+                    ],
+                }),
+            (e: Error) =>
+                e.message ===
+                'config key "azure.pricings[0].additionalExtensionProperties.AgentlessVmScanning" has value {"ExclusionTags":"[]"}; expected properties of an extension listed in azure.pricings[0].extensions (ContainerSensor)',
+        );
+    });
+});
