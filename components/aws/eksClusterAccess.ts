@@ -25,6 +25,7 @@ import { failProgram } from "../shared/programErrors";
 import { mapString, plainString, requirePlain, requirePlainContainer } from "../shared/input";
 import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "../../domain/aws/awsAuth";
 import { EndpointSettings } from "../../domain/aws/endpointAccess";
+import { accessEntryImportId, accessPolicyAssociationImportId } from "../../domain/aws/importIds";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
 import { EksDefenderEndpointAccess } from "./defenderEndpoint";
 import { ExistingAccessEntry } from "../../lookup/aws/port";
@@ -35,6 +36,12 @@ export interface EksClusterAccessArgs {
     clusterName: pulumi.Input<string>;
     /** Plain: it decides the ARN partition of the access policy, and goes into the kubeconfig's `aws eks get-token`. */
     region: string;
+    /**
+     * The region of the AWS provider the resources use. An imported resource in another region
+     * has an import id ending in `@<region>` (Pulumi AWS v7); when this is not given, every import
+     * id carries the suffix, which the provider accepts for its own region as well.
+     */
+    providerRegion?: string;
     /** Plain: it decides which resources exist (access entry, or aws-auth and RBAC). */
     authenticationMode: AuthenticationMode;
     /** Plain: the cluster's endpoint settings as declared, which the network rules read. */
@@ -71,6 +78,7 @@ export interface EksClusterAccessArgs {
 /** The arguments that must be plain, and why (docs/library.md). */
 const PLAIN_ARGS = {
     region: "it decides the access policy's partition, and goes into the kubeconfig's aws eks get-token",
+    providerRegion: "it decides whether an import id ends in @<region>",
     authenticationMode: "it decides between an access entry and aws-auth with reader RBAC",
     endpoint: "the network rules read it",
     accessPolicy:
@@ -207,7 +215,15 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                 {
                     parent: this,
                     ...(existing
-                        ? { import: `${importedCluster}:${existing.principalArn}`, retainOnDelete: true }
+                        ? {
+                              import: accessEntryImportId(
+                                  importedCluster!,
+                                  existing.principalArn,
+                                  args.region,
+                                  args.providerRegion,
+                              ),
+                              retainOnDelete: true,
+                          }
                         : {}),
                 },
             );
@@ -225,7 +241,16 @@ export class EksClusterAccess extends pulumi.ComponentResource {
                     parent: this,
                     dependsOn: [this.accessEntry],
                     ...(associated
-                        ? { import: `${importedCluster}#${existing!.principalArn}#${policyArn}`, retainOnDelete: true }
+                        ? {
+                              import: accessPolicyAssociationImportId(
+                                  importedCluster!,
+                                  existing!.principalArn,
+                                  policyArn,
+                                  args.region,
+                                  args.providerRegion,
+                              ),
+                              retainOnDelete: true,
+                          }
                         : {}),
                 },
             );

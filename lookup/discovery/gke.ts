@@ -57,9 +57,31 @@ export async function listGkeClusters(
     }
 }
 
-/** The cluster's location as the client decodes it: `location`, or the legacy `zone`. */
+/** The cluster's location as the client decodes it: `location`, or `zone` (deprecated in container v1) where absent. */
 export function gkeLocation(c: GkeCluster): string {
     return text(c.location) ?? text(c.zone) ?? "";
+}
+
+/**
+ * Whether the control plane is reached on its private IP only. container v1 deprecates
+ * `privateClusterConfig.enablePrivateEndpoint` for
+ * `controlPlaneEndpointsConfig.ipEndpointsConfig.enablePublicEndpoint`, its value reversed
+ * (cluster_service.proto, docs/sources.md): the current field decides, the old one where it is absent.
+ */
+export function gkePrivateEndpoint(c: GkeCluster): boolean {
+    const publicEndpoint = c.controlPlaneEndpointsConfig?.ipEndpointsConfig?.enablePublicEndpoint;
+    if (typeof publicEndpoint === "boolean") return !publicEndpoint;
+    return c.privateClusterConfig?.enablePrivateEndpoint ?? false;
+}
+
+/**
+ * The CIDRs allowed to reach the control plane: `controlPlaneEndpointsConfig.ipEndpointsConfig.
+ * authorizedNetworksConfig`, or the deprecated `masterAuthorizedNetworksConfig` where it is absent.
+ */
+export function gkeAuthorizedNetworks(c: GkeCluster): string[] {
+    const config =
+        c.controlPlaneEndpointsConfig?.ipEndpointsConfig?.authorizedNetworksConfig ?? c.masterAuthorizedNetworksConfig;
+    return (config?.cidrBlocks ?? []).map((b) => b.cidrBlock ?? "").filter(Boolean);
 }
 
 export function gkeDetails(c: GkeCluster): Record<string, unknown> {
@@ -68,10 +90,8 @@ export function gkeDetails(c: GkeCluster): Record<string, unknown> {
         networkPolicyEnabled: c.networkPolicy?.enabled ?? false,
         networkPolicyProvider: enumName(c.networkPolicy?.provider),
         datapathProvider: enumName(c.networkConfig?.datapathProvider),
-        privateEndpoint: c.privateClusterConfig?.enablePrivateEndpoint ?? false,
-        masterAuthorizedNetworks: (c.masterAuthorizedNetworksConfig?.cidrBlocks ?? [])
-            .map((b) => b.cidrBlock)
-            .filter(Boolean),
+        privateEndpoint: gkePrivateEndpoint(c),
+        masterAuthorizedNetworks: gkeAuthorizedNetworks(c),
         workloadPool: text(c.workloadIdentityConfig?.workloadPool) ?? null,
     };
 }

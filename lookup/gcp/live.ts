@@ -68,13 +68,18 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
         ...opts.container,
     };
 
-    /** A GET (or POST) that answers undefined for 404: "not found" is an answer here. */
-    async function call<T>(name: string, scope: string, url: string, body?: unknown): Promise<T | undefined> {
+    /** A GET, or a POST when `post` says so (with a JSON body if given); undefined for 404: "not found" is an answer here. */
+    async function call<T>(
+        name: string,
+        scope: string,
+        url: string,
+        post?: { body?: unknown },
+    ): Promise<T | undefined> {
         try {
             const res = await auth.request<T>({
                 url,
-                method: body === undefined ? "GET" : "POST",
-                ...(body === undefined ? {} : { data: body }),
+                method: post ? "POST" : "GET",
+                ...(post?.body === undefined ? {} : { data: post.body }),
                 retry: false,
             });
             return res.data;
@@ -84,8 +89,19 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
         }
     }
 
-    const policy = async (name: string, scope: string, url: string): Promise<Grant[]> => {
-        const p = await call<PolicyBody>(name, scope, url, { options: { requestedPolicyVersion: 3 } });
+    /**
+     * A getIamPolicy asking for policy version 3, without which Google flattens conditional bindings
+     * into unconditional ones on `<role>_withcond_<hash>`. Where the version goes is the method's own
+     * (docs/sources.md, "GCP"): Resource Manager's `projects.getIamPolicy` and
+     * `organizations.getIamPolicy` take a body (`{ options: { requestedPolicyVersion } }`); IAM's
+     * `projects.serviceAccounts.getIamPolicy` maps no body (googleapis `google/iam/admin/v1/iam.proto`),
+     * so there it is the query parameter `options.requestedPolicyVersion`.
+     */
+    const policy = async (name: string, scope: string, url: string, versionIn: "body" | "query"): Promise<Grant[]> => {
+        const p =
+            versionIn === "body"
+                ? await call<PolicyBody>(name, scope, url, { body: { options: { requestedPolicyVersion: 3 } } })
+                : await call<PolicyBody>(name, scope, `${url}?options.requestedPolicyVersion=3`, {});
         // A conditional binding grants only under its condition: it is not the grant this stack makes.
         return (p?.bindings ?? [])
             .filter((b) => !b.condition && b.role)
@@ -145,18 +161,25 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
                 title: r.title ?? "",
                 description: r.description ?? "",
                 permissions: [...(r.includedPermissions ?? [])],
-                stage: r.stage ?? "GA",
+                // proto3 JSON leaves a field at its default out: RoleLaunchStage's default (0) is ALPHA.
+                stage: r.stage ?? "ALPHA",
                 deleted: r.deleted ?? false,
             } satisfies ExistingCustomRole;
         },
 
         grants: (parent) =>
             parent.kind === "project"
-                ? policy(CALLS.projectPolicy, iamParentPath(parent), `${crm}/v1/projects/${parent.id}:getIamPolicy`)
+                ? policy(
+                      CALLS.projectPolicy,
+                      iamParentPath(parent),
+                      `${crm}/v1/projects/${parent.id}:getIamPolicy`,
+                      "body",
+                  )
                 : policy(
                       CALLS.organizationPolicy,
                       iamParentPath(parent),
                       `${crm}/v1/organizations/${parent.id}:getIamPolicy`,
+                      "body",
                   ),
 
         serviceAccountGrants: (projectId, email) =>
@@ -164,6 +187,7 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
                 CALLS.serviceAccountPolicy,
                 `projects/${projectId}`,
                 `${iam}/v1/projects/${projectId}/serviceAccounts/${email}:getIamPolicy`,
+                "query",
             ),
 
         async workloadIdentityPool(projectId, poolId) {

@@ -145,7 +145,8 @@ function customRoles(v: unknown, path: string): ProjectState["customRoles"] {
                     r.stage,
                     join(p, "stage"),
                     ["ALPHA", "BETA", "GA", "DEPRECATED", "DISABLED", "EAP"] as const,
-                    "GA",
+                    // As the IAM API answers: a role without a stage is at RoleLaunchStage's default, ALPHA.
+                    "ALPHA",
                 ),
                 deleted: bool(r.deleted, join(p, "deleted"), false),
             };

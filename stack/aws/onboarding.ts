@@ -275,6 +275,7 @@ export function declareAws(
             {
                 clusterName: c.name,
                 region: c.region,
+                providerRegion: cfg.region,
                 authenticationMode: c.authenticationMode,
                 endpoint: c.endpoint,
                 roleArn: discovery.arn,

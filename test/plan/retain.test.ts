@@ -60,7 +60,8 @@ describe("plan: what `pulumi destroy` would leave (retainOnDelete)", () => {
                 name: "retain-eks-entry",
                 parent: "retain-eks",
                 op: "import",
-                importId: `apps:${ROLE}`,
+                // No providerRegion given: the component cannot know the provider's region, so the id names its own.
+                importId: `apps:${ROLE}@eu-west-1`,
                 retainOnDelete: true,
                 inputs: { clusterName: "apps", principalArn: ROLE, region: "eu-west-1", type: "STANDARD" },
             }),

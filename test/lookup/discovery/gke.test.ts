@@ -1,7 +1,7 @@
 import * as assert from "assert";
 // The auth library the container client itself depends on: a real OAuth2 client holding a fixed token.
 import { OAuth2Client } from "google-auth-library";
-import { discoverGke } from "../../../lookup/discovery/gke";
+import { discoverGke, gkeAuthorizedNetworks, gkeLocation, gkePrivateEndpoint } from "../../../lookup/discovery/gke";
 import { Answer, CloudApiServer, RecordedCall, startCloudApiServer } from "../../fixtures/cloudApiServer";
 
 const TOKEN = "fixture-gcp-token";
@@ -11,7 +11,12 @@ function selfLink(project: string, location: string, name: string): string {
     return `https://container.googleapis.com/v1/projects/${project}/locations/${location}/clusters/${name}`;
 }
 
-// Shaped like the REST answer of `projects.locations.clusters.list` (camelCase, enums as names).
+// Shaped like the REST answer of `projects.locations.clusters.list` (camelCase, enums as names), per
+// Google's definition of the Cluster message: `google/container/v1/cluster_service.proto` as shipped
+// in node_modules/@google-cloud/container/build/protos (docs/sources.md, "GCP"). gke-shop answers with
+// the current fields only (`controlPlaneEndpointsConfig`, `location`); gke-payments with the ones
+// container v1 deprecates (`privateClusterConfig.enablePrivateEndpoint`, `zone`), as an older cluster's
+// answer may: both must read the same.
 const shop = {
     name: "gke-shop",
     description: "shop front",
@@ -35,24 +40,27 @@ const shop = {
         subnetwork: "projects/acme-shop/regions/europe-west1/subnetworks/subnet-shop",
         datapathProvider: "LEGACY_DATAPATH",
     },
-    privateClusterConfig: {
-        enablePrivateNodes: true,
-        enablePrivateEndpoint: false,
-        masterIpv4CidrBlock: "172.16.0.0/28",
-        privateEndpoint: "172.16.0.2",
-        publicEndpoint: "34.76.10.20",
-    },
-    masterAuthorizedNetworksConfig: {
-        enabled: true,
-        cidrBlocks: [
-            { displayName: "office", cidrBlock: "198.51.100.0/24" },
-            { displayName: "vpn", cidrBlock: "203.0.113.7/32" },
-        ],
+    privateClusterConfig: { masterIpv4CidrBlock: "172.16.0.0/28" },
+    controlPlaneEndpointsConfig: {
+        dnsEndpointConfig: { endpoint: "gke-4f1c7c2b.europe-west1.gke.goog", allowExternalTraffic: false },
+        ipEndpointsConfig: {
+            enabled: true,
+            enablePublicEndpoint: true,
+            globalAccess: false,
+            authorizedNetworksConfig: {
+                enabled: true,
+                cidrBlocks: [
+                    { displayName: "office", cidrBlock: "198.51.100.0/24" },
+                    { displayName: "vpn", cidrBlock: "203.0.113.7/32" },
+                ],
+            },
+            publicEndpoint: "34.76.10.20",
+            privateEndpoint: "172.16.0.2",
+        },
     },
     workloadIdentityConfig: { workloadPool: "acme-shop.svc.id.goog" },
     masterAuth: { clusterCaCertificate: Buffer.from(CA).toString("base64") },
     selfLink: selfLink("acme-shop", "europe-west1", "gke-shop"),
-    zone: "europe-west1",
     endpoint: "34.76.10.20",
     initialClusterVersion: "1.29.8-gke.1031000",
     currentMasterVersion: "1.30.5-gke.1014001",
@@ -75,7 +83,6 @@ const payments = {
     endpoint: "172.16.1.2",
     currentMasterVersion: "1.29.10-gke.1227000",
     status: "RUNNING",
-    location: "us-central1-a",
     autopilot: { enabled: true },
 };
 
@@ -229,5 +236,45 @@ describe("GKE discovery against an HTTP/JSON fixture (fallback: rest)", function
             ["projects/broken-project"],
         );
         assert.strictEqual(found.failures[0].message, "Google answered 500 INTERNAL: Internal error encountered.");
+    });
+});
+
+describe("GKE control-plane fields: the current ones of container v1, the deprecated ones where absent", () => {
+    const cidrs = (...c: string[]) => ({ enabled: true, cidrBlocks: c.map((cidrBlock) => ({ cidrBlock })) });
+
+    it("reads a private endpoint from enablePublicEndpoint, reversed, before the deprecated enablePrivateEndpoint", () => {
+        assert.strictEqual(
+            gkePrivateEndpoint({ controlPlaneEndpointsConfig: { ipEndpointsConfig: { enablePublicEndpoint: false } } }),
+            true,
+        );
+        assert.strictEqual(
+            gkePrivateEndpoint({
+                controlPlaneEndpointsConfig: { ipEndpointsConfig: { enablePublicEndpoint: true } },
+                privateClusterConfig: { enablePrivateEndpoint: true },
+            }),
+            false,
+        );
+        assert.strictEqual(gkePrivateEndpoint({ privateClusterConfig: { enablePrivateEndpoint: true } }), true);
+        assert.strictEqual(gkePrivateEndpoint({ controlPlaneEndpointsConfig: { ipEndpointsConfig: {} } }), false);
+        assert.strictEqual(gkePrivateEndpoint({}), false);
+    });
+
+    it("reads the authorized networks from ipEndpointsConfig, else from the deprecated masterAuthorizedNetworksConfig", () => {
+        assert.deepStrictEqual(
+            gkeAuthorizedNetworks({
+                controlPlaneEndpointsConfig: { ipEndpointsConfig: { authorizedNetworksConfig: cidrs("10.0.0.0/8") } },
+                masterAuthorizedNetworksConfig: cidrs("192.0.2.0/24"),
+            }),
+            ["10.0.0.0/8"],
+        );
+        assert.deepStrictEqual(gkeAuthorizedNetworks({ masterAuthorizedNetworksConfig: cidrs("192.0.2.0/24") }), [
+            "192.0.2.0/24",
+        ]);
+        assert.deepStrictEqual(gkeAuthorizedNetworks({}), []);
+    });
+
+    it("reads the location from location, else from the deprecated zone", () => {
+        assert.strictEqual(gkeLocation({ location: "europe-west1", zone: "europe-west1-b" }), "europe-west1");
+        assert.strictEqual(gkeLocation({ location: "", zone: "us-central1-a" }), "us-central1-a");
     });
 });

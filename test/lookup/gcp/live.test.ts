@@ -30,7 +30,37 @@ const notFound = (what: string): Answer => ({
     body: { error: { code: 404, message: `${what} not found.`, status: "NOT_FOUND" } },
 });
 
-// Shaped like Google's REST answers (camelCase; enums as names; absent fields left out).
+// The version of an IAM policy a getIamPolicy asked for, where Google's definition of the method
+// takes it (docs/sources.md, "GCP"): IAM's `projects.serviceAccounts.getIamPolicy` is
+// `post: "/v1/{resource=projects/*/serviceAccounts/*}:getIamPolicy"` with no `body` mapping
+// (googleapis `google/iam/admin/v1/iam.proto`), so `GetIamPolicyRequest.options` arrives as the
+// query parameter `options.requestedPolicyVersion`; Resource Manager's `projects.getIamPolicy`
+// takes the request as its body. A version sent anywhere else is not read: version 1 is answered.
+function requestedVersion(c: RecordedCall, where: "query" | "body"): number {
+    if (where === "query") return Number(c.query["options.requestedPolicyVersion"] ?? 0);
+    const body = c.body ? (JSON.parse(c.body) as { options?: { requestedPolicyVersion?: number } }) : {};
+    return body.options?.requestedPolicyVersion ?? 0;
+}
+
+/**
+ * A policy as getIamPolicy answers it: at version 3 as it is; below 3 (google/iam/v1/options.proto:
+ * "Requests for policies with any conditional role bindings must specify version 3"), Google's IAM
+ * docs ("Policy versions") say conditional bindings come back without their condition, each role
+ * suffixed `_withcond_` and a hash.
+ */
+function policyAt(version: number, bindings: { role: string; members: string[]; condition?: object }[]): object {
+    if (version >= 3) return { version: 3, etag: "BwYz", bindings };
+    return {
+        version: 1,
+        etag: "BwYz",
+        bindings: bindings.map((b) =>
+            b.condition ? { role: `${b.role}_withcond_2c8e4a6f1b3d5e7a9c1e`, members: b.members } : b,
+        ),
+    };
+}
+
+// Shaped like Google's REST answers (camelCase; enums as names; proto3 JSON leaves out a field at
+// its default, so a role at stage ALPHA, RoleLaunchStage 0, has no `stage`).
 function route(c: RecordedCall): Answer | undefined {
     if (c.authorization !== `Bearer ${TOKEN}`)
         return {
@@ -108,31 +138,42 @@ function route(c: RecordedCall): Answer | undefined {
                     etag: "BwYy",
                 },
             };
-        case `POST /v1/projects/${P}:getIamPolicy`:
+        case `GET ${iam}/roles/MDCGkeAlphaRole`:
             return {
                 body: {
-                    version: 3,
-                    etag: "BwYz",
-                    bindings: [
-                        { role: "roles/container.viewer", members: [MEMBER, "group:gke-admins@contoso.example"] },
-                        {
-                            role: `projects/${P}/roles/MDCGkeClusterWriteRole`,
-                            members: [MEMBER],
-                            condition: {
-                                title: "until-2027",
-                                expression: "request.time < timestamp('2027-01-01T00:00:00Z')",
-                            },
-                        },
-                    ],
+                    name: `projects/${P}/roles/MDCGkeAlphaRole`,
+                    title: "MDCGkeAlphaRole",
+                    includedPermissions: ["container.clusters.update"],
+                    etag: "BwYw",
                 },
+            };
+        case `POST /v1/projects/${P}:getIamPolicy`:
+            return {
+                body: policyAt(requestedVersion(c, "body"), [
+                    { role: "roles/container.viewer", members: [MEMBER, "group:gke-admins@contoso.example"] },
+                    {
+                        role: `projects/${P}/roles/MDCGkeClusterWriteRole`,
+                        members: [MEMBER],
+                        condition: {
+                            title: "until-2027",
+                            expression: "request.time < timestamp('2027-01-01T00:00:00Z')",
+                        },
+                    },
+                ]),
             };
         case `POST ${iam}/serviceAccounts/${EMAIL}:getIamPolicy`:
             return {
-                body: {
-                    version: 1,
-                    etag: "ACAB",
-                    bindings: [{ role: "roles/iam.workloadIdentityUser", members: [PRINCIPAL_SET] }],
-                },
+                body: policyAt(requestedVersion(c, "query"), [
+                    { role: "roles/iam.workloadIdentityUser", members: [PRINCIPAL_SET] },
+                    {
+                        role: "roles/iam.serviceAccountTokenCreator",
+                        members: ["group:gke-admins@contoso.example"],
+                        condition: {
+                            title: "until-2027",
+                            expression: "request.time < timestamp('2027-01-01T00:00:00Z')",
+                        },
+                    },
+                ]),
             };
         case `GET ${iam}/locations/global/workloadIdentityPools/${POOL}`:
             return {
@@ -235,6 +276,7 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
         assert.deepEqual(await l.serviceAccountGrants(P, EMAIL), [
             { role: "roles/iam.workloadIdentityUser", member: PRINCIPAL_SET },
         ]);
+        assert.equal((await l.customRole({ kind: "project", id: P }, "MDCGkeAlphaRole"))?.stage, "ALPHA");
         assert.deepEqual(await l.workloadIdentityPool(P, POOL), {
             displayName: POOL,
             description: "",
@@ -263,12 +305,64 @@ describe("GCP live lookups against Google-shaped REST fixtures on loopback", fun
                 "GET /v1/organizations/731946285017/roles/MDCGkeClusterWriteRole",
                 `POST /v1/projects/${P}:getIamPolicy`,
                 `POST /v1/projects/${P}/serviceAccounts/${EMAIL}:getIamPolicy`,
+                `GET /v1/projects/${P}/roles/MDCGkeAlphaRole`,
                 `GET /v1/projects/${P}/locations/global/workloadIdentityPools/${POOL}`,
                 `GET /v1/projects/${P}/locations/global/workloadIdentityPools/old-pool`,
                 `GET /v1/projects/${P}/locations/global/workloadIdentityPools/${POOL}/providers/containers`,
             ],
         );
         assert.ok(api.calls.slice(start).every((c) => c.authorization === `Bearer ${TOKEN}`));
+    });
+
+    it("asks for policy version 3 where each getIamPolicy takes it: in the body for Resource Manager, as a query parameter with no body for a service account", async () => {
+        const l = lookup();
+        const start = api.calls.length;
+        await l.grants({ kind: "project", id: P });
+        await l.serviceAccountGrants(P, EMAIL);
+        assert.deepEqual(
+            api.calls.slice(start).map((c) => ({ method: c.method, path: c.path, query: c.query, body: c.body })),
+            [
+                {
+                    method: "POST",
+                    path: `/v1/projects/${P}:getIamPolicy`,
+                    query: {},
+                    body: JSON.stringify({ options: { requestedPolicyVersion: 3 } }),
+                },
+                {
+                    method: "POST",
+                    path: `/v1/projects/${P}/serviceAccounts/${EMAIL}:getIamPolicy`,
+                    query: { "options.requestedPolicyVersion": "3" },
+                    body: "",
+                },
+            ],
+        );
+    });
+
+    it("reads a custom role that has no stage as ALPHA, and adopts it with that stage", async () => {
+        const l = lookup();
+        assert.deepEqual(await l.customRole({ kind: "project", id: P }, "MDCGkeAlphaRole"), {
+            title: "MDCGkeAlphaRole",
+            description: "",
+            permissions: ["container.clusters.update"],
+            stage: "ALPHA",
+            deleted: false,
+        });
+        const cfg = loadGcpConfig(
+            {
+                projectId: P,
+                projectNumber: NUMBER,
+                customRoleId: "MDCGkeAlphaRole",
+                connector: { enabled: false },
+            },
+            "gcp",
+            { azureTenantId: "7c1e4b2a-93d5-4f68-a0b7-2e5d9c8f1a36" },
+        );
+        await takeNotes();
+        const rs = await registered(() => onboardGcp(cfg, {}, cloudSource(), l));
+        await takeNotes();
+        const role = rs.find((r) => r.name === "discovery-role")!;
+        assert.equal(role.importId, `projects/${P}/roles/MDCGkeAlphaRole`);
+        assert.equal(role.inputs.stage, "ALPHA");
     });
 
     it("turns PERMISSION_DENIED into a LookupError naming the call, the project and Google's reason", async () => {

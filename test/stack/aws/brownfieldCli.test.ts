@@ -34,7 +34,8 @@ describe("npm run plan / gate -- --stack aws-brownfield (Defender already on)", 
             .filter((r) => r.op !== "create")
             .map((r) => `${r.op} ${r.type} ${r.name} ${r.importId ?? r.id}`);
         assert.deepEqual(adopted.sort(), [
-            `import aws:eks/accessEntry:AccessEntry eks-eu-central-1-eks-shop-entry eks-shop:${ROLE}`,
+            // The provider's region is eu-west-1: the other region's import names its region (Pulumi AWS v7).
+            `import aws:eks/accessEntry:AccessEntry eks-eu-central-1-eks-shop-entry eks-shop:${ROLE}@eu-central-1`,
             `import aws:eks/accessEntry:AccessEntry eks-eu-west-1-eks-shop-entry eks-shop:${ROLE}`,
             `import aws:eks/accessPolicyAssociation:AccessPolicyAssociation eks-eu-west-1-eks-shop-policy eks-shop#${ROLE}#arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy`,
             // Connected in the Defender portal under another name and resource group: adopted, no second connector.

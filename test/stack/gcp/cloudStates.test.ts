@@ -161,6 +161,14 @@ describe("GCP program under several cloud states", function () {
         );
     });
 
+    it("a custom role given without a stage is at ALPHA, as the IAM API answers one (RoleLaunchStage's default), and is imported so", async () => {
+        const state = defenderOn();
+        delete (state.projects[P].customRoles[0] as { stage?: string }).stage;
+        const { rs } = await run(state);
+        assert.equal(named(rs, "discovery-role").importId, `projects/${P}/roles/MDCGkeClusterWriteRole`);
+        assert.equal(named(rs, "discovery-role").inputs.stage, "ALPHA");
+    });
+
     it("adopted objects are imported with retainOnDelete, and a grant added to Microsoft's account is kept on destroy too", async () => {
         const seen: Record<string, { import?: string; retainOnDelete?: boolean }> = {};
         const record: pulumi.ResourceTransformation = (a) => {
