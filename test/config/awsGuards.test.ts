@@ -1,0 +1,55 @@
+import { strict as assert } from "assert";
+import { endpoint, loadAwsConfig } from "../../config/aws";
+
+function base(): Record<string, unknown> {
+    return { accountId: "123456789012", region: "eu-west-1", regions: ["eu-west-1"] };
+}
+
+function message(fn: () => unknown): string {
+    try {
+        fn();
+    } catch (e) {
+        assert.equal((e as Error).name, "ConfigError");
+        return (e as Error).message;
+    }
+    assert.fail("no ConfigError thrown");
+}
+
+describe("AWS config: an EKS endpoint's public CIDRs", () => {
+    it("accepts prefixes from /0 to /32", () => {
+        for (const cidr of ["0.0.0.0/0", "203.0.113.0/24", "203.0.113.7/32", "10.0.0.0/30"])
+            assert.deepEqual(endpoint({ publicAccessCidrs: [cidr] }, "clusters.0.endpoint").publicAccessCidrs, [cidr]);
+    });
+
+    it("rejects a prefix over 32, naming the key and the value", () => {
+        for (const cidr of ["203.0.113.7/33", "203.0.113.0/39", "10.0.0.0/320", "10.0.0.0/40"]) {
+            assert.equal(
+                message(() => endpoint({ publicAccessCidrs: ["198.51.100.0/24", cidr] }, "clusters.0.endpoint")),
+                `config key "clusters.0.endpoint.publicAccessCidrs[1]" has value "${cidr}"; expected an IPv4 CIDR block such as 203.0.113.0/24`,
+                cidr,
+            );
+        }
+    });
+});
+
+describe("AWS config: the aws-auth username and group", () => {
+    const EXPECTED =
+        "expected a Kubernetes user or group name: 1 to 253 characters without spaces, not starting with system: (reserved)";
+
+    it("rejects a group or username starting with system:, which Kubernetes reserves (system:masters is cluster admin)", () => {
+        for (const key of ["group", "username"] as const) {
+            for (const value of ["system:masters", "system:nodes", "system:anonymous"]) {
+                assert.equal(
+                    message(() => loadAwsConfig({ ...base(), awsAuth: { [key]: value } })),
+                    `config key "aws.awsAuth.${key}" has value "${value}"; ${EXPECTED}`,
+                    `${key} ${value}`,
+                );
+            }
+        }
+    });
+
+    it("accepts names that only contain system: later on", () => {
+        const aws = loadAwsConfig({ ...base(), awsAuth: { username: "defender-system:reader", group: "readers" } });
+        assert.deepEqual([aws.awsAuth.username, aws.awsAuth.group], ["defender-system:reader", "readers"]);
+    });
+});
