@@ -78,7 +78,12 @@ export function evaluatePolicies(
             }
         } else {
             for (const f of rule.validateStack(resources, stackContextOf(rule.name, config)))
-                out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
+                out.push({
+                    policy: rule.name,
+                    level: f.advisory ? "advisory" : level,
+                    resource: f.resource,
+                    message: f.message,
+                });
         }
     }
     return out;

@@ -30,6 +30,7 @@ import {
     ExistingAccessEntry,
     ExistingOidcProvider,
     ExistingRole,
+    RolePolicies,
 } from "../../lookup/aws/port";
 import { eksAccessName } from "./resourceNames";
 import { EksSelection, selectEksClusters } from "./selection";
@@ -54,6 +55,8 @@ export interface AwsCloudView {
     /** Objects that exist and that this stack did not make: adopted, never created twice. */
     oidcProvider?: ExistingOidcProvider;
     role?: ExistingRole;
+    /** The adopted role's permissions, for the gate; undefined when the lookup's answer does not say. */
+    rolePolicies?: RolePolicies;
     auditLogRoles: Partial<Record<AuditLogRoleKey, ExistingRole>>;
     /** The role's access entry per cluster key, where one exists. */
     accessEntries: Record<string, ExistingAccessEntry>;
@@ -106,6 +109,9 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         const found = foreign(auditFound[i], AUDIT_LOG_ROLE_TAGS);
         if (found) auditLogRoles[key] = found;
     });
+    const adoptedRole = foreign(role, ROLE_TAGS);
+    // Only an adopted role's permissions are read: the stack's own are its declared policy.
+    const rolePolicies = adoptedRole ? await lookup.rolePolicies(adoptedRole.name) : undefined;
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
     // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
@@ -139,7 +145,8 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         selection,
         connector,
         oidcProvider: oidc && !madeByStack(oidc.tags, ROLE_TAGS) ? oidc : undefined,
-        role: foreign(role, ROLE_TAGS),
+        role: adoptedRole,
+        ...(rolePolicies ? { rolePolicies } : {}),
         auditLogRoles,
         accessEntries,
     };
@@ -252,6 +259,7 @@ export function declareAws(
             existingOidcProviderArn: cfg.oidcProviderArn,
             adoptedOidcProviderArn: found.oidcProvider?.arn,
             adoptedRoleArn: found.role?.arn,
+            adoptedRolePolicies: found.rolePolicies,
             oidcThumbprints: cfg.oidcThumbprints,
             azureTenantId,
             clusterArns: clusters.map((c) => c.arn),
