@@ -44,6 +44,25 @@ const GCP_ORG_STATE = edit(
     '\ngcp:\n  organizations:\n    "123456789012": { customRoles: [], grants: [] }\n',
 );
 
+/** The sensor and Gatekeeper with Helm on the brownfield account's eu-west-1/eks-shop. */
+const HELM_ON_EKS_SHOP = `  agentless-discovery:kubernetes:
+    clusters:
+      - name: eks-shop-dublin
+        kind: eks
+        accountId: "111122223333"
+        region: eu-west-1
+        clusterName: eks-shop
+        access:
+          context: arn:aws:eks:eu-west-1:111122223333:cluster/eks-shop
+    sensor:
+      enabled: true
+      chartVersion: 0.9.2
+    gatekeeper:
+      enabled: true
+      chartVersion: 3.18.2
+      enforcement: warn
+`;
+
 describe("npm run gate: wider grants on real stacks, and their acknowledgement in the plan", function () {
     this.timeout(240_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gate-wider-"));
@@ -100,6 +119,10 @@ describe("npm run gate: wider grants on real stacks, and their acknowledgement i
             ),
         );
         stack("gcp-org", GCP_ORG, GCP_ORG_STATE);
+        let state = example("aws-brownfield.cloud.yaml");
+        for (const flag of ["enableDefenderAgentAutoProvisioning", "enablePolicyAgentAutoProvisioning"])
+            state = edit(state, `        ${flag}: false\n`, `        ${flag}: true\n`);
+        stack("aws-helm", example("Pulumi.aws-brownfield.yaml") + HELM_ON_EKS_SHOP, state);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -186,5 +209,19 @@ describe("npm run gate: wider grants on real stacks, and their acknowledgement i
             notes.some((m) => m.startsWith("MDCGkeContainerInventoryCollectionRole granted (gcp.inventoryRole)")),
             "the plan notes the inventory role",
         );
+    });
+
+    it("fails the Helm sensor and Gatekeeper on a cluster whose adopted connector auto-provisions the sensor and the policy agent", async () => {
+        const r = await runCli(["gate", "--stack", "aws-helm"], { env });
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const lines = r.stdout.split("\n").filter((l) => l.includes("sensor-helm-or-connector-auto-provisioning"));
+        assert.deepEqual(lines, [
+            "[mandatory] sensor-helm-or-connector-auto-provisioning on eks-shop-dublin-sensor: installs the Defender sensor with Helm on cluster eu-west-1/eks-shop of AWS account 111122223333, " +
+                "whose connector defender-connector has DefenderForContainersAws.enableDefenderAgentAutoProvisioning on: two routes on one cluster, which Microsoft says not to mix; " +
+                "turn the connector's auto-provisioning off in Defender for Cloud (Environment settings), or set sensor: false on that cluster in kubernetes.clusters",
+            "[mandatory] sensor-helm-or-connector-auto-provisioning on eks-shop-dublin-gatekeeper: installs Gatekeeper (the policy agent's engine) with Helm on cluster eu-west-1/eks-shop of AWS account 111122223333, " +
+                "whose connector defender-connector has DefenderForContainersAws.enablePolicyAgentAutoProvisioning on: two routes on one cluster, which Microsoft says not to mix; " +
+                "turn the connector's auto-provisioning off in Defender for Cloud (Environment settings), or set kubernetes.gatekeeper.enabled: false",
+        ]);
     });
 });
