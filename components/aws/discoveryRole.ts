@@ -109,14 +109,13 @@ export class DiscoveryRole extends pulumi.ComponentResource {
                     role: args.adoptedRoleArn !== undefined,
                     oidcProvider: args.adoptedOidcProviderArn !== undefined,
                 },
-                ...(args.adoptedRoleArn !== undefined
+                // Absent on an adopted role: the lookup did not read its permissions (the gate says so).
+                ...(args.adoptedRoleArn !== undefined && args.adoptedRolePolicies
                     ? {
-                          adoptedRolePolicies: args.adoptedRolePolicies
-                              ? {
-                                    inline: args.adoptedRolePolicies.inline.map((p) => ({ ...p })),
-                                    attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
-                                }
-                              : null,
+                          adoptedRolePolicies: {
+                              inline: args.adoptedRolePolicies.inline.map((p) => ({ ...p })),
+                              attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
+                          },
                       }
                     : {}),
                 issuer: MICROSOFT_ISSUER,

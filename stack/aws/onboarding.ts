@@ -110,17 +110,20 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         if (found) auditLogRoles[key] = found;
     });
     const adoptedRole = foreign(role, ROLE_TAGS);
-    // Only an adopted role's permissions are read: the stack's own are its declared policy.
-    const rolePolicies = adoptedRole ? await lookup.rolePolicies(adoptedRole.name) : undefined;
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
-    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
-    const entries = await mapLimitPerGroup(
-        withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!),
-        (d) => d.region,
-        cfg.lookupConcurrency,
-        (d) => lookup.findAccessEntry(d, principal),
-    );
+    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once
+    // within one; beside them, an adopted role's permissions (the stack's own role's are its declared
+    // policy), which the gate judges.
+    const [entries, rolePolicies] = await allInOrder([
+        mapLimitPerGroup(
+            withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!),
+            (d) => d.region,
+            cfg.lookupConcurrency,
+            (d) => lookup.findAccessEntry(d, principal),
+        ),
+        adoptedRole ? lookup.rolePolicies(adoptedRole.name) : Promise.resolve(undefined),
+    ] as const);
     const accessEntries: AwsCloudView["accessEntries"] = {};
     withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
