@@ -4,6 +4,7 @@ import { AzureConfig, loadAzureConfig } from "./azure";
 import { GcpConfig, loadGcpConfig } from "./gcp";
 import { checkSensorCoverage, KubernetesConfig, loadKubernetesConfig } from "./kubernetes";
 import { AwsConfig, loadAwsConfig, loadAzureTenantId } from "./aws";
+import { loadAcknowledgedWiderGrants } from "./widerGrants";
 
 export const PROJECT = "agentless-discovery";
 export const CLOUDS = ["azure", "aws", "gcp"] as const;
@@ -26,13 +27,27 @@ export interface StackConfig {
     gcp?: GcpConfig;
     /** Cluster add-ons managed through each cluster's Kubernetes API, for any cloud. */
     kubernetes?: KubernetesConfig;
+    /**
+     * Grants wider than discovery needs that the stack chooses all the same (`<kind>:<subject>`, as
+     * the gate names them): the gate passes them in production and the plan shows them.
+     */
+    acknowledgedWiderGrants: string[];
 }
 
 /**
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "aws", "gcp", "azureTenantId", "kubernetes"] as const;
+export const TOP_LEVEL_KEYS = [
+    "cloud",
+    "production",
+    "azure",
+    "aws",
+    "gcp",
+    "azureTenantId",
+    "kubernetes",
+    "acknowledgedWiderGrants",
+] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -49,7 +64,12 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
         }
     }
     const cloud = oneOf<Cloud>(values.cloud, "cloud", CLOUDS);
-    const cfg: StackConfig = { stack, cloud, production: bool(values.production, "production", false) };
+    const cfg: StackConfig = {
+        stack,
+        cloud,
+        production: bool(values.production, "production", false),
+        acknowledgedWiderGrants: loadAcknowledgedWiderGrants(values.acknowledgedWiderGrants, cloud),
+    };
     const azureTenantId = optionalString(values.azureTenantId, "azureTenantId", {
         ...GUID_RULE,
         expected: "the customer's Azure (Entra) tenant id, a GUID such as 00000000-0000-0000-0000-000000000000",

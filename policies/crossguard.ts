@@ -31,8 +31,9 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
                 : false;
             const views: ResourceView[] = args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
             const byName = new Map(args.resources.map((r) => [r.name, r.urn]));
-            for (const f of rule.validateStack(views, { production }))
-                reportViolation(f.message, byName.get(f.resource));
+            for (const f of rule.validateStack(views, { production })) {
+                if (!f.advisory) reportViolation(f.message, byName.get(f.resource));
+            }
         },
     };
 }

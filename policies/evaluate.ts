@@ -19,15 +19,21 @@ const LEVELS = ["advisory", "mandatory", "disabled"];
 export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {}): { rule: Rule; level: Level }[] {
     const names = rules.map((r) => r.name);
     for (const [name, value] of Object.entries(config)) {
-        if (name === "all") continue;
-        if (!names.includes(name))
-            throw new Error(`policy config names unknown rule "${name}"; rules: ${names.join(", ")}`);
-        const level = typeof value === "string" ? value : value?.enforcementLevel;
-        if (value && typeof value === "object") {
-            const rule = rules.find((r) => r.name === name)!;
+        // "all" sets every rule's level and nothing else: it is checked as strictly as a rule's own
+        // entry, since a typo in it would otherwise turn every mandatory violation into a pass.
+        if (name !== "all" && !names.includes(name))
+            throw new Error(`policy config names unknown rule "${name}"; rules: ${names.join(", ")}, or all`);
+        if (typeof value !== "string" && (typeof value !== "object" || value === null || Array.isArray(value))) {
+            throw new Error(
+                `policy config for "${name}" has ${JSON.stringify(value)}; expected an enforcement level (${LEVELS.join(", ")}) or an object with enforcementLevel`,
+            );
+        }
+        const level = typeof value === "string" ? value : value.enforcementLevel;
+        if (typeof value === "object") {
+            const rule = rules.find((r) => r.name === name);
             const allowed = [
                 "enforcementLevel",
-                ...(rule.kind === "stack" && rule.takesProduction ? ["production"] : []),
+                ...(rule?.kind === "stack" && rule.takesProduction ? ["production"] : []),
             ];
             for (const key of Object.keys(value)) {
                 if (!allowed.includes(key))
@@ -41,9 +47,9 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
                 );
             }
         }
-        if (level !== undefined && !LEVELS.includes(level)) {
+        if (level !== undefined && (typeof level !== "string" || !LEVELS.includes(level))) {
             throw new Error(
-                `policy config for "${name}" has enforcement level "${level}"; expected one of ${LEVELS.join(", ")}`,
+                `policy config for "${name}" has enforcement level ${JSON.stringify(level)}; expected one of ${LEVELS.join(", ")}`,
             );
         }
     }
@@ -72,7 +78,12 @@ export function evaluatePolicies(
             }
         } else {
             for (const f of rule.validateStack(resources, stackContextOf(rule.name, config)))
-                out.push({ policy: rule.name, level, resource: f.resource, message: f.message });
+                out.push({
+                    policy: rule.name,
+                    level: f.advisory ? "advisory" : level,
+                    resource: f.resource,
+                    message: f.message,
+                });
         }
     }
     return out;

@@ -47,3 +47,24 @@ export const EXACT_CHART_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A
 export const DEFENDER_PROFILE_POLICY_GUID = "64def556-fbad-4622-930e-72d1d5589bf5";
 /** docs/sources.md, sensor: the Helm chart of Microsoft's Helm route. */
 export const SENSOR_HELM_CHART = "oci://mcr.microsoft.com/azuredefender/microsoft-defender-for-containers";
+
+/**
+ * The config key by which a stack acknowledges a wider grant, and the kinds of wider grant the
+ * gate knows (docs/policies.md, "Wider grants"). config/widerGrants.ts validates the key's values
+ * against the same kinds; test/policies/widerGrants.test.ts checks that the two lists agree.
+ */
+export const WIDER_GRANTS_CONFIG_KEY = "agentless-discovery:acknowledgedWiderGrants";
+export const WIDER_GRANT_KINDS: readonly string[] = [
+    "eks-access-policy",
+    "eks-access-entry-groups",
+    "eks-system-masters",
+    "eks-adopted-role",
+    "gke-inventory-role",
+    "gcp-organization-scope",
+];
+/** docs/sources.md, AWS: the one access policy that lists and reads objects except Secrets. */
+export const EKS_VIEW_POLICY = "AmazonEKSViewPolicy";
+/** docs/sources.md, GCP: Microsoft's optional inventory role (container.secrets.list). */
+export const GKE_INVENTORY_ROLE_ID = "MDCGkeContainerInventoryCollectionRole";
+/** docs/sources.md, Gatekeeper: the chart's name in the open-policy-agent repository. */
+export const GATEKEEPER_HELM_CHART = "gatekeeper";

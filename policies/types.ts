@@ -36,6 +36,12 @@ export interface StackRuleMessage {
     /** Name of the resource at fault; "" for the stack as a whole. */
     resource: string;
     message: string;
+    /**
+     * Reported as advisory whatever the rule's level: a wider grant outside production, or one the
+     * stack acknowledges. CrossGuard sets levels per policy only, so the pack leaves these out there
+     * (the plan's notes and the offline gate show them).
+     */
+    advisory?: true;
 }
 
 export interface StackRule {

@@ -1,5 +1,6 @@
 import { StackConfig } from "../config";
 import { StackSettings } from "../components/shared/stackSettings";
+import { note } from "./notes";
 import { LookupSource } from "../lookup/source";
 import { ClusterProviders } from "../components/kubernetes/clusterProvider";
 
@@ -31,7 +32,21 @@ async function buildCloud(
     source: LookupSource,
     kube: ClusterProviders,
 ): Promise<Record<string, unknown>> {
-    new StackSettings("settings", { stack: cfg.stack, cloud: cfg.cloud, production: cfg.production });
+    const acks = cfg.acknowledgedWiderGrants;
+    new StackSettings("settings", {
+        stack: cfg.stack,
+        cloud: cfg.cloud,
+        production: cfg.production,
+        ...(acks.length > 0 ? { acknowledgedWiderGrants: [...acks] } : {}),
+    });
+    if (acks.length > 0) {
+        note(
+            "info",
+            cfg.stack,
+            `wider grants acknowledged (agentless-discovery:acknowledgedWiderGrants): ${acks.join(", ")}; ` +
+                "the gate reports each as advisory instead of failing a production stack",
+        );
+    }
     switch (cfg.cloud) {
         case "azure": {
             const { onboardAzure } = require("./azure/onboarding") as AzureModule;

@@ -48,6 +48,15 @@ export interface DiscoveryRoleArgs {
      * makes it): read, never managed; its trust and permissions stay its maker's.
      */
     adoptedRoleArn?: string;
+    /**
+     * The adopted role's inline and attached policies as the lookup read them: recorded on the
+     * component for the policy pack to judge (policies/rules/widerGrants.ts); absent, the gate says
+     * it could not judge them.
+     */
+    adoptedRolePolicies?: {
+        inline: { name: string; document: string }[];
+        attached: { arn: string; document: string }[];
+    };
 }
 
 /** The arguments that must be plain, and why (docs/library.md); each of `clusterArns` may be an output. */
@@ -58,6 +67,7 @@ const PLAIN_ARGS = {
     accessPolicyArns: "it is keyed by cluster ARN, beside the view policy of every cluster",
     adoptedOidcProviderArn: "an adopted provider is read by its id",
     adoptedRoleArn: "an adopted role is read by its id",
+    adoptedRolePolicies: "the policy pack judges them as the lookup read them",
 } as const;
 
 const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
@@ -99,6 +109,15 @@ export class DiscoveryRole extends pulumi.ComponentResource {
                     role: args.adoptedRoleArn !== undefined,
                     oidcProvider: args.adoptedOidcProviderArn !== undefined,
                 },
+                // Absent on an adopted role: the lookup did not read its permissions (the gate says so).
+                ...(args.adoptedRoleArn !== undefined && args.adoptedRolePolicies
+                    ? {
+                          adoptedRolePolicies: {
+                              inline: args.adoptedRolePolicies.inline.map((p) => ({ ...p })),
+                              attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
+                          },
+                      }
+                    : {}),
                 issuer: MICROSOFT_ISSUER,
                 audience: DEFENDER_AUDIENCE,
                 audienceConditionKey: AUDIENCE_CONDITION_KEY,

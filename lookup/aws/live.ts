@@ -15,9 +15,14 @@ import {
 } from "@aws-sdk/client-eks";
 import {
     GetOpenIDConnectProviderCommand,
+    GetPolicyCommand,
+    GetPolicyVersionCommand,
     GetRoleCommand,
+    GetRolePolicyCommand,
     IAMClient,
+    ListAttachedRolePoliciesCommand,
     ListOpenIDConnectProvidersCommand,
+    ListRolePoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { cloudReason, LookupError } from "../../lib/errors";
 import { DEFAULT_LOOKUP_CONCURRENCY, mapLimit } from "../../lib/mapLimit";
@@ -155,6 +160,46 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 if (isNotFound(e, ["NoSuchEntityException", "NoSuchEntity"])) return undefined;
                 throw new LookupError("iam:GetRole", `${account}, role ${name}`, cloudReason(e));
             }
+        },
+
+        async rolePolicies(name) {
+            const scope = `${account}, role ${name}`;
+            const inlineNames: string[] = [];
+            let marker: string | undefined;
+            do {
+                const page = await call("iam:ListRolePolicies", scope, () =>
+                    iam.send(new ListRolePoliciesCommand({ RoleName: name, Marker: marker })),
+                );
+                inlineNames.push(...(page.PolicyNames ?? []));
+                marker = page.IsTruncated ? page.Marker : undefined;
+            } while (marker);
+            const attachedArns: string[] = [];
+            do {
+                const page = await call("iam:ListAttachedRolePolicies", scope, () =>
+                    iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name, Marker: marker })),
+                );
+                attachedArns.push(...(page.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ""));
+                marker = page.IsTruncated ? page.Marker : undefined;
+            } while (marker);
+            // IAM returns every document URL-encoded.
+            const inline = await mapLimit(inlineNames, concurrency, async (policyName) => {
+                const r = await call("iam:GetRolePolicy", `${scope}, policy ${policyName}`, () =>
+                    iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+                );
+                return { name: policyName, document: decodeURIComponent(r.PolicyDocument ?? "") };
+            });
+            const attached = await mapLimit(attachedArns, concurrency, async (arn) => {
+                const policy = await call("iam:GetPolicy", `${scope}, policy ${arn}`, () =>
+                    iam.send(new GetPolicyCommand({ PolicyArn: arn })),
+                );
+                const version = await call("iam:GetPolicyVersion", `${scope}, policy ${arn}`, () =>
+                    iam.send(
+                        new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
+                    ),
+                );
+                return { arn, document: decodeURIComponent(version.PolicyVersion?.Document ?? "") };
+            });
+            return { inline, attached };
         },
 
         async findOidcProvider() {

@@ -29,6 +29,16 @@ export interface ExistingRole {
     trustPolicy?: string;
 }
 
+/**
+ * The permissions of a role that exists: its inline policies and the managed policies attached to
+ * it, each document as JSON text (IAM's URL encoding undone). A managed policy's document is its
+ * default version's.
+ */
+export interface RolePolicies {
+    inline: { name: string; document: string }[];
+    attached: { arn: string; document: string }[];
+}
+
 /** The IAM OIDC provider for Microsoft's issuer (iam:GetOpenIDConnectProvider). */
 export interface ExistingOidcProvider {
     arn: string;
@@ -53,6 +63,12 @@ export interface AwsCloudLookup {
     listClusters(region: string): Promise<DiscoveredEksCluster[]>;
     /** iam:GetRole; undefined when the role does not exist (NoSuchEntity), a LookupError on any other failure. */
     findRole(name: string): Promise<ExistingRole | undefined>;
+    /**
+     * iam:ListRolePolicies + iam:GetRolePolicy, iam:ListAttachedRolePolicies + iam:GetPolicy +
+     * iam:GetPolicyVersion (every page): what an adopted role may do, for the gate to judge.
+     * Undefined when the answer does not say (a cloud-state file without `policies`).
+     */
+    rolePolicies(name: string): Promise<RolePolicies | undefined>;
     /** iam:ListOpenIDConnectProviders + iam:GetOpenIDConnectProvider for Microsoft's issuer. */
     findOidcProvider(): Promise<ExistingOidcProvider | undefined>;
     /** eks:ListAccessEntries (+ eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies) for one principal. */

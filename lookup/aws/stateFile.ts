@@ -17,7 +17,14 @@ import {
     stringMap,
     unique,
 } from "../../config/read";
-import { AwsCloudLookup, DiscoveredEksCluster, ExistingAccessEntry, ExistingOidcProvider, ExistingRole } from "./port";
+import {
+    AwsCloudLookup,
+    DiscoveredEksCluster,
+    ExistingAccessEntry,
+    ExistingOidcProvider,
+    ExistingRole,
+    RolePolicies,
+} from "./port";
 import {
     accessPolicyArn,
     AUTHENTICATION_MODES,
@@ -43,7 +50,7 @@ export interface AwsStateCluster extends DiscoveredEksCluster {
 
 export interface AwsCloudState {
     clusters: AwsStateCluster[];
-    roles: ExistingRole[];
+    roles: (ExistingRole & { policies?: RolePolicies })[];
     oidcProvider?: ExistingOidcProvider;
 }
 
@@ -139,6 +146,43 @@ function cluster(item: unknown, p: string, accountId: string): AwsStateCluster {
     };
 }
 
+const POLICY_DOCUMENT = "an IAM policy document as a YAML mapping { Version, Statement }";
+const MANAGED_POLICY_ARN = {
+    expected:
+        "a managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess or arn:aws:iam::123456789012:policy/Name",
+    pattern: /^arn:(aws|aws-cn|aws-us-gov):iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/,
+};
+
+/** A role's `policies`: `{ inline: [{ name, document }], attached: [{ arn, document }] }`, as IAM answers them. */
+function rolePolicies(v: unknown, path: string): RolePolicies {
+    const raw = object(v, path, ["inline", "attached"]);
+    const doc = (d: unknown, p: string): string => {
+        if (!isPlainObject(d)) throw new ConfigError(p, d, POLICY_DOCUMENT);
+        return JSON.stringify(d);
+    };
+    const inlinePath = join(path, "inline");
+    const inline = list(raw.inline, inlinePath, "inline policies ({ name, document })").map((x, i) => {
+        const p = join(inlinePath, i);
+        const o = object(x, p, ["name", "document"]);
+        return {
+            name: requiredString(o.name, join(p, "name"), { expected: "the inline policy's name" }),
+            document: doc(o.document, join(p, "document")),
+        };
+    });
+    unique(inline, inlinePath, (x) => x.name, "inline policy name");
+    const attachedPath = join(path, "attached");
+    const attached = list(raw.attached, attachedPath, "attached managed policies ({ arn, document })").map((x, i) => {
+        const p = join(attachedPath, i);
+        const o = object(x, p, ["arn", "document"]);
+        return {
+            arn: requiredString(o.arn, join(p, "arn"), MANAGED_POLICY_ARN),
+            document: doc(o.document, join(p, "document")),
+        };
+    });
+    unique(attached, attachedPath, (x) => x.arn, "attached policy ARN");
+    return { inline, attached };
+}
+
 /** Reads and validates the section; `accountId` spells the ARNs the file leaves out. */
 export function readAwsCloudState(v: unknown, path: string, accountId: string): AwsCloudState {
     const raw = object(v, path, AWS_STATE_KEYS);
@@ -150,7 +194,7 @@ export function readAwsCloudState(v: unknown, path: string, accountId: string): 
     const rolesPath = join(path, "roles");
     const roles = list(raw.roles, rolesPath, "IAM roles ({ name, arn, tags })").map((r, i) => {
         const p = join(rolesPath, i);
-        const rr = object(r, p, ["name", "arn", "tags", "trustPolicy"]);
+        const rr = object(r, p, ["name", "arn", "tags", "trustPolicy", "policies"]);
         const name = requiredString(rr.name, join(p, "name"), ROLE_NAME);
         const trustPath = join(p, "trustPolicy");
         if (rr.trustPolicy !== undefined && !isPlainObject(rr.trustPolicy))
@@ -164,6 +208,9 @@ export function readAwsCloudState(v: unknown, path: string, accountId: string): 
             arn: optionalString(rr.arn, join(p, "arn"), IAM_ARN) ?? roleArn(accountId, name),
             tags: stringMap(rr.tags, join(p, "tags")),
             ...(rr.trustPolicy !== undefined ? { trustPolicy: JSON.stringify(rr.trustPolicy) } : {}),
+            ...(rr.policies !== undefined && rr.policies !== null
+                ? { policies: rolePolicies(rr.policies, join(p, "policies")) }
+                : {}),
         };
     });
     unique(roles, rolesPath, (r) => r.name, "role name");
@@ -215,7 +262,18 @@ export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloud
                 .clusters.filter((c) => c.region === region)
                 .map(({ accessEntries: _e, awsAuthMapRoles: _a, ...facts }) => facts)
                 .sort((a, b) => a.name.localeCompare(b.name)),
-        findRole: async (name) => get().roles.find((r) => r.name === name),
+        findRole: async (name) => {
+            const r = get().roles.find((x) => x.name === name);
+            return (
+                r && {
+                    name: r.name,
+                    arn: r.arn,
+                    tags: r.tags,
+                    ...(r.trustPolicy ? { trustPolicy: r.trustPolicy } : {}),
+                }
+            );
+        },
+        rolePolicies: async (name) => get().roles.find((r) => r.name === name)?.policies,
         findOidcProvider: async () => get().oidcProvider,
         findAccessEntry: async (c, principalArn) => find(c)?.accessEntries.find((e) => e.principalArn === principalArn),
         securityConnectors: fileSecurityConnectors(() => source.file()),

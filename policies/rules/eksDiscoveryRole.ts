@@ -29,7 +29,7 @@ function roleRefs(role: ResourceView): string[] {
 const refersTo = (value: unknown, refs: string[]) => typeof value === "string" && refs.includes(value);
 
 /** The accounts the AWS provider is pinned to (the engine passes a list, the mock a JSON string). */
-function pinnedAccounts(resources: readonly ResourceView[]): string[] {
+export function pinnedAccounts(resources: readonly ResourceView[]): string[] {
     return resources
         .filter((r) => r.type === "pulumi:providers:aws")
         .flatMap((p) => {
@@ -48,7 +48,7 @@ function pinnedAccounts(resources: readonly ResourceView[]): string[] {
 }
 
 /** The clusters the plan onboards: one EksClusterAccess each, by region and name. */
-function onboardedClusters(resources: readonly ResourceView[]): { region: string; name: string }[] {
+export function onboardedClusters(resources: readonly ResourceView[]): { region: string; name: string }[] {
     return resources
         .filter(
             (r) =>
@@ -61,7 +61,7 @@ function onboardedClusters(resources: readonly ResourceView[]): { region: string
 
 const ARN = /^arn:(aws|aws-cn|aws-us-gov):eks:([a-z0-9-]+):(\d{12}):(cluster|access-entry)\/(.+)$/;
 
-interface Judge {
+export interface Judge {
     clusters: { region: string; name: string }[];
     accounts: string[];
     roleName: string;
@@ -172,51 +172,46 @@ export const eksDiscoveryRoleActions: StackRule = {
                 out.push({ resource: role.name, message: `attaches managed policy ${arn} to the discovery role` });
             }
             for (const { resource, doc } of docs) {
-                if (doc === undefined || doc === "[unknown]" || doc === "[secret]") {
-                    out.push({
-                        resource,
-                        message: "the discovery role's policy is not known at preview; it cannot be judged",
-                    });
-                    continue;
-                }
-                const { statements, error } = parseDocument(doc);
-                if (error) out.push({ resource, message: error });
-                statements.forEach((s, i) => {
-                    if (s.Effect === "Deny") return;
-                    const where = statementLabel(s, i);
-                    if (s.NotAction !== undefined)
-                        out.push({
-                            resource,
-                            message: `${where} uses NotAction: the discovery role's actions must be listed one by one`,
-                        });
-                    if (s.NotResource !== undefined)
-                        out.push({
-                            resource,
-                            message: `${where} uses NotResource: the discovery role's resources must be listed one by one`,
-                        });
-                    const actions = asList(s.Action);
-                    for (const a of actions) {
-                        if (!ALLOWED_DISCOVERY_ACTIONS.includes(a))
-                            out.push({
-                                resource,
-                                message: `the discovery role is granted "${a}", outside ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}`,
-                            });
-                    }
-                    if (s.Resource === undefined && s.NotAction === undefined && s.NotResource === undefined) {
-                        out.push({ resource, message: `${where} has no Resource` });
-                    }
-                    for (const target of asList(s.Resource)) {
-                        const problem = resourceProblem(target, judge);
-                        if (problem) out.push({ resource, message: `${where} ${problem}` });
-                    }
-                    for (const message of conditionProblems(s, actions, roleName))
-                        out.push({ resource, message: `${where} ${message}` });
-                });
+                for (const message of documentProblems(doc, judge)) out.push({ resource, message });
             }
         }
         return out;
     },
 };
+
+/**
+ * What is wrong with one permissions document of the discovery role, judged against the clusters
+ * the stack onboards: the rule above uses it for the role the stack makes, the wider-grants rule for
+ * a role the stack adopts (policies/rules/widerGrants.ts).
+ */
+export function documentProblems(doc: unknown, judge: Judge): string[] {
+    if (doc === undefined || doc === "[unknown]" || doc === "[secret]")
+        return ["the discovery role's policy is not known at preview; it cannot be judged"];
+    const out: string[] = [];
+    const { statements, error } = parseDocument(doc);
+    if (error) out.push(error);
+    statements.forEach((s, i) => {
+        if (s.Effect === "Deny") return;
+        const where = statementLabel(s, i);
+        if (s.NotAction !== undefined)
+            out.push(`${where} uses NotAction: the discovery role's actions must be listed one by one`);
+        if (s.NotResource !== undefined)
+            out.push(`${where} uses NotResource: the discovery role's resources must be listed one by one`);
+        const actions = asList(s.Action);
+        for (const a of actions) {
+            if (!ALLOWED_DISCOVERY_ACTIONS.includes(a))
+                out.push(`the discovery role is granted "${a}", outside ${ALLOWED_DISCOVERY_ACTIONS.join(", ")}`);
+        }
+        if (s.Resource === undefined && s.NotAction === undefined && s.NotResource === undefined)
+            out.push(`${where} has no Resource`);
+        for (const target of asList(s.Resource)) {
+            const problem = resourceProblem(target, judge);
+            if (problem) out.push(`${where} ${problem}`);
+        }
+        for (const message of conditionProblems(s, actions, judge.roleName)) out.push(`${where} ${message}`);
+    });
+    return out;
+}
 
 function trustProblems(statements: Statement[]): string[] {
     const allows = statements.filter((s) => s.Effect !== "Deny");

@@ -1,6 +1,7 @@
 import { Rule } from "../types";
 import { aksDiscoveryRoleIsBuiltIn, aksDiscoveryRoleScope } from "./aksDiscoveryRoleAssignment";
 import { awsAuthNoSystemMasters } from "./awsAuthNoSystemMasters";
+import { connectorAutoProvisioningVsHelm } from "./connectorAutoProvisioning";
 import { defenderCidrsAllowed } from "./defenderCidrsAllowed";
 import { eksDiscoveryRoleActions, eksDiscoveryTrust } from "./eksDiscoveryRole";
 import { gatekeeperDenyInProduction } from "./gatekeeperDenyInProduction";
@@ -10,6 +11,7 @@ import { noAccountWideIamResources } from "./noAccountWideIamResources";
 import { noSimulationInProduction } from "./noSimulationInProduction";
 import { noWildcardIamActions } from "./noWildcardIamActions";
 import { trustedAccessDefenderRolesOnly } from "./trustedAccessDefenderRolesOnly";
+import { widerGrantsAcknowledged } from "./widerGrants";
 
 /** Every rule of the pack, in the order violations are reported. */
 export const RULES: readonly Rule[] = [
@@ -26,4 +28,6 @@ export const RULES: readonly Rule[] = [
     awsAuthNoSystemMasters,
     gatekeeperDenyInProduction,
     defenderCidrsAllowed,
+    widerGrantsAcknowledged,
+    connectorAutoProvisioningVsHelm,
 ];

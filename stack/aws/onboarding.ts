@@ -30,6 +30,7 @@ import {
     ExistingAccessEntry,
     ExistingOidcProvider,
     ExistingRole,
+    RolePolicies,
 } from "../../lookup/aws/port";
 import { eksAccessName } from "./resourceNames";
 import { EksSelection, selectEksClusters } from "./selection";
@@ -54,6 +55,8 @@ export interface AwsCloudView {
     /** Objects that exist and that this stack did not make: adopted, never created twice. */
     oidcProvider?: ExistingOidcProvider;
     role?: ExistingRole;
+    /** The adopted role's permissions, for the gate; undefined when the lookup's answer does not say. */
+    rolePolicies?: RolePolicies;
     auditLogRoles: Partial<Record<AuditLogRoleKey, ExistingRole>>;
     /** The role's access entry per cluster key, where one exists. */
     accessEntries: Record<string, ExistingAccessEntry>;
@@ -106,15 +109,21 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         const found = foreign(auditFound[i], AUDIT_LOG_ROLE_TAGS);
         if (found) auditLogRoles[key] = found;
     });
+    const adoptedRole = foreign(role, ROLE_TAGS);
     const principal = role?.arn ?? roleArn(cfg.accountId, cfg.roleName, cfg.region);
     const withEntries = selection.clusters.filter((x) => ACCESS_ENTRY_MODES.includes(x.authenticationMode));
-    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once within one.
-    const entries = await mapLimitPerGroup(
-        withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!),
-        (d) => d.region,
-        cfg.lookupConcurrency,
-        (d) => lookup.findAccessEntry(d, principal),
-    );
+    // Regions side by side (each has its own EKS endpoint), aws.lookupConcurrency clusters at once
+    // within one; beside them, an adopted role's permissions (the stack's own role's are its declared
+    // policy), which the gate judges.
+    const [entries, rolePolicies] = await allInOrder([
+        mapLimitPerGroup(
+            withEntries.map((c) => discovered.find((d) => d.region === c.region && d.name === c.name)!),
+            (d) => d.region,
+            cfg.lookupConcurrency,
+            (d) => lookup.findAccessEntry(d, principal),
+        ),
+        adoptedRole ? lookup.rolePolicies(adoptedRole.name) : Promise.resolve(undefined),
+    ] as const);
     const accessEntries: AwsCloudView["accessEntries"] = {};
     withEntries.forEach((c, i) => {
         // An entry with this stack's tags is its own (created by an earlier run): managed, not adopted.
@@ -139,7 +148,8 @@ export async function readAws(cfg: AwsConfig, lookup: AwsCloudLookup): Promise<A
         selection,
         connector,
         oidcProvider: oidc && !madeByStack(oidc.tags, ROLE_TAGS) ? oidc : undefined,
-        role: foreign(role, ROLE_TAGS),
+        role: adoptedRole,
+        ...(rolePolicies ? { rolePolicies } : {}),
         auditLogRoles,
         accessEntries,
     };
@@ -252,6 +262,7 @@ export function declareAws(
             existingOidcProviderArn: cfg.oidcProviderArn,
             adoptedOidcProviderArn: found.oidcProvider?.arn,
             adoptedRoleArn: found.role?.arn,
+            adoptedRolePolicies: found.rolePolicies,
             oidcThumbprints: cfg.oidcThumbprints,
             azureTenantId,
             clusterArns: clusters.map((c) => c.arn),

@@ -160,6 +160,30 @@ describe("npm run gate (child process)", function () {
         assert.equal(p.code, 1, p.stdout);
     });
 
+    it("refuses a policy config whose all is not a level (exit 2), instead of passing every mandatory violation", async () => {
+        for (const [name, all, reason] of [
+            ["typo", "mandatroy", 'has enforcement level "mandatroy"; expected one of advisory, mandatory, disabled'],
+            ["bogus", "bogus", 'has enforcement level "bogus"; expected one of advisory, mandatory, disabled'],
+            [
+                "all-production",
+                { enforcementLevel: "mandatory", production: "yes" },
+                'has property "production"; allowed: enforcementLevel',
+            ],
+        ] as const) {
+            const file = policyConfig(`all-${name}`, { ...PROD, all });
+            const r = await runCli([
+                "gate",
+                "--plan",
+                write(`sim-all-${name}`, clone("k8s-dev")),
+                "--policy-config",
+                file,
+            ]);
+            assert.equal(r.code, 2, r.stdout);
+            assert.equal(r.stdout, "");
+            assert.equal(r.stderr.trim(), `error: --policy-config ${file}: policy config for "all" ${reason}`);
+        }
+    });
+
     it("lets a policy config make a rule advisory, and the verdict follows", async () => {
         const cfg = policyConfig("policy-config", {
             ...PROD,

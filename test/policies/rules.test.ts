@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { evaluatePolicies, withEnforcement } from "../../policies/evaluate";
+import { evaluatePolicies, PolicyConfig, withEnforcement } from "../../policies/evaluate";
 import { RULES } from "../../policies/rules";
 import { defenderCidrsAllowed } from "../../policies/rules/defenderCidrsAllowed";
 import { eksDiscoveryTrust } from "../../policies/rules/eksDiscoveryRole";
@@ -316,6 +316,44 @@ describe("policy rules", () => {
     });
 
     describe("enforcement overrides", () => {
+        it("checks all like a rule's own entry: a bad level of all is an error, never a pass", () => {
+            const sim = res("agentless:kubernetes:AttackSimulation", "sim", {});
+            const prod = { "no-attack-simulation-in-production": { production: true } };
+            for (const [all, message] of [
+                [
+                    "mandatroy",
+                    'policy config for "all" has enforcement level "mandatroy"; expected one of advisory, mandatory, disabled',
+                ],
+                [
+                    "bogus",
+                    'policy config for "all" has enforcement level "bogus"; expected one of advisory, mandatory, disabled',
+                ],
+                [
+                    { enforcementLevel: "mandatory", production: "yes" },
+                    'policy config for "all" has property "production"; allowed: enforcementLevel',
+                ],
+                [
+                    { enforcementLevel: 1 },
+                    'policy config for "all" has enforcement level 1; expected one of advisory, mandatory, disabled',
+                ],
+                [
+                    7,
+                    'policy config for "all" has 7; expected an enforcement level (advisory, mandatory, disabled) or an object with enforcementLevel',
+                ],
+            ] as const) {
+                const config = { ...prod, all } as PolicyConfig;
+                assert.throws(
+                    () => evaluatePolicies([sim], RULES, config),
+                    (e: Error) => e.message === message,
+                    JSON.stringify(all),
+                );
+            }
+            assert.equal(evaluatePolicies([sim], RULES, { ...prod, all: "mandatory" })[0].level, "mandatory");
+            assert.equal(
+                evaluatePolicies([sim], RULES, { ...prod, all: { enforcementLevel: "advisory" } })[0].level,
+                "advisory",
+            );
+        });
         it("turns a rule advisory or off, and rejects unknown rules and levels", () => {
             const sim = res("agentless:kubernetes:AttackSimulation", "sim", {});
             assert.equal(

@@ -1,9 +1,12 @@
 import { strict as assert } from "assert";
 import { CreateClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import {
+    AttachRolePolicyCommand,
     CreateAccessKeyCommand,
     CreateOpenIDConnectProviderCommand,
+    CreatePolicyCommand,
     CreateRoleCommand,
+    PutRolePolicyCommand,
     CreateUserCommand,
     IAMClient,
     PutUserPolicyCommand,
@@ -25,6 +28,15 @@ const DUMMY = { accessKeyId: "testing", secretAccessKey: "testing" };
 const TRUST = JSON.stringify({
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+// What Microsoft's template might leave on the role, and a managed policy someone attached later.
+const INLINE = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: "*" }],
+});
+const MANAGED = JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: "eks:*", Resource: "*" }],
 });
 const vpc = { subnetIds: ["subnet-1"], endpointPublicAccess: true, endpointPrivateAccess: false };
 
@@ -65,6 +77,22 @@ describe("the live AWS lookup against moto_server", function () {
                 RoleName: "MDCContainersAgentlessDiscoveryK8sRole",
                 AssumeRolePolicyDocument: TRUST,
                 Tags: [{ Key: "made-by", Value: "cloudformation" }],
+            }),
+        );
+        await iam.send(
+            new PutRolePolicyCommand({
+                RoleName: "MDCContainersAgentlessDiscoveryK8sRole",
+                PolicyName: "eks-discovery",
+                PolicyDocument: INLINE,
+            }),
+        );
+        const managed = await iam.send(
+            new CreatePolicyCommand({ PolicyName: "eks-everything", PolicyDocument: MANAGED }),
+        );
+        await iam.send(
+            new AttachRolePolicyCommand({
+                RoleName: "MDCContainersAgentlessDiscoveryK8sRole",
+                PolicyArn: managed.Policy!.Arn,
             }),
         );
         await iam.send(
@@ -124,6 +152,30 @@ describe("the live AWS lookup against moto_server", function () {
                 publicAccessCidrs: ["0.0.0.0/0"],
             });
             assert.deepEqual(await lookup.listClusters("ap-south-1"), []);
+        } finally {
+            lookup.close();
+        }
+    });
+
+    it("reads an existing role's inline and attached policies, documents decoded, for the gate to judge", async () => {
+        const lookup = liveAwsLookup({
+            accountId: ACCOUNT,
+            region: "eu-west-1",
+            endpoint: moto.url,
+            credentials: DUMMY,
+        });
+        try {
+            const policies = await lookup.rolePolicies("MDCContainersAgentlessDiscoveryK8sRole");
+            assert.deepEqual(
+                {
+                    inline: policies!.inline.map((p) => ({ name: p.name, document: JSON.parse(p.document) })),
+                    attached: policies!.attached.map((p) => ({ arn: p.arn, document: JSON.parse(p.document) })),
+                },
+                {
+                    inline: [{ name: "eks-discovery", document: JSON.parse(INLINE) }],
+                    attached: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/eks-everything`, document: JSON.parse(MANAGED) }],
+                },
+            );
         } finally {
             lookup.close();
         }

@@ -95,6 +95,7 @@ describe("readAws: the clusters, the IAM objects and the connectors are read sid
             description: "stub",
             listClusters: (region) => call(`clusters ${region}`, []),
             findRole: (name) => call(`role ${name}`, undefined),
+            rolePolicies: (name) => call(`policies ${name}`, undefined),
             findOidcProvider: () => call("oidc", undefined),
             findAccessEntry: () => call("entry", undefined),
             securityConnectors: () => call("connectors", []),
