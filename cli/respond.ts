@@ -16,10 +16,15 @@ export const RESPOND_USAGE = `usage: npm run respond -- isolate|release|terminat
   terminate  delete the pod
   --label KEY=VALUE  the quarantine label, when the stack sets kubernetes.isolation.label
   --policy NAME      the quarantine NetworkPolicy's name (default ${QUARANTINE_POLICY_NAME})
+  --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
+                     replaced); by default only its name and exit code, as its words can hold credentials
   Exit codes: 0 done (or nothing to do), 1 refused or failed, 2 usage or configuration error.`;
 
 export async function respondCommand(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ["pod", "kubeconfig", "context", "label", "policy"] });
+    const args = parseArgs(argv, {
+        values: ["pod", "kubeconfig", "context", "label", "policy"],
+        booleans: ["show-plugin-errors"],
+    });
     const [action, ...extra] = args.positional;
     if (!action || !(RESPONSE_ACTIONS as readonly string[]).includes(action)) {
         throw new UsageError(
@@ -49,7 +54,10 @@ export async function respondCommand(argv: string[]): Promise<number> {
         if (e instanceof KubeconfigError) throw new UsageError(e.message);
         throw e;
     }
-    const client = new KubeClient(access, { timeoutMs: 30_000 });
+    const client = new KubeClient(access, {
+        timeoutMs: 30_000,
+        exec: { showErrors: args.flags["show-plugin-errors"] === true },
+    });
     try {
         const lines = await respond(
             client,
