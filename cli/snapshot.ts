@@ -179,7 +179,12 @@ async function diffCommand(files: string[]): Promise<number> {
         try {
             text = readRegularFile(f, MAX_SNAPSHOT_BYTES);
         } catch (e) {
-            if (e instanceof FileReadError) throw new UsageError(`snapshot ${e.message}`);
+            if (e instanceof FileReadError)
+                throw new UsageError(
+                    e.code === "ENOTREG" || e.code === "ETOOBIG"
+                        ? `snapshot ${e.message}`
+                        : `snapshot ${f} cannot be read (${e.code})`,
+                );
             throw e;
         }
         try {

@@ -137,49 +137,81 @@ describe("crashes and hangs end in one line and an exit code (issue 23, item 9)"
         assert.match(r.stderr, /^error: snapshot .*deep\.json is nested too deeply to read \(.*\)\n$/);
     });
 
-    it("refuses a FIFO given as stack file, cloud-state, plan or kubeconfig, and /dev/zero, without waiting", async () => {
-        const dir = tmpDir();
-        const fifo = mkfifo(dir, "pipe");
-        const stacks = path.join(dir, "stacks");
-        fs.mkdirSync(stacks);
-        mkfifo(stacks, "Pulumi.piped.yaml");
-        const fifoLine = `${fifo} is a named pipe (FIFO), not a regular file`;
-        const cases: [string[], NodeJS.ProcessEnv, number, string][] = [
-            [
+    /** Each case gets a fresh folder holding a FIFO `pipe` and a stacks folder whose `Pulumi.piped.yaml` is a FIFO. */
+    const fileCases: [
+        string,
+        (d: { dir: string; fifo: string; stacks: string }) => [string[], NodeJS.ProcessEnv, string],
+    ][] = [
+        [
+            "a FIFO as stack file",
+            ({ stacks }) => [
                 ["plan", "--stack", "piped"],
                 { AGENTLESS_STACKS_DIR: stacks },
-                2,
                 `error: stack file ${path.join(stacks, "Pulumi.piped.yaml")} is a named pipe (FIFO), not a regular file`,
             ],
-            [
+        ],
+        [
+            "a FIFO as cloud-state",
+            ({ fifo }) => [
                 ["plan", "--stack", "aws-dev", "--cloud-state", fifo],
                 {},
-                2,
                 `error: cloud-state file ${fifo}: key "(file)" is missing; expected a regular file of at most 16777216 bytes (it is a named pipe (FIFO), not a regular file)`,
             ],
-            [["gate", "--plan", fifo], {}, 2, `error: --plan ${fifoLine}`],
-            [["snapshot", "--kubeconfig", fifo, "--out", dir], {}, 2, `error: kubeconfig ${fifoLine}`],
-            [["respond", "terminate", "--pod", "a/b", "--kubeconfig", fifo], {}, 2, `error: kubeconfig ${fifoLine}`],
-            [
+        ],
+        [
+            "a FIFO as plan",
+            ({ fifo }) => [
+                ["gate", "--plan", fifo],
+                {},
+                `error: --plan ${fifo} is a named pipe (FIFO), not a regular file`,
+            ],
+        ],
+        [
+            "a FIFO as kubeconfig (snapshot)",
+            ({ fifo, dir }) => [
+                ["snapshot", "--kubeconfig", fifo, "--out", dir],
+                {},
+                `error: kubeconfig ${fifo} is a named pipe (FIFO), not a regular file`,
+            ],
+        ],
+        [
+            "a FIFO as kubeconfig (respond)",
+            ({ fifo }) => [
+                ["respond", "terminate", "--pod", "a/b", "--kubeconfig", fifo],
+                {},
+                `error: kubeconfig ${fifo} is a named pipe (FIFO), not a regular file`,
+            ],
+        ],
+        [
+            "/dev/zero as kubeconfig",
+            ({ dir }) => [
                 ["snapshot", "--kubeconfig", "/dev/zero", "--out", dir],
                 {},
-                2,
                 "error: kubeconfig /dev/zero is a character device, not a regular file",
             ],
-            [
+        ],
+        [
+            "/dev/zero and a FIFO as snapshots to diff",
+            ({ fifo }) => [
                 ["snapshot", "diff", "/dev/zero", fifo],
                 {},
-                2,
                 "error: snapshot /dev/zero is a character device, not a regular file",
             ],
-        ];
-        for (const [args, env, code, line] of cases) {
+        ],
+    ];
+    for (const [what, make] of fileCases) {
+        it(`refuses ${what} before reading it, without waiting`, async () => {
+            const dir = tmpDir();
+            const fifo = mkfifo(dir, "pipe");
+            const stacks = path.join(dir, "stacks");
+            fs.mkdirSync(stacks);
+            mkfifo(stacks, "Pulumi.piped.yaml");
+            const [args, env, line] = make({ dir, fifo, stacks });
             const started = Date.now();
-            const r = await cli(args, env);
-            oneLine(r, code, line);
-            assert.ok(Date.now() - started < 10_000, `${args.join(" ")} took ${Date.now() - started} ms`);
-        }
-    });
+            oneLine(await cli(args, env), 2, line);
+            assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+        });
+    }
 
     it("--out /proc/self/x ends with one line instead of looping", async () => {
         server = await startKubeApiServer(generateCluster({ pods: 1 }));
