@@ -11,7 +11,9 @@ import { ExecCredentialError } from "../lib/kube/exec";
 export const RESPOND_USAGE = `usage: npm run respond -- isolate|release|terminate --pod NAMESPACE/NAME [--kubeconfig F] [--context C]
   isolate    add the quarantine label (${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}) to a running pod; refused unless
              Kubernetes is 1.27+ and a network-policy plug-in (Azure-NPM 1.5.34, Calico 3.24.1, Cilium 1.13.1,
-             aws-node 1.15.1 or later) enforces the namespace's quarantine NetworkPolicy
+             aws-node 1.15.1 or later) enforces the namespace's quarantine NetworkPolicy; a hostNetwork pod,
+             a pod on a node without a plug-in agent and a pod another NetworkPolicy still opens are
+             refused (their isolation cannot be shown): terminate them instead
   release    remove the quarantine label
   terminate  delete the pod
   --label KEY=VALUE  the quarantine label, when the stack sets kubernetes.isolation.label
