@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
-import { makeDirs } from "../../lib/regularFile";
+import { makeDirs } from "../../lib/makeDirs";
 import {
     byStampedName,
     clusterDirName,
