@@ -11,15 +11,22 @@ import { ExecCredentialError } from "../lib/kube/exec";
 export const RESPOND_USAGE = `usage: npm run respond -- isolate|release|terminate --pod NAMESPACE/NAME [--kubeconfig F] [--context C]
   isolate    add the quarantine label (${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}) to a running pod; refused unless
              Kubernetes is 1.27+ and a network-policy plug-in (Azure-NPM 1.5.34, Calico 3.24.1, Cilium 1.13.1,
-             aws-node 1.15.1 or later) enforces the namespace's quarantine NetworkPolicy
+             aws-node 1.15.1 or later) enforces the namespace's quarantine NetworkPolicy; a hostNetwork pod,
+             a pod on a node without a plug-in agent and a pod another NetworkPolicy still opens are
+             refused (their isolation cannot be shown): terminate them instead
   release    remove the quarantine label
   terminate  delete the pod
   --label KEY=VALUE  the quarantine label, when the stack sets kubernetes.isolation.label
   --policy NAME      the quarantine NetworkPolicy's name (default ${QUARANTINE_POLICY_NAME})
+  --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
+                     replaced); by default only its name and exit code, as its words can hold credentials
   Exit codes: 0 done (or nothing to do), 1 refused or failed, 2 usage or configuration error.`;
 
 export async function respondCommand(argv: string[]): Promise<number> {
-    const args = parseArgs(argv, { values: ["pod", "kubeconfig", "context", "label", "policy"] });
+    const args = parseArgs(argv, {
+        values: ["pod", "kubeconfig", "context", "label", "policy"],
+        booleans: ["show-plugin-errors"],
+    });
     const [action, ...extra] = args.positional;
     if (!action || !(RESPONSE_ACTIONS as readonly string[]).includes(action)) {
         throw new UsageError(
@@ -49,7 +56,10 @@ export async function respondCommand(argv: string[]): Promise<number> {
         if (e instanceof KubeconfigError) throw new UsageError(e.message);
         throw e;
     }
-    const client = new KubeClient(access, { timeoutMs: 30_000 });
+    const client = new KubeClient(access, {
+        timeoutMs: 30_000,
+        exec: { showErrors: args.flags["show-plugin-errors"] === true },
+    });
     try {
         const lines = await respond(
             client,

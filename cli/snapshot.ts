@@ -2,6 +2,7 @@ import { EXCLUSION_TAG } from "../domain/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { systemErrorLine, UsageError } from "../lib/errors";
+import { FileReadError, readRegularFile } from "../lib/regularFile";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
 import { awsRegionProblem } from "../domain/aws/regions";
@@ -19,6 +20,9 @@ import { LocalStore } from "../inventory/store/local";
 import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
 import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
+
+/** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
+const MAX_SNAPSHOT_BYTES = 512 << 20;
 
 export const EXIT_CLUSTER_FAILED = 3;
 export const EXIT_STORE_FAILED = 4;
@@ -41,6 +45,9 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --timeout S        seconds per API request, 1 to 86400 (default 30)
   --kind-deadline S  seconds to list one kind, all pages, 1 to 86400 (default 600)
   --cluster-deadline S  seconds to read one cluster, 1 to 86400 (default 1800)
+  --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
+                     replaced) on screen and in the run record; by default only its name and exit
+                     code are kept, as its words can hold credentials
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
   4 the store failed during the run (disk full...): the run record could not be written.`;
 
@@ -170,16 +177,22 @@ async function diffCommand(files: string[]): Promise<number> {
     const [a, b] = files.map((f) => {
         let text: string;
         try {
-            text = fs.readFileSync(f, "utf8");
+            text = readRegularFile(f, MAX_SNAPSHOT_BYTES);
         } catch (e) {
-            throw new UsageError(
-                `snapshot ${f} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-            );
+            if (e instanceof FileReadError)
+                throw new UsageError(
+                    e.code === "ENOTREG" || e.code === "ETOOBIG"
+                        ? `snapshot ${e.message}`
+                        : `snapshot ${f} cannot be read (${e.code})`,
+                );
+            throw e;
         }
         try {
             return indexFromText(text, f);
         } catch (e) {
             if (e instanceof SnapshotFormatError) throw new UsageError(e.message);
+            if (e instanceof RangeError)
+                throw new UsageError(`snapshot ${f} is nested too deeply to read (${e.message})`);
             throw e;
         }
     });
@@ -187,7 +200,18 @@ async function diffCommand(files: string[]): Promise<number> {
         a.header.cluster.name === b.header.cluster.name
             ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}`
             : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
-    await writeOut(`${escapeControl(header)}\n${renderDiff(diffIndexes(a.index, b.index), 200)}`);
+    let diff: string;
+    try {
+        diff = renderDiff(diffIndexes(a.index, b.index), 200);
+    } catch (e) {
+        // An object nested deeper than the comparison's recursion can go.
+        if (e instanceof RangeError)
+            throw new UsageError(
+                `snapshots ${files[0]} and ${files[1]} hold objects nested too deeply to compare (${e.message})`,
+            );
+        throw e;
+    }
+    await writeOut(`${escapeControl(header)}\n${diff}`);
     return 0;
 }
 
@@ -206,7 +230,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             "subscription",
             "project",
         ],
-        booleans: ["all-contexts"],
+        booleans: ["all-contexts", "show-plugin-errors"],
         repeatable: ["cloud", "region"],
     });
     if (args.positional.length)
@@ -279,7 +303,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const progress = new Progress(process.stderr, targets.length);
     const results = await runSnapshots(targets, store, {
         concurrency,
-        client: { timeoutMs },
+        client: { timeoutMs, exec: { showErrors: args.flags["show-plugin-errors"] === true } },
         kindDeadlineMs,
         clusterDeadlineMs,
         onObjects: (n) => progress.objects(n),

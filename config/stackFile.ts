@@ -3,6 +3,7 @@ import * as path from "path";
 import { UsageError } from "../lib/errors";
 import { PROJECT } from "./";
 import { parseStackYaml } from "../lib/yaml";
+import { FileReadError, readRegularFile } from "../lib/regularFile";
 import { PACKAGE_ROOT } from "../lib/packageRoot";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
@@ -71,8 +72,9 @@ export function readStackFile(
     dir = path.dirname(file);
     let doc: unknown;
     try {
-        doc = parseStackYaml(fs.readFileSync(file, "utf8"));
+        doc = parseStackYaml(readRegularFile(file));
     } catch (e) {
+        if (e instanceof FileReadError) throw new UsageError(`stack file ${e.message}`);
         throw new UsageError(
             `${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`,
         );

@@ -1,7 +1,16 @@
 import { escapeControl } from "../lib/escape";
 import { Finding } from "./findings";
 import { objectKey } from "./normalise";
-import { parseSnapshot, SCHEMA_VERSION, SnapshotDocument, SnapshotFormatError } from "./schema";
+import {
+    findingProblem,
+    headerProblem,
+    kindsProblem,
+    objectProblem,
+    parseSnapshot,
+    SCHEMA_VERSION,
+    SnapshotDocument,
+    SnapshotFormatError,
+} from "./schema";
 
 /**
  * What a diff needs from a snapshot: each object's canonical text by key, the kinds that failed
@@ -90,18 +99,26 @@ export function indexFromText(text: string, where: string): { header: SnapshotHe
             if (line.endsWith(",")) line = line.slice(0, -1);
             if (!header) {
                 const h = JSON.parse(line + "}") as SnapshotDocument;
+                const p = headerProblem(h);
+                if (p) throw new Error(p);
                 header = { cluster: h.cluster, startedAt: h.startedAt };
             } else if (line.startsWith('{"kind":')) {
                 const o = JSON.parse(line);
+                const p = objectProblem(o, "an object");
+                if (p) throw new Error(p);
                 index.objects.set(objectKey(o), line);
             } else if (line.startsWith('{"id":')) {
                 const f = JSON.parse(line) as Finding;
+                const p = findingProblem(f, "a finding");
+                if (p) throw new Error(p);
                 if (!(inFindings && carried.has(f.subject.kind))) index.findings.set(f.id, f);
             } else if (line.startsWith('"findings":[')) {
                 inFindings = true;
             } else if (line.startsWith('"kinds":')) {
                 sawKinds = true;
                 const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
+                const p = kindsProblem(kinds);
+                if (p) throw new Error(p);
                 for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
             } else if (line.startsWith('"carried":')) {
                 // Written after the kinds line: a carried kind is known, as of the snapshot it came from.

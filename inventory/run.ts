@@ -5,9 +5,10 @@ import { UnknownFinding } from "./findings";
 import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
-import { clusterDirName, SnapshotStore, stampOf } from "./store/types";
+import { clusterDirName, PendingSnapshot, SnapshotStore, stampOf } from "./store/types";
 import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
 import { collectGarbage } from "../lib/gc";
+import { redactUrl } from "../lib/kube/redact";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
 export interface SnapshotTarget {
@@ -84,13 +85,24 @@ export async function snapshotCluster(
         cluster: identity.name,
         key,
         source: identity.source,
-        server: identity.server,
+        // A server URL's user information never reaches the run record.
+        server: redactUrl(identity.server),
         ...(identity.context ? { context: identity.context } : {}),
         ...(typeof identity.cloud?.id === "string" ? { cloudId: identity.cloud.id } : {}),
         status: "failed",
     };
     let client: KubeClient | undefined;
-    const pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
+    let pending: PendingSnapshot;
+    try {
+        pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
+    } catch (e) {
+        // A cluster folder the store cannot write (a file in its place, an immutable folder) fails this cluster only.
+        const code = (e as NodeJS.ErrnoException).code;
+        return {
+            ...base,
+            reason: `the snapshot store cannot hold this cluster's snapshot in ${store.location} (${code ?? (e as Error).message})`,
+        };
+    }
     try {
         const access = await target.access();
         client = new KubeClient(access, opts.client);

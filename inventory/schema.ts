@@ -71,5 +71,73 @@ export function parseSnapshot(text: string, where: string): SnapshotDocument {
         );
     if (!doc.objects || !doc.kinds || !Array.isArray(doc.findings))
         throw new SnapshotFormatError(`${where} lacks objects, kinds or findings`);
+    const problem = headerProblem(doc) ?? bodyProblem(doc);
+    if (problem) throw new SnapshotFormatError(`${where} is not a snapshot this tool wrote: ${problem}`);
     return doc as SnapshotDocument;
+}
+
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** What is wrong with a snapshot's header (the parts the diff prints), or undefined. */
+export function headerProblem(doc: { cluster?: unknown; startedAt?: unknown }): string | undefined {
+    if (!isMap(doc.cluster) || typeof doc.cluster.name !== "string")
+        return `"cluster" must be an object with a "name" string`;
+    if (typeof doc.startedAt !== "string") return `"startedAt" must be a string`;
+    return undefined;
+}
+
+/** What is wrong with one object of `objects.<kind>`, or undefined. */
+export function objectProblem(o: unknown, where: string): string | undefined {
+    if (!isMap(o) || typeof o.kind !== "string" || typeof o.name !== "string")
+        return `${where} must be an object with "kind" and "name" strings`;
+    return undefined;
+}
+
+/** What is wrong with one finding, or undefined. */
+export function findingProblem(f: unknown, where: string): string | undefined {
+    if (!isMap(f) || typeof f.id !== "string" || !isMap(f.subject) || typeof f.subject.kind !== "string")
+        return `${where} must be an object with an "id" string and a "subject" with a "kind"`;
+    return undefined;
+}
+
+/** What is wrong with a kinds table, or undefined. */
+export function kindsProblem(kinds: unknown): string | undefined {
+    if (!isMap(kinds)) return `"kinds" must be an object`;
+    for (const [k, v] of Object.entries(kinds)) if (!isMap(v)) return `"kinds.${k}" must be an object`;
+    return undefined;
+}
+
+function bodyProblem(doc: Partial<SnapshotDocument>): string | undefined {
+    if (!isMap(doc.objects)) return `"objects" must be an object of lists`;
+    for (const [kind, list] of Object.entries(doc.objects)) {
+        if (!Array.isArray(list)) return `"objects.${kind}" must be a list`;
+        for (let i = 0; i < list.length; i++) {
+            const p = objectProblem(list[i], `"objects.${kind}[${i}]"`);
+            if (p) return p;
+        }
+    }
+    const k = kindsProblem(doc.kinds);
+    if (k) return k;
+    for (const [name, list] of [
+        ["findings", doc.findings],
+        ["carriedFindings", doc.carriedFindings ?? []],
+    ] as const) {
+        if (!Array.isArray(list)) return `"${name}" must be a list`;
+        for (let i = 0; i < list.length; i++) {
+            const p = findingProblem(list[i], `"${name}[${i}]"`);
+            if (p) return p;
+        }
+    }
+    if (doc.carriedObjects !== undefined) {
+        if (!Array.isArray(doc.carriedObjects)) return `"carriedObjects" must be a list`;
+        for (let i = 0; i < doc.carriedObjects.length; i++) {
+            const p = objectProblem(doc.carriedObjects[i], `"carriedObjects[${i}]"`);
+            if (p) return p;
+        }
+    }
+    if (doc.carried !== undefined && (!isMap(doc.carried) || !Array.isArray(doc.carried.kinds)))
+        return `"carried" must be an object with a "kinds" list`;
+    if (doc.unknownFindings !== undefined && !Array.isArray(doc.unknownFindings))
+        return `"unknownFindings" must be a list`;
+    return undefined;
 }

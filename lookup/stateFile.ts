@@ -1,7 +1,7 @@
-import * as fs from "fs";
 import { isConfigError } from "../lib/errors";
 import { isPlainObject } from "../config/read";
 import { parseStackYaml } from "../lib/yaml";
+import { FileReadError, MAX_CONFIG_FILE_BYTES, readRegularFile } from "../lib/regularFile";
 import { CloudStateError } from "../lib/errors";
 
 /**
@@ -25,16 +25,18 @@ export const CLOUD_STATE_SECTIONS = ["description", "aws", "azure", "gcp", "secu
 export function readCloudStateFile(file: string): CloudStateFile {
     let text: string;
     try {
-        text = fs.readFileSync(file, "utf8");
+        text = readRegularFile(file);
     } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
+        const code = (e as FileReadError).code;
         throw new CloudStateError(
             file,
             "(file)",
             undefined,
             code === "ENOENT"
                 ? `a YAML file describing what exists in the cloud (see docs/cloud-state.md); give another with --cloud-state FILE`
-                : `a readable file (${code ?? (e as Error).message})`,
+                : e instanceof FileReadError && (code === "ENOTREG" || code === "ETOOBIG")
+                  ? `a regular file of at most ${MAX_CONFIG_FILE_BYTES} bytes (it ${e.reason})`
+                  : `a readable file (${code ?? (e as Error).message})`,
         );
     }
     let doc: unknown;

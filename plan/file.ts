@@ -1,13 +1,14 @@
-import * as fs from "fs";
 import { ResourceView } from "../policies/types";
 import { UsageError } from "../lib/errors";
+import { FileReadError, readRegularFile } from "../lib/regularFile";
 
 /** Reads a saved plan document, checking the shape the gate relies on. */
 export function readPlanFile(file: string, flag = "--plan"): { stack: string; resources: ResourceView[] } {
     let doc: unknown;
     try {
-        doc = JSON.parse(fs.readFileSync(file, "utf8"));
+        doc = JSON.parse(readRegularFile(file));
     } catch (e) {
+        if (e instanceof FileReadError && e.code !== "ENOENT") throw new UsageError(`${flag} ${e.message}`);
         throw new UsageError(
             `${flag} ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`,
         );

@@ -1,11 +1,13 @@
 import { KubeApiError, KubeClient } from "../lib/kube/client";
-import { NetworkPolicyLike, quarantinePolicyGaps } from "../domain/kubernetes/quarantinePolicy";
+import { NetworkPolicyLike, otherPoliciesAllowing, quarantinePolicyGaps } from "../domain/kubernetes/quarantinePolicy";
 import {
+    HOST_NETWORK_PROBLEM,
     isolationSupport,
     ISOLATION_TARGET_PHASE,
     pluginOfPod,
     PLUGIN_LABEL_SELECTOR,
     PluginFound,
+    podIsolationProblem,
     QuarantineLabel,
     QUARANTINE_POLICY_NAME,
     ServerVersionInfo,
@@ -40,7 +42,7 @@ export function parsePodRef(text: string): PodRef | string {
 interface RawPod {
     metadata: { name: string; namespace: string; labels?: Record<string, string> };
     status?: { phase?: string };
-    spec?: { containers?: { image?: string }[] };
+    spec?: { containers?: { image?: string }[]; hostNetwork?: boolean; nodeName?: string };
 }
 
 /** Network-policy plug-ins from running pods' `k8s-app` label, versions from their images (docs/sources.md: response actions). */
@@ -49,7 +51,7 @@ export async function findPlugins(client: KubeClient): Promise<PluginFound[]> {
     for await (const page of client.listPages<RawPod>("/api/v1/pods", { labelSelector: PLUGIN_LABEL_SELECTOR })) {
         for (const p of page.items) {
             const plugin = pluginOfPod(p.metadata.labels, p.status?.phase, p.spec?.containers?.[0]?.image);
-            if (plugin) found.push(plugin);
+            if (plugin) found.push({ ...plugin, ...(p.spec?.nodeName ? { node: p.spec.nodeName } : {}) });
         }
     }
     return found;
@@ -94,9 +96,16 @@ export async function respond(
         return [`released ${what}: removed label ${label.key}`];
     }
 
+    // Refused before anything else is read: no policy, plug-in or version could change the answer.
+    const terminateInstead = `; its isolation cannot be shown, so it is not labelled: terminate it instead (npm run respond -- terminate --pod ${ref.namespace}/${ref.name})`;
+    if (pod.spec?.hostNetwork === true)
+        throw new Refusal(`cannot isolate ${what}: ${HOST_NETWORK_PROBLEM}${terminateInstead}`);
     const version = await client.get<ServerVersionInfo>("/version");
-    const support = isolationSupport(version, await findPlugins(client));
+    const plugins = await findPlugins(client);
+    const support = isolationSupport(version, plugins);
     if (!support.supported) throw new Refusal(`cannot isolate ${what}: ${support.reason}`);
+    const podProblem = podIsolationProblem(pod.spec ?? {}, version, plugins);
+    if (podProblem) throw new Refusal(`cannot isolate ${what}: ${podProblem}${terminateInstead}`);
     let policy: NetworkPolicyLike;
     try {
         policy = await client.get<NetworkPolicyLike>(
@@ -115,12 +124,20 @@ export async function respond(
         throw new Refusal(
             `cannot isolate ${what}: NetworkPolicy ${ref.namespace}/${policyName} would not cut its traffic: ${gaps.join("; ")}`,
         );
+    const others: NetworkPolicyLike[] = [];
+    for await (const page of client.listPages<NetworkPolicyLike>(
+        `/apis/networking.k8s.io/v1/namespaces/${encodeURIComponent(ref.namespace)}/networkpolicies`,
+    ))
+        others.push(...page.items);
+    const allowing = otherPoliciesAllowing(others, policyName, pod.metadata.labels ?? {}, label);
+    if (allowing.length)
+        throw new Refusal(`cannot isolate ${what}: policies add up, and ${allowing.join("; ")}${terminateInstead}`);
     if (has) return [`${what} is already isolated (${label.key}=${label.value})`];
     await client.request("PATCH", podPath(ref), {
         body: { metadata: { labels: { [label.key]: label.value } } },
         contentType: "application/merge-patch+json",
     });
     return [
-        `isolated ${what}: added label ${label.key}=${label.value}; NetworkPolicy ${ref.namespace}/${policyName} now denies its ingress and egress (${support.reason})`,
+        `isolated ${what}: added label ${label.key}=${label.value}; NetworkPolicy ${ref.namespace}/${policyName} now denies its ingress and egress, except traffic with its own node, which NetworkPolicy never blocks (${support.reason})`,
     ];
 }

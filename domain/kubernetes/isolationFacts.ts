@@ -68,6 +68,41 @@ export interface PluginFound {
     app: string;
     /** Its version (see `versionFromImage`); undefined when it could not be read. */
     version?: string;
+    /** The node the plug-in pod runs on, where it is known: each plug-in enforces policy with one agent per node. */
+    node?: string;
+}
+
+export const HOST_NETWORK_PROBLEM =
+    "it runs in its node's network namespace (hostNetwork: true), to which a NetworkPolicy does not apply";
+
+/** The parts of the target pod that decide whether a NetworkPolicy can apply to it at all. */
+export interface PodNetworkFacts {
+    hostNetwork?: boolean;
+    nodeName?: string;
+}
+
+/**
+ * Why no NetworkPolicy can be shown to cut a pod's traffic, whatever the policy says (docs/sources.md:
+ * response actions), or undefined:
+ * - a pod with `hostNetwork: true` shares its node's network namespace, to which NetworkPolicy does
+ *   not apply;
+ * - a pod on a node where no plug-in agent enforces policy (a node the plug-in's DaemonSet does not
+ *   run on, such as a Windows node of a Linux-only DaemonSet; a node whose agent is not running or
+ *   runs an older version) is not filtered, whatever the other nodes enforce.
+ */
+export function podIsolationProblem(
+    pod: PodNetworkFacts,
+    serverVersion: string | ServerVersionInfo,
+    pluginsFound: readonly PluginFound[],
+): string | undefined {
+    if (pod.hostNetwork === true) return HOST_NETWORK_PROBLEM;
+    if (!pod.nodeName) return "it is not bound to a node, so the plug-in that would enforce its policy is unknown";
+    const onNode = isolationSupport(
+        serverVersion,
+        pluginsFound.filter((p) => p.node === pod.nodeName),
+    );
+    if (!onNode.supported) return `on its node ${pod.nodeName}, ${onNode.reason}`;
+    return undefined;
 }
 
 /** What a cluster's `/version` endpoint returns (only these fields are read). */

@@ -8,6 +8,7 @@ interface LabelSelectorRequirement {
 
 /** The parts of a NetworkPolicy the quarantine check reads. */
 export interface NetworkPolicyLike {
+    metadata?: { name?: string; namespace?: string };
     spec?: {
         podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: LabelSelectorRequirement[] } | null;
         policyTypes?: string[];
@@ -61,4 +62,34 @@ export function quarantinePolicyGaps(
     if (spec.ingress?.length) gaps.push(`it has ${spec.ingress.length} ingress rule(s) that allow traffic in`);
     if (spec.egress?.length) gaps.push(`it has ${spec.egress.length} egress rule(s) that allow traffic out`);
     return gaps;
+}
+
+/**
+ * The other NetworkPolicies of the namespace that would still let traffic reach or leave the pod
+ * once it bears the quarantine label: policies add up, a pod selected by several accepts what any
+ * of them allows (docs/sources.md: response actions), so one rule elsewhere undoes the quarantine.
+ * A policy without `policyTypes` covers Ingress, and Egress when it has egress rules, as the API
+ * server defaults it. One sentence per direction allowed.
+ */
+export function otherPoliciesAllowing(
+    policies: readonly NetworkPolicyLike[],
+    quarantineName: string,
+    podLabels: Record<string, string>,
+    label: QuarantineLabel,
+): string[] {
+    const labelled = { ...podLabels, [label.key]: label.value };
+    const out: string[] = [];
+    for (const p of policies) {
+        if (p.metadata?.name === quarantineName) continue;
+        const spec = p.spec ?? {};
+        // An absent podSelector is the empty selector: every pod of the namespace.
+        if (!selects(spec.podSelector ?? {}, labelled)) continue;
+        const types = spec.policyTypes ?? ["Ingress", ...(spec.egress?.length ? ["Egress"] : [])];
+        const name = `${p.metadata?.namespace ?? ""}/${p.metadata?.name ?? "(unnamed)"}`;
+        if (types.includes("Ingress") && spec.ingress?.length)
+            out.push(`NetworkPolicy ${name} also selects it and allows ingress (${spec.ingress.length} rule(s))`);
+        if (types.includes("Egress") && spec.egress?.length)
+            out.push(`NetworkPolicy ${name} also selects it and allows egress (${spec.egress.length} rule(s))`);
+    }
+    return out;
 }

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
+import { makeDirs } from "../../lib/makeDirs";
 import {
     byStampedName,
     clusterDirName,
@@ -52,7 +53,7 @@ export const DIR_MODE = 0o700;
 
 /** Creates a directory (and parents) owner-only; an existing one is left as its owner set it. */
 function mkdirPrivate(dir: string): void {
-    fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    makeDirs(dir, DIR_MODE);
 }
 
 /** The lock taken while a snapshot is published, the pointer moved and old snapshots removed. */

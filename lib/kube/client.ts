@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import { ClusterAccess, isPlainRemoteHttp } from "./kubeconfig";
-import { ExecCredential, runExecPlugin } from "./exec";
+import { ExecCredential, ExecRunOptions, runExecPlugin } from "./exec";
 import { ListScanner, NonObjectItem, OversizedObject, ScannedList } from "./listStream";
 
 /** An answer of the API server that is not a success, after retries. */
@@ -44,6 +44,8 @@ export interface ClientOptions {
     /** Called before each wait, for progress output and tests. */
     onRetry?: (info: { status?: number; attempt: number; delayMs: number; path: string }) => void;
     userAgent?: string;
+    /** How credential plug-ins are run and how their failures are reported. */
+    exec?: ExecRunOptions;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 250, maxDelayMs: 30_000 };
@@ -149,6 +151,9 @@ export class KubeClient {
         private readonly options: ClientOptions = {},
     ) {
         this.base = new URL(access.server);
+        // A URL's user info becomes an HTTP Basic header in Node: it is dropped, never sent.
+        this.base.username = "";
+        this.base.password = "";
         this.timeoutMs = options.timeoutMs ?? 30_000;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
     }
@@ -166,7 +171,7 @@ export class KubeClient {
                 !this.credential ||
                 (this.credential.expiresAt !== undefined && this.credential.expiresAt - 30_000 < Date.now());
             if (forceRefresh || stale) {
-                this.credential = await runExecPlugin(a.exec, undefined, {
+                this.credential = await runExecPlugin(a.exec, this.options.exec, {
                     server: a.server,
                     ca: a.ca,
                     insecureSkipTlsVerify: a.insecureSkipTlsVerify,

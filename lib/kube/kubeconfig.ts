@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parseYamlBounded as parseYaml } from "../yaml";
+import { FileReadError, readRegularFile } from "../regularFile";
+import { redactUrl } from "./redact";
 
 /** A kubeconfig that cannot be used: the message names the file and what is wrong in it. */
 export class KubeconfigError extends Error {
@@ -92,14 +94,10 @@ export function loadKubeconfigs(files: string[]): Kubeconfig {
 
 function readKubeconfigText(file: string): string {
     try {
-        return fs.readFileSync(file, "utf8");
+        return readRegularFile(file);
     } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new KubeconfigError(
-            code === "ENOENT"
-                ? `kubeconfig ${file} does not exist`
-                : `kubeconfig ${file} cannot be read (${code ?? (e as Error).message})`,
-        );
+        if (e instanceof FileReadError) throw new KubeconfigError(`kubeconfig ${e.message}`);
+        throw e;
     }
 }
 
@@ -178,6 +176,16 @@ function firstByName<T>(lists: { file: string; list: Named<T>[] }[]): FromFile<T
     return [...out.values()];
 }
 
+/** Whether a URL names a user or password before its host (`https://user:pass@host`). */
+export function hasUserInfo(server: string): boolean {
+    try {
+        const u = new URL(server);
+        return u.username !== "" || u.password !== "";
+    } catch {
+        return false;
+    }
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i;
 
 /** Plain http:// to a host other than this machine's loopback: no credential may travel over it. */
@@ -249,6 +257,12 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
                 throw new KubeconfigError(
                     `kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(server)} is not an http(s) URL`,
                 );
+            if (hasUserInfo(server)) {
+                // Node (like Go) would send it as HTTP Basic on every request, in clear over http://.
+                throw new KubeconfigError(
+                    `kubeconfig ${cf}: cluster ${JSON.stringify(cluster.name)} server ${JSON.stringify(redactUrl(server))} carries user:password@; basic authentication was removed from Kubernetes and is never sent: remove it from the URL and use a token, a client certificate or an exec plug-in`,
+                );
+            }
             if (cluster.value["proxy-url"] !== undefined) {
                 throw new KubeconfigError(
                     `kubeconfig ${cf}: ${cw}.proxy-url is not supported; this tool connects to the API server directly (remove proxy-url, or run where the server is reachable)`,

@@ -36,7 +36,7 @@ describe("npm run respond", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         assert.strictEqual(
             r.stdout,
-            `isolated pod ${POD}: added label ${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}; NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} now denies its ingress and egress (Kubernetes 1.29 with Calico enforcing network policy)\n`,
+            `isolated pod ${POD}: added label ${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}; NetworkPolicy team-0/${QUARANTINE_POLICY_NAME} now denies its ingress and egress, except traffic with its own node, which NetworkPolicy never blocks (Kubernetes 1.29 with Calico enforcing network policy)\n`,
         );
         assert.deepStrictEqual(
             writes().map((w) => [w.method, w.path, w.contentType, JSON.parse(w.body!)]),
@@ -199,6 +199,85 @@ describe("npm run respond", function () {
         ]);
         assert.strictEqual(ok.code, 0, ok.stderr);
         assert.strictEqual(pod()!.metadata.labels!["sec/quarantine"], "yes");
+    });
+
+    const terminateInstead = `; its isolation cannot be shown, so it is not labelled: terminate it instead (npm run respond -- terminate --pod ${POD})`;
+
+    it("refuses a hostNetwork pod, pointing to terminate, before reading anything else and writing nothing", async () => {
+        await cluster({});
+        (pod()!.spec as { hostNetwork?: boolean }).hostNetwork = true;
+        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        assert.deepStrictEqual(
+            [r.code, r.stdout, r.stderr],
+            [
+                1,
+                "",
+                `refused: cannot isolate pod ${POD}: it runs in its node's network namespace (hostNetwork: true), to which a NetworkPolicy does not apply${terminateInstead}\n`,
+            ],
+        );
+        assert.deepStrictEqual(
+            server.requests.map((q) => [q.method, q.path]),
+            [["GET", POD_PATH]],
+        );
+        assert.ok(!(QUARANTINE_LABEL.key in pod()!.metadata.labels!));
+        // terminate still works on it.
+        const t = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        assert.strictEqual(t.code, 0, t.stderr);
+    });
+
+    it("refuses a pod on a node where no plug-in enforces policy, although other nodes enforce it", async () => {
+        await cluster({});
+        const node = (pod()!.spec as { nodeName: string }).nodeName;
+        const onNode = (p: { metadata: { labels?: Record<string, string> }; spec?: unknown }) =>
+            p.metadata.labels?.["k8s-app"] === "calico-node" && (p.spec as { nodeName?: string }).nodeName === node;
+        // (An older agent on that node is refused already: the cluster's lowest version counts.)
+        server.state.objects.Pod = server.state.objects.Pod.filter((p) => !onNode(p));
+        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        assert.deepStrictEqual(
+            [r.code, r.stderr],
+            [
+                1,
+                `refused: cannot isolate pod ${POD}: on its node ${node}, no network-policy plug-in found (pods labelled k8s-app in (azure-npm,calico-node,cilium,aws-node)); without one the quarantine policy is not enforced${terminateInstead}\n`,
+            ],
+        );
+        assert.deepStrictEqual(writes(), []);
+    });
+
+    it("refuses when another NetworkPolicy of the namespace still allows the pod's traffic (policies add up)", async () => {
+        await cluster({});
+        const others = [
+            // Selects other pods only: no effect on this one.
+            {
+                metadata: { name: "db", namespace: "team-0" },
+                spec: { podSelector: { matchLabels: { tier: "db" } }, ingress: [{}] },
+            },
+            // Ingress rules under policyTypes [Egress] are not in force.
+            {
+                metadata: { name: "egress-only", namespace: "team-0" },
+                spec: { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] },
+            },
+        ];
+        server.state.objects.NetworkPolicy.push(...others);
+        const ok = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        assert.strictEqual(ok.code, 0, ok.stderr);
+        await runCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
+        server.requests.length = 0;
+        server.state.objects.NetworkPolicy.push(
+            {
+                metadata: { name: "web", namespace: "team-0" },
+                spec: { podSelector: { matchLabels: { app: "app-0" } }, ingress: [{}, {}] },
+            },
+            { metadata: { name: "out", namespace: "team-0" }, spec: { podSelector: {}, egress: [{}] } },
+        );
+        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        assert.deepStrictEqual(
+            [r.code, r.stderr],
+            [
+                1,
+                `refused: cannot isolate pod ${POD}: policies add up, and NetworkPolicy team-0/web also selects it and allows ingress (2 rule(s)); NetworkPolicy team-0/out also selects it and allows egress (1 rule(s))${terminateInstead}\n`,
+            ],
+        );
+        assert.deepStrictEqual(writes(), []);
     });
 
     it("rejects a pod reference without a namespace and an unknown action (exit 2)", async () => {

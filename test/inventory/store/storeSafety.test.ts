@@ -173,12 +173,13 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
             store,
         );
         assert.strictEqual(r.status, "complete", r.reason);
+        assert.strictEqual(r.server, redactUrl(withPassword), "no password in the run record");
         const text = fs.readFileSync(r.snapshot!, "utf8");
         assert.ok(!text.includes("s3cret") && !text.includes("admin:"), "no password in the snapshot");
         assert.strictEqual(JSON.parse(text).cluster.server, redactUrl(withPassword));
     });
 
-    it("keeps only a short, redacted reason of a failing credential plug-in", async () => {
+    it("keeps only a failing credential plug-in's name and exit code, and a short redacted reason when asked", async () => {
         const dir = tmpDir();
         const plugin = path.join(dir, "plugin.sh");
         const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
@@ -187,12 +188,23 @@ describe("snapshot store: permissions, temporary files, locking, secrets", funct
             `#!/bin/sh\necho "debug: using Authorization: Bearer ${jwt}" >&2\necho "error: refresh failed for token=${jwt} password=hunter2 key AKIAabcdefghijklmnopqrstuvwxyz0123456789" >&2\nexit 7\n`,
             { mode: 0o700 },
         );
-        const client = new KubeClient({
+        const access = {
             name: "c",
             server: server.url,
             insecureSkipTlsVerify: false,
             exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: plugin, args: [], env: [] },
+        };
+        const quiet = new KubeClient(access);
+        await assert.rejects(quiet.get("/version"), (e: Error) => {
+            assert.ok(e instanceof ExecCredentialError);
+            assert.strictEqual(
+                e.message,
+                `credential plug-in ${plugin} failed (exit 7); its error output is not shown, as it can hold credentials (--show-plugin-errors shows it)`,
+            );
+            return true;
         });
+        quiet.close();
+        const client = new KubeClient(access, { exec: { showErrors: true } });
         await assert.rejects(client.get("/version"), (e: Error) => {
             assert.ok(e instanceof ExecCredentialError);
             assert.strictEqual(
