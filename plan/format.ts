@@ -1,4 +1,5 @@
 import { Violation } from "../policies/evaluate";
+import { escapeControl } from "../lib/escape";
 import { renderChangesMarkdown, renderChangesText } from "./diff";
 import { flatten, opLabel, opText, PlanDocument } from "./document";
 
@@ -37,7 +38,16 @@ export function renderTable(doc: PlanDocument): string {
         for (const n of doc.notes) lines.push(`  [${n.kind}] ${n.subject}: ${n.message}`);
     }
     if (doc.changes) lines.push("", ...renderChangesText(doc.changes));
-    return lines.join("\n") + "\n";
+    return printable(lines);
+}
+
+/**
+ * A saved plan (`--against`) and the cloud-state file are the user's files, not ours: a control
+ * character in a name or message is shown escaped, so that no line of the output can be forged
+ * (a name holding "\nPASS" stays on its own line).
+ */
+function printable(lines: string[]): string {
+    return lines.map(escapeControl).join("\n") + "\n";
 }
 
 function md(text: string): string {
@@ -66,8 +76,15 @@ export function renderMarkdown(doc: PlanDocument): string {
     }
     lines.push("<details><summary>Inputs</summary>", "");
     for (const r of doc.resources) {
-        lines.push(`**\`${r.name}\`** (\`${r.type}\`)`, "", "```json", JSON.stringify(r.inputs, null, 2), "```", "");
+        lines.push(
+            `**\`${r.name}\`** (\`${r.type}\`)`,
+            "",
+            "```json",
+            ...JSON.stringify(r.inputs, null, 2).split("\n"),
+            "```",
+            "",
+        );
     }
     lines.push("</details>", "");
-    return lines.join("\n");
+    return printable(lines).slice(0, -1);
 }

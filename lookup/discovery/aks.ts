@@ -7,6 +7,7 @@ import {
 import { isExcluded } from "../../domain/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
 import { DiscoveryResult } from "./types";
+import { cloudReason } from "../../lib/errors";
 
 export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     const addons = Object.entries(c.addonProfiles ?? {})
@@ -108,7 +109,8 @@ export async function discoverAks(
         }
     } catch (e) {
         const status = (e as { statusCode?: number }).statusCode;
-        const message = (status !== undefined && lastArmError()) || (e as Error).message;
+        // An SDK's own message may span lines (the credential chain lists each credential's reason).
+        const message = (status !== undefined && lastArmError()) || cloudReason(e);
         out.failures.push({ cloud: "azure", scope: `subscriptions/${subscriptionId}`, message });
     }
     return out;
