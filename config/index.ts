@@ -1,3 +1,4 @@
+import { checkListedRegions, loadUnlistedRegions, UNLISTED_REGIONS_KEY } from "./regions";
 import { ConfigError } from "../lib/errors";
 import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
@@ -32,7 +33,16 @@ export interface StackConfig {
  * Every top-level key this project reads, so that a typo such as `agentless-discovery:azrue` is
  * an error instead of a silently ignored block.
  */
-export const TOP_LEVEL_KEYS = ["cloud", "production", "azure", "aws", "gcp", "azureTenantId", "kubernetes"] as const;
+export const TOP_LEVEL_KEYS = [
+    "cloud",
+    "production",
+    "azure",
+    "aws",
+    "gcp",
+    "azureTenantId",
+    "kubernetes",
+    UNLISTED_REGIONS_KEY,
+] as const;
 
 /**
  * Reads the project's config keys (without the `agentless-discovery:` prefix), each already parsed
@@ -72,6 +82,7 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
     // After the cloud's block: the add-ons are checked against what that block already provisions.
     cfg.kubernetes = loadKubernetesConfig(values.kubernetes, cfg.production);
     if (cfg.kubernetes) checkSensorCoverage(cfg.kubernetes, cfg.azure);
+    checkListedRegions(cfg, values.aws, loadUnlistedRegions(values[UNLISTED_REGIONS_KEY]));
     return cfg;
 }
 

@@ -116,6 +116,32 @@ describe("plan and gate: wrong inputs get one line and exit 2", function () {
         );
     });
 
+    it("notes the cloud-state file's clusters in regions the stack does not read", async () => {
+        const src = fs.readFileSync(path.join(ROOT, "examples", "stacks", "Pulumi.aws-dev.yaml"), "utf8");
+        const env = stacks(
+            "oneregion",
+            src
+                .replace("regions: [eu-west-1, us-east-1]", "regions: [eu-west-1]")
+                .replace("      us-east-1/eks-legacy-batch:\n        manageLogging: true\n", ""),
+        );
+        const state = path.join(ROOT, "examples", "stacks", "aws-dev.cloud.yaml");
+        const r = await runCli(["plan", "--stack", "oneregion", "--format", "json", "--cloud-state", state], { env });
+        assert.equal(r.code, 0, r.stderr);
+        const doc = JSON.parse(r.stdout) as PlanDocument;
+        assert.deepEqual(
+            doc.notes.filter((n) => n.message.includes("does not read")),
+            [
+                {
+                    kind: "info",
+                    subject: "123456789012",
+                    message: `the cloud-state file ${state} holds 1 EKS cluster(s) in us-east-1, which this stack does not read (aws.regions: eu-west-1): us-east-1/eks-legacy-batch are not onboarded; add the region to aws.regions to onboard them`,
+                },
+            ],
+        );
+        const all = await planJson("aws-dev");
+        assert.ok(!all.stdout.includes("does not read"), "every region of the file is read: no note");
+    });
+
     describe("a saved plan cannot forge a line of the output", () => {
         let doc: PlanDocument;
         before(async () => {
