@@ -26,7 +26,8 @@ export function renderTable(doc: PlanDocument): string {
         );
         if (r.op !== "create") lines.push(`${" ".repeat(4)}(${opText(r)})`);
         for (const [k, v] of flatten(r.inputs)) {
-            if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
+            // A multi-line input (aws-auth's mapRoles, a Rego source) keeps its lines; each is escaped.
+            if (k) lines.push(...`${" ".repeat(4)}${k}: ${v}`.split("\n"));
         }
     }
     if (doc.violations.length) {

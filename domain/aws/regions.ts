@@ -30,7 +30,7 @@ const REGION = new RegExp(`^(${AREAS.join("|")})-(${DIRECTIONS.join("|")})-[1-9]
 /**
  * Every region of every partition the AWS SDK for JavaScript knows (@aws-sdk/core 3.981.0,
  * `util-endpoints/lib/aws/partitions.js`, the `regions` of each partition without the `*-global`
- * pseudo-regions). test/domain/aws/regions.test.ts compares it with the installed SDK and with
+ * pseudo-regions). test/config/regions.test.ts compares it with the installed SDK and with
  * @pulumi/aws's `Region` enum, so an upgrade that adds a region fails the test until it is added.
  */
 export const AWS_REGIONS: readonly string[] = [

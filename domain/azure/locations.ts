@@ -6,7 +6,7 @@ import { nearest } from "../../lib/nearest";
  * Azure Migrate assessment spec), without its `Unknown`. It is the only list of Azure locations
  * any package here ships, and it lags Azure: regions opened since (westus3, brazilsoutheast and
  * others) are missing, hence the escape hatch named in the message.
- * test/domain/azure/locations.test.ts compares it with the installed provider.
+ * test/config/regions.test.ts compares it with the installed provider.
  */
 export const AZURE_LOCATIONS: readonly string[] = [
     "eastasia",
