@@ -4,7 +4,7 @@ const path = require("path");
 const { evaluateStack } = require("../dist/plan/evaluate.js");
 
 evaluateStack(
-    { stack: "bare", config: {}, secretKeys: [], cloudStateFile: "" },
+    { stack: "bare", config: {}, secretKeys: [], cloudStateFile: "bare.cloud.yaml" }, // never read: the bare program looks nothing up
     path.join(__dirname, "bareProgram.js"),
 ).then(
     (e) => {

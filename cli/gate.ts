@@ -4,6 +4,7 @@ import { Violation } from "../policies/evaluate";
 import { ResourceView } from "../policies/types";
 import { keyValues, oneOfFlag, parseArgs, stringFlag } from "./args";
 import { UsageError } from "../lib/errors";
+import { escapeControl } from "../lib/escape";
 import { writeOut } from "./output";
 import { buildPlan } from "./plan";
 import { readPolicyConfig } from "./policyConfig";
@@ -19,6 +20,14 @@ export const GATE_USAGE = `usage: npm run gate -- (--stack NAME [--cloud-state F
   (each with its stacks/<NAME>.cloud.yaml, or --with-cloud-state NAME=FILE) and the checks that
   span stacks run over all of them (a Helm sensor in one, policy 64def556 in another).
   --policy-pack DIR judges by the pack in DIR (CI: the base branch's policies/) instead of ./policies.`;
+
+/**
+ * Names and messages come from saved plans (--plan, --with-plan) as much as from our own rules: a
+ * control character is shown escaped, so that no file can print a verdict line of its own.
+ */
+function printable(lines: string[]): string {
+    return lines.map(escapeControl).join("\n") + "\n";
+}
 
 export function renderViolations(stack: string, violations: Violation[], format: "text" | "json" | "markdown"): string {
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
@@ -36,11 +45,11 @@ export function renderViolations(stack: string, violations: Violation[], format:
             for (const v of violations)
                 lines.push(`| ${v.level} | ${v.policy} | \`${v.resource}\` | ${v.message.replace(/\|/g, "\\|")} |`);
         }
-        return lines.join("\n") + "\n";
+        return printable(lines);
     }
     const lines = violations.map((v) => `[${v.level}] ${v.policy} on ${v.resource || "(stack)"}: ${v.message}`);
     lines.push(`${verdict}: stack ${stack}, ${violations.length} violations, ${mandatory} mandatory`);
-    return lines.join("\n") + "\n";
+    return printable(lines);
 }
 
 /**
@@ -56,7 +65,7 @@ export function planInChildProcess(stack: string, cloudState?: string): Promise<
         stack,
         "--format",
         "json",
-        ...(cloudState ? ["--cloud-state", cloudState] : []),
+        ...(cloudState !== undefined ? ["--cloud-state", cloudState] : []),
     ];
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"] });
@@ -117,6 +126,10 @@ export async function gateCommand(argv: string[]): Promise<number> {
         repeatable: ["config", "with-stack", "with-plan", "with-cloud-state"],
     });
     const format = oneOfFlag(args, "format", ["text", "json", "markdown"] as const, "text");
+    if (args.positional.length > 0)
+        throw new UsageError(
+            `unexpected argument ${JSON.stringify(args.positional[0])}; gate takes options only (--stack NAME or --plan FILE)`,
+        );
     const planFile = stringFlag(args, "plan");
     const stackName = stringFlag(args, "stack");
     if (planFile && stackName) throw new UsageError("give either --stack or --plan, not both");
@@ -135,7 +148,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
         const passOn = [
             "--stack",
             stackName!,
-            ...(cloudState ? ["--cloud-state", cloudState] : []),
+            ...(cloudState !== undefined ? ["--cloud-state", cloudState] : []),
             ...(args.multi.config ?? []).flatMap((c) => ["--config", c]),
         ];
         const { doc } = await buildPlan(passOn);

@@ -9,15 +9,16 @@ import { diffPlans } from "../plan/diff";
 import { readPlanFile } from "../plan/file";
 import { planDocument, PlanDocument } from "../plan/document";
 import { renderMarkdown, renderTable } from "../plan/format";
+import { UsageError } from "../lib/errors";
 
-export const DEFAULT_STACK = "azure-dev";
 export const PLAN_FORMATS = ["table", "json", "markdown"] as const;
 
-export const PLAN_USAGE = `usage: npm run plan -- [--stack NAME] [--format table|json|markdown] [--cloud-state FILE] [--against PLAN.json] [--config KEY=VALUE ...]
+export const PLAN_USAGE = `usage: npm run plan -- --stack NAME [--format table|json|markdown] [--cloud-state FILE] [--against PLAN.json] [--config KEY=VALUE ...]
   Evaluates the program for stacks/Pulumi.<NAME>.yaml (or examples/stacks/) under Pulumi's mock runtime, offline.
-  --stack   the stack to plan (default ${DEFAULT_STACK})
+  --stack   the stack to plan (required: stacks/ and examples/stacks/ hold several, and no default is safe)
   --format  table (default), json (the stable document) or markdown (for a pull-request comment)
-  --cloud-state  the YAML file that answers the program's cloud lookups (default stacks/<NAME>.cloud.yaml)
+  --cloud-state  the YAML file that answers the program's cloud lookups (default <NAME>.cloud.yaml beside the stack file);
+                 the plan never asks the cloud itself
   --against  a saved plan (--format json) to compare with: resources added, removed or changed (the drift)
   --config  a value for an encrypted config key, repeatable; treated as a secret
   --policy-config  a policy-pack config file ({"<rule>": "advisory"|"mandatory"|"disabled"|{"enforcementLevel", "production": true}})`;
@@ -29,10 +30,21 @@ export async function buildPlan(argv: string[]): Promise<{ doc: PlanDocument; fo
         repeatable: ["config"],
     });
     const format = oneOfFlag(args, "format", PLAN_FORMATS, "table");
-    const stack = stringFlag(args, "stack") ?? args.positional[0] ?? DEFAULT_STACK;
+    if (args.positional.length > 0)
+        throw new UsageError(
+            `unexpected argument ${JSON.stringify(args.positional[0])}; plan takes options only (the stack is --stack NAME)`,
+        );
+    const stack = stringFlag(args, "stack");
+    if (stack === undefined) throw new UsageError("give the stack to plan with --stack NAME");
     const file = readStackFile(stack, keyValues(args.multi.config, "config"));
     const cloudState = stringFlag(args, "cloud-state");
-    if (cloudState !== undefined) file.cloudStateFile = cloudState;
+    if (cloudState !== undefined) {
+        if (cloudState.trim() === "")
+            throw new UsageError(
+                "--cloud-state needs a file name; the offline plan answers every lookup from a file, never from the cloud",
+            );
+        file.cloudStateFile = cloudState;
+    }
     const policyConfig = readPolicyConfig(stringFlag(args, "policy-config"));
     const evaluation = await evaluateStack(file);
     const violations = evaluatePolicies(evaluation.resources, RULES, policyConfig);

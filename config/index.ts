@@ -1,3 +1,4 @@
+import { checkListedRegions, loadUnlistedRegions, UNLISTED_REGIONS_KEY } from "./regions";
 import { ConfigError } from "../lib/errors";
 import { bool, GUID_RULE, isPlainObject, oneOf, optionalString } from "./read";
 import { AzureConfig, loadAzureConfig } from "./azure";
@@ -47,6 +48,7 @@ export const TOP_LEVEL_KEYS = [
     "azureTenantId",
     "kubernetes",
     "acknowledgedWiderGrants",
+    UNLISTED_REGIONS_KEY,
 ] as const;
 
 /**
@@ -92,6 +94,7 @@ export function loadStackConfig(stack: string, values: Record<string, unknown>):
     // After the cloud's block: the add-ons are checked against what that block already provisions.
     cfg.kubernetes = loadKubernetesConfig(values.kubernetes, cfg.production);
     if (cfg.kubernetes) checkSensorCoverage(cfg.kubernetes, cfg.azure);
+    checkListedRegions(cfg, values.aws, loadUnlistedRegions(values[UNLISTED_REGIONS_KEY]));
     return cfg;
 }
 

@@ -2,8 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../lib/errors";
 import { PROJECT } from "./";
-import { parseStackYaml } from "../lib/yaml";
+import { parseStackYaml, YamlReadError } from "../lib/yaml";
 import { FileReadError, readRegularFile } from "../lib/regularFile";
+import { isPlainObject } from "./read";
+import { show } from "../lib/errors";
 import { PACKAGE_ROOT } from "../lib/packageRoot";
 
 /** Where stack files live; tests point it elsewhere with AGENTLESS_STACKS_DIR. */
@@ -75,11 +77,22 @@ export function readStackFile(
         doc = parseStackYaml(readRegularFile(file));
     } catch (e) {
         if (e instanceof FileReadError) throw new UsageError(`stack file ${e.message}`);
+        const syntax = !(e instanceof YamlReadError) || e.kind === "syntax";
         throw new UsageError(
-            `${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`,
+            `${shown(file)}${syntax ? " is not valid YAML" : ""}: ${(e as Error).message.split("\n")[0]}`,
         );
     }
-    const raw = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+    // Pulumi's stack file is a mapping whose `config` is a mapping (absent or empty: no config).
+    if (doc !== null && doc !== undefined && !isPlainObject(doc))
+        throw new UsageError(
+            `${shown(file)}: a stack file is a mapping with a "config" key, not ${Array.isArray(doc) ? "a list" : `the ${typeof doc} ${show(doc)}`}`,
+        );
+    const configNode = (doc as { config?: unknown } | null)?.config;
+    if (configNode !== null && configNode !== undefined && !isPlainObject(configNode))
+        throw new UsageError(
+            `${shown(file)}: "config" is a mapping of config keys to values, not ${Array.isArray(configNode) ? "a list" : `the ${typeof configNode} ${show(configNode)}`}`,
+        );
+    const raw = configNode ?? {};
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     // `--config azureTenantId=...` and `--config agentless-discovery:azureTenantId=...` name one key.
@@ -106,6 +119,11 @@ export function readStackFile(
         cloudStateFile:
             path.relative(process.cwd(), defaultCloudStatePath(dir, stack)) || defaultCloudStatePath(dir, stack),
     };
+}
+
+/** A path for a message: relative to the working directory. */
+function shown(file: string): string {
+    return path.relative(process.cwd(), file) || file;
 }
 
 /** `stacks/<stack>.cloud.yaml`, beside the stack's `Pulumi.<stack>.yaml`. */

@@ -5,7 +5,8 @@ import { parseNote, PlanNote } from "../stack/notes";
 import { LogLine } from "./mockEngine";
 import { PlanResource, setKnownSecrets, setStackConfig, startMockSession } from "./mockRuntime";
 import { StackFile } from "../config/stackFile";
-import { cloudSource, fileSource } from "../lookup/source";
+import { UsageError } from "../lib/errors";
+import { fileSource } from "../lookup/source";
 
 export interface Evaluation {
     stack: string;
@@ -26,14 +27,18 @@ export async function evaluateStack(
     file: StackFile,
     programPath = path.join(__dirname, "..", "index"),
 ): Promise<Evaluation> {
+    // Offline means offline: every lookup is answered by a file, and no path here reaches the cloud
+    // (no cloud source is ever made), so a missing or empty file name is an error, not the live chain.
+    if (file.cloudStateFile.trim() === "")
+        throw new UsageError(`stack ${file.stack}: the offline plan needs a cloud-state file, and none was named`);
     lightenStackTraces();
     setStackConfig(file.config, file.secretKeys);
     // Values given with --config (the stand-ins for encrypted ones) are masked inside secret outputs.
     setKnownSecrets(file.secretKeys.map((k) => file.config[k]).filter((v): v is string => typeof v === "string"));
     const session = await startMockSession(PROJECT, file.stack);
-    const source = file.cloudStateFile ? fileSource(file.cloudStateFile) : cloudSource();
+    const source = fileSource(file.cloudStateFile);
     // The harness answers from the file what the program reads itself (a cluster's aws-auth).
-    if (source.kind === "file") session.context.cloudState = source;
+    session.context.cloudState = source;
     // An error thrown inside an apply (say, an aws-auth entry this stack must not overwrite) is not
     // thrown by the import: the registrations waiting on it never finish and the event loop drains.
     // Depending on where it lands, the SDK rejects a promise nobody awaits, or nothing at all.

@@ -1,4 +1,5 @@
 import { Violation } from "../policies/evaluate";
+import { escapeControl } from "../lib/escape";
 import { renderChangesMarkdown, renderChangesText } from "./diff";
 import { flatten, opLabel, opText, PlanDocument } from "./document";
 
@@ -25,7 +26,8 @@ export function renderTable(doc: PlanDocument): string {
         );
         if (r.op !== "create") lines.push(`${" ".repeat(4)}(${opText(r)})`);
         for (const [k, v] of flatten(r.inputs)) {
-            if (k) lines.push(`${" ".repeat(4)}${k}: ${v}`);
+            // A multi-line input (aws-auth's mapRoles, a Rego source) keeps its lines; each is escaped.
+            if (k) lines.push(...`${" ".repeat(4)}${k}: ${v}`.split("\n"));
         }
     }
     if (doc.violations.length) {
@@ -37,7 +39,16 @@ export function renderTable(doc: PlanDocument): string {
         for (const n of doc.notes) lines.push(`  [${n.kind}] ${n.subject}: ${n.message}`);
     }
     if (doc.changes) lines.push("", ...renderChangesText(doc.changes));
-    return lines.join("\n") + "\n";
+    return printable(lines);
+}
+
+/**
+ * A saved plan (`--against`) and the cloud-state file are the user's files, not ours: a control
+ * character in a name or message is shown escaped, so that no line of the output can be forged
+ * (a name holding "\nPASS" stays on its own line).
+ */
+function printable(lines: string[]): string {
+    return lines.map(escapeControl).join("\n") + "\n";
 }
 
 function md(text: string): string {
@@ -66,8 +77,15 @@ export function renderMarkdown(doc: PlanDocument): string {
     }
     lines.push("<details><summary>Inputs</summary>", "");
     for (const r of doc.resources) {
-        lines.push(`**\`${r.name}\`** (\`${r.type}\`)`, "", "```json", JSON.stringify(r.inputs, null, 2), "```", "");
+        lines.push(
+            `**\`${r.name}\`** (\`${r.type}\`)`,
+            "",
+            "```json",
+            ...JSON.stringify(r.inputs, null, 2).split("\n"),
+            "```",
+            "",
+        );
     }
     lines.push("</details>", "");
-    return lines.join("\n");
+    return printable(lines).slice(0, -1);
 }

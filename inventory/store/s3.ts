@@ -30,7 +30,12 @@ export const S3_LOCK_OBJECT = ".lock";
 export const S3_TEMP_FILE = /^agentless-snapshot-.*-(\d+)\.json$/;
 
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
-    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+    // The scheme in any case (RFC 3986 §3.1); bucket names are lower-case only.
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/i.exec(url);
+    if (m && m[1] !== m[1].toLowerCase())
+        throw new StoreError(
+            `--out ${JSON.stringify(url)}: bucket names are lower-case letters, digits, "." and "-"; expected s3://${m[1].toLowerCase()}...`,
+        );
     if (!m) throw new StoreError(`--out ${JSON.stringify(url)} is not an S3 location; expected s3://BUCKET[/PREFIX]`);
     return { bucket: m[1], prefix: (m[2] ?? "").replace(/^\/+|\/+$/g, "") };
 }

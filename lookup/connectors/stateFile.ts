@@ -1,6 +1,16 @@
 import { ConfigError } from "../../lib/errors";
 import { AZURE_LOCATION_RULE } from "../../config/connector";
-import { isPlainObject, join, list, object, oneOf, requiredString, stringMap, unique } from "../../config/read";
+import {
+    isPlainObject,
+    join,
+    list,
+    object,
+    oneOf,
+    requiredString,
+    StringRule,
+    stringMap,
+    unique,
+} from "../../config/read";
 import {
     CONNECTOR_ENVIRONMENT_NAMES,
     CONNECTOR_ID_SHAPE,
@@ -41,6 +51,23 @@ const ENVIRONMENT_TYPES = [
 ] as const;
 const FIELD = /^[a-z][A-Za-z0-9]*$/;
 
+/**
+ * What a connector's hierarchyIdentifier holds for the clouds this project onboards: the AWS account
+ * id or the GCP project number (docs/cloud-state.md). Anything else could never match the stack's
+ * account or project, and the plan would create a second connector instead of adopting this one.
+ */
+const HIERARCHY_IDENTIFIER: Partial<Record<(typeof CONNECTOR_ENVIRONMENT_NAMES)[number], StringRule>> = {
+    AWS: {
+        expected: 'the AWS account id the connector covers: 12 digits, quoted ("123456789012")',
+        pattern: /^\d{12}$/,
+    },
+    GCP: {
+        expected:
+            'the GCP project number the connector covers: 6 to 19 digits not starting with 0, quoted ("123456789012")',
+        pattern: /^[1-9][0-9]{5,18}$/,
+    },
+};
+
 function environmentData(v: unknown, path: string): Record<string, unknown> {
     if (!isPlainObject(v))
         throw new ConfigError(
@@ -78,15 +105,19 @@ function connector(v: unknown, path: string): ExistingSecurityConnector {
     const ref = parseConnectorId(id);
     if (!ref) throw new ConfigError(idPath, id, `the connector's ARM id ${CONNECTOR_ID_SHAPE}`);
     const offeringsPath = join(path, "offerings");
+    const environmentName = oneOf(raw.environmentName, join(path, "environmentName"), CONNECTOR_ENVIRONMENT_NAMES);
     return {
         id,
         ...ref,
         location: requiredString(raw.location, join(path, "location"), AZURE_LOCATION_RULE),
-        environmentName: oneOf(raw.environmentName, join(path, "environmentName"), CONNECTOR_ENVIRONMENT_NAMES),
-        hierarchyIdentifier: requiredString(raw.hierarchyIdentifier, join(path, "hierarchyIdentifier"), {
-            expected:
-                "the account id (AWS, 12 digits) or project number (GCP) the connector covers, as a quoted string",
-        }),
+        environmentName,
+        hierarchyIdentifier: requiredString(
+            raw.hierarchyIdentifier,
+            join(path, "hierarchyIdentifier"),
+            HIERARCHY_IDENTIFIER[environmentName] ?? {
+                expected: "the identifier of what the connector covers, as ARM returns it",
+            },
+        ),
         environmentData: environmentData(raw.environmentData, join(path, "environmentData")),
         offerings: list(raw.offerings, offeringsPath, "offerings ({ offeringType, ... })").map((o, i) =>
             offering(o, join(offeringsPath, i)),

@@ -8,6 +8,7 @@ import { isExcluded } from "../../domain/shared/exclusion";
 import { parseKubeconfig } from "../../lib/kube/kubeconfig";
 import { DiscoveryResult } from "./types";
 import { isUnregistered } from "../azure/registration";
+import { cloudReason } from "../../lib/errors";
 
 export function aksDetails(c: ManagedCluster): Record<string, unknown> {
     const addons = Object.entries(c.addonProfiles ?? {})
@@ -111,7 +112,8 @@ export async function discoverAks(
         // A subscription that has not registered Microsoft.ContainerService has no AKS cluster (registration.ts).
         if (out.clusters.length === 0 && isUnregistered((e as { code?: string }).code)) return out;
         const status = (e as { statusCode?: number }).statusCode;
-        const message = (status !== undefined && lastArmError()) || (e as Error).message;
+        // An SDK's own message may span lines (the credential chain lists each credential's reason).
+        const message = (status !== undefined && lastArmError()) || cloudReason(e);
         out.failures.push({ cloud: "azure", scope: `subscriptions/${subscriptionId}`, message });
     }
     return out;

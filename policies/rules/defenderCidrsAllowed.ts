@@ -18,7 +18,7 @@ export const defenderCidrsAllowed: ResourceRule = {
         if (r.inputs.defenderEndpointAccess === true) return [];
         if (r.inputs.endpointPublicAccess === false) {
             return [
-                `cluster ${cluster} has a private endpoint only: Defender needs public access restricted to ${DEFENDER_CIDRS.join(" and ")} (it may open it itself with eks:UpdateClusterConfig)`,
+                `cluster ${cluster} has a private endpoint only, and Defender does not open it: enable public access restricted to ${DEFENDER_CIDRS.join(" and ")} (aws.overrides."<region>/<name>".defenderEndpointAccess: true does it)`,
             ];
         }
         const cidrs: string[] = Array.isArray(r.inputs.publicAccessCidrs) ? r.inputs.publicAccessCidrs : [];

@@ -172,7 +172,26 @@ export async function onboardAws(
     } finally {
         lookup.close();
     }
+    if (source.kind === "file") unreadRegionsNote(cfg, source);
     return declareAws(cfg, azureTenantId, found, lookup.description, kube);
+}
+
+/**
+ * Clusters of the cloud-state file in regions the stack does not read are never looked at: a
+ * region left out of aws.regions (or a typo in it) would otherwise go unnoticed offline.
+ */
+function unreadRegionsNote(cfg: AwsConfig, source: LookupSource): void {
+    const clusters = (require("../../lookup/aws/stateFile") as CloudStateModule)
+        .fileAwsState(source, cfg.accountId)()
+        .clusters.filter((c) => !cfg.regions.includes(c.region));
+    if (clusters.length === 0) return;
+    const regions = [...new Set(clusters.map((c) => c.region))].sort();
+    note(
+        "info",
+        cfg.accountId,
+        `the cloud-state file ${source.description} holds ${clusters.length} EKS cluster(s) in ${regions.join(", ")}, which this stack does not read ` +
+            `(aws.regions: ${cfg.regions.join(", ")}): ${clusters.map((c) => `${c.region}/${c.name}`).join(", ")} are not onboarded; add the region to aws.regions to onboard them`,
+    );
 }
 
 function endpointNotes(c: EksCluster, key: string): void {

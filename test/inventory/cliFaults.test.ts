@@ -8,6 +8,8 @@ import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { systemErrorLine } from "../../lib/errors";
+import { openStore } from "../../cli/snapshot";
+import { parseS3Url, S3Store } from "../../inventory/store/s3";
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-faults-"));
 
@@ -72,6 +74,28 @@ describe("snapshot faults: closed pipe, bad bucket, full disk", function () {
             r.stderr.replace(/^npm warn.*\n/gm, ""),
             'error: --out "s3://Bad_Bucket" is not an S3 location; expected s3://BUCKET[/PREFIX]\n',
         );
+    });
+
+    it("`--out S3://b/p` is the bucket (URI schemes are case-insensitive), never a local folder `S3:`; another scheme is refused", async () => {
+        const cwd = fs.mkdtempSync(path.join(os.tmpdir(), "out-scheme-"));
+        const here = process.cwd();
+        process.chdir(cwd);
+        try {
+            const store = openStore("S3://bucket-a/p", 1);
+            assert.ok(store instanceof S3Store);
+            assert.deepStrictEqual(parseS3Url("S3://bucket-a/p/"), { bucket: "bucket-a", prefix: "p" });
+            assert.throws(() => openStore("S3://Bucket-A/p", 1), {
+                message:
+                    '--out "S3://Bucket-A/p": bucket names are lower-case letters, digits, "." and "-"; expected s3://bucket-a...',
+            });
+            assert.throws(() => openStore("gs://b/p", 1), {
+                message: '--out "gs://b/p": gs:// is not a store; expected a local directory or s3://BUCKET[/PREFIX]',
+            });
+            assert.deepStrictEqual(fs.readdirSync(cwd), [], "no local folder is made");
+        } finally {
+            process.chdir(here);
+            fs.rmSync(cwd, { recursive: true, force: true });
+        }
     });
 
     it("names operating-system errors in one line", () => {

@@ -456,7 +456,10 @@ describe("AWS discovery role rules", () => {
         assert.deepEqual(defenderCidrsAllowed.validate(access(true, ["203.0.113.0/24", "172.212.245.192/28"])), [
             "cluster a restricts its endpoint to 203.0.113.0/24, 172.212.245.192/28 without 48.209.1.192/28",
         ]);
-        assert.equal(defenderCidrsAllowed.validate(access(false, [])).length, 1);
+        // SPEC §3: Defender does not open a private endpoint; the advisory agrees with the plan's network note.
+        assert.deepEqual(defenderCidrsAllowed.validate(access(false, [])), [
+            `cluster a has a private endpoint only, and Defender does not open it: enable public access restricted to 172.212.245.192/28 and 48.209.1.192/28 (aws.overrides."<region>/<name>".defenderEndpointAccess: true does it)`,
+        ]);
         const opened = res("agentless:aws:EksClusterAccess", "eks-b", {
             clusterName: "b",
             endpointPublicAccess: false,

@@ -92,14 +92,30 @@ describe("cloud-state file: securityConnectors section", () => {
         `securityConnectors:\n${connector({ hierarchyIdentifier: "111122223333" })}\n`,
         "securityConnectors[0].hierarchyIdentifier",
         111122223333,
-        "the account id (AWS, 12 digits) or project number (GCP) the connector covers, as a quoted string",
+        'the AWS account id the connector covers: 12 digits, quoted ("123456789012")',
+    );
+    // A garbage identifier could never match the stack's account or project: the plan would create a
+    // second connector instead of adopting this one.
+    refuses(
+        "refuses an AWS connector whose hierarchyIdentifier is not a 12-digit account id",
+        `securityConnectors:\n${connector({ hierarchyIdentifier: '"1111-2222-3333"' })}\n`,
+        "securityConnectors[0].hierarchyIdentifier",
+        "1111-2222-3333",
+        'the AWS account id the connector covers: 12 digits, quoted ("123456789012")',
+    );
+    refuses(
+        "refuses a GCP connector whose hierarchyIdentifier is a project id, not the project number",
+        `securityConnectors:\n${connector({ environmentName: "GCP", hierarchyIdentifier: "shop-prod", environmentData: "{ environmentType: GcpProject }" })}\n`,
+        "securityConnectors[0].hierarchyIdentifier",
+        "shop-prod",
+        'the GCP project number the connector covers: 6 to 19 digits not starting with 0, quoted ("123456789012")',
     );
     refuses(
         "refuses a connector without hierarchyIdentifier",
         `securityConnectors:\n${connector({ hierarchyIdentifier: "" })}\n`,
         "securityConnectors[0].hierarchyIdentifier",
         undefined,
-        "the account id (AWS, 12 digits) or project number (GCP) the connector covers, as a quoted string",
+        'the AWS account id the connector covers: 12 digits, quoted ("123456789012")',
     );
     refuses(
         "refuses an unknown key of a connector",

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { discoverAks } from "../../../lookup/discovery/aks";
+import { AggregateAuthenticationError, CredentialUnavailableError } from "@azure/identity";
 import {
     Answer,
     CloudApiServer,
@@ -353,6 +354,31 @@ describe("AKS discovery against an HTTPS ARM fixture", function () {
             found.failures[0].message,
             "ARM answered 500 InternalServerError: Encountered internal server error. Diagnostic information: timestamp '20250101T000000Z'.",
         );
+    });
+
+    it("records a credential chain's failure on one line, without the line breaks the SDK puts between its reasons", async () => {
+        // The chain's own error, as DefaultAzureCredential throws it: one reason per line.
+        const chain = new AggregateAuthenticationError(
+            [
+                new CredentialUnavailableError("EnvironmentCredential is unavailable."),
+                new CredentialUnavailableError("AzureCliCredential: Please run 'az login'\nto set up an account."),
+            ],
+            "ChainedTokenCredential authentication failed.",
+        );
+        const failing: TokenCredential = {
+            getToken: async () => {
+                throw chain;
+            },
+        };
+        const found = await discoverAks(SUB, failing, options());
+        assert.deepStrictEqual(found.failures, [
+            {
+                cloud: "azure",
+                scope: `subscriptions/${SUB}`,
+                message:
+                    "AggregateAuthenticationError: ChainedTokenCredential authentication failed. CredentialUnavailableError: EnvironmentCredential is unavailable. CredentialUnavailableError: AzureCliCredential: Please run 'az login' to set up an account.",
+            },
+        ]);
     });
 
     it("does not trust the fixture's certificate unless told to (TLS is really in use)", async () => {
