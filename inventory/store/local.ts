@@ -187,22 +187,26 @@ export class LocalStore implements SnapshotStore {
         mkdirPrivate(dir);
         sweepTemporaries(dir);
         // Runs started in the same millisecond (concurrent runs of the compiled CLI do) each get
-        // their own record: the name is reserved exclusively, then written over atomically.
-        for (let n = 0; ; n++) {
-            const file = path.join(dir, stampedName(stamp, n));
-            try {
-                fs.closeSync(fs.openSync(file, "wx", FILE_MODE));
-            } catch (e) {
-                if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
-                throw e;
+        // their own record. The record is written whole to a temporary file first and then published
+        // under the first free name by a hard link, which fails if the name exists: no name is ever
+        // visible with less than the whole record, so a kill at any point leaves either nothing or a
+        // temporary file that the next run's sweep removes.
+        const tmp = path.join(dir, `.tmp-run-${stamp}-${process.pid}.json`);
+        writeFileAtomic(tmp, JSON.stringify(record, null, 2) + "\n");
+        try {
+            for (let n = 0; ; n++) {
+                const file = path.join(dir, stampedName(stamp, n));
+                try {
+                    fs.linkSync(tmp, file);
+                } catch (e) {
+                    if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
+                    throw e;
+                }
+                fsyncDir(dir);
+                return file;
             }
-            try {
-                writeFileAtomic(file, JSON.stringify(record, null, 2) + "\n");
-            } catch (e) {
-                fs.rmSync(file, { force: true });
-                throw e;
-            }
-            return file;
+        } finally {
+            fs.rmSync(tmp, { force: true });
         }
     }
 }

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { LocalStore } from "../../../inventory/store/local";
 
 describe("run records of runs started in the same millisecond", () => {
@@ -25,6 +26,41 @@ describe("run records of runs started in the same millisecond", () => {
                 `${stamp}-2.json`,
                 `${stamp}.json`,
             ]);
+        } finally {
+            fs.rmSync(out, { recursive: true, force: true });
+        }
+    });
+
+    it("leave nothing under a record's name when the run is killed while writing it, and the next run takes the name", async () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "run-record-kill-"));
+        try {
+            const stamp = "2026-11-24T20-00-00-000Z";
+            const local = path.join(__dirname, "../../../inventory/store/local");
+            // The child dies (SIGKILL, as a kill -9 or the OOM killer would) at its first write of record bytes.
+            const child = spawnSync(
+                process.execPath,
+                [
+                    "--import",
+                    "tsx",
+                    "-e",
+                    `const fs = require("fs");
+                     fs.writeSync = () => process.kill(process.pid, "SIGKILL");
+                     const { LocalStore } = require(${JSON.stringify(local)});
+                     void new LocalStore(${JSON.stringify(out)}, 1).writeRun(${JSON.stringify(stamp)}, { run: "killed" });`,
+                ],
+                { encoding: "utf8" },
+            );
+            assert.equal(child.signal, "SIGKILL", child.stderr);
+            const runs = path.join(out, "runs");
+            assert.deepEqual(
+                fs.readdirSync(runs).filter((f) => !f.startsWith(".tmp-")),
+                [],
+                "no record name is visible with less than the whole record",
+            );
+            const file = await new LocalStore(out, 1).writeRun(stamp, { run: "next" });
+            assert.equal(path.basename(file), `${stamp}.json`);
+            assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).run, "next");
+            assert.deepEqual(fs.readdirSync(runs), [`${stamp}.json`], "the killed run's temporary file is swept");
         } finally {
             fs.rmSync(out, { recursive: true, force: true });
         }
