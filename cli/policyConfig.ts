@@ -1,16 +1,17 @@
-import * as fs from "fs";
 import { PolicyConfig, withEnforcement } from "../policies/evaluate";
 import { RULES } from "../policies/rules";
 import { Rule } from "../policies/types";
 import { UsageError } from "../lib/errors";
+import { FileReadError, readRegularFile } from "../lib/regularFile";
 
 /** Reads and checks a policy-pack config file, the format `pulumi preview --policy-pack-config` takes. */
 export function readPolicyConfig(file: string | undefined, rules: readonly Rule[] = RULES): PolicyConfig | undefined {
     if (!file) return undefined;
     let config: PolicyConfig;
     try {
-        config = JSON.parse(fs.readFileSync(file, "utf8")) as PolicyConfig;
+        config = JSON.parse(readRegularFile(file)) as PolicyConfig;
     } catch (e) {
+        if (e instanceof FileReadError && e.code !== "ENOENT") throw new UsageError(`--policy-config ${e.message}`);
         throw new UsageError(
             `--policy-config ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "not valid JSON"}`,
         );

@@ -167,6 +167,14 @@ describe("crashes and hangs end in one line and an exit code (issue 23, item 9)"
             ],
         ],
         [
+            "a FIFO as policy config",
+            ({ fifo }) => [
+                ["gate", "--stack", "aws-dev", "--policy-config", fifo],
+                {},
+                `error: --policy-config ${fifo} is a named pipe (FIFO), not a regular file`,
+            ],
+        ],
+        [
             "a FIFO as kubeconfig (snapshot)",
             ({ fifo, dir }) => [
                 ["snapshot", "--kubeconfig", fifo, "--out", dir],
