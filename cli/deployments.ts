@@ -116,7 +116,8 @@ function freshness(loaded: Loaded, now: Date, annotate: boolean, stacksDir: stri
             fresh = f.state === "fresh";
             line = describeFreshness(shown(file), f, maxAgeDays, d.stack);
         } catch (e) {
-            line = `${shown(file)}: cannot be read (${(e as Error).message}); run npm run cloud-state -- --stack ${d.stack} and commit the file`;
+            const why = e instanceof FileReadError ? e.reason : `cannot be read (${(e as Error).message})`;
+            line = `${shown(file)} ${why}; run npm run cloud-state -- --stack ${d.stack} and commit the file`;
         }
         if (fresh) {
             process.stdout.write(`ok    ${line}\n`);

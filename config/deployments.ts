@@ -57,8 +57,7 @@ const STACK = {
     expected: 'a stack name: letters, digits, "-", "_" and "." (stacks/Pulumi.<stack>.yaml)',
     pattern: /^[\w.-]+$/,
 };
-// GitHub: an environment name has at most 255 characters and is case-insensitive; the characters
-// are limited here to those that need no quoting anywhere they are used (docs/sources.md).
+// Limited to characters that need no quoting in a job's `environment:`, a log line or a file name.
 const ENVIRONMENT = {
     expected: 'a GitHub environment name: 1 to 255 letters, digits, "-", "_" and "."',
     pattern: /^[\w.-]{1,255}$/,
@@ -92,7 +91,12 @@ function region(cloud: Cloud, v: unknown, path: string): string {
         case "aws": {
             const r = requiredString(v, path, { expected: "an AWS region such as eu-west-1" });
             const malformed = awsRegionProblem(r);
-            if (malformed) throw new ConfigError(path, r, malformed.replace(/^--region "[^"]*" is not /, ""));
+            if (malformed)
+                throw new ConfigError(
+                    path,
+                    r,
+                    malformed.replace(/^--region "[^"]*" is not an AWS region; expected /, "an AWS region: "),
+                );
             const unlisted = unlistedAwsRegion(r, "the AWS SDK's region list");
             if (unlisted) throw new ConfigError(path, r, unlisted);
             return r;
@@ -217,35 +221,39 @@ export function parseDeployments(doc: unknown): Deployments {
 }
 
 /**
- * The clouds a stack's own configuration says it reads, beside its cloud: Azure for an AWS or GCP
- * connector (its subscription's security connectors), and the cloud of each Kubernetes cluster
- * (AKS and Arc on Azure, EKS on AWS, GKE on Google Cloud). `config` is the stack file's `config`
- * mapping as written (keys with or without the project's namespace).
+ * The clouds a stack's own configuration says it reads, beside its cloud, each with why: Azure for
+ * an AWS or GCP connector (its subscription's security connectors), and the cloud of each
+ * Kubernetes cluster (AKS and Arc on Azure, EKS on AWS, GKE on Google Cloud). `config` is the
+ * stack file's `config` mapping as written (keys with or without the project's namespace).
  */
 export function cloudsTheStackReads(config: Record<string, unknown>): {
     cloud?: string;
     account?: string;
-    reads: Cloud[];
+    reads: Map<Cloud, string>;
 } {
     const get = (k: string) => config[`agentless-discovery:${k}`] ?? config[k];
-    const cloud = typeof get("cloud") === "string" ? (get("cloud") as string) : undefined;
     const section = (k: string): Record<string, unknown> => {
         const v = get(k);
         return isPlainObject(v) ? v : {};
     };
-    const reads = new Set<Cloud>();
+    const rawCloud = get("cloud");
+    const cloud = typeof rawCloud === "string" ? rawCloud : undefined;
+    const known = (CLOUDS as readonly string[]).includes(cloud ?? "") ? (cloud as Cloud) : undefined;
+    const reads = new Map<Cloud, string>();
     const accountKey = { aws: "accountId", azure: "subscriptionId", gcp: "projectId" } as const;
-    const own = cloud === "aws" || cloud === "azure" || cloud === "gcp" ? section(cloud) : {};
-    const acct = cloud === "aws" || cloud === "azure" || cloud === "gcp" ? own[accountKey[cloud]] : undefined;
+    const own = known ? section(known) : {};
+    const acct = known ? own[accountKey[known]] : undefined;
     const connector = own.connector;
-    if (isPlainObject(connector) && connector.enabled !== false && connector.enabled !== "false") reads.add("azure");
-    const k8s = section("kubernetes");
+    if (isPlainObject(connector) && connector.enabled !== false && connector.enabled !== "false")
+        reads.set("azure", "its connector's subscription");
     const byKind: Record<string, Cloud> = { aks: "azure", arc: "azure", eks: "aws", gke: "gcp" };
-    if (Array.isArray(k8s.clusters))
-        for (const c of k8s.clusters)
-            if (isPlainObject(c) && typeof c.kind === "string" && byKind[c.kind]) reads.add(byKind[c.kind]);
-    if (cloud) reads.delete(cloud as Cloud);
-    return { cloud, account: typeof acct === "string" ? acct : undefined, reads: [...reads].sort() };
+    const clusters = section("kubernetes").clusters;
+    if (Array.isArray(clusters))
+        for (const c of clusters)
+            if (isPlainObject(c) && typeof c.kind === "string" && byKind[c.kind] && !reads.has(byKind[c.kind]))
+                reads.set(byKind[c.kind], `its ${c.kind.toUpperCase()} cluster ${JSON.stringify(c.name)}`);
+    if (known) reads.delete(known);
+    return { cloud, account: typeof acct === "string" ? acct : undefined, reads };
 }
 
 /**
@@ -258,25 +266,22 @@ export function entryAgainstStack(
     config: Record<string, unknown>,
 ): ConfigError | undefined {
     const p = join("deployments", index);
+    const file = `stacks/Pulumi.${d.stack}.yaml`;
     const facts = cloudsTheStackReads(config);
     if (facts.cloud !== undefined && facts.cloud !== d.cloud)
-        return new ConfigError(
-            join(p, "cloud"),
-            d.cloud,
-            `${JSON.stringify(facts.cloud)}, the cloud of stacks/Pulumi.${d.stack}.yaml`,
-        );
+        return new ConfigError(join(p, "cloud"), d.cloud, `${JSON.stringify(facts.cloud)}, the cloud of ${file}`);
     if (facts.account !== undefined && facts.account !== d.account)
         return new ConfigError(
             join(p, "account"),
             d.account,
-            `${JSON.stringify(facts.account)}, the account of stacks/Pulumi.${d.stack}.yaml`,
+            `${JSON.stringify(facts.account)}, the account of ${file}`,
         );
-    const missing = facts.reads.filter((c) => !d.logins.includes(c));
-    if (missing.length)
-        return new ConfigError(
-            join(p, "logins"),
-            d.logins.slice(1),
-            `a list that includes ${missing.join(", ")}: stacks/Pulumi.${d.stack}.yaml reads ${missing.join(" and ")} (a connector's subscription or a Kubernetes cluster), so the job must log into it`,
-        );
+    for (const [cloud, why] of facts.reads)
+        if (!d.logins.includes(cloud))
+            return new ConfigError(
+                join(p, "logins"),
+                d.logins.slice(1),
+                `a list that includes ${cloud}: ${file} reads ${cloud} (${why}), so the job must log into it`,
+            );
     return undefined;
 }
