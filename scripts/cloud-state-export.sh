@@ -7,7 +7,8 @@
 #   scripts/cloud-state-export.sh STACK OUT
 #
 # OUT/<STACK>.cloud.yaml   the exported file
-# OUT/cloud-state.diff     git diff of the file (empty: the cloud still matches it)
+# OUT/cloud-state.diff     git diff of the file, its read-at/read-as header lines aside (empty: the
+#                          cloud still matches the committed file; only the time it was read changed)
 # OUT/plan-diff.md         the "Changes against" section of the offline plan (markdown)
 # STACKS_DIR overrides stacks/ (tests).
 set -euo pipefail
@@ -39,7 +40,7 @@ npm run --silent cloud-state -- --stack "$stack" --out "$file"
 cp "$file" "$out/$stack.cloud.yaml"
 
 if $had_file; then
-  git diff --no-color -- "$file" > "$out/cloud-state.diff"
+  git diff --no-color --ignore-matching-lines='^# read-a[ts]:' -- "$file" > "$out/cloud-state.diff"
   npm run --silent plan -- --stack "$stack" --format markdown --against "$out/before.json" "${plan_args[@]}" \
     | awk '/^#### Changes against/ { on = 1; next } on && /^#### / { exit } on' > "$out/plan-diff.md"
 else

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The last job of .github/workflows/cloud-state.yml: gathers what scripts/cloud-state-export.sh
-# wrote for each deployed stack (IN/<anything>/<stack>.cloud.yaml, cloud-state.diff, plan-diff.md),
-# and, when a file changed, commits the new files on BRANCH and opens (or updates) one pull request
-# whose body holds each file's difference and its plan difference, so a change in the cloud reaches
-# review as a diff. Nothing changed: no commit, no pull request, and an open one is left as it is.
+# wrote for each deployed stack (IN/<anything>/<stack>.cloud.yaml, cloud-state.diff, plan-diff.md)
+# and, when a file differs from the committed one, commits the new files on BRANCH and opens (or
+# updates) one pull request. Its body holds each changed file's difference and its plan difference,
+# so a change in the cloud reaches review as a diff; a file whose content is the same but whose
+# "# read-at:" time is newer is listed as read again without change (merging it renews the time the
+# pull-request gate's freshness check reads). No file differs: no commit and no pull request.
 #
 #   scripts/cloud-state-pr.sh IN [BRANCH]     (BRANCH default cloud-state/refresh)
 #
@@ -13,53 +15,69 @@ if [ $# -lt 1 ] || [ $# -gt 2 ]; then echo "usage: scripts/cloud-state-pr.sh IN 
 in="$1"
 branch="${2:-cloud-state/refresh}"
 stacks_dir="${STACKS_DIR:-stacks}"
-# GitHub refuses a pull-request body over 65536 characters; leave room for the closing lines.
+# GitHub refuses a pull-request body over 65536 characters; leave room for the lines around it.
 max_body=60000
 
 body=$(mktemp)
-trap 'rm -f "$body"' EXIT
+trap 'rm -f "$body" "$body".*' EXIT
 changed=()
-while IFS= read -r diff; do
-  dir=$(dirname "$diff")
-  [ -s "$diff" ] || continue
-  new=$(find "$dir" -maxdepth 1 -name '*.cloud.yaml' | head -1)
-  [ -n "$new" ] || { echo "error: $dir has a cloud-state.diff but no <stack>.cloud.yaml" >&2; exit 1; }
+confirmed=()
+while IFS= read -r new; do
+  dir=$(dirname "$new")
   stack=$(basename "$new" .cloud.yaml)
-  cp "$new" "$stacks_dir/$stack.cloud.yaml"
+  target="$stacks_dir/$stack.cloud.yaml"
+  cp "$new" "$target"
+  if git diff --quiet -- "$target" && [ -z "$(git ls-files --others --exclude-standard -- "$target")" ]; then
+    continue
+  fi
+  if [ ! -s "$dir/cloud-state.diff" ]; then
+    confirmed+=("$stack")
+    continue
+  fi
   changed+=("$stack")
   # The backticks are markdown, not command substitutions.
   # shellcheck disable=SC2016
   {
     printf '### `%s`\n\n<details><summary>cloud-state file</summary>\n\n```diff\n' "$stack"
-    cat "$diff"
+    cat "$dir/cloud-state.diff"
     printf '```\n\n</details>\n\n**Plan changes** (`npm run plan -- --stack %s --against` the plan of the committed file):\n\n' "$stack"
     if [ -s "$dir/plan-diff.md" ]; then cat "$dir/plan-diff.md"; else echo "(none)"; fi
     printf '\n'
   } >> "$body"
-done < <(find "$in" -name cloud-state.diff | sort)
+done < <(find "$in" -name '*.cloud.yaml' | sort)
 
-if [ ${#changed[@]} -eq 0 ]; then
-  echo "every deployed stack's cloud-state file still matches the cloud: no pull request"
+if [ ${#changed[@]} -eq 0 ] && [ ${#confirmed[@]} -eq 0 ]; then
+  echo "every deployed stack's cloud-state file is as committed: no pull request"
   exit 0
 fi
 
 if [ "$(wc -c < "$body")" -gt "$max_body" ]; then
   head -c "$max_body" "$body" > "$body.cut"
-  printf '\n\n(cut at %d characters: the whole difference is in the commit and in the run %s)\n' \
+  printf '\n\n(cut at %d characters: the whole difference is in the commit and in the artifacts of run %s)\n' \
     "$max_body" "${GITHUB_RUN_ID:-}" >> "$body.cut"
   mv "$body.cut" "$body"
 fi
 {
-  printf 'The scheduled re-export found that the cloud no longer matches %d cloud-state file(s): %s.\n' \
-    "${#changed[@]}" "${changed[*]}"
-  printf 'Review each difference and its plan difference; merging makes the pull-request gate judge the cloud as it is now.\n\n'
+  if [ ${#changed[@]} -gt 0 ]; then
+    printf 'The scheduled re-export found that the cloud no longer matches %d cloud-state file(s): %s.\n' \
+      "${#changed[@]}" "${changed[*]}"
+    printf 'Review each difference and its plan difference; merging makes the pull-request gate judge the cloud as it is now.\n\n'
+  fi
+  if [ ${#confirmed[@]} -gt 0 ]; then
+    printf 'Read again without change: %s (only the read-at time is newer; merging renews it for the freshness check).\n\n' \
+      "${confirmed[*]}"
+  fi
   cat "$body"
 } > "$body.full"
 mv "$body.full" "$body"
 
-title="Cloud-state refresh: ${changed[*]}"
+if [ ${#changed[@]} -gt 0 ]; then
+  title="Cloud-state refresh: ${changed[*]} changed"
+else
+  title="Cloud-state refresh: no change, read again"
+fi
 git checkout -B "$branch"
-for s in "${changed[@]}"; do git add -- "$stacks_dir/$s.cloud.yaml"; done
+for s in "${changed[@]}" "${confirmed[@]}"; do git add -- "$stacks_dir/$s.cloud.yaml"; done
 git -c user.name="github-actions[bot]" -c user.email="41898282+github-actions[bot]@users.noreply.github.com" \
   commit --quiet -m "$title"
 git push --force origin "$branch"

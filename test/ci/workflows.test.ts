@@ -71,25 +71,10 @@ describe("CI workflows for users", () => {
             assert.deepEqual(JSON.parse(run([], tmp()).stdout), ["aws-dev", "prod-aws", "prod-azure"]);
         });
 
-        it("--deployed lists only the stacks named in stacks/deployed-stacks.txt, none when it is absent", () => {
-            const env = tmp();
-            assert.deepEqual(JSON.parse(run(["--deployed"], env).stdout), []);
-            fs.writeFileSync(
-                path.join(env.STACKS_DIR, "deployed-stacks.txt"),
-                "# deployed for real\nprod-azure\n\n  prod-aws  # the account\n",
-            );
-            assert.deepEqual(JSON.parse(run(["--deployed"], env).stdout), ["prod-aws", "prod-azure"]);
-        });
-
-        it("--deployed refuses a name with no stack file of stacks/ (an example is never deployed)", () => {
-            const env = tmp();
-            fs.writeFileSync(path.join(env.STACKS_DIR, "deployed-stacks.txt"), "prod-aws\naws-dev\n");
-            const r = run(["--deployed"], env);
-            assert.equal(r.status, 1);
-            assert.equal(
-                r.stderr.trim(),
-                `scripts/stacks.sh: ${env.STACKS_DIR}/deployed-stacks.txt names "aws-dev", but there is no ${env.STACKS_DIR}/Pulumi.aws-dev.yaml; list only stacks of ${env.STACKS_DIR}/`,
-            );
+        it("names the deployments file's matrix for the deployed stacks, which it no longer lists", () => {
+            const r = run(["--deployed"], tmp());
+            assert.equal(r.status, 2);
+            assert.equal(r.stderr, "usage: scripts/stacks.sh (the deployed stacks: npm run deployments -- matrix)\n");
             assert.equal(r.stdout, "");
         });
     });
@@ -179,64 +164,6 @@ describe("CI workflows for users", () => {
                 "the gate is pointed at the base branch's policies",
             );
             assert.ok(args.indexOf("--policy-pack") > 0);
-        });
-    });
-
-    describe("preview with the Pulumi CLI", () => {
-        const { wf } = read("preview.yml");
-        it("runs only for branches of this repository, where credentials may exist", () => {
-            assert.equal(wf.jobs.stacks.if, "github.event.pull_request.head.repo.full_name == github.repository");
-            assert.ok(wf.jobs.preview.if?.startsWith(`${wf.jobs.stacks.if} && `));
-        });
-        it("previews the deployed stacks (never an example), with the policy pack and the diff, commented on the pull request", () => {
-            matrixFromStacks(wf, "preview", " --deployed");
-            assert.match(
-                wf.jobs.preview.if ?? "",
-                / && needs\.stacks\.outputs\.names != '\[\]'$/,
-                "no matrix of nothing when no stack is deployed",
-            );
-            const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-            assert.deepEqual(step.with, {
-                command: "preview",
-                "stack-name": "${{ matrix.stack }}",
-                diff: true,
-                policyPacks: "policies",
-                "comment-on-pr": true,
-                "github-token": "${{ secrets.GITHUB_TOKEN }}",
-            });
-            assert.equal(wf.permissions?.["pull-requests"], "write");
-        });
-    });
-
-    describe("drift", () => {
-        const { wf } = read("drift.yml");
-        it("runs on a schedule and refreshes every deployed stack expecting no changes", () => {
-            assert.ok(Array.isArray(wf.on.schedule) && (wf.on.schedule as { cron: string }[])[0].cron);
-            matrixFromStacks(wf, "drift", " --deployed");
-            assert.equal(wf.jobs.drift.if, "needs.stacks.outputs.names != '[]'");
-            const step = steps(wf).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-            assert.equal(step.with?.command, "preview");
-            assert.equal(step.with?.refresh, true);
-            assert.equal(step.with?.["expect-no-changes"], true);
-            assert.equal(step.with?.policyPacks, "policies");
-        });
-    });
-
-    describe("periodic snapshot", () => {
-        const { wf } = read("snapshot.yml");
-        it("runs on a schedule, snapshots every context into the store and keeps the result as an artifact", () => {
-            assert.ok((wf.on.schedule as { cron: string }[])[0].cron);
-            const all = steps(wf);
-            const snap = all.find((s) => s.run?.includes(" snapshot -- "))!;
-            assert.match(snap.run!, /^npm run --silent snapshot -- --all-contexts --out snapshots --retain \d+/);
-            assert.equal(snap.shell, "bash");
-            const artifact = all.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
-            assert.equal(artifact.if, "always()");
-            assert.match(String(artifact.with?.path), /^snapshots$/m);
-            assert.ok(
-                all.some((s) => s.uses?.startsWith("actions/cache/restore@") && s.with?.path === "snapshots"),
-                "the previous snapshots are restored for the diff",
-            );
         });
     });
 
