@@ -189,6 +189,8 @@ function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string 
     const lines = [
         `✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${judged.length} findings (${renderCounts(countBySeverity(judged))}) → ${r.snapshot}`,
     ];
+    for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
+    for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
     // High findings are listed while they are open, not only when they open: a run's reader sees them all.
     const high = judged.filter((j) => j.finding.severity === "high");
     for (const j of high.slice(0, HIGH_LISTED)) lines.push(`    ${renderFindingLine(j)}`);
@@ -196,8 +198,6 @@ function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string 
         lines.push(
             `    ... and ${high.length - HIGH_LISTED} more high findings: npm run snapshot -- findings --severity high`,
         );
-    for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
-    for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
     if (r.diff)
         lines.push(
             ...renderDiff(r.diff)

@@ -1,4 +1,5 @@
 import { show, UsageError } from "../lib/errors";
+import { escapeControl } from "../lib/escape";
 import { FileReadError, readRegularFile } from "../lib/regularFile";
 import { parseStackYaml, YamlReadError } from "../lib/yaml";
 import { Finding, FINDING_RULES, FindingRule } from "./findings";
@@ -48,7 +49,8 @@ function isDate(text: string): boolean {
 }
 
 function text(file: string, key: string, v: unknown, allowed: string, max = 500): string {
-    if (typeof v !== "string" || !v.trim() || v.length > max || /[\x00-\x1f\x7f]/.test(v)) fail(file, key, v, allowed);
+    // One line: a control character or line separator would let the text forge lines of its own.
+    if (typeof v !== "string" || !v.trim() || v.length > max || escapeControl(v) !== v) fail(file, key, v, allowed);
     return v;
 }
 

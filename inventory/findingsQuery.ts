@@ -89,7 +89,7 @@ export async function latestFindings(
             read = indexFromText(latest.text, latest.location);
         } catch (e) {
             if (e instanceof SnapshotFormatError || e instanceof RangeError) {
-                problems.push(`${latest.location}: ${(e as Error).message}`);
+                problems.push(`${latest.location}: ${e.message}`);
                 continue;
             }
             throw e;

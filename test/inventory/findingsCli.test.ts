@@ -44,7 +44,7 @@ describe("findings: counted by severity, listed, accepted, and failing a run", f
         shopState.objects.Role.push({
             metadata: { name: HOSTILE, namespace: "team-0" },
             rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["*"] }],
-        } as never);
+        });
         const shop = await startKubeApiServer(shopState);
         servers.push(brown, shop);
         kubeconfig = writeKubeconfig({ "eks-brown": { url: brown.url }, shop: { url: shop.url } }).file;

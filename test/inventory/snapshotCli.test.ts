@@ -150,7 +150,7 @@ describe("npm run snapshot", function () {
         assert.match(second.stdout, /- Pod\/team-0\/debug-privileged/);
         assert.match(
             second.stdout,
-            /\n {8}~ Deployment\/team-0\/app-0 image main: registry\.example\.com\/team\/app-0:1\.0\.0 -> registry\.example\.com\/team\/app-0:2\.0\.0\n/,
+            /\n {6}~ Deployment\/team-0\/app-0 image main: registry\.example\.com\/team\/app-0:1\.0\.0 -> registry\.example\.com\/team\/app-0:2\.0\.0\n/,
         );
         assert.match(
             second.stdout,
