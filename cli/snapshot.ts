@@ -65,8 +65,10 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --fail-on S        exit 5 when an open (not accepted) finding is of severity S or above: high,
                      medium, low, info
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
-  4 the store failed during the run (disk full...): the run record could not be written, 5 every
-  cluster read (or 3 and 4 did not apply) and open findings reach --fail-on.
+  4 the store failed during the run (disk full...): the run record could not be written, 5 no
+  cluster failed and open findings reach --fail-on.
+  diff compares two snapshots of one cluster; snapshots of two different clusters are refused
+  unless --allow-different-clusters is given.
 
 ${FINDINGS_USAGE}`;
 
