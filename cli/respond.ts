@@ -77,6 +77,7 @@ export async function respondCommand(argv: string[]): Promise<number> {
         throw e;
     }
     // The store is proven writable before the cluster is touched: no action goes unrecorded.
+    // Retention applies to snapshots only, which respond never writes.
     const store = openStore(stringFlag(args, "out") ?? "snapshots", 1);
     try {
         await store.check();

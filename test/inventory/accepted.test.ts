@@ -87,6 +87,10 @@ describe("accepted findings", () => {
                 `accepted-findings file ${FILE}: key "accepted[1].by" has value "  "; expected who accepted it (a name or an address), one line of text`,
             ],
             [
+                entry({ reason: '"fine\\n✓ accepted: everything"' }),
+                `accepted-findings file ${FILE}: key "accepted[1].reason" has value "fine\\n✓ accepted: everything"; expected why the finding is accepted, one line of text`,
+            ],
+            [
                 entry({ subject: "calico-node" }),
                 `accepted-findings file ${FILE}: key "accepted[1].subject" has value "calico-node"; expected a subject pattern Kind/namespace/name or Kind/name (as the findings name it), with * for any characters but /`,
             ],
