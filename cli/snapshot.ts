@@ -20,6 +20,16 @@ import { LocalStore } from "../inventory/store/local";
 import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
 import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
+import { EXIT_FINDINGS, failOnFlag, findingsCommand, FINDINGS_USAGE } from "./findings";
+import { judge, JudgedFinding, readAccepted } from "../inventory/accepted";
+import {
+    countBySeverity,
+    reachesFailOn,
+    renderCounts,
+    renderFindingLine,
+    sortJudged,
+} from "../inventory/findingsQuery";
+import { clusterKey } from "../inventory/clusterKey";
 
 /** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
 const MAX_SNAPSHOT_BYTES = 512 << 20;
@@ -29,9 +39,11 @@ export const EXIT_STORE_FAILED = 4;
 const CLOUDS = ["aws", "azure", "gcp"] as const;
 
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
-       npm run snapshot -- diff A.json B.json
+       npm run snapshot -- diff [--allow-different-clusters] A.json B.json
+       npm run snapshot -- findings [--out DIR] [--cluster K] [--severity S] [--format table|json|markdown] [--fail-on S]
   Reads each cluster's Kubernetes API (read-only), writes one schema-versioned JSON snapshot per
-  cluster into the store, and prints a summary and the difference from the previous snapshot.
+  cluster into the store, and prints a summary (findings by severity, open high findings listed)
+  and the difference from the previous snapshot. The findings command is described below.
   --kubeconfig F     kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
   --context C        a context of the kubeconfig (default: the current context)
   --all-contexts     every context of the kubeconfig
@@ -48,8 +60,20 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
                      replaced) on screen and in the run record; by default only its name and exit
                      code are kept, as its words can hold credentials
+  --accepted FILE    accepted findings (default ./accepted-findings.yaml when it exists): shown as
+                     accepted, not counted toward --fail-on, open again once expired
+  --fail-on S        exit 5 when an open (not accepted) finding is of severity S or above: high,
+                     medium, low, info
   Exit codes: 0 every cluster read, 2 usage or configuration error, 3 at least one cluster failed,
-  4 the store failed during the run (disk full...): the run record could not be written.`;
+  4 the store failed during the run (disk full...): the run record could not be written, 5 no
+  cluster failed and open findings reach --fail-on.
+  diff compares two snapshots of one cluster; snapshots of two different clusters are refused
+  unless --allow-different-clusters is given.
+
+${FINDINGS_USAGE}`;
+
+/** High findings printed under a cluster's line; the rest are counted, and listed by "findings". */
+const HIGH_LISTED = 20;
 
 function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
     const v = stringFlag(args, name);
@@ -156,7 +180,7 @@ function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): Sn
     };
 }
 
-function summaryLine(r: ClusterRunResult): string {
+function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string {
     if (r.status === "failed") return escapeControl(`✗ ${r.cluster}: FAILED — ${r.reason}`);
     if (r.status === "excluded") return escapeControl(`- ${r.cluster}: excluded — ${r.reason}`);
     const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
@@ -165,10 +189,17 @@ function summaryLine(r: ClusterRunResult): string {
         .map(([k, n]) => `${k} ${n}`)
         .join(", ");
     const lines = [
-        `✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${r.findings} findings → ${r.snapshot}`,
+        `✓ ${r.cluster}: ${r.status}, ${objects} objects (${kinds}), ${judged.length} findings (${renderCounts(countBySeverity(judged))}) → ${r.snapshot}`,
     ];
     for (const k of r.kindErrors ?? []) lines.push(`    ${k.kind} not read: ${k.message}`);
     for (const u of r.unknownFindings ?? []) lines.push(`    ${u.rule} unknown: ${u.reason}`);
+    // High findings are listed while they are open, not only when they open: a run's reader sees them all.
+    const high = judged.filter((j) => j.finding.severity === "high");
+    for (const j of high.slice(0, HIGH_LISTED)) lines.push(`    ${renderFindingLine(j)}`);
+    if (high.length > HIGH_LISTED)
+        lines.push(
+            `    ... and ${high.length - HIGH_LISTED} more high findings: npm run snapshot -- findings --severity high`,
+        );
     if (r.diff)
         lines.push(
             ...renderDiff(r.diff)
@@ -182,8 +213,11 @@ function summaryLine(r: ClusterRunResult): string {
     return lines.map(escapeControl).join("\n");
 }
 
-async function diffCommand(files: string[]): Promise<number> {
-    if (files.length !== 2) throw new UsageError("usage: npm run snapshot -- diff A.json B.json");
+async function diffCommand(argv: string[]): Promise<number> {
+    const args = parseArgs(argv, { values: [], booleans: ["allow-different-clusters"] });
+    const files = args.positional;
+    if (files.length !== 2)
+        throw new UsageError("usage: npm run snapshot -- diff [--allow-different-clusters] A.json B.json");
     const [a, b] = files.map((f) => {
         let text: string;
         try {
@@ -206,8 +240,14 @@ async function diffCommand(files: string[]): Promise<number> {
             throw e;
         }
     });
+    // The store's key of each snapshot's cluster, recomputed from its identity for snapshots older than keys.
+    const [keyA, keyB] = [a, b].map((x) => x.header.cluster.key ?? clusterKey(x.header.cluster));
+    if (keyA !== keyB && args.flags["allow-different-clusters"] !== true)
+        throw new UsageError(
+            `snapshots ${files[0]} and ${files[1]} are of different clusters, ${JSON.stringify(a.header.cluster.name)} (${keyA}) and ${JSON.stringify(b.header.cluster.name)} (${keyB}): their difference is not a change of either; pass --allow-different-clusters to compare them anyway`,
+        );
     const header =
-        a.header.cluster.name === b.header.cluster.name
+        keyA === keyB
             ? `${a.header.cluster.name}: ${a.header.startedAt} → ${b.header.startedAt}`
             : `${a.header.cluster.name} (${a.header.startedAt}) → ${b.header.cluster.name} (${b.header.startedAt})`;
     let diff: string;
@@ -227,6 +267,7 @@ async function diffCommand(files: string[]): Promise<number> {
 
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
+    if (argv[0] === "findings") return findingsCommand(argv.slice(1), (out) => openStore(out, 30));
     const args = parseArgs(argv, {
         values: [
             "kubeconfig",
@@ -239,14 +280,18 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             "cluster-deadline",
             "subscription",
             "project",
+            "accepted",
+            "fail-on",
         ],
         booleans: ["all-contexts", "show-plugin-errors"],
         repeatable: ["cloud", "region"],
     });
     if (args.positional.length)
         throw new UsageError(
-            `unexpected argument ${JSON.stringify(args.positional[0])}; did you mean "snapshot -- diff A B"?`,
+            `unexpected argument ${JSON.stringify(args.positional[0])}; did you mean "snapshot -- diff A B" or "snapshot -- findings"?`,
         );
+    const failOn = failOnFlag(args);
+    const accepted = readAccepted(stringFlag(args, "accepted"));
     const clouds = [...new Set(args.multi.cloud ?? [])];
     for (const c of clouds)
         if (!(CLOUDS as readonly string[]).includes(c))
@@ -311,6 +356,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     }
 
     const progress = new Progress(process.stderr, targets.length);
+    let findingsReached = false;
     const results = await runSnapshots(targets, store, {
         concurrency,
         client: { timeoutMs, exec: { showErrors: args.flags["show-plugin-errors"] === true } },
@@ -320,7 +366,17 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         onClusterDone: (r) => {
             progress.clusterDone();
             progress.clear();
-            process.stdout.write(summaryLine(r) + "\n");
+            const judged = sortJudged(
+                judge(r.findingList ?? [], { name: r.cluster, key: r.key }, accepted.entries, started),
+            );
+            if (r.findingList) {
+                const counts = countBySeverity(judged);
+                r.severities = counts.open;
+                r.accepted = counts.accepted;
+            }
+            if (reachesFailOn(judged, failOn)) findingsReached = true;
+            delete r.findingList;
+            process.stdout.write(summaryLine(r, judged) + "\n");
             // Printed: from here on the run record needs only the diff's counts, not its lists.
             if (r.diff) {
                 const d = r.diff;
@@ -365,5 +421,6 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     );
     if (!targets.length && !excluded.length && !discoveryFailures.length)
         process.stderr.write("note: no cluster was found to snapshot\n");
-    return failed ? EXIT_CLUSTER_FAILED : 0;
+    if (failed) return EXIT_CLUSTER_FAILED;
+    return findingsReached ? EXIT_FINDINGS : 0;
 }

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { ClusterIdentity } from "./schema";
 
 /** Names the store uses for itself; no cluster key can be one of them (see clusterKey). */
-export const STORE_RESERVED_NAMES: readonly string[] = ["runs", "latest"];
+export const STORE_RESERVED_NAMES: readonly string[] = ["runs", "audit", "latest"];
 
 function part(text: string): string {
     return text.replace(/[^A-Za-z0-9._]+/g, "_").slice(0, 48) || "_";

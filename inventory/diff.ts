@@ -25,10 +25,19 @@ export interface SnapshotIndex {
     unknownFindings: Set<string>;
 }
 
+/** A container whose image differs: `from` absent for a container added, `to` absent for one removed. */
+export interface ImageChange {
+    container: string;
+    from?: string;
+    to?: string;
+}
+
 export interface ObjectChange {
     key: string;
-    /** Top-level fields whose value differs. */
+    /** Top-level fields whose value differs, leaving out a pod spec that differs only by its containers' images. */
     fields: string[];
+    /** The containers whose image changed (a pod's own, or its controller's template's), when any did. */
+    images?: ImageChange[];
 }
 
 export interface SnapshotDiff {
@@ -149,11 +158,74 @@ function kindOf(key: string): string {
     return key.slice(0, key.indexOf("/"));
 }
 
-function changedFields(a: string, b: string): string[] {
+type Containers = { name?: unknown; image?: unknown }[];
+
+/** The containers of a normalised object's pod spec: a Pod's own, or a controller's `template`. */
+function containersOf(o: Record<string, unknown>, field: string): Containers | undefined {
+    const holder = field === "containers" ? o : field === "template" ? (o.template as Record<string, unknown>) : null;
+    const list = holder && typeof holder === "object" ? holder.containers : undefined;
+    return Array.isArray(list) ? (list as Containers) : undefined;
+}
+
+function imageMap(list: Containers | undefined): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const c of list ?? []) if (c && typeof c.name === "string") out.set(c.name, String(c.image ?? ""));
+    return out;
+}
+
+function withoutImages(v: unknown, field: string): string {
+    if (field === "containers") return JSON.stringify((v as Containers).map((c) => ({ ...c, image: null })));
+    const t = v as Record<string, unknown>;
+    return JSON.stringify({ ...t, containers: (t.containers as Containers).map((c) => ({ ...c, image: null })) });
+}
+
+function changedFields(a: string, b: string): Omit<ObjectChange, "key"> {
     const x = JSON.parse(a) as Record<string, unknown>;
     const y = JSON.parse(b) as Record<string, unknown>;
     const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
-    return keys.filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
+    const fields = keys.filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
+    const images: ImageChange[] = [];
+    const explained = new Set<string>();
+    for (const field of fields.filter((f) => f === "containers" || f === "template")) {
+        const before = containersOf(x, field);
+        const after = containersOf(y, field);
+        if (!before || !after) continue;
+        const from = imageMap(before);
+        const to = imageMap(after);
+        const names = [...new Set([...from.keys(), ...to.keys()])];
+        for (const container of names) {
+            const f = from.get(container);
+            const t = to.get(container);
+            if (f === t) continue;
+            images.push({
+                container,
+                ...(f !== undefined ? { from: f } : {}),
+                ...(t !== undefined ? { to: t } : {}),
+            });
+        }
+        // Same containers, only their images differ: the images say all that changed.
+        if (
+            from.size === before.length &&
+            to.size === after.length &&
+            withoutImages(x[field], field) === withoutImages(y[field], field)
+        )
+            explained.add(field);
+    }
+    return {
+        fields: fields.filter((f) => !explained.has(f)),
+        ...(images.length ? { images } : {}),
+    };
+}
+
+/** `image app: repo/app:1.4.0 -> repo/app:2.0.0`, `image sidecar: (none) -> envoy:1.30` for a container added. */
+export function renderImageChange(c: ImageChange): string {
+    return `image ${c.container}: ${c.from ?? "(none)"} -> ${c.to ?? "(none)"}`;
+}
+
+function renderChange(c: ObjectChange): string {
+    const parts = [`~ ${c.key}`, ...(c.images ?? []).map(renderImageChange)];
+    const text = c.images?.length ? `${parts[0]} ${parts.slice(1).join(", ")}` : parts[0];
+    return c.fields.length ? `${text} (${c.fields.join(", ")})` : text;
 }
 
 /** Differences from `before` to `after`. Keys are compared as text, so 50,000 objects take milliseconds. */
@@ -166,7 +238,7 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
         if (skipped.has(kindOf(key))) continue;
         const old = before.objects.get(key);
         if (old === undefined) added.push(key);
-        else if (old !== text) changed.push({ key, fields: changedFields(old, text) });
+        else if (old !== text) changed.push({ key, ...changedFields(old, text) });
     }
     for (const key of before.objects.keys()) {
         if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);
@@ -187,6 +259,11 @@ export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): Snapsh
     };
 }
 
+/** ` [image X]` for a finding about containers whose message does not already name it. */
+export function imageNote(f: Finding): string {
+    return f.image && !f.message.includes(f.image) ? ` [image ${f.image}]` : "";
+}
+
 /** Text for a terminal or a review: counts first, then up to `limit` entries per section. */
 export function renderDiff(d: SnapshotDiff, limit = 20): string {
     const lines: string[] = [];
@@ -201,9 +278,9 @@ export function renderDiff(d: SnapshotDiff, limit = 20): string {
     };
     section("added", d.added, (k) => `+ ${k}`);
     section("removed", d.removed, (k) => `- ${k}`);
-    section("changed", d.changed, (c) => `~ ${c.key} (${c.fields.join(", ")})`);
-    section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}`);
-    section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}`);
+    section("changed", d.changed, renderChange);
+    section("findings opened", d.opened, (f) => `! [${f.severity}] ${f.rule}: ${f.message}${imageNote(f)}`);
+    section("findings closed", d.closed, (f) => `✓ [${f.severity}] ${f.rule}: ${f.message}${imageNote(f)}`);
     if (d.skippedKinds.length)
         lines.push(`  not compared (a snapshot could not read them): ${escapeControl(d.skippedKinds.join(", "))}`);
     return lines.join("\n") + "\n";

@@ -34,6 +34,11 @@ export interface Finding {
     severity: Severity;
     subject: ObjectRef;
     message: string;
+    /**
+     * For a finding about a pod spec: the image(s) of the containers it is about, joined by ", ".
+     * Absent in snapshots written before images were named, and for findings about no container.
+     */
+    image?: string;
 }
 
 /** A cluster finding that could be neither raised nor cleared because its evidence was not read. */
@@ -54,7 +59,7 @@ export interface Posture {
     isolation: Omit<IsolationSupport, "supported"> & { supported: boolean | "unknown"; plugins: PluginFound[] };
 }
 
-export function finding(rule: FindingRule, subject: ObjectRef, message: string): Finding {
+export function finding(rule: FindingRule, subject: ObjectRef, message: string, image?: string): Finding {
     return {
         id: `${rule}:${objectKey(subject)}`,
         rule,
@@ -65,6 +70,7 @@ export function finding(rule: FindingRule, subject: ObjectRef, message: string):
             name: subject.name,
         },
         message,
+        ...(image ? { image } : {}),
     };
 }
 
@@ -84,17 +90,30 @@ function where(o: NormalObject): string {
 /** Findings about one pod spec: privileged containers, host namespaces, host paths. */
 export function podSpecFindings(o: NormalObject, spec: NormalPodSpec): Finding[] {
     const out: Finding[] = [];
-    const privileged = spec.containers.filter((c: NormalContainer) => c.privileged).map((c) => c.name);
+    const privileged = spec.containers.filter((c: NormalContainer) => c.privileged);
     if (privileged.length)
         out.push(
-            finding("privileged-container", o, `${where(o)} runs privileged container(s) ${privileged.join(", ")}`),
+            finding(
+                "privileged-container",
+                o,
+                `${where(o)} runs privileged container(s) ${privileged.map((c) => `${c.name} (${c.image || "no image"})`).join(", ")}`,
+                imagesOf(privileged),
+            ),
         );
+    // Host namespaces and host paths are the whole pod's: every container of it shares them.
+    const all = imagesOf(spec.containers);
     const hostNs = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((k) => spec[k]);
     if (hostNs.length)
-        out.push(finding("host-namespace", o, `${where(o)} shares the node's namespaces: ${hostNs.join(", ")}`));
+        out.push(finding("host-namespace", o, `${where(o)} shares the node's namespaces: ${hostNs.join(", ")}`, all));
     if (spec.hostPaths?.length)
-        out.push(finding("host-path", o, `${where(o)} mounts host path(s) ${spec.hostPaths.join(", ")}`));
+        out.push(finding("host-path", o, `${where(o)} mounts host path(s) ${spec.hostPaths.join(", ")}`, all));
     return out;
+}
+
+/** The distinct images of some containers, in their order, joined by ", "; undefined when none names one. */
+function imagesOf(containers: NormalContainer[]): string | undefined {
+    const images = [...new Set(containers.map((c) => c.image).filter(Boolean))];
+    return images.length ? images.join(", ") : undefined;
 }
 
 const OPEN_RANGES = new Set(["0.0.0.0/0", "::/0"]);

@@ -1,7 +1,7 @@
 import { ClientOptions, KubeApiError, KubeClient } from "../lib/kube/client";
 import { ClusterAccess } from "../lib/kube/kubeconfig";
 import { CarriedState, collectCluster } from "./collectKube";
-import { UnknownFinding } from "./findings";
+import { Finding, UnknownFinding } from "./findings";
 import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
@@ -30,6 +30,11 @@ export interface ClusterRunResult {
     previous?: string;
     counts?: Record<string, number>;
     findings?: number;
+    /** The snapshot's findings (carried ones included), for the summary; dropped once printed, like `diff`. */
+    findingList?: Finding[];
+    /** What the run record keeps of them: open findings by severity, and how many are accepted. */
+    severities?: { high: number; medium: number; low: number; info: number };
+    accepted?: number;
     kindErrors?: { kind: string; message: string }[];
     /** Cluster findings neither opened nor closed because their evidence kind was not read. */
     unknownFindings?: UnknownFinding[];
@@ -160,6 +165,7 @@ export async function snapshotCluster(
             previous: prevLocation,
             counts: result.counts,
             findings: result.findings,
+            findingList: [...result.index.findings.values()],
             unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined,
             kindErrors: result.errors.length ? result.errors : undefined,
             diff,

@@ -3,6 +3,7 @@ import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
 import { makeDirs } from "../../lib/makeDirs";
 import {
+    AUDIT_DIR,
     byStampedName,
     clusterDirName,
     LATEST_POINTER,
@@ -182,8 +183,31 @@ export class LocalStore implements SnapshotStore {
         return { location, text: fs.readFileSync(location, "utf8") };
     }
 
+    async clusters(): Promise<string[]> {
+        let names: fs.Dirent[];
+        try {
+            names = fs.readdirSync(this.location, { withFileTypes: true });
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+            throw e;
+        }
+        return names
+            .filter((d) => d.isDirectory() && d.name !== "runs" && d.name !== AUDIT_DIR)
+            .filter((d) => fs.readdirSync(path.join(this.location, d.name)).some((f) => SNAPSHOT_FILE.test(f)))
+            .map((d) => d.name)
+            .sort();
+    }
+
     async writeRun(stamp: string, record: unknown): Promise<string> {
-        const dir = path.join(this.location, "runs");
+        return this.writeStamped("runs", stamp, record);
+    }
+
+    async writeAudit(stamp: string, record: unknown): Promise<string> {
+        return this.writeStamped(AUDIT_DIR, stamp, record);
+    }
+
+    private writeStamped(folder: string, stamp: string, record: unknown): string {
+        const dir = path.join(this.location, folder);
         mkdirPrivate(dir);
         sweepTemporaries(dir);
         // Runs started in the same millisecond (concurrent runs of the compiled CLI do) each get

@@ -13,6 +13,7 @@ import { sweepTemporaries } from "./local";
 import { acquireS3Lock } from "./s3Lock";
 import { createFirstFree } from "./s3Conditional";
 import {
+    AUDIT_DIR,
     byStampedName,
     clusterDirName,
     LATEST_POINTER,
@@ -195,14 +196,46 @@ export class S3Store implements SnapshotStore {
         return text === undefined ? undefined : { location: `s3://${this.bucket}/${this.key(dir, name!)}`, text };
     }
 
+    async clusters(): Promise<string[]> {
+        const folders: string[] = [];
+        let token: string | undefined;
+        const base = this.prefix ? `${this.prefix}/` : "";
+        do {
+            const page = await this.s3.send(
+                new ListObjectsV2Command({
+                    Bucket: this.bucket,
+                    Prefix: base,
+                    Delimiter: "/",
+                    ContinuationToken: token,
+                }),
+            );
+            for (const p of page.CommonPrefixes ?? []) {
+                const name = (p.Prefix ?? "").slice(base.length).replace(/\/$/, "");
+                if (name && name !== "runs" && name !== AUDIT_DIR) folders.push(name);
+            }
+            token = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (token);
+        const out: string[] = [];
+        for (const f of folders) if ((await this.names(f)).length) out.push(f);
+        return out.sort();
+    }
+
     async writeRun(stamp: string, record: unknown): Promise<string> {
+        return this.writeStamped("runs", stamp, record);
+    }
+
+    async writeAudit(stamp: string, record: unknown): Promise<string> {
+        return this.writeStamped(AUDIT_DIR, stamp, record);
+    }
+
+    private async writeStamped(folder: string, stamp: string, record: unknown): Promise<string> {
         // Runs started in the same millisecond get `-1`, `-2`... as in the local store; no lock is
         // taken, the conditional write alone keeps one run from replacing another's record.
         const body = JSON.stringify(record, null, 2) + "\n";
         const key = await createFirstFree(
             this.s3,
             this.bucket,
-            (n) => this.key("runs", stampedName(stamp, n)),
+            (n) => this.key(folder, stampedName(stamp, n)),
             () => ({ Body: body, ContentType: "application/json" }),
         );
         return `s3://${this.bucket}/${key}`;

@@ -19,7 +19,14 @@ export interface SnapshotStore {
     /** The latest published snapshot of a cluster (text), if any. */
     readLatest(cluster: string): Promise<{ location: string; text: string } | undefined>;
     writeRun(stamp: string, record: unknown): Promise<string>;
+    /** Writes a `respond` audit record under `audit/`, named like run records. Returns its location. */
+    writeAudit(stamp: string, record: unknown): Promise<string>;
+    /** The store's cluster folders (keys, or bare names from before keys) that hold a snapshot, sorted. */
+    clusters(): Promise<string[]>;
 }
+
+/** The store's folder for respond's audit records, beside `runs`. */
+export const AUDIT_DIR = "audit";
 
 /** Cluster names become one path segment: contexts such as `arn:aws:eks:...:cluster/x` hold `:` and `/`. */
 export function clusterDirName(cluster: string): string {

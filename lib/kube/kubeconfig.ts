@@ -47,6 +47,8 @@ export interface ClusterAccess {
     exec?: ExecConfig;
     /** The namespace the context selects (for commands that default to it). */
     namespace?: string;
+    /** The name of the kubeconfig user entry the context names (for audit records: as whom). */
+    user?: string;
     impersonate?: Impersonation;
     /** The cluster entry's `extensions` value named `client.authentication.k8s.io/exec`, for provideClusterInfo. */
     execClusterConfig?: unknown;
@@ -275,6 +277,7 @@ function mergeKubeconfigs(parsed: ParsedFile[], label: string): Kubeconfig {
                 insecureSkipTlsVerify: cluster.value["insecure-skip-tls-verify"] === true,
                 tlsServerName: str(cluster.value["tls-server-name"], `${cw}.tls-server-name`, cf),
                 namespace: str(ctx.value.namespace, `contexts[${wanted}].namespace`, ctx.file),
+                ...(userName ? { user: userName } : {}),
             };
             const ext = cluster.value.extensions;
             if (Array.isArray(ext)) {

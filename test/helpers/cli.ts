@@ -1,4 +1,6 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 export const ROOT = path.join(__dirname, "..", "..");
@@ -46,4 +48,12 @@ export function planJson(stack: string): Promise<CliResult> {
         plans.set(stack, p);
     }
     return p;
+}
+
+/**
+ * `npm run respond` in a working directory of its own: respond keeps an audit record of every
+ * action in its store (./snapshots by default), which must not land in the clone.
+ */
+export function respondCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    return runCli(args, { ...opts, cwd: fs.mkdtempSync(path.join(os.tmpdir(), "respond-cwd-")) });
 }

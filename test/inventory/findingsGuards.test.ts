@@ -34,7 +34,8 @@ describe("findings: what the guards must not let through", () => {
                 rule: "privileged-container",
                 severity: "high",
                 subject: { kind: "Pod", namespace: "kube-system", name: "kube-proxy-node-1" },
-                message: "Pod kube-system/kube-proxy-node-1 runs privileged container(s) proxy",
+                message: "Pod kube-system/kube-proxy-node-1 runs privileged container(s) proxy (proxy:1)",
+                image: "proxy:1",
             },
         ]);
     });

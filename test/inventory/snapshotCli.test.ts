@@ -148,7 +148,10 @@ describe("npm run snapshot", function () {
         assert.match(second.stdout, /objects: \+1 added, -1 removed, ~1 changed; findings: 1 opened, 1 closed/);
         assert.match(second.stdout, /\+ Service\/team-1\/new-lb/);
         assert.match(second.stdout, /- Pod\/team-0\/debug-privileged/);
-        assert.match(second.stdout, /~ Deployment\/team-0\/app-0 \(template\)/);
+        assert.match(
+            second.stdout,
+            /\n {6}~ Deployment\/team-0\/app-0 image main: registry\.example\.com\/team\/app-0:1\.0\.0 -> registry\.example\.com\/team\/app-0:2\.0\.0\n/,
+        );
         assert.match(
             second.stdout,
             /! \[high\] public-service: Service team-1\/new-lb is a public LoadBalancer on port\(s\) 8080 with no loadBalancerSourceRanges/,

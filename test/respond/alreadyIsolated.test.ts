@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { runCli } from "../helpers/cli";
+import { respondCli } from "../helpers/cli";
 import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
@@ -21,7 +21,7 @@ describe("npm run respond isolate: a pod that already bears the quarantine label
             state.objects.NetworkPolicy.push({ metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec });
         server = await startKubeApiServer(state, { token: "ops" });
         const kubeconfig = writeKubeconfig({ prod: { url: server.url, token: "ops" } }).file;
-        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         return {
             code: r.code,
             stdout: r.stdout,

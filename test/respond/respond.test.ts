@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { runCli } from "../helpers/cli";
+import { respondCli } from "../helpers/cli";
 import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster, GenerateOptions } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
@@ -32,7 +32,7 @@ describe("npm run respond", function () {
 
     it("isolates a running pod with a merge patch of its labels, then releases it", async () => {
         await cluster({});
-        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.code, 0, r.stderr);
         assert.strictEqual(
             r.stdout,
@@ -55,7 +55,7 @@ describe("npm run respond", function () {
         assert.strictEqual(pod()!.metadata.labels!.app, "app-0", "other labels kept");
 
         server.requests.length = 0;
-        const rel = await runCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const rel = await respondCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(rel.code, 0, rel.stderr);
         assert.strictEqual(rel.stdout, `released pod ${POD}: removed label ${QUARANTINE_LABEL.key}\n`);
         assert.deepStrictEqual(
@@ -67,7 +67,16 @@ describe("npm run respond", function () {
 
     it("terminates a pod with a DELETE", async () => {
         await cluster({});
-        const r = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig, "--context", "prod"]);
+        const r = await respondCli([
+            "respond",
+            "terminate",
+            "--pod",
+            POD,
+            "--kubeconfig",
+            kubeconfig,
+            "--context",
+            "prod",
+        ]);
         assert.strictEqual(r.code, 0, r.stderr);
         assert.strictEqual(
             r.stdout,
@@ -100,7 +109,7 @@ describe("npm run respond", function () {
     for (const [what, opts, message] of refusals) {
         it(`refuses isolation on ${what}, writing nothing`, async () => {
             await cluster(opts);
-            const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+            const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
             assert.strictEqual(r.code, 1);
             assert.strictEqual(r.stderr, message);
             assert.deepStrictEqual(writes(), []);
@@ -109,19 +118,19 @@ describe("npm run respond", function () {
 
     it("refuses a pod that is not running, a namespace without the quarantine policy, and a missing pod", async () => {
         await cluster({}, false);
-        let r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        let r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(
             r.stderr,
             `refused: cannot isolate pod ${POD}: namespace team-0 has no NetworkPolicy ${QUARANTINE_POLICY_NAME}, so the label would not cut its traffic; deploy the pod-isolation component for this namespace first\n`,
         );
         (pod()!.status as { phase: string }).phase = "Succeeded";
-        r = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        r = await respondCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.code, 1);
         assert.strictEqual(
             r.stderr,
             `refused: pod ${POD} is Succeeded, not Running; terminate acts on running pods only\n`,
         );
-        r = await runCli(["respond", "terminate", "--pod", "team-0/nope", "--kubeconfig", kubeconfig]);
+        r = await respondCli(["respond", "terminate", "--pod", "team-0/nope", "--kubeconfig", kubeconfig]);
         assert.strictEqual(r.stderr, "refused: pod team-0/nope does not exist\n");
         assert.deepStrictEqual(writes(), []);
     });
@@ -169,7 +178,7 @@ describe("npm run respond", function () {
             server.state.objects.NetworkPolicy = [
                 { metadata: { name: QUARANTINE_POLICY_NAME, namespace: "team-0" }, spec },
             ];
-            const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, ...extra]);
+            const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig, ...extra]);
             assert.deepStrictEqual(
                 [r.code, r.stderr],
                 [1, `refused: cannot isolate pod ${POD}: ${policyPath}: ${lack}\n`],
@@ -187,7 +196,7 @@ describe("npm run respond", function () {
                 },
             },
         ];
-        const ok = await runCli([
+        const ok = await respondCli([
             "respond",
             "isolate",
             "--pod",
@@ -206,7 +215,7 @@ describe("npm run respond", function () {
     it("refuses a hostNetwork pod, pointing to terminate, before reading anything else and writing nothing", async () => {
         await cluster({});
         (pod()!.spec as { hostNetwork?: boolean }).hostNetwork = true;
-        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.deepStrictEqual(
             [r.code, r.stdout, r.stderr],
             [
@@ -221,7 +230,7 @@ describe("npm run respond", function () {
         );
         assert.ok(!(QUARANTINE_LABEL.key in pod()!.metadata.labels!));
         // terminate still works on it.
-        const t = await runCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const t = await respondCli(["respond", "terminate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(t.code, 0, t.stderr);
     });
 
@@ -232,7 +241,7 @@ describe("npm run respond", function () {
             p.metadata.labels?.["k8s-app"] === "calico-node" && (p.spec as { nodeName?: string }).nodeName === node;
         // (An older agent on that node is refused already: the cluster's lowest version counts.)
         server.state.objects.Pod = server.state.objects.Pod.filter((p) => !onNode(p));
-        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.deepStrictEqual(
             [r.code, r.stderr],
             [
@@ -258,9 +267,9 @@ describe("npm run respond", function () {
             },
         ];
         server.state.objects.NetworkPolicy.push(...others);
-        const ok = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const ok = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.strictEqual(ok.code, 0, ok.stderr);
-        await runCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
+        await respondCli(["respond", "release", "--pod", POD, "--kubeconfig", kubeconfig]);
         server.requests.length = 0;
         server.state.objects.NetworkPolicy.push(
             {
@@ -269,7 +278,7 @@ describe("npm run respond", function () {
             },
             { metadata: { name: "out", namespace: "team-0" }, spec: { podSelector: {}, egress: [{}] } },
         );
-        const r = await runCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
+        const r = await respondCli(["respond", "isolate", "--pod", POD, "--kubeconfig", kubeconfig]);
         assert.deepStrictEqual(
             [r.code, r.stderr],
             [
@@ -295,7 +304,7 @@ describe("npm run respond", function () {
             ],
         ];
         for (const [args, message] of cases) {
-            const r = await runCli(["respond", ...args, "--kubeconfig", kubeconfig]);
+            const r = await respondCli(["respond", ...args, "--kubeconfig", kubeconfig]);
             assert.deepStrictEqual([r.code, r.stderr], [2, message]);
         }
         assert.deepStrictEqual(server.requests, []);

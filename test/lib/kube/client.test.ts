@@ -62,6 +62,7 @@ contexts:
             insecureSkipTlsVerify: false,
             tlsServerName: "api.internal",
             namespace: "shop",
+            user: "u1",
             clientCert: "CERT",
             clientKey: "KEY",
             token: undefined,
