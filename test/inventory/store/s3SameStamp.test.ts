@@ -174,7 +174,7 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
                 const tempPath = path.join(tmp, `run-${run}.json`);
                 const pending = { cluster: "shop", stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
                 fs.writeSync(pending.fd, `{"run":${run}}\n`);
-                return store.commit(pending);
+                return (await store.commit(pending)).location;
             }),
         );
         const names = [0, 1, 2].map((n) => stampedName(stamp, n));
