@@ -24,26 +24,26 @@ describe("fuzzer (npm run fuzz)", function () {
     });
 
     it("classifies a crash and a hang, goes on after the hang, and prints the seed and the rerun command", async () => {
-        const opts: FuzzOptions = { seed: 1, cases: 10, seconds: 60, targets: ["selftest"], hangMs: 500 };
+        const opts: FuzzOptions = { seed: 1, cases: 20, seconds: 60, targets: ["selftest"], hangMs: 500 };
         const report = await runFuzz(opts);
         assert.deepEqual(
             report.failures.map((f) => `${f.kind} ${f.index}`),
-            ["crash 1", "hang 2", "crash 8"],
+            ["crash 0", "crash 3", "crash 7", "hang 19"],
         );
         const { slowestMs: _, slowestCase: __, ...counts } = report.counts.selftest;
-        assert.deepEqual(counts, { accepted: 2, clean: 5, crash: 2, hang: 1 });
+        assert.deepEqual(counts, { accepted: 11, clean: 5, crash: 3, hang: 1 });
         const text = formatReport(report, opts);
         assert.match(text, /^fuzz seed 1\n/);
         assert.ok(
             text.includes(
-                "HANG selftest case 2: no answer within 500 ms\n  rerun: npm run fuzz -- --seed 1 --target selftest --case 2\n  or with the cases before it: npm run fuzz -- --seed 1 --target selftest --cases 3\n",
+                "HANG selftest case 19: no answer within 500 ms\n  rerun: npm run fuzz -- --seed 1 --target selftest --case 19\n  or with the cases before it: npm run fuzz -- --seed 1 --target selftest --cases 20\n",
             ),
             text,
         );
         assert.ok(
-            text.includes("CRASH selftest case 8: TypeError: Cannot read properties of undefined (reading 'x')\n"),
+            text.includes("CRASH selftest case 3: TypeError: Cannot read properties of undefined (reading 'x')\n"),
             text,
         );
-        assert.match(text, /FAIL: 3 crash\(es\) or hang\(s\)\n$/);
+        assert.match(text, /FAIL: 4 crash\(es\) or hang\(s\)\n$/);
     });
 });

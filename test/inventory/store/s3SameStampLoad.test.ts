@@ -114,9 +114,7 @@ describe("S3 store: six writers of one stamp under load (moto_server behind a pr
                 const folder = `records/${round}`;
                 const outcomes = await runRecords(proxy, folder);
                 assert.deepEqual(
-                    outcomes
-                        .filter((o) => o.status === "rejected")
-                        .map((o) => String((o).reason)),
+                    outcomes.filter((o) => o.status === "rejected").map((o) => String(o.reason)),
                     [],
                 );
                 assert.deepEqual(
@@ -161,9 +159,7 @@ describe("S3 store: six writers of one stamp under load (moto_server behind a pr
                     return published.location;
                 });
                 assert.deepEqual(
-                    outcomes
-                        .filter((o) => o.status === "rejected")
-                        .map((o) => String((o).reason)),
+                    outcomes.filter((o) => o.status === "rejected").map((o) => String(o.reason)),
                     [],
                 );
                 assert.deepEqual(
