@@ -17,7 +17,7 @@ import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
 import { LocalStore } from "../inventory/store/local";
-import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
+import { MAX_SNAPSHOT_BYTES, SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
 import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
 import { EXIT_FINDINGS, failOnFlag, findingsCommand, FINDINGS_USAGE } from "./findings";
@@ -30,9 +30,6 @@ import {
     sortJudged,
 } from "../inventory/findingsQuery";
 import { clusterKey } from "../inventory/clusterKey";
-
-/** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
-const MAX_SNAPSHOT_BYTES = 512 << 20;
 
 export const EXIT_CLUSTER_FAILED = 3;
 export const EXIT_STORE_FAILED = 4;
@@ -180,7 +177,7 @@ function discoveredTarget(c: DiscoveredCluster, cfg: Kubeconfig | undefined): Sn
     };
 }
 
-function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string {
+export function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string {
     if (r.status === "failed") return escapeControl(`✗ ${r.cluster}: FAILED — ${r.reason}`);
     if (r.status === "excluded") return escapeControl(`- ${r.cluster}: excluded — ${r.reason}`);
     const objects = Object.values(r.counts ?? {}).reduce((a, b) => a + b, 0);
@@ -207,8 +204,9 @@ function summaryLine(r: ClusterRunResult, judged: JudgedFinding[] = []): string 
                 .split("\n")
                 .map((l, i) => (i === 0 ? `    since ${r.previous}: ${l}` : `  ${l}`)),
         );
+    else if (r.diffUnavailable) lines.push(`    diff unavailable: ${r.diffUnavailable}`);
     else lines.push("    first snapshot of this cluster");
-    if (r.reason) lines.push(`    note: ${r.reason}`);
+    for (const note of r.notes ?? []) lines.push(`    note: ${note}`);
     // Names, paths and server messages come from the cluster: one of them must never make a line of its own.
     return lines.map(escapeControl).join("\n");
 }

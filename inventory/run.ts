@@ -5,10 +5,11 @@ import { Finding, UnknownFinding } from "./findings";
 import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
-import { clusterDirName, PendingSnapshot, SnapshotStore, stampOf } from "./store/types";
+import { clusterDirName, PendingSnapshot, Published, SnapshotStore, stampOf } from "./store/types";
 import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
 import { collectGarbage } from "../lib/gc";
 import { redactUrl } from "../lib/kube/redact";
+import { systemErrorLine } from "../lib/errors";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
 export interface SnapshotTarget {
@@ -39,6 +40,10 @@ export interface ClusterRunResult {
     /** Cluster findings neither opened nor closed because their evidence kind was not read. */
     unknownFindings?: UnknownFinding[];
     diff?: SnapshotDiff;
+    /** Why there is no diff although an earlier snapshot exists (it cannot be read or compared), naming it. */
+    diffUnavailable?: string;
+    /** What the store could not do after publishing the snapshot (pointer, retention), and what readers now take. */
+    notes?: string[];
     /** What the run record keeps of the diff once it is printed. */
     diffCounts?: { added: number; removed: number; changed: number; findingsOpened: number; findingsClosed: number };
 }
@@ -114,17 +119,25 @@ export async function snapshotCluster(
         const writer = new BufferedFileWriter(pending.fd);
         // The previous snapshot is read once: by the carry (only when a kind or finding is unknown) or
         // after the snapshot is written, before it is published; it is dropped right after the diff.
+        // One that cannot be read or is not a snapshot costs the diff, never the cluster: the new
+        // snapshot is still published, and the next run compares against it.
         let previous: { location: string; text: string } | undefined | null = null;
         let previousIndex: SnapshotIndex | undefined;
+        let diffUnavailable: string | undefined;
         const loadPrevious = async () => {
-            if (previous === null) {
+            if (previous !== null) return previousIndex;
+            try {
                 previous = (await store.readLatest(key)) ?? (await legacyLatest(store, target.identity));
-                if (previous) {
-                    try {
-                        previousIndex = indexFromText(previous.text, previous.location).index;
-                    } catch (e) {
-                        base.reason = `previous snapshot not compared: ${(e as Error).message}`;
-                    }
+            } catch (e) {
+                previous = undefined;
+                diffUnavailable = `the previous snapshot ${(e as Error).message}`;
+            }
+            if (previous) {
+                try {
+                    if (previous.text === "") throw new Error(`${previous.location} is empty (0 bytes)`);
+                    previousIndex = indexFromText(previous.text, previous.location).index;
+                } catch (e) {
+                    diffUnavailable = `the previous snapshot ${(e as Error).message}`;
                 }
             }
             return previousIndex;
@@ -153,15 +166,31 @@ export async function snapshotCluster(
         writer.sync();
         collectGarbage();
         await loadPrevious();
-        const location = await store.commit(pending);
-        const diff = previousIndex ? diffIndexes(previousIndex, result.index) : undefined;
+        let published: Published;
+        try {
+            published = await store.commit(pending);
+        } catch (e) {
+            await store.abort(pending);
+            const why = systemErrorLine(e) ?? (e as Error).message;
+            return {
+                ...base,
+                reason: `the snapshot was read but not published in ${store.location} (${why}); the store is as it was before this run`,
+            };
+        }
         const prevLocation = (previous as { location: string } | undefined | null)?.location;
+        let diff: SnapshotDiff | undefined;
+        try {
+            diff = previousIndex ? diffIndexes(previousIndex, result.index) : undefined;
+        } catch (e) {
+            // An object nested deeper than the comparison's recursion can go.
+            diffUnavailable = `comparing with the previous snapshot ${prevLocation} failed (${(e as Error).message})`;
+        }
         previous = undefined;
         previousIndex = undefined;
         return {
             ...base,
             status: result.status,
-            snapshot: location,
+            snapshot: published.location,
             previous: prevLocation,
             counts: result.counts,
             findings: result.findings,
@@ -169,6 +198,10 @@ export async function snapshotCluster(
             unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined,
             kindErrors: result.errors.length ? result.errors : undefined,
             diff,
+            ...(diffUnavailable
+                ? { diffUnavailable: `${diffUnavailable}; the next run compares against this one` }
+                : {}),
+            ...(published.notes.length ? { notes: published.notes } : {}),
         };
     } catch (e) {
         await store.abort(pending);

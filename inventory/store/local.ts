@@ -2,19 +2,24 @@ import * as fs from "fs";
 import * as path from "path";
 import { acquireLock, processAlive } from "./lock";
 import { makeDirs } from "../../lib/makeDirs";
+import { systemErrorLine } from "../../lib/errors";
+import { readRegularFile } from "../../lib/regularFile";
+import { nodeFs, StoreFs, writeAll } from "./storeFs";
 import {
     AUDIT_DIR,
     byStampedName,
     clusterDirName,
     LATEST_POINTER,
+    MAX_SNAPSHOT_BYTES,
     PendingSnapshot,
+    Published,
     SNAPSHOT_FILE,
     SnapshotStore,
     stampedName,
     StoreError,
 } from "./types";
 
-function fsyncDir(dir: string): void {
+function fsyncDir(dir: string, fs: StoreFs = nodeFs): void {
     // Makes the rename itself durable; some file systems refuse to open a directory, which is fine.
     try {
         const fd = fs.openSync(dir, "r");
@@ -28,13 +33,16 @@ function fsyncDir(dir: string): void {
     }
 }
 
-/** Writes a small file atomically: temporary file, fsync, rename, fsync of the directory. */
-export function writeFileAtomic(file: string, text: string): void {
+/**
+ * Writes a small file atomically: temporary file, every byte written, fsync, rename, fsync of the
+ * directory. `file` holds either its old content or all of `text`, never part of it.
+ */
+export function writeFileAtomic(file: string, text: string, fs: StoreFs = nodeFs): void {
     const tmp = path.join(path.dirname(file), `.tmp-${path.basename(file)}-${process.pid}`);
     const fd = fs.openSync(tmp, "w", FILE_MODE);
     try {
         try {
-            fs.writeSync(fd, text);
+            writeAll(fs, fd, text);
             fs.fsyncSync(fd);
         } finally {
             fs.closeSync(fd);
@@ -45,7 +53,12 @@ export function writeFileAtomic(file: string, text: string): void {
         fs.rmSync(tmp, { force: true });
         throw e;
     }
-    fsyncDir(path.dirname(file));
+    fsyncDir(path.dirname(file), fs);
+}
+
+/** An error in one line for a note: the operating system's reason when it is one. */
+function why(e: unknown): string {
+    return systemErrorLine(e) ?? (e as Error).message ?? String(e);
 }
 
 /** Snapshots name every workload, image and RBAC edge of a cluster: readable by their owner only. */
@@ -88,6 +101,7 @@ export class LocalStore implements SnapshotStore {
     constructor(
         readonly location: string,
         private readonly retain: number,
+        private readonly fs: StoreFs = nodeFs,
     ) {}
 
     async check(): Promise<void> {
@@ -114,16 +128,21 @@ export class LocalStore implements SnapshotStore {
         mkdirPrivate(dir);
         sweepTemporaries(dir);
         const tempPath = path.join(dir, `.tmp-${stamp}-${process.pid}.json`);
-        return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", FILE_MODE) };
+        return { cluster, stamp, tempPath, fd: this.fs.openSync(tempPath, "w", FILE_MODE) };
     }
 
-    async commit(p: PendingSnapshot): Promise<string> {
-        fs.fsyncSync(p.fd);
-        fs.closeSync(p.fd);
+    async commit(p: PendingSnapshot): Promise<Published> {
+        const fd = p.fd;
+        p.fd = -1;
+        try {
+            this.fs.fsyncSync(fd);
+        } finally {
+            this.fs.closeSync(fd);
+        }
         const dir = this.dir(p.cluster);
         // Concurrent runs on one cluster: without the lock, one run's retention could delete the
         // file another run's pointer is about to name.
-        const release = await acquireLock(path.join(dir, LOCK_FILE));
+        const release = await acquireLock(path.join(dir, LOCK_FILE), undefined, this.fs);
         try {
             return this.publish(p, dir);
         } finally {
@@ -131,56 +150,102 @@ export class LocalStore implements SnapshotStore {
         }
     }
 
-    private publish(p: PendingSnapshot, dir: string): string {
+    /**
+     * The rename publishes the snapshot: a failure before it leaves the store as it was and is
+     * thrown. After it, the snapshot stays published whatever fails next, and the failure is a
+     * note: the cluster was read and stored, and the user is told what a reader will take.
+     */
+    private publish(p: PendingSnapshot, dir: string): Published {
+        const fs = this.fs;
         let name = stampedName(p.stamp, 0);
         for (let i = 1; fs.existsSync(path.join(dir, name)); i++) name = stampedName(p.stamp, i);
         const final = path.join(dir, name);
         fs.renameSync(p.tempPath, final);
-        fsyncDir(dir);
-        writeFileAtomic(path.join(dir, LATEST_POINTER), name + "\n");
-        this.applyRetention(dir, name);
-        return final;
+        fsyncDir(dir, fs);
+        const notes: string[] = [];
+        const pointer = path.join(dir, LATEST_POINTER);
+        try {
+            writeFileAtomic(pointer, name + "\n", fs);
+        } catch (e) {
+            notes.push(this.pointerNotMoved(dir, name, e));
+        }
+        try {
+            this.applyRetention(dir, name);
+        } catch (e) {
+            notes.push(
+                `snapshots beyond --retain ${this.retain} were not removed (${why(e)}); a later run removes them`,
+            );
+        }
+        return { location: final, notes };
     }
 
-    private applyRetention(dir: string, keep: string): void {
-        const files = fs
+    /**
+     * The pointer still names the previous snapshot (writeFileAtomic leaves it whole or untouched).
+     * It is removed, which needs no free space, so that readers take the newest snapshot by name:
+     * the one just published, rather than one older than it.
+     */
+    private pointerNotMoved(dir: string, name: string, e: unknown): string {
+        const pointer = path.join(dir, LATEST_POINTER);
+        const failed = `the latest pointer could not be moved to ${name} (${why(e)})`;
+        try {
+            this.fs.rmSync(pointer, { force: true });
+            fsyncDir(dir, this.fs);
+        } catch (e2) {
+            let old = "the previous snapshot";
+            try {
+                old = this.fs.readFileSync(pointer, "utf8").trim() || old;
+            } catch {
+                /* named generically */
+            }
+            return `${failed} nor removed (${why(e2)}); readers take ${old} until a later run moves the pointer`;
+        }
+        const newest = this.snapshotNames(dir).pop() ?? name;
+        return `${failed}; the pointer was removed, so readers take the newest snapshot, ${newest}`;
+    }
+
+    private snapshotNames(dir: string): string[] {
+        return this.fs
             .readdirSync(dir)
             .filter((f) => SNAPSHOT_FILE.test(f))
             .sort(byStampedName);
+    }
+
+    private applyRetention(dir: string, keep: string): void {
+        const files = this.snapshotNames(dir);
         const excess = files.length - this.retain;
         for (const f of files.slice(0, Math.max(0, excess)))
-            if (f !== keep) fs.rmSync(path.join(dir, f), { force: true });
+            if (f !== keep) this.fs.rmSync(path.join(dir, f), { force: true });
     }
 
     async abort(p: PendingSnapshot): Promise<void> {
-        try {
-            fs.closeSync(p.fd);
-        } catch {
-            /* already closed */
+        // After commit the descriptor is closed and its number may belong to another cluster's file by now.
+        if (p.fd >= 0) {
+            try {
+                this.fs.closeSync(p.fd);
+            } catch {
+                /* already closed */
+            }
+            p.fd = -1;
         }
-        fs.rmSync(p.tempPath, { force: true });
+        this.fs.rmSync(p.tempPath, { force: true });
     }
 
     async readLatest(cluster: string): Promise<{ location: string; text: string } | undefined> {
         const dir = this.dir(cluster);
-        if (!fs.existsSync(dir)) return undefined;
+        if (!this.fs.existsSync(dir)) return undefined;
         let name: string | undefined;
         try {
-            name = fs.readFileSync(path.join(dir, LATEST_POINTER), "utf8").trim();
+            name = this.fs.readFileSync(path.join(dir, LATEST_POINTER), "utf8").trim();
         } catch {
             name = undefined;
         }
         // A pointer that is missing or names a file that is gone falls back to the newest snapshot.
-        if (!name || !SNAPSHOT_FILE.test(name) || !fs.existsSync(path.join(dir, name))) {
-            name = fs
-                .readdirSync(dir)
-                .filter((f) => SNAPSHOT_FILE.test(f))
-                .sort(byStampedName)
-                .pop();
-        }
+        if (!name || !SNAPSHOT_FILE.test(name) || !this.fs.existsSync(path.join(dir, name)))
+            name = this.snapshotNames(dir).pop();
         if (!name) return undefined;
         const location = path.join(dir, name);
-        return { location, text: fs.readFileSync(location, "utf8") };
+        // Regular files only, bounded: a FIFO in its place would block the run, a directory throw a trace.
+        return { location, text: readRegularFile(location, MAX_SNAPSHOT_BYTES) };
     }
 
     async clusters(): Promise<string[]> {
@@ -216,21 +281,21 @@ export class LocalStore implements SnapshotStore {
         // visible with less than the whole record, so a kill at any point leaves either nothing or a
         // temporary file that the next run's sweep removes.
         const tmp = path.join(dir, `.tmp-run-${stamp}-${process.pid}.json`);
-        writeFileAtomic(tmp, JSON.stringify(record, null, 2) + "\n");
+        writeFileAtomic(tmp, JSON.stringify(record, null, 2) + "\n", this.fs);
         try {
             for (let n = 0; ; n++) {
                 const file = path.join(dir, stampedName(stamp, n));
                 try {
-                    fs.linkSync(tmp, file);
+                    this.fs.linkSync(tmp, file);
                 } catch (e) {
                     if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
                     throw e;
                 }
-                fsyncDir(dir);
+                fsyncDir(dir, this.fs);
                 return file;
             }
         } finally {
-            fs.rmSync(tmp, { force: true });
+            this.fs.rmSync(tmp, { force: true });
         }
     }
 }

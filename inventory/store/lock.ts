@@ -1,5 +1,5 @@
-import * as fs from "fs";
 import * as os from "os";
+import { nodeFs, StoreFs, writeAll } from "./storeFs";
 import { StoreError } from "./types";
 
 /** What a lock file says about its holder: written as `pid host epoch-ms`. */
@@ -49,19 +49,29 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * Takes `file` exclusively (O_EXCL), waiting up to `waitMs` for a live holder and breaking a stale
  * lock. Returns the release function.
  */
-export async function acquireLock(file: string, waitMs = 60_000): Promise<() => void> {
+export async function acquireLock(file: string, waitMs = 60_000, fs: StoreFs = nodeFs): Promise<() => void> {
     const until = Date.now() + waitMs;
     for (;;) {
+        let fd: number;
         try {
-            const fd = fs.openSync(file, "wx", 0o600);
-            try {
-                fs.writeSync(fd, `${process.pid} ${os.hostname()} ${Date.now()}\n`);
-            } finally {
-                fs.closeSync(fd);
-            }
-            return () => fs.rmSync(file, { force: true });
+            fd = fs.openSync(file, "wx", 0o600);
         } catch (e) {
             if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+            fd = -1;
+        }
+        if (fd >= 0) {
+            try {
+                try {
+                    writeAll(fs, fd, `${process.pid} ${os.hostname()} ${Date.now()}\n`);
+                } finally {
+                    fs.closeSync(fd);
+                }
+            } catch (e) {
+                // A full disk: an empty lock would hold every other run off for its 5 s of grace.
+                fs.rmSync(file, { force: true });
+                throw e;
+            }
+            return () => fs.rmSync(file, { force: true });
         }
         let text: string;
         let age: number;

@@ -6,10 +6,12 @@ import {
     PutObjectCommand,
     GetObjectCommand,
     ListObjectsV2Command,
+    DeleteObjectCommand,
     DeleteObjectsCommand,
     HeadBucketCommand,
 } from "@aws-sdk/client-s3";
 import { sweepTemporaries } from "./local";
+import { STALE_LOCK_MS } from "./lock";
 import { acquireS3Lock } from "./s3Lock";
 import { createFirstFree } from "./s3Conditional";
 import {
@@ -18,6 +20,7 @@ import {
     clusterDirName,
     LATEST_POINTER,
     PendingSnapshot,
+    Published,
     SNAPSHOT_FILE,
     SnapshotStore,
     stampedName,
@@ -29,6 +32,12 @@ export const S3_LOCK_OBJECT = ".lock";
 
 /** The local copy of a snapshot on its way to S3: `agentless-snapshot-<cluster>-<stamp>-<pid>.json`. */
 export const S3_TEMP_FILE = /^agentless-snapshot-.*-(\d+)\.json$/;
+
+/** An S3 error in one line: its name and message. */
+function s3Why(e: unknown): string {
+    const err = e as { name?: string; message?: string };
+    return `${err.name ?? "Error"}: ${err.message ?? String(e)}`;
+}
 
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
     // The scheme in any case (RFC 3986 §3.1); bucket names are lower-case only.
@@ -92,44 +101,87 @@ export class S3Store implements SnapshotStore {
         return { cluster, stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
     }
 
-    async commit(p: PendingSnapshot): Promise<string> {
-        fs.closeSync(p.fd);
+    async commit(p: PendingSnapshot): Promise<Published> {
+        const fd = p.fd;
+        p.fd = -1;
+        fs.closeSync(fd);
         const dir = clusterDirName(p.cluster);
-        let key: string;
         try {
             const size = fs.statSync(p.tempPath).size;
             // Publication under the cluster's lock, as in the local store: two runs with a small
             // --retain would otherwise each delete the snapshot the other's pointer names.
             const release = await acquireS3Lock(this.s3, this.bucket, this.key(dir, S3_LOCK_OBJECT), this.lockWaitMs);
+            let published: Published;
             try {
-                // Two runs that read the cluster in the same millisecond each keep their snapshot (`-1`...).
-                key = await createFirstFree(
-                    this.s3,
-                    this.bucket,
-                    (n) => this.key(dir, stampedName(p.stamp, n)),
-                    () => ({
-                        Body: fs.createReadStream(p.tempPath),
-                        ContentLength: size,
-                        ContentType: "application/json",
-                    }),
-                );
-                const name = key.split("/").pop()!;
-                await this.s3.send(
-                    new PutObjectCommand({
-                        Bucket: this.bucket,
-                        Key: this.key(dir, LATEST_POINTER),
-                        Body: name + "\n",
-                        ContentType: "text/plain",
-                    }),
-                );
-                await this.applyRetention(dir, name);
-            } finally {
-                await release();
+                published = await this.publish(p, dir, size);
+            } catch (e) {
+                await release().catch(() => undefined);
+                throw e;
             }
+            try {
+                await release();
+            } catch (e) {
+                published.notes.push(
+                    `the lock object ${this.key(dir, S3_LOCK_OBJECT)} could not be removed (${s3Why(e)}); other runs wait for it, and break it as stale after ${STALE_LOCK_MS / 1000} s`,
+                );
+            }
+            return published;
         } finally {
             fs.rmSync(p.tempPath, { force: true });
         }
-        return `s3://${this.bucket}/${key}`;
+    }
+
+    /** As in the local store: the conditional create publishes; what fails after it is a note, not a failure. */
+    private async publish(p: PendingSnapshot, dir: string, size: number): Promise<Published> {
+        // Two runs that read the cluster in the same millisecond each keep their snapshot (`-1`...).
+        const key = await createFirstFree(
+            this.s3,
+            this.bucket,
+            (n) => this.key(dir, stampedName(p.stamp, n)),
+            () => ({
+                Body: fs.createReadStream(p.tempPath),
+                ContentLength: size,
+                ContentType: "application/json",
+            }),
+        );
+        const name = key.split("/").pop()!;
+        const notes: string[] = [];
+        try {
+            await this.s3.send(
+                new PutObjectCommand({
+                    Bucket: this.bucket,
+                    Key: this.key(dir, LATEST_POINTER),
+                    Body: name + "\n",
+                    ContentType: "text/plain",
+                }),
+            );
+        } catch (e) {
+            notes.push(await this.pointerNotMoved(dir, name, e));
+        }
+        try {
+            await this.applyRetention(dir, name);
+        } catch (e) {
+            notes.push(
+                `snapshots beyond --retain ${this.retain} were not removed (${s3Why(e)}); a later run removes them`,
+            );
+        }
+        return { location: `s3://${this.bucket}/${key}`, notes };
+    }
+
+    /**
+     * A PutObject is whole or absent, so the pointer still names the previous snapshot. It is
+     * deleted so that readers take the newest snapshot by name, the one just published.
+     */
+    private async pointerNotMoved(dir: string, name: string, e: unknown): Promise<string> {
+        const failed = `the latest pointer could not be moved to ${name} (${s3Why(e)})`;
+        try {
+            await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(dir, LATEST_POINTER) }));
+        } catch (e2) {
+            const old = (await this.getText(this.key(dir, LATEST_POINTER)).catch(() => undefined))?.trim();
+            return `${failed} nor removed (${s3Why(e2)}); readers take ${old || "the previous snapshot"} until a later run moves the pointer`;
+        }
+        const newest = (await this.names(dir).catch(() => [name])).pop() ?? name;
+        return `${failed}; the pointer was removed, so readers take the newest snapshot, ${newest}`;
     }
 
     private async names(dir: string): Promise<string[]> {
@@ -166,10 +218,14 @@ export class S3Store implements SnapshotStore {
     }
 
     async abort(p: PendingSnapshot): Promise<void> {
-        try {
-            fs.closeSync(p.fd);
-        } catch {
-            /* already closed */
+        // After commit the descriptor is closed and its number may belong to another cluster's file by now.
+        if (p.fd >= 0) {
+            try {
+                fs.closeSync(p.fd);
+            } catch {
+                /* already closed */
+            }
+            p.fd = -1;
         }
         fs.rmSync(p.tempPath, { force: true });
     }
@@ -181,7 +237,7 @@ export class S3Store implements SnapshotStore {
         } catch (e) {
             const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
             if (err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404) return undefined;
-            throw e;
+            throw new Error(`s3://${this.bucket}/${key} could not be read (${s3Why(e)})`, { cause: e });
         }
     }
 

@@ -78,11 +78,26 @@ async function readLock(
     }
 }
 
+/** Conditional deletes of the lock tried while S3 answers 409, about 5 s in all. */
+export const MAX_DELETE_ATTEMPTS = 50;
+
+/**
+ * Deletes the lock only if it is still `etag`. 412: another run broke it or took it again, it is
+ * not ours to remove. 409 ConditionalRequestConflict: another conditional request on the key (a
+ * run trying to take the lock) was in progress; it says nothing about the ETag, so the delete is
+ * retried. Taking it for "not ours" left the lock in place until it went stale, two minutes in
+ * which every other run of the cluster waited (test/inventory/store/s3SameStampLoad.test.ts).
+ */
 async function deleteIfSame(s3: S3Client, bucket: string, key: string, etag: string | undefined): Promise<void> {
-    try {
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }));
-    } catch (e) {
-        // Another run broke it or took it again: that lock is not ours to remove.
-        if (!isConditionFailure(e) && !isMissing(e)) throw e;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }));
+            return;
+        } catch (e) {
+            const why = conditionFailure(e);
+            if (why === "exists" || isMissing(e)) return;
+            if (why !== "conflict" || attempt >= MAX_DELETE_ATTEMPTS) throw e;
+        }
+        await new Promise<void>((r) => setTimeout(r, 50 + Math.random() * 100));
     }
 }

@@ -4,7 +4,19 @@ export interface PendingSnapshot {
     stamp: string;
     /** The temporary file being written; it is never taken as a snapshot until `commit`. */
     tempPath: string;
+    /** Open until `commit` closes it (then -1, so that `abort` never closes a number the process reused). */
     fd: number;
+}
+
+/** What `commit` published. */
+export interface Published {
+    /** Where the snapshot is: a path or an s3:// URL. */
+    location: string;
+    /**
+     * What did not happen after the snapshot itself was published (the latest pointer not moved, old
+     * snapshots not removed), each a sentence saying what a reader now sees.
+     */
+    notes: string[];
 }
 
 export interface SnapshotStore {
@@ -13,10 +25,17 @@ export interface SnapshotStore {
     /** Fails with a clear message when the store cannot be written, before any cluster is read. */
     check(): Promise<void>;
     begin(cluster: string, stamp: string): Promise<PendingSnapshot>;
-    /** Publishes the snapshot, then moves the latest pointer to it, then applies retention. Returns its location. */
-    commit(p: PendingSnapshot): Promise<string>;
+    /**
+     * Publishes the snapshot, then moves the latest pointer to it, then applies retention. Throws
+     * only when the snapshot was not published (the previous one stays the latest); a pointer or
+     * retention step that fails after publication is reported in `notes`.
+     */
+    commit(p: PendingSnapshot): Promise<Published>;
     abort(p: PendingSnapshot): Promise<void>;
-    /** The latest published snapshot of a cluster (text), if any. */
+    /**
+     * The latest published snapshot of a cluster (text), if any. Throws, naming the file, when the
+     * one the pointer names cannot be read (not a regular file, too large, unreadable).
+     */
     readLatest(cluster: string): Promise<{ location: string; text: string } | undefined>;
     writeRun(stamp: string, record: unknown): Promise<string>;
     /** Writes a `respond` audit record under `audit/`, named like run records. Returns its location. */
@@ -71,3 +90,6 @@ export class StoreError extends Error {
         this.name = "StoreError";
     }
 }
+
+/** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
+export const MAX_SNAPSHOT_BYTES = 512 << 20;

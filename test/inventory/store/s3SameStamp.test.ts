@@ -11,6 +11,7 @@ import {
     S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Moto, startMoto } from "../../fixtures/motoServer";
+import { ConditionalProxy, startConditionalProxy } from "../../fixtures/s3ConditionalProxy";
 import { S3Store } from "../../../inventory/store/s3";
 import { conditionFailure, createFirstFree } from "../../../inventory/store/s3Conditional";
 import { stampedName } from "../../../inventory/store/types";
@@ -28,16 +29,21 @@ function client(url: string): S3Client {
 describe("S3 store: runs started in the same millisecond (moto_server, conditional writes)", function () {
     this.timeout(60_000);
     let moto: Moto;
+    // Concurrent writers go through it: moto alone lets two conditional writes of one name both
+    // succeed (test/fixtures/s3ConditionalProxy.ts), which S3 does not.
+    let proxy: ConditionalProxy;
     let s3: S3Client;
     const bucket = "run-records";
     const stamp = "2026-11-24T20-00-00-000Z";
     before(async () => {
         moto = await startMoto();
+        proxy = await startConditionalProxy(moto.url, { mode: "atomic" });
         s3 = client(moto.url);
         await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     });
     after(async () => {
         s3?.destroy();
+        await proxy?.close();
         await moto?.stop();
     });
 
@@ -50,7 +56,7 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
 
     it("6 concurrent run records with the same stamp leave 6 run records, the local store's names, none lost", async () => {
         const runs = 6;
-        const clients = Array.from({ length: runs }, () => client(moto.url));
+        const clients = Array.from({ length: runs }, () => client(proxy.url));
         try {
             const stores = clients.map((c) => new S3Store(`s3://${bucket}/team/a`, 1, c));
             const urls = await Promise.all(stores.map((store, run) => store.writeRun(stamp, { run })));
@@ -166,7 +172,8 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
     });
 
     it("3 concurrent snapshots of one cluster with the same stamp are all kept, and latest names one of them", async () => {
-        const stores = [0, 1, 2].map(() => new S3Store(`s3://${bucket}/snaps`, 5, s3, 20_000));
+        const writers = [0, 1, 2].map(() => client(proxy.url));
+        const stores = writers.map((c) => new S3Store(`s3://${bucket}/snaps`, 5, c, 20_000));
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "s3-same-stamp-"));
         const urls = await Promise.all(
             stores.map(async (store, run) => {
@@ -174,7 +181,7 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
                 const tempPath = path.join(tmp, `run-${run}.json`);
                 const pending = { cluster: "shop", stamp, tempPath, fd: fs.openSync(tempPath, "w", 0o600) };
                 fs.writeSync(pending.fd, `{"run":${run}}\n`);
-                return store.commit(pending);
+                return (await store.commit(pending)).location;
             }),
         );
         const names = [0, 1, 2].map((n) => stampedName(stamp, n));
@@ -194,6 +201,7 @@ describe("S3 store: runs started in the same millisecond (moto_server, condition
         assert.ok(names.includes(latest.trim()), `latest names ${latest}`);
         assert.deepEqual(fs.readdirSync(tmp), [], "every local copy removed");
         fs.rmSync(tmp, { recursive: true });
+        for (const c of writers) c.destroy();
     });
 
     it("without a pointer the newest suffix is the latest, and retention removes the oldest, as in the local store", async () => {

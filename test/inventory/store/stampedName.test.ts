@@ -33,7 +33,7 @@ describe("snapshot and run record names with a same-millisecond suffix", () => {
             const commit = async (store: LocalStore, stamp: string, run: number) => {
                 const p = await store.begin("shop", stamp);
                 fs.writeSync(p.fd, `{"run":${run}}\n`);
-                return path.basename(await store.commit(p));
+                return path.basename((await store.commit(p)).location);
             };
             const names: string[] = [];
             for (let run = 0; run < 11; run++) names.push(await commit(new LocalStore(out, 20), X, run));
