@@ -59,6 +59,7 @@ export const WIDER_GRANT_KINDS: readonly string[] = [
     "eks-access-entry-groups",
     "eks-system-masters",
     "eks-adopted-role",
+    "eks-adopted-trust",
     "gke-inventory-role",
     "gcp-organization-scope",
 ];

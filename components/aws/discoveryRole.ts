@@ -57,6 +57,11 @@ export interface DiscoveryRoleArgs {
         inline: { name: string; document: string }[];
         attached: { arn: string; document: string }[];
     };
+    /**
+     * The adopted role's trust policy as the lookup read it: recorded for the policy pack, which
+     * judges who else may assume the role (policies/rules/widerGrants.ts).
+     */
+    adoptedRoleTrust?: string;
 }
 
 /** The arguments that must be plain, and why (docs/library.md); each of `clusterArns` may be an output. */
@@ -68,6 +73,7 @@ const PLAIN_ARGS = {
     adoptedOidcProviderArn: "an adopted provider is read by its id",
     adoptedRoleArn: "an adopted role is read by its id",
     adoptedRolePolicies: "the policy pack judges them as the lookup read them",
+    adoptedRoleTrust: "the policy pack judges it as the lookup read it",
 } as const;
 
 const accountOf = (clusterArn: string): string => clusterArn.split(":")[4];
@@ -117,6 +123,9 @@ export class DiscoveryRole extends pulumi.ComponentResource {
                               attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
                           },
                       }
+                    : {}),
+                ...(args.adoptedRoleArn !== undefined && args.adoptedRoleTrust !== undefined
+                    ? { adoptedRoleTrust: args.adoptedRoleTrust }
                     : {}),
                 issuer: MICROSOFT_ISSUER,
                 audience: DEFENDER_AUDIENCE,

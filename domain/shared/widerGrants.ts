@@ -10,6 +10,7 @@ export const WIDER_GRANT_KINDS_BY_CLOUD = {
         "eks-access-entry-groups": "<region>/<cluster>",
         "eks-system-masters": "<region>/<cluster>",
         "eks-adopted-role": "<role name>",
+        "eks-adopted-trust": "<role name>",
     },
     gcp: {
         "gke-inventory-role": "projects/<project id> or organizations/<organization id>",

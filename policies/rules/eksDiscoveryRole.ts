@@ -213,7 +213,12 @@ export function documentProblems(doc: unknown, judge: Judge): string[] {
     return out;
 }
 
-function trustProblems(statements: Statement[]): string[] {
+/**
+ * What is wrong with a discovery role's trust policy: anything but web identity from Microsoft's
+ * issuer, under Defender's audience and a tenant's session name. The rule below judges the role
+ * the stack makes, the wider-grants rule a role the stack adopts (policies/rules/widerGrants.ts).
+ */
+export function trustProblems(statements: Statement[]): string[] {
     const allows = statements.filter((s) => s.Effect !== "Deny");
     if (allows.length === 0) return ["the trust policy allows nothing"];
     const out: string[] = [];

@@ -1,6 +1,7 @@
 import { EKS_VIEW_POLICY, GKE_INVENTORY_ROLE_ID, WIDER_GRANT_KINDS, WIDER_GRANTS_CONFIG_KEY } from "../facts";
 import { ResourceView, StackRule, StackRuleMessage } from "../types";
-import { documentProblems, onboardedClusters, pinnedAccounts } from "./eksDiscoveryRole";
+import { parseDocument } from "../iamDocuments";
+import { documentProblems, onboardedClusters, pinnedAccounts, trustProblems } from "./eksDiscoveryRole";
 
 /**
  * A grant wider than discovery needs, which a stack may still choose: an EKS access policy other
@@ -102,6 +103,39 @@ function adoptedRoleGrants(resources: readonly ResourceView[]): WiderGrant[] {
     return out;
 }
 
+/**
+ * Who may assume an adopted role: its trust as the lookup read it, judged like the trust of the
+ * role the stack makes. A second principal, audience or action lets someone besides Defender take
+ * the role's access to every onboarded cluster.
+ */
+function adoptedTrustGrants(resources: readonly ResourceView[]): WiderGrant[] {
+    const out: WiderGrant[] = [];
+    for (const r of resources) {
+        if (r.type !== DISCOVERY_ROLE || r.inputs.adopted?.role !== true) continue;
+        const roleName = text(r.inputs.roleName);
+        const key = `eks-adopted-trust:${roleName}`;
+        const trust = r.inputs.adoptedRoleTrust;
+        if (typeof trust !== "string") {
+            out.push({
+                key,
+                resource: r.name,
+                what: `the adopted discovery role ${roleName}'s trust policy was not read (the lookup or the cloud-state file does not give it), so the gate could not judge who may assume it`,
+            });
+            continue;
+        }
+        const { statements, error } = parseDocument(trust);
+        const problems = error ? [error] : trustProblems(statements);
+        if (problems.length > 0) {
+            out.push({
+                key,
+                resource: r.name,
+                what: `the adopted discovery role ${roleName} may be assumed by more than Defender: ${problems.join("; ")}`,
+            });
+        }
+    }
+    return out;
+}
+
 function gcpGrants(resources: readonly ResourceView[]): WiderGrant[] {
     const out: WiderGrant[] = [];
     for (const r of resources) {
@@ -129,7 +163,12 @@ function gcpGrants(resources: readonly ResourceView[]): WiderGrant[] {
 /** Every wider grant of a plan, one per key (the first resource that makes it). */
 export function widerGrants(resources: readonly ResourceView[]): WiderGrant[] {
     const seen = new Set<string>();
-    return [...eksGrants(resources), ...adoptedRoleGrants(resources), ...gcpGrants(resources)].filter((g) => {
+    return [
+        ...eksGrants(resources),
+        ...adoptedRoleGrants(resources),
+        ...adoptedTrustGrants(resources),
+        ...gcpGrants(resources),
+    ].filter((g) => {
         if (seen.has(g.key)) return false;
         seen.add(g.key);
         return true;

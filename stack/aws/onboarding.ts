@@ -282,6 +282,7 @@ export function declareAws(
             adoptedOidcProviderArn: found.oidcProvider?.arn,
             adoptedRoleArn: found.role?.arn,
             adoptedRolePolicies: found.rolePolicies,
+            adoptedRoleTrust: found.role?.trustPolicy,
             oidcThumbprints: cfg.oidcThumbprints,
             azureTenantId,
             clusterArns: clusters.map((c) => c.arn),

@@ -7,6 +7,8 @@ import { toCrossGuard } from "../../policies/crossguard";
 import { WIDER_GRANT_KINDS_BY_CLOUD, WIDER_GRANTS_KEY } from "../../domain/shared/widerGrants";
 import { PROJECT } from "../../config";
 import { loadAcknowledgedWiderGrants } from "../../config/widerGrants";
+import { oidcProviderArn } from "../../domain/aws/facts";
+import { trustPolicy } from "../../domain/aws/policyDocuments";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>): ResourceView => ({ type, name, inputs });
 const RULE = "wider-grants-acknowledged";
@@ -34,12 +36,41 @@ const association = (policy: string) =>
         policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`,
         accessScope: { type: "cluster" },
     });
-const adoptedRole = (policies: unknown) =>
+const ACCOUNT_PROVIDER = oidcProviderArn("111122223333", "eu-west-1");
+const TENANT = "00000000-0000-0000-0000-0000000000aa";
+/** The trust Microsoft's template gives the role: Defender only. */
+const DEFENDER_TRUST = trustPolicy(ACCOUNT_PROVIDER, TENANT);
+const adoptedRole = (policies: unknown, trust: unknown = JSON.stringify(DEFENDER_TRUST)) =>
     res("agentless:aws:DiscoveryRole", "discovery", {
         roleName: "MDCContainersAgentlessDiscoveryK8sRole",
         adopted: { role: true, oidcProvider: true },
         adoptedRolePolicies: policies,
+        ...(trust === null ? {} : { adoptedRoleTrust: trust }),
     });
+const LEAST = {
+    inline: [
+        {
+            name: "least",
+            document: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Action: "eks:DescribeCluster",
+                        Resource: "arn:aws:eks:eu-west-1:111122223333:cluster/shop",
+                    },
+                ],
+            }),
+        },
+    ],
+    attached: [],
+};
+/** Defender's trust with one more thing in it. */
+const widerTrust = (change: (statements: Record<string, unknown>[]) => void) => {
+    const doc = JSON.parse(JSON.stringify(DEFENDER_TRUST)) as { Statement: Record<string, unknown>[] };
+    change(doc.Statement);
+    return JSON.stringify(doc);
+};
 const doc = (statement: Record<string, unknown>) =>
     JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "S", Effect: "Allow", ...statement }] });
 const SHOP = `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/shop`;
@@ -140,6 +171,62 @@ const TABLE: { grant: string; resources: ResourceView[]; key: string; what: RegE
         resources: [cluster("eu-west-1", "shop"), adoptedRole(null)],
         key: "eks-adopted-role:MDCContainersAgentlessDiscoveryK8sRole",
         what: /permissions were not read \(the lookup or the cloud-state file does not list its policies\), so the gate could not judge them/,
+    },
+    {
+        grant: "an adopted role that also trusts another OIDC provider",
+        resources: [
+            cluster("eu-west-1", "shop"),
+            adoptedRole(
+                LEAST,
+                widerTrust((st) => {
+                    (st[0].Principal as { Federated: unknown }).Federated = [
+                        ACCOUNT_PROVIDER,
+                        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+                    ];
+                }),
+            ),
+        ],
+        key: "eks-adopted-trust:MDCContainersAgentlessDiscoveryK8sRole",
+        what: /the adopted discovery role MDCContainersAgentlessDiscoveryK8sRole may be assumed by more than Defender: .*token\.actions\.githubusercontent\.com.*expected only the OIDC provider of sts\.windows\.net/,
+    },
+    {
+        grant: "an adopted role whose trust has a second statement for an AWS account",
+        resources: [
+            cluster("eu-west-1", "shop"),
+            adoptedRole(
+                LEAST,
+                widerTrust((st) => {
+                    st.push({
+                        Effect: "Allow",
+                        Action: "sts:AssumeRole",
+                        Principal: { AWS: "arn:aws:iam::444455556666:root" },
+                    });
+                }),
+            ),
+        ],
+        key: "eks-adopted-trust:MDCContainersAgentlessDiscoveryK8sRole",
+        what: /may be assumed by more than Defender: .*allows "sts:AssumeRole"; only sts:AssumeRoleWithWebIdentity is allowed/,
+    },
+    {
+        grant: "an adopted role whose trust accepts a second audience",
+        resources: [
+            cluster("eu-west-1", "shop"),
+            adoptedRole(
+                LEAST,
+                widerTrust((st) => {
+                    const eq = (st[0].Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+                    for (const k of Object.keys(eq)) if (k.endsWith(":aud")) eq[k] = [eq[k], "api://another-app"];
+                }),
+            ),
+        ],
+        key: "eks-adopted-trust:MDCContainersAgentlessDiscoveryK8sRole",
+        what: /may be assumed by more than Defender: .*lacks the condition StringEquals .*:aud = /,
+    },
+    {
+        grant: "an adopted role whose trust was not read",
+        resources: [cluster("eu-west-1", "shop"), adoptedRole(LEAST, null)],
+        key: "eks-adopted-trust:MDCContainersAgentlessDiscoveryK8sRole",
+        what: /trust policy was not read \(the lookup or the cloud-state file does not give it\), so the gate could not judge who may assume it/,
     },
     {
         grant: "GKE inventory role in a project (container.secrets.list)",
@@ -307,7 +394,7 @@ describe("the acknowledgement key (agentless-discovery:acknowledgedWiderGrants)"
             [
                 ["gke-inventory-role:projects/contoso"],
                 "aws",
-                'config key "acknowledgedWiderGrants[0]" has value "gke-inventory-role:projects/contoso"; expected a wider grant as the gate names it on a stack of cloud aws: eks-access-policy:<region>/<cluster>:<access policy>, eks-access-entry-groups:<region>/<cluster>, eks-system-masters:<region>/<cluster>, eks-adopted-role:<role name>',
+                'config key "acknowledgedWiderGrants[0]" has value "gke-inventory-role:projects/contoso"; expected a wider grant as the gate names it on a stack of cloud aws: eks-access-policy:<region>/<cluster>:<access policy>, eks-access-entry-groups:<region>/<cluster>, eks-system-masters:<region>/<cluster>, eks-adopted-role:<role name>, eks-adopted-trust:<role name>',
             ],
             [
                 ["secrets"],
