@@ -9,7 +9,8 @@ const USAGE = `usage: npm run <command> -- [options]
   plan      show every resource a stack would create, offline        (npm run plan -- --help)
   gate      apply the policy pack offline; exit 1 on a mandatory violation (npm run gate -- --help)
   snapshot  read clusters, store an inventory snapshot, diff it      (npm run snapshot -- --help)
-  respond   isolate, release or terminate a pod                      (npm run respond -- --help)`;
+  respond   isolate, release or terminate a pod                      (npm run respond -- --help)
+  cloud-state  write (or --check) a stack's cloud-state file from the live cloud (npm run cloud-state -- --help)`;
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -29,6 +30,10 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     respond: async () => {
         const m = await import("./respond");
         return { run: m.respondCommand, usage: m.RESPOND_USAGE };
+    },
+    "cloud-state": async () => {
+        const m = await import("./cloudState");
+        return { run: (argv) => m.cloudStateCommand(argv), usage: m.CLOUD_STATE_USAGE };
     },
 };
 
