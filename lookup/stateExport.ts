@@ -44,7 +44,9 @@ export function renderCloudState(sections: Record<string, unknown>): string {
     const ordered: Record<string, unknown> = {};
     for (const s of CLOUD_STATE_SECTIONS) if (sections[s] !== undefined) ordered[s] = sortKeys(sections[s]);
     // No line folding, no anchors: one value a line, so that a diff shows exactly what changed.
-    return stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true });
+    // Strings quoted as YAML 1.1 needs (2012-10-17, yes, 0755): a 1.1 reader (PyYAML, yq v3) reads
+    // them as strings too; the project's reader (YAML 1.2) reads either form as the same string.
+    return stringify(ordered, { lineWidth: 0, aliasDuplicateObjects: false, indentSeq: true, version: "1.1" });
 }
 
 export interface ExportHeader {
