@@ -40,7 +40,8 @@ async function liveIdentity(cfg: StackConfig): Promise<string> {
     return id.gcpIdentity();
 }
 
-function stackConfig(stack: string): { cfg: StackConfig; defaultOut: string } {
+/** The stack's validated config from its stack file, and the cloud-state file the plan reads for it. */
+export function stackConfig(stack: string): { cfg: StackConfig; defaultOut: string } {
     const file = readStackFile(stack);
     const values: Record<string, unknown> = {};
     for (const [key, raw] of Object.entries(file.config))

@@ -23,7 +23,18 @@ export function byKey<T>(items: T[], key: (t: T) => string): T[] {
 }
 
 /** Keys that name an item come first, in this order, so that each list item starts with what it is. */
-const LEADING = ["id", "name", "pricingName", "accountId", "roleId", "poolId", "providerId", "principalArn", "region"];
+const LEADING = [
+    "subscriptionId",
+    "id",
+    "name",
+    "pricingName",
+    "accountId",
+    "roleId",
+    "poolId",
+    "providerId",
+    "principalArn",
+    "region",
+];
 
 function keyOrder(a: string, b: string): number {
     const [x, y] = [LEADING.indexOf(a), LEADING.indexOf(b)];
