@@ -34,6 +34,8 @@ const LEADING = [
     "providerId",
     "principalArn",
     "region",
+    "location",
+    "role",
 ];
 
 function keyOrder(a: string, b: string): number {

@@ -276,7 +276,8 @@ export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloud
             get()
                 .clusters.filter((c) => c.region === region)
                 .map(({ accessEntries: _e, awsAuthMapRoles: _a, ...facts }) => facts)
-                .sort((a, b) => a.name.localeCompare(b.name)),
+                // In code-unit order, as the live lookup sorts the names EKS lists (live.ts).
+                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
         findRole: async (name) => {
             const r = get().roles.find((x) => x.name === name);
             return (

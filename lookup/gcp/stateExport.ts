@@ -121,7 +121,7 @@ export function gcpStateSection(calls: readonly RecordedCall[]): Record<string, 
                 k === "grants"
                     ? sortedGrants(items as Grant[])
                     : byKey(items as Record<string, string>[], (x) =>
-                          k === "clusters" ? `${x.location}/${x.name}` : (x.accountId ?? x.roleId ?? x.poolId),
+                          k === "clusters" ? `${x.location}\u0000${x.name}` : (x.accountId ?? x.roleId ?? x.poolId),
                       ),
             ]),
         );
