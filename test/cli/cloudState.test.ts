@@ -240,7 +240,7 @@ describe("npm run cloud-state when a lookup is denied: names the call, the scope
         const [err, out] = [process.stderr.write.bind(process.stderr), process.stdout.write.bind(process.stdout)];
         let stderr = "";
         let stdout = "";
-        process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+        process.stderr.write = (s: string) => ((stderr += s), true);
         process.stdout.write = ((s: string, cb?: () => void) => (
             (stdout += s),
             cb?.(),
