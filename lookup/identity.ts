@@ -67,13 +67,14 @@ export async function gcpIdentity(credentials?: () => Promise<{ client_email?: s
 
 /**
  * The AWS caller's ARN is reported only by sts:GetCallerIdentity, and this project ships no STS
- * client (its dependencies are the EKS, IAM and S3 clients): the header names the account the
- * lookups read, which every cluster ARN of the answers matched.
+ * client (its dependencies are the EKS, IAM and S3 clients): the header says which credentials
+ * were used (the default chain, and its profile) and that the ARN is not named. Which account they
+ * reach is not known either: the stack's account is checked only against the clusters' ARNs.
  */
 export function awsIdentity(accountId: string): string {
     const profile = process.env.AWS_PROFILE;
     return (
-        `credentials of AWS account ${accountId}${profile ? ` (profile ${profile})` : ""}; ` +
+        `the AWS SDK's default credentials${profile ? ` (profile ${profile})` : ""} for the stack's account ${accountId}; ` +
         "the caller's ARN is not named: only sts:GetCallerIdentity reports it, and this project ships no STS client"
     );
 }

@@ -70,7 +70,7 @@ describe("npm run cloud-state against moto_server (the CLI, as the workflows run
         );
         assert.match(
             second,
-            /^# Read at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ as credentials of AWS account 123456789012; the caller's ARN is not named: only sts:GetCallerIdentity reports it, and this project ships no STS client\.$/,
+            /^# Read at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ as the AWS SDK's default credentials for the stack's account 123456789012; the caller's ARN is not named: only sts:GetCallerIdentity reports it, and this project ships no STS client\.$/,
         );
         assert.match(r.stdout, /^wrote .*aws-moto\.cloud\.yaml from the cloud read at /);
         assert.match(body(text), /^ {4}- name: shop\n {6}region: eu-west-1\n/m);
@@ -90,7 +90,7 @@ describe("npm run cloud-state against moto_server (the CLI, as the workflows run
         assert.equal(check.code, 0, check.stderr);
         assert.match(
             check.stdout,
-            /aws-moto\.cloud\.yaml matches the cloud \(read at .* as credentials of AWS account 123456789012/,
+            /aws-moto\.cloud\.yaml matches the cloud \(read at .* as the AWS SDK's default credentials for the stack's account 123456789012/,
         );
         assert.equal(fs.statSync(file()).mtimeMs, stat.mtimeMs, "--check never writes");
     });
