@@ -83,7 +83,10 @@ export default defineConfig(
         // loads only its own cloud's program, lookups and SDK, since start-up time is part of every
         // `pulumi preview` (docs/benchmarks.md), and the AWS SDK's S3 client only for an s3:// store.
         files: [
+            "cli/cloudState.ts",
             "cli/snapshot.ts",
+            "lookup/identity.ts",
+            "stack/cloudState.ts",
             "lookup/aws/live.ts",
             "lookup/azure/live.ts",
             "lookup/connectors/live.ts",

@@ -10,6 +10,7 @@ const USAGE = `usage: npm run <command> -- [options]
   gate      apply the policy pack offline; exit 1 on a mandatory violation (npm run gate -- --help)
   snapshot  read clusters, store an inventory snapshot, diff it      (npm run snapshot -- --help)
   respond   isolate, release or terminate a pod                      (npm run respond -- --help)
+  cloud-state  write (or --check) a stack's cloud-state file from the live cloud (npm run cloud-state -- --help)
   deployments  the deployed stacks: CI's job matrix, cloud-state freshness, cluster credentials (npm run deployments -- --help)`;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -30,6 +31,10 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
     respond: async () => {
         const m = await import("./respond");
         return { run: m.respondCommand, usage: m.RESPOND_USAGE };
+    },
+    "cloud-state": async () => {
+        const m = await import("./cloudState");
+        return { run: (argv) => m.cloudStateCommand(argv), usage: m.CLOUD_STATE_USAGE };
     },
     deployments: async () => {
         const m = await import("./deployments");

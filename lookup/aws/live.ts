@@ -64,6 +64,20 @@ async function call<T>(name: string, scope: string, run: () => Promise<T>): Prom
     }
 }
 
+/**
+ * A policy document as IAM answers it (URL-encoded), as compact JSON: the same text whatever
+ * whitespace its author used, and the text a cloud-state file's document gives (lookup/aws/stateFile.ts),
+ * so that a plan from an exported file shows what a preview shows. Kept as decoded if it is not JSON.
+ */
+export function documentText(encoded: string | undefined): string {
+    const text = decodeURIComponent(encoded ?? "");
+    try {
+        return JSON.stringify(JSON.parse(text));
+    } catch {
+        return text;
+    }
+}
+
 const isNotFound = (e: unknown, names: string[]) => names.includes((e as { name?: string }).name ?? "");
 
 /** A DescribeCluster answer as the stack's facts. Clusters older than access entries report no mode: CONFIG_MAP. */
@@ -151,10 +165,7 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                     name,
                     arn: r.Arn,
                     tags: Object.fromEntries((r.Tags ?? []).map((t) => [t.Key ?? "", t.Value ?? ""])),
-                    // IAM returns the document URL-encoded.
-                    ...(r.AssumeRolePolicyDocument
-                        ? { trustPolicy: decodeURIComponent(r.AssumeRolePolicyDocument) }
-                        : {}),
+                    ...(r.AssumeRolePolicyDocument ? { trustPolicy: documentText(r.AssumeRolePolicyDocument) } : {}),
                 };
             } catch (e) {
                 if (isNotFound(e, ["NoSuchEntityException", "NoSuchEntity"])) return undefined;
@@ -186,7 +197,7 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                 const r = await call("iam:GetRolePolicy", `${scope}, policy ${policyName}`, () =>
                     iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
                 );
-                return { name: policyName, document: decodeURIComponent(r.PolicyDocument ?? "") };
+                return { name: policyName, document: documentText(r.PolicyDocument) };
             });
             const attached = await mapLimit(attachedArns, concurrency, async (arn) => {
                 const policy = await call("iam:GetPolicy", `${scope}, policy ${arn}`, () =>
@@ -197,7 +208,7 @@ export function liveAwsLookup(opts: LiveLookupOptions): AwsCloudLookup {
                         new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.Policy?.DefaultVersionId }),
                     ),
                 );
-                return { arn, document: decodeURIComponent(version.PolicyVersion?.Document ?? "") };
+                return { arn, document: documentText(version.PolicyVersion?.Document) };
             });
             return { inline, attached };
         },

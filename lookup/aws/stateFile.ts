@@ -95,11 +95,26 @@ function accessEntries(v: unknown, path: string, region: string): ExistingAccess
                     raw.accessPolicies,
                     policiesPath,
                     "EKS access policy names associated at cluster scope",
-                ).map((a, j) =>
-                    accessPolicyArn(oneOf<EksAccessPolicy>(a, join(policiesPath, j), EKS_ACCESS_POLICIES), region),
-                ),
+                ).map((a, j) => accessPolicy(a, join(policiesPath, j), region)),
             };
         },
+    );
+}
+
+const ACCESS_POLICY_ARN = /^arn:(aws|aws-cn|aws-us-gov):eks::aws:cluster-access-policy\/[A-Za-z0-9]+$/;
+
+/**
+ * An access policy associated at cluster scope: one of the names this stack grants, or the ARN of
+ * any other (EKS adds policies; `npm run cloud-state` writes those by ARN).
+ */
+function accessPolicy(v: unknown, path: string, region: string): string {
+    if (typeof v === "string" && ACCESS_POLICY_ARN.test(v)) return v;
+    if (typeof v === "string" && (EKS_ACCESS_POLICIES as readonly string[]).includes(v))
+        return accessPolicyArn(v as EksAccessPolicy, region);
+    throw new ConfigError(
+        path,
+        v,
+        `one of ${EKS_ACCESS_POLICIES.join(", ")}, or an access policy ARN arn:aws:eks::aws:cluster-access-policy/<Name>`,
     );
 }
 
@@ -261,7 +276,8 @@ export function fileAwsLookup(source: LookupSource, accountId: string): AwsCloud
             get()
                 .clusters.filter((c) => c.region === region)
                 .map(({ accessEntries: _e, awsAuthMapRoles: _a, ...facts }) => facts)
-                .sort((a, b) => a.name.localeCompare(b.name)),
+                // In code-unit order, as the live lookup sorts the names EKS lists (live.ts).
+                .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
         findRole: async (name) => {
             const r = get().roles.find((x) => x.name === name);
             return (

@@ -124,12 +124,17 @@ export function liveGcpLookup(opts: LiveGcpOptions = {}): GcpCloudLookup {
                     `locations did not answer: ${res.missingZones.join(", ")}`,
                 );
             }
-            return res.clusters.map((c) => ({
-                projectId,
-                location: gkeLocation(c),
-                name: c.name ?? "",
-                labels: { ...((c.resourceLabels ?? {}) as Record<string, string>) },
-            }));
+            // In one order whatever order Google lists them in (by location, then name): the plan's
+            // notes follow it, and an exported cloud-state file lists them so (lookup/gcp/stateExport.ts).
+            const key = (c: { location: string; name: string }) => `${c.location}\u0000${c.name}`;
+            return res.clusters
+                .map((c) => ({
+                    projectId,
+                    location: gkeLocation(c),
+                    name: c.name ?? "",
+                    labels: { ...((c.resourceLabels ?? {}) as Record<string, string>) },
+                }))
+                .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
         },
 
         async serviceAccount(projectId, accountId) {

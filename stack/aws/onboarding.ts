@@ -73,7 +73,7 @@ type CloudStateModule = typeof import("../../lookup/aws/stateFile");
 type LiveModule = typeof import("../../lookup/aws/live");
 
 /** The lookup for this run: the state file offline, the AWS SDK otherwise (each loaded only when used). */
-function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string): AwsCloudLookup {
+export function lookupFor(cfg: AwsConfig, source: LookupSource, azureTenantId: string): AwsCloudLookup {
     if (source.kind === "file")
         return (require("../../lookup/aws/stateFile") as CloudStateModule).fileAwsLookup(source, cfg.accountId);
     return (require("../../lookup/aws/live") as LiveModule).liveAwsLookup({

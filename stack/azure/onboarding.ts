@@ -68,16 +68,14 @@ export function azureLookupFor(subscriptionId: string, source: LookupSource): Az
     return liveAzureLookup(subscriptionId);
 }
 
+/** What the Azure lookups found, before anything is declared. */
+export type AzureCloudView = Awaited<ReturnType<typeof readAzure>>;
+
 /**
- * Builds the Azure stack: Defender plan, discovery access, add-ons at scale and Arc extensions.
- * Everything is looked up first (clusters, and what Defender or an earlier run already made), so a
- * failed lookup declares nothing; what exists is adopted, and only what is missing is created.
+ * Every lookup of the Azure stack: the clusters, then what Defender (or an earlier run, or policy)
+ * already made. Nothing is declared here, so a failed lookup leaves the stack's resources untouched.
  */
-export async function onboardAzure(
-    cfg: AzureConfig,
-    source: LookupSource,
-    lookup: AzureLookup = azureLookupFor(cfg.subscriptionId, source),
-): Promise<AzureOnboarding> {
+export async function readAzure(cfg: AzureConfig, lookup: AzureLookup) {
     const sub = cfg.subscriptionId;
     const selection = selectAzureClusters(await lookup.clusters(), cfg, sub);
     const op = SECURITY_OPERATORS[cfg.discovery.operator];
@@ -157,6 +155,47 @@ export async function onboardAzure(
                 if (!assignmentRoles.some((x) => x.id.toLowerCase() === ra.id.toLowerCase())) assignmentRoles.push(ra);
         }
     }
+    return {
+        selection,
+        bindingName,
+        toBind,
+        operator,
+        roleAssignment,
+        bindings,
+        arcDefault,
+        arcPlans,
+        arcExisting,
+        pricing,
+        assignments,
+        assignmentRoles,
+    };
+}
+
+/**
+ * Builds the Azure stack: Defender plan, discovery access, add-ons at scale and Arc extensions.
+ * Everything is looked up first (clusters, and what Defender or an earlier run already made), so a
+ * failed lookup declares nothing; what exists is adopted, and only what is missing is created.
+ */
+export async function onboardAzure(
+    cfg: AzureConfig,
+    source: LookupSource,
+    lookup: AzureLookup = azureLookupFor(cfg.subscriptionId, source),
+): Promise<AzureOnboarding> {
+    const sub = cfg.subscriptionId;
+    const {
+        selection,
+        bindingName,
+        toBind,
+        operator,
+        roleAssignment,
+        bindings,
+        arcDefault,
+        arcPlans,
+        arcExisting,
+        pricing,
+        assignments,
+        assignmentRoles,
+    } = await readAzure(cfg, lookup);
 
     // Every lookup answered: declare.
     // An explicit provider pins every resource to the validated subscription, whatever the

@@ -51,7 +51,7 @@ describe("the AWS cloud-state section", () => {
                     },
                 ],
             },
-            'cloud-state file stacks/x.cloud.yaml: key "aws.clusters[0].accessEntries[0].accessPolicies[0]" has value "View"; expected one of AmazonEKSViewPolicy, AmazonEKSAdminViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy, AmazonEKSClusterAdminPolicy',
+            'cloud-state file stacks/x.cloud.yaml: key "aws.clusters[0].accessEntries[0].accessPolicies[0]" has value "View"; expected one of AmazonEKSViewPolicy, AmazonEKSAdminViewPolicy, AmazonEKSEditPolicy, AmazonEKSAdminPolicy, AmazonEKSClusterAdminPolicy, or an access policy ARN arn:aws:eks::aws:cluster-access-policy/<Name>',
         ],
         [
             "a cluster listed twice",
