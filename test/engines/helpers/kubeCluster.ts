@@ -130,7 +130,7 @@ function waitFor(
             if (await check().catch(() => false)) return resolve();
             if (Date.now() > deadline)
                 return reject(new Error(`${what} was not ready within ${timeoutMs} ms:\n${log().slice(-3000)}`));
-            setTimeout(tick, 250);
+            setTimeout(() => void tick(), 250);
         };
         void tick();
     });
@@ -168,8 +168,8 @@ export async function startRealCluster(opts: { apiserverArgs?: string[] } = {}):
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
     );
-    etcd.stdout!.on("data", (d) => (logs.etcd += d));
-    etcd.stderr!.on("data", (d) => (logs.etcd += d));
+    etcd.stdout.on("data", (d) => (logs.etcd += d));
+    etcd.stderr.on("data", (d) => (logs.etcd += d));
     const procs: ChildProcess[] = [etcd];
     const stop = async () => {
         for (const p of procs.reverse()) {
@@ -219,8 +219,8 @@ export async function startRealCluster(opts: { apiserverArgs?: string[] } = {}):
             { stdio: ["ignore", "pipe", "pipe"] },
         );
         procs.push(api);
-        api.stdout!.on("data", (d) => (logs.api += d));
-        api.stderr!.on("data", (d) => (logs.api = (logs.api + d).slice(-200_000)));
+        api.stdout.on("data", (d) => (logs.api += d));
+        api.stderr.on("data", (d) => (logs.api = (logs.api + d).slice(-200_000)));
         const ca = fs.readFileSync(path.join(dir, "ca.crt"));
         const agent = new https.Agent({ ca, keepAlive: true, maxSockets: 32 });
         const request = (user: User, method: string, urlPath: string, body?: unknown) =>
