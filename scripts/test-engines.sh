@@ -20,7 +20,7 @@ echo "engines:"
 echo "  kube-apiserver $("$AGENTLESS_ENGINE_KUBE_BIN/kube-apiserver" --version | awk '{print $2}')"
 echo "  etcd $("$AGENTLESS_ENGINE_KUBE_BIN/server" --version | awk '/etcd Version/ {print "v"$3}')"
 echo "  kubectl $("$AGENTLESS_ENGINE_KUBE_BIN/kubectl" version --client -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).clientVersion.gitVersion))')"
-echo "  gator $("$AGENTLESS_ENGINE_GATOR_BIN/gator" --version | awk '{print $NF}' | head -1)"
+echo "  gator $("$AGENTLESS_ENGINE_GATOR_BIN/gator" --version | awk '{print $3; exit}')"
 echo "  pulumi $("$AGENTLESS_ENGINE_PULUMI_BIN/pulumi" version)"
 echo "  pulumi-language-nodejs $("$AGENTLESS_ENGINE_PULUMI_BIN/pulumi-language-nodejs" -version) (the project's own host: docs/verification.md)"
 
