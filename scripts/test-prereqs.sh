@@ -2,7 +2,8 @@
 # Checks, and installs where it can, the programs that `npm test` needs besides Node:
 #   python3 with moto's server (the AWS API emulator for the EKS/IAM/S3 tests),
 #   openssl (a throw-away certificate for the HTTPS cloud-API fixture),
-#   script from util-linux (a pseudo-terminal for the progress-display test).
+#   script from util-linux (a pseudo-terminal for the progress-display test),
+#   go (builds the engines of `npm run test:engines`; not installed here: the machine provides it).
 # Installs with apt-get (as root or through sudo) or pip when one is missing; exits 1 with one
 # line per program still missing, naming how to install it.
 set -uo pipefail
@@ -29,4 +30,6 @@ have python3 || { echo "test prerequisite missing: python3 (apt-get install pyth
 have python3 && ! have_moto && { echo "test prerequisite missing: moto's server for python3 (pip install 'moto[server]')" >&2; missing=1; }
 have openssl || { echo "test prerequisite missing: openssl (apt-get install openssl)" >&2; missing=1; }
 have script || { echo "test prerequisite missing: script from util-linux (apt-get install bsdutils)" >&2; missing=1; }
+# The real-engine suite builds its engines with the go command (npm run test:engines).
+have go || { echo "test prerequisite missing: go 1.26 or later, for npm run test:engines (https://go.dev/doc/install)" >&2; missing=1; }
 exit "$missing"
