@@ -23,6 +23,7 @@ export const FINDING_RULES = {
     "sensor-unhealthy": "medium",
     "gatekeeper-absent": "low",
     "isolation-unsupported": "info",
+    "defender-access-missing": "high",
 } as const satisfies Record<string, Severity>;
 
 export type FindingRule = keyof typeof FINDING_RULES;
