@@ -20,6 +20,7 @@ import { LocalStore } from "../inventory/store/local";
 import { SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
 import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
+import { DefenderIdentities, DEFAULT_IDENTITIES } from "../inventory/defenderAccess";
 
 /** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
 const MAX_SNAPSHOT_BYTES = 512 << 20;
@@ -45,6 +46,10 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --timeout S        seconds per API request, 1 to 86400 (default 30)
   --kind-deadline S  seconds to list one kind, all pages, 1 to 86400 (default 600)
   --cluster-deadline S  seconds to read one cluster, 1 to 86400 (default 1800)
+  --defender-aws-role NAME  the IAM role Defender's discovery uses on EKS (default MDCContainersAgentlessDiscoveryK8sRole)
+  --defender-gcp-service-account ID  its service account on GKE, id or email (default mdc-containers-k8s-operator)
+  --defender-aks-cluster-role NAME  a ClusterRole that AKS trusted access binds it to, repeatable
+                     (default the defender-containers and defender-cloudposture operators' ClusterRoles)
   --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
                      replaced) on screen and in the run record; by default only its name and exit
                      code are kept, as its words can hold credentials
@@ -98,7 +103,7 @@ function resolveOrUsage(cfg: Kubeconfig, context?: string) {
     }
 }
 
-async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryResult> {
+async function discover(clouds: string[], args: ParsedArgs, identities: DefenderIdentities): Promise<DiscoveryResult> {
     const all: DiscoveryResult = { clusters: [], failures: [] };
     for (const cloud of clouds) {
         let r: DiscoveryResult;
@@ -112,7 +117,7 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
                 if (problem) throw new UsageError(problem);
             }
             const { discoverEks } = await import("../lookup/discovery/eks");
-            r = await discoverEks(regions);
+            r = await discoverEks(regions, undefined, identities.awsRoleName);
         } else if (cloud === "azure") {
             const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
             if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
@@ -124,8 +129,13 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
         } else {
             const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
             if (!project) throw new UsageError("--cloud gcp needs --project (or GOOGLE_CLOUD_PROJECT)");
-            const { discoverGke } = await import("../lookup/discovery/gke");
+            const [{ discoverGke }, { addDefenderProjectRoles }, { liveGcpLookup }] = await Promise.all([
+                import("../lookup/discovery/gke"),
+                import("../lookup/discovery/gkeIam"),
+                import("../lookup/gcp/live"),
+            ]);
             r = await discoverGke(project);
+            await addDefenderProjectRoles(r, liveGcpLookup(), project, identities.gcpServiceAccount);
         }
         all.clusters.push(...r.clusters);
         all.failures.push(...r.failures);
@@ -225,6 +235,34 @@ async function diffCommand(files: string[]): Promise<number> {
     return 0;
 }
 
+/** The names of Defender's discovery identity, where a stack chose other names than Microsoft's. */
+function defenderIdentities(args: ParsedArgs): DefenderIdentities {
+    const name = (flag: string, value: string | undefined, pattern: RegExp, allowed: string) => {
+        if (value !== undefined && !pattern.test(value))
+            throw new UsageError(`--${flag} ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
+        return value;
+    };
+    const roles = args.multi["defender-aks-cluster-role"] ?? [];
+    for (const r of roles) name("defender-aks-cluster-role", r, /^[^\s/]{1,253}$/, "a ClusterRole name");
+    return {
+        awsRoleName:
+            name(
+                "defender-aws-role",
+                stringFlag(args, "defender-aws-role"),
+                /^[\w+=,.@-]{1,64}$/,
+                "an IAM role name",
+            ) ?? DEFAULT_IDENTITIES.awsRoleName,
+        gcpServiceAccount:
+            name(
+                "defender-gcp-service-account",
+                stringFlag(args, "defender-gcp-service-account"),
+                /^[a-z][a-z0-9-]{4,28}[a-z0-9](@[a-z0-9.-]+)?$/,
+                "a service account id or email",
+            ) ?? DEFAULT_IDENTITIES.gcpServiceAccount,
+        aksClusterRoles: roles.length ? roles : DEFAULT_IDENTITIES.aksClusterRoles,
+    };
+}
+
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
     const args = parseArgs(argv, {
@@ -239,9 +277,11 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             "cluster-deadline",
             "subscription",
             "project",
+            "defender-aws-role",
+            "defender-gcp-service-account",
         ],
         booleans: ["all-contexts", "show-plugin-errors"],
-        repeatable: ["cloud", "region"],
+        repeatable: ["cloud", "region", "defender-aks-cluster-role"],
     });
     if (args.positional.length)
         throw new UsageError(
@@ -260,6 +300,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const kindDeadlineMs = positiveInt(args, "kind-deadline", 600, MAX_TIMEOUT_SECONDS) * 1000;
     const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800, MAX_TIMEOUT_SECONDS) * 1000;
 
+    const identities = defenderIdentities(args);
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
     const cfg = loadConfig(
@@ -292,7 +333,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const excluded: ClusterRunResult[] = [];
     const discoveryFailures: DiscoveryResult["failures"] = [];
     if (clouds.length) {
-        const found = await discover(clouds, args);
+        const found = await discover(clouds, args, identities);
         discoveryFailures.push(...found.failures);
         const servers = new Set(targets.map((t) => t.identity.server));
         for (const c of found.clusters) {
@@ -316,6 +357,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         client: { timeoutMs, exec: { showErrors: args.flags["show-plugin-errors"] === true } },
         kindDeadlineMs,
         clusterDeadlineMs,
+        identities,
         onObjects: (n) => progress.objects(n),
         onClusterDone: (r) => {
             progress.clusterDone();

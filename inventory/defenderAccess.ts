@@ -5,7 +5,7 @@
  * The identities' names come from the domain facts and can be overridden, since Microsoft lets
  * customers choose them (and one AKS ClusterRole name is inferred: domain/azure/facts.ts).
  */
-import { DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, SYSTEM_MASTERS } from "../domain/aws/facts";
+import { DEFAULT_ROLE_NAME, EKS_ACCESS_POLICIES, isRoleArn, SYSTEM_MASTERS } from "../domain/aws/facts";
 import { MapRoleEntry } from "../domain/aws/awsAuth";
 import { TRUSTED_ACCESS_CLUSTER_ROLES, TRUSTED_ACCESS_ROLE } from "../domain/azure/facts";
 import { DEFAULT_SERVICE_ACCOUNT_NAME, VIEWER_ROLE } from "../domain/gcp/facts";
@@ -127,11 +127,6 @@ function groupsRead(input: AccessInput, groups: string[]): string[] {
     return groups.flatMap((g) =>
         g === SYSTEM_MASTERS ? [`group ${SYSTEM_MASTERS} holds every permission`] : readingBindings(input, "Group", g),
     );
-}
-
-/** `arn:<partition>:iam::<account>:role[/path]/<name>` whose last segment is the role's name. */
-export function isRoleArn(arn: string, roleName: string): boolean {
-    return /^arn:[a-z-]+:iam::\d{12}:role\//.test(arn) && arn.slice(arn.lastIndexOf("/") + 1) === roleName;
 }
 
 function cloudOf(input: AccessInput): AccessCloud | undefined {
