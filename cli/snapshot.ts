@@ -31,6 +31,7 @@ const CLOUDS = ["aws", "azure", "gcp"] as const;
 
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
        npm run snapshot -- diff A.json B.json
+       npm run snapshot -- report [--out DIR] [--html FILE] [--markdown FILE|-]
   Reads each cluster's Kubernetes API (read-only), writes one schema-versioned JSON snapshot per
   cluster into the store, and prints a summary and the difference from the previous snapshot.
   --kubeconfig F     kubeconfig file (default $KUBECONFIG, then ~/.kube/config)
@@ -265,6 +266,7 @@ function defenderIdentities(args: ParsedArgs): DefenderIdentities {
 
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
+    if (argv[0] === "report") return (await import("./report")).reportCommand(argv.slice(1));
     const args = parseArgs(argv, {
         values: [
             "kubeconfig",

@@ -1,7 +1,7 @@
 import { ClientOptions, KubeApiError, KubeClient } from "../lib/kube/client";
 import { ClusterAccess } from "../lib/kube/kubeconfig";
 import { CarriedState, collectCluster } from "./collectKube";
-import { UnknownFinding } from "./findings";
+import { countBySeverity, Severity, UnknownFinding } from "./findings";
 import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
@@ -31,6 +31,8 @@ export interface ClusterRunResult {
     previous?: string;
     counts?: Record<string, number>;
     findings?: number;
+    /** Open findings by severity: what the fleet report charts over the stored runs (inventory/report/model.ts). */
+    severityCounts?: Record<Severity, number>;
     kindErrors?: { kind: string; message: string }[];
     /** Cluster findings neither opened nor closed because their evidence kind was not read. */
     unknownFindings?: UnknownFinding[];
@@ -164,6 +166,7 @@ export async function snapshotCluster(
             previous: prevLocation,
             counts: result.counts,
             findings: result.findings,
+            severityCounts: countBySeverity(result.index.findings.values()),
             unknownFindings: result.unknownFindings.length ? result.unknownFindings : undefined,
             kindErrors: result.errors.length ? result.errors : undefined,
             diff,
