@@ -23,6 +23,8 @@ const m = escapeMarkdown;
 /** GitHub caps a step summary at 1 MiB; the summary lists at most this many findings per cluster. */
 export const MARKDOWN_FINDINGS_LIMIT = 20;
 const TREND_RUNS = 10;
+/** Characters after which the cluster sections stop, below GitHub's 1 MiB cap for a step summary. */
+export const MARKDOWN_BUDGET = 900_000;
 
 export function renderMarkdown(model: FleetModel, generatedAt: string): string {
     const out: string[] = [];
@@ -69,7 +71,16 @@ export function renderMarkdown(model: FleetModel, generatedAt: string): string {
         (c) => c.findings.some((f) => f.severity === "high") || c.defenderAccess?.state !== "granted" || c.diff,
     );
     if (notable.length) out.push(`### Clusters`, ``);
-    for (const c of notable) {
+    let size = out.reduce((n, l) => n + l.length + 1, 0);
+    for (const [i, c] of notable.entries()) {
+        if (size > MARKDOWN_BUDGET) {
+            out.push(
+                `${notable.length - i} more cluster(s) left out to stay within a job summary's size: see the HTML report.`,
+                ``,
+            );
+            break;
+        }
+        const start = out.length;
         const access = POSTURE_COLUMNS[3].cell(c);
         out.push(`#### ${m(c.name)}`, ``, `- Defender access: **${m(access.value)}**: ${m(access.detail)}`);
         if (c.diff) {
@@ -83,6 +94,7 @@ export function renderMarkdown(model: FleetModel, generatedAt: string): string {
         if (high.length > MARKDOWN_FINDINGS_LIMIT)
             out.push(`- ... and ${high.length - MARKDOWN_FINDINGS_LIMIT} more high findings (see the HTML report)`);
         out.push(``);
+        size += out.slice(start).reduce((n, l) => n + l.length + 1, 0);
     }
     return out.join("\n");
 }

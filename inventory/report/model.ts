@@ -192,13 +192,35 @@ function runPoints(store: string): RunPoint[] {
 
 const CLOUD_ORDER: ReportCloud[] = ["aws", "azure", "gcp", "unknown"];
 
+/** The cluster folders of a local store, by name. */
+export function clusterDirs(store: string): string[] {
+    return fs
+        .readdirSync(store, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && !e.name.startsWith(".") && !STORE_RESERVED_NAMES.includes(e.name))
+        .map((e) => e.name)
+        .sort();
+}
+
+/** The open findings of every cluster's latest snapshot, one cluster at a time (what a findings listing reads). */
+export function* latestFindings(store: string): Generator<{ cluster: string; findings: Finding[] }> {
+    for (const key of clusterDirs(store)) {
+        const dir = path.join(store, key);
+        const { latest } = snapshotsOf(dir);
+        if (!latest) continue;
+        const { header, index } = indexFromText(
+            readText(path.join(dir, latest), MAX_SNAPSHOT_BYTES),
+            path.join(dir, latest),
+        );
+        yield { cluster: header.cluster.name, findings: [...index.findings.values()] };
+    }
+}
+
 /** Reads the store at `store` (a local directory) into the report's model. */
 export function buildFleetModel(store: string): FleetModel {
     const clusters: ClusterView[] = [];
     const unreadable: UnreadableCluster[] = [];
-    for (const entry of fs.readdirSync(store, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        if (!entry.isDirectory() || entry.name.startsWith(".") || STORE_RESERVED_NAMES.includes(entry.name)) continue;
-        const v = clusterView(entry.name, path.join(store, entry.name));
+    for (const key of clusterDirs(store)) {
+        const v = clusterView(key, path.join(store, key));
         if (!v) continue;
         if ("reason" in v) unreadable.push(v);
         else clusters.push(v);
