@@ -127,7 +127,6 @@ function makeStore(n: number, texts: [string, string], entry: Record<string, unk
 }
 
 async function main() {
-    (require("../scripts/build.js") as { ensureBuilt: () => void }).ensureBuilt();
     const { texts, entry } = await templates();
     const lines = [
         `clusters of ${PODS} pods (snapshot ${(texts[1].length / 1024).toFixed(0)} KiB), ${STORED_RUNS} stored runs each, runs ${RUNS}, machine ${os.cpus().length} CPU, node ${process.version}, load average ${os
