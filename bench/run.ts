@@ -3,7 +3,7 @@ import * as path from "path";
 
 /**
  * `npm run bench`: every measurement, one after the other so they do not compete for the two cores.
- * `npm run bench -- plan`, `-- snapshot` or `-- lookups` runs one. BENCH_RUNS sets the number of runs (default 5).
+ * `npm run bench -- plan`, `-- snapshot`, `-- lookups` or `-- report` runs one. BENCH_RUNS sets the number of runs (default 5).
  */
 const BENCHES: Record<string, string> = {
     startup: "startup.ts",
@@ -11,6 +11,7 @@ const BENCHES: Record<string, string> = {
     snapshot: "snapshot.ts",
     memory: "memory.ts",
     lookups: "lookups.ts",
+    report: "report.ts",
 };
 const chosen = process.argv.slice(2);
 for (const name of chosen) {

@@ -30,6 +30,7 @@ import {
     sortJudged,
 } from "../inventory/findingsQuery";
 import { clusterKey } from "../inventory/clusterKey";
+import { DefenderIdentities, DEFAULT_IDENTITIES } from "../inventory/defenderAccess";
 
 export const EXIT_CLUSTER_FAILED = 3;
 export const EXIT_STORE_FAILED = 4;
@@ -38,6 +39,7 @@ const CLOUDS = ["aws", "azure", "gcp"] as const;
 export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--context C | --all-contexts] [--cloud aws|azure|gcp ...] [--out DIR|s3://BUCKET/PREFIX]
        npm run snapshot -- diff [--allow-different-clusters] A.json B.json
        npm run snapshot -- findings [--out DIR] [--cluster K] [--severity S] [--format table|json|markdown] [--fail-on S]
+       npm run snapshot -- report [--out DIR] [--html FILE] [--markdown FILE|-]
   Reads each cluster's Kubernetes API (read-only), writes one schema-versioned JSON snapshot per
   cluster into the store, and prints a summary (findings by severity, open high findings listed)
   and the difference from the previous snapshot. The findings command is described below.
@@ -54,6 +56,10 @@ export const SNAPSHOT_USAGE = `usage: npm run snapshot -- [--kubeconfig F] [--co
   --timeout S        seconds per API request, 1 to 86400 (default 30)
   --kind-deadline S  seconds to list one kind, all pages, 1 to 86400 (default 600)
   --cluster-deadline S  seconds to read one cluster, 1 to 86400 (default 1800)
+  --defender-aws-role NAME  the IAM role Defender's discovery uses on EKS (default MDCContainersAgentlessDiscoveryK8sRole)
+  --defender-gcp-service-account ID  its service account on GKE, id or email (default mdc-containers-k8s-operator)
+  --defender-aks-cluster-role NAME  a ClusterRole that AKS trusted access binds it to, repeatable
+                     (default the defender-containers and defender-cloudposture operators' ClusterRoles)
   --show-plugin-errors  print a failing credential plug-in's last error line (secret-shaped parts
                      replaced) on screen and in the run record; by default only its name and exit
                      code are kept, as its words can hold credentials
@@ -119,7 +125,7 @@ function resolveOrUsage(cfg: Kubeconfig, context?: string) {
     }
 }
 
-async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryResult> {
+async function discover(clouds: string[], args: ParsedArgs, identities: DefenderIdentities): Promise<DiscoveryResult> {
     const all: DiscoveryResult = { clusters: [], failures: [] };
     for (const cloud of clouds) {
         let r: DiscoveryResult;
@@ -133,7 +139,7 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
                 if (problem) throw new UsageError(problem);
             }
             const { discoverEks } = await import("../lookup/discovery/eks");
-            r = await discoverEks(regions);
+            r = await discoverEks(regions, undefined, identities.awsRoleName);
         } else if (cloud === "azure") {
             const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
             if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
@@ -145,8 +151,13 @@ async function discover(clouds: string[], args: ParsedArgs): Promise<DiscoveryRe
         } else {
             const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
             if (!project) throw new UsageError("--cloud gcp needs --project (or GOOGLE_CLOUD_PROJECT)");
-            const { discoverGke } = await import("../lookup/discovery/gke");
+            const [{ discoverGke }, { addDefenderProjectRoles }, { liveGcpLookup }] = await Promise.all([
+                import("../lookup/discovery/gke"),
+                import("../lookup/discovery/gkeIam"),
+                import("../lookup/gcp/live"),
+            ]);
             r = await discoverGke(project);
+            await addDefenderProjectRoles(r, liveGcpLookup(), project, identities.gcpServiceAccount);
         }
         all.clusters.push(...r.clusters);
         all.failures.push(...r.failures);
@@ -263,9 +274,38 @@ async function diffCommand(argv: string[]): Promise<number> {
     return 0;
 }
 
+/** The names of Defender's discovery identity, where a stack chose other names than Microsoft's. */
+function defenderIdentities(args: ParsedArgs): DefenderIdentities {
+    const name = (flag: string, value: string | undefined, pattern: RegExp, allowed: string) => {
+        if (value !== undefined && !pattern.test(value))
+            throw new UsageError(`--${flag} ${JSON.stringify(value)} is not allowed; expected ${allowed}`);
+        return value;
+    };
+    const roles = args.multi["defender-aks-cluster-role"] ?? [];
+    for (const r of roles) name("defender-aks-cluster-role", r, /^[^\s/]{1,253}$/, "a ClusterRole name");
+    return {
+        awsRoleName:
+            name(
+                "defender-aws-role",
+                stringFlag(args, "defender-aws-role"),
+                /^[\w+=,.@-]{1,64}$/,
+                "an IAM role name",
+            ) ?? DEFAULT_IDENTITIES.awsRoleName,
+        gcpServiceAccount:
+            name(
+                "defender-gcp-service-account",
+                stringFlag(args, "defender-gcp-service-account"),
+                /^[a-z][a-z0-9-]{4,28}[a-z0-9](@[a-z0-9.-]+)?$/,
+                "a service account id or email",
+            ) ?? DEFAULT_IDENTITIES.gcpServiceAccount,
+        aksClusterRoles: roles.length ? roles : DEFAULT_IDENTITIES.aksClusterRoles,
+    };
+}
+
 export async function snapshotCommand(argv: string[]): Promise<number> {
     if (argv[0] === "diff") return diffCommand(argv.slice(1));
     if (argv[0] === "findings") return findingsCommand(argv.slice(1), (out) => openStore(out, 30));
+    if (argv[0] === "report") return (await import("./report")).reportCommand(argv.slice(1));
     const args = parseArgs(argv, {
         values: [
             "kubeconfig",
@@ -280,9 +320,11 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
             "project",
             "accepted",
             "fail-on",
+            "defender-aws-role",
+            "defender-gcp-service-account",
         ],
         booleans: ["all-contexts", "show-plugin-errors"],
-        repeatable: ["cloud", "region"],
+        repeatable: ["cloud", "region", "defender-aks-cluster-role"],
     });
     if (args.positional.length)
         throw new UsageError(
@@ -303,6 +345,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const kindDeadlineMs = positiveInt(args, "kind-deadline", 600, MAX_TIMEOUT_SECONDS) * 1000;
     const clusterDeadlineMs = positiveInt(args, "cluster-deadline", 1800, MAX_TIMEOUT_SECONDS) * 1000;
 
+    const identities = defenderIdentities(args);
     const kubeconfigPath = stringFlag(args, "kubeconfig") ?? defaultKubeconfigPath();
     const wantContexts = !clouds.length || context !== undefined || allContexts;
     const cfg = loadConfig(
@@ -335,7 +378,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
     const excluded: ClusterRunResult[] = [];
     const discoveryFailures: DiscoveryResult["failures"] = [];
     if (clouds.length) {
-        const found = await discover(clouds, args);
+        const found = await discover(clouds, args, identities);
         discoveryFailures.push(...found.failures);
         const servers = new Set(targets.map((t) => t.identity.server));
         for (const c of found.clusters) {
@@ -360,6 +403,7 @@ export async function snapshotCommand(argv: string[]): Promise<number> {
         client: { timeoutMs, exec: { showErrors: args.flags["show-plugin-errors"] === true } },
         kindDeadlineMs,
         clusterDeadlineMs,
+        identities,
         onObjects: (n) => progress.objects(n),
         onClusterDone: (r) => {
             progress.clusterDone();

@@ -6,6 +6,8 @@ import { BufferedFileWriter } from "./jsonWriter";
 import { normalise, NormalObject, objectKey } from "./normalise";
 import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
 import { SnapshotIndex } from "./diff";
+import { AccessEvidence, DefenderIdentities } from "./defenderAccess";
+import { judgeAccess } from "./collectAccess";
 
 /**
  * What the last snapshot knew of the kinds and cluster findings this run could not read: a partial
@@ -55,6 +57,7 @@ export async function collectCluster(
         clusterDeadlineMs?: number;
         maxObjectBytes?: number;
         carry?: (unreadKinds: string[], unknownIds: string[]) => Promise<CarriedState | undefined>;
+        identities?: DefenderIdentities;
     } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
@@ -78,6 +81,7 @@ export async function collectCluster(
     );
 
     const findings = new FindingsBuilder();
+    const access = new AccessEvidence();
     const index: SnapshotIndex = {
         objects: new Map(),
         erroredKinds: new Set(),
@@ -117,6 +121,7 @@ export async function collectCluster(
                     index.objects.set(key, text);
                     out.write(`${count ? "," : ""}\n${text}`);
                     findings.add(o);
+                    access.add(o);
                     count++;
                 }
                 for (const x of page.oversized ?? []) oversized.push(`${x.bytes} bytes`);
@@ -162,6 +167,15 @@ export async function collectCluster(
         posture,
         unknown,
     } = findings.finish(serverVersion, constraintTemplatesServed, index.erroredKinds);
+    const defenderAccess = await judgeAccess(
+        client,
+        identity,
+        access,
+        index.erroredKinds,
+        list,
+        unknown,
+        opts.identities,
+    );
     for (const f of list) index.findings.set(f.id, f);
     for (const u of unknown) index.unknownFindings.add(u.id);
     const status = errors.length ? "partial" : "complete";
@@ -178,7 +192,7 @@ export async function collectCluster(
         ? `"carried":${JSON.stringify({ from: carried.from, kinds: carried.kinds })},\n"carriedObjects":[${carried.objects.map((t) => "\n" + t).join(",")}\n],\n"carriedFindings":[${carried.findings.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n`
         : "";
     out.write(
-        `},\n"kinds":${JSON.stringify(kinds)},\n${carriedHead}"unknownFindings":${JSON.stringify(stillUnknown)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`,
+        `},\n"kinds":${JSON.stringify(kinds)},\n${carriedHead}"unknownFindings":${JSON.stringify(stillUnknown)},\n"counts":${JSON.stringify(counts)},\n"status":"${status}",\n"posture":${JSON.stringify(posture)},\n"defenderAccess":${JSON.stringify(defenderAccess)},\n"findings":[${list.map((f) => "\n" + JSON.stringify(f)).join(",")}\n],\n"finishedAt":"${now().toISOString()}"}\n`,
     );
     out.flush();
     return { index, unknownFindings: unknown, counts, status, findings: list.length, errors };

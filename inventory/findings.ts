@@ -23,9 +23,19 @@ export const FINDING_RULES = {
     "sensor-unhealthy": "medium",
     "gatekeeper-absent": "low",
     "isolation-unsupported": "info",
+    "defender-access-missing": "high",
 } as const satisfies Record<string, Severity>;
 
 export type FindingRule = keyof typeof FINDING_RULES;
+
+export const SEVERITIES: readonly Severity[] = ["high", "medium", "low", "info"];
+
+/** Findings counted by severity, every severity present (0 when none). */
+export function countBySeverity(findings: Iterable<{ severity: Severity }>): Record<Severity, number> {
+    const out: Record<Severity, number> = { high: 0, medium: 0, low: 0, info: 0 };
+    for (const f of findings) if (f.severity in out) out[f.severity]++;
+    return out;
+}
 
 export interface Finding {
     /** Stable across runs: `<rule>:<subject key>`, which is how the diff opens and closes findings. */

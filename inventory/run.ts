@@ -8,6 +8,7 @@ import { ClusterIdentity } from "./schema";
 import { clusterDirName, PendingSnapshot, Published, SnapshotStore, stampOf } from "./store/types";
 import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
 import { collectGarbage } from "../lib/gc";
+import { DefenderIdentities } from "./defenderAccess";
 import { redactUrl } from "../lib/kube/redact";
 import { systemErrorLine } from "../lib/errors";
 
@@ -56,6 +57,8 @@ export interface RunOptions {
     kindDeadlineMs?: number;
     clusterDeadlineMs?: number;
     now?: () => Date;
+    /** Names of Defender's discovery identity (inventory/defenderAccess.ts). */
+    identities?: DefenderIdentities;
     onObjects?: (n: number) => void;
     onClusterDone?: (r: ClusterRunResult) => void;
 }
@@ -161,6 +164,7 @@ export async function snapshotCluster(
             now: opts.now,
             kindDeadlineMs: opts.kindDeadlineMs,
             clusterDeadlineMs: opts.clusterDeadlineMs,
+            identities: opts.identities,
             carry,
         });
         writer.sync();

@@ -1,5 +1,6 @@
 import { Finding, Posture, UnknownFinding } from "./findings";
 import { NormalObject } from "./normalise";
+import { DefenderAccess } from "./defenderAccess";
 
 /** Version of the snapshot document. A change that breaks readers increments it (README, "Snapshot document"). */
 export const SCHEMA_VERSION = 1;
@@ -45,6 +46,8 @@ export interface SnapshotDocument {
     unknownFindings?: UnknownFinding[];
     status: "complete" | "partial";
     posture: Posture;
+    /** Whether Defender's discovery identity can read the cluster (inventory/defenderAccess.ts); absent in older snapshots. */
+    defenderAccess?: DefenderAccess;
     findings: Finding[];
     finishedAt: string;
 }

@@ -4,6 +4,7 @@
 #   openssl (a throw-away certificate for the HTTPS cloud-API fixture),
 #   script from util-linux (a pseudo-terminal for the progress-display test),
 #   go (builds the engines of `npm run test:engines`; not installed here: the machine provides it).
+#   chromium (Debian's headless browser, which renders the HTML fleet report in its tests).
 # Installs with apt-get (as root or through sudo) or pip when one is missing; exits 1 with one
 # line per program still missing, naming how to install it.
 set -uo pipefail
@@ -21,6 +22,7 @@ apt_install() {
 
 have openssl || apt_install openssl
 have script || apt_install util-linux bsdutils
+[ -x /usr/bin/chromium ] || apt_install chromium
 if ! have_moto && have python3; then
     python3 -m pip install --quiet 'moto[server]' >/dev/null 2>&1 || apt_install python3-moto
 fi
@@ -32,4 +34,5 @@ have openssl || { echo "test prerequisite missing: openssl (apt-get install open
 have script || { echo "test prerequisite missing: script from util-linux (apt-get install bsdutils)" >&2; missing=1; }
 # The real-engine suite builds its engines with the go command (npm run test:engines).
 have go || { echo "test prerequisite missing: go 1.26 or later, for npm run test:engines (https://go.dev/doc/install)" >&2; missing=1; }
+[ -x /usr/bin/chromium ] || { echo "test prerequisite missing: /usr/bin/chromium (apt-get install chromium)" >&2; missing=1; }
 exit "$missing"

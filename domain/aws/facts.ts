@@ -153,3 +153,8 @@ export function enableLoggingCommand(clusterName: string, region: string, types:
     const logging = JSON.stringify({ clusterLogging: [{ types: [...types], enabled: true }] });
     return `aws eks update-cluster-config --region ${region} --name ${clusterName} --logging '${logging}'`;
 }
+
+/** `arn:<partition>:iam::<account>:role[/path]/<name>`: an IAM role's ARN whose name is `roleName`. */
+export function isRoleArn(arn: string, roleName: string): boolean {
+    return /^arn:[a-z-]+:iam::\d{12}:role\//.test(arn) && arn.slice(arn.lastIndexOf("/") + 1) === roleName;
+}

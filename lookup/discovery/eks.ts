@@ -1,5 +1,15 @@
-import { EKSClient, ListClustersCommand, DescribeClusterCommand, Cluster } from "@aws-sdk/client-eks";
+import {
+    EKSClient,
+    ListClustersCommand,
+    DescribeClusterCommand,
+    Cluster,
+    ListAccessEntriesCommand,
+    DescribeAccessEntryCommand,
+    ListAssociatedAccessPoliciesCommand,
+} from "@aws-sdk/client-eks";
 import { isExcluded } from "../../domain/shared/exclusion";
+import { ACCESS_ENTRY_MODES, AuthenticationMode, DEFAULT_ROLE_NAME, isRoleArn } from "../../domain/aws/facts";
+import { cloudReason } from "../../lib/errors";
 import { DiscoveredCluster, DiscoveryResult } from "./types";
 
 /** What inventory keeps of DescribeCluster: endpoint exposure, logging and authentication mode. */
@@ -18,12 +28,49 @@ export function eksDetails(c: Cluster): Record<string, unknown> {
 }
 
 /**
+ * The access entries of Defender's discovery role on one cluster, with their Kubernetes groups and
+ * access policies (eks:ListAccessEntries, eks:DescribeAccessEntry, eks:ListAssociatedAccessPolicies).
+ */
+export async function defenderAccessEntries(
+    eks: EKSClient,
+    clusterName: string,
+    roleName: string,
+): Promise<
+    { principalArn: string; kubernetesGroups: string[]; policies: { policyArn: string; accessScope: string }[] }[]
+> {
+    const principals: string[] = [];
+    let nextToken: string | undefined;
+    do {
+        const page = await eks.send(new ListAccessEntriesCommand({ clusterName, nextToken }));
+        principals.push(...(page.accessEntries ?? []));
+        nextToken = page.nextToken;
+    } while (nextToken);
+    const out = [];
+    for (const principalArn of principals.filter((p) => isRoleArn(p, roleName))) {
+        const entry = (await eks.send(new DescribeAccessEntryCommand({ clusterName, principalArn }))).accessEntry;
+        const policies: { policyArn: string; accessScope: string }[] = [];
+        let token: string | undefined;
+        do {
+            const page = await eks.send(
+                new ListAssociatedAccessPoliciesCommand({ clusterName, principalArn, nextToken: token }),
+            );
+            for (const p of page.associatedAccessPolicies ?? [])
+                policies.push({ policyArn: p.policyArn ?? "", accessScope: p.accessScope?.type ?? "" });
+            token = page.nextToken;
+        } while (token);
+        out.push({ principalArn, kubernetesGroups: entry?.kubernetesGroups ?? [], policies });
+    }
+    return out;
+}
+
+/**
  * Lists and describes the EKS clusters of each region with the caller's credentials (the default
  * AWS chain; AWS_ENDPOINT_URL points it elsewhere). A region that fails is reported, not fatal.
  */
 export async function discoverEks(
     regions: string[],
     clientFor: (region: string) => EKSClient = (region) => new EKSClient({ region }),
+    roleName: string = DEFAULT_ROLE_NAME,
 ): Promise<DiscoveryResult> {
     const out: DiscoveryResult = { clusters: [], failures: [] };
     for (const region of regions) {
@@ -51,6 +98,14 @@ export async function discoverEks(
                     excluded: isExcluded(tags),
                     details: eksDetails(c),
                 };
+                // Defender's access entries, for the snapshot's verdict on its access (inventory/defenderAccess.ts).
+                if (ACCESS_ENTRY_MODES.includes(c.accessConfig?.authenticationMode as AuthenticationMode)) {
+                    try {
+                        found.details.defenderAccessEntries = await defenderAccessEntries(eks, name, roleName);
+                    } catch (e) {
+                        found.details.accessEntriesError = cloudReason(e);
+                    }
+                }
                 if (c.endpoint) {
                     const endpoint = c.endpoint;
                     const ca = c.certificateAuthority?.data;
