@@ -32,6 +32,7 @@ describe("scripts/test-prereqs.sh (run by .ci/run and pr.yml before npm test)", 
             "test prerequisite missing: python3 (apt-get install python3)",
             "test prerequisite missing: openssl (apt-get install openssl)",
             "test prerequisite missing: script from util-linux (apt-get install bsdutils)",
+            "test prerequisite missing: go 1.26 or later, for npm run test:engines (https://go.dev/doc/install)",
         ]);
     });
 
