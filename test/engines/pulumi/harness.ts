@@ -7,7 +7,7 @@ import { seedFromCloudState, SimulatedCloud } from "./seed";
 
 export const ROOT = path.join(__dirname, "..", "..", "..");
 const EXAMPLES = path.join(ROOT, "examples", "stacks");
-const STANDINS = path.join(ROOT, "tools", "engines", "bin");
+const STANDINS = path.join(ROOT, "tools", "engines", "plugins");
 export const PASSPHRASE = "engine-suite-passphrase";
 
 export interface Run {
