@@ -35,7 +35,7 @@ const STANDIN_PACKAGES = ["aws", "azure-native", "gcp", "kubernetes"];
 /** The last lines worth reading of a failed CLI run. */
 const tail = (r: Run) => `exit ${r.code}\n${(r.stdout + r.stderr).split("\n").slice(-60).join("\n")}`;
 
-describe("Pulumi CLI: preview and up of every example stack (stand-in providers, local backend)", function () {
+describe("Pulumi CLI: preview and up of the Azure example stacks (stand-in providers, local backend; the others: docs/verification.md)", function () {
     const runs = new Map<string, StackRuns>();
 
     before(async function () {
