@@ -85,6 +85,7 @@ export default defineConfig(
         files: [
             "cli/cloudState.ts",
             "cli/snapshot.ts",
+            "cli/store.ts",
             "lookup/identity.ts",
             "stack/cloudState.ts",
             "lookup/aws/live.ts",

@@ -1,15 +1,22 @@
 import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parseArgs, stringFlag } from "./args";
 import { systemErrorLine, UsageError } from "../lib/errors";
 import { writeOut } from "./output";
-import { buildFleetModel } from "../inventory/report/model";
+import { buildFleetModel, FleetModel } from "../inventory/report/model";
+import { openStore } from "./store";
 import { renderHtml } from "../inventory/report/html";
 import { renderMarkdown } from "../inventory/report/markdown";
 
-export const REPORT_USAGE = `usage: npm run snapshot -- report [--out DIR] [--html FILE] [--markdown FILE|-]
-  Reads the local snapshot store (default ./snapshots) and writes the fleet report: --html one
+/** How many of an S3 store's run records the trend chart reads (the newest). */
+const S3_RUN_RECORDS = 100;
+
+export const REPORT_USAGE = `usage: npm run snapshot -- report [--out DIR|s3://BUCKET[/PREFIX]] [--html FILE] [--markdown FILE|-]
+  Reads the snapshot store (default ./snapshots) and writes the fleet report: --html one
   self-contained HTML file (no network at view time), --markdown a summary for a CI job summary
-  ("-" prints it). At least one of them.`;
+  ("-" prints it). At least one of them. From an S3 store it reads each cluster's latest snapshot
+  and the one before it, and the ${S3_RUN_RECORDS} newest run records.`;
 
 /** The report holds every cluster's findings: readable by its owner only, as the store is. */
 const FILE_MODE = 0o600;
@@ -33,20 +40,7 @@ export async function reportCommand(argv: string[], now: () => Date = () => new 
     if (html === undefined && markdown === undefined)
         throw new UsageError(`snapshot report needs --html FILE or --markdown FILE (or both)\n${REPORT_USAGE}`);
     const out = stringFlag(args, "out") ?? "snapshots";
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(out))
-        throw new UsageError(
-            `--out ${JSON.stringify(out)}: the report reads a local store; copy it first (for example \`aws s3 sync ${out} snapshots\`)`,
-        );
-    let stat: fs.Stats;
-    try {
-        stat = fs.statSync(out);
-    } catch (e) {
-        throw new UsageError(
-            `--out ${JSON.stringify(out)}: no snapshot store there (${(e as NodeJS.ErrnoException).code})`,
-        );
-    }
-    if (!stat.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} is not a directory`);
-    const model = buildFleetModel(out);
+    const model = /^[a-z][a-z0-9+.-]*:\/\//i.test(out) ? await modelOfS3(out) : modelOfDirectory(out);
     const generatedAt = now().toISOString();
     if (html !== undefined) writeFile("html", html, renderHtml(model, generatedAt));
     if (markdown === "-") await writeOut(renderMarkdown(model, generatedAt));
@@ -56,4 +50,36 @@ export async function reportCommand(argv: string[], now: () => Date = () => new 
             `fleet report of ${model.clusters.length} cluster(s)${html !== undefined ? `: ${html}` : ""}${markdown !== undefined && markdown !== "-" ? `${html !== undefined ? "," : ":"} ${markdown}` : ""}\n`,
         );
     return 0;
+}
+
+/**
+ * An S3 store (the scheduled workflow's history) is read through a private copy of what the
+ * report needs, removed afterwards: the model reads a local store's layout.
+ */
+async function modelOfS3(out: string): Promise<FleetModel> {
+    const { S3Store } = await import("../inventory/store/s3");
+    const store = openStore(out, Number.MAX_SAFE_INTEGER);
+    if (!(store instanceof S3Store))
+        throw new UsageError(`--out ${JSON.stringify(out)} is not a local directory or an S3 store`);
+    await store.check();
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "agentless-report-"));
+    try {
+        await store.copyRecent(copy, S3_RUN_RECORDS);
+        return buildFleetModel(copy);
+    } finally {
+        fs.rmSync(copy, { recursive: true, force: true });
+    }
+}
+
+function modelOfDirectory(out: string): FleetModel {
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(out);
+    } catch (e) {
+        throw new UsageError(
+            `--out ${JSON.stringify(out)}: no snapshot store there (${(e as NodeJS.ErrnoException).code})`,
+        );
+    }
+    if (!stat.isDirectory()) throw new UsageError(`--out ${JSON.stringify(out)} is not a directory`);
+    return buildFleetModel(out);
 }

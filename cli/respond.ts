@@ -10,7 +10,7 @@ import { ExecCredentialError } from "../lib/kube/exec";
 import * as os from "os";
 import { systemErrorLine } from "../lib/errors";
 import { auditRecord, AuditRecord } from "../respond/audit";
-import { openStore } from "./snapshot";
+import { openStore } from "./store";
 import { stampOf, StoreError } from "../inventory/store/types";
 
 /** The action's audit record could not be written (the action's own outcome is printed above it). */

@@ -16,10 +16,10 @@ import {
 import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
-import { LocalStore } from "../inventory/store/local";
-import { MAX_SNAPSHOT_BYTES, SnapshotStore, stampOf, StoreError } from "../inventory/store/types";
+import { MAX_SNAPSHOT_BYTES, stampOf, StoreError } from "../inventory/store/types";
 import { DiscoveredCluster, DiscoveryResult } from "../lookup/discovery/types";
 import { Progress } from "./progress";
+import { openStore } from "./store";
 import { EXIT_FINDINGS, failOnFlag, findingsCommand, FINDINGS_USAGE } from "./findings";
 import { judge, JudgedFinding, readAccepted } from "../inventory/accepted";
 import {
@@ -88,23 +88,6 @@ function positiveInt(args: ParsedArgs, name: string, fallback: number, max = Num
 
 /** Node's timers hold at most 2^31-1 ms (about 24.8 days); beyond that a timer fires at once. One day is plenty for one request. */
 export const MAX_TIMEOUT_SECONDS = 86_400;
-
-/**
- * `--out`: an `s3://` URL, its scheme in any case (RFC 3986 §3.1: schemes are case-insensitive, so
- * `S3://b/p` is the bucket, not a local folder `S3:`), or a local directory. Any other `scheme://`
- * (`gs://`, `https://`) is no store this command writes to, and is refused rather than made a folder.
- */
-export function openStore(out: string, retain: number): SnapshotStore {
-    const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(out)?.[1];
-    if (scheme === undefined) return new LocalStore(out, retain);
-    if (scheme.toLowerCase() !== "s3")
-        throw new UsageError(
-            `--out ${JSON.stringify(out)}: ${scheme}:// is not a store; expected a local directory or s3://BUCKET[/PREFIX]`,
-        );
-    // Loaded only for an S3 store: the AWS SDK's S3 client is about 200 ms of every run's start-up.
-    const { S3Store } = require("../inventory/store/s3") as typeof import("../inventory/store/s3");
-    return new S3Store(out, retain);
-}
 
 function loadConfig(files: string[], required: boolean): Kubeconfig | undefined {
     if (!required && !files.some((f) => fs.existsSync(f))) return undefined;

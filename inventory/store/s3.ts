@@ -276,6 +276,34 @@ export class S3Store implements SnapshotStore {
         return out.sort();
     }
 
+    /**
+     * Copies into `dest`, in the local store's layout, what a reader of recent history needs: each
+     * cluster's latest snapshot (the pointer's, else the newest) and the one before it, with the
+     * pointer, and the `runs` newest run records. The fleet report reads a local store
+     * (inventory/report/model.ts); this is how it reads one in S3. Files are its owner's only.
+     */
+    async copyRecent(dest: string, runs: number): Promise<void> {
+        const write = (dir: string, name: string, text: string) => {
+            fs.mkdirSync(path.join(dest, dir), { recursive: true, mode: 0o700 });
+            fs.writeFileSync(path.join(dest, dir, name), text, { mode: 0o600 });
+        };
+        for (const dir of await this.clusters()) {
+            const names = await this.names(dir);
+            const pointer = (await this.getText(this.key(dir, LATEST_POINTER)))?.trim();
+            const latest = pointer && names.includes(pointer) ? pointer : names[names.length - 1];
+            const before = names[names.indexOf(latest) - 1];
+            for (const name of before ? [before, latest] : [latest]) {
+                const text = await this.getText(this.key(dir, name));
+                if (text !== undefined) write(dir, name, text);
+            }
+            write(dir, LATEST_POINTER, latest);
+        }
+        for (const name of (await this.names("runs")).slice(-runs)) {
+            const text = await this.getText(this.key("runs", name));
+            if (text !== undefined) write("runs", name, text);
+        }
+    }
+
     async writeRun(stamp: string, record: unknown): Promise<string> {
         return this.writeStamped("runs", stamp, record);
     }

@@ -492,6 +492,47 @@ describe("workflows with cloud credentials", () => {
             assert.equal(fs.readFileSync(path.join(dir, "snapshot-summary.txt"), "utf8"), "AWS_REGION=eu-central-1\n");
             assert.equal(runStep(step, { cwd: dir, env: env({ NPM_EXIT: "3" }) }).status, 3);
         });
+
+        it("writes the fleet report of the shared store to the job summary and keeps its HTML, even after a failed cluster", () => {
+            const step = job.steps.find((s) => s.name === "Fleet report")!;
+            assert.equal(step.if, "always()");
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-step-"));
+            fs.mkdirSync(path.join(dir, "bin"));
+            fs.writeFileSync(
+                path.join(dir, "bin", "npm"),
+                `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${dir}/args"\necho "## Fleet report"\n`,
+                { mode: 0o755 },
+            );
+            const summary = path.join(dir, "summary.md");
+            const [awsJob] = jobs;
+            const r = runStep(step, {
+                cwd: dir,
+                env: {
+                    PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+                    GITHUB_STEP_SUMMARY: summary,
+                    ...Object.fromEntries(
+                        Object.entries(step.env!).map(([k, v]) => [k, interpolate(v, { matrix: awsJob })]),
+                    ),
+                },
+            });
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(fs.readFileSync(path.join(dir, "args"), "utf8").trimEnd().split("\n"), [
+                "run",
+                "--silent",
+                "snapshot",
+                "--",
+                "report",
+                "--out",
+                "s3://inventory-111122223333/snapshots",
+                "--html",
+                "fleet-report.html",
+                "--markdown",
+                "-",
+            ]);
+            assert.equal(fs.readFileSync(summary, "utf8"), "## Fleet report\n");
+            const keep = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!;
+            assert.deepEqual(String(keep.with!.path).trim().split("\n"), ["snapshot-summary.txt", "fleet-report.html"]);
+        });
     });
 });
 

@@ -8,7 +8,7 @@ import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { systemErrorLine } from "../../lib/errors";
-import { openStore } from "../../cli/snapshot";
+import { openStore } from "../../cli/store";
 import { parseS3Url, S3Store } from "../../inventory/store/s3";
 
 const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-faults-"));
