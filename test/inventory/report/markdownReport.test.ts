@@ -90,9 +90,13 @@ describe("snapshot report --markdown (the job summary)", function () {
         const none = await runCli(["snapshot", "report", "--out", out]);
         assert.strictEqual(none.code, 2);
         assert.match(none.stderr, /snapshot report needs --html FILE or --markdown FILE \(or both\)/);
-        const s3 = await runCli(["snapshot", "report", "--out", "s3://bucket/p", "--html", path.join(dir, "x.html")]);
-        assert.strictEqual(s3.code, 2);
-        assert.match(s3.stderr, /--out "s3:\/\/bucket\/p": the report reads a local store; copy it first/);
+        const gs = await runCli(["snapshot", "report", "--out", "gs://bucket/p", "--html", path.join(dir, "x.html")]);
+        assert.strictEqual(gs.code, 2);
+        assert.match(
+            gs.stderr,
+            /--out "gs:\/\/bucket\/p": gs:\/\/ is not a store; expected a local directory or s3:\/\/BUCKET\[\/PREFIX\]/,
+        );
+        assert.ok(!fs.existsSync(path.join(dir, "x.html")));
         const missing = await runCli([
             "snapshot",
             "report",
