@@ -28,6 +28,7 @@ export const FINDING_RULES = {
 
 export type FindingRule = keyof typeof FINDING_RULES;
 
+/** Most severe first. */
 export const SEVERITIES: readonly Severity[] = ["high", "medium", "low", "info"];
 
 /** Findings counted by severity, every severity present (0 when none). */

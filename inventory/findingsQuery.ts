@@ -1,13 +1,13 @@
 import { escapeControl } from "../lib/escape";
 import { AcceptedEntry, judge, JudgedFinding } from "./accepted";
 import { imageNote, indexFromText } from "./diff";
-import { Finding, Severity } from "./findings";
+import { countBySeverity as countFindings, Finding, SEVERITIES, Severity } from "./findings";
 import { objectKey } from "./normalise";
 import { SnapshotFormatError } from "./schema";
 import { SnapshotStore } from "./store/types";
 
-/** Most severe first. */
-export const SEVERITIES: readonly Severity[] = ["high", "medium", "low", "info"];
+/** Most severe first (inventory/findings.ts). */
+export { SEVERITIES };
 
 export function severityRank(s: Severity): number {
     return SEVERITIES.indexOf(s);
@@ -22,13 +22,8 @@ export type SeverityCounts = Record<Severity, number>;
 
 /** Open findings by severity (accepted ones left out), and how many are accepted. */
 export function countBySeverity(judged: readonly JudgedFinding[]): { open: SeverityCounts; accepted: number } {
-    const open: SeverityCounts = { high: 0, medium: 0, low: 0, info: 0 };
-    let accepted = 0;
-    for (const j of judged) {
-        if (j.accepted) accepted++;
-        else open[j.finding.severity]++;
-    }
-    return { open, accepted };
+    const open = judged.filter((j) => !j.accepted);
+    return { open: countFindings(open.map((j) => j.finding)), accepted: judged.length - open.length };
 }
 
 /** `high 2, medium 1, low 0, info 3` and `; 1 accepted` when any is. */

@@ -253,6 +253,11 @@ export class S3Store implements SnapshotStore {
     }
 
     async clusters(): Promise<string[]> {
+        return [...(await this.clusterSnapshots()).keys()];
+    }
+
+    /** Each cluster folder that holds a snapshot, with its snapshot names, oldest first. */
+    private async clusterSnapshots(): Promise<Map<string, string[]>> {
         const folders: string[] = [];
         let token: string | undefined;
         const base = this.prefix ? `${this.prefix}/` : "";
@@ -271,9 +276,12 @@ export class S3Store implements SnapshotStore {
             }
             token = page.IsTruncated ? page.NextContinuationToken : undefined;
         } while (token);
-        const out: string[] = [];
-        for (const f of folders) if ((await this.names(f)).length) out.push(f);
-        return out.sort();
+        const out = new Map<string, string[]>();
+        for (const f of folders.sort()) {
+            const names = await this.names(f);
+            if (names.length) out.set(f, names);
+        }
+        return out;
     }
 
     /**
@@ -287,8 +295,7 @@ export class S3Store implements SnapshotStore {
             fs.mkdirSync(path.join(dest, dir), { recursive: true, mode: 0o700 });
             fs.writeFileSync(path.join(dest, dir, name), text, { mode: 0o600 });
         };
-        for (const dir of await this.clusters()) {
-            const names = await this.names(dir);
+        for (const [dir, names] of await this.clusterSnapshots()) {
             const pointer = (await this.getText(this.key(dir, LATEST_POINTER)))?.trim();
             const latest = pointer && names.includes(pointer) ? pointer : names[names.length - 1];
             const before = names[names.indexOf(latest) - 1];

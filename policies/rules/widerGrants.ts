@@ -64,12 +64,15 @@ interface AdoptedPolicies {
     attached: { arn: string; document?: unknown }[];
 }
 
+/** The discovery roles the stack adopted (read, not made). */
+const adoptedRoles = (resources: readonly ResourceView[]) =>
+    resources.filter((r) => r.type === DISCOVERY_ROLE && r.inputs.adopted?.role === true);
+
 function adoptedRoleGrants(resources: readonly ResourceView[]): WiderGrant[] {
     const out: WiderGrant[] = [];
     const clusters = onboardedClusters(resources);
     const accounts = pinnedAccounts(resources);
-    for (const r of resources) {
-        if (r.type !== DISCOVERY_ROLE || r.inputs.adopted?.role !== true) continue;
+    for (const r of adoptedRoles(resources)) {
         const roleName = text(r.inputs.roleName);
         const key = `eks-adopted-role:${roleName}`;
         const policies = r.inputs.adoptedRolePolicies as AdoptedPolicies | null | undefined;
@@ -110,8 +113,7 @@ function adoptedRoleGrants(resources: readonly ResourceView[]): WiderGrant[] {
  */
 function adoptedTrustGrants(resources: readonly ResourceView[]): WiderGrant[] {
     const out: WiderGrant[] = [];
-    for (const r of resources) {
-        if (r.type !== DISCOVERY_ROLE || r.inputs.adopted?.role !== true) continue;
+    for (const r of adoptedRoles(resources)) {
         const roleName = text(r.inputs.roleName);
         const key = `eks-adopted-trust:${roleName}`;
         const trust = r.inputs.adoptedRoleTrust;

@@ -300,11 +300,7 @@ export async function startRealCluster(opts: { apiserverArgs?: string[] } = {}):
             etcdUrl,
             kubeconfig,
             kubectl: (user, args, input) => {
-                const r = spawnSync(engineBinary("kube", "kubectl"), ["--kubeconfig", kubeconfig(user), ...args], {
-                    encoding: "utf8",
-                    input,
-                    timeout: 120_000,
-                });
+                const r = kubectlStatus(user, args, input);
                 if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
                 return r.stdout;
             },
