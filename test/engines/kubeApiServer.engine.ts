@@ -385,6 +385,19 @@ describe("a real kube-apiserver", function () {
         assert.equal(again, after.data[AWS_AUTH.key]);
     });
 
+    it("a hostile context name gives one escaped summary line, and the snapshot is stored", async function () {
+        const hostile = "evil\u001b[31m<img src=x onerror=alert(1)>|**x**\n[a](http://evil.example)";
+        const out = tmpDir("engines-hostile-");
+        const r = await runCli(["snapshot", "--kubeconfig", cluster.kubeconfig("reader", hostile), "--out", out], {
+            timeoutMs: 300_000,
+        });
+        assert.equal(r.code, 0, r.stderr + r.stdout);
+        assert.ok(!r.stdout.includes("\u001b"), "no raw escape character reaches the terminal");
+        const line = r.stdout.split("\n").find((l) => l.startsWith("✓ "));
+        assert.ok(line?.includes("evil\\x1b[31m<img src=x onerror=alert(1)>|**x**\\n[a](http://evil.example)"), line);
+        assert.equal(latestSnapshot(out).cluster.name, hostile);
+    });
+
     it("the snapshot's RBAC findings agree with `kubectl auth can-i` on the same server", async function () {
         const ns = "rbac-check";
         await mustCreate(cluster, "/api/v1/namespaces", { metadata: { name: ns } });

@@ -264,7 +264,7 @@ export async function startRealCluster(opts: { apiserverArgs?: string[] } = {}):
             const key = `${user}/${context}`;
             let file = kubeconfigs.get(key);
             if (!file) {
-                file = path.join(dir, `kubeconfig-${user}-${context}`);
+                file = path.join(dir, `kubeconfig-${user}-${kubeconfigs.size}`);
                 fs.writeFileSync(
                     file,
                     JSON.stringify({
