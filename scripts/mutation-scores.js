@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+"use strict";
+/**
+ * Prints the mutation score of each module of test/mutation/modules.json from Stryker's JSON report,
+ * lists the mutants disabled in the source as equivalent (a `// Stryker disable` comment with its
+ * reason), and exits 1 when a module scores under the threshold. Score: mutants detected (killed or
+ * timed out) over all valid mutants, as Stryker counts it: a mutant no test covers counts as
+ * undetected, a disabled one not at all.
+ */
+const fs = require("fs");
+const path = require("path");
+
+const THRESHOLD = 85;
+const ROOT = path.join(__dirname, "..");
+
+/** "dir/*.ts" patterns: `*` matches within one folder. */
+function matcher(pattern) {
+    const re = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*");
+    return new RegExp(`^${re}$`);
+}
+
+function main(reportFile) {
+    const modules = JSON.parse(fs.readFileSync(path.join(ROOT, "test/mutation/modules.json"), "utf8"));
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+    const files = Object.entries(report.files).map(([name, f]) => [
+        path.relative(ROOT, path.resolve(ROOT, name)).split(path.sep).join("/"),
+        f.mutants,
+    ]);
+    const rows = [];
+    const equivalent = [];
+    let failed = false;
+    for (const [name, patterns] of Object.entries(modules)) {
+        const res = patterns.map(matcher);
+        const count = { detected: 0, undetected: 0, ignored: 0 };
+        for (const [file, mutants] of files) {
+            if (!res.some((r) => r.test(file))) continue;
+            for (const m of mutants) {
+                if (m.status === "Killed" || m.status === "Timeout") count.detected++;
+                else if (m.status === "Survived" || m.status === "NoCoverage") count.undetected++;
+                else if (m.status === "Ignored") {
+                    count.ignored++;
+                    equivalent.push(
+                        `${file}:${m.location.start.line} ${m.mutatorName}${m.replacement ? ` -> ${JSON.stringify(m.replacement)}` : ""}: ${m.statusReason ?? "no reason given"}`,
+                    );
+                }
+            }
+        }
+        const total = count.detected + count.undetected;
+        if (total === 0) {
+            // A run of some files only (MUTATE=...) leaves the other modules out; a full run must hold every module.
+            const partial = Boolean(process.env.MUTATE);
+            rows.push([
+                name,
+                "-",
+                "0",
+                "0",
+                String(count.ignored),
+                partial ? "not in this run" : "no mutant: is the module list stale?",
+            ]);
+            if (!partial) failed = true;
+            continue;
+        }
+        const score = (100 * count.detected) / total;
+        const ok = score >= THRESHOLD;
+        if (!ok) failed = true;
+        rows.push([
+            name,
+            score.toFixed(1),
+            String(count.detected),
+            String(count.undetected),
+            String(count.ignored),
+            ok ? "ok" : `under ${THRESHOLD}%`,
+        ]);
+    }
+    const head = ["module", "score %", "detected", "undetected", "equivalent", ""];
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    for (const r of [head, ...rows])
+        process.stdout.write(
+            r
+                .map((c, i) => c.padEnd(widths[i]))
+                .join("  ")
+                .trimEnd() + "\n",
+        );
+    if (equivalent.length > 0) {
+        process.stdout.write(`\nequivalent mutants, disabled in the source (${equivalent.length}):\n`);
+        for (const e of equivalent) process.stdout.write(`  ${e}\n`);
+    }
+    return failed ? 1 : 0;
+}
+
+if (process.argv.length !== 3) {
+    process.stderr.write("usage: mutation-scores.js REPORT.json\n");
+    process.exit(2);
+}
+process.exit(main(process.argv[2]));

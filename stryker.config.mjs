@@ -1,0 +1,28 @@
+// Mutation testing of the modules that guard access (test/mutation/modules.json), run by
+// `npm run test:mutation` (scripts/test-mutation.sh) on Node 22: Stryker 10 needs it
+// (docs/dependencies.md). docs/verification.md, "Mutation testing", says how to read the scores.
+import { readFileSync } from "node:fs";
+
+const modules = JSON.parse(readFileSync("test/mutation/modules.json", "utf8"));
+
+const only = process.env.MUTATE ? process.env.MUTATE.split(",") : undefined;
+
+export default {
+    testRunner: "mocha",
+    plugins: ["@stryker-mutator/mocha-runner"],
+    coverageAnalysis: "perTest",
+    mutate: only ?? Object.values(modules).flat(),
+    mochaOptions: { config: "test/mutation/mocharc.cjs", "no-package": true },
+    testRunnerNodeArgs: ["--require=./test/mutation/mochaCliPaths.cjs", "--import=tsx"],
+    incremental: true,
+    incrementalFile: "test/mutation/stryker-incremental.json",
+    reporters: ["clear-text", "progress-append-only", "json"],
+    jsonReporter: { fileName: ".stryker-tmp/mutation.json" },
+    clearTextReporter: { reportTests: false, reportMutants: false, reportScoreTable: false },
+    tempDirName: ".stryker-tmp",
+    cleanTempDir: "always",
+    concurrency: 2,
+    timeoutMS: 10000,
+    ignorePatterns: ["dist", ".bench", "snapshots", "bin", "reports"],
+    thresholds: { high: 90, low: 85, break: null },
+};
