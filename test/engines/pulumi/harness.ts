@@ -30,9 +30,14 @@ export class EngineStack {
     private readonly home: string;
     private readonly backend: string;
 
+    /**
+     * `cloudState` replaces the stack's cloud-state file (a test's own variant of it, in its own
+     * folder): the program's lookups and the simulated cloud both come from it.
+     */
     constructor(
         readonly stack: string,
         private readonly extraEnv: NodeJS.ProcessEnv = {},
+        cloudState?: string,
     ) {
         this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `engine-${stack}-`));
         this.project = path.join(this.dir, "project");
@@ -40,7 +45,7 @@ export class EngineStack {
         this.backend = path.join(this.dir, "backend");
         this.cloud = new SimulatedCloud(path.join(this.dir, "cloud"));
         for (const d of [this.project, this.home, this.backend, this.cloud.root]) fs.mkdirSync(d, { recursive: true });
-        const stateFile = path.join(EXAMPLES, `${stack}.cloud.yaml`);
+        const stateFile = cloudState ?? path.join(EXAMPLES, `${stack}.cloud.yaml`);
         fs.writeFileSync(
             path.join(this.project, "Pulumi.yaml"),
             [
