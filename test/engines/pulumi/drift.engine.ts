@@ -137,51 +137,79 @@ const AZURE_BROWNFIELD_DRIFTS: Drift[] = [
     },
 ];
 
-/**
- * CI's drift check against one stack after `pulumi up`: clean on the unchanged cloud, failing and
- * naming the resource after each out-of-band change, clean again once the change is undone.
- */
-function driftSuite(stack: string, drifts: Drift[]): void {
-    describe(stack, function () {
-        let engine: EngineStack;
-        let up: Run;
-
-        before(async function () {
-            this.timeout(600_000);
-            engine = new EngineStack(stack);
-            await engine.init();
-            up = await engine.pulumi(["up", "--yes", "--skip-preview"]);
-        });
-        after(() => engine?.dispose());
-
-        it("succeeds right after `pulumi up`: the refreshed state matches the program (no change proposed)", async () => {
-            assert.equal(up.code, 0, tail(up));
-            const r = await engine.pulumi(DRIFT);
-            assert.equal(r.code, 0, tail(r));
-            assert.doesNotMatch(r.stdout, /\bto (update|create|delete|replace)\b/, tail(r));
-        });
-
-        for (const drift of drifts) {
-            it(`fails after ${drift.what}, naming the resource; succeeds again once the cloud is put back`, async () => {
-                assert.equal(up.code, 0, tail(up));
-                const undo = drift.change(engine);
-                let r: Run;
-                try {
-                    r = await engine.pulumi(DRIFT);
-                } finally {
-                    undo();
-                }
-                assert.notEqual(r.code, 0, tail(r));
-                assert.ok((r.stdout + r.stderr).includes(drift.failure ?? NO_CHANGES), tail(r));
-                assert.match(r.stdout, drift.step, tail(r));
-                const again = await engine.pulumi(DRIFT);
-                assert.equal(again.code, 0, tail(again));
-            });
-        }
-    });
+/** What CI's drift check answered for one stack: after `up`, on the unchanged cloud, after each drift, and once all are undone. */
+interface DriftRuns {
+    up: Run;
+    clean: Run;
+    drifted: Run[];
+    cleanAgain: Run;
 }
 
+/**
+ * One stack's runs, in order: `up`, the drift check on the unchanged cloud, then for each drift
+ * the check with that one change made (undone right after), and the check once all are undone.
+ */
+async function driftRuns(stack: string, drifts: Drift[]): Promise<DriftRuns> {
+    const engine = new EngineStack(stack);
+    try {
+        await engine.init();
+        const up = await engine.pulumi(["up", "--yes", "--skip-preview"]);
+        const clean = await engine.pulumi(DRIFT);
+        const drifted: Run[] = [];
+        for (const drift of drifts) {
+            const undo = drift.change(engine);
+            try {
+                drifted.push(await engine.pulumi(DRIFT));
+            } finally {
+                undo();
+            }
+        }
+        return { up, clean, drifted, cleanAgain: await engine.pulumi(DRIFT) };
+    } finally {
+        engine.dispose();
+    }
+}
+
+const STACK_DRIFTS: Record<string, Drift[]> = {
+    "azure-dev": AZURE_DEV_DRIFTS,
+    "azure-brownfield": AZURE_BROWNFIELD_DRIFTS,
+};
+
 describe("Pulumi CLI: `pulumi preview --refresh --expect-no-changes` catches drift (stand-in providers)", () => {
-    driftSuite("azure-dev", AZURE_DEV_DRIFTS);
-    driftSuite("azure-brownfield", AZURE_BROWNFIELD_DRIFTS);
+    const runs = new Map<string, DriftRuns>();
+
+    before(async function () {
+        this.timeout(900_000);
+        // The stacks are independent (each its own project, backend and cloud): both at once.
+        await Promise.all(
+            Object.entries(STACK_DRIFTS).map(async ([stack, drifts]) =>
+                runs.set(stack, await driftRuns(stack, drifts)),
+            ),
+        );
+    });
+
+    for (const [stack, drifts] of Object.entries(STACK_DRIFTS)) {
+        describe(stack, () => {
+            it("succeeds right after `pulumi up`: the refreshed state matches the program (no change proposed)", () => {
+                const r = runs.get(stack)!;
+                assert.equal(r.up.code, 0, tail(r.up));
+                assert.equal(r.clean.code, 0, tail(r.clean));
+                assert.doesNotMatch(r.clean.stdout, /\bto (update|create|delete|replace)\b/, tail(r.clean));
+            });
+
+            drifts.forEach((drift, i) => {
+                it(`fails after ${drift.what}, naming the resource`, () => {
+                    const r = runs.get(stack)!.drifted[i];
+                    assert.notEqual(r.code, 0, tail(r));
+                    assert.ok((r.stdout + r.stderr).includes(drift.failure ?? NO_CHANGES), tail(r));
+                    assert.match(r.stdout, drift.step, tail(r));
+                });
+            });
+
+            it("succeeds again once every change is undone: each failure came from its change", () => {
+                const r = runs.get(stack)!.cleanAgain;
+                assert.equal(r.code, 0, tail(r));
+            });
+        });
+    }
 });
