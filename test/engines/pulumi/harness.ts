@@ -17,13 +17,11 @@ export interface Run {
 }
 
 /**
- * One example stack under the real Pulumi CLI: a project folder of its own (the repository's
- * Pulumi.yaml settings, its node_modules), a local `file://` backend, passphrase secrets, a
- * PULUMI_HOME of its own, the stand-in providers on PATH and a simulated cloud seeded from the
- * stack's cloud-state file. The program's lookups are answered by that same file, as in the
- * offline plan, so the engine and the plan see one cloud.
+ * One Pulumi project under the real Pulumi CLI: a project folder of its own (with the repository's
+ * node_modules), a local `file://` backend, passphrase secrets, a PULUMI_HOME of its own, the
+ * stand-in providers and the project's plugin launchers on PATH, and a simulated cloud they answer from.
  */
-export class EngineStack {
+export class EngineProject {
     readonly dir: string;
     readonly project: string;
     readonly cloud: SimulatedCloud;
@@ -40,51 +38,7 @@ export class EngineStack {
         this.backend = path.join(this.dir, "backend");
         this.cloud = new SimulatedCloud(path.join(this.dir, "cloud"));
         for (const d of [this.project, this.home, this.backend, this.cloud.root]) fs.mkdirSync(d, { recursive: true });
-        const stateFile = path.join(EXAMPLES, `${stack}.cloud.yaml`);
-        fs.writeFileSync(
-            path.join(this.project, "Pulumi.yaml"),
-            [
-                "name: agentless-discovery",
-                "runtime:",
-                "  name: nodejs",
-                "  options:",
-                "    typescript: false",
-                "main: index.js",
-                "",
-            ].join("\n"),
-        );
-        // The compiled program, given the stack's cloud-state file as its lookup source (index.ts).
-        fs.writeFileSync(
-            path.join(this.project, "index.js"),
-            [
-                `const program = require(${JSON.stringify(path.join(ROOT, "dist", "index.js"))});`,
-                `const { fileSource } = require(${JSON.stringify(path.join(ROOT, "dist", "lookup", "source.js"))});`,
-                `module.exports = () => program(fileSource(${JSON.stringify(stateFile)}));`,
-                "",
-            ].join("\n"),
-        );
-        fs.writeFileSync(
-            path.join(this.project, "package.json"),
-            JSON.stringify({ name: `agentless-discovery-engine-${stack}`, private: true, main: "index.js" }),
-        );
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(this.project, "node_modules"));
-        fs.copyFileSync(path.join(EXAMPLES, `Pulumi.${stack}.yaml`), path.join(this.project, `Pulumi.${stack}.yaml`));
-        const stackText = fs.readFileSync(path.join(EXAMPLES, `Pulumi.${stack}.yaml`), "utf8");
-        const account = /accountId:\s*"?(\d{12})"?/.exec(stackText)?.[1];
-        seedFromCloudState(this.cloud, stateFile, account);
-        // The Log Analytics workspace a stack names exists (the stack's premise; the cloud-state
-        // file does not describe workspaces): its customer id and keys are what the engine reads.
-        for (const [, id, rg, name] of stackText.matchAll(
-            /logAnalyticsWorkspaceId:\s*(\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/(\S+))/g,
-        )) {
-            this.cloud.put("azure-native", "azure-native:operationalinsights:Workspace", "", id, {
-                customerId: "5f0e3b1c-2a4d-4e6f-8a9b-0c1d2e3f4a5b",
-                name,
-                resourceGroupName: rg,
-                primarySharedKey: Buffer.from(`primary key of ${name}`).toString("base64"),
-                secondarySharedKey: Buffer.from(`secondary key of ${name}`).toString("base64"),
-            });
-        }
     }
 
     env(): NodeJS.ProcessEnv {
@@ -133,5 +87,64 @@ export class EngineStack {
 
     dispose(): void {
         fs.rmSync(this.dir, { recursive: true, force: true });
+    }
+}
+
+/**
+ * One example stack in an EngineProject: the repository's Pulumi.yaml settings and the stack's
+ * config, and a simulated cloud seeded from the stack's cloud-state file. The program's lookups are
+ * answered by that same file, as in the offline plan, so the engine and the plan see one cloud.
+ */
+export class EngineStack extends EngineProject {
+    /**
+     * `cloudState` replaces the stack's cloud-state file (a test's own variant of it, in its own
+     * folder): the program's lookups and the simulated cloud both come from it.
+     */
+    constructor(stack: string, extraEnv: NodeJS.ProcessEnv = {}, cloudState?: string) {
+        super(stack, extraEnv);
+        const stateFile = cloudState ?? path.join(EXAMPLES, `${stack}.cloud.yaml`);
+        fs.writeFileSync(
+            path.join(this.project, "Pulumi.yaml"),
+            [
+                "name: agentless-discovery",
+                "runtime:",
+                "  name: nodejs",
+                "  options:",
+                "    typescript: false",
+                "main: index.js",
+                "",
+            ].join("\n"),
+        );
+        // The compiled program, given the stack's cloud-state file as its lookup source (index.ts).
+        fs.writeFileSync(
+            path.join(this.project, "index.js"),
+            [
+                `const program = require(${JSON.stringify(path.join(ROOT, "dist", "index.js"))});`,
+                `const { fileSource } = require(${JSON.stringify(path.join(ROOT, "dist", "lookup", "source.js"))});`,
+                `module.exports = () => program(fileSource(${JSON.stringify(stateFile)}));`,
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(
+            path.join(this.project, "package.json"),
+            JSON.stringify({ name: `agentless-discovery-engine-${stack}`, private: true, main: "index.js" }),
+        );
+        fs.copyFileSync(path.join(EXAMPLES, `Pulumi.${stack}.yaml`), path.join(this.project, `Pulumi.${stack}.yaml`));
+        const stackText = fs.readFileSync(path.join(EXAMPLES, `Pulumi.${stack}.yaml`), "utf8");
+        const account = /accountId:\s*"?(\d{12})"?/.exec(stackText)?.[1];
+        seedFromCloudState(this.cloud, stateFile, account);
+        // The Log Analytics workspace a stack names exists (the stack's premise; the cloud-state
+        // file does not describe workspaces): its customer id and keys are what the engine reads.
+        for (const [, id, rg, name] of stackText.matchAll(
+            /logAnalyticsWorkspaceId:\s*(\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.OperationalInsights\/workspaces\/(\S+))/g,
+        )) {
+            this.cloud.put("azure-native", "azure-native:operationalinsights:Workspace", "", id, {
+                customerId: "5f0e3b1c-2a4d-4e6f-8a9b-0c1d2e3f4a5b",
+                name,
+                resourceGroupName: rg,
+                primarySharedKey: Buffer.from(`primary key of ${name}`).toString("base64"),
+                secondarySharedKey: Buffer.from(`secondary key of ${name}`).toString("base64"),
+            });
+        }
     }
 }

@@ -70,6 +70,8 @@ grpc.Server.prototype.addService = function (service, impl) {
     };
     withEmpty("read", "getProperties", "setProperties");
     withEmpty("check", "getOlds", "setOlds");
+    diffAgainstOldInputs(impl);
+    notFoundWithoutProperties(impl);
     for (const [name, propsGetter] of [
         ["create", "getProperties"],
         ["update", "getNews"],
@@ -90,6 +92,40 @@ grpc.Server.prototype.addService = function (service, impl) {
     }
     return addService.call(this, service, impl);
 };
+
+/**
+ * The real providers diff the program's new inputs against the old inputs, never against the old
+ * outputs: azure-native's Diff takes the request's old inputs (or the state's `__inputs`), so an
+ * output the cloud fills in inside an input object (a policy assignment's identity.principalId) is
+ * no change (docs/sources.md, "Pulumi engine"). The SDK's server hands `diff` the old outputs only;
+ * this gives it the old inputs the engine sends, which a refresh has replaced by what Read found.
+ */
+function diffAgainstOldInputs(impl) {
+    const original = impl.diff.bind(impl);
+    impl.diff = (call, callback) => {
+        const oldInputs = call.request.getOldInputs();
+        if (oldInputs) call.request.setOlds(oldInputs);
+        return original(call, callback);
+    };
+}
+
+/**
+ * An object that does not exist is a Read answer with no id and no properties, as azure-native
+ * answers a 404 (`ReadResponse{Id: ""}`): the engine then reports "resource '<id>' does not exist"
+ * for an import, and drops the object from the state on a refresh. The SDK's server always sets
+ * properties, which the engine takes for a provider that cannot import.
+ */
+function notFoundWithoutProperties(impl) {
+    const original = impl.read.bind(impl);
+    impl.read = (call, callback) =>
+        original(call, (err, resp) => {
+            if (resp && !resp.getId()) {
+                resp.clearProperties();
+                resp.clearInputs();
+            }
+            callback(err, resp);
+        });
+}
 
 /** `computed` as a preview sees it: what the inputs already say stays, what the cloud adds is unknown. */
 function unknownIn(computedValue, input) {
