@@ -1,5 +1,6 @@
 import { parseAksClusterId } from "../../domain/azure/resourceIds";
 import { cloudReason, LookupError } from "../../lib/errors";
+import { mapLimit } from "../../lib/mapLimit";
 import { AzureLookup } from "../azure/port";
 import { DiscoveryResult } from "./types";
 
@@ -9,6 +10,9 @@ export interface TrustedAccessBindingFact {
     roles: string[];
     sourceResourceId: string;
 }
+
+/** Lists in flight at once: the default of the stack's `azure.lookupConcurrency` (docs/azure.md). */
+const LISTS_AT_ONCE = 8;
 
 /** The permission TrustedAccessRoleBindings_List needs (docs/sources.md, "Azure"). */
 export const TRUSTED_ACCESS_READ = "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings/read";
@@ -34,18 +38,19 @@ export function trustedAccessReason(e: unknown): string {
  * Adds each AKS cluster's trusted access role bindings to its cloud facts (`trustedAccessRoleBindings`),
  * read with the live Azure lookup (lookup/azure/live.ts: the same credential and pipeline as the
  * cloud-state export, every page). A failed read is kept as `trustedAccessError`, for the access
- * verdict to say why it is unknown; excluded clusters are not read.
+ * verdict to say why it is unknown; excluded clusters are not read. A failure is kept per cluster,
+ * so no list stops another.
  */
 export async function addTrustedAccessBindings(
     result: DiscoveryResult,
     lookup: Pick<AzureLookup, "trustedAccessBindings">,
 ): Promise<void> {
-    for (const c of result.clusters) {
-        if (c.cloud !== "azure" || c.excluded) continue;
+    const clusters = result.clusters.filter((c) => c.cloud === "azure" && !c.excluded);
+    await mapLimit(clusters, LISTS_AT_ONCE, async (c) => {
         const ref = parseAksClusterId(c.id);
         if (!ref) {
             c.details.trustedAccessError = "the cluster's id is not an AKS resource id";
-            continue;
+            return;
         }
         try {
             const found = await lookup.trustedAccessBindings(ref);
@@ -59,5 +64,5 @@ export async function addTrustedAccessBindings(
         } catch (e) {
             c.details.trustedAccessError = trustedAccessReason(e);
         }
-    }
+    });
 }

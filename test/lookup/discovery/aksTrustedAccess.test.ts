@@ -192,6 +192,50 @@ describe("AKS trusted access role bindings read from ARM for the snapshot (loopb
         }
     });
 
+    it("reads no cluster tagged for exclusion, and says so of an id that is not an AKS id", async () => {
+        const asked: string[] = [];
+        const cluster = (name: string, id: string, excluded: boolean) => ({
+            cloud: "azure" as const,
+            name,
+            id,
+            location: "westeurope",
+            tags: {},
+            excluded,
+            details: {} as Record<string, unknown>,
+        });
+        const result: DiscoveryResult = {
+            clusters: [
+                cluster(
+                    "kept",
+                    `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/kept`,
+                    false,
+                ),
+                cluster(
+                    "tagged",
+                    `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/tagged`,
+                    true,
+                ),
+                cluster("odd", "aks-odd", false),
+            ],
+            failures: [],
+        };
+        await addTrustedAccessBindings(result, {
+            trustedAccessBindings: async (ref) => {
+                asked.push(ref.name);
+                return [];
+            },
+        });
+        assert.deepStrictEqual(asked, ["kept"]);
+        assert.deepStrictEqual(
+            result.clusters.map((c) => c.details),
+            [
+                { trustedAccessRoleBindings: [] },
+                {},
+                { trustedAccessError: "the cluster's id is not an AKS resource id" },
+            ],
+        );
+    });
+
     it("the in-cluster ClusterRoleBinding still proves the grant when the list is refused", () => {
         const e = new AccessEvidence();
         e.add(
