@@ -4,7 +4,8 @@ import * as path from "path";
 import { parseArgs, stringFlag } from "./args";
 import { systemErrorLine, UsageError } from "../lib/errors";
 import { writeOut } from "./output";
-import { buildFleetModel, FleetModel } from "../inventory/report/model";
+import { buildFleetModel, FleetModel, withCoverage } from "../inventory/report/model";
+import { readPlans } from "./planFiles";
 import { openStore } from "./store";
 import { renderHtml } from "../inventory/report/html";
 import { renderMarkdown } from "../inventory/report/markdown";
@@ -12,11 +13,15 @@ import { renderMarkdown } from "../inventory/report/markdown";
 /** How many of an S3 store's run records the trend chart reads (the newest). */
 const S3_RUN_RECORDS = 100;
 
-export const REPORT_USAGE = `usage: npm run snapshot -- report [--out DIR|s3://BUCKET[/PREFIX]] [--html FILE] [--markdown FILE|-]
+export const REPORT_USAGE = `usage: npm run snapshot -- report [--out DIR|s3://BUCKET[/PREFIX]] [--html FILE] [--markdown FILE|-] [--plan PLAN.json ...]
   Reads the snapshot store (default ./snapshots) and writes the fleet report: --html one
   self-contained HTML file (no network at view time), --markdown a summary for a CI job summary
   ("-" prints it). At least one of them. From an S3 store it reads each cluster's latest snapshot
-  and the one before it, and the ${S3_RUN_RECORDS} newest run records.`;
+  and the one before it, and the ${S3_RUN_RECORDS} newest run records.
+  --plan PLAN.json   a stack's plan (npm run plan -- --stack S --format json), repeatable: the
+                     report lists the clusters the stacks onboard against the snapshots, with
+                     Defender's access per cluster, the ones never inventoried and the snapshots
+                     of clusters no stack onboards`;
 
 /** The report holds every cluster's findings: readable by its owner only, as the store is. */
 const FILE_MODE = 0o600;
@@ -32,16 +37,20 @@ function writeFile(flag: string, file: string, text: string): void {
 }
 
 export async function reportCommand(argv: string[], now: () => Date = () => new Date()): Promise<number> {
-    const args = parseArgs(argv, { values: ["out", "html", "markdown"], booleans: [], repeatable: [] });
+    const args = parseArgs(argv, { values: ["out", "html", "markdown"], booleans: [], repeatable: ["plan"] });
     if (args.positional.length)
         throw new UsageError(`unexpected argument ${JSON.stringify(args.positional[0])}\n${REPORT_USAGE}`);
     const html = stringFlag(args, "html");
     const markdown = stringFlag(args, "markdown");
     if (html === undefined && markdown === undefined)
         throw new UsageError(`snapshot report needs --html FILE or --markdown FILE (or both)\n${REPORT_USAGE}`);
+    // The plans are read first: a bad one stops the command before the store is read.
+    const plans = args.multi.plan ? readPlans(args.multi.plan) : undefined;
     const out = stringFlag(args, "out") ?? "snapshots";
-    const model = /^[a-z][a-z0-9+.-]*:\/\//i.test(out) ? await modelOfS3(out) : modelOfDirectory(out);
-    const generatedAt = now().toISOString();
+    const when = now();
+    let model = /^[a-z][a-z0-9+.-]*:\/\//i.test(out) ? await modelOfS3(out) : modelOfDirectory(out);
+    if (plans) model = withCoverage(model, plans, when);
+    const generatedAt = when.toISOString();
     if (html !== undefined) writeFile("html", html, renderHtml(model, generatedAt));
     if (markdown === "-") await writeOut(renderMarkdown(model, generatedAt));
     else if (markdown !== undefined) writeFile("markdown", markdown, renderMarkdown(model, generatedAt));

@@ -126,11 +126,16 @@ async function discover(clouds: string[], args: ParsedArgs, identities: Defender
         } else if (cloud === "azure") {
             const sub = stringFlag(args, "subscription") ?? process.env.AZURE_SUBSCRIPTION_ID;
             if (!sub) throw new UsageError("--cloud azure needs --subscription (or AZURE_SUBSCRIPTION_ID)");
-            const [{ discoverAks }, { DefaultAzureCredential }] = await Promise.all([
-                import("../lookup/discovery/aks"),
-                import("@azure/identity"),
-            ]);
-            r = await discoverAks(sub, new DefaultAzureCredential());
+            const [{ discoverAks }, { addTrustedAccessBindings }, { liveAzureLookup }, { DefaultAzureCredential }] =
+                await Promise.all([
+                    import("../lookup/discovery/aks"),
+                    import("../lookup/discovery/aksTrustedAccess"),
+                    import("../lookup/azure/live"),
+                    import("@azure/identity"),
+                ]);
+            const credential = new DefaultAzureCredential();
+            r = await discoverAks(sub, credential);
+            await addTrustedAccessBindings(r, liveAzureLookup(sub, credential));
         } else {
             const project = stringFlag(args, "project") ?? process.env.GOOGLE_CLOUD_PROJECT;
             if (!project) throw new UsageError("--cloud gcp needs --project (or GOOGLE_CLOUD_PROJECT)");

@@ -210,6 +210,12 @@ function aws(input: AccessInput, ids: DefenderIdentities): DefenderAccess {
     };
 }
 
+/**
+ * AKS: the trusted access role bindings discovery listed (lookup/discovery/aksTrustedAccess.ts) are
+ * judged by their role, whatever their name (Defender's portal names its own), and the
+ * ClusterRoleBinding AKS makes of one inside the cluster counts too. A list that could not be read
+ * leaves the verdict unknown unless the cluster's RBAC shows the grant.
+ */
 function azure(input: AccessInput, ids: DefenderIdentities): DefenderAccess {
     const evidence = input.evidence.bindings
         .filter(
@@ -221,17 +227,28 @@ function azure(input: AccessInput, ids: DefenderIdentities): DefenderAccess {
         .map((b) => `ClusterRoleBinding ${b.name} binds ClusterRole ${b.roleRef.name} (AKS trusted access)`);
     const facts = input.cloudFacts ?? {};
     const bindings = facts.trustedAccessRoleBindings;
+    const others: string[] = [];
     if (isList(bindings))
         for (const b of bindings as { name: string; roles: string[] }[])
             if (b.roles.includes(TRUSTED_ACCESS_ROLE))
                 evidence.push(`trusted access role binding ${b.name} grants ${TRUSTED_ACCESS_ROLE}`);
+            else others.push(`${b.name} grants ${b.roles.length ? b.roles.join(", ") : "no role"}`);
     if (evidence.length) return { state: "granted", cloud: "azure", evidence };
-    if (input.unread.has("ClusterRoleBinding"))
+    const noBinding = `no ClusterRoleBinding to ${ids.aksClusterRoles.join(" or ")}`;
+    if (typeof facts.trustedAccessError === "string")
+        return {
+            state: "unknown",
+            cloud: "azure",
+            reason: `the trusted access role bindings could not be read (${facts.trustedAccessError})${input.unread.has("ClusterRoleBinding") ? " and ClusterRoleBinding could not be read" : ` and the cluster has ${noBinding}`}`,
+        };
+    if (!isList(bindings) && input.unread.has("ClusterRoleBinding"))
         return { state: "unknown", cloud: "azure", reason: "ClusterRoleBinding could not be read" };
     return {
         state: "missing",
         cloud: "azure",
-        reason: `no ClusterRoleBinding to ${ids.aksClusterRoles.join(" or ")}`,
+        reason: isList(bindings)
+            ? `no trusted access role binding grants ${TRUSTED_ACCESS_ROLE}${others.length ? ` (the cluster's: ${others.join("; ")})` : " (the cluster has none)"}${input.unread.has("ClusterRoleBinding") ? "" : ` and ${noBinding}`}`
+            : noBinding,
         remedy: `create the trusted access role binding with role ${TRUSTED_ACCESS_ROLE}: turn on the AgentlessDiscoveryForKubernetes extension of the Defender plan, or run \`pulumi up\` for the stack that onboards this subscription`,
     };
 }

@@ -24,6 +24,8 @@ export const FINDING_RULES = {
     "gatekeeper-absent": "low",
     "isolation-unsupported": "info",
     "defender-access-missing": "high",
+    /** Raised by the fleet view (`--plan`) for a cluster a stack onboarded that no snapshot covers; never by a snapshot. */
+    "onboarded-not-inventoried": "high",
 } as const satisfies Record<string, Severity>;
 
 export type FindingRule = keyof typeof FINDING_RULES;

@@ -3,7 +3,7 @@ import { AcceptedEntry, judge, JudgedFinding } from "./accepted";
 import { imageNote, indexFromText } from "./diff";
 import { countBySeverity as countFindings, Finding, SEVERITIES, Severity } from "./findings";
 import { objectKey } from "./normalise";
-import { SnapshotFormatError } from "./schema";
+import { ClusterIdentity, SnapshotFormatError } from "./schema";
 import { SnapshotStore } from "./store/types";
 
 /** Most severe first (inventory/findings.ts). */
@@ -64,6 +64,8 @@ export interface ClusterFindings {
     snapshot: string;
     startedAt: string;
     findings: Finding[];
+    /** The identity the snapshot recorded (what `--plan` matches onboarded clusters by). */
+    identity: ClusterIdentity;
 }
 
 /**
@@ -97,6 +99,7 @@ export async function latestFindings(
             snapshot: latest.location,
             startedAt: read.header.startedAt,
             findings: [...read.index.findings.values()],
+            identity: read.header.cluster,
         });
     }
     return { clusters, problems };

@@ -7,7 +7,16 @@
 import { escapeControl } from "../../lib/escape";
 import { SEVERITIES, Severity } from "../findings";
 import { ClusterView, FleetModel, ReportCloud, RunPoint } from "./model";
-import { CLOUD_TITLES, POSTURE_COLUMNS, PostureCell } from "./posture";
+import {
+    accessCell,
+    CLOUD_TITLES,
+    coverageAccessCell,
+    coverageCounts,
+    onboardedByText,
+    POSTURE_COLUMNS,
+    PostureCell,
+    snapshotCell,
+} from "./posture";
 
 /** Text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -50,6 +59,10 @@ dl.posture dt { font-weight: 600; }
 dl.posture dd { margin: 0; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9em; overflow-wrap: anywhere; }
 svg text { font: 12px system-ui, sans-serif; fill: #1f2328; }
+table.coverage { table-layout: fixed; }
+table.coverage th, table.coverage td { overflow-wrap: anywhere; } table.not-onboarded th, table.not-onboarded td { overflow-wrap: break-word; }
+table.coverage col.c-cluster { width: 18%; } table.coverage col.c-by { width: 30%; }
+table.coverage col.c-snapshot { width: 20%; } table.coverage col.c-access { width: 32%; }
 .legend { display: flex; gap: 1rem; list-style: none; padding: 0; }
 .legend li::before { content: ""; display: inline-block; width: 1.2em; height: 3px; vertical-align: middle; margin-right: .35em; background: var(--c); }
 `;
@@ -67,6 +80,53 @@ function toneCell(cell: PostureCell, withDetail: boolean): string {
 
 function anchor(i: number): string {
     return `c-${i}`;
+}
+
+/**
+ * The clusters the stacks onboarded (`--plan`), worst first: never inventoried, access missing,
+ * unknown, granted; then the snapshots of clusters no stack onboarded.
+ */
+function coverageSection(model: FleetModel, anchors: Map<string, string>): string {
+    const c = model.coverage;
+    if (!c) return "";
+    const n = coverageCounts(c);
+    const link = (key: string | undefined, text: string) =>
+        key && anchors.has(key) ? `<a href="#${anchors.get(key)}">${h(text)}</a>` : h(text);
+    const rows = c.onboarded
+        .map(
+            (r) =>
+                `<tr data-state="${r.state}"><th scope="row">${link(r.snapshot?.key, r.label)}<span class="detail">${h(r.scope)}</span></th><td>${h(onboardedByText(r))}</td><td>${toneCell(snapshotCell(r), true)}</td><td>${toneCell(coverageAccessCell(r), true)}</td></tr>`,
+        )
+        .join("\n");
+    const others = c.notOnboarded
+        .map(({ snapshot: s, note }) => {
+            const view = model.clusters.find((x) => x.key === s.key);
+            const access = view ? accessCell(view) : { value: "not judged", tone: "unknown" as const, detail: "" };
+            return `<tr><th scope="row">${link(s.key, s.name)}<span class="detail mono">${h(s.key)}</span></th><td>${h(s.identity.source)}</td><td>${h(s.startedAt)}</td><td>${toneCell(access, false)}</td><td>${h(note ?? "no plan given onboards it")}</td></tr>`;
+        })
+        .join("\n");
+    return `<section id="onboarded" aria-labelledby="onboarded-title"><h2 id="onboarded-title">Onboarded clusters and Defender's access</h2>
+<p class="coverage-summary">${c.onboarded.length} cluster(s) onboarded by ${c.stacks.map((s) => `<span class="mono">${h(s.stack)}</span>`).join(", ") || "no stack"}: <span class="good">${n.granted} granted</span>, <span class="bad">${n.missing} missing</span>, <span class="unknown">${n.unknown} unknown</span>, <span class="bad">${n["never-inventoried"]} never inventoried</span>; ${c.notOnboarded.length} snapshot(s) of clusters no stack onboarded.</p>
+${
+    c.onboarded.length
+        ? `<table class="coverage"><caption>Clusters the stacks onboard, worst first</caption>
+<colgroup><col class="c-cluster"><col class="c-by"><col class="c-snapshot"><col class="c-access"></colgroup>
+<thead><tr><th scope="col">Cluster</th><th scope="col">Onboarded by</th><th scope="col">Snapshot</th><th scope="col">Defender access</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>`
+        : `<p>The plans onboard no cluster.</p>`
+}
+${
+    c.notOnboarded.length
+        ? `<table class="not-onboarded"><caption>Snapshots of clusters no stack onboarded</caption>
+<thead><tr><th scope="col">Cluster</th><th scope="col">Source</th><th scope="col">Latest snapshot</th><th scope="col">Defender access</th><th scope="col">Note</th></tr></thead>
+<tbody>
+${others}
+</tbody></table>`
+        : ""
+}
+</section>`;
 }
 
 function fleetTables(model: FleetModel, ids: Map<ClusterView, string>): string {
@@ -178,6 +238,7 @@ ${diffSection(c)}
 
 export function renderHtml(model: FleetModel, generatedAt: string): string {
     const ids = new Map(model.clusters.map((c, i) => [c, anchor(i)]));
+    const anchors = new Map(model.clusters.map((c, i) => [c.key, anchor(i)]));
     const t = model.totals;
     return `<!doctype html>
 <html lang="en">
@@ -193,9 +254,10 @@ export function renderHtml(model: FleetModel, generatedAt: string): string {
 <header>
 <h1>Fleet report</h1>
 <p>${model.clusters.length} cluster(s) from the store <span class="mono">${h(model.store)}</span>, generated ${h(generatedAt)}. Open findings: ${SEVERITIES.map((s) => `<span class="sev-${s}">${t[s]} ${s}</span>`).join(", ")}.</p>
-<nav aria-label="Sections"><ul><li><a href="#fleet">Clusters by cloud</a></li><li><a href="#trend">Findings over the stored runs</a></li><li><a href="#pages">Cluster pages</a></li></ul></nav>
+<nav aria-label="Sections"><ul>${model.coverage ? `<li><a href="#onboarded">Onboarded clusters</a></li>` : ""}<li><a href="#fleet">Clusters by cloud</a></li><li><a href="#trend">Findings over the stored runs</a></li><li><a href="#pages">Cluster pages</a></li></ul></nav>
 </header>
 <main>
+${coverageSection(model, anchors)}
 <section id="fleet" aria-labelledby="fleet-title"><h2 id="fleet-title">Clusters by cloud</h2>
 ${fleetTables(model, ids)}
 ${model.unreadable.length ? `<p>Not shown, their latest snapshot could not be read: ${model.unreadable.map((u) => `<span class="mono">${h(u.key)}</span> (${h(u.reason)})`).join("; ")}</p>` : ""}

@@ -7,7 +7,55 @@
 import { escapeControl } from "../../lib/escape";
 import { SEVERITIES } from "../findings";
 import { FleetModel } from "./model";
-import { CLOUD_TITLES, POSTURE_COLUMNS } from "./posture";
+import {
+    accessCell,
+    CLOUD_TITLES,
+    coverageAccessCell,
+    coverageCounts,
+    onboardedByText,
+    POSTURE_COLUMNS,
+    snapshotCell,
+} from "./posture";
+
+/** The onboarded clusters (`--plan`) against the snapshots: one row each, worst first. */
+function coverageLines(model: FleetModel): string[] {
+    const c = model.coverage;
+    if (!c) return [];
+    const n = coverageCounts(c);
+    const out = [
+        `### Onboarded clusters and Defender's access`,
+        ``,
+        `${c.onboarded.length} cluster(s) onboarded by ${c.stacks.map((s) => m(s.stack)).join(", ") || "no stack"}: **${n.granted}** granted, **${n.missing}** missing, **${n.unknown}** unknown, **${n["never-inventoried"]}** never inventoried; ${c.notOnboarded.length} snapshot(s) of clusters no stack onboarded.`,
+        ``,
+    ];
+    if (c.onboarded.length) {
+        out.push(`| Cluster | Where | Onboarded by | Snapshot | Defender access |`, `|---|---|---|---|---|`);
+        for (const r of c.onboarded) {
+            const snap = snapshotCell(r);
+            const access = coverageAccessCell(r);
+            out.push(
+                `| ${m(r.label)} | ${m(r.scope)} | ${m(onboardedByText(r))} | **${m(snap.value)}** ${m(snap.detail)} | **${m(access.value)}** ${m(access.detail)} |`,
+            );
+        }
+        out.push(``);
+    }
+    if (c.notOnboarded.length) {
+        out.push(
+            `Snapshots of clusters no stack onboarded:`,
+            ``,
+            `| Cluster | Source | Latest snapshot | Defender access | Note |`,
+            `|---|---|---|---|---|`,
+        );
+        for (const { snapshot: s, note } of c.notOnboarded) {
+            const view = model.clusters.find((x) => x.key === s.key);
+            out.push(
+                `| ${m(s.name)} | ${m(s.identity.source)} | ${m(s.startedAt)} | ${m(view ? accessCell(view).value : "not judged")} | ${m(note ?? "no plan given onboards it")} |`,
+            );
+        }
+        out.push(``);
+    }
+    return out;
+}
 
 /**
  * CommonMark lets a backslash escape any ASCII punctuation: escaping all of it leaves no markup,
@@ -35,6 +83,7 @@ export function renderMarkdown(model: FleetModel, generatedAt: string): string {
         `${model.clusters.length} cluster(s), generated ${m(generatedAt)}. Open findings: ${SEVERITIES.map((s) => `**${t[s]}** ${s}`).join(", ")}.`,
         ``,
     );
+    out.push(...coverageLines(model));
     if (!model.clusters.length) out.push(`The store holds no readable snapshot.`, ``);
     for (const cloud of [...new Set(model.clusters.map((c) => c.cloud))]) {
         out.push(

@@ -13,6 +13,8 @@ import { diffIndexes, indexFromText, indexOf, SnapshotDiff } from "../diff";
 import { countBySeverity, Finding, Posture, SEVERITIES, Severity, UnknownFinding } from "../findings";
 import { parseSnapshot, SnapshotDocument } from "../schema";
 import { byStampedName, LATEST_POINTER, SNAPSHOT_FILE } from "../store/types";
+import { Coverage, fleetCoverage } from "../fleet/coverage";
+import { StackPlan } from "../fleet/planClusters";
 
 /** V8's longest string is about 512 MiB: a larger snapshot could not be read as text anyway. */
 const MAX_SNAPSHOT_BYTES = 512 << 20;
@@ -39,6 +41,8 @@ export interface ClusterView {
     diff?: { since: string; diff: SnapshotDiff };
     /** Why the previous snapshot was not compared. */
     diffNote?: string;
+    /** The identity the snapshot recorded: what the fleet view matches onboarded clusters by. */
+    identity: SnapshotDocument["cluster"];
 }
 
 export interface UnreadableCluster {
@@ -59,6 +63,8 @@ export interface FleetModel {
     /** Oldest first. */
     runs: RunPoint[];
     totals: Record<Severity, number>;
+    /** With `--plan`: the clusters the stacks onboarded against the snapshots (inventory/fleet/coverage.ts). */
+    coverage?: Coverage;
 }
 
 function readText(file: string, max: number): string {
@@ -113,6 +119,7 @@ function clusterView(key: string, dir: string): ClusterView | UnreadableCluster 
         findings,
         unknownFindings: doc.unknownFindings ?? [],
         severityCounts: countBySeverity(findings),
+        identity: doc.cluster,
     };
     const before = names[names.indexOf(latest) - 1];
     if (before) {
@@ -234,4 +241,16 @@ export function buildFleetModel(store: string): FleetModel {
     );
     const totals = countBySeverity(clusters.flatMap((c) => c.findings));
     return { store, clusters, unreadable, runs: runPoints(store), totals };
+}
+
+/** The model with the stacks' onboarded clusters matched against its snapshots. */
+export function withCoverage(model: FleetModel, plans: StackPlan[], now: Date): FleetModel {
+    const sides = model.clusters.map((c) => ({
+        key: c.key,
+        name: c.name,
+        identity: c.identity,
+        startedAt: c.startedAt,
+        ...(c.defenderAccess ? { access: c.defenderAccess } : {}),
+    }));
+    return { ...model, coverage: fleetCoverage(plans, sides, now) };
 }

@@ -3,6 +3,7 @@
  * (docs/inventory.md explains each value). `tone` says whether the value is good, bad or not known.
  */
 import { ClusterView, ReportCloud } from "./model";
+import { ageText, Coverage, coverageDetail, CoverageRow, CoverageState } from "../fleet/coverage";
 
 export type Tone = "good" | "bad" | "warn" | "unknown";
 
@@ -72,3 +73,45 @@ export const POSTURE_COLUMNS: { title: string; cell: (c: ClusterView) => Posture
     { title: "Isolation", cell: isolationCell },
     { title: "Defender access", cell: accessCell },
 ];
+
+/** A snapshot older than this is shown as stale in the fleet view (the scheduled run is daily). */
+export const STALE_AFTER_HOURS = 7 * 24;
+
+/** Whether an onboarded cluster has a snapshot, and how old and how matched. */
+export function snapshotCell(row: CoverageRow): PostureCell {
+    const s = row.snapshot;
+    if (!s)
+        return {
+            value: "never inventoried",
+            tone: "bad",
+            detail: "no snapshot of it in the store: snapshot its account, subscription or project",
+        };
+    const also = row.alsoMatched.length ? `; ${row.alsoMatched.length} older snapshot folder(s) of it too` : "";
+    const stale = !(s.ageHours <= STALE_AFTER_HOURS);
+    return {
+        value: stale ? "stale" : "present",
+        tone: stale ? "warn" : "good",
+        detail: `${s.startedAt} (${ageText(s.ageHours)} old), matched by ${s.how}${also}`,
+    };
+}
+
+/** Defender's access to an onboarded cluster: its snapshot's verdict, or not known without one. */
+export function coverageAccessCell(row: CoverageRow): PostureCell {
+    const detail = coverageDetail(row);
+    if (row.state === "never-inventoried") return { value: "never checked", tone: "bad", detail };
+    if (row.state === "granted") return { value: "granted", tone: "good", detail };
+    if (row.state === "missing") return { value: "missing", tone: "bad", detail };
+    return { value: "unknown", tone: "unknown", detail };
+}
+
+/** `stack-a: access entry (adopted), ...; stack-b: ...` */
+export function onboardedByText(row: CoverageRow): string {
+    return row.stacks.map((s) => `${s.stack}: ${s.via.join(", ")}`).join("; ");
+}
+
+/** `3 granted, 1 missing, 0 unknown, 2 never inventoried`, the fleet view's one line. */
+export function coverageCounts(c: Coverage): Record<CoverageState, number> {
+    const out: Record<CoverageState, number> = { granted: 0, missing: 0, unknown: 0, "never-inventoried": 0 };
+    for (const r of c.onboarded) out[r.state]++;
+    return out;
+}

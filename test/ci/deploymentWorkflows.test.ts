@@ -493,6 +493,36 @@ describe("workflows with cloud credentials", () => {
             assert.equal(runStep(step, { cwd: dir, env: env({ NPM_EXIT: "3" }) }).status, 3);
         });
 
+        it("plans every deployed stack offline for the report, and leaves out one whose plan fails with a warning", () => {
+            const step = job.steps.find((s) => s.name === "Plans of the deployed stacks")!;
+            assert.equal(step.if, "always()");
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plans-step-"));
+            fs.mkdirSync(path.join(dir, "bin"));
+            // The deployments' matrix as the real command prints it; the plan of "lab" fails.
+            const matrix = JSON.stringify([
+                { stack: "prod-aws", cloud: "aws" },
+                { stack: "lab", cloud: "azure" },
+            ]);
+            fs.writeFileSync(
+                path.join(dir, "bin", "npm"),
+                `#!/usr/bin/env bash\nprintf '%s\\n' "$*" >> "${dir}/calls"\nif [ "$3" = deployments ]; then echo '${matrix}'; exit 0; fi\nif [ "$6" = lab ]; then echo partial; exit 2; fi\necho "{\\"stack\\":\\"$6\\"}"\n`,
+                { mode: 0o755 },
+            );
+            const r = runStep(step, { cwd: dir, env: { PATH: `${path.join(dir, "bin")}:${process.env.PATH}` } });
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(fs.readFileSync(path.join(dir, "calls"), "utf8").trimEnd().split("\n"), [
+                "run --silent deployments -- matrix",
+                "run --silent plan -- --stack prod-aws --format json",
+                "run --silent plan -- --stack lab --format json",
+            ]);
+            assert.deepEqual(fs.readdirSync(path.join(dir, "plans")), ["prod-aws.json"]);
+            assert.equal(fs.readFileSync(path.join(dir, "plans", "prod-aws.json"), "utf8"), '{"stack":"prod-aws"}\n');
+            assert.equal(
+                r.stdout,
+                "::warning title=fleet report::the plan of stack lab failed: the report does not list its clusters as onboarded\n",
+            );
+        });
+
         it("writes the fleet report of the shared store to the job summary and keeps its HTML, even after a failed cluster", () => {
             const step = job.steps.find((s) => s.name === "Fleet report")!;
             assert.equal(step.if, "always()");
@@ -530,6 +560,27 @@ describe("workflows with cloud credentials", () => {
                 "-",
             ]);
             assert.equal(fs.readFileSync(summary, "utf8"), "## Fleet report\n");
+            // With the deployed stacks' plans beside it, the report is given each of them.
+            fs.mkdirSync(path.join(dir, "plans"));
+            for (const s of ["lab", "prod-aws"]) fs.writeFileSync(path.join(dir, "plans", `${s}.json`), "{}");
+            const withPlans = runStep(step, {
+                cwd: dir,
+                env: {
+                    PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+                    GITHUB_STEP_SUMMARY: summary,
+                    ...Object.fromEntries(
+                        Object.entries(step.env!).map(([k, v]) => [k, interpolate(v, { matrix: awsJob })]),
+                    ),
+                },
+            });
+            assert.equal(withPlans.status, 0, withPlans.stderr);
+            assert.deepEqual(fs.readFileSync(path.join(dir, "args"), "utf8").trimEnd().split("\n").slice(10), [
+                "-",
+                "--plan",
+                "plans/lab.json",
+                "--plan",
+                "plans/prod-aws.json",
+            ]);
             const keep = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!;
             assert.deepEqual(String(keep.with!.path).trim().split("\n"), ["snapshot-summary.txt", "fleet-report.html"]);
         });

@@ -68,7 +68,7 @@ describe("accepted findings", () => {
         const cases: [string, string][] = [
             [
                 entry({ rule: "host-network" }),
-                `accepted-findings file ${FILE}: key "accepted[1].rule" has value "host-network"; expected a finding rule: privileged-container, host-namespace, host-path, public-service, nodeport-service, cluster-admin-binding, wildcard-role, sensor-absent, sensor-unhealthy, gatekeeper-absent, isolation-unsupported, defender-access-missing`,
+                `accepted-findings file ${FILE}: key "accepted[1].rule" has value "host-network"; expected a finding rule: privileged-container, host-namespace, host-path, public-service, nodeport-service, cluster-admin-binding, wildcard-role, sensor-absent, sensor-unhealthy, gatekeeper-absent, isolation-unsupported, defender-access-missing, onboarded-not-inventoried`,
             ],
             [
                 entry({ expires: "2027-02-30" }),

@@ -60,3 +60,61 @@ export async function makeFleetStore(): Promise<{ out: string; servers: FixtureS
     await run();
     return { out, servers, runs: 3 };
 }
+
+/** The example stacks whose plans the fleet view is tested with: brownfield, so they adopt and create. */
+export const ONBOARDING_STACKS = ["aws-brownfield", "azure-brownfield"] as const;
+
+/** Writes each example stack's plan document (`npm run plan -- --stack S --format json`) into `dir`. */
+export async function writePlans(dir: string): Promise<string[]> {
+    const files: string[] = [];
+    for (const stack of ONBOARDING_STACKS) {
+        const r = await runCli(["plan", "--stack", stack, "--format", "json"]);
+        if (r.code !== 0) throw new Error(`plan ${stack} exited ${r.code}: ${r.stderr}`);
+        const file = path.join(dir, `${stack}.plan.json`);
+        fs.writeFileSync(file, r.stdout);
+        files.push(file);
+    }
+    return files;
+}
+
+/**
+ * A store whose snapshots the brownfield stacks' plans partly cover, made by the real CLI over
+ * kubeconfig contexts named as the clouds' own tools name them:
+ *  - `arn:aws:eks:eu-west-1:111122223333:cluster/eks-shop` (aws-brownfield onboards it): aws-auth
+ *    maps Defender's role to system:masters, so access is granted;
+ *  - the same name and region in another account, 999999999999: no stack onboards it;
+ *  - `aks-orders-weu` (az aks get-credentials names a context by the cluster alone; azure-brownfield
+ *    onboards the cluster): no ClusterRoleBinding of Defender's, so access is missing;
+ *  - `kind-lab`, of no cloud: no stack onboards it.
+ * Every other cluster of the two plans has no snapshot.
+ */
+export async function makeOnboardedStore(): Promise<{ out: string; servers: FixtureServer[] }> {
+    const awsAuth = (account: string) => [
+        {
+            metadata: { name: "aws-auth", namespace: "kube-system" },
+            data: {
+                mapRoles: `- rolearn: arn:aws:iam::${account}:role/MDCContainersAgentlessDiscoveryK8sRole\n  username: mdc\n  groups: [system:masters]\n`,
+            },
+        },
+    ];
+    const shop = onCloud("aws:///eu-west-1a/", 4);
+    shop.objects.ConfigMap = awsAuth("111122223333");
+    const other = onCloud("aws:///eu-west-1b/", 3);
+    other.objects.ConfigMap = awsAuth("999999999999");
+    const orders = onCloud(
+        "azure:///subscriptions/s/resourceGroups/mc/providers/Microsoft.Compute/virtualMachines/",
+        3,
+    );
+    const lab = generateCluster({ pods: 2 });
+    const servers = await Promise.all([shop, other, orders, lab].map((s) => startKubeApiServer(s)));
+    const { file } = writeKubeconfig({
+        "arn:aws:eks:eu-west-1:111122223333:cluster/eks-shop": { url: servers[0].url },
+        "arn:aws:eks:eu-west-1:999999999999:cluster/eks-shop": { url: servers[1].url },
+        "aks-orders-weu": { url: servers[2].url },
+        "kind-lab": { url: servers[3].url },
+    });
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "onboarded-"));
+    const r = await runCli(["snapshot", "--kubeconfig", file, "--all-contexts", "--out", out]);
+    if (r.code !== 0) throw new Error(`snapshot exited ${r.code}: ${r.stderr}`);
+    return { out, servers };
+}

@@ -8,7 +8,7 @@ import * as path from "path";
 import { chromium, BrowserContext, Page } from "playwright-core";
 import { runCli, ROOT } from "../../helpers/cli";
 import { FixtureServer } from "../../fixtures/kubeApiServer";
-import { HOSTILE_CONTEXT, HOSTILE_ROLE, makeFleetStore } from "./fleetStore";
+import { HOSTILE_CONTEXT, HOSTILE_ROLE, makeFleetStore, makeOnboardedStore, writePlans } from "./fleetStore";
 import { escapeControl } from "../../../lib/escape";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -198,5 +198,164 @@ describe("snapshot report --html, rendered in headless Chromium", function () {
         assert.deepStrictEqual([...shot.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
         if (!fs.existsSync(SCREENSHOT) || process.env.UPDATE_SCREENSHOTS === "1") fs.writeFileSync(SCREENSHOT, shot);
         assert.ok(fs.statSync(SCREENSHOT).size > 10_000);
+    });
+});
+
+describe("snapshot report --html --plan: the clusters the stacks onboard against the snapshots, in headless Chromium", function () {
+    this.timeout(180_000);
+    let servers: FixtureServer[] = [];
+    let html: string;
+    let context: BrowserContext;
+    let page: Page;
+
+    before(async () => {
+        let out: string;
+        ({ out, servers } = await makeOnboardedStore());
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-plan-"));
+        const plans = await writePlans(dir);
+        html = path.join(dir, "fleet.html");
+        const r = await runCli([
+            "snapshot",
+            "report",
+            "--out",
+            out,
+            "--html",
+            html,
+            ...plans.flatMap((p) => ["--plan", p]),
+        ]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), "chromium-")), {
+            executablePath: CHROMIUM,
+            args: CHROMIUM_ARGS,
+            headless: true,
+            viewport: { width: 1280, height: 900 },
+        });
+        page = context.pages()[0] ?? (await context.newPage());
+        await page.goto(`file://${html}`);
+    });
+    after(async () => {
+        await context?.close();
+        await Promise.all(servers.map((s) => s.close()));
+    });
+
+    /** Each row as a person reads it: the cluster, where, by which stack, the snapshot's state, the access verdict. */
+    const coverageRows = () =>
+        page.$$eval("table.coverage tbody tr", (trs) =>
+            trs.map((tr) => {
+                const [cluster, by, snapshot, access] = [...tr.querySelectorAll("th, td")] as HTMLElement[];
+                return [
+                    cluster.firstChild!.textContent!,
+                    cluster.querySelector(".detail")!.textContent,
+                    by.innerText.split(":")[0],
+                    snapshot.querySelector(".tone")!.textContent,
+                    access.querySelector(".tone")!.textContent,
+                ];
+            }),
+        );
+
+    it("lists every onboarded cluster, worst first: never inventoried, access missing, granted", async () => {
+        assert.deepStrictEqual(await coverageRows(), [
+            [
+                "eu-central-1/eks-internal",
+                "account 111122223333",
+                "aws-brownfield",
+                "never inventoried",
+                "never checked",
+            ],
+            ["eu-central-1/eks-legacy", "account 111122223333", "aws-brownfield", "never inventoried", "never checked"],
+            ["eu-central-1/eks-shop", "account 111122223333", "aws-brownfield", "never inventoried", "never checked"],
+            [
+                "rg-catalog/aks-catalog-neu",
+                "subscription 6d0f3b2a-8c4e-4f1a-9b7d-3e2c1a0f9e8d",
+                "azure-brownfield",
+                "never inventoried",
+                "never checked",
+            ],
+            [
+                "rg-edge/arc-plant-porto (Arc)",
+                "subscription 6d0f3b2a-8c4e-4f1a-9b7d-3e2c1a0f9e8d",
+                "azure-brownfield",
+                "never inventoried",
+                "never checked",
+            ],
+            [
+                "rg-orders/aks-orders-weu",
+                "subscription 6d0f3b2a-8c4e-4f1a-9b7d-3e2c1a0f9e8d",
+                "azure-brownfield",
+                "present",
+                "missing",
+            ],
+            ["eu-west-1/eks-shop", "account 111122223333", "aws-brownfield", "present", "granted"],
+        ]);
+        assert.strictEqual(
+            await page.locator(".coverage-summary").innerText(),
+            "7 cluster(s) onboarded by aws-brownfield, azure-brownfield: 1 granted, 1 missing, 0 unknown, 5 never inventoried; 2 snapshot(s) of clusters no stack onboarded.",
+        );
+    });
+
+    it("never shows a cluster without a snapshot as fine: its state is red, its access never checked", async () => {
+        const never = page.locator('table.coverage tr[data-state="never-inventoried"]');
+        assert.strictEqual(await never.count(), 5);
+        const colours = await never.evaluateAll((trs) =>
+            trs.map((tr) => [...tr.querySelectorAll(".tone")].map((t) => getComputedStyle(t).color)),
+        );
+        for (const c of colours) assert.deepStrictEqual(c, ["rgb(180, 35, 24)", "rgb(180, 35, 24)"]);
+        assert.strictEqual(await never.locator("a").count(), 0, "no link to a page that does not exist");
+    });
+
+    it("says how each snapshot was matched and shows the evidence of the verdict", async () => {
+        const granted = page.locator('table.coverage tr[data-state="granted"]');
+        const text = await granted.innerText();
+        assert.match(text, /matched by kubeconfig context \(EKS ARN\)/);
+        assert.match(
+            text,
+            /aws-auth maps arn:aws:iam::111122223333:role\/MDCContainersAgentlessDiscoveryK8sRole to group\(s\) system:masters/,
+        );
+        assert.match(
+            await page.locator('table.coverage tr[data-state="missing"]').innerText(),
+            /matched by kubeconfig context = cluster name only/,
+        );
+    });
+
+    it("lists the snapshots no stack onboarded, the same EKS name in another account among them", async () => {
+        const rows = await page.$$eval("table.not-onboarded tbody tr", (trs) =>
+            trs.map((tr) => [...tr.querySelectorAll("th, td")].map((c) => (c.firstChild?.textContent ?? "").trim())),
+        );
+        assert.deepStrictEqual(
+            rows.map((r) => [r[0], r[1], r[3], r[4]]),
+            [
+                [
+                    "arn:aws:eks:eu-west-1:999999999999:cluster/eks-shop",
+                    "kubeconfig",
+                    "granted",
+                    "no plan given onboards it",
+                ],
+                ["kind-lab", "kubeconfig", "unknown", "no plan given onboards it"],
+            ],
+        );
+    });
+
+    it("links a covered row to its cluster's page, from the keyboard too", async () => {
+        let active = "";
+        for (let i = 0; i < 15 && active !== "eu-west-1/eks-shop"; i++) {
+            await page.keyboard.press("Tab");
+            active = await page.evaluate(() => document.activeElement?.textContent ?? "");
+        }
+        assert.strictEqual(active, "eu-west-1/eks-shop");
+        await page.keyboard.press("Enter");
+        const hash = await page.evaluate(() => location.hash);
+        assert.match(hash, /^#c-\d+$/);
+        assert.strictEqual(
+            await page.locator(`${hash} h2`).textContent(),
+            "arn:aws:eks:eu-west-1:111122223333:cluster/eks-shop",
+        );
+    });
+
+    it("saves a screenshot of the onboarded clusters for docs/inventory.md", async () => {
+        await page.goto(`file://${html}#onboarded`);
+        const shot = await page.locator("#onboarded").screenshot();
+        const file = path.join(ROOT, "docs", "images", "fleet-onboarded.png");
+        if (!fs.existsSync(file) || process.env.UPDATE_SCREENSHOTS === "1") fs.writeFileSync(file, shot);
+        assert.ok(fs.statSync(file).size > 10_000);
     });
 });
