@@ -33,6 +33,7 @@ interface StateResource {
     type: string;
     id?: string;
     custom?: boolean;
+    outputs?: Record<string, unknown>;
 }
 
 const POLICIES = path.join(ROOT, "policies");
@@ -103,14 +104,19 @@ describe("Pulumi CLI: preview, up and destroy of every example stack (stand-in p
     };
     const nameOf = (urn: string) => urn.split("::").pop()!;
 
-    /** Whether the simulated cloud holds the object a state or plan id names (an AWS `@<region>` id: in that region). */
-    const inCloud = (stack: string, type: string, id: string) => {
+    /**
+     * Whether the simulated cloud holds the object a state or plan id names: an AWS `@<region>` id in
+     * that region, an AWS object whose state or inputs name its region in that one (the same id may
+     * exist in two regions: aws-brownfield's eks-shop).
+     */
+    const inCloud = (stack: string, type: string, id: string, region?: unknown) => {
         const at = /@([a-z]{2}(?:-[a-z]+)+-\d)$/.exec(id);
         const bare = at ? id.slice(0, at.index) : id;
+        const scope = at ? at[1] : type.startsWith("aws:") && typeof region === "string" ? region : undefined;
         return runs
             .get(stack)!
             .engine.cloud.list()
-            .some((o) => o.type === type && o.id === bare && (!at || o.scope === at[1]));
+            .some((o) => o.type === type && o.id === bare && (scope === undefined || o.scope === scope));
     };
 
     describe("brownfield stacks adopt through the engine's import", () => {
@@ -127,7 +133,10 @@ describe("Pulumi CLI: preview, up and destroy of every example stack (stand-in p
                     const found = state.find((s) => s.type === p.type && nameOf(s.urn) === p.name);
                     assert.ok(found, `${p.type} ${p.name} is not in the state`);
                     assert.equal(found.id, p.importId, `${p.name}'s id`);
-                    assert.ok(inCloud(stack, p.type, p.importId!), `${p.type} ${p.importId} left the cloud`);
+                    assert.ok(
+                        inCloud(stack, p.type, p.importId!, p.inputs?.region),
+                        `${p.type} ${p.importId} left the cloud`,
+                    );
                 }
             });
         }
@@ -191,7 +200,7 @@ describe("Pulumi CLI: preview, up and destroy of every example stack (stand-in p
                 for (const s of managed) {
                     const keep = retained.has(`${s.type} ${nameOf(s.urn)}`);
                     assert.equal(
-                        inCloud(stack, s.type, s.id!),
+                        inCloud(stack, s.type, s.id!, s.outputs?.region),
                         keep,
                         `${s.type} ${nameOf(s.urn)} ${keep ? "was deleted" : "is still in the cloud"}`,
                     );
