@@ -17,6 +17,7 @@ import {
 } from "../../domain/aws/facts";
 import { permissionsPolicy, trustPolicy } from "../../domain/aws/policyDocuments";
 import { requirePlain, requirePlainContainer } from "../shared/input";
+import { judgedOutputs } from "../shared/judgedProps";
 
 export interface DiscoveryRoleArgs {
     /** Role name; Microsoft's name by default. */
@@ -104,38 +105,34 @@ export class DiscoveryRole extends pulumi.ComponentResource {
         const roleName = args.roleName ?? DEFAULT_ROLE_NAME;
         // These props let policy rules check the trust policy's shape and the permissions without
         // parsing the documents.
-        super(
-            "agentless:aws:DiscoveryRole",
-            name,
-            {
-                roleName,
-                accessMode: args.accessMode,
-                existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
-                adopted: {
-                    role: args.adoptedRoleArn !== undefined,
-                    oidcProvider: args.adoptedOidcProviderArn !== undefined,
-                },
-                // Absent on an adopted role: the lookup did not read its permissions (the gate says so).
-                ...(args.adoptedRoleArn !== undefined && args.adoptedRolePolicies
-                    ? {
-                          adoptedRolePolicies: {
-                              inline: args.adoptedRolePolicies.inline.map((p) => ({ ...p })),
-                              attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
-                          },
-                      }
-                    : {}),
-                ...(args.adoptedRoleArn !== undefined && args.adoptedRoleTrust !== undefined
-                    ? { adoptedRoleTrust: args.adoptedRoleTrust }
-                    : {}),
-                issuer: MICROSOFT_ISSUER,
-                audience: DEFENDER_AUDIENCE,
-                audienceConditionKey: AUDIENCE_CONDITION_KEY,
-                sessionNamePrefix: SESSION_NAME_PREFIX,
-                actions: [...ACTIONS_BY_MODE[args.accessMode]],
-                clusterArns: pulumi.all([...args.clusterArns]).apply((arns) => [...arns].sort()),
+        const props = {
+            roleName,
+            accessMode: args.accessMode,
+            existingOidcProviderArn: args.existingOidcProviderArn ?? args.adoptedOidcProviderArn ?? null,
+            adopted: {
+                role: args.adoptedRoleArn !== undefined,
+                oidcProvider: args.adoptedOidcProviderArn !== undefined,
             },
-            opts,
-        );
+            // Absent on an adopted role: the lookup did not read its permissions (the gate says so).
+            ...(args.adoptedRoleArn !== undefined && args.adoptedRolePolicies
+                ? {
+                      adoptedRolePolicies: {
+                          inline: args.adoptedRolePolicies.inline.map((p) => ({ ...p })),
+                          attached: args.adoptedRolePolicies.attached.map((p) => ({ ...p })),
+                      },
+                  }
+                : {}),
+            ...(args.adoptedRoleArn !== undefined && args.adoptedRoleTrust !== undefined
+                ? { adoptedRoleTrust: args.adoptedRoleTrust }
+                : {}),
+            issuer: MICROSOFT_ISSUER,
+            audience: DEFENDER_AUDIENCE,
+            audienceConditionKey: AUDIENCE_CONDITION_KEY,
+            sessionNamePrefix: SESSION_NAME_PREFIX,
+            actions: [...ACTIONS_BY_MODE[args.accessMode]],
+            clusterArns: pulumi.all([...args.clusterArns]).apply((arns) => [...arns].sort()),
+        };
+        super("agentless:aws:DiscoveryRole", name, props, opts);
 
         if (args.existingOidcProviderArn) {
             this.oidcProviderArn = pulumi.output(args.existingOidcProviderArn);
@@ -167,7 +164,7 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             // The ARN comes from the lookup (a read's outputs are only known at deploy time).
             this.role = Role.get(`${name}-role`, roleName, undefined, { parent: this });
             this.arn = pulumi.output(args.adoptedRoleArn);
-            this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
+            this.registerOutputs(judgedOutputs(props, { roleArn: this.arn, oidcProviderArn: this.oidcProviderArn }));
             return;
         }
         this.role = new Role(
@@ -215,6 +212,6 @@ export class DiscoveryRole extends pulumi.ComponentResource {
             );
         }
 
-        this.registerOutputs({ roleArn: this.arn, oidcProviderArn: this.oidcProviderArn });
+        this.registerOutputs(judgedOutputs(props, { roleArn: this.arn, oidcProviderArn: this.oidcProviderArn }));
     }
 }

@@ -26,6 +26,7 @@ import { mapString, plainString, requirePlain, requirePlainContainer } from "../
 import { AwsAuthExisting, AwsAuthMergeError, mergeMapRoles, MapRoleEntry } from "../../domain/aws/awsAuth";
 import { EndpointSettings } from "../../domain/aws/endpointAccess";
 import { accessEntryImportId, accessPolicyAssociationImportId } from "../../domain/aws/importIds";
+import { judgedOutputs } from "../shared/judgedProps";
 import { EksControlPlaneLogging } from "./controlPlaneLogging";
 import { EksDefenderEndpointAccess } from "./defenderEndpoint";
 import { ExistingAccessEntry } from "../../lookup/aws/port";
@@ -135,24 +136,20 @@ export class EksClusterAccess extends pulumi.ComponentResource {
         const policy = args.accessPolicy ?? DEFAULT_ACCESS_POLICY;
         // Messages name the cluster, or the component when the name is only known at deploy time.
         const label = typeof args.clusterName === "string" ? args.clusterName : `of ${name}`;
-        super(
-            "agentless:aws:EksClusterAccess",
-            name,
-            {
-                clusterName: args.clusterName,
-                region: args.region,
-                authenticationMode: args.authenticationMode,
-                endpointPublicAccess: args.endpoint.publicAccess,
-                endpointPrivateAccess: args.endpoint.privateAccess,
-                publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
-                mapToSystemMasters,
-                accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
-                manageLogging: args.manageLogging ?? false,
-                defenderEndpointAccess: args.defenderEndpointAccess ?? false,
-                existingAccessEntry: args.existingEntry !== undefined,
-            },
-            opts,
-        );
+        const props = {
+            clusterName: args.clusterName,
+            region: args.region,
+            authenticationMode: args.authenticationMode,
+            endpointPublicAccess: args.endpoint.publicAccess,
+            endpointPrivateAccess: args.endpoint.privateAccess,
+            publicAccessCidrs: [...args.endpoint.publicAccessCidrs],
+            mapToSystemMasters,
+            accessPolicyArn: usesAccessEntries ? accessPolicyArn(policy, args.region) : null,
+            manageLogging: args.manageLogging ?? false,
+            defenderEndpointAccess: args.defenderEndpointAccess ?? false,
+            existingAccessEntry: args.existingEntry !== undefined,
+        };
+        super("agentless:aws:EksClusterAccess", name, props, opts);
 
         if (args.defenderEndpointAccess) {
             this.defenderEndpoint = new EksDefenderEndpointAccess(
@@ -352,12 +349,14 @@ export class EksClusterAccess extends pulumi.ComponentResource {
             );
         }
 
-        this.registerOutputs({
-            accessEntry: this.accessEntry?.id,
-            awsAuthPatch: this.awsAuthPatch?.id,
-            logging: this.logging?.id,
-            defenderEndpoint: this.defenderEndpoint?.id,
-        });
+        this.registerOutputs(
+            judgedOutputs(props, {
+                accessEntry: this.accessEntry?.id,
+                awsAuthPatch: this.awsAuthPatch?.id,
+                logging: this.logging?.id,
+                defenderEndpoint: this.defenderEndpoint?.id,
+            }),
+        );
     }
 
     private eksAccess(args: EksClusterAccessArgs): KubeAccess {

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { judgedOutputs } from "./judgedProps";
 
 export interface StackSettingsArgs {
     stack: string;
@@ -16,7 +17,8 @@ export interface StackSettingsArgs {
  */
 export class StackSettings extends pulumi.ComponentResource {
     constructor(name: string, args: StackSettingsArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("agentless:stack:Settings", name, { ...args }, opts);
-        this.registerOutputs({});
+        const props = { ...args };
+        super("agentless:stack:Settings", name, props, opts);
+        this.registerOutputs(judgedOutputs(props));
     }
 }

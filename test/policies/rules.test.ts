@@ -247,6 +247,20 @@ describe("policy rules", () => {
             assert.equal(helmChartsPinned.validate(chart("latest")).length, 1);
             assert.equal(helmChartsPinned.validate(chart("3.x")).length, 1);
         });
+        it("judges a v4 Chart the engine analyzes with no inputs through the component that declares it", () => {
+            // The Kubernetes provider registers the Chart it constructs with no inputs: that is all the engine's analyzer sees.
+            assert.deepEqual(helmChartsPinned.validate(res("kubernetes:helm.sh/v4:Chart", "c", {})), []);
+            const sensor = (chartVersion?: string) =>
+                res("agentless:kubernetes:DefenderSensor", "eks-a-sensor", { chart: "defender-sensor", chartVersion });
+            assert.deepEqual(helmChartsPinned.validate(sensor("0.9.2")), []);
+            assert.deepEqual(helmChartsPinned.validate(sensor("~0.9")), [
+                'chart defender-sensor version "~0.9" is not an exact version',
+            ]);
+            assert.deepEqual(
+                helmChartsPinned.validate(res("agentless:kubernetes:Gatekeeper", "g", { chart: "gatekeeper" })),
+                ["chart gatekeeper has no version: it would float to the newest"],
+            );
+        });
     });
 
     describe("no-attack-simulation-in-production", () => {

@@ -17,6 +17,7 @@ export interface PlanResource {
     importId?: string;
     id?: string;
     retainOnDelete?: true;
+    inputs?: Record<string, unknown>;
 }
 
 interface PreviewStep {

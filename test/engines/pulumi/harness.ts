@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse } from "yaml";
 import { engineBinary } from "../helpers/engines";
 import { seedFromCloudState, SimulatedCloud } from "./seed";
 
@@ -133,6 +134,15 @@ export class EngineStack extends EngineProject {
         const stackText = fs.readFileSync(path.join(EXAMPLES, `Pulumi.${stack}.yaml`), "utf8");
         const account = /accountId:\s*"?(\d{12})"?/.exec(stackText)?.[1];
         seedFromCloudState(this.cloud, stateFile, account);
+        // The GCP project a stack names exists, with the number its config gives (the cloud-state
+        // file names projects by id): the number the provider's computed names carry.
+        const gcp = (parse(stackText) as { config?: Record<string, { projectId?: string; projectNumber?: string }> })
+            .config?.["agentless-discovery:gcp"];
+        if (gcp?.projectId && gcp.projectNumber)
+            this.cloud.put("gcp", "gcp:organizations/project:Project", "", gcp.projectId, {
+                projectId: gcp.projectId,
+                number: gcp.projectNumber,
+            });
         // The Log Analytics workspace a stack names exists (the stack's premise; the cloud-state
         // file does not describe workspaces): its customer id and keys are what the engine reads.
         for (const [, id, rg, name] of stackText.matchAll(

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import { createRequire } from "module";
 import * as path from "path";
@@ -119,6 +120,7 @@ function seedAws(sim: SimulatedCloud, aws: Obj): void {
     for (const c of arr(aws.clusters)) {
         const region = String(c.region);
         const clusterName = String(c.name);
+        seedEksCluster(sim, c, account);
         for (const e of arr(c.accessEntries)) {
             const principalArn = String(e.principalArn);
             // The AWS provider's documented import id: cluster_name:principal_arn (region: the provider's, or @region).
@@ -151,6 +153,44 @@ function seedAws(sim: SimulatedCloud, aws: Obj): void {
             });
         }
     }
+}
+
+/**
+ * An EKS cluster as `eks:DescribeCluster` describes it, in the input property names of
+ * `aws.eks.Cluster` (what the stand-in's `aws:eks/getCluster:getCluster` answer reads back,
+ * tools/engines/providers/eksCluster.js). The endpoint and the CA are not in the cloud-state file:
+ * made up in their documented shapes (an `https://<32 hex>.<zone>.<region>.eks.amazonaws.com` URL,
+ * base64 PEM data).
+ */
+function seedEksCluster(sim: SimulatedCloud, c: Obj, account: string): void {
+    const region = String(c.region);
+    const name = String(c.name);
+    const endpoint = obj(c.endpoint);
+    const host = createHash("sha256").update(`${region}/${name}`).digest("hex").slice(0, 32).toUpperCase();
+    sim.put(
+        "aws",
+        "aws:eks/cluster:Cluster",
+        region,
+        name,
+        {
+            name,
+            region,
+            accessConfig: { authenticationMode: c.authenticationMode, bootstrapClusterCreatorAdminPermissions: false },
+            enabledClusterLogTypes: c.enabledLogTypes ?? [],
+            tags: c.tags ?? {},
+            vpcConfig: {
+                endpointPrivateAccess: endpoint.privateAccess ?? false,
+                endpointPublicAccess: endpoint.publicAccess ?? true,
+                publicAccessCidrs: endpoint.publicAccessCidrs ?? ["0.0.0.0/0"],
+            },
+        },
+        {
+            arn: c.arn ?? `arn:aws:eks:${region}:${account}:cluster/${name}`,
+            endpoint: `https://${host}.gr7.${region}.eks.amazonaws.com`,
+            certificateAuthority: { data: Buffer.from(`CA of ${region}/${name}`).toString("base64") },
+            status: "ACTIVE",
+        },
+    );
 }
 
 function seedAzure(sim: SimulatedCloud, az: Obj): void {

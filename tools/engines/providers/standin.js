@@ -11,11 +11,16 @@
 //   for an import or a get, as the real providers do;
 // - an AWS id ending in "@<region>" is resolved in that region, any other regional id in the
 //   provider's configured region (the AWS provider's documented import format);
-// - Diff compares every input, so an import whose inputs differ from the cloud's is a difference.
+// - Diff compares every input, so an import whose inputs differ from the cloud's is a difference;
+// - aws.eks.getCluster is answered from the simulated cloud (eksCluster.js), a GCP project's number
+//   comes from the simulated cloud, and the kubernetes package constructs the Helm v4 Chart
+//   component (helmChart.js).
 // What it does not model: the clouds' own validation and defaults beyond what the seed holds.
 const { randomBytes } = require("crypto");
 const path = require("path");
 const cloud = require("./cloudStore");
+const { getCluster } = require("./eksCluster");
+const helmChart = require("./helmChart");
 
 const [, , pkg, version] = process.argv;
 if (!pkg || !version) {
@@ -164,6 +169,16 @@ function locate(type, id) {
     return ["", id];
 }
 
+/**
+ * Where an object in the state lives: an AWS regional object in the region its state names (the
+ * AWS provider's `region` argument, set when it was made or imported), whatever the provider's.
+ */
+function locateInState(type, id, state) {
+    const [scope, bare] = locate(type, id);
+    if (pkg === "aws" && awsRegional(type) && state && state.region) return [state.region, bare];
+    return [scope, bare];
+}
+
 function load(type, scope, id) {
     return cloud.load(root, pkg, type, scope, id);
 }
@@ -177,13 +192,25 @@ function store(type, scope, id, props, outputs) {
  * the account, subscription or project this provider instance is configured for.
  */
 function computed(type, urn, inputs) {
-    const ctx = {};
+    const ctx = pkg === "gcp" ? { gcpProjectNumbers: gcpProjectNumbers() } : {};
     mockResourceState(`pulumi:providers:${pkg}`, "provider", config, ctx);
     const { id, state } = mockResourceState(type, urn.split("::").pop(), inputs, ctx);
     const outputs = {};
     // What the cloud adds: properties the inputs lack, and inputs it fills in (an identity's principal id).
     for (const [k, v] of Object.entries(state)) if (!same(v, inputs[k])) outputs[k] = v;
     return { id, outputs };
+}
+
+/**
+ * The number of each GCP project of the simulated cloud, by project id: what the real provider's
+ * computed names carry (a workload identity pool's `name` is `projects/<number>/locations/global/...`,
+ * node_modules/@pulumi/gcp/iam/workloadIdentityPool.d.ts), where the mock would make one up.
+ */
+function gcpProjectNumbers() {
+    const out = {};
+    for (const o of cloud.list(root))
+        if (o.type === "gcp:organizations/project:Project") out[o.props.projectId] = o.props.number;
+    return out;
 }
 
 /** A secret input arrives wrapped; the cloud holds the plain value (as a real cloud does). */
@@ -269,6 +296,7 @@ const INVOKES = {
         const ws = workspace(args);
         return { primarySharedKey: ws.primarySharedKey, secondarySharedKey: ws.secondarySharedKey };
     },
+    "aws:eks/getCluster:getCluster": (args) => getCluster(load, config.region, args),
 };
 
 const provider = {
@@ -313,16 +341,16 @@ const provider = {
     },
     async update(id, urn, olds, news) {
         const type = typeOf(urn);
-        const [scope, bare] = locate(type, id);
+        const [scope, bare] = locateInState(type, id, olds);
         const found = load(type, scope, bare);
         if (!found) throw new Error(`${type} ${id} does not exist in ${scope || "the cloud"}`);
         const props = inputsOf(news);
         store(type, scope, bare, props, found.outputs);
         return { outs: { ...props, ...found.outputs } };
     },
-    async delete(id, urn) {
+    async delete(id, urn, props) {
         const type = typeOf(urn);
-        const [scope, bare] = locate(type, id);
+        const [scope, bare] = locateInState(type, id, props);
         cloud.remove(root, pkg, type, scope, bare);
     },
     async invoke(token, args) {
@@ -331,6 +359,9 @@ const provider = {
         return { outputs: await answer(plain(args)) };
     },
 };
+
+// The kubernetes provider builds its Helm chart component itself (Construct): tools/engines/providers/helmChart.js.
+if (pkg === "kubernetes") provider.construct = helmChart.construct;
 
 main(provider, process.argv.slice(4)).catch((e) => {
     console.error(e);
