@@ -17,7 +17,7 @@ import {
     stampOf,
 } from "./store/types";
 import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
-import { collectGarbage } from "../lib/gc";
+import { collectGarbageIfLarge } from "../lib/gc";
 import { DefenderIdentities } from "./defenderAccess";
 import { redactUrl } from "../lib/kube/redact";
 import { systemErrorLine } from "../lib/errors";
@@ -300,7 +300,7 @@ export async function runSnapshots(
             results[i] = await snapshotCluster(targets[i], store, opts);
             opts.onClusterDone?.(results[i]);
             // Only the printed diff's counts are kept in the run record; the lists go with the cluster.
-            collectGarbage();
+            collectGarbageIfLarge();
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, targets.length)) }, worker));
