@@ -160,6 +160,8 @@ export async function snapshotCluster(
         status: "failed",
     };
     let client: KubeClient | undefined;
+    // Held from the carry or the diff until the cluster is done, whichever way it ends: it keeps a file open.
+    let previous: Previous | undefined | null = null;
     let pending: PendingSnapshot;
     try {
         pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
@@ -180,7 +182,6 @@ export async function snapshotCluster(
         // written, before it is published; it is released right after the diff. One that cannot be
         // read or is not a snapshot costs the diff, never the cluster: the new snapshot is still
         // published, and the next run compares against it.
-        let previous: Previous | undefined | null = null;
         let previousLocation: string | undefined;
         let diffUnavailable: string | undefined;
         const unreadable = (e: unknown) => (diffUnavailable = `the previous snapshot ${(e as Error).message}`);
@@ -247,6 +248,7 @@ export async function snapshotCluster(
         } finally {
             result.index.texts.close();
             last?.release();
+            previous = undefined;
         }
         let published: Published;
         try {
@@ -280,6 +282,7 @@ export async function snapshotCluster(
         return { ...base, reason: failureReason(e) };
     } finally {
         client?.close();
+        (previous as Previous | undefined | null)?.release();
     }
 }
 
