@@ -10,7 +10,18 @@ const http = require("http");
 const [base, ...paths] = process.argv.slice(2);
 const agent = new http.Agent({ keepAlive: true });
 
-function get(url) {
+/**
+ * A kept-alive socket the server closes just as a request goes out ends in ECONNRESET ("socket hang
+ * up"); the snapshot's client retries such a request, and so does the floor, once.
+ */
+function get(url, retried = false) {
+    return getOnce(url).catch((e) => {
+        if (retried || e.code !== "ECONNRESET") throw e;
+        return get(url, true);
+    });
+}
+
+function getOnce(url) {
     return new Promise((resolve, reject) => {
         http.get(url, { agent, headers: { Accept: "application/json" } }, (res) => {
             const chunks = [];

@@ -1,68 +1,71 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeAzureStack } from "./generateAzureStack";
+import { writeAwsStack } from "./generateAwsStack";
+import { interleave, load, machine, median, pairedLine, timed } from "./measure";
 
 /**
- * `npm run plan` wall time and peak memory: azure-dev, a generated 500-cluster stack, and the bare
- * baseline (same provider modules, no resources). Each is a fresh process running compiled JavaScript,
- * as a CI job would run it.
+ * `npm run bench -- plan`: `plan --stack <s> --format json` through the compiled CLI, each case
+ * interleaved with the bare program (bench/bareRunner.js: the Azure program's provider modules
+ * imported, nothing declared, through the same mock evaluation), BENCH_RUNS rounds (default 5),
+ * ratios paired per round: azure-dev, aws-dev and a generated 500-AKS stack; `big` adds 5,000 AKS
+ * and 1,000 EKS clusters, with the CPU time and memory per cluster beyond the bare program.
+ * BENCH_CLI=DIR measures the (built) CLI of another checkout.
  */
-
 const ROOT = path.join(__dirname, "..");
+const CLI_ROOT = process.env.BENCH_CLI ?? ROOT;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-
-interface Sample {
-    wall: number;
-    rssMiB: number;
-}
-
-function measure(args: string[], env: NodeJS.ProcessEnv): Sample {
-    const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, ...args], {
-        cwd: ROOT,
-        env: { ...process.env, ...env },
-        encoding: "utf8",
-        maxBuffer: 512 * 1024 * 1024,
-    });
-    if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-    const last = r.stderr.trim().split("\n").pop()!;
-    const [wall, kib] = last.split(" ").map(Number);
-    return { wall, rssMiB: kib / 1024 };
-}
-
-function median(xs: number[]): number {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[Math.floor(s.length / 2)];
-}
+const BIG = process.argv.includes("big");
 
 export function benchPlan(): void {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-plan-"));
-    writeAzureStack(dir, "azure-500", 500);
-    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml"])
+    for (const f of ["Pulumi.azure-dev.yaml", "azure-dev.cloud.yaml", "Pulumi.aws-dev.yaml", "aws-dev.cloud.yaml"])
         fs.copyFileSync(path.join(ROOT, "examples", "stacks", f), path.join(dir, f));
-    const env = { AGENTLESS_STACKS_DIR: dir };
-    const cases: [string, string[]][] = [
-        ["bare program (same imports, no resources)", ["bench/bareRunner.js"]],
-        ["plan azure-dev", ["dist/cli/main.js", "plan", "--stack", "azure-dev", "--format", "json"]],
-        [
-            "plan azure-500 (500 AKS + 10 Arc clusters)",
-            ["dist/cli/main.js", "plan", "--stack", "azure-500", "--format", "json"],
-        ],
+    const cases: { stack: string; clusters: number; what: string }[] = [
+        { stack: "azure-dev", clusters: 0, what: "azure-dev (30 resources)" },
+        { stack: "aws-dev", clusters: 0, what: "aws-dev (29 resources)" },
+        { stack: "azure-500", clusters: 450, what: "500 AKS clusters (50 excluded by tag), 10 Arc" },
     ];
-    const results: { name: string; wall: number; rss: number }[] = [];
-    for (const [name, args] of cases) {
-        const samples = Array.from({ length: RUNS }, () => measure(args, env));
-        results.push({ name, wall: median(samples.map((s) => s.wall)), rss: median(samples.map((s) => s.rssMiB)) });
-    }
-    const base = results[0];
-    console.log(`plan benchmark: median of ${RUNS} runs, ${os.cpus().length} cores, node ${process.version}`);
-    console.log(`${"case".padEnd(48)} ${"wall s".padStart(7)} ${"peak MiB".padStart(9)} ${"x bare".padStart(7)}`);
-    for (const r of results) {
-        console.log(
-            `${r.name.padEnd(48)} ${r.wall.toFixed(2).padStart(7)} ${r.rss.toFixed(0).padStart(9)} ${(r.wall / base.wall).toFixed(2).padStart(7)}`,
+    writeAzureStack(dir, "azure-500", 500);
+    if (BIG) {
+        writeAzureStack(dir, "azure-5000", 5000);
+        writeAwsStack(dir, "aws-1000", 1000);
+        cases.push(
+            { stack: "azure-5000", clusters: 4500, what: "5,000 AKS clusters (500 excluded by tag), 100 Arc" },
+            { stack: "aws-1000", clusters: 900, what: "1,000 EKS clusters (100 excluded by tag)" },
         );
     }
+    const env = { AGENTLESS_STACKS_DIR: dir };
+    const bare = () => timed(process.execPath, [path.join(ROOT, "bench", "bareRunner.js")], { cwd: CLI_ROOT, env });
+    const lines = [`machine ${machine()}; CLI of ${CLI_ROOT}; load average at start ${load()}`];
+    for (const c of cases) {
+        const plan = () =>
+            timed(
+                process.execPath,
+                [
+                    "--max-old-space-size=4096",
+                    path.join(CLI_ROOT, "dist", "cli", "main.js"),
+                    "plan",
+                    "--stack",
+                    c.stack,
+                    "--format",
+                    "json",
+                ],
+                { cwd: CLI_ROOT, env },
+            );
+        const p = interleave(`plan ${c.stack}`, RUNS, bare, plan);
+        lines.push(pairedLine(p, "bare", `plan ${c.what}`));
+        if (c.clusters) {
+            const per = (k: "cpu" | "peakMiB") =>
+                median(p.subject.map((s, i) => (s[k] - p.baseline[i][k]) / c.clusters));
+            lines.push(
+                `  per onboarded cluster beyond bare: ${(per("cpu") * 1000).toFixed(2)} ms CPU, ${(per("peakMiB") * 1024).toFixed(0)} KiB peak memory`,
+            );
+        }
+    }
+    lines.push(`load average at end ${load()}`);
+    process.stdout.write("\n" + lines.join("\n") + "\n");
     fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -2,7 +2,7 @@ import { EXCLUSION_TAG } from "../domain/shared/exclusion";
 import * as fs from "fs";
 import { parseArgs, stringFlag, ParsedArgs } from "./args";
 import { systemErrorLine, UsageError } from "../lib/errors";
-import { FileReadError, readRegularFile } from "../lib/regularFile";
+import { FileReadError, openRegularFile } from "../lib/regularFile";
 import { writeOut } from "./output";
 import { escapeControl } from "../lib/escape";
 import { awsRegionProblem } from "../domain/aws/regions";
@@ -13,7 +13,8 @@ import {
     kubeconfigFiles,
     loadKubeconfigs,
 } from "../lib/kube/kubeconfig";
-import { diffIndexes, indexFromText, renderDiff } from "../inventory/diff";
+import { diffIndexes, renderDiff } from "../inventory/diff";
+import { indexFromFile } from "../inventory/snapshotIndex";
 import { SnapshotFormatError } from "../inventory/schema";
 import { ClusterRunResult, runSnapshots, SnapshotTarget } from "../inventory/run";
 import { MAX_SNAPSHOT_BYTES, stampOf, StoreError } from "../inventory/store/types";
@@ -215,10 +216,11 @@ async function diffCommand(argv: string[]): Promise<number> {
     const files = args.positional;
     if (files.length !== 2)
         throw new UsageError("usage: npm run snapshot -- diff [--allow-different-clusters] A.json B.json");
+    // Each file is indexed line by line (a hash per object); only changed objects are read back from it.
     const [a, b] = files.map((f) => {
-        let text: string;
+        let fd: number;
         try {
-            text = readRegularFile(f, MAX_SNAPSHOT_BYTES);
+            fd = openRegularFile(f, MAX_SNAPSHOT_BYTES);
         } catch (e) {
             if (e instanceof FileReadError)
                 throw new UsageError(
@@ -229,7 +231,7 @@ async function diffCommand(argv: string[]): Promise<number> {
             throw e;
         }
         try {
-            return indexFromText(text, f);
+            return indexFromFile(fd, f);
         } catch (e) {
             if (e instanceof SnapshotFormatError) throw new UsageError(e.message);
             if (e instanceof RangeError)
@@ -250,6 +252,8 @@ async function diffCommand(argv: string[]): Promise<number> {
     let diff: string;
     try {
         diff = renderDiff(diffIndexes(a.index, b.index), 200);
+        a.index.texts.close();
+        b.index.texts.close();
     } catch (e) {
         // An object nested deeper than the comparison's recursion can go.
         if (e instanceof RangeError)

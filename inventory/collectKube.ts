@@ -5,7 +5,7 @@ import { KINDS, listPath } from "./kinds";
 import { BufferedFileWriter } from "./jsonWriter";
 import { normalise, NormalObject, objectKey } from "./normalise";
 import { ClusterIdentity, KindResult, SCHEMA_VERSION, SnapshotDocument } from "./schema";
-import { SnapshotIndex } from "./diff";
+import { ObjectTexts, objectHash, SnapshotIndex } from "./snapshotIndex";
 import { AccessEvidence, DefenderIdentities } from "./defenderAccess";
 import { judgeAccess } from "./collectAccess";
 
@@ -35,6 +35,16 @@ export interface CollectResult {
 
 const sameTextAsJson = JSON.stringify;
 
+/** For a caller that gave no way to read the written file back: only an index's hashes are usable. */
+const NO_TEXTS: ObjectTexts = {
+    read: () => {
+        throw new Error(
+            "this snapshot index was built without a way to read its objects back (collectCluster's texts)",
+        );
+    },
+    close: () => undefined,
+};
+
 /** Overall limits, so a server that pages forever or trickles pages cannot hold a run. */
 export const DEFAULT_KIND_DEADLINE_MS = 10 * 60_000;
 export const DEFAULT_CLUSTER_DEADLINE_MS = 30 * 60_000;
@@ -58,6 +68,8 @@ export async function collectCluster(
         maxObjectBytes?: number;
         carry?: (unreadKinds: string[], unknownIds: string[]) => Promise<CarriedState | undefined>;
         identities?: DefenderIdentities;
+        /** Reads the objects' texts back from the file `out` writes (byte offsets), once it is written. */
+        texts?: ObjectTexts;
     } = {},
 ): Promise<CollectResult> {
     const now = opts.now ?? (() => new Date());
@@ -84,6 +96,7 @@ export async function collectCluster(
     const access = new AccessEvidence();
     const index: SnapshotIndex = {
         objects: new Map(),
+        texts: opts.texts ?? NO_TEXTS,
         erroredKinds: new Set(),
         findings: new Map(),
         unknownFindings: new Set(),
@@ -118,8 +131,11 @@ export async function collectCluster(
                     // After a 410 restart the list starts over: objects already written are skipped.
                     if (index.objects.has(key)) continue;
                     const text = sameTextAsJson(o);
-                    index.objects.set(key, text);
-                    out.write(`${count ? "," : ""}\n${text}`);
+                    out.write(count ? ",\n" : "\n");
+                    // The index keeps where the text is written, not the text: the diff reads it back if it changed.
+                    const at = out.position;
+                    out.write(text);
+                    index.objects.set(key, { hash: objectHash(text), at, length: out.position - at });
                     findings.add(o);
                     access.add(o);
                     count++;

@@ -1,29 +1,6 @@
 import { escapeControl } from "../lib/escape";
 import { Finding } from "./findings";
-import { objectKey } from "./normalise";
-import {
-    findingProblem,
-    headerProblem,
-    kindsProblem,
-    objectProblem,
-    parseSnapshot,
-    SCHEMA_VERSION,
-    SnapshotDocument,
-    SnapshotFormatError,
-} from "./schema";
-
-/**
- * What a diff needs from a snapshot: each object's canonical text by key, the kinds that failed
- * (their objects are unknown, not gone) and the findings by id. Built while a snapshot streams, or
- * from a parsed document.
- */
-export interface SnapshotIndex {
-    objects: Map<string, string>;
-    erroredKinds: Set<string>;
-    findings: Map<string, Finding>;
-    /** Cluster-finding ids whose evidence was not read: neither opened nor closed. */
-    unknownFindings: Set<string>;
-}
+import { SnapshotIndex } from "./snapshotIndex";
 
 /** A container whose image differs: `from` absent for a container added, `to` absent for one removed. */
 export interface ImageChange {
@@ -48,110 +25,6 @@ export interface SnapshotDiff {
     skippedKinds: string[];
     opened: Finding[];
     closed: Finding[];
-}
-
-export function indexOf(doc: SnapshotDocument): SnapshotIndex {
-    const objects = new Map<string, string>();
-    // A carried kind stands as the last snapshot that read it saw it, not as the pages read before the error.
-    const carried = new Set(doc.carried?.kinds ?? []);
-    for (const [kind, list] of Object.entries(doc.objects))
-        if (!carried.has(kind)) for (const o of list) objects.set(objectKey(o), JSON.stringify(o));
-    for (const o of doc.carriedObjects ?? []) objects.set(objectKey(o), JSON.stringify(o));
-    const erroredKinds = new Set(
-        Object.entries(doc.kinds)
-            .filter(([k, v]) => v.error && !carried.has(k))
-            .map(([k]) => k),
-    );
-    const findings = new Map(
-        [...doc.findings.filter((f) => !carried.has(f.subject.kind)), ...(doc.carriedFindings ?? [])].map((f) => [
-            f.id,
-            f,
-        ]),
-    );
-    return { objects, erroredKinds, findings, unknownFindings: new Set((doc.unknownFindings ?? []).map((u) => u.id)) };
-}
-
-export interface SnapshotHeader {
-    cluster: SnapshotDocument["cluster"];
-    startedAt: string;
-}
-
-/**
- * Builds the index of a snapshot this tool wrote without parsing the whole document: the writer
- * puts the header, each object, the kinds table and each finding on lines of their own, so only
- * one line is parsed at a time and the object's text is its own canonical form. Any other layout
- * of a valid snapshot (reformatted by hand) falls back to a full parse.
- */
-export function indexFromText(text: string, where: string): { header: SnapshotHeader; index: SnapshotIndex } {
-    const prefix = `{"schemaVersion":${SCHEMA_VERSION},"tool":"agentless-discovery",`;
-    if (!text.startsWith(prefix)) {
-        const doc = parseSnapshot(text, where);
-        return { header: { cluster: doc.cluster, startedAt: doc.startedAt }, index: indexOf(doc) };
-    }
-    const index: SnapshotIndex = {
-        objects: new Map(),
-        erroredKinds: new Set(),
-        findings: new Map(),
-        unknownFindings: new Set(),
-    };
-    let header: SnapshotHeader | undefined;
-    let sawKinds = false;
-    let complete = false;
-    const carried = new Set<string>();
-    let inFindings = false;
-    try {
-        for (let start = 0; start < text.length;) {
-            let end = text.indexOf("\n", start);
-            if (end < 0) end = text.length;
-            let line = text.slice(start, end);
-            start = end + 1;
-            if (line.endsWith(",")) line = line.slice(0, -1);
-            if (!header) {
-                const h = JSON.parse(line + "}") as SnapshotDocument;
-                const p = headerProblem(h);
-                if (p) throw new Error(p);
-                header = { cluster: h.cluster, startedAt: h.startedAt };
-            } else if (line.startsWith('{"kind":')) {
-                const o = JSON.parse(line);
-                const p = objectProblem(o, "an object");
-                if (p) throw new Error(p);
-                index.objects.set(objectKey(o), line);
-            } else if (line.startsWith('{"id":')) {
-                const f = JSON.parse(line) as Finding;
-                const p = findingProblem(f, "a finding");
-                if (p) throw new Error(p);
-                if (!(inFindings && carried.has(f.subject.kind))) index.findings.set(f.id, f);
-            } else if (line.startsWith('"findings":[')) {
-                inFindings = true;
-            } else if (line.startsWith('"kinds":')) {
-                sawKinds = true;
-                const kinds = JSON.parse(line.slice('"kinds":'.length)) as SnapshotDocument["kinds"];
-                const p = kindsProblem(kinds);
-                if (p) throw new Error(p);
-                for (const [k, v] of Object.entries(kinds)) if (v.error) index.erroredKinds.add(k);
-            } else if (line.startsWith('"carried":')) {
-                // Written after the kinds line: a carried kind is known, as of the snapshot it came from.
-                // The objects section is behind, the carried objects and all findings ahead: a carried kind
-                // stands as the last snapshot that read it saw it, not as the pages read before the error.
-                for (const k of (JSON.parse(line.slice('"carried":'.length)) as { kinds: string[] }).kinds) {
-                    index.erroredKinds.delete(k);
-                    carried.add(k);
-                }
-                for (const key of [...index.objects.keys()])
-                    if (carried.has(key.slice(0, key.indexOf("/")))) index.objects.delete(key);
-            } else if (line.startsWith('"unknownFindings":')) {
-                for (const u of JSON.parse(line.slice('"unknownFindings":'.length)) as { id: string }[])
-                    index.unknownFindings.add(u.id);
-            } else if (line.startsWith('"finishedAt":')) {
-                complete = true;
-            }
-        }
-    } catch (e) {
-        throw new SnapshotFormatError(`${where} is not a complete snapshot (${(e as Error).message})`);
-    }
-    if (!header || !sawKinds || !complete)
-        throw new SnapshotFormatError(`${where} is not a complete snapshot (it ends early)`);
-    return { header, index };
 }
 
 function kindOf(key: string): string {
@@ -228,17 +101,19 @@ function renderChange(c: ObjectChange): string {
     return c.fields.length ? `${text} (${c.fields.join(", ")})` : text;
 }
 
-/** Differences from `before` to `after`. Keys are compared as text, so 50,000 objects take milliseconds. */
+/** Differences from `before` to `after`. Keys and hashes are compared as text, so 50,000 objects take milliseconds. */
 export function diffIndexes(before: SnapshotIndex, after: SnapshotIndex): SnapshotDiff {
     const skipped = new Set([...before.erroredKinds, ...after.erroredKinds]);
     const added: string[] = [];
     const removed: string[] = [];
     const changed: ObjectChange[] = [];
-    for (const [key, text] of after.objects) {
+    for (const [key, o] of after.objects) {
         if (skipped.has(kindOf(key))) continue;
         const old = before.objects.get(key);
         if (old === undefined) added.push(key);
-        else if (old !== text) changed.push({ key, ...changedFields(old, text) });
+        // Only a changed object's two texts are read back, from the files the indexes were built from.
+        else if (old.hash !== o.hash)
+            changed.push({ key, ...changedFields(before.texts.read(old), after.texts.read(o)) });
     }
     for (const key of before.objects.keys()) {
         if (!skipped.has(kindOf(key)) && !after.objects.has(key)) removed.push(key);

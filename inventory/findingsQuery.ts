@@ -1,6 +1,7 @@
 import { escapeControl } from "../lib/escape";
 import { AcceptedEntry, judge, JudgedFinding } from "./accepted";
-import { imageNote, indexFromText } from "./diff";
+import { imageNote } from "./diff";
+import { indexFromText } from "./snapshotIndex";
 import { countBySeverity as countFindings, Finding, SEVERITIES, Severity } from "./findings";
 import { objectKey } from "./normalise";
 import { ClusterIdentity, SnapshotFormatError } from "./schema";

@@ -7,6 +7,7 @@ import * as fs from "fs";
 export class BufferedFileWriter {
     private parts: string[] = [];
     private size = 0;
+    /** Bytes written to the file so far. */
     bytes = 0;
 
     constructor(
@@ -14,9 +15,14 @@ export class BufferedFileWriter {
         private readonly flushAt = 1 << 20,
     ) {}
 
+    /** The byte offset in the file at which the next write begins (what the diff index records). */
+    get position(): number {
+        return this.bytes + this.size;
+    }
+
     write(text: string): void {
         this.parts.push(text);
-        this.size += text.length;
+        this.size += Buffer.byteLength(text, "utf8");
         if (this.size >= this.flushAt) this.flush();
     }
 

@@ -1,16 +1,27 @@
+import * as fs from "fs";
 import { ClientOptions, KubeApiError, KubeClient } from "../lib/kube/client";
 import { ClusterAccess } from "../lib/kube/kubeconfig";
 import { CarriedState, collectCluster } from "./collectKube";
 import { Finding, UnknownFinding } from "./findings";
-import { diffIndexes, indexFromText, SnapshotDiff, SnapshotIndex } from "./diff";
+import { diffIndexes, SnapshotDiff } from "./diff";
+import { fileTexts, indexFromFile, SnapshotHeader, SnapshotIndex } from "./snapshotIndex";
 import { BufferedFileWriter } from "./jsonWriter";
 import { ClusterIdentity } from "./schema";
-import { clusterDirName, PendingSnapshot, Published, SnapshotStore, stampOf } from "./store/types";
+import {
+    clusterDirName,
+    LatestFile,
+    MAX_SNAPSHOT_BYTES,
+    PendingSnapshot,
+    Published,
+    SnapshotStore,
+    stampOf,
+} from "./store/types";
 import { clusterKey, sameCluster, STORE_RESERVED_NAMES } from "./clusterKey";
-import { collectGarbage } from "../lib/gc";
+import { collectGarbageIfLarge } from "../lib/gc";
 import { DefenderIdentities } from "./defenderAccess";
 import { redactUrl } from "../lib/kube/redact";
 import { systemErrorLine } from "../lib/errors";
+import { openRegularFile } from "../lib/regularFile";
 
 /** One cluster to snapshot: who it is and how to reach it (resolved lazily, so a plug-in failure is that cluster's failure). */
 export interface SnapshotTarget {
@@ -69,18 +80,62 @@ function failureReason(e: unknown): string {
     return (e as Error).message ?? String(e);
 }
 
+/** A stored snapshot indexed line by line from its file; `release` closes the file and removes a copy. */
+interface Previous {
+    location: string;
+    header: SnapshotHeader;
+    index: SnapshotIndex;
+    release(): void;
+}
+
+/** Indexes a stored snapshot's file: a file that cannot be read or is not a snapshot throws, naming it. */
+function indexLatest(file: LatestFile, readFailed: (e: unknown) => void): Previous | undefined {
+    let fd: number;
+    try {
+        // Regular files only, bounded: a FIFO in its place would block the run, a directory throw a trace.
+        fd = openRegularFile(file.path, MAX_SNAPSHOT_BYTES);
+    } catch (e) {
+        file.release();
+        readFailed(e);
+        return undefined;
+    }
+    try {
+        if (fs.fstatSync(fd).size === 0) {
+            fs.closeSync(fd);
+            throw new Error(`${file.location} is empty (0 bytes)`);
+        }
+        const { header, index } = indexFromFile(fd, file.location);
+        return {
+            location: file.location,
+            header,
+            index,
+            release: () => {
+                index.texts.close();
+                file.release();
+            },
+        };
+    } catch (e) {
+        file.release();
+        throw e;
+    }
+}
+
 /**
  * Before cluster keys, a cluster was filed under its bare name: that folder's latest snapshot is
  * this cluster's previous one only if its recorded identity is exactly this cluster's.
  */
-async function legacyLatest(
-    store: SnapshotStore,
-    identity: ClusterIdentity,
-): Promise<{ location: string; text: string } | undefined> {
+async function legacyLatest(store: SnapshotStore, identity: ClusterIdentity): Promise<Previous | undefined> {
     if (STORE_RESERVED_NAMES.includes(clusterDirName(identity.name))) return undefined;
     try {
-        const old = await store.readLatest(identity.name);
-        return old && sameCluster(indexFromText(old.text, old.location).header.cluster, identity) ? old : undefined;
+        const file = await store.latestFile(identity.name);
+        const old =
+            file &&
+            indexLatest(file, (e) => {
+                throw e;
+            });
+        if (old && sameCluster(old.header.cluster, identity)) return old;
+        old?.release();
+        return undefined;
     } catch {
         return undefined;
     }
@@ -105,6 +160,8 @@ export async function snapshotCluster(
         status: "failed",
     };
     let client: KubeClient | undefined;
+    // Held from the carry or the diff until the cluster is done, whichever way it ends: it keeps a file open.
+    let previous: Previous | undefined | null = null;
     let pending: PendingSnapshot;
     try {
         pending = await store.begin(key, stampOf((opts.now ?? (() => new Date()))()));
@@ -120,43 +177,53 @@ export async function snapshotCluster(
         const access = await target.access();
         client = new KubeClient(access, opts.client);
         const writer = new BufferedFileWriter(pending.fd);
-        // The previous snapshot is read once: by the carry (only when a kind or finding is unknown) or
-        // after the snapshot is written, before it is published; it is dropped right after the diff.
-        // One that cannot be read or is not a snapshot costs the diff, never the cluster: the new
-        // snapshot is still published, and the next run compares against it.
-        let previous: { location: string; text: string } | undefined | null = null;
-        let previousIndex: SnapshotIndex | undefined;
+        // The previous snapshot is indexed once, line by line from its file (its objects' texts stay
+        // there): by the carry (only when a kind or finding is unknown) or after the snapshot is
+        // written, before it is published; it is released right after the diff. One that cannot be
+        // read or is not a snapshot costs the diff, never the cluster: the new snapshot is still
+        // published, and the next run compares against it.
+        let previousLocation: string | undefined;
         let diffUnavailable: string | undefined;
-        const loadPrevious = async () => {
-            if (previous !== null) return previousIndex;
+        const unreadable = (e: unknown) => (diffUnavailable = `the previous snapshot ${(e as Error).message}`);
+        const loadPrevious = async (): Promise<Previous | undefined> => {
+            if (previous !== null) return previous;
+            previous = undefined;
+            let file: LatestFile | undefined;
             try {
-                previous = (await store.readLatest(key)) ?? (await legacyLatest(store, target.identity));
+                file = await store.latestFile(key);
             } catch (e) {
-                previous = undefined;
-                diffUnavailable = `the previous snapshot ${(e as Error).message}`;
+                unreadable(e);
+                return undefined;
             }
-            if (previous) {
+            if (file) {
+                previousLocation = file.location;
                 try {
-                    if (previous.text === "") throw new Error(`${previous.location} is empty (0 bytes)`);
-                    previousIndex = indexFromText(previous.text, previous.location).index;
+                    previous = indexLatest(file, (e) => {
+                        previousLocation = undefined;
+                        unreadable(e);
+                    });
                 } catch (e) {
-                    diffUnavailable = `the previous snapshot ${(e as Error).message}`;
+                    unreadable(e);
                 }
+            } else {
+                previous = await legacyLatest(store, target.identity);
+                previousLocation = previous?.location;
             }
-            return previousIndex;
+            return previous;
         };
         const carry = async (unreadKinds: string[], unknownIds: string[]): Promise<CarriedState | undefined> => {
-            const prev = await loadPrevious();
-            if (!prev || !previous) return undefined;
+            const last = await loadPrevious();
+            if (!last) return undefined;
+            const prev = last.index;
             const kinds = unreadKinds.filter((k) => !prev.erroredKinds.has(k));
             const objects = [...prev.objects]
                 .filter(([key]) => kinds.includes(key.slice(0, key.indexOf("/"))))
-                .map(([, text]) => text);
+                .map(([, o]) => prev.texts.read(o));
             const findings = [...prev.findings.values()].filter(
                 (f) => kinds.includes(f.subject.kind) || (unknownIds.includes(f.id) && !prev.unknownFindings.has(f.id)),
             );
             const knownFindingIds = unknownIds.filter((id) => !prev.unknownFindings.has(id));
-            return { from: previous.location, kinds, objects, findings, knownFindingIds };
+            return { from: last.location, kinds, objects, findings, knownFindingIds };
         };
         const result = await collectCluster(client, identity, writer, {
             pageSize: opts.pageSize,
@@ -166,10 +233,23 @@ export async function snapshotCluster(
             clusterDeadlineMs: opts.clusterDeadlineMs,
             identities: opts.identities,
             carry,
+            texts: fileTexts(pending.tempPath),
         });
         writer.sync();
-        collectGarbage();
-        await loadPrevious();
+        const last = await loadPrevious();
+        // The diff reads changed objects back from the written file, so it is taken before publishing
+        // (which moves or removes that file); it is returned only if the snapshot is published.
+        let diff: SnapshotDiff | undefined;
+        try {
+            diff = last ? diffIndexes(last.index, result.index) : undefined;
+        } catch (e) {
+            // An object nested deeper than the comparison's recursion can go.
+            diffUnavailable = `comparing with the previous snapshot ${previousLocation} failed (${(e as Error).message})`;
+        } finally {
+            result.index.texts.close();
+            last?.release();
+            previous = undefined;
+        }
         let published: Published;
         try {
             published = await store.commit(pending);
@@ -181,21 +261,11 @@ export async function snapshotCluster(
                 reason: `the snapshot was read but not published in ${store.location} (${why}); the store is as it was before this run`,
             };
         }
-        const prevLocation = (previous as { location: string } | undefined | null)?.location;
-        let diff: SnapshotDiff | undefined;
-        try {
-            diff = previousIndex ? diffIndexes(previousIndex, result.index) : undefined;
-        } catch (e) {
-            // An object nested deeper than the comparison's recursion can go.
-            diffUnavailable = `comparing with the previous snapshot ${prevLocation} failed (${(e as Error).message})`;
-        }
-        previous = undefined;
-        previousIndex = undefined;
         return {
             ...base,
             status: result.status,
             snapshot: published.location,
-            previous: prevLocation,
+            previous: previousLocation,
             counts: result.counts,
             findings: result.findings,
             findingList: [...result.index.findings.values()],
@@ -212,6 +282,7 @@ export async function snapshotCluster(
         return { ...base, reason: failureReason(e) };
     } finally {
         client?.close();
+        (previous as Previous | undefined | null)?.release();
     }
 }
 
@@ -232,7 +303,7 @@ export async function runSnapshots(
             results[i] = await snapshotCluster(targets[i], store, opts);
             opts.onClusterDone?.(results[i]);
             // Only the printed diff's counts are kept in the run record; the lists go with the cluster.
-            collectGarbage();
+            collectGarbageIfLarge();
         }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 2, targets.length)) }, worker));

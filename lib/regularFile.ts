@@ -31,12 +31,11 @@ function kindOf(st: fs.Stats): string {
 }
 
 /**
- * The file's text, read only if it is a regular file of at most `maxBytes`. Opened with O_NONBLOCK
- * so that opening a FIFO returns at once (the check then runs on the open descriptor, not on a
- * path that could change between a stat and the read); the read stops one byte past the bound, as
- * files under /proc report a size of 0.
+ * Opens a file only if it is a regular file of at most `maxBytes`, for reading. Opened with
+ * O_NONBLOCK so that opening a FIFO returns at once (the check then runs on the open descriptor,
+ * not on a path that could change between a stat and the read). The caller closes the descriptor.
  */
-export function readRegularFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): string {
+export function openRegularFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): number {
     let fd: number;
     try {
         fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
@@ -48,6 +47,22 @@ export function readRegularFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES):
         const st = fs.fstatSync(fd);
         if (!st.isFile()) throw new FileReadError(file, "ENOTREG", `is ${kindOf(st)}, not a regular file`);
         if (st.size > maxBytes) throw new FileReadError(file, "ETOOBIG", `is larger than ${maxBytes} bytes`);
+        return fd;
+    } catch (e) {
+        fs.closeSync(fd);
+        if (e instanceof FileReadError) throw e;
+        const code = (e as NodeJS.ErrnoException).code ?? "EIO";
+        throw new FileReadError(file, code, `cannot be read (${code})`);
+    }
+}
+
+/**
+ * The file's text, read only if it is a regular file of at most `maxBytes` (openRegularFile); the
+ * read stops one byte past the bound, as files under /proc report a size of 0.
+ */
+export function readRegularFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): string {
+    const fd = openRegularFile(file, maxBytes);
+    try {
         const chunks: Buffer[] = [];
         let total = 0;
         const buf = Buffer.alloc(1 << 16);

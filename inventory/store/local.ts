@@ -10,6 +10,7 @@ import {
     byStampedName,
     clusterDirName,
     LATEST_POINTER,
+    LatestFile,
     MAX_SNAPSHOT_BYTES,
     PendingSnapshot,
     Published,
@@ -230,7 +231,8 @@ export class LocalStore implements SnapshotStore {
         this.fs.rmSync(p.tempPath, { force: true });
     }
 
-    async readLatest(cluster: string): Promise<{ location: string; text: string } | undefined> {
+    /** The path of a cluster's latest snapshot: the pointer's, or the newest when the pointer is missing or stale. */
+    private latestPath(cluster: string): string | undefined {
         const dir = this.dir(cluster);
         if (!this.fs.existsSync(dir)) return undefined;
         let name: string | undefined;
@@ -242,10 +244,18 @@ export class LocalStore implements SnapshotStore {
         // A pointer that is missing or names a file that is gone falls back to the newest snapshot.
         if (!name || !SNAPSHOT_FILE.test(name) || !this.fs.existsSync(path.join(dir, name)))
             name = this.snapshotNames(dir).pop();
-        if (!name) return undefined;
-        const location = path.join(dir, name);
+        return name ? path.join(dir, name) : undefined;
+    }
+
+    async readLatest(cluster: string): Promise<{ location: string; text: string } | undefined> {
+        const location = this.latestPath(cluster);
         // Regular files only, bounded: a FIFO in its place would block the run, a directory throw a trace.
-        return { location, text: readRegularFile(location, MAX_SNAPSHOT_BYTES) };
+        return location ? { location, text: readRegularFile(location, MAX_SNAPSHOT_BYTES) } : undefined;
+    }
+
+    async latestFile(cluster: string): Promise<LatestFile | undefined> {
+        const location = this.latestPath(cluster);
+        return location ? { location, path: location, release: () => undefined } : undefined;
     }
 
     async clusters(): Promise<string[]> {

@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Readable } from "stream";
+import { pipeline } from "stream/promises";
 import {
     S3Client,
     PutObjectCommand,
@@ -19,6 +21,7 @@ import {
     byStampedName,
     clusterDirName,
     LATEST_POINTER,
+    LatestFile,
     PendingSnapshot,
     Published,
     SNAPSHOT_FILE,
@@ -250,6 +253,40 @@ export class S3Store implements SnapshotStore {
             text = name ? await this.getText(this.key(dir, name)) : undefined;
         }
         return text === undefined ? undefined : { location: `s3://${this.bucket}/${this.key(dir, name!)}`, text };
+    }
+
+    /** Streams an object down to `file`; false when there is no such object. */
+    private async getToFile(key: string, file: string): Promise<boolean> {
+        try {
+            const r = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+            await pipeline(r.Body as Readable, fs.createWriteStream(file, { mode: 0o600 }));
+            return true;
+        } catch (e) {
+            fs.rmSync(file, { force: true });
+            const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+            if (err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404) return false;
+            throw new Error(`s3://${this.bucket}/${key} could not be read (${s3Why(e)})`, { cause: e });
+        }
+    }
+
+    private copies = 0;
+
+    async latestFile(cluster: string): Promise<LatestFile | undefined> {
+        const dir = clusterDirName(cluster);
+        // Named like the snapshots on their way up, so a crashed run's copy is swept by the next one.
+        const file = path.join(os.tmpdir(), `agentless-snapshot-previous-${dir}-${++this.copies}-${process.pid}.json`);
+        let name = (await this.getText(this.key(dir, LATEST_POINTER)))?.trim();
+        let found = !!name && SNAPSHOT_FILE.test(name) && (await this.getToFile(this.key(dir, name), file));
+        if (!found) {
+            name = (await this.names(dir)).pop();
+            found = !!name && (await this.getToFile(this.key(dir, name), file));
+        }
+        if (!found) return undefined;
+        return {
+            location: `s3://${this.bucket}/${this.key(dir, name!)}`,
+            path: file,
+            release: () => fs.rmSync(file, { force: true }),
+        };
     }
 
     async clusters(): Promise<string[]> {

@@ -37,11 +37,24 @@ export interface SnapshotStore {
      * one the pointer names cannot be read (not a regular file, too large, unreadable).
      */
     readLatest(cluster: string): Promise<{ location: string; text: string } | undefined>;
+    /**
+     * The same snapshot as a local file, for reading line by line rather than whole: the store's own
+     * file, or a copy streamed down. `release` removes a copy. Throws as `readLatest` does.
+     */
+    latestFile(cluster: string): Promise<LatestFile | undefined>;
     writeRun(stamp: string, record: unknown): Promise<string>;
     /** Writes a `respond` audit record under `audit/`, named like run records. Returns its location. */
     writeAudit(stamp: string, record: unknown): Promise<string>;
     /** The store's cluster folders (keys, or bare names from before keys) that hold a snapshot, sorted. */
     clusters(): Promise<string[]>;
+}
+
+/** A cluster's latest snapshot as a file on this machine (SnapshotStore.latestFile). */
+export interface LatestFile {
+    location: string;
+    /** A regular file to open for reading (lib/regularFile.ts's openRegularFile). */
+    path: string;
+    release(): void;
 }
 
 /** The store's folder for respond's audit records, beside `runs`. */

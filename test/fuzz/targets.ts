@@ -12,7 +12,8 @@ import { readAwsCloudState } from "../../lookup/aws/stateFile";
 import { readAzureCloudState } from "../../lookup/azure/stateFile";
 import { readGcpCloudState } from "../../lookup/gcp/stateFile";
 import { readSecurityConnectorsState } from "../../lookup/connectors/stateFile";
-import { diffIndexes, indexFromText, renderDiff } from "../../inventory/diff";
+import { diffIndexes, renderDiff } from "../../inventory/diff";
+import { indexFromText } from "../../inventory/snapshotIndex";
 import { SnapshotFormatError } from "../../inventory/schema";
 import { Rng } from "./mutate";
 

@@ -4,7 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { KubeClient } from "../../lib/kube/client";
 import { collectCluster } from "../../inventory/collectKube";
-import { diffIndexes, indexFromText, SnapshotIndex } from "../../inventory/diff";
+import { diffIndexes } from "../../inventory/diff";
+import { indexFromText, indexOfTexts, SnapshotIndex } from "../../inventory/snapshotIndex";
 import { BufferedFileWriter } from "../../inventory/jsonWriter";
 import { SnapshotFormatError } from "../../inventory/schema";
 import { startKubeApiServer } from "../fixtures/kubeApiServer";
@@ -15,23 +16,25 @@ function idx(
     objects: Record<string, unknown>,
     opts: { findings?: string[]; errored?: string[]; unknown?: string[] } = {},
 ): SnapshotIndex {
-    return {
-        objects: new Map(Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)])),
-        erroredKinds: new Set(opts.errored ?? []),
-        findings: new Map(
-            (opts.findings ?? []).map((id) => [
-                id,
-                {
+    return indexOfTexts(
+        Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)]),
+        {
+            erroredKinds: new Set(opts.errored ?? []),
+            findings: new Map(
+                (opts.findings ?? []).map((id) => [
                     id,
-                    rule: "sensor-absent" as const,
-                    severity: "high" as const,
-                    subject: { kind: id.split(":")[1].split("/")[0], name: "x" },
-                    message: `m ${id}`,
-                },
-            ]),
-        ),
-        unknownFindings: new Set(opts.unknown ?? []),
-    };
+                    {
+                        id,
+                        rule: "sensor-absent" as const,
+                        severity: "high" as const,
+                        subject: { kind: id.split(":")[1].split("/")[0], name: "x" },
+                        message: `m ${id}`,
+                    },
+                ]),
+            ),
+            unknownFindings: new Set(opts.unknown ?? []),
+        },
+    );
 }
 const SENSOR = "sensor-absent:Cluster/cluster";
 const ROLE_FINDING = "wildcard-role:Role/n/r";

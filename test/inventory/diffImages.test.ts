@@ -1,13 +1,17 @@
 import { strict as assert } from "assert";
-import { diffIndexes, renderDiff, SnapshotIndex } from "../../inventory/diff";
+import { diffIndexes, renderDiff } from "../../inventory/diff";
+import { indexOfTexts, SnapshotIndex } from "../../inventory/snapshotIndex";
 import { finding } from "../../inventory/findings";
 
-const idx = (objects: Record<string, unknown>): SnapshotIndex => ({
-    objects: new Map(Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)])),
-    erroredKinds: new Set(),
-    findings: new Map(),
-    unknownFindings: new Set(),
-});
+const idx = (objects: Record<string, unknown>): SnapshotIndex =>
+    indexOfTexts(
+        Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)]),
+        {
+            erroredKinds: new Set(),
+            findings: new Map(),
+            unknownFindings: new Set(),
+        },
+    );
 
 const deployment = (image: string, extra: Record<string, unknown> = {}, sidecar?: string) => ({
     kind: "Deployment",

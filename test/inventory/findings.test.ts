@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { FindingsBuilder } from "../../inventory/findings";
 import { KINDS } from "../../inventory/kinds";
 import { normalise } from "../../inventory/normalise";
-import { diffIndexes, renderDiff, SnapshotIndex } from "../../inventory/diff";
+import { diffIndexes, renderDiff } from "../../inventory/diff";
+import { indexOfTexts, SnapshotIndex } from "../../inventory/snapshotIndex";
 import { generateCluster, GenerateOptions } from "../fixtures/clusterGenerator";
 import { ClusterState } from "../fixtures/kubeApiServer";
 
@@ -261,23 +262,26 @@ describe("findings", () => {
 });
 
 describe("diff", () => {
-    const idx = (objects: Record<string, unknown>, findings: string[] = [], errored: string[] = []): SnapshotIndex => ({
-        objects: new Map(Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)])),
-        erroredKinds: new Set(errored),
-        findings: new Map(
-            findings.map((id) => [
-                id,
-                {
-                    id,
-                    rule: "wildcard-role" as const,
-                    severity: "medium" as const,
-                    subject: { kind: id.split(":")[1].split("/")[0], name: "x" },
-                    message: `m ${id}`,
-                },
-            ]),
-        ),
-        unknownFindings: new Set(),
-    });
+    const idx = (objects: Record<string, unknown>, findings: string[] = [], errored: string[] = []): SnapshotIndex =>
+        indexOfTexts(
+            Object.entries(objects).map(([k, v]) => [k, JSON.stringify(v)]),
+            {
+                erroredKinds: new Set(errored),
+                findings: new Map(
+                    findings.map((id) => [
+                        id,
+                        {
+                            id,
+                            rule: "wildcard-role" as const,
+                            severity: "medium" as const,
+                            subject: { kind: id.split(":")[1].split("/")[0], name: "x" },
+                            message: `m ${id}`,
+                        },
+                    ]),
+                ),
+                unknownFindings: new Set(),
+            },
+        );
 
     it("lists added, removed and changed objects with the fields that changed, and findings opened and closed", () => {
         const a = idx({ "Pod/n/a": { image: "1", phase: "Running" }, "Pod/n/b": { x: 1 }, "Role/n/r": { rules: [] } }, [

@@ -9,7 +9,7 @@ import { FixtureServer, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster } from "../fixtures/clusterGenerator";
 import { writeKubeconfig } from "../fixtures/kubeconfig";
 import { SnapshotDocument } from "../../inventory/schema";
-import { indexFromText, indexOf } from "../../inventory/diff";
+import { indexFromFile, indexFromText, indexOf, SnapshotIndex } from "../../inventory/snapshotIndex";
 
 function tmpDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "snap-"));
@@ -162,15 +162,19 @@ describe("npm run snapshot", function () {
         );
 
         const [a, b] = snapshots(out, "shop").map((f) => path.join(out, contextDir(out, "shop"), f));
-        // The line-by-line index of a stored snapshot equals the index of the fully parsed document.
+        // The line-by-line index of a stored snapshot, from its text or from its file, equals the index
+        // of the fully parsed document: the same hashes, and the same text read back for each object.
         const text = fs.readFileSync(b, "utf8");
-        const fast = indexFromText(text, b).index;
         const full = indexOf(JSON.parse(text));
-        assert.deepStrictEqual(
-            [[...fast.objects], [...fast.findings], [...fast.erroredKinds]],
-            [[...full.objects], [...full.findings], [...full.erroredKinds]],
-        );
-        assert.strictEqual(fast.objects.size, 78);
+        const seen = (x: SnapshotIndex) => [
+            [...x.objects].map(([key, o]) => [key, o.hash, x.texts.read(o)]),
+            [...x.findings],
+            [...x.erroredKinds],
+        ];
+        const fromFile = indexFromFile(fs.openSync(b, "r"), b).index;
+        for (const fast of [indexFromText(text, b).index, fromFile]) assert.deepStrictEqual(seen(fast), seen(full));
+        fromFile.texts.close();
+        assert.strictEqual(full.objects.size, 78);
         fs.writeFileSync(path.join(out, "cut.json"), text.slice(0, text.length / 2));
         const cut = await runCli(["snapshot", "diff", a, path.join(out, "cut.json")]);
         assert.strictEqual(cut.code, 2);
