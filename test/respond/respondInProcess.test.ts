@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { KubeApiError, KubeClient } from "../../lib/kube/client";
-import { parsePodRef, Refusal, respond, ResponseAction } from "../../respond/actions";
+import { parsePodRef, Refusal, respond, RESPONSE_ACTIONS, ResponseAction } from "../../respond/actions";
 import { FaultRule, FixtureServer, KubeObject, startKubeApiServer } from "../fixtures/kubeApiServer";
 import { generateCluster, GenerateOptions } from "../fixtures/clusterGenerator";
 import { QUARANTINE_LABEL, QUARANTINE_POLICY_NAME, QuarantineLabel } from "../../domain/kubernetes/isolationFacts";
@@ -56,7 +56,7 @@ describe("respond actions, in process: what each one answers, refuses and writes
         try {
             return await respond(client, action, ref, label, policyName);
         } catch (e) {
-            if (e instanceof Refusal) return `refused: ${e.message}`;
+            if (e instanceof Refusal) return `refused${e.name === "Refusal" ? "" : ` (${e.name})`}: ${e.message}`;
             throw e;
         }
     }
@@ -133,6 +133,55 @@ describe("respond actions, in process: what each one answers, refuses and writes
             `refused: cannot isolate ${WHAT}: policies add up, and NetworkPolicy team-0/web also selects it and allows ingress (1 rule(s))${TERMINATE_INSTEAD}`,
         );
         assert.deepEqual(writes(), []);
+    });
+
+    it("judges the policies against the pod's own labels, and names every other policy that allows traffic", async () => {
+        // The quarantine policy selects the pod by its app label and the quarantine label together.
+        await cluster({
+            policy: {
+                ...QUARANTINE_SPEC,
+                podSelector: { matchLabels: { ...QUARANTINE_SPEC.podSelector.matchLabels, app: "app-0" } },
+            },
+        });
+        server.state.objects.NetworkPolicy.push(
+            {
+                metadata: { name: "web", namespace: "team-0" },
+                spec: { podSelector: { matchLabels: { app: "app-0" } }, ingress: [{}, {}] },
+            },
+            { metadata: { name: "out", namespace: "team-0" }, spec: { podSelector: {}, egress: [{}] } },
+            {
+                metadata: { name: "db", namespace: "team-0" },
+                spec: { podSelector: { matchLabels: { app: "db" } }, ingress: [{}] },
+            },
+        );
+        assert.equal(
+            await run("isolate"),
+            `refused: cannot isolate ${WHAT}: policies add up, and NetworkPolicy team-0/web also selects it and allows ingress (2 rule(s)); NetworkPolicy team-0/out also selects it and allows egress (1 rule(s))${TERMINATE_INSTEAD}`,
+        );
+        server.state.objects.NetworkPolicy = server.state.objects.NetworkPolicy.filter(
+            (p) => p.metadata.name !== "web" && p.metadata.name !== "out",
+        );
+        assert.deepEqual(await run("isolate"), [ISOLATED]);
+    });
+
+    it("ignores plug-in pods without a status, a spec or containers, and refuses a target pod without a spec", async () => {
+        await cluster();
+        const plugin = (name: string, extra: Record<string, unknown>): KubeObject => ({
+            metadata: { name, namespace: "kube-system", labels: { "k8s-app": "cilium" } },
+            ...extra,
+        });
+        server.state.objects.Pod.push(
+            plugin("no-status", { spec: { nodeName: "node-0", containers: [{ name: "c", image: "cilium:v1.0.0" }] } }),
+            plugin("no-spec", { status: { phase: "Running" } }),
+            plugin("no-containers", { spec: {}, status: { phase: "Running" } }),
+        );
+        assert.deepEqual(await run("isolate"), [ISOLATED.replace("with Calico enforcing", "with Calico enforcing")]);
+        await server.close();
+        await cluster({ pod: (p) => delete p.spec });
+        assert.equal(
+            await run("isolate"),
+            `refused: cannot isolate ${WHAT}: it is not bound to a node, so the plug-in that would enforce its policy is unknown${TERMINATE_INSTEAD}`,
+        );
     });
 
     it("names what the quarantine policy lacks, and writes nothing", async () => {
@@ -265,7 +314,11 @@ describe("respond actions, in process: what each one answers, refuses and writes
     });
 });
 
-describe("respond: the --pod reference", () => {
+describe("respond: the actions and the --pod reference", () => {
+    it("offers isolate, release and terminate", () => {
+        assert.deepEqual(RESPONSE_ACTIONS, ["isolate", "release", "terminate"]);
+    });
+
     it("reads NAMESPACE/NAME of lower-case DNS names", () => {
         assert.deepEqual(parsePodRef("team-0/app-0.x"), { namespace: "team-0", name: "app-0.x" });
         assert.deepEqual(parsePodRef("a/b"), { namespace: "a", name: "b" });

@@ -35,6 +35,15 @@ describe("quarantine policy check", () => {
         }
     });
 
+    it("does not take a selector with an unknown operator on a missing label as selecting the pod", () => {
+        for (const operator of ["Equals", "notin", "DoesNotExists", ""])
+            assert.deepEqual(
+                quarantinePolicyGaps(expressions({ key: "tier", operator }), { app: "web" }, QUARANTINE_LABEL),
+                [NOT_SELECTED],
+                operator,
+            );
+    });
+
     it("reads NotIn as Kubernetes does: a pod without the label is selected, one with a listed value is not", () => {
         const notIn = expressions({ key: "tier", operator: "NotIn", values: ["system"] });
         assert.deepEqual(quarantinePolicyGaps(notIn, { app: "web" }, QUARANTINE_LABEL), []);
