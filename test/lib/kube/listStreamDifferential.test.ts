@@ -157,3 +157,20 @@ describe("list scanner against JSON.parse, on generated pages", function () {
         }
     });
 });
+
+describe("list scanner: pages that are not a list of items", () => {
+    it("keeps an items map, or an array inside it, in the envelope, streamed or parsed whole", () => {
+        for (const text of ['{"items":{"a":[{"b":1}]}}', '{"items":{"x":1},"more":[{"c":2}]}'])
+            for (const whole of [0, 1 << 20]) {
+                const got = scan(text, [4, 9], 1 << 20, whole);
+                assert.deepEqual([got.envelope, got.itemsArray, got.items], [JSON.parse(text), false, []], text);
+            }
+    });
+
+    it("reads a page of only white space as no envelope", () => {
+        for (const whole of [0, 1 << 20]) {
+            const got = scan(" \n\t ", [2], 1 << 20, whole);
+            assert.deepEqual([got.envelope, got.itemsArray, got.items], [undefined, false, []]);
+        }
+    });
+});
