@@ -185,8 +185,8 @@ export class ListScanner<U> {
                     } else {
                         break; // the chunk ends inside the look-ahead, which stops at a backslash: none is pending
                     }
-                    // Stryker restore BlockStatement,MethodExpression,ArithmeticOperator,ConditionalExpression,EqualityOperator
                 }
+                // Stryker restore BlockStatement,MethodExpression,ArithmeticOperator,ConditionalExpression,EqualityOperator
                 continue;
             }
             if (c === Q) inString = true;
