@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import { QUARANTINE_LABEL } from "../../../domain/kubernetes/isolationFacts";
-import { NetworkPolicyLike, quarantinePolicyGaps } from "../../../domain/kubernetes/quarantinePolicy";
+import {
+    NetworkPolicyLike,
+    otherPoliciesAllowing,
+    quarantinePolicyGaps,
+} from "../../../domain/kubernetes/quarantinePolicy";
 
 const LABEL = `${QUARANTINE_LABEL.key}=${QUARANTINE_LABEL.value}`;
 const NOT_SELECTED = `its podSelector does not select the pod labelled ${LABEL}`;
@@ -29,6 +33,15 @@ describe("quarantine policy check", () => {
                 operator,
             );
         }
+    });
+
+    it("does not take a selector with an unknown operator on a missing label as selecting the pod", () => {
+        for (const operator of ["Equals", "notin", "DoesNotExists", ""])
+            assert.deepEqual(
+                quarantinePolicyGaps(expressions({ key: "tier", operator }), { app: "web" }, QUARANTINE_LABEL),
+                [NOT_SELECTED],
+                operator,
+            );
     });
 
     it("reads NotIn as Kubernetes does: a pod without the label is selected, one with a listed value is not", () => {
@@ -63,5 +76,59 @@ describe("quarantine policy check", () => {
             ["it has 2 ingress rule(s) that allow traffic in", "it has 1 egress rule(s) that allow traffic out"],
         );
         assert.deepEqual(quarantinePolicyGaps(policy({ ingress: [], egress: null }), {}, QUARANTINE_LABEL), []);
+    });
+});
+
+describe("other NetworkPolicies that undo the quarantine (policies add up)", () => {
+    const np = (name: string, spec: NonNullable<NetworkPolicyLike["spec"]>, namespace = "shop"): NetworkPolicyLike => ({
+        metadata: { name, namespace },
+        spec,
+    });
+    const allowing = (policies: NetworkPolicyLike[], labels: Record<string, string> = { app: "web" }) =>
+        otherPoliciesAllowing(policies, "quarantine", labels, QUARANTINE_LABEL);
+
+    it("names each policy selecting the labelled pod that allows ingress or egress, one sentence per direction", () => {
+        assert.deepEqual(
+            allowing([
+                np("web-in", { podSelector: { matchLabels: { app: "web" } }, ingress: [{}, {}] }),
+                np("all-out", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [{}], egress: [{}] }),
+                np("no-selector", { egress: [{}] }),
+            ]),
+            [
+                "NetworkPolicy shop/web-in also selects it and allows ingress (2 rule(s))",
+                "NetworkPolicy shop/all-out also selects it and allows ingress (1 rule(s))",
+                "NetworkPolicy shop/all-out also selects it and allows egress (1 rule(s))",
+                "NetworkPolicy shop/no-selector also selects it and allows egress (1 rule(s))",
+            ],
+        );
+    });
+
+    it("selects the pod as it will be, with the quarantine label, and skips the quarantine policy itself", () => {
+        assert.deepEqual(
+            allowing([
+                np("quarantine", { podSelector: {}, ingress: [{}] }),
+                np("to-quarantined", { podSelector: { matchLabels: quarantine }, ingress: [{}] }),
+                np("db", { podSelector: { matchLabels: { app: "db" } }, ingress: [{}] }),
+            ]),
+            ["NetworkPolicy shop/to-quarantined also selects it and allows ingress (1 rule(s))"],
+        );
+    });
+
+    it("ignores rules of a direction the policy does not cover, and rules lists that are empty", () => {
+        assert.deepEqual(
+            allowing([
+                np("egress-only", { podSelector: {}, policyTypes: ["Egress"], ingress: [{}] }),
+                np("ingress-only", { podSelector: {}, policyTypes: ["Ingress"], egress: [{}] }),
+                np("empty", { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] }),
+                np("none", { podSelector: {} }),
+            ]),
+            [],
+        );
+    });
+
+    it("names a policy without a name or namespace as such", () => {
+        assert.deepEqual(allowing([{ spec: { ingress: [{}] } }]), [
+            "NetworkPolicy /(unnamed) also selects it and allows ingress (1 rule(s))",
+        ]);
     });
 });
