@@ -17,6 +17,8 @@ export default defineConfig(
             "**/node_modules/**",
             "examples/eks-program/bin/**",
             "bin/**",
+            // Stryker's sandboxes: copies of the tree with mutants in them (stryker.config.mjs).
+            ".stryker-tmp/**",
             "snapshots/**",
             ".bench/**",
         ],

@@ -5,7 +5,9 @@
  * lists the mutants disabled in the source as equivalent (a `// Stryker disable` comment with its
  * reason), and exits 1 when a module scores under the threshold. Score: mutants detected (killed or
  * timed out) over all valid mutants, as Stryker counts it: a mutant no test covers counts as
- * undetected, a disabled one not at all.
+ * undetected, a disabled one not at all. Static mutants (module-level constants), which the config
+ * does not run (stryker.config.mjs, `ignoreStatic`), are counted in a column of their own: neither
+ * detected nor equivalent, only not judged.
  */
 const fs = require("fs");
 const path = require("path");
@@ -31,12 +33,13 @@ function main(reportFile) {
     let failed = false;
     for (const [name, patterns] of Object.entries(modules)) {
         const res = patterns.map(matcher);
-        const count = { detected: 0, undetected: 0, ignored: 0 };
+        const count = { detected: 0, undetected: 0, ignored: 0, static: 0 };
         for (const [file, mutants] of files) {
             if (!res.some((r) => r.test(file))) continue;
             for (const m of mutants) {
                 if (m.status === "Killed" || m.status === "Timeout") count.detected++;
                 else if (m.status === "Survived" || m.status === "NoCoverage") count.undetected++;
+                else if (m.status === "Ignored" && /ignoreStatic/.test(m.statusReason ?? "")) count.static++;
                 else if (m.status === "Ignored") {
                     count.ignored++;
                     equivalent.push(
@@ -55,6 +58,7 @@ function main(reportFile) {
                 "0",
                 "0",
                 String(count.ignored),
+                String(count.static),
                 partial ? "not in this run" : "no mutant: is the module list stale?",
             ]);
             if (!partial) failed = true;
@@ -69,10 +73,11 @@ function main(reportFile) {
             String(count.detected),
             String(count.undetected),
             String(count.ignored),
+            String(count.static),
             ok ? "ok" : `under ${THRESHOLD}%`,
         ]);
     }
-    const head = ["module", "score %", "detected", "undetected", "equivalent", ""];
+    const head = ["module", "score %", "detected", "undetected", "equivalent", "static, not run", ""];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     for (const r of [head, ...rows])
         process.stdout.write(
