@@ -35,11 +35,12 @@ describe("adopted discovery role: its trust", () => {
 describe("adopted discovery role: trusts that are not the one this stack writes", () => {
     const defender = trustPolicy(OURS, TENANT).Statement[0];
 
-    it("accepts Defender's statement beside others: one without a principal, one for an AWS service", () => {
+    it("accepts Defender's statement beside others: ones without a principal, one for an AWS service", () => {
         const doc = {
             Version: "2012-10-17",
             Statement: [
                 { Effect: "Allow", Action: "sts:TagSession" },
+                { Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity" },
                 { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
                 null,
                 defender,

@@ -254,4 +254,29 @@ describe("aws-auth mapRoles: reading and writing edge cases", () => {
             `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers`,
         );
     });
+
+    it("stops on an entry that shares only some of the stack's groups", () => {
+        const two = { ...ENTRY, groups: ["mdc-agentless-discovery-readers", "mdc-extra"] };
+        const text = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups: [mdc-agentless-discovery-readers, system:masters]\n`;
+        assert.throws(() => mergeMapRoles(text, two), {
+            name: "AwsAuthMergeError",
+            message: /^aws-auth already maps .* and groups \["mdc-agentless-discovery-readers","system:masters"\]; /,
+        });
+    });
+
+    it("narrows the first entry of a text whose last line has no newline, keeping the line break between them", () => {
+        const text = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups: [system:masters]\n- rolearn: x\n  username: x`;
+        assert.equal(
+            mergeMapRoles(text, ENTRY, "narrow").mapRoles,
+            `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n- rolearn: x\n  username: x`,
+        );
+    });
+
+    it("quotes a name starting with a YAML indicator (alias, tag, anchor)", () => {
+        for (const username of ["*admin", "!defender", "&readers"]) {
+            const { mapRoles } = mergeMapRoles("", { ...ENTRY, username });
+            assert.ok(mapRoles.includes(`  username: ${JSON.stringify(username)}\n`), username);
+            assert.equal(parseMapRoles(mapRoles)[0].username, username);
+        }
+    });
 });
