@@ -54,7 +54,6 @@ export function parseMapRoles(text: string | undefined): MapRoleEntry[] {
 
 function parseOne(text: string) {
     const docs = parseAllDocuments(text);
-    if (!Array.isArray(docs)) return parseDocument("");
     if (docs.length > 1)
         throw new AwsAuthMergeError("aws-auth mapRoles holds more than one YAML document; refusing to edit it");
     const doc = docs[0] ?? parseDocument("");
@@ -77,7 +76,7 @@ function scalar(s: string): string {
     return /^[A-Za-z0-9][\w.:/@+=,-]*$/.test(s) && !/:\s/.test(s) && !s.endsWith(":") ? s : JSON.stringify(s);
 }
 
-export function renderEntry(entry: MapRoleEntry, indent = ""): string {
+function renderEntry(entry: MapRoleEntry, indent: string): string {
     return (
         [
             `${indent}- rolearn: ${scalar(entry.rolearn)}`,

@@ -67,14 +67,15 @@ export function adoptedTrustProblem(
     oidcProviderArn: string,
     azureTenantId: string,
 ): string | undefined {
-    let doc: { Statement?: unknown };
+    let doc: { Statement?: unknown } | null;
     try {
-        doc = JSON.parse(trustDocument) as { Statement?: unknown };
+        doc = JSON.parse(trustDocument) as { Statement?: unknown } | null;
     } catch {
         return "its trust policy is not valid JSON";
     }
-    const ok = listOf(doc.Statement).some((raw) => {
-        const s = raw as {
+    // `null` (a document or a statement) reads as nothing rather than a TypeError.
+    const ok = listOf(doc?.Statement).some((raw) => {
+        const s = (raw ?? {}) as {
             Effect?: string;
             Action?: unknown;
             Principal?: { Federated?: unknown };

@@ -31,3 +31,33 @@ describe("adopted discovery role: its trust", () => {
         assert.equal(adoptedTrustProblem(JSON.stringify(otherTenant), OURS, TENANT), NO_STATEMENT);
     });
 });
+
+describe("adopted discovery role: trusts that are not the one this stack writes", () => {
+    const defender = trustPolicy(OURS, TENANT).Statement[0];
+
+    it("accepts Defender's statement beside others: ones without a principal, one for an AWS service", () => {
+        const doc = {
+            Version: "2012-10-17",
+            Statement: [
+                { Effect: "Allow", Action: "sts:TagSession" },
+                { Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity" },
+                { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
+                null,
+                defender,
+            ],
+        };
+        assert.equal(adoptedTrustProblem(JSON.stringify(doc), OURS, TENANT), undefined);
+    });
+
+    it("refuses Defender's statement when it denies instead of allowing", () => {
+        const doc = { Version: "2012-10-17", Statement: [{ ...defender, Effect: "Deny" }] };
+        assert.equal(adoptedTrustProblem(JSON.stringify(doc), OURS, TENANT), NO_STATEMENT);
+    });
+
+    it("refuses a trust with no statement, a null one, and text that is not JSON", () => {
+        for (const text of ['{"Version":"2012-10-17"}', '{"Statement":null}', "null"]) {
+            assert.equal(adoptedTrustProblem(text, OURS, TENANT), NO_STATEMENT, text);
+        }
+        assert.equal(adoptedTrustProblem("{not json", OURS, TENANT), "its trust policy is not valid JSON");
+    });
+});

@@ -217,3 +217,66 @@ describe("aws-auth mapRoles merge", () => {
         );
     });
 });
+
+describe("aws-auth mapRoles: reading and writing edge cases", () => {
+    it("reads a missing mapRoles as no entries, and an entry without a usable rolearn, username or groups as empty ones", () => {
+        assert.deepEqual(parseMapRoles(undefined), []);
+        assert.deepEqual(parseMapRoles("- rolearn: 123\n  username: [x]\n  groups: system:masters\n- {}\n"), [
+            { rolearn: "", username: "", groups: [] },
+            { rolearn: "", username: "", groups: [] },
+        ]);
+    });
+
+    it("names YAML's first complaint, on its first line only, when the text is not valid YAML", () => {
+        assert.throws(() => mergeMapRoles("- rolearn: [unclosed\n", ENTRY), {
+            name: "AwsAuthMergeError",
+            message:
+                "aws-auth mapRoles is not valid YAML (Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:); refusing to edit it",
+        });
+    });
+
+    it("is marked like a Pulumi RunError, so that the CLI and the plan print its message alone", () => {
+        const e = new AwsAuthMergeError("x");
+        assert.equal(e.__pulumiRunError, true);
+        assert.equal(e.name, "AwsAuthMergeError");
+    });
+
+    it("quotes a username or group ending in a colon, which YAML would read as a mapping", () => {
+        const { mapRoles } = mergeMapRoles("", { rolearn: ROLE, username: "defender:", groups: ["readers:"] });
+        assert.equal(mapRoles, `- rolearn: ${ROLE}\n  username: "defender:"\n  groups:\n    - "readers:"\n`);
+        assert.deepEqual(parseMapRoles(mapRoles)[0], { rolearn: ROLE, username: "defender:", groups: ["readers:"] });
+    });
+
+    it("narrows the last entry of a text without a final newline, adding none", () => {
+        const text = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups: [system:masters]`;
+        assert.equal(
+            mergeMapRoles(text, ENTRY, "narrow").mapRoles,
+            `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers`,
+        );
+    });
+
+    it("stops on an entry that shares only some of the stack's groups", () => {
+        const two = { ...ENTRY, groups: ["mdc-agentless-discovery-readers", "mdc-extra"] };
+        const text = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups: [mdc-agentless-discovery-readers, system:masters]\n`;
+        assert.throws(() => mergeMapRoles(text, two), {
+            name: "AwsAuthMergeError",
+            message: /^aws-auth already maps .* and groups \["mdc-agentless-discovery-readers","system:masters"\]; /,
+        });
+    });
+
+    it("narrows the first entry of a text whose last line has no newline, keeping the line break between them", () => {
+        const text = `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups: [system:masters]\n- rolearn: x\n  username: x`;
+        assert.equal(
+            mergeMapRoles(text, ENTRY, "narrow").mapRoles,
+            `- rolearn: ${ROLE}\n  username: MDCContainersAgentlessDiscoveryK8sRole\n  groups:\n    - mdc-agentless-discovery-readers\n- rolearn: x\n  username: x`,
+        );
+    });
+
+    it("quotes a name starting with a YAML indicator (alias, tag, anchor)", () => {
+        for (const username of ["*admin", "!defender", "&readers"]) {
+            const { mapRoles } = mergeMapRoles("", { ...ENTRY, username });
+            assert.ok(mapRoles.includes(`  username: ${JSON.stringify(username)}\n`), username);
+            assert.equal(parseMapRoles(mapRoles)[0].username, username);
+        }
+    });
+});

@@ -240,6 +240,37 @@ describe("discovery role policy documents", () => {
             );
         });
 
+        it("writes one association statement per access policy, numbered in the policies' order", () => {
+            const doc = permissionsPolicy("access-entries", [A, B], {
+                ...OWN,
+                accessPolicyArns: { [A]: VIEW, [B]: ADMIN_VIEW },
+            });
+            const entry = (arn: string) =>
+                arn.replace(
+                    /:cluster\/(.+)$/,
+                    ":access-entry/$1/role/123456789012/MDCContainersAgentlessDiscoveryK8sRole/*",
+                );
+            assert.deepEqual(
+                doc.Statement.filter((s) => s.Action === "eks:AssociateAccessPolicy"),
+                [
+                    {
+                        Sid: "AssociateOwnAccessPolicy1",
+                        Effect: "Allow",
+                        Action: "eks:AssociateAccessPolicy",
+                        Resource: [entry(B)],
+                        Condition: { StringEquals: { "eks:policyArn": ADMIN_VIEW, "eks:accessScope": "cluster" } },
+                    },
+                    {
+                        Sid: "AssociateOwnAccessPolicy2",
+                        Effect: "Allow",
+                        Action: "eks:AssociateAccessPolicy",
+                        Resource: [entry(A)],
+                        Condition: { StringEquals: { "eks:policyArn": VIEW, "eks:accessScope": "cluster" } },
+                    },
+                ],
+            );
+        });
+
         it("refuses access-entries mode without the role and its policies", () => {
             assert.throws(
                 () => permissionsPolicy("access-entries", [A]),
