@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm run test:mutation [-- stryker options]`: mutation testing of the modules that guard access
 # (test/mutation/modules.json; stryker.config.mjs), then the score per module
-# (scripts/mutation-scores.js), which fails under 85%. Incremental: test/mutation/stryker-incremental.json
-# holds the last results, so only mutants of changed code, or covered by changed tests, run again.
+# (scripts/mutation-scores.js), which fails under 85%. Incremental: each run writes its results to stryker.config.mjs's
+# incrementalFile, and the next runs again only mutants of changed code, or covered by changed tests.
 # Stryker 10 needs Node 22 (docs/dependencies.md): the pinned one from the npm registry's `node`
 # package, cached outside the clone by version.
 set -euo pipefail
