@@ -45,8 +45,11 @@ describe("snapshot index from a file, line by line", () => {
         fs.writeFileSync(file, text.slice(0, text.indexOf('"kinds":') - 40));
         assert.throws(
             () => indexFromFile(fs.openSync(file, "r"), file),
+            // Node 22's JSON.parse adds the line and column to Node 20's message.
             (e: Error) =>
-                e.message === `${file} is not a complete snapshot (Unterminated string in JSON at position 229)`,
+                e.message === `${file} is not a complete snapshot (Unterminated string in JSON at position 229)` ||
+                e.message ===
+                    `${file} is not a complete snapshot (Unterminated string in JSON at position 229 (line 1 column 230))`,
         );
     });
 
