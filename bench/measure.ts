@@ -79,6 +79,34 @@ export function interleave(name: string, rounds: number, baseline: () => Sample,
 }
 
 /** One line: medians of each side, and the medians of the per-round ratios (wall, CPU). */
+/**
+ * Three programs in turns, A B C A B C ...: `subject` paired with each of two baselines in the same
+ * rounds (say the bare program and the SDK's floor), so that both ratios see the same load.
+ */
+export function interleaveThree(
+    name: string,
+    rounds: number,
+    first: () => Sample,
+    second: () => Sample,
+    subject: () => Sample,
+): { first: Paired; second: Paired } {
+    const startLoad = load();
+    const a: Sample[] = [];
+    const b: Sample[] = [];
+    const s: Sample[] = [];
+    const line = (x: Sample) => `${x.wall.toFixed(2)} s wall ${x.cpu.toFixed(2)} s CPU ${x.peakMiB} MiB`;
+    for (let i = 0; i < rounds; i++) {
+        a.push(first());
+        b.push(second());
+        s.push(subject());
+        process.stdout.write(
+            `  ${name} round ${i + 1}: first ${line(a[i])}; second ${line(b[i])}; subject ${line(s[i])}\n`,
+        );
+    }
+    process.stdout.write(`  ${name}: load average ${startLoad} at start, ${load()} at end\n`);
+    return { first: { name, baseline: a, subject: s }, second: { name, baseline: b, subject: s } };
+}
+
 export function pairedLine(p: Paired, baselineName: string, subjectName: string): string {
     const m = (xs: Sample[], k: keyof Sample) => median(xs.map((s) => s[k]));
     const ratio = (k: "wall" | "cpu") => median(p.subject.map((s, i) => s[k] / p.baseline[i][k]));

@@ -3,14 +3,18 @@ import * as os from "os";
 import * as path from "path";
 import { writeAzureStack } from "./generateAzureStack";
 import { writeAwsStack } from "./generateAwsStack";
-import { interleave, load, machine, median, pairedLine, timed } from "./measure";
+import { interleaveThree, load, machine, median, pairedLine, timed } from "./measure";
 
 /**
  * `npm run bench -- plan`: `plan --stack <s> --format json` through the compiled CLI, each case
- * interleaved with the bare program (bench/bareRunner.js: the Azure program's provider modules
- * imported, nothing declared, through the same mock evaluation), BENCH_RUNS rounds (default 5),
- * ratios paired per round: azure-dev, aws-dev and a generated 500-AKS stack; `big` adds 5,000 AKS
- * and 1,000 EKS clusters, with the CPU time and memory per cluster beyond the bare program.
+ * interleaved with two baselines through the same mock evaluation (bench/bareRunner.js), BENCH_RUNS
+ * rounds (default 5), ratios paired per round:
+ *  - bare: the Azure program's provider modules imported, nothing declared;
+ *  - the SDK floor (bench/sdkFloorProgram.js): the resources that plan printed declared again, as
+ *    they are, by a program that does nothing else: what the Pulumi SDK needs for them, so that the
+ *    ratio against it is the project's own cost.
+ * Cases: azure-dev, aws-dev and a generated 500-AKS stack; `big` adds 5,000 AKS and 1,000 EKS
+ * clusters, with the CPU time and memory per cluster beyond the bare program and beyond the floor.
  * BENCH_CLI=DIR measures the (built) CLI of another checkout.
  */
 const ROOT = path.join(__dirname, "..");
@@ -37,31 +41,44 @@ export function benchPlan(): void {
         );
     }
     const env = { AGENTLESS_STACKS_DIR: dir };
-    const bare = () => timed(process.execPath, [path.join(ROOT, "bench", "bareRunner.js")], { cwd: CLI_ROOT, env });
+    const runner = path.join(ROOT, "bench", "bareRunner.js");
+    const bare = () => timed(process.execPath, [runner], { cwd: CLI_ROOT, env });
     const lines = [`machine ${machine()}; CLI of ${CLI_ROOT}; load average at start ${load()}`];
     for (const c of cases) {
-        const plan = () =>
+        const planArgs = [
+            "--max-old-space-size=4096",
+            path.join(CLI_ROOT, "dist", "cli", "main.js"),
+            "plan",
+            "--stack",
+            c.stack,
+            "--format",
+            "json",
+        ];
+        // The floor declares what this plan printed: written once, outside the measured runs.
+        const planJson = path.join(dir, `${c.stack}.plan.json`);
+        fs.writeFileSync(planJson, timed(process.execPath, planArgs, { cwd: CLI_ROOT, env, stdout: "pipe" }).stdout);
+        const floorEnv = { ...env, BENCH_SDK_FLOOR_PLAN: planJson };
+        const floor = () =>
             timed(
                 process.execPath,
-                [
-                    "--max-old-space-size=4096",
-                    path.join(CLI_ROOT, "dist", "cli", "main.js"),
-                    "plan",
-                    "--stack",
-                    c.stack,
-                    "--format",
-                    "json",
-                ],
-                { cwd: CLI_ROOT, env },
+                ["--max-old-space-size=4096", runner, path.join(ROOT, "bench", "sdkFloorProgram.js")],
+                {
+                    cwd: CLI_ROOT,
+                    env: floorEnv,
+                },
             );
-        const p = interleave(`plan ${c.stack}`, RUNS, bare, plan);
-        lines.push(pairedLine(p, "bare", `plan ${c.what}`));
+        const plan = () => timed(process.execPath, planArgs, { cwd: CLI_ROOT, env });
+        const { first, second } = interleaveThree(`plan ${c.stack}`, RUNS, bare, floor, plan);
+        lines.push(pairedLine(first, "bare", `plan ${c.what}`));
+        lines.push(`  ${pairedLine(second, "SDK floor (the same resources, nothing else)", "plan")}`);
         if (c.clusters) {
-            const per = (k: "cpu" | "peakMiB") =>
+            const per = (p: typeof first, k: "cpu" | "peakMiB") =>
                 median(p.subject.map((s, i) => (s[k] - p.baseline[i][k]) / c.clusters));
-            lines.push(
-                `  per onboarded cluster beyond bare: ${(per("cpu") * 1000).toFixed(2)} ms CPU, ${(per("peakMiB") * 1024).toFixed(0)} KiB peak memory`,
-            );
+            const show = (p: typeof first) =>
+                `${(per(p, "cpu") * 1000).toFixed(2)} ms CPU, ${(per(p, "peakMiB") * 1024).toFixed(0)} KiB peak memory`;
+            lines.push(`  per onboarded cluster beyond bare: ${show(first)}; beyond the SDK floor: ${show(second)}`);
+            const floorPer = median(second.baseline.map((f, i) => (f.cpu - first.baseline[i].cpu) / c.clusters));
+            lines.push(`  the SDK floor per onboarded cluster beyond bare: ${(floorPer * 1000).toFixed(2)} ms CPU`);
         }
     }
     lines.push(`load average at end ${load()}`);
