@@ -230,7 +230,8 @@ function azure(input: AccessInput, ids: DefenderIdentities): DefenderAccess {
     const others: string[] = [];
     if (isList(bindings))
         for (const b of bindings as { name: string; roles: string[] }[])
-            if (b.roles.includes(TRUSTED_ACCESS_ROLE))
+            // Azure may return a name in another letter case than it was written in (docs/sources.md).
+            if (b.roles.some((r) => r.toLowerCase() === TRUSTED_ACCESS_ROLE.toLowerCase()))
                 evidence.push(`trusted access role binding ${b.name} grants ${TRUSTED_ACCESS_ROLE}`);
             else others.push(`${b.name} grants ${b.roles.length ? b.roles.join(", ") : "no role"}`);
     if (evidence.length) return { state: "granted", cloud: "azure", evidence };

@@ -77,6 +77,31 @@ describe("Defender's access per cluster", () => {
         });
     });
 
+    describe("AKS trusted access bindings read from Azure", () => {
+        const azure = (bindings: unknown) =>
+            defenderAccess(input({ source: "azure", cloudFacts: { trustedAccessRoleBindings: bindings } }));
+
+        it("are granted by Defender's role in whatever letter case Azure returned it", () => {
+            assert.deepStrictEqual(
+                azure([{ name: "defender", roles: ["microsoft.security/pricings/MICROSOFT-DEFENDER-OPERATOR"] }]),
+                {
+                    state: "granted",
+                    cloud: "azure",
+                    evidence: [
+                        "trusted access role binding defender grants Microsoft.Security/pricings/microsoft-defender-operator",
+                    ],
+                },
+            );
+        });
+
+        it("are not granted by another role of Microsoft.Security", () => {
+            const v = azure([
+                { name: "other", roles: ["Microsoft.Security/pricings/microsoft-defender-operator-admin"] },
+            ]);
+            assert.strictEqual(v.state, "missing");
+        });
+    });
+
     describe("EKS", () => {
         const bound = [
             ["ClusterRole", READER_ROLE],

@@ -14,6 +14,20 @@ describe("trusted-access-defender-roles-only", () => {
         assert.deepEqual(judge([DEFENDER]), []);
     });
 
+    it("passes Defender's role in the letter case Azure returned it in, as the program adopts it", () => {
+        for (const role of [
+            DEFENDER.toLowerCase(),
+            DEFENDER.toUpperCase(),
+            "microsoft.security/Pricings/Microsoft-Defender-Operator",
+        ])
+            assert.deepEqual(judge([role]), [], role);
+    });
+
+    it("fails a role that is not a name, and an empty list", () => {
+        assert.deepEqual(judge([DEFENDER, 7]), [`binds role "7"; only ${DEFENDER} is allowed`]);
+        assert.deepEqual(judge([]), ["binds no role"]);
+    });
+
     it("fails another role of Microsoft.Security, not only roles of other providers", () => {
         for (const role of [
             "Microsoft.Security/pricings/another-operator",
