@@ -5,19 +5,22 @@ import { readFileSync } from "node:fs";
 
 const modules = JSON.parse(readFileSync("test/mutation/modules.json", "utf8"));
 
+// scripts/test-mutation.sh runs one module at a time: its files (MUTATE) and its report (MUTATION_REPORT).
 const only = process.env.MUTATE ? process.env.MUTATE.split(",") : undefined;
 
 export default {
     testRunner: "mocha",
     plugins: ["@stryker-mutator/mocha-runner"],
     coverageAnalysis: "perTest",
-    mutate: only ?? Object.values(modules).flat(),
+    mutate: only ?? Object.values(modules).flatMap((m) => m.mutate),
     mochaOptions: { config: "test/mutation/mocharc.cjs", "no-package": true },
     testRunnerNodeArgs: ["--require=./test/mutation/mochaCliPaths.cjs", "--import=tsx"],
     incremental: true,
-    incrementalFile: "test/mutation/stryker-incremental.json",
+    // The committed results are one file per module, which the script names (test/mutation/incremental/);
+    // a run that names none writes here, never over them.
+    incrementalFile: ".stryker-tmp/incremental.json",
     reporters: ["clear-text", "progress-append-only", "json"],
-    jsonReporter: { fileName: ".stryker-tmp/mutation.json" },
+    jsonReporter: { fileName: process.env.MUTATION_REPORT ?? ".stryker-tmp/mutation.json" },
     clearTextReporter: { reportTests: false, reportMutants: false, reportScoreTable: false },
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 "use strict";
 /**
- * Prints the mutation score of each module of test/mutation/modules.json from Stryker's JSON report,
+ * Prints the mutation score of each module of test/mutation/modules.json from Stryker's JSON reports
+ * (one per module run, or one of an ad-hoc run),
  * lists the mutants disabled in the source as equivalent (a `// Stryker disable` comment with its
  * reason), and exits 1 when a module scores under the threshold. Score: mutants detected (killed or
  * timed out) over all valid mutants, as Stryker counts it: a mutant no test covers counts as
@@ -14,6 +15,42 @@ const path = require("path");
 
 const THRESHOLD = 85;
 const ROOT = path.join(__dirname, "..");
+const MODULES_FILE = "test/mutation/modules.json";
+
+/** modules.json: module name -> { mutate: file patterns, tests: test folders or files that judge it }. */
+function readModules() {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, MODULES_FILE), "utf8"));
+}
+
+/** The file name of a module's report and committed incremental results: "policy pack" -> "policy-pack". */
+function slug(name) {
+    return name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "");
+}
+
+/**
+ * `--list [NAMES]`: one line per module to run, `slug TAB files TAB tests` (comma-separated), for
+ * scripts/test-mutation.sh; NAMES (comma-separated) picks some, and a name that is not a module is
+ * an error naming the ones there are.
+ */
+function list(names) {
+    const modules = readModules();
+    const wanted = names ? names.split(",").map((n) => n.trim()) : Object.keys(modules);
+    const unknown = wanted.filter((n) => !(n in modules));
+    if (unknown.length > 0) {
+        process.stderr.write(
+            `error: MUTATION_MODULES names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, not a module of ${MODULES_FILE}; the modules are: ${Object.keys(modules).join(", ")}\n`,
+        );
+        return 2;
+    }
+    for (const n of wanted) {
+        const m = modules[n];
+        process.stdout.write(`${slug(n)}\t${m.mutate.join(",")}\t${m.tests.join(",")}\n`);
+    }
+    return 0;
+}
 
 /** "dir/*.ts" patterns: `*` matches within one folder. */
 function matcher(pattern) {
@@ -21,18 +58,19 @@ function matcher(pattern) {
     return new RegExp(`^${re}$`);
 }
 
-function main(reportFile) {
-    const modules = JSON.parse(fs.readFileSync(path.join(ROOT, "test/mutation/modules.json"), "utf8"));
-    const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
-    const files = Object.entries(report.files).map(([name, f]) => [
-        path.relative(ROOT, path.resolve(ROOT, name)).split(path.sep).join("/"),
-        f.mutants,
-    ]);
+function main(reportFiles) {
+    const modules = readModules();
+    const files = reportFiles.flatMap((reportFile) =>
+        Object.entries(JSON.parse(fs.readFileSync(reportFile, "utf8")).files).map(([name, f]) => [
+            path.relative(ROOT, path.resolve(ROOT, name)).split(path.sep).join("/"),
+            f.mutants,
+        ]),
+    );
     const rows = [];
     const equivalent = [];
     let failed = false;
-    for (const [name, patterns] of Object.entries(modules)) {
-        const res = patterns.map(matcher);
+    for (const [name, { mutate }] of Object.entries(modules)) {
+        const res = mutate.map(matcher);
         const count = { detected: 0, undetected: 0, ignored: 0, static: 0 };
         for (const [file, mutants] of files) {
             if (!res.some((r) => r.test(file))) continue;
@@ -50,8 +88,8 @@ function main(reportFile) {
         }
         const total = count.detected + count.undetected;
         if (total === 0) {
-            // A run of some files only (MUTATE=...) leaves the other modules out; a full run must hold every module.
-            const partial = Boolean(process.env.MUTATE);
+            // A run of some files or modules leaves the other modules out; a full run must hold every module.
+            const partial = Boolean(process.env.MUTATE || process.env.MUTATION_MODULES);
             rows.push([
                 name,
                 "-",
@@ -93,8 +131,10 @@ function main(reportFile) {
     return failed ? 1 : 0;
 }
 
-if (process.argv.length !== 3) {
-    process.stderr.write("usage: mutation-scores.js REPORT.json\n");
+const args = process.argv.slice(2);
+if (args[0] === "--list") process.exit(list(args[1]));
+if (args.length === 0) {
+    process.stderr.write("usage: mutation-scores.js REPORT.json... | --list [MODULE,...]\n");
     process.exit(2);
 }
-process.exit(main(process.argv[2]));
+process.exit(main(args));
