@@ -151,7 +151,7 @@ const K8S_SUBJECT: StringRule = {
 
 /** Account ids are strings; YAML turns an unquoted one into a number, which is accepted if it has 12 digits. */
 function accountId(v: unknown, path: string): string {
-    const s = typeof v === "number" && Number.isInteger(v) ? String(v) : v;
+    const s = Number.isInteger(v) ? String(v) : v;
     return requiredString(s, path, ACCOUNT_ID);
 }
 
@@ -184,12 +184,10 @@ export function endpoint(v: unknown, path: string): EksEndpoint {
 export function awsRegion(v: unknown, path: string): string {
     const r = requiredString(v, path, REGION);
     const problem = awsRegionProblem(r);
+    // Discovery's wording names the flag; here only what it expects is kept.
+    const expected = "; expected ";
     if (problem)
-        throw new ConfigError(
-            path,
-            r,
-            `an AWS region${problem.slice(problem.indexOf(";") + 1).replace(/^ expected/, ":")}`,
-        );
+        throw new ConfigError(path, r, `an AWS region: ${problem.slice(problem.indexOf(expected) + expected.length)}`);
     return r;
 }
 
@@ -289,14 +287,12 @@ function connector(v: unknown, path: string, account: string): AwsConnectorConfi
     if (!base) return undefined;
     const namesPath = join(path, "auditLogRoleNames");
     const namesRaw = object(raw.auditLogRoleNames, namesPath, AUDIT_LOG_ROLE_KEYS);
-    const auditLogRoleNames = { ...DEFAULT_AUDIT_LOG_ROLE_NAMES };
-    for (const k of AUDIT_LOG_ROLE_KEYS)
-        auditLogRoleNames[k] = stringWithDefault(
-            namesRaw[k],
-            join(namesPath, k),
-            DEFAULT_AUDIT_LOG_ROLE_NAMES[k],
-            ROLE_NAME,
-        );
+    const auditLogRoleNames = Object.fromEntries(
+        AUDIT_LOG_ROLE_KEYS.map((k) => [
+            k,
+            stringWithDefault(namesRaw[k], join(namesPath, k), DEFAULT_AUDIT_LOG_ROLE_NAMES[k], ROLE_NAME),
+        ]),
+    ) as Record<AuditLogRoleKey, string>;
     const extraPath = join(path, "auditLogExtraActions");
     const extraRaw = object(raw.auditLogExtraActions, extraPath, AUDIT_LOG_ROLE_KEYS);
     const auditLogExtraActions: Partial<Record<AuditLogRoleKey, string[]>> = {};

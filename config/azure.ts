@@ -84,9 +84,7 @@ function extensionSwitches<K extends string>(
 ): Record<K, boolean> {
     const names = Object.keys(defaults) as K[];
     const raw = object(v, path, names);
-    const out = { ...defaults };
-    for (const n of names) out[n] = bool(raw[n], join(path, n), defaults[n]);
-    return out;
+    return Object.fromEntries(names.map((n) => [n, bool(raw[n], join(path, n), defaults[n])])) as Record<K, boolean>;
 }
 
 function clusters(
@@ -95,16 +93,17 @@ function clusters(
     subscriptionId: string,
     parse: (id: string) => ClusterRef | null,
     shape: string,
-    what: string,
+    kind: string,
 ): ClusterRef[] | undefined {
     if (v === undefined || v === null) return undefined;
-    const items = list(v, path, `${what} resource ids (or { id })`).map((item, i) => {
+    const idRule = { expected: `an ${kind} resource id ${shape}` };
+    const items = list(v, path, `${kind} resource ids (or { id })`).map((item, i) => {
         const p = join(path, i);
         // Tags, location and the exclusion tag are read from the cluster itself, not from here.
         const entry = object(typeof item === "string" ? { id: item } : item, p, ["id"]);
-        const id = requiredString(entry.id, join(p, "id"), { expected: `${what} resource id ${shape}` });
+        const id = requiredString(entry.id, join(p, "id"), idRule);
         const ref = parse(id);
-        if (!ref) throw new ConfigError(join(p, "id"), id, `${what} resource id ${shape}`);
+        if (!ref) throw new ConfigError(join(p, "id"), id, idRule.expected);
         if (ref.subscriptionId !== subscriptionId) {
             throw new ConfigError(
                 join(p, "id"),
@@ -282,7 +281,7 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
         subscriptionId,
         parseArcClusterId,
         ARC_ID_SHAPE,
-        "an Arc-enabled cluster",
+        "Arc-enabled cluster",
     );
     // With discovery the Arc clusters are known only after the lookup: onboarding checks again then.
     checkArcWorkspace(arcExtensions, logAnalyticsWorkspaceId, atScale.policies.arcDefender, arcClusters ?? [], path);
@@ -299,7 +298,7 @@ export function loadAzureConfig(v: unknown, path = "azure"): AzureConfig {
             subscriptionId,
             parseAksClusterId,
             AKS_ID_SHAPE,
-            "an AKS cluster",
+            "AKS cluster",
         ),
         arcClusters,
         include: readFilters(raw.include, join(path, "include"), AZURE_FILTER),

@@ -112,7 +112,7 @@ export const CLUSTER_LOCATION_RULE: StringRule = {
 
 /** Project numbers and organization ids are often written unquoted in YAML, which makes them numbers. */
 function digits(v: unknown): unknown {
-    return typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? String(v) : v;
+    return Number.isSafeInteger(v) && (v as number) > 0 ? String(v) : v;
 }
 
 function clusters(v: unknown, path: string, scope: GcpScope, projectId: string): GkeClusterRef[] | undefined {

@@ -53,3 +53,51 @@ describe("AWS config: the aws-auth username and group", () => {
         assert.deepEqual([aws.awsAuth.username, aws.awsAuth.group], ["defender-system:reader", "readers"]);
     });
 });
+
+describe("AWS config: an EKS endpoint's facts", () => {
+    it("defaults to EKS's own: public to 0.0.0.0/0, not private", () => {
+        assert.deepEqual(endpoint(undefined, "e"), {
+            publicAccess: true,
+            privateAccess: false,
+            publicAccessCidrs: ["0.0.0.0/0"],
+        });
+        assert.deepEqual(endpoint({ publicAccess: "false", privateAccess: "true", publicAccessCidrs: [] }, "e"), {
+            publicAccess: false,
+            privateAccess: true,
+            publicAccessCidrs: [],
+        });
+    });
+
+    it("refuses an endpoint neither public nor private, an unknown key and a bad switch or list, naming each", () => {
+        const cases: [unknown, string][] = [
+            [
+                { publicAccess: false },
+                'config key "e.publicAccess" has value false; expected true, or privateAccess true: an EKS endpoint is public, private or both',
+            ],
+            [
+                { public: true },
+                'config key "e.public" has value true; expected no such key; allowed keys under "e": publicAccess, privateAccess, publicAccessCidrs',
+            ],
+            [{ publicAccess: "yes" }, 'config key "e.publicAccess" has value "yes"; expected true or false'],
+            [{ privateAccess: 1 }, 'config key "e.privateAccess" has value 1; expected true or false'],
+            [
+                { publicAccessCidrs: "0.0.0.0/0" },
+                'config key "e.publicAccessCidrs" has value "0.0.0.0/0"; expected a list of IPv4 CIDR blocks',
+            ],
+            [
+                { publicAccessCidrs: [24] },
+                'config key "e.publicAccessCidrs[0]" has value 24; expected an IPv4 CIDR block such as 203.0.113.0/24',
+            ],
+            [
+                { publicAccessCidrs: [["203.0.113.0/24"]] },
+                'config key "e.publicAccessCidrs[0]" has value ["203.0.113.0/24"]; expected an IPv4 CIDR block such as 203.0.113.0/24',
+            ],
+        ];
+        for (const [v, expected] of cases)
+            assert.equal(
+                message(() => endpoint(v, "e")),
+                expected,
+                JSON.stringify(v),
+            );
+    });
+});

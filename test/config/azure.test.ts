@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
 import { ConfigError } from "../../lib/errors";
+import { checkArcWorkspace, loadAzureConfig } from "../../config/azure";
 
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
 const aks = (rg: string, name: string, sub = SUB) =>
@@ -250,5 +251,240 @@ describe("Azure config", () => {
             'config key "azure.atScale.arcDefender" has value false; expected true while azure.arcExtensions.defaultWorkspace is true: ' +
                 "policy 708b60a6 is what installs the Defender extension with Defender's default workspace",
         );
+    });
+});
+
+describe("Azure config: every key's shape, defaults and brownfield settings", () => {
+    const WORKSPACE = `/subscriptions/${SUB}/resourceGroups/rg-sec/providers/Microsoft.OperationalInsights/workspaces/law-1`;
+    const WORKSPACE_SHAPE =
+        "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>";
+    const AKS_SHAPE =
+        "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.ContainerService/managedClusters/<name>";
+    const ARC_SHAPE =
+        "/subscriptions/<subscription GUID>/resourceGroups/<group>/providers/Microsoft.Kubernetes/connectedClusters/<name>";
+    const load = (extra: Record<string, unknown> = {}) => loadStackConfig("t", azure(extra)).azure!;
+    const messageOf = (extra: Record<string, unknown>) => errorOf(azure(extra)).message;
+
+    it("fills the at-scale policies, the guard effects and the Arc extensions with their defaults", () => {
+        const cfg = load();
+        assert.deepEqual(cfg.atScale, {
+            policies: { defenderProfile: true, azurePolicyAddon: true, arcDefender: true, arcAzurePolicy: true },
+            podSecurityBaseline: "off",
+            privilegedContainers: "off",
+        });
+        assert.deepEqual(cfg.arcExtensions, { defender: true, azurePolicy: true, defaultWorkspace: false });
+        assert.deepEqual(cfg.plan.cspm, {
+            enabled: false,
+            extensions: {
+                AgentlessDiscoveryForKubernetes: true,
+                ContainerRegistriesVulnerabilityAssessments: false,
+                AgentlessVmScanning: false,
+            },
+        });
+        assert.deepEqual(
+            [cfg.logAnalyticsWorkspaceId, cfg.aksClusters, cfg.arcClusters],
+            [undefined, undefined, undefined],
+        );
+    });
+
+    it("reads every setting a brownfield subscription may turn off or change", () => {
+        const cfg = load({
+            logAnalyticsWorkspaceId: WORKSPACE,
+            plan: { cspm: { enabled: "true", extensions: { AgentlessVmScanning: true } } },
+            discovery: { enabled: true, operator: "cspm", bindingName: "contoso-posture" },
+            atScale: {
+                defenderProfile: false,
+                azurePolicyAddon: "false",
+                arcDefender: false,
+                arcAzurePolicy: false,
+                podSecurityBaseline: "Audit",
+                privilegedContainers: "Deny",
+            },
+            arcExtensions: { defender: false, azurePolicy: false, defaultWorkspace: false },
+            arcClusters: [arc("rg-edge", "arc-1")],
+        });
+        assert.equal(cfg.logAnalyticsWorkspaceId, WORKSPACE);
+        assert.deepEqual(cfg.plan.cspm, {
+            enabled: true,
+            extensions: {
+                AgentlessDiscoveryForKubernetes: true,
+                ContainerRegistriesVulnerabilityAssessments: false,
+                AgentlessVmScanning: true,
+            },
+        });
+        assert.deepEqual(cfg.discovery, { enabled: true, operator: "cspm", bindingName: "contoso-posture" });
+        assert.deepEqual(cfg.atScale, {
+            policies: { defenderProfile: false, azurePolicyAddon: false, arcDefender: false, arcAzurePolicy: false },
+            podSecurityBaseline: "Audit",
+            privilegedContainers: "Deny",
+        });
+        assert.deepEqual(cfg.arcExtensions, { defender: false, azurePolicy: false, defaultWorkspace: false });
+        assert.deepEqual(
+            cfg.arcClusters!.map((c) => [c.resourceGroup, c.name]),
+            [["rg-edge", "arc-1"]],
+        );
+    });
+
+    it("needs no discovery extension while discovery is off", () => {
+        assert.equal(
+            load({ discovery: { enabled: false }, plan: { extensions: { AgentlessDiscoveryForKubernetes: false } } })
+                .discovery.enabled,
+            false,
+        );
+        assert.equal(load({ discovery: { enabled: "false", operator: "cspm" } }).discovery.operator, "cspm");
+        assert.equal(
+            load({
+                discovery: { operator: "cspm" },
+                plan: { extensions: { AgentlessDiscoveryForKubernetes: false }, cspm: { enabled: true } },
+            }).discovery.operator,
+            "cspm",
+            "the CSPM operator does not need the Containers plan's extension",
+        );
+    });
+
+    it("treats null cluster lists as absent", () => {
+        const cfg = load({ aksClusters: null, arcClusters: null });
+        assert.deepEqual([cfg.aksClusters, cfg.arcClusters], [undefined, undefined]);
+    });
+
+    const bad: [string, Record<string, unknown>, string][] = [
+        [
+            "a missing location",
+            { location: undefined },
+            'config key "azure.location" is missing; expected an Azure region name such as westeurope (lower-case letters and digits)',
+        ],
+        [
+            "a workspace id that is not a string",
+            { logAnalyticsWorkspaceId: 42 },
+            `config key "azure.logAnalyticsWorkspaceId" has value 42; expected a workspace resource id ${WORKSPACE_SHAPE}`,
+        ],
+        [
+            "a workspace id of another resource type",
+            { logAnalyticsWorkspaceId: aks("rg", "a") },
+            `config key "azure.logAnalyticsWorkspaceId" has value "${aks("rg", "a")}"; expected a workspace resource id ${WORKSPACE_SHAPE}`,
+        ],
+        [
+            "an unknown CSPM key",
+            { plan: { cspm: { enable: true } } },
+            'config key "azure.plan.cspm.enable" has value true; expected no such key; allowed keys under "azure.plan.cspm": enabled, extensions',
+        ],
+        [
+            "a CSPM switch that is not a boolean",
+            { plan: { cspm: { enabled: "yes" } } },
+            'config key "azure.plan.cspm.enabled" has value "yes"; expected true or false',
+        ],
+        [
+            "a CSPM extension switch that is not a boolean",
+            { plan: { cspm: { extensions: { AgentlessVmScanning: 1 } } } },
+            'config key "azure.plan.cspm.extensions.AgentlessVmScanning" has value 1; expected true or false',
+        ],
+        [
+            "an unknown discovery key",
+            { discovery: { operators: "cspm" } },
+            'config key "azure.discovery.operators" has value "cspm"; expected no such key; allowed keys under "azure.discovery": enabled, operator, bindingName',
+        ],
+        [
+            "a discovery switch that is not a boolean",
+            { discovery: { enabled: "no" } },
+            'config key "azure.discovery.enabled" has value "no"; expected true or false',
+        ],
+        [
+            "the Containers operator without the discovery extension",
+            { plan: { extensions: { AgentlessDiscoveryForKubernetes: false } } },
+            'config key "azure.plan.extensions.AgentlessDiscoveryForKubernetes" has value false; expected true while azure.discovery.operator is "containers": the Containers security operator is created by that extension',
+        ],
+        [
+            "the CSPM operator without the CSPM plan",
+            { discovery: { operator: "cspm" } },
+            'config key "azure.plan.cspm.enabled" has value false; expected true, with extensions.AgentlessDiscoveryForKubernetes true, while azure.discovery.operator is "cspm"',
+        ],
+        [
+            "the CSPM operator without the CSPM discovery extension",
+            {
+                discovery: { operator: "cspm" },
+                plan: { cspm: { enabled: true, extensions: { AgentlessDiscoveryForKubernetes: false } } },
+            },
+            'config key "azure.plan.cspm.enabled" has value true; expected true, with extensions.AgentlessDiscoveryForKubernetes true, while azure.discovery.operator is "cspm"',
+        ],
+        [
+            "an unknown at-scale key",
+            { atScale: { defender: true } },
+            'config key "azure.atScale.defender" has value true; expected no such key; allowed keys under "azure.atScale": defenderProfile, azurePolicyAddon, arcDefender, arcAzurePolicy, podSecurityBaseline, privilegedContainers',
+        ],
+        ...(["defenderProfile", "azurePolicyAddon", "arcDefender", "arcAzurePolicy"].map((k) => [
+            `an at-scale ${k} switch that is not a boolean`,
+            { atScale: { [k]: "on" } },
+            `config key "azure.atScale.${k}" has value "on"; expected true or false`,
+        ]) as [string, Record<string, unknown>, string][]),
+        [
+            "an unknown privileged-containers effect",
+            { atScale: { privilegedContainers: "deny" } },
+            'config key "azure.atScale.privilegedContainers" has value "deny"; expected one of off, Audit, Deny',
+        ],
+        [
+            "an unknown Arc extension key",
+            { arcExtensions: { sensor: true } },
+            'config key "azure.arcExtensions.sensor" has value true; expected no such key; allowed keys under "azure.arcExtensions": defender, azurePolicy, defaultWorkspace',
+        ],
+        ...(["defender", "azurePolicy", "defaultWorkspace"].map((k) => [
+            `an Arc extension ${k} switch that is not a boolean`,
+            { arcExtensions: { [k]: "yes" } },
+            `config key "azure.arcExtensions.${k}" has value "yes"; expected true or false`,
+        ]) as [string, Record<string, unknown>, string][]),
+        [
+            "Defender's default workspace beside a named one",
+            { arcExtensions: { defaultWorkspace: true }, logAnalyticsWorkspaceId: WORKSPACE },
+            'config key "azure.arcExtensions.defaultWorkspace" has value true; expected false (or absent) while azure.logAnalyticsWorkspaceId names a workspace: choose one of the two',
+        ],
+        [
+            "an AKS list that is not a list",
+            { aksClusters: aks("rg", "a") },
+            `config key "azure.aksClusters" has value "${aks("rg", "a")}"; expected a list of AKS cluster resource ids (or { id })`,
+        ],
+        [
+            "an Arc list that is not a list",
+            { arcClusters: { id: arc("rg", "a") } },
+            `config key "azure.arcClusters" has value {"id":"${arc("rg", "a")}"}; expected a list of Arc-enabled cluster resource ids (or { id })`,
+        ],
+        [
+            "a cluster entry without its id",
+            { aksClusters: [{}] },
+            `config key "azure.aksClusters[0].id" is missing; expected an AKS cluster resource id ${AKS_SHAPE}`,
+        ],
+        [
+            "a cluster id that is not a string",
+            { arcClusters: [{ id: 7 }] },
+            `config key "azure.arcClusters[0].id" has value 7; expected an Arc-enabled cluster resource id ${ARC_SHAPE}`,
+        ],
+        [
+            "an AKS id given as an Arc cluster",
+            { arcClusters: [aks("rg", "a")] },
+            `config key "azure.arcClusters[0].id" has value "${aks("rg", "a")}"; expected an Arc-enabled cluster resource id ${ARC_SHAPE}`,
+        ],
+    ];
+    for (const [what, extra, expected] of bad) {
+        it(`rejects ${what}, naming key, value and what is allowed`, () => {
+            assert.equal(messageOf(extra), expected);
+        });
+    }
+
+    it("checks the Arc workspace again for clusters found by discovery, under azure.* by default", () => {
+        const ext = { defender: true, azurePolicy: true, defaultWorkspace: false };
+        assert.throws(() => checkArcWorkspace(ext, undefined, true, [arc("rg-edge", "arc-1")]), {
+            name: "ConfigError",
+            message:
+                `config key "azure.logAnalyticsWorkspaceId" is missing; expected a workspace resource id ${WORKSPACE_SHAPE} ` +
+                "for the Defender extension on azure.arcClusters (it needs the workspace's id and key), " +
+                "or azure.arcExtensions.defaultWorkspace: true to use Defender's default workspace, or azure.arcExtensions.defender: false",
+        });
+        checkArcWorkspace(ext, WORKSPACE, true, [arc("rg-edge", "arc-1")]);
+        checkArcWorkspace({ ...ext, defender: false }, undefined, true, [arc("rg-edge", "arc-1")]);
+    });
+
+    it("is read under another path when asked", () => {
+        assert.throws(() => loadAzureConfig({ subscriptionId: SUB }, "alt"), {
+            message:
+                'config key "alt.location" is missing; expected an Azure region name such as westeurope (lower-case letters and digits)',
+        });
     });
 });

@@ -262,3 +262,86 @@ describe("GCP config", () => {
         });
     });
 });
+
+describe("GCP config: every key's shape, defaults and brownfield settings", () => {
+    const NUMBER_EXPECTED =
+        "expected a GCP project number: 6 to 19 digits, not starting with 0 (gcloud projects describe PROJECT_ID --format='value(projectNumber)')";
+
+    it("names an unquoted project number that is not a positive whole number as it was written", () => {
+        for (const n of [0, -482915736204, 4829157362.5]) {
+            assert.throws(() => load({ projectNumber: n }), {
+                name: "ConfigError",
+                message: `config key "gcp.projectNumber" has value ${n}; ${NUMBER_EXPECTED}`,
+            });
+        }
+        assert.throws(() => load({ scope: "organization", organizationId: 0 }), {
+            message: `config key "gcp.organizationId" has value 0; expected a GCP organization id: 6 to 19 digits, not starting with 0 (gcloud organizations list), required when gcp.scope is "organization"`,
+        });
+    });
+
+    it("treats null clusters, projects, overrides and organization id as absent", () => {
+        const cfg = load({ clusters: null, organizationId: null, discovery: { projects: null, overrides: null } });
+        assert.deepEqual(
+            [cfg.clusters, cfg.organizationId, cfg.discovery.projects],
+            [undefined, undefined, ["contoso-payments-prod"]],
+        );
+    });
+
+    it("reads the opt-in inventory role and audit logs turned off", () => {
+        const cfg = load({ inventoryRole: "true", auditLogs: { enabled: false } });
+        assert.deepEqual([cfg.inventoryRole, cfg.auditLogs], [true, { enabled: false }]);
+    });
+
+    it("is read under gcp by default", () => {
+        assert.throws(() => loadGcpConfig({ projectId: "contoso-payments-prod" }), {
+            message: `config key "gcp.projectNumber" is missing; ${NUMBER_EXPECTED}`,
+        });
+    });
+
+    const bad: [string, Record<string, unknown>, string][] = [
+        [
+            "a cluster list that is not a list",
+            { clusters: { name: "gke-a", location: "europe-west1" } },
+            `config key "gcp.clusters" has value {"name":"gke-a","location":"europe-west1"}; expected a list of GKE cluster entries ({ name, location, project })`,
+        ],
+        [
+            "a cluster name GKE refuses",
+            { clusters: [{ name: "GKE-A", location: "europe-west1" }] },
+            `config key "gcp.clusters[0].name" has value "GKE-A"; expected a GKE cluster name: 1 to 40 lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit`,
+        ],
+        [
+            "a project list that is not a list",
+            { discovery: { projects: "contoso-payments-prod" } },
+            `config key "gcp.discovery.projects" has value "contoso-payments-prod"; expected a list of GCP project ids`,
+        ],
+        [
+            "a project listed twice",
+            {
+                scope: "organization",
+                organizationId: "731946285017",
+                discovery: { projects: ["contoso-shop-prod", "contoso-shop-prod"] },
+            },
+            `config key "gcp.discovery.projects[1]" has value "contoso-shop-prod"; expected each project listed once; it is already listed at gcp.discovery.projects[0]`,
+        ],
+        [
+            "an inventory role switch that is not a boolean",
+            { inventoryRole: "yes" },
+            `config key "gcp.inventoryRole" has value "yes"; expected true or false`,
+        ],
+        [
+            "an unknown audit-log key",
+            { auditLogs: { dataAccess: true } },
+            `config key "gcp.auditLogs.dataAccess" has value true; expected no such key; allowed keys under "gcp.auditLogs": enabled`,
+        ],
+        [
+            "an audit-log switch that is not a boolean",
+            { auditLogs: { enabled: "off" } },
+            `config key "gcp.auditLogs.enabled" has value "off"; expected true or false`,
+        ],
+    ];
+    for (const [what, over, message] of bad) {
+        it(`refuses ${what}, naming key, value and what is allowed`, () => {
+            assert.throws(() => load(over), { name: "ConfigError", message });
+        });
+    }
+});

@@ -416,6 +416,21 @@ describe("the acknowledgement key (agentless-discovery:acknowledgedWiderGrants)"
                 "gcp",
                 'config key "acknowledgedWiderGrants" has value "gcp-organization-scope:1"; expected a list of wider grants such as the gate names them',
             ],
+            [
+                ["Xeks-adopted-role:MDCRole"],
+                "aws",
+                'config key "acknowledgedWiderGrants[0]" has value "Xeks-adopted-role:MDCRole"; expected a wider grant as the gate names it on a stack of cloud aws: eks-access-policy:<region>/<cluster>:<access policy>, eks-access-entry-groups:<region>/<cluster>, eks-system-masters:<region>/<cluster>, eks-adopted-role:<role name>, eks-adopted-trust:<role name>',
+            ],
+            [
+                ["gcp-organization-scope:1 gke-inventory-role:projects/contoso"],
+                "gcp",
+                'config key "acknowledgedWiderGrants[0]" has value "gcp-organization-scope:1 gke-inventory-role:projects/contoso"; expected a wider grant as the gate names it on a stack of cloud gcp: gke-inventory-role:projects/<project id> or organizations/<organization id>, gcp-organization-scope:<organization id>',
+            ],
+            [
+                [["gcp-organization-scope:1"]],
+                "gcp",
+                'config key "acknowledgedWiderGrants[0]" has value ["gcp-organization-scope:1"]; expected a wider grant as the gate names it on a stack of cloud gcp: gke-inventory-role:projects/<project id> or organizations/<organization id>, gcp-organization-scope:<organization id>',
+            ],
         ];
         for (const [value, cloud, message] of cases) {
             assert.throws(
