@@ -103,3 +103,20 @@ describe("sensor-helm-or-connector-auto-provisioning: the connectors", () => {
         assert.deepEqual(run([lookalike, shop]), []);
     });
 });
+
+describe("sensor-helm-or-connector-auto-provisioning: the plan's shapes", () => {
+    it("reports the Helm charts once, not the components of the same name that wrap them (k8s-dev's shape)", () => {
+        const chart = sensor("eks-lab-dublin", awsIds("lab-dublin"));
+        const rs = [
+            AWS_CONNECTOR,
+            { ...chart, type: "agentless:kubernetes:DefenderSensor" },
+            chart,
+            res("agentless:kubernetes:Gatekeeper", "eks-lab-dublin-gatekeeper", { chart: "gatekeeper" }),
+            gatekeeper("eks-lab-dublin-gatekeeper"),
+        ];
+        assert.deepEqual(
+            run(rs).map((m) => m.slice(0, m.indexOf(":"))),
+            ["eks-lab-dublin-sensor", "eks-lab-dublin-gatekeeper"],
+        );
+    });
+});
