@@ -56,6 +56,11 @@ describe("sensor-helm-or-connector-auto-provisioning: the clusters a sensor and 
             sensor("eks-sensor-lab", awsIds("eks-sensor-lab")),
             gatekeeper("eks-sensor-lab-gatekeeper"),
             gatekeeper("no-sensor-gatekeeper"),
+            // Another chart whose values carry the same identifiers is no sensor.
+            res("kubernetes:helm.sh/v4:Chart", "eks-sensor-lab-exporter", {
+                chart: "oci://registry.example.com/charts/exporter",
+                values: awsIds("eks-sensor-lab"),
+            }),
         ];
         assert.deepEqual(run(rs), [
             `eks-sensor-lab-sensor: installs the Defender sensor with Helm on cluster eu-west-1/eks-sensor-lab of AWS account 111122223333, whose connector adopted-connector has DefenderForContainersAws.enableDefenderAgentAutoProvisioning on: ${FIX} sensor: false on that cluster in kubernetes.clusters`,
@@ -70,6 +75,9 @@ describe("sensor-helm-or-connector-auto-provisioning: the clusters a sensor and 
 
 describe("sensor-helm-or-connector-auto-provisioning: the connectors", () => {
     const shop = sensor("shop", awsIds("shop"));
+    const gke = sensor("gke-a", {
+        global: { cloudIdentifiers: { GCP: { projectId: "contoso", clusterName: "gke-a" } } },
+    });
 
     it("passes over connectors whose account or project is not known, and other environments", () => {
         for (const c of [
@@ -78,10 +86,11 @@ describe("sensor-helm-or-connector-auto-provisioning: the connectors", () => {
             connector({ environmentName: "GCP", environmentData: {} }, "DefenderForContainersGcp"),
             connector({
                 environmentName: "Github",
-                environmentData: { projectDetails: { projectId: "111122223333" } },
+                environmentData: { projectDetails: { projectId: "contoso" } },
             }),
+            connector({ environmentName: "AzureDevOps", hierarchyIdentifier: "111122223333" }),
         ]) {
-            assert.deepEqual(run([c, shop]), [], JSON.stringify(c.inputs));
+            assert.deepEqual(run([c, shop, gke]), [], JSON.stringify(c.inputs));
         }
     });
 
@@ -96,6 +105,22 @@ describe("sensor-helm-or-connector-auto-provisioning: the connectors", () => {
             hierarchyIdentifier: "111122223333",
         });
         assert.deepEqual(run([cspm, none, shop]), []);
+    });
+
+    it("does not pair a connector and a sensor whose accounts are both not known", () => {
+        const unknownSensor = sensor("shop", { global: { cloudIdentifiers: { AWS: { clusterName: "shop" } } } });
+        const unknownGke = sensor("gke-a", { global: { cloudIdentifiers: { GCP: { clusterName: "gke-a" } } } });
+        const unknownConnector = connector({ environmentName: "AWS" });
+        assert.deepEqual(
+            run([
+                unknownConnector,
+                unknownSensor,
+                unknownGke,
+                gatekeeper("shop-gatekeeper"),
+                gatekeeper("gke-a-gatekeeper"),
+            ]),
+            [],
+        );
     });
 
     it("reads connectors only, not another resource that carries a connector's inputs", () => {
