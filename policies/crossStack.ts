@@ -42,13 +42,14 @@ function dineAssignments(p: StackPlan): DineAssignment[] {
                     .endsWith(`/policydefinitions/${DEFENDER_PROFILE_POLICY_GUID}`),
         )
         .map((r) => {
-            const scope = String(r.inputs.scope ?? "");
+            // Not known at preview: no subscription read from it, so taken to cover every cluster, like a management group.
+            const scope = typeof r.inputs.scope === "string" ? r.inputs.scope : "[unknown]";
             const m = SCOPE.exec(scope);
             return {
                 stack: p.stack,
                 resource: r.name,
                 scope,
-                subscription: m?.[1]?.toLowerCase(),
+                subscription: m?.[1].toLowerCase(),
                 resourceGroup: m?.[2]?.toLowerCase(),
             };
         });

@@ -47,7 +47,7 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
                 );
             }
         }
-        if (level !== undefined && (typeof level !== "string" || !LEVELS.includes(level))) {
+        if (level !== undefined && !LEVELS.includes(level)) {
             throw new Error(
                 `policy config for "${name}" has enforcement level ${JSON.stringify(level)}; expected one of ${LEVELS.join(", ")}`,
             );

@@ -20,8 +20,8 @@ export function parseDocument(doc: unknown): { statements: Statement[]; error?: 
             return { statements: [], error: "the policy document is not valid JSON" };
         }
     }
-    if (!value || typeof value !== "object") return { statements: [] };
-    const st = (value as { Statement?: unknown }).Statement;
+    // JSON null reads as no document; a number or a string has no Statement either.
+    const st = (value as { Statement?: unknown } | null | undefined)?.Statement;
     if (st === undefined) return { statements: [] };
     return { statements: (Array.isArray(st) ? st : [st]) as Statement[] };
 }

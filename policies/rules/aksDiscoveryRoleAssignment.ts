@@ -5,12 +5,15 @@ const ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment";
 const SECURITY_OPERATOR = "azure-native:security:SecurityOperator";
 
 function roleGuid(roleDefinitionId: unknown): string | undefined {
-    return typeof roleDefinitionId === "string" ? roleDefinitionId.split("/").pop()?.toLowerCase() : undefined;
+    return typeof roleDefinitionId === "string"
+        ? roleDefinitionId.slice(roleDefinitionId.lastIndexOf("/") + 1).toLowerCase()
+        : undefined;
 }
 
 /** Subscription, resource group or resource: never a management group, the tenant root or "/". */
 export function isSubscriptionOrNarrower(scope: string): boolean {
-    return /^\/subscriptions\/[0-9a-f-]{36}(\/.*)?$/i.test(scope.replace(/\/+$/, ""));
+    // A trailing slash reads as the optional rest.
+    return /^\/subscriptions\/[0-9a-f-]{36}(\/.*)?$/i.test(scope);
 }
 
 export const aksDiscoveryRoleScope: ResourceRule = {

@@ -11,16 +11,21 @@ interface HelmOnCluster {
     cluster: string;
 }
 
+/** `AWS account 111122223333` or `GCP project contoso`; undefined while the id is not known. */
+function ownerName(cloud: "AWS account" | "GCP project", id: unknown): string | undefined {
+    return typeof id === "string" ? `${cloud} ${id}` : undefined;
+}
+
 /** The account or project of a Helm sensor's `global.cloudIdentifiers`, AWS and GCP only. */
 function ownerOf(values: unknown): { owner: string; cluster: string } | undefined {
     const ids = (values as { global?: { cloudIdentifiers?: Record<string, Record<string, unknown>> } })?.global
         ?.cloudIdentifiers;
-    const aws = ids?.AWS;
-    if (aws && typeof aws.accountId === "string")
-        return { owner: `AWS account ${aws.accountId}`, cluster: `${aws.region}/${aws.clusterName}` };
-    const gcp = ids?.GCP;
-    if (gcp && typeof gcp.projectId === "string")
-        return { owner: `GCP project ${gcp.projectId}`, cluster: `${gcp.location}/${gcp.clusterName}` };
+    const aws = ids?.AWS ?? {};
+    const awsOwner = ownerName("AWS account", aws.accountId);
+    if (awsOwner) return { owner: awsOwner, cluster: `${aws.region}/${aws.clusterName}` };
+    const gcp = ids?.GCP ?? {};
+    const gcpOwner = ownerName("GCP project", gcp.projectId);
+    if (gcpOwner) return { owner: gcpOwner, cluster: `${gcp.location}/${gcp.clusterName}` };
     return undefined;
 }
 
@@ -50,10 +55,9 @@ function helmRoutes(resources: readonly ResourceView[]): { sensors: HelmOnCluste
 
 /** What a connector covers: its account (AWS) or project (GCP, by id as the Helm values name it). */
 function connectorOwner(c: ResourceView): string | undefined {
-    if (c.inputs.environmentName === "AWS" && typeof c.inputs.hierarchyIdentifier === "string")
-        return `AWS account ${c.inputs.hierarchyIdentifier}`;
-    const project = c.inputs.environmentData?.projectDetails?.projectId;
-    if (c.inputs.environmentName === "GCP" && typeof project === "string") return `GCP project ${project}`;
+    if (c.inputs.environmentName === "AWS") return ownerName("AWS account", c.inputs.hierarchyIdentifier);
+    if (c.inputs.environmentName === "GCP")
+        return ownerName("GCP project", c.inputs.environmentData?.projectDetails?.projectId);
     return undefined;
 }
 
@@ -74,8 +78,8 @@ export const connectorAutoProvisioningVsHelm: StackRule = {
         const { sensors, gatekeepers } = helmRoutes(resources);
         const out: StackRuleMessage[] = [];
         for (const c of resources.filter((r) => r.type === CONNECTOR)) {
+            // Undefined for a connector whose account or project is not known: no sensor's owner equals it.
             const owner = connectorOwner(c);
-            if (!owner) continue;
             const offerings: Record<string, unknown>[] = Array.isArray(c.inputs.offerings) ? c.inputs.offerings : [];
             const containers = offerings.find((o) => CONTAINERS_OFFERINGS.includes(o?.offeringType as string));
             if (!containers) continue;

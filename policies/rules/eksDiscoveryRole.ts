@@ -26,24 +26,23 @@ function roleRefs(role: ResourceView): string[] {
     return [role.inputs.name, role.name].filter((x): x is string => typeof x === "string");
 }
 
-const refersTo = (value: unknown, refs: string[]) => typeof value === "string" && refs.includes(value);
+const refersTo = (value: unknown, refs: readonly unknown[]) => refs.includes(value);
 
 /** The accounts the AWS provider is pinned to (the engine passes a list, the mock a JSON string). */
 export function pinnedAccounts(resources: readonly ResourceView[]): string[] {
     return resources
         .filter((r) => r.type === "pulumi:providers:aws")
         .flatMap((p) => {
-            const v = p.inputs.allowedAccountIds;
-            if (Array.isArray(v)) return v.map(String);
+            const v: unknown = p.inputs.allowedAccountIds;
+            let list = v;
             if (typeof v === "string") {
                 try {
-                    const parsed = JSON.parse(v);
-                    return Array.isArray(parsed) ? parsed.map(String) : [];
+                    list = JSON.parse(v);
                 } catch {
-                    return [];
+                    // Not JSON ("[unknown]" at preview): `list` stays the string, which pins nothing.
                 }
             }
-            return [];
+            return Array.isArray(list) ? list.map(String) : [];
         });
 }
 
@@ -53,7 +52,9 @@ export function onboardedClusters(resources: readonly ResourceView[]): { region:
         .filter(
             (r) =>
                 r.type === "agentless:aws:EksClusterAccess" &&
+                // Stryker disable next-line ConditionalExpression: a non-string name or region (unknown at preview) is never === to a name or region read from an ARN, the only use of these clusters
                 typeof r.inputs.clusterName === "string" &&
+                // Stryker disable next-line ConditionalExpression: as above
                 typeof r.inputs.region === "string",
         )
         .map((r) => ({ region: r.inputs.region as string, name: r.inputs.clusterName as string }));
@@ -228,8 +229,8 @@ export function trustProblems(statements: Statement[]): string[] {
         if (actions.length !== 1 || actions[0] !== "sts:AssumeRoleWithWebIdentity") {
             out.push(`${where} allows ${JSON.stringify(s.Action)}; only sts:AssumeRoleWithWebIdentity is allowed`);
         }
-        const principal = s.Principal as { Federated?: string | string[] } | string | undefined;
-        const federated = typeof principal === "object" && principal ? asList(principal.Federated) : [];
+        // A string Principal ("*") has no Federated, like a missing or null one.
+        const federated = asList((s.Principal as { Federated?: string | string[] } | null | undefined)?.Federated);
         if (federated.length !== 1 || !federated[0].endsWith(`:oidc-provider/${MICROSOFT_ISSUER_HOST_PATH}`)) {
             out.push(
                 `${where} trusts ${JSON.stringify(s.Principal)}; expected only the OIDC provider of ${MICROSOFT_ISSUER_HOST_PATH}`,

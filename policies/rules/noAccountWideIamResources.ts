@@ -7,6 +7,8 @@ import { iamDocuments } from "./noWildcardIamActions";
  * they can be granted on. logs:DescribeLogGroups (audit-log pipeline) reads log-group names only.
  */
 export const RESOURCELESS_ACTIONS: readonly string[] = ["logs:DescribeLogGroups"];
+/** IAM action names are case-insensitive. */
+const RESOURCELESS = new Set(RESOURCELESS_ACTIONS.map((a) => a.toLowerCase()));
 
 /**
  * Why a resource pattern reaches every resource of its kind in an account (or in every account):
@@ -19,6 +21,8 @@ export function accountWideReason(resource: string): string | undefined {
     const parts = resource.split(":");
     if (parts.length < 6 || parts[0] !== "arn") return undefined;
     if (parts[4] === "*") return "every account";
+    // `1234567890??` or `*012` reaches accounts the stack never names as surely as `*`.
+    if (/[*?]/.test(parts[4])) return `every account that matches "${parts[4]}"`;
     const name = parts.slice(5).join(":");
     // S3 has no type prefix; other services write `type/name` or `type:name`.
     const bare = parts[2] === "s3" ? name : name.replace(/^[A-Za-z0-9-]+[/:]/, "");
@@ -34,7 +38,7 @@ export const noAccountWideIamResources: ResourceRule = {
     validate(r) {
         const out: string[] = [];
         for (const doc of iamDocuments(r)) {
-            if (doc === undefined || doc === "[unknown]") continue;
+            // Not JSON ("[unknown]" at preview, or broken): no statements to judge here; no-wildcard-iam-actions names a broken one.
             const { statements } = parseDocument(doc);
             statements.forEach((s, i) => {
                 if (s.Effect !== "Allow") return;
@@ -42,14 +46,16 @@ export const noAccountWideIamResources: ResourceRule = {
                 if (s.NotResource !== undefined)
                     out.push(`${where} uses NotResource, which grants every other resource`);
                 const actions = asList(s.Action);
-                const resourceless =
-                    actions.length > 0 &&
-                    actions.every((a) => RESOURCELESS_ACTIONS.some((x) => x.toLowerCase() === a.toLowerCase()));
+                const granted =
+                    s.NotAction !== undefined
+                        ? `every action but ${asList(s.NotAction).join(", ")}`
+                        : actions.join(", ");
+                const resourceless = actions.length > 0 && actions.every((a) => RESOURCELESS.has(a.toLowerCase()));
                 for (const res of asList(s.Resource)) {
                     const reason = accountWideReason(res);
                     if (reason && !(res === "*" && resourceless))
                         out.push(
-                            `${where} grants ${actions.join(", ")} on "${res}" (${reason}); name the resources or a name prefix`,
+                            `${where} grants ${granted} on "${res}" (${reason}); name the resources or a name prefix`,
                         );
                 }
             });

@@ -151,7 +151,8 @@ function gcpGrants(resources: readonly ResourceView[]): WiderGrant[] {
                 what: `grants ${GKE_INVENTORY_ROLE_ID} (container.secrets.list, container.nodes.proxy) in ${where}: Defender can list every Secret, values included, in every cluster there`,
             });
         }
-        if (org !== undefined && r.type === "gcp:organizations/iAMMember:IAMMember") {
+        // Its type starts with gcp:organizations/, so `org` is read.
+        if (r.type === "gcp:organizations/iAMMember:IAMMember") {
             out.push({
                 key: `gcp-organization-scope:${org}`,
                 resource: r.name,

@@ -82,3 +82,39 @@ describe("sensor-helm-or-defender-profile-policy across stacks", () => {
         );
     });
 });
+
+describe("sensor-helm-or-defender-profile-policy: unknown and partial inputs", () => {
+    const MG = "/providers/Microsoft.Management/managementGroups/mg-prod";
+    const against = (...resources: StackPlan["resources"][number][]) =>
+        sensorRouteConflicts([plan("k8s-aks", ...resources), plan("azure-dev", dine(MG))]).map((v) => v.resource);
+
+    it("takes an assignment whose scope is not known to cover the cluster, and says so", () => {
+        const unknownScope = { ...dine(MG), inputs: { policyDefinitionId: dine(MG).inputs.policyDefinitionId } };
+        const v = sensorRouteConflicts([plan("k8s-aks", aks(SUB, "rg")), plan("azure-dev", unknownScope)]);
+        assert.deepEqual(
+            v.map((x) => x.message.match(/at (.*) \(addons-defenderProfile\)/)?.[1]),
+            ["[unknown]"],
+        );
+    });
+
+    it("ignores an assignment whose policy is not known, and sensors without an Azure subscription", () => {
+        const unknownPolicy = { ...dine(MG), inputs: { scope: MG } };
+        assert.deepEqual(sensorRouteConflicts([plan("k8s-aks", aks(SUB, "rg")), plan("azure-dev", unknownPolicy)]), []);
+        const bare = (values: unknown) => ({ ...aks(SUB, "rg"), inputs: { ...aks(SUB, "rg").inputs, values } });
+        assert.deepEqual(against(bare(undefined), bare({}), bare({ global: {} })), []);
+        assert.deepEqual(against(sensor("aks-x-sensor", { Azure: { clusterName: "aks-x" } })), []);
+        assert.deepEqual(
+            against(
+                sensor("eks-sensor", { AWS: { accountId: "123456789012", region: "eu-west-1", clusterName: "x" } }),
+            ),
+            [],
+        );
+    });
+
+    it("counts the Helm chart, not the sensor component that wraps it, nor another chart with the same values", () => {
+        const chart = aks(SUB, "rg");
+        const component = { type: "agentless:kubernetes:DefenderSensor", name: chart.name, inputs: chart.inputs };
+        const other = { ...chart, name: "aks-a-other", inputs: { ...chart.inputs, chart: "oci://example.com/other" } };
+        assert.deepEqual(against(component, chart, other), ["k8s-aks/aks-a-sensor"]);
+    });
+});
