@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { withoutApiVersion } from "./resourceType";
 import { ResourceView, Rule } from "./types";
 
 /**
@@ -12,7 +13,11 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
             description: rule.description,
             enforcementLevel: rule.enforcementLevel,
             validateResource: (args, reportViolation) => {
-                for (const message of rule.validate({ type: args.type, name: args.name, inputs: args.props }))
+                for (const message of rule.validate({
+                    type: withoutApiVersion(args.type),
+                    name: args.name,
+                    inputs: args.props,
+                }))
                     reportViolation(message);
             },
         };
@@ -29,7 +34,11 @@ export function toCrossGuard(rule: Rule): ResourceValidationPolicy | StackValida
             const production = rule.takesProduction
                 ? args.getConfig<{ production?: boolean }>().production === true
                 : false;
-            const views: ResourceView[] = args.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.props }));
+            const views: ResourceView[] = args.resources.map((r) => ({
+                type: withoutApiVersion(r.type),
+                name: r.name,
+                inputs: r.props,
+            }));
             const byName = new Map(args.resources.map((r) => [r.name, r.urn]));
             for (const f of rule.validateStack(views, { production })) {
                 if (!f.advisory) reportViolation(f.message, byName.get(f.resource));

@@ -1,3 +1,4 @@
+import { withoutApiVersion } from "./resourceType";
 import { Level, ResourceView, Rule, StackContext } from "./types";
 
 export interface Violation {
@@ -65,10 +66,14 @@ export function withEnforcement(rules: readonly Rule[], config: PolicyConfig = {
 
 /** Runs every rule over a stack's resources: the offline gate and `plan` use exactly this. */
 export function evaluatePolicies(
-    resources: readonly ResourceView[],
+    given: readonly ResourceView[],
     rules: readonly Rule[],
     config?: PolicyConfig,
 ): Violation[] {
+    const resources = given.map((r) => {
+        const type = withoutApiVersion(r.type);
+        return type === r.type ? r : { ...r, type };
+    });
     const out: Violation[] = [];
     for (const { rule, level } of withEnforcement(rules, config)) {
         if (rule.kind === "resource") {
