@@ -105,7 +105,11 @@ const GCP_LOCATION = {
     expected: "a GCP region or zone such as europe-west1 or europe-west1-b",
     pattern: /^[a-z]+-[a-z]+\d(?:-[a-z])?$/,
 };
-const HTTPS_URL = { expected: "the API server's https:// URL", pattern: /^https:\/\/[^\s/]+(?::\d+)?\/?$/ };
+// A host name, IPv4 or bracketed IPv6 address, and a numeric port: no user info, no path.
+const HTTPS_URL = {
+    expected: "the API server's URL: https://<host name, IPv4 or [IPv6] address>[:<port>], without user or path",
+    pattern: /^https:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\/?$/,
+};
 const BASE64 = {
     expected: "the cluster CA certificate, base64-encoded PEM",
     pattern: /^[A-Za-z0-9+/]+={0,2}$/,
