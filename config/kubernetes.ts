@@ -125,9 +125,9 @@ const NAMESPACE = {
 const LABEL_KEY = {
     expected:
         "a label key: an optional DNS-subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",
+    // The lookahead holds the prefix to a DNS subdomain's 253 characters.
     pattern:
-        /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
-    maxLength: 317,
+        /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
 };
 const LABEL_VALUE = {
     expected: "a label value: 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",

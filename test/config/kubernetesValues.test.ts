@@ -429,6 +429,16 @@ describe("kubernetes config values", () => {
             `config key "kubernetes.isolation.label.key" has value "Example.com/quarantine"; expected a label key: an optional DNS-subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
         ],
         [
+            "a label key whose prefix is longer than a DNS subdomain's 253 characters",
+            { clusters: [eks], isolation: { label: { key: `${"a".repeat(254)}/quarantine` } } },
+            `config key "kubernetes.isolation.label.key" has value "${"a".repeat(156)}...; expected a label key: an optional DNS-subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+        ],
+        [
+            "a label key whose name is longer than 63 characters",
+            { clusters: [eks], isolation: { label: { key: `example.com/${"q".repeat(64)}` } } },
+            `config key "kubernetes.isolation.label.key" has value "example.com/${"q".repeat(64)}"; expected a label key: an optional DNS-subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+        ],
+        [
             "a label value with a space",
             { clusters: [eks], isolation: { label: { value: "cut off" } } },
             `config key "kubernetes.isolation.label.value" has value "cut off"; expected a label value: 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
@@ -640,6 +650,13 @@ describe("kubernetes config values", () => {
         });
         // Off on a production stack is fine.
         assert.equal(load({ clusters: [eks], simulation: { enabled: false } }, true)!.simulation.enabled, false);
+    });
+
+    it("reads label keys up to the longest prefix and name", () => {
+        const prefix = ["a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(61)].join(".");
+        const key = `${prefix}/${"q".repeat(63)}`;
+        assert.equal(prefix.length, 253);
+        assert.equal(load({ clusters: [eks], isolation: { label: { key } } })!.isolation.label.key, key);
     });
 
     it("reads isolation's namespaces and its own label", () => {
