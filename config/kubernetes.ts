@@ -136,12 +136,12 @@ const LABEL_VALUE = {
 
 const PINNED =
     "an exact chart version such as 3.18.2; floating versions (empty, latest, ranges such as ^1.2, ~1.2, 1.x, >=1.0, *) are not allowed";
-/** An image pinned by tag (not `latest`) or by digest. */
+/** An image pinned by tag (not `latest`) or by digest (with or without a tag, which the digest overrides). */
 const PINNED_IMAGE = {
     expected:
-        "an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)",
+        "an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)",
     pattern:
-        /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+        /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64})$/,
 };
 
 function chartVersion(v: unknown, path: string): string {

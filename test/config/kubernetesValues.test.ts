@@ -380,14 +380,28 @@ describe("kubernetes config values", () => {
         [
             "the simulation without its victim image",
             { clusters: [eks], simulation: { enabled: true, images: { attacker: images.attacker } } },
-            'config key "kubernetes.simulation.images.victim" is missing; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)',
+            'config key "kubernetes.simulation.images.victim" is missing; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)',
         ],
         [
             "an untagged image while the simulation is off",
             { clusters: [eks], simulation: { images: { victim: "registry.example.com/sim/victim" } } },
-            'config key "kubernetes.simulation.images.victim" has value "registry.example.com/sim/victim"; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)',
+            'config key "kubernetes.simulation.images.victim" has value "registry.example.com/sim/victim"; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)',
         ],
         // Isolation.
+        ...[
+            "registry.example.com/sim/victim:latest",
+            "registry.example.com/sim/victim:",
+            `registry.example.com/sim/victim@sha256:${"0f".repeat(31)}`,
+            `registry.example.com/sim/victim:1.0@sha256:${"0F".repeat(32)}`,
+            `registry.example.com/sim/victim:1.0@sha512:${"0f".repeat(32)}`,
+            "Registry.example.com/sim/victim:1.0",
+            `r.io/v:${"t".repeat(129)}`,
+            "registry.example.com/sim/victim:.1",
+        ].map((v): [string, unknown, string] => [
+            `the image ${v}`,
+            { clusters: [eks], simulation: { images: { victim: v } } },
+            `config key "kubernetes.simulation.images.victim" has value ${JSON.stringify(v)}; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)`,
+        ]),
         [
             "an unknown isolation key",
             { clusters: [eks], isolation: { namespace: "payments" } },
@@ -648,6 +662,12 @@ describe("kubernetes config values", () => {
             scenario: "all",
             images: { attacker: images.attacker, victim: undefined },
         });
+        // A tag with a digest is pinned by the digest, whatever the tag.
+        const tagged = `quay.io/sim/victim:latest@sha256:${"0f".repeat(32)}`;
+        assert.equal(
+            load({ clusters: [eks], simulation: { images: { victim: tagged } } })!.simulation.images.victim,
+            tagged,
+        );
         // Off on a production stack is fine.
         assert.equal(load({ clusters: [eks], simulation: { enabled: false } }, true)!.simulation.enabled, false);
     });
