@@ -31,6 +31,7 @@ import { BUILT_IN_WILDCARD_ROLES, WILDCARD_ROLE_NAME } from "../domain/kubernete
 import { QUARANTINE_LABEL, QuarantineLabel } from "../domain/kubernetes/isolationFacts";
 import { SENSOR_FOOTPRINT } from "../domain/kubernetes/sensorFootprint";
 import { Scenario, SCENARIOS } from "../domain/kubernetes/simulationScenarios";
+import { awsRegion } from "./aws";
 import type { AzureConfig } from "./azure";
 
 /**
@@ -95,7 +96,6 @@ const CLUSTER_NAME = {
     pattern: /^[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/,
 };
 const AZURE_REGION = { expected: "an Azure region name such as westeurope", pattern: /^[a-z][a-z0-9]{2,30}$/ };
-const AWS_REGION = { expected: "an AWS region such as eu-west-1", pattern: /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/ };
 const AWS_ACCOUNT = { expected: "a 12-digit AWS account id (quote it in YAML)", pattern: /^\d{12}$/ };
 const GCP_PROJECT = {
     expected: "a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter",
@@ -190,7 +190,7 @@ function identifiers(entry: Raw, p: string, kind: ClusterKind, name: string): Cl
             return {
                 cloud: "AWS",
                 accountId: requiredString(entry.accountId, join(p, "accountId"), AWS_ACCOUNT),
-                region: requiredString(entry.region, join(p, "region"), AWS_REGION),
+                region: awsRegion(entry.region, join(p, "region")),
                 clusterName: stringWithDefault(entry.clusterName, join(p, "clusterName"), name, {
                     expected: "the EKS cluster name: 1 to 100 letters, digits, '-' and '_'",
                     pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,

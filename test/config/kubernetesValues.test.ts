@@ -149,7 +149,12 @@ describe("kubernetes config values", () => {
         [
             "an EKS cluster without a region",
             withCluster({ region: undefined }),
-            'config key "kubernetes.clusters[0].region" is missing; expected an AWS region such as eu-west-1',
+            'config key "kubernetes.clusters[0].region" is missing; expected an AWS region name such as eu-west-1',
+        ],
+        [
+            "an EKS cluster in a made-up region",
+            withCluster({ region: "eu-moon-1" }),
+            'config key "kubernetes.clusters[0].region" has value "eu-moon-1"; expected an AWS region: <area>-<direction>-<number> such as eu-west-1, with area one of us, eu, ap, sa, ca, me, af, il, mx, cn, us-gov, us-iso, us-isob, eu-isoe, us-isof, eusc-de and direction one of north, south, east, west, central, northeast, northwest, southeast, southwest',
         ],
         [
             "an EKS cluster name starting with '-'",
