@@ -34,9 +34,15 @@ export function kubeCredentialSteps(
         const file = c.access.kubeconfig ?? defaultKubeconfig;
         const context = c.access.context;
         const id = c.identifiers;
-        switch (c.kind) {
-            case "aks":
-                if (id.cloud !== "Azure") break;
+        // The loader gives AKS and Arc clusters Azure identifiers, EKS AWS ones and GKE GCP ones.
+        switch (id.cloud) {
+            case "Azure":
+                if (c.kind === "arc") {
+                    notes.push(
+                        `${c.name}: an Arc-enabled cluster is reached through "az connectedk8s proxy", which must run for the whole job; its context ${JSON.stringify(context)} is not written here`,
+                    );
+                    break;
+                }
                 steps.push({
                     argv: [
                         "az",
@@ -60,8 +66,7 @@ export function kubeCredentialSteps(
                 });
                 if (!aksFiles.includes(file)) aksFiles.push(file);
                 break;
-            case "eks":
-                if (id.cloud !== "AWS") break;
+            case "AWS":
                 steps.push({
                     argv: [
                         "aws",
@@ -81,8 +86,7 @@ export function kubeCredentialSteps(
                     needs: "the AWS CLI v2 (preinstalled on GitHub's Ubuntu runners)",
                 });
                 break;
-            case "gke": {
-                if (id.cloud !== "GCP") break;
+            case "GCP": {
                 steps.push({
                     argv: [
                         "gcloud",
@@ -110,11 +114,6 @@ export function kubeCredentialSteps(
                     });
                 break;
             }
-            case "arc":
-                notes.push(
-                    `${c.name}: an Arc-enabled cluster is reached through "az connectedk8s proxy", which must run for the whole job; its context ${JSON.stringify(context)} is not written here`,
-                );
-                break;
         }
     }
     // Azure's kubeconfig asks for an interactive device login; kubelogin makes it use the az login.

@@ -31,6 +31,7 @@ import { BUILT_IN_WILDCARD_ROLES, WILDCARD_ROLE_NAME } from "../domain/kubernete
 import { QUARANTINE_LABEL, QuarantineLabel } from "../domain/kubernetes/isolationFacts";
 import { SENSOR_FOOTPRINT } from "../domain/kubernetes/sensorFootprint";
 import { Scenario, SCENARIOS } from "../domain/kubernetes/simulationScenarios";
+import { awsRegion } from "./aws";
 import type { AzureConfig } from "./azure";
 
 /**
@@ -95,7 +96,6 @@ const CLUSTER_NAME = {
     pattern: /^[a-zA-Z0-9](?:[-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/,
 };
 const AZURE_REGION = { expected: "an Azure region name such as westeurope", pattern: /^[a-z][a-z0-9]{2,30}$/ };
-const AWS_REGION = { expected: "an AWS region such as eu-west-1", pattern: /^[a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d$/ };
 const AWS_ACCOUNT = { expected: "a 12-digit AWS account id (quote it in YAML)", pattern: /^\d{12}$/ };
 const GCP_PROJECT = {
     expected: "a GCP project id: 6 to 30 lower-case letters, digits and hyphens, starting with a letter",
@@ -105,7 +105,11 @@ const GCP_LOCATION = {
     expected: "a GCP region or zone such as europe-west1 or europe-west1-b",
     pattern: /^[a-z]+-[a-z]+\d(?:-[a-z])?$/,
 };
-const HTTPS_URL = { expected: "the API server's https:// URL", pattern: /^https:\/\/[^\s/]+(?::\d+)?\/?$/ };
+// A host name, IPv4 or bracketed IPv6 address, and a numeric port: no user info, no path.
+const HTTPS_URL = {
+    expected: "the API server's URL: https://<host name, IPv4 or [IPv6] address>[:<port>], without user or path",
+    pattern: /^https:\/\/(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?\/?$/,
+};
 const BASE64 = {
     expected: "the cluster CA certificate, base64-encoded PEM",
     pattern: /^[A-Za-z0-9+/]+={0,2}$/,
@@ -121,9 +125,9 @@ const NAMESPACE = {
 const LABEL_KEY = {
     expected:
         "a label key: an optional DNS-subdomain prefix and '/', then 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",
+    // The lookahead holds the prefix to a DNS subdomain's 253 characters.
     pattern:
-        /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
-    maxLength: 317,
+        /^(?:(?=[^/]{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-_.A-Za-z0-9]{0,61}[A-Za-z0-9])?$/,
 };
 const LABEL_VALUE = {
     expected: "a label value: 1 to 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric",
@@ -132,12 +136,12 @@ const LABEL_VALUE = {
 
 const PINNED =
     "an exact chart version such as 3.18.2; floating versions (empty, latest, ranges such as ^1.2, ~1.2, 1.x, >=1.0, *) are not allowed";
-/** An image pinned by tag (not `latest`) or by digest. */
+/** An image pinned by tag (not `latest`) or by digest (with or without a tag, which the digest overrides). */
 const PINNED_IMAGE = {
     expected:
-        "an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)",
+        "an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)",
     pattern:
-        /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+        /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._/-][a-z0-9]+)*(?::(?!latest$)[\w][\w.-]{0,127}|(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64})$/,
 };
 
 function chartVersion(v: unknown, path: string): string {
@@ -186,7 +190,7 @@ function identifiers(entry: Raw, p: string, kind: ClusterKind, name: string): Cl
             return {
                 cloud: "AWS",
                 accountId: requiredString(entry.accountId, join(p, "accountId"), AWS_ACCOUNT),
-                region: requiredString(entry.region, join(p, "region"), AWS_REGION),
+                region: awsRegion(entry.region, join(p, "region")),
                 clusterName: stringWithDefault(entry.clusterName, join(p, "clusterName"), name, {
                     expected: "the EKS cluster name: 1 to 100 letters, digits, '-' and '_'",
                     pattern: /^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/,

@@ -148,7 +148,7 @@ describe("kubernetes config", () => {
                     clusters: [eks],
                     simulation: { enabled: true, images: { attacker: "attacker:latest", victim: "victim:1.0" } },
                 }),
-            'config key "kubernetes.simulation.images.attacker" has value "attacker:latest"; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest, not untagged)',
+            'config key "kubernetes.simulation.images.attacker" has value "attacker:latest"; expected an image reference pinned by tag or digest, such as registry.example.com/sim/attacker:1.4.2 or ...@sha256:<64 hex> (not :latest without a digest, not untagged)',
         );
     });
 
