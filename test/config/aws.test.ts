@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
 import { loadAwsConfig } from "../../config/aws";
+import { configErrorMessage } from "../helpers/configError";
 
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const MS_ISSUER_PATH = "sts.windows.net/33e01921-4d64-4f8c-a055-5bdaffd5e33d/";
@@ -13,15 +14,7 @@ function base(): Record<string, unknown> {
     };
 }
 
-function message(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (e) {
-        assert.equal((e as Error).name, "ConfigError");
-        return (e as Error).message;
-    }
-    assert.fail("no ConfigError thrown");
-}
+const message = configErrorMessage;
 
 describe("AWS stack config", () => {
     it("reads aws.awsAuthExisting as keep, narrow or stop, and names key, value and choices when it is anything else", () => {

@@ -1,19 +1,12 @@
 import { strict as assert } from "assert";
 import { endpoint, loadAwsConfig } from "../../config/aws";
+import { configErrorMessage } from "../helpers/configError";
 
 function base(): Record<string, unknown> {
     return { accountId: "123456789012", region: "eu-west-1", regions: ["eu-west-1"] };
 }
 
-function message(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (e) {
-        assert.equal((e as Error).name, "ConfigError");
-        return (e as Error).message;
-    }
-    assert.fail("no ConfigError thrown");
-}
+const message = configErrorMessage;
 
 describe("AWS config: an EKS endpoint's public CIDRs", () => {
     it("accepts prefixes from /0 to /32", () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { loadStackConfig } from "../../config";
 import { loadKubernetesConfig } from "../../config/kubernetes";
+import { configErrorMessage } from "../helpers/configError";
 
 // Every value of the `agentless-discovery:kubernetes` block: the normalised config a good value gives,
 // and the one message (key, value, what is allowed) a bad one gets.
@@ -36,15 +37,7 @@ const images = { attacker: "registry.example.com/sim/attacker:1.0.0", victim: "r
 function load(block: unknown, production = false) {
     return loadKubernetesConfig(block, production);
 }
-function message(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (e) {
-        assert.equal((e as Error).name, "ConfigError", String(e));
-        return (e as Error).message;
-    }
-    assert.fail("expected a ConfigError");
-}
+const message = configErrorMessage;
 const withCluster = (over: Record<string, unknown>, base: Record<string, unknown> = eks) => ({
     clusters: [{ ...base, ...over }],
 });

@@ -8,6 +8,7 @@ import { editDistance, nearest } from "../../lib/nearest";
 import { ROOT } from "../helpers/cli";
 import * as awsEnums from "@pulumi/aws/types/enums";
 import * as migrateEnums from "@pulumi/azure-native/types/enums/migrate";
+import { configErrorMessage } from "../helpers/configError";
 
 const TENANT = "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f";
 const SUB = "3f2a9c1e-7b4d-4e8a-9c62-1d5e8f0a7b34";
@@ -23,15 +24,7 @@ const aws = (over: Record<string, unknown>, top: Record<string, unknown> = {}) =
 const azure = (location: string, top: Record<string, unknown> = {}) =>
     loadStackConfig("s", { cloud: "azure", azure: { subscriptionId: SUB, location }, ...top });
 
-function message(fn: () => unknown): string {
-    try {
-        fn();
-    } catch (e) {
-        assert.equal((e as Error).name, "ConfigError", String(e));
-        return (e as Error).message;
-    }
-    assert.fail("no ConfigError thrown");
-}
+const message = configErrorMessage;
 
 describe("regions and locations are checked against the lists the SDKs and providers ship", () => {
     it("refuses a misspelt or made-up AWS region, with the nearest listed names and the escape hatch", () => {
