@@ -103,7 +103,7 @@ const GCP_PROJECT = {
 };
 const GCP_LOCATION = {
     expected: "a GCP region or zone such as europe-west1 or europe-west1-b",
-    pattern: /^[a-z]+-[a-z]+\d(?:-[a-z])?$/,
+    pattern: /^[a-z]+-[a-z]+\d+(?:-[a-z])?$/,
 };
 // A host name, IPv4 or bracketed IPv6 address, and a numeric port: no user info, no path.
 const HTTPS_URL = {

@@ -818,4 +818,11 @@ describe("kubernetes sensor route against the Azure block", () => {
             true,
         );
     });
+
+    it("takes a GKE location whose region number has two digits, as the GCP config does", () => {
+        for (const location of ["europe-west10", "europe-west10-b", "me-central2-a"]) {
+            const k = load({ clusters: [{ ...gke, location }] })!;
+            assert.equal((k.clusters[0].identifiers as { location: string }).location, location, location);
+        }
+    });
 });
